@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util'
+
+export interface OptionSpec {
+  name: string
+  type: 'string' | 'boolean'
+  summary: string
+  /** Shell completion hint for the value. */
+  values?: 'dir' | readonly string[]
+}
+
+export interface Io {
+  out(text: string): void
+  err(text: string): void
+  env: Record<string, string | undefined>
+  /** Resolves when the user asks the process to stop (Ctrl+C, SIGTERM). */
+  untilStopped(): Promise<void>
+}
+
+export interface Command {
+  name: string
+  summary: string
+  usage: string
+  options: OptionSpec[]
+  positionals?: readonly string[]
+  run(args: ParsedArgs, io: Io): Promise<number>
+}
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>
+  positionals: string[]
+}
+
+export const globalOptions: OptionSpec[] = [
+  { name: 'data-dir', type: 'string', summary: 'Use this data folder instead of the default', values: 'dir' },
+  { name: 'verbose', type: 'boolean', summary: 'Also print log lines to stderr' },
+  { name: 'help', type: 'boolean', summary: 'Show help' },
+]
+
+export class UsageError extends Error {}
+
+export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+  const options = Object.fromEntries(
+    [...globalOptions, ...command.options].map((option) => [option.name, { type: option.type }]),
+  )
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true, allowNegative: true })
+    return { values: values as ParsedArgs['values'], positionals }
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see \`ollama-desk ${command.name} --help\`)`)
+  }
+}
+
+export function commandHelp(command: Command): string {
+  const width = Math.max(...[...command.options, ...globalOptions].map((option) => option.name.length)) + 4
+  const lines = [...command.options, ...globalOptions].map(
+    (option) => `  --${option.name.padEnd(width)}${option.summary}`,
+  )
+  return `${command.summary}\n\nUsage: ollama-desk ${command.usage}\n\nOptions:\n${lines.join('\n')}\n`
+}

@@ -1,0 +1,15 @@
+import { runCli } from './run'
+
+/** Process entry: real stdio and signals. Everything testable lives in runCli. */
+const io = {
+  out: (text: string) => void process.stdout.write(text),
+  err: (text: string) => void process.stderr.write(text),
+  env: process.env,
+  untilStopped: () =>
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve())
+      process.once('SIGTERM', () => resolve())
+    }),
+}
+
+process.exitCode = await runCli(process.argv.slice(2), io)

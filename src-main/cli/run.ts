@@ -1,0 +1,57 @@
+import { completionCommand } from './completion'
+import { UsageError, commandHelp, parseCommandArgs, type Command, type Io } from './command'
+import { doctorCommand } from './doctor'
+import { serveCommand } from './serve'
+import { APP_VERSION } from './version'
+
+/** Subcommands; later features add theirs here. */
+export const commands: Command[] = [serveCommand, doctorCommand]
+commands.push(completionCommand(() => commands))
+
+export function mainHelp(): string {
+  const width = Math.max(...commands.map((command) => command.name.length)) + 2
+  return `Ollama Desk ${APP_VERSION}: local and cloud LLMs, from the desktop, a browser or the terminal.
+
+Usage: ollama-desk <command> [options]
+
+Commands:
+${commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`).join('\n')}
+
+Options:
+  --version   Print the version
+  --help      Show help (also: ollama-desk <command> --help)
+`
+}
+
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const [first, ...rest] = argv
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    io.out(mainHelp())
+    return first === undefined ? 2 : 0
+  }
+  if (first === '--version' || first === '-v') {
+    io.out(`${APP_VERSION}\n`)
+    return 0
+  }
+  const command = commands.find((candidate) => candidate.name === first)
+  if (!command) {
+    io.err(`error: unknown command "${first}". Commands: ${commands.map((c) => c.name).join(', ')}.\n`)
+    return 2
+  }
+  try {
+    const args = parseCommandArgs(command, rest)
+    if (args.values.help) {
+      io.out(commandHelp(command))
+      return 0
+    }
+    return await command.run(args, io)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`error: ${error.message}\n`)
+      return 2
+    }
+    const appError = error as { message?: string; hint?: string }
+    io.err(`error: ${appError.message ?? String(error)}\n${appError.hint ? `hint: ${appError.hint}\n` : ''}`)
+    return 1
+  }
+}

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { startWebServer } from '../web/server'
+import { newToken } from '../web/auth'
+import type { Command } from './command'
+import { openCore } from './runtime'
+
+const STORED_TOKEN = 'web-companion-token'
+
+export function defaultStaticDir(env: Record<string, string | undefined>): string {
+  return env.OLLAMA_DESK_RENDERER_DIR ?? fileURLToPath(new URL('../renderer', import.meta.url))
+}
+
+export function openInBrowser(url: string, platform = process.platform): void {
+  const [cmd, args] =
+    platform === 'darwin' ? ['open', [url]] : platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]]
+  const child = spawn(cmd, args, { detached: true, stdio: 'ignore' })
+  child.on('error', () => undefined)
+  child.unref()
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the Ollama Desk interface in your browser (web companion, 127.0.0.1 only).',
+  usage: 'serve [--port N] [--no-open] [--data-dir DIR]',
+  options: [
+    { name: 'port', type: 'string', summary: 'Port to listen on (default: the saved setting, 47800; 0 picks a free one)' },
+    { name: 'host', type: 'string', summary: 'Address to bind (default 127.0.0.1)' },
+    { name: 'allow-lan', type: 'boolean', summary: 'Allow binding to a non-loopback address' },
+    { name: 'open', type: 'boolean', summary: 'Open the browser (default; --no-open to skip)' },
+    { name: 'persist-token', type: 'boolean', summary: 'Reuse one stored token across launches' },
+  ],
+  async run({ values }, io) {
+    const core = openCore(values, io.env)
+    try {
+      const portText = typeof values.port === 'string' ? values.port : undefined
+      const port = portText === undefined ? core.settings.get().webCompanion.port : Number(portText)
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        io.err(`error: --port must be a whole number from 0 to 65535, not "${portText}"\n`)
+        return 2
+      }
+      let token = values['persist-token'] ? core.secrets.get(STORED_TOKEN) : undefined
+      if (!token) {
+        token = newToken()
+        if (values['persist-token']) core.secrets.set(STORED_TOKEN, token)
+      }
+      const server = await startWebServer({
+        core,
+        token,
+        port,
+        staticDir: defaultStaticDir(io.env),
+        host: typeof values.host === 'string' ? values.host : '127.0.0.1',
+        allowNonLoopback: values['allow-lan'] === true,
+      })
+      const address = `${server.url}?token=${token}`
+      io.out(`Ollama Desk web companion is running.\n  Open: ${address}\n  Data: ${core.paths.root}\nPress Ctrl+C to stop.\n`)
+      if (values.open !== false) openInBrowser(address)
+      await io.untilStopped()
+      io.out('Stopping…\n')
+      await server.close()
+      return 0
+    } finally {
+      core.close()
+    }
+  },
+}

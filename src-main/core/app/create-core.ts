@@ -1,0 +1,111 @@
+import { createRequire } from 'node:module'
+import fs from 'node:fs'
+import type { AppInfo, EventName, EventPayload } from '../../../src-shared/contract'
+import { JsonFileStorage, SettingsService, type SettingsStorage } from '../config'
+import { createLogger, type AppLogger, type LogSink } from '../log'
+import type { FetchLike } from '../ollama'
+import { dataPaths, type DataPaths } from '../paths'
+import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
+import { FileSecretStore, type SecretStore } from '../secrets'
+import { createRouteHandlers, createStreamHandlers } from './handlers'
+
+export interface CoreOptions {
+  dataDir: string
+  mode: AppInfo['mode']
+  version: string
+  env?: Record<string, string | undefined>
+  electronVersion?: string
+  settingsStorage?: SettingsStorage
+  secrets?: SecretStore
+  openExternal?: (url: string) => Promise<boolean>
+  fetch?: FetchLike
+  logSink?: LogSink
+  logLevel?: string
+  /** Echo log lines to stderr as well (CLI --verbose). */
+  logEcho?: boolean
+  /** Finds the Electron binary; defaults to asking the installed `electron` package. */
+  locateElectron?: () => string | Error
+}
+
+export interface Core {
+  paths: DataPaths
+  settings: SettingsService
+  secrets: SecretStore
+  logger: AppLogger
+  dispatcher: Dispatcher
+  ollamaHost(): string
+  /** Pushes an event to every connected client; adapters subscribe here. */
+  onBroadcast(listener: Broadcast): () => void
+  close(): void
+}
+
+export type Broadcast = <K extends EventName>(name: K, payload: EventPayload<K>) => void
+
+/** The one place that wires the core together; every adapter (Electron, web, CLI) calls it. */
+export function createCore(options: CoreOptions): Core {
+  const paths = dataPaths(options.dataDir)
+  fs.mkdirSync(paths.root, { recursive: true })
+  const env = options.env ?? process.env
+  const logger = createLogger({ sink: options.logSink, file: options.logSink ? undefined : paths.logFile, level: options.logLevel, echo: options.logEcho })
+  const settings = new SettingsService(options.settingsStorage ?? new JsonFileStorage(paths.settings), logger.log)
+  const secrets = options.secrets ?? new FileSecretStore(paths.secrets)
+  const ollamaHost = (): string => env.OLLAMA_HOST || settings.get().ollama.host
+
+  const broadcasts = new Set<Broadcast>()
+  const broadcast: Broadcast = (name, payload) => broadcasts.forEach((send) => send(name, payload))
+  const unsubscribe = settings.onChange((next) => broadcast('settings.changed', next))
+
+  const handlers = createRouteHandlers({
+    info: {
+      name: 'Ollama Desk',
+      version: options.version,
+      mode: options.mode,
+      platform: process.platform,
+      arch: process.arch,
+      versions: { node: process.versions.node, ...(options.electronVersion ? { electron: options.electronVersion } : {}) },
+      dataDir: paths.root,
+    },
+    settings,
+    ollamaHost,
+    doctor: {
+      dataDir: paths.root,
+      settingsFile: paths.settings,
+      nodeVersion: process.version,
+      locateElectron: options.locateElectron ?? locateElectronBinary,
+      fetch: options.fetch,
+    },
+    openExternal: options.openExternal ?? (async () => false),
+    fetch: options.fetch,
+  })
+  const dispatcher = createDispatcher(handlers, createStreamHandlers(), logger.log)
+  logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
+
+  return {
+    paths,
+    settings,
+    secrets,
+    logger,
+    dispatcher,
+    ollamaHost,
+    onBroadcast(listener) {
+      broadcasts.add(listener)
+      return () => broadcasts.delete(listener)
+    },
+    close() {
+      unsubscribe()
+      broadcasts.clear()
+      logger.close()
+    },
+  }
+}
+
+/** In plain Node, `require('electron')` returns the binary's path, or throws when it was never downloaded. */
+export function locateElectronBinary(require = createRequire(import.meta.url)): string | Error {
+  try {
+    const binary = require('electron') as unknown
+    if (typeof binary !== 'string') return new Error('the electron package did not give a binary path')
+    return fs.existsSync(binary) ? binary : new Error(`binary missing at ${binary}`)
+  } catch (error) {
+    return new Error((error as Error).message.split('\n')[0] ?? 'electron is not installed')
+  }
+}

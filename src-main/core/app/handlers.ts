@@ -1,0 +1,56 @@
+import type { AppInfo } from '../../../src-shared/contract'
+import type { SettingsService } from '../config'
+import { runDoctor, type DoctorDeps } from '../doctor'
+import { probeOllama, type FetchLike } from '../ollama'
+import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+
+export interface HandlerDeps {
+  info: Omit<AppInfo, 'dataDir'> & { dataDir: string }
+  settings: SettingsService
+  /** OLLAMA_HOST wins over the saved setting, as it does for Ollama's own CLI. */
+  ollamaHost: () => string
+  doctor: Omit<DoctorDeps, 'ollamaHost' | 'settingsNotices'>
+  openExternal: (url: string) => Promise<boolean>
+  fetch?: FetchLike
+}
+
+export function createRouteHandlers(deps: HandlerDeps): RouteHandlers {
+  return {
+    'app.info': () => deps.info,
+    'settings.get': () => deps.settings.get(),
+    'settings.update': (patch) => deps.settings.update(patch),
+    'settings.reset': () => deps.settings.reset(),
+    'ollama.status': ({ host }) => probeOllama(host ?? deps.ollamaHost(), { fetch: deps.fetch }),
+    'diagnostics.doctor': async () => ({
+      checks: await runDoctor({
+        ...deps.doctor,
+        ollamaHost: deps.ollamaHost(),
+        settingsNotices: deps.settings.notices,
+      }),
+    }),
+    'shell.openExternal': async ({ url }) => ({ opened: await deps.openExternal(url) }),
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+
+export function createStreamHandlers(): StreamHandlers {
+  return {
+    async *'diagnostics.loopback'({ count, payloadBytes, intervalMs }, { signal }) {
+      const payload = 'x'.repeat(payloadBytes)
+      let sent = 0
+      for (; sent < count && !signal.aborted; sent++) {
+        if (intervalMs > 0) await sleep(intervalMs, signal)
+        yield { seq: sent, payload }
+      }
+      return { sent }
+    },
+  }
+}

@@ -1,0 +1,2 @@
+export * from './create-core'
+export * from './handlers'

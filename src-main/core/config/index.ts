@@ -1,0 +1,3 @@
+export * from './migrate'
+export * from './settings-service'
+export * from './store'

@@ -1,0 +1,130 @@
+import {
+  ClientMessageSchema,
+  MAX_MESSAGE_CHARS,
+  events,
+  type EventName,
+  type EventPayload,
+  type Result,
+  type ServerMessage,
+} from '../../../src-shared/contract'
+import { AppError, PayloadTooLargeError, ValidationError, issuesOf } from '../errors'
+import type { Dispatcher } from './dispatcher'
+
+export interface ConnectionOptions {
+  clientId: string
+  maxMessageChars?: number
+  /** Most streams one client may have open at once; more is a bug or abuse. */
+  maxOpenStreams?: number
+  /** Resolves when the transport can take more; lets fast streams respect slow sockets. */
+  drain?: () => Promise<void> | undefined
+}
+
+export interface Connection {
+  receive(message: unknown): void
+  push<K extends EventName>(name: K, payload: EventPayload<K>): void
+  /** Cancels everything still running for this client. */
+  close(): void
+  readonly openRequests: number
+}
+
+// Our own client writes `{"t":"call","id":N` first, so an oversize message can still be answered.
+const leadingId = /^\{"t":"(?:call|stream)","id":(\d{1,15})[,}]/
+
+/** One client's session over any text transport: Electron IPC and WebSocket use the same code. */
+export function createConnection(
+  dispatcher: Dispatcher,
+  send: (text: string) => void,
+  options: ConnectionOptions,
+): Connection {
+  const maxChars = options.maxMessageChars ?? MAX_MESSAGE_CHARS
+  const maxOpen = options.maxOpenStreams ?? 64
+  const running = new Map<number, AbortController>()
+  let closed = false
+
+  const write = (message: ServerMessage): void => {
+    if (closed) return
+    try {
+      send(JSON.stringify(message))
+    } catch {
+      // The transport is gone; close() will follow from its own close event.
+    }
+  }
+  const reject = (error: AppError, id?: number): void =>
+    id === undefined ? write({ t: 'rejected', error: error.toShape() }) : write({ t: 'result', id, result: { ok: false, error: error.toShape() } })
+
+  const begin = (id: number): AbortController | undefined => {
+    if (running.has(id)) {
+      reject(new ValidationError(`Request id ${id} is already in use.`), id)
+      return undefined
+    }
+    const controller = new AbortController()
+    running.set(id, controller)
+    return controller
+  }
+
+  const finish = (id: number, kind: 'result' | 'end', result: Result<unknown>): void => {
+    running.delete(id)
+    write({ t: kind, id, result })
+  }
+
+  const receive = (text: unknown): void => {
+    if (closed) return
+    if (typeof text !== 'string') return reject(new ValidationError('Messages must be JSON text.'))
+    if (text.length > maxChars) {
+      const match = leadingId.exec(text.slice(0, 64))
+      return reject(new PayloadTooLargeError(text.length, maxChars), match ? Number(match[1]) : undefined)
+    }
+    let raw: unknown
+    try {
+      raw = JSON.parse(text)
+    } catch {
+      return reject(new ValidationError('The message is not valid JSON.'))
+    }
+    const parsed = ClientMessageSchema.safeParse(raw)
+    if (!parsed.success) {
+      const id = (raw as { id?: unknown } | null)?.id
+      const validId = Number.isSafeInteger(id) && (id as number) >= 0 && !running.has(id as number)
+      return reject(
+        new ValidationError('The message does not follow the protocol.', issuesOf(parsed.error)),
+        validId ? (id as number) : undefined,
+      )
+    }
+    const message = parsed.data
+    if (message.t === 'cancel') {
+      running.get(message.id)?.abort()
+      return
+    }
+    if (message.t === 'stream' && running.size >= maxOpen) {
+      return reject(new AppError('E_VALIDATION', `Too many open streams (limit ${maxOpen}).`), message.id)
+    }
+    const controller = begin(message.id)
+    if (!controller) return
+    const ctx = { signal: controller.signal, clientId: options.clientId }
+    const { id } = message
+    if (message.t === 'call') {
+      void dispatcher.call(message.route, message.input, ctx).then((result) => finish(id, 'result', result))
+      return
+    }
+    const onEvent = (event: unknown): Promise<void> | undefined => {
+      write({ t: 'event', id, event })
+      return options.drain?.()
+    }
+    void dispatcher.stream(message.route, message.input, ctx, onEvent).then((result) => finish(id, 'end', result))
+  }
+
+  return {
+    receive,
+    push(name, payload) {
+      write({ t: 'push', name, payload: events[name].parse(payload) })
+    },
+    close() {
+      if (closed) return
+      for (const controller of running.values()) controller.abort()
+      running.clear()
+      closed = true
+    },
+    get openRequests() {
+      return running.size
+    },
+  }
+}

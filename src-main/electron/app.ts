@@ -1,0 +1,85 @@
+import { app, BrowserWindow, ipcMain, screen, session, shell, type App } from 'electron'
+import path from 'node:path'
+import { createCore, type Core } from '../core/app'
+import { resolveDataDir } from '../core/paths'
+import { FileSecretStore } from '../core/secrets'
+import { APP_VERSION } from '../cli/version'
+import { wireIpc } from './ipc'
+import { installMenu } from './menu'
+import { hardenSession, isExternalLink, type TrustedOrigins } from './security'
+import { ElectronSettingsStorage, safeStorageCodec } from './storage'
+import { createMainWindow } from './window'
+import { WindowStateFile } from './window-state'
+
+export interface DesktopPaths {
+  /** Folder of the built main bundle (out/main). */
+  mainDir: string
+}
+
+/** Starts the desktop app. Split from main.ts so tests can drive it with a mocked `electron`. */
+export async function startDesktop(paths: DesktopPaths, electronApp: App = app): Promise<Core | undefined> {
+  if (!electronApp.requestSingleInstanceLock()) {
+    electronApp.quit()
+    return undefined
+  }
+  await electronApp.whenReady()
+
+  const dataDir = resolveDataDir({
+    env: process.env,
+    platform: process.platform,
+    home: electronApp.getPath('home'),
+    electronUserData: electronApp.getPath('userData'),
+  }).root
+  const core = createCore({
+    dataDir,
+    mode: 'electron',
+    version: APP_VERSION,
+    electronVersion: process.versions.electron,
+    settingsStorage: new ElectronSettingsStorage(dataDir),
+    secrets: new FileSecretStore(path.join(dataDir, 'secrets.json'), safeStorageCodec),
+    openExternal: async (url) => {
+      if (!isExternalLink(url)) return false
+      await shell.openExternal(url)
+      return true
+    },
+  })
+
+  const origins: TrustedOrigins = {
+    rendererFile: path.join(paths.mainDir, '../renderer/index.html'),
+    devServerUrl: electronApp.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
+  }
+  hardenSession(session.defaultSession, origins.devServerUrl)
+  const unwire = wireIpc(ipcMain, core, origins)
+  installMenu(process.platform)
+
+  const stateFile = new WindowStateFile(path.join(dataDir, 'window-state.json'))
+  const openWindow = (): BrowserWindow => {
+    const state = stateFile.load(screen.getAllDisplays().map((display) => display.workArea))
+    const window = createMainWindow({
+      ...origins,
+      preload: path.join(paths.mainDir, '../preload/index.cjs'),
+      bounds: state.bounds,
+      maximized: state.maximized,
+    })
+    window.on('close', () => stateFile.save({ bounds: window.getNormalBounds(), maximized: window.isMaximized() }))
+    return window
+  }
+
+  let window = openWindow()
+  electronApp.on('second-instance', () => {
+    if (window.isDestroyed()) window = openWindow()
+    if (window.isMinimized()) window.restore()
+    window.focus()
+  })
+  electronApp.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) window = openWindow()
+  })
+  electronApp.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') electronApp.quit()
+  })
+  electronApp.on('will-quit', () => {
+    unwire()
+    core.close()
+  })
+  return core
+}

@@ -1,0 +1,186 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { MAX_MESSAGE_CHARS, type ErrorShape } from '../../src-shared/contract'
+import type { Core } from '../core/app'
+import { AppError } from '../core/errors'
+import { createConnection, type Connection } from '../core/rpc'
+import { TOKEN_COOKIE, allowedHosts, checkRequest, isLoopbackHost } from './auth'
+import { contentSecurityPolicy, serveStatic } from './static'
+
+export interface WebServerOptions {
+  core: Core
+  token: string
+  /** Folder holding the built renderer (index.html). */
+  staticDir: string
+  host?: string
+  port?: number
+  /** Must be set explicitly to listen anywhere but loopback. */
+  allowNonLoopback?: boolean
+}
+
+export interface WebServer {
+  readonly url: string
+  readonly port: number
+  readonly connections: number
+  close(): Promise<void>
+}
+
+const securityHeaders = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'content-security-policy': contentSecurityPolicy(),
+}
+
+const statusFor: Partial<Record<ErrorShape['code'], number>> = {
+  E_VALIDATION: 400,
+  E_UNKNOWN_ROUTE: 404,
+  E_PAYLOAD_TOO_LARGE: 413,
+  E_INTERNAL: 500,
+}
+
+/** The web companion: the same contract as the desktop IPC, over HTTP and WebSocket on loopback. */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const host = options.host ?? '127.0.0.1'
+  if (!isLoopbackHost(host) && !options.allowNonLoopback) {
+    throw new AppError('E_FORBIDDEN', `Refusing to listen on ${host}: the web companion is for this machine only.`, {
+      hint: 'Pass --allow-lan if you really want other machines on your network to reach it.',
+    })
+  }
+  const { core, token } = options
+  core.logger.scrubber.register(token)
+  const log = core.logger.log.child({ component: 'web' })
+  const sockets = new Set<{ ws: WebSocket; connection: Connection }>()
+  let hosts = new Set<string>()
+  let clientSeq = 0
+
+  const json = (res: ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+    res.end(JSON.stringify(body))
+  }
+
+  const handleHttp = (req: IncomingMessage, res: ServerResponse): void => {
+    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value)
+    const verdict = checkRequest(req, token, hosts)
+    if (!verdict.ok) {
+      json(res, verdict.status, { ok: false, error: { code: verdict.code, message: verdict.message, retryable: false } })
+      return
+    }
+    const url = new URL(req.url ?? '/', 'http://local')
+    if (verdict.via === 'query' && req.method === 'GET' && !url.pathname.startsWith('/api/')) {
+      // Trade the token in the address bar for a same-site cookie, and drop it from history.
+      url.searchParams.delete('token')
+      res.writeHead(302, {
+        'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        location: url.pathname + url.search,
+      })
+      res.end()
+      return
+    }
+    if (url.pathname.startsWith('/api/rpc/')) return handleRpc(req, res, decodeURIComponent(url.pathname.slice(9)))
+    if (url.pathname.startsWith('/api/')) return json(res, 404, { ok: false, error: { code: 'E_NOT_FOUND', message: 'No such API path.', retryable: false } })
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { ok: false, error: { code: 'E_VALIDATION', message: 'Method not allowed.', retryable: false } })
+    serveStatic(options.staticDir, url.pathname, res)
+  }
+
+  const handleRpc = (req: IncomingMessage, res: ServerResponse, route: string): void => {
+    if (req.method !== 'POST') return json(res, 405, { ok: false, error: { code: 'E_VALIDATION', message: 'Use POST with a JSON body.', retryable: false } })
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= MAX_MESSAGE_CHARS * 4) chunks.push(chunk)
+    })
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8')
+      if (size > MAX_MESSAGE_CHARS * 4 || text.length > MAX_MESSAGE_CHARS) {
+        return json(res, 413, { ok: false, error: { code: 'E_PAYLOAD_TOO_LARGE', message: `The body is larger than ${MAX_MESSAGE_CHARS} characters.`, retryable: false } })
+      }
+      let input: unknown
+      try {
+        input = text.trim() === '' ? {} : JSON.parse(text)
+      } catch {
+        return json(res, 400, { ok: false, error: { code: 'E_VALIDATION', message: 'The body is not valid JSON.', retryable: false } })
+      }
+      const controller = new AbortController()
+      res.on('close', () => controller.abort())
+      void core.dispatcher.call(route, input, { signal: controller.signal, clientId: 'http' }).then((result) => {
+        json(res, result.ok ? 200 : (statusFor[result.error.code] ?? 200), result)
+      })
+    })
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_CHARS * 8 })
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const verdict = checkRequest(req, token, hosts)
+    const path = new URL(req.url ?? '/', 'http://local').pathname
+    if (!verdict.ok || path !== '/api/ws') {
+      const status = verdict.ok ? 404 : verdict.status
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws))
+  }
+
+  const attach = (ws: WebSocket): void => {
+    const clientId = `ws-${++clientSeq}`
+    const drain = (): Promise<void> | undefined =>
+      ws.bufferedAmount < 1024 * 1024
+        ? undefined
+        : new Promise((resolve) => {
+            const wait = (): void => {
+              if (ws.bufferedAmount < 256 * 1024 || ws.readyState !== ws.OPEN) resolve()
+              else setTimeout(wait, 2)
+            }
+            wait()
+          })
+    const connection = createConnection(core.dispatcher, (text) => ws.send(text), { clientId, drain })
+    const entry = { ws, connection }
+    sockets.add(entry)
+    ws.on('message', (data, isBinary) => {
+      connection.receive(isBinary ? data : data.toString())
+    })
+    ws.on('close', () => {
+      connection.close()
+      sockets.delete(entry)
+    })
+    ws.on('error', (error) => log.warn({ err: error, clientId }, 'websocket error'))
+  }
+
+  const unsubscribe = core.onBroadcast((name, payload) => {
+    for (const { connection } of sockets) connection.push(name, payload)
+  })
+
+  const server = http.createServer(handleHttp)
+  server.on('upgrade', handleUpgrade)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  hosts = allowedHosts(host, port)
+  const shownHost = host.includes(':') ? `[${host}]` : host
+  log.info({ host, port }, 'web companion listening')
+
+  return {
+    url: `http://${shownHost}:${port}/`,
+    port,
+    get connections() {
+      return sockets.size
+    },
+    async close() {
+      unsubscribe()
+      for (const { ws, connection } of sockets) {
+        connection.close()
+        ws.terminate()
+      }
+      wss.close()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod'
+
+/** Stable error codes. The renderer and CLI branch on these, never on message text. */
+export const errorCodes = [
+  'E_VALIDATION',
+  'E_PAYLOAD_TOO_LARGE',
+  'E_UNKNOWN_ROUTE',
+  'E_UNAUTHORIZED',
+  'E_FORBIDDEN',
+  'E_NOT_FOUND',
+  'E_CONFIG',
+  'E_IO',
+  'E_NETWORK',
+  'E_TIMEOUT',
+  'E_CANCELLED',
+  'E_UNSUPPORTED',
+  'E_INTERNAL',
+] as const
+
+export const ErrorCodeSchema = z.enum(errorCodes)
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>
+
+export const ErrorIssueSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+})
+export type ErrorIssue = z.infer<typeof ErrorIssueSchema>
+
+/** What an error looks like when it crosses a process or network boundary. No stacks, ever. */
+export const ErrorShapeSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  hint: z.string().optional(),
+  retryable: z.boolean(),
+  issues: z.array(ErrorIssueSchema).optional(),
+})
+export type ErrorShape = z.infer<typeof ErrorShapeSchema>
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorShape }
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value })
+export const fail = <T = never>(error: ErrorShape): Result<T> => ({ ok: false, error })

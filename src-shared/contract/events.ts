@@ -1,0 +1,18 @@
+import { z } from 'zod'
+import { SettingsSchema } from './settings'
+
+/** Events main pushes to every connected client without being asked. */
+export const events = {
+  'settings.changed': SettingsSchema,
+  'app.notice': z.object({
+    level: z.enum(['info', 'warning', 'error']),
+    message: z.string(),
+    hint: z.string().optional(),
+  }),
+} as const
+
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<K extends EventName> = z.output<Events[K]>
+export const eventNames = Object.keys(events) as EventName[]
+export const isEventName = (name: string): name is EventName => Object.hasOwn(events, name)

@@ -1,0 +1,7 @@
+export * from './errors'
+export * from './settings'
+export * from './routes'
+export * from './streams'
+export * from './events'
+export * from './wire'
+export * from './client'

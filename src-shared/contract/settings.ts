@@ -1,0 +1,48 @@
+import { z } from 'zod'
+
+export const SETTINGS_VERSION = 1
+
+export const ThemeSchema = z.enum(['system', 'light', 'dark'])
+export type Theme = z.infer<typeof ThemeSchema>
+
+export const AccentSchema = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'accent must be a hex colour like #4f7cff')
+
+export const SettingsSchema = z.object({
+  version: z.literal(SETTINGS_VERSION),
+  appearance: z
+    .object({
+      theme: ThemeSchema.default('system'),
+      accent: AccentSchema.default('#4f7cff'),
+    })
+    .prefault({}),
+  ollama: z
+    .object({
+      host: z.string().min(1).max(512).default('http://127.0.0.1:11434'),
+    })
+    .prefault({}),
+  webCompanion: z
+    .object({
+      port: z.number().int().min(0).max(65535).default(47800),
+    })
+    .prefault({}),
+  onboarding: z
+    .object({
+      completed: z.boolean().default(false),
+    })
+    .prefault({}),
+})
+export type Settings = z.infer<typeof SettingsSchema>
+
+/** A partial update: every leaf optional, unknown keys rejected so typos do not vanish silently. */
+export const SettingsPatchSchema = z
+  .object({
+    appearance: z.object({ theme: ThemeSchema, accent: AccentSchema }).partial().strict(),
+    ollama: z.object({ host: z.string().min(1).max(512) }).partial().strict(),
+    webCompanion: z.object({ port: z.number().int().min(0).max(65535) }).partial().strict(),
+    onboarding: z.object({ completed: z.boolean() }).partial().strict(),
+  })
+  .partial()
+  .strict()
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>

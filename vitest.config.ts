@@ -1,0 +1,47 @@
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vitest/config'
+
+/**
+ * Three projects, one per layer: core (plain Node), main (Electron glue with `electron` mocked,
+ * plus the web companion and CLI adapters), renderer (happy-dom + Testing Library).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'core',
+          environment: 'node',
+          include: ['src-main/core/**/*.test.ts', 'src-shared/**/*.test.ts', 'test/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'main',
+          environment: 'node',
+          include: ['src-main/{electron,web,cli}/**/*.test.ts', 'src-preload/**/*.test.ts'],
+          server: { deps: { inline: ['electron-store'] } },
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'renderer',
+          environment: 'happy-dom',
+          include: ['src-renderer/**/*.test.{ts,tsx}'],
+          setupFiles: ['src-renderer/test/setup.ts'],
+        },
+      },
+    ],
+    coverage: {
+      provider: 'v8',
+      include: ['src-main/**/*.{ts,tsx}', 'src-preload/**/*.ts', 'src-renderer/src/**/*.{ts,tsx}', 'src-shared/**/*.ts'],
+      // Entry points only wire real processes together (they run under Electron or as the bin);
+      // everything they call is tested directly.
+      exclude: ['**/*.test.{ts,tsx}', 'src-main/electron/main.ts', 'src-main/cli/main.ts', 'src-preload/index.ts', 'src-renderer/src/main.tsx', '**/index.ts'],
+      reporter: ['text-summary', 'json-summary', 'html'],
+      reportsDirectory: 'coverage',
+      thresholds: { lines: 80, branches: 80, functions: 80, statements: 80 },
+    },
+  },
+})
