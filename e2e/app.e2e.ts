@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { launchBrowser, screenshotDir, startCompanion, startFakeOllama, type Companion } from './harness.ts'
+
+const screens = [
+  { id: 'chat', heading: 'Chat' },
+  { id: 'sessions', heading: 'Sessions' },
+  { id: 'models', heading: 'Models' },
+  { id: 'providers', heading: 'Providers & Health' },
+  { id: 'agents', heading: 'Agents' },
+  { id: 'tools', heading: 'Tools & MCP' },
+  { id: 'settings', heading: 'Settings' },
+]
+
+let browser: Browser
+let companion: Companion
+let ollama: Awaited<ReturnType<typeof startFakeOllama>>
+let page: Page
+
+const shot = async (name: string): Promise<void> => {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) })
+}
+
+before(async () => {
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  ollama = await startFakeOllama()
+  companion = await startCompanion({ OLLAMA_HOST: ollama.host })
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
+  await page.goto(companion.url)
+  await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+})
+
+after(async () => {
+  await browser?.close()
+  await companion?.stop()
+  await ollama?.close()
+})
+
+describe('web companion', () => {
+  test('refuses a browser without the token', async () => {
+    const context = await browser.newContext()
+    const response = await (await context.newPage()).goto(companion.origin)
+    assert.equal(response?.status(), 401)
+    await context.close()
+  })
+
+  test('drops the token from the address bar after trading it for a cookie', () => {
+    assert.ok(!page.url().includes('token='), page.url())
+  })
+
+  test('shows the connection and Ollama status', async () => {
+    await page.getByRole('status').filter({ hasText: 'Web companion' }).waitFor()
+    await page.getByText(/Ollama 0\.12\.6 is running/).waitFor()
+    await shot('chat')
+  })
+
+  for (const screen of screens) {
+    test(`navigates to ${screen.heading}`, async () => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen.heading, exact: true }).click()
+      await page.getByRole('heading', { level: 1, name: screen.heading }).waitFor()
+      assert.ok(page.url().endsWith(`#/${screen.id}`))
+      if (screen.id !== 'chat') await shot(screen.id)
+    })
+  }
+
+  test('keyboard shortcut Ctrl+3 goes to Models, and back/forward work', async () => {
+    await page.keyboard.press('Control+3')
+    await page.getByRole('heading', { level: 1, name: 'Models' }).waitFor()
+    await page.goBack()
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor()
+  })
+
+  test('command palette finds a screen by fuzzy text and opens it', async () => {
+    await page.keyboard.press('Control+K')
+    const input = page.getByRole('combobox')
+    await input.fill('prv hlth')
+    const options = page.getByRole('option')
+    assert.match((await options.first().textContent()) ?? '', /Providers & Health/)
+    await shot('command-palette')
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { level: 1, name: 'Providers & Health' }).waitFor()
+    assert.equal(await page.getByRole('dialog').count(), 0)
+  })
+
+  test('theme and accent persist across a reload', async () => {
+    await page.goto(`${companion.origin}/#/settings`)
+    await page.locator('label', { hasText: 'Dark' }).click()
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark')
+    await page.getByRole('button', { name: 'Accent #10b981' }).click()
+    await page.waitForFunction(() => document.documentElement.style.getPropertyValue('--accent') === '#10b981')
+    await page.reload()
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark')
+    assert.equal(await page.evaluate(() => document.documentElement.style.getPropertyValue('--accent')), '#10b981')
+  })
+
+  test('diagnostics show each check with its status', async () => {
+    await page.getByRole('button', { name: 'Run checks' }).click()
+    await page.locator('.check').first().waitFor()
+    const text = await page.locator('.checks').textContent()
+    assert.match(text ?? '', /Ollama/)
+    assert.match(text ?? '', /Data folder/)
+    await shot('settings-dark')
+  })
+
+  test('a bad Ollama host is explained, not saved', async () => {
+    const host = page.getByRole('textbox', { name: 'Host' })
+    await host.fill('ftp://nowhere')
+    await page.getByRole('button', { name: 'Test' }).click()
+    await page.getByRole('status').filter({ hasText: /Ollama speaks http or https/ }).waitFor()
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('alert').filter({ hasText: /http or https/ }).waitFor()
+    await shot('settings-error')
+    const saved = JSON.parse(fs.readFileSync(path.join(companion.dataDir, 'settings.json'), 'utf8')) as { ollama: { host: string } }
+    assert.equal(saved.ollama.host, 'http://127.0.0.1:11434')
+  })
+})

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+
+export const root = path.resolve(import.meta.dirname, '..')
+export const screenshotDir = path.join(root, 'e2e', 'screenshots')
+
+/** A stand-in Ollama on loopback that answers the version probe like the real server. */
+export async function startFakeOllama(version = '0.12.6'): Promise<{ host: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    if (req.url === '/api/version') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ version }))
+    } else {
+      res.writeHead(404)
+      res.end('404 page not found')
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    host: `127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+export interface Companion {
+  url: string
+  origin: string
+  token: string
+  dataDir: string
+  stop(): Promise<void>
+}
+
+/** Starts the real CLI (`ollama-desk serve`) over the real core, in a temp data dir. */
+export async function startCompanion(env: Record<string, string> = {}): Promise<Companion> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-'))
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'ollama-desk.js'), 'serve', '--port', '0', '--no-open', '--data-dir', dataDir], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not print its URL:\n${output}`)), 30_000)
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString()
+      const match = /Open: (http:\/\/\S+)/.exec(output)
+      if (match?.[1]) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)))
+  })
+  const parsed = new URL(url)
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token') ?? '',
+    dataDir,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+}

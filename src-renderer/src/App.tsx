@@ -1,0 +1,86 @@
+import { useCallback, useEffect, useMemo, type ComponentType } from 'react'
+import { useApi } from './api/context'
+import { CommandPalette } from './components/CommandPalette'
+import { ErrorBoundary } from './components/ErrorBoundary'
+import { Notices } from './components/Notices'
+import { Sidebar } from './components/Sidebar'
+import { AgentsScreen, ChatScreen, ModelsScreen, ProvidersScreen, SessionsScreen, ToolsScreen } from './screens/PlaceholderScreens'
+import { screens, type ScreenId } from './screens/registry'
+import { SettingsScreen } from './screens/SettingsScreen'
+import { screenFromHash, useAppStore } from './store/app-store'
+import { useThemeSync } from './theme/use-theme'
+
+const views: Record<ScreenId, ComponentType> = {
+  chat: ChatScreen,
+  sessions: SessionsScreen,
+  models: ModelsScreen,
+  providers: ProvidersScreen,
+  agents: AgentsScreen,
+  tools: ToolsScreen,
+  settings: SettingsScreen,
+}
+
+export function App() {
+  const api = useApi()
+  const screen = useAppStore((state) => state.screen)
+  const setScreen = useAppStore((state) => state.setScreen)
+  useThemeSync()
+
+  const navigate = useCallback(
+    (id: ScreenId) => {
+      setScreen(id)
+      if (location.hash !== `#/${id}`) history.pushState(null, '', `#/${id}`)
+      requestAnimationFrame(() => document.getElementById('screen-title')?.focus())
+    },
+    [setScreen],
+  )
+
+  useEffect(() => {
+    const onHash = (): void => setScreen(screenFromHash(location.hash))
+    window.addEventListener('popstate', onHash)
+    window.addEventListener('hashchange', onHash)
+    return () => {
+      window.removeEventListener('popstate', onHash)
+      window.removeEventListener('hashchange', onHash)
+    }
+  }, [setScreen])
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      const mod = event.metaKey || event.ctrlKey
+      if (!mod || event.altKey) return
+      if (event.key.toLowerCase() === 'k') {
+        event.preventDefault()
+        const { paletteOpen, setPaletteOpen } = useAppStore.getState()
+        setPaletteOpen(!paletteOpen)
+        return
+      }
+      const index = Number(event.key) - 1
+      const target = screens[index]
+      if (Number.isInteger(index) && target) {
+        event.preventDefault()
+        navigate(target.id)
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [navigate])
+
+  const context = useMemo(() => ({ api, navigate }), [api, navigate])
+  const View = views[screen]
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main" onClick={(event) => { event.preventDefault(); document.getElementById('screen-title')?.focus() }}>
+        Skip to content
+      </a>
+      <Sidebar onNavigate={navigate} />
+      <main id="main" className="content" data-screen={screen}>
+        <ErrorBoundary resetKey={screen}>
+          <View />
+        </ErrorBoundary>
+      </main>
+      <CommandPalette context={context} />
+      <Notices />
+    </div>
+  )
+}

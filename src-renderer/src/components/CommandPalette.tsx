@@ -1,0 +1,90 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { fuzzyFilter } from '../lib/fuzzy'
+import { paletteCommands, type CommandContext, type PaletteCommand } from '../lib/commands'
+import { useAppStore } from '../store/app-store'
+
+function Highlighted({ text, indices }: { text: string; indices: number[] }) {
+  const marks = new Set(indices)
+  return (
+    <>
+      {[...text].map((char, i) => (marks.has(i) ? <mark key={i}>{char}</mark> : <span key={i}>{char}</span>))}
+    </>
+  )
+}
+
+/** Ctrl/Cmd+K: fuzzy search over every screen and command, fully keyboard driven. */
+export function CommandPalette({ context }: { context: CommandContext }) {
+  const open = useAppStore((state) => state.paletteOpen)
+  const setOpen = useAppStore((state) => state.setPaletteOpen)
+  const [query, setQuery] = useState('')
+  const [active, setActive] = useState(0)
+  const input = useRef<HTMLInputElement>(null)
+  const commands = useMemo(paletteCommands, [])
+  const results = useMemo(() => fuzzyFilter(commands, query, (command) => `${command.section} ${command.title}`), [commands, query])
+
+  useEffect(() => {
+    if (!open) return
+    setQuery('')
+    setActive(0)
+    input.current?.focus()
+  }, [open])
+  useEffect(() => setActive(0), [query])
+
+  if (!open) return null
+
+  const run = (command: PaletteCommand | undefined): void => {
+    if (!command) return
+    setOpen(false)
+    void command.run(context)
+  }
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key === 'ArrowDown') setActive((i) => Math.min(i + 1, results.length - 1))
+    else if (event.key === 'ArrowUp') setActive((i) => Math.max(i - 1, 0))
+    else if (event.key === 'Enter') run(results[active]?.item)
+    else if (event.key === 'Escape') setOpen(false)
+    else return
+    event.preventDefault()
+  }
+
+  return (
+    <div className="palette-backdrop" onMouseDown={() => setOpen(false)}>
+      <div className="palette" role="dialog" aria-modal="true" aria-label="Command palette" onMouseDown={(event) => event.stopPropagation()}>
+        <input
+          ref={input}
+          role="combobox"
+          aria-expanded="true"
+          aria-controls="palette-list"
+          aria-activedescendant={results[active] ? `palette-${results[active].item.id}` : undefined}
+          aria-autocomplete="list"
+          placeholder="Type a command or a screen…"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <ul id="palette-list" role="listbox" aria-label="Commands">
+          {results.length === 0 && <li className="palette-empty">No command matches “{query}”.</li>}
+          {results.map(({ item, match }, index) => {
+            const offset = item.section.length + 1
+            return (
+              <li
+                key={item.id}
+                id={`palette-${item.id}`}
+                role="option"
+                aria-selected={index === active}
+                className="palette-option"
+                onMouseEnter={() => setActive(index)}
+                onClick={() => run(item)}
+              >
+                <span className="palette-section">{item.section}</span>
+                <span className="palette-title">
+                  <Highlighted text={item.title} indices={match.indices.filter((i) => i >= offset).map((i) => i - offset)} />
+                </span>
+                {item.hint && <kbd>{item.hint}</kbd>}
+              </li>
+            )
+          })}
+        </ul>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,47 @@
+import { useAppStore } from '../store/app-store'
+import { screens } from '../screens/registry'
+import { Icon } from './Icon'
+
+const modKey = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? '⌘' : 'Ctrl+'
+
+export function Sidebar({ onNavigate }: { onNavigate: (id: (typeof screens)[number]['id']) => void }) {
+  const current = useAppStore((state) => state.screen)
+  const connection = useAppStore((state) => state.connection)
+  const transport = useAppStore((state) => state.transport)
+  const setPaletteOpen = useAppStore((state) => state.setPaletteOpen)
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <div className="brand">
+        <img src="./icon.svg" alt="" width={28} height={28} />
+        <span>Ollama Desk</span>
+      </div>
+      <button type="button" className="palette-trigger" onClick={() => setPaletteOpen(true)}>
+        <span>Search commands…</span>
+        <kbd>{modKey}K</kbd>
+      </button>
+      <ul>
+        {screens.map((screen, index) => (
+          <li key={screen.id}>
+            <a
+              href={`#/${screen.id}`}
+              className="nav-item"
+              aria-current={current === screen.id ? 'page' : undefined}
+              title={`${screen.label} (${modKey}${index + 1})`}
+              onClick={(event) => {
+                event.preventDefault()
+                onNavigate(screen.id)
+              }}
+            >
+              <Icon path={screen.icon} />
+              <span>{screen.label}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+      <div className={`connection connection-${connection}`} role="status">
+        <span className="dot" aria-hidden="true" />
+        {connection === 'open' ? (transport === 'electron' ? 'Desktop' : 'Web companion') : connection === 'connecting' ? 'Connecting…' : 'Disconnected'}
+      </div>
+    </nav>
+  )
+}

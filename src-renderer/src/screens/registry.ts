@@ -1,0 +1,25 @@
+export const screenIds = ['chat', 'sessions', 'models', 'providers', 'agents', 'tools', 'settings'] as const
+export type ScreenId = (typeof screenIds)[number]
+
+export const isScreenId = (value: string): value is ScreenId => (screenIds as readonly string[]).includes(value)
+
+export interface ScreenMeta {
+  id: ScreenId
+  label: string
+  /** One line for the command palette and the page header. */
+  summary: string
+  /** SVG path data, 24×24 viewBox, stroked. */
+  icon: string
+}
+
+export const screens: readonly ScreenMeta[] = [
+  { id: 'chat', label: 'Chat', summary: 'Talk to local and cloud models', icon: 'M4 5h16v10H8l-4 4z' },
+  { id: 'sessions', label: 'Sessions', summary: 'Browse and search every conversation', icon: 'M4 6h16M4 12h16M4 18h10' },
+  { id: 'models', label: 'Models', summary: 'Ollama status, pull and manage local models', icon: 'M12 3l8 4.5v9L12 21l-8-4.5v-9zM12 12l8-4.5M12 12v9M12 12L4 7.5' },
+  { id: 'providers', label: 'Providers & Health', summary: 'Cloud and local providers, fallback chain and live health', icon: 'M3 12h4l3-7 4 14 3-7h4' },
+  { id: 'agents', label: 'Agents', summary: 'Multi-agent chains, hooks and skills', icon: 'M8 8a4 4 0 108 0 4 4 0 10-8 0M4 21c0-4 4-6 8-6s8 2 8 6' },
+  { id: 'tools', label: 'Tools & MCP', summary: 'Built-in tools and MCP servers, with approvals', icon: 'M14 6l4 4-9 9H5v-4zM13 7l4 4' },
+  { id: 'settings', label: 'Settings', summary: 'Appearance, Ollama host, diagnostics', icon: 'M12 9a3 3 0 100 6 3 3 0 100-6M19 12l2-1-1-3-2 .2-1.5-1.5.2-2-3-1-1 2h-2l-1-2-3 1 .2 2L6.4 7.2 4.4 7 3.5 10l2 1v2l-2 1 1 3 2-.2 1.5 1.5-.2 2 3 1 1-2h2l1 2 3-1-.2-2 1.5-1.5 2 .2 1-3-2-1z' },
+]
+
+export const screenMeta = (id: ScreenId): ScreenMeta => screens.find((screen) => screen.id === id) ?? screens[0]!
