@@ -126,7 +126,14 @@ function DiagnosticsSection() {
 function AboutSection() {
   const api = useApi()
   const info = useAppStore((state) => state.info)
+  const [confirming, setConfirming] = useState(false)
   if (!info) return null
+  const reset = async (): Promise<void> => {
+    setConfirming(false)
+    const result = await api.call('settings.reset', {})
+    if (result.ok) useAppStore.getState().setSettings(result.value)
+    else useAppStore.getState().notifyError(result.error)
+  }
   return (
     <section className="card" aria-labelledby="about-title">
       <h2 id="about-title">About</h2>
@@ -140,18 +147,17 @@ function AboutSection() {
         <dt>Data folder</dt>
         <dd><code>{info.dataDir}</code></dd>
       </dl>
-      <button
-        type="button"
-        className="button danger"
-        onClick={async () => {
-          if (!window.confirm('Reset every setting to its default? Your current settings file is kept as a backup.')) return
-          const result = await api.call('settings.reset', {})
-          if (result.ok) useAppStore.getState().setSettings(result.value)
-          else useAppStore.getState().notifyError(result.error)
-        }}
-      >
-        Reset settings
-      </button>
+      {confirming ? (
+        <div className="row" role="group" aria-label="Confirm reset">
+          <p className="muted">Reset every setting to its default? The current file is kept as a backup.</p>
+          <button type="button" className="button danger" onClick={() => void reset()}>Reset</button>
+          <button type="button" className="button secondary" onClick={() => setConfirming(false)}>Cancel</button>
+        </div>
+      ) : (
+        <button type="button" className="button danger" onClick={() => setConfirming(true)}>
+          Reset settings…
+        </button>
+      )}
     </section>
   )
 }

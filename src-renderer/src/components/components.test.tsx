@@ -1,0 +1,82 @@
+import { render, screen } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { useState } from 'react'
+import { describe, expect, it, vi } from 'vitest'
+import { renderApp } from '../../test/render'
+import { ErrorBoundary } from './ErrorBoundary'
+
+function Bomb({ explode, hint }: { explode: boolean; hint?: string }) {
+  if (explode) throw Object.assign(new Error('The model list is corrupt.'), hint ? { hint } : {})
+  return <p>All good</p>
+}
+
+describe('ErrorBoundary', () => {
+  it('shows the error message and hint, never a stack, and recovers on retry', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    function Harness() {
+      const [explode, setExplode] = useState(true)
+      return (
+        <>
+          <button type="button" onClick={() => setExplode(false)}>fix</button>
+          <ErrorBoundary>
+            <Bomb explode={explode} hint="Delete the cache and retry." />
+          </ErrorBoundary>
+        </>
+      )
+    }
+    render(<Harness />)
+    const alert = screen.getByRole('alert')
+    expect(alert.textContent).toContain('The model list is corrupt.')
+    expect(alert.textContent).toContain('Delete the cache and retry.')
+    expect(alert.textContent).not.toMatch(/at Bomb|\.tsx:/)
+    await userEvent.click(screen.getByText('fix'))
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }))
+    expect(screen.getByText('All good')).toBeTruthy()
+  })
+
+  it('gives a generic hint when the error has none, and resets when its key changes', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const { rerender } = render(
+      <ErrorBoundary resetKey="a">
+        <Bomb explode />
+      </ErrorBoundary>,
+    )
+    expect(screen.getByRole('alert').textContent).toContain('the log in the data folder')
+    rerender(
+      <ErrorBoundary resetKey="b">
+        <Bomb explode={false} />
+      </ErrorBoundary>,
+    )
+    expect(screen.getByText('All good')).toBeTruthy()
+  })
+})
+
+describe('Ollama status card', () => {
+  it('explains how to start Ollama when it is not reachable, and checks again on request', async () => {
+    const { calls } = await renderApp({ status: { host: 'http://127.0.0.1:11434', reachable: false, error: 'connection refused' } })
+    expect(await screen.findByText('Ollama is not reachable')).toBeTruthy()
+    expect(screen.getByText(/connection refused/)).toBeTruthy()
+    expect(screen.getByText('ollama serve')).toBeTruthy()
+    const before = calls.filter((call) => call.route === 'ollama.status').length
+    await userEvent.click(screen.getByRole('button', { name: 'Check again' }))
+    expect(calls.filter((call) => call.route === 'ollama.status').length).toBe(before + 1)
+  })
+
+  it('shows a refused probe as an alert', async () => {
+    await renderApp({ status: { code: 'E_INTERNAL', message: 'Probe crashed', retryable: false } })
+    expect((await screen.findByRole('alert')).textContent).toContain('Probe crashed')
+  })
+})
+
+describe('bootstrap', () => {
+  it('surfaces failures to load info and settings as notices', async () => {
+    await renderApp({
+      failing: {
+        'app.info': { code: 'E_INTERNAL', message: 'No info', retryable: false },
+        'settings.get': { code: 'E_CONFIG', message: 'Settings unreadable', hint: 'Check the file', retryable: false },
+      },
+    })
+    const alerts = await screen.findAllByRole('alert')
+    expect(alerts.map((alert) => alert.textContent).join(' ')).toMatch(/No info.*Settings unreadable/)
+  })
+})

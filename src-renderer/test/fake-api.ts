@@ -1,0 +1,86 @@
+import type { ApiClient, AppInfo, DoctorCheck, ErrorShape, EventName, OllamaStatus, Result, Settings } from '../../src-shared/contract'
+
+export const defaultSettings = (): Settings => ({
+  version: 1,
+  appearance: { theme: 'light', accent: '#4f7cff' },
+  ollama: { host: 'http://127.0.0.1:11434' },
+  webCompanion: { port: 47800 },
+  onboarding: { completed: false },
+})
+
+export const info: AppInfo = {
+  name: 'Ollama Desk',
+  version: '9.9.9',
+  mode: 'web',
+  platform: 'linux',
+  arch: 'x64',
+  versions: { node: '24.0.0' },
+  dataDir: '/tmp/data',
+}
+
+export interface FakeApiOptions {
+  settings?: Settings
+  status?: OllamaStatus | ErrorShape
+  checks?: DoctorCheck[]
+  /** Routes that fail with this error. */
+  failing?: Partial<Record<string, ErrorShape>>
+}
+
+/**
+ * An in-memory stand-in for the core, with the same contract semantics the renderer relies on:
+ * typed results, settings that merge patches, and push events to listeners.
+ */
+export function fakeApi(options: FakeApiOptions = {}) {
+  let settings = options.settings ?? defaultSettings()
+  const calls: { route: string; input: unknown }[] = []
+  const listeners = new Map<string, Set<(payload: unknown) => void>>()
+  const ok = <T>(value: T): Result<T> => ({ ok: true, value })
+  const answer = (route: string, input: unknown): Result<unknown> => {
+    const failure = options.failing?.[route]
+    if (failure) return { ok: false, error: failure }
+    switch (route) {
+      case 'app.info':
+        return ok(info)
+      case 'settings.get':
+        return ok(settings)
+      case 'settings.update': {
+        const patch = input as Partial<Record<keyof Settings, object>>
+        const next = { ...settings } as Record<string, unknown>
+        for (const [key, value] of Object.entries(patch)) next[key] = { ...(settings[key as keyof Settings] as object), ...value }
+        settings = next as Settings
+        return ok(settings)
+      }
+      case 'settings.reset':
+        settings = defaultSettings()
+        return ok(settings)
+      case 'ollama.status': {
+        const status = options.status ?? { host: 'http://127.0.0.1:11434', reachable: true, version: '0.12.6', latencyMs: 3 }
+        return 'code' in status ? { ok: false, error: status } : ok(status)
+      }
+      case 'diagnostics.doctor':
+        return ok({ checks: options.checks ?? [] })
+      default:
+        return { ok: false, error: { code: 'E_UNKNOWN_ROUTE', message: `no ${route}`, retryable: false } }
+    }
+  }
+  const api: ApiClient = {
+    call: (route, input) => {
+      calls.push({ route, input })
+      return Promise.resolve(answer(route, input) as never)
+    },
+    stream: () => ({ id: 1, cancel: () => undefined, done: Promise.resolve({ ok: true, value: { sent: 0 } } as never) }),
+    on: (name, listener) => {
+      const set = listeners.get(name) ?? new Set()
+      listeners.set(name, set)
+      set.add(listener as (payload: unknown) => void)
+      return () => set.delete(listener as (payload: unknown) => void)
+    },
+  }
+  return {
+    api,
+    calls,
+    settings: () => settings,
+    emit: (name: EventName, payload: unknown) => listeners.get(name)?.forEach((listener) => listener(payload)),
+    listenerCount: (name: EventName) => listeners.get(name)?.size ?? 0,
+  }
+}

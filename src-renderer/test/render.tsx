@@ -1,0 +1,21 @@
+import { render } from '@testing-library/react'
+import { ApiProvider } from '../src/api/context'
+import { App } from '../src/App'
+import { useAppStore } from '../src/store/app-store'
+import { bootstrap } from '../src/store/bootstrap'
+import { fakeApi, type FakeApiOptions } from './fake-api'
+
+export const initialState = useAppStore.getState()
+
+/** Renders the whole app over a fake API, after the same bootstrap main.tsx runs. */
+export async function renderApp(options: FakeApiOptions = {}) {
+  useAppStore.setState({ ...initialState, notices: [], screen: 'chat', paletteOpen: false, connection: 'open', transport: 'web' }, true)
+  const fake = fakeApi(options)
+  await bootstrap(fake.api)
+  const view = render(
+    <ApiProvider api={fake.api}>
+      <App />
+    </ApiProvider>,
+  )
+  return { ...fake, view }
+}
