@@ -34,7 +34,8 @@ export const serveCommand: Command = {
     const core = openCore(values, io.env)
     try {
       const portText = typeof values.port === 'string' ? values.port : undefined
-      const port = portText === undefined ? core.settings.get().webCompanion.port : Number(portText)
+      // Digits only: Number() would also take '', '0x50' and '1e3'.
+      const port = portText === undefined ? core.settings.get().webCompanion.port : /^\d{1,5}$/.test(portText) ? Number(portText) : NaN
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         io.err(`error: --port must be a whole number from 0 to 65535, not "${portText}"\n`)
         return 2

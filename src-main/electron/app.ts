@@ -37,6 +37,8 @@ export async function startDesktop(paths: DesktopPaths, electronApp: App = app):
     electronVersion: process.versions.electron,
     settingsStorage: new ElectronSettingsStorage(dataDir),
     secrets: new FileSecretStore(path.join(dataDir, 'secrets.json'), safeStorageCodec),
+    // Inside the desktop app the running binary is Electron itself.
+    locateElectron: () => process.execPath,
     openExternal: async (url) => {
       if (!isExternalLink(url)) return false
       await shell.openExternal(url)

@@ -15,7 +15,8 @@ export function isAppUrl(url: string, origins: TrustedOrigins): boolean {
   }
   if (parsed.protocol === 'file:') {
     const expected = new URL(`file://${origins.rendererFile.startsWith('/') ? '' : '/'}${origins.rendererFile.replace(/\\/g, '/')}`)
-    return parsed.pathname === expected.pathname
+    // The host must match too: `file://server/…` is a network share (UNC path on Windows).
+    return parsed.host === expected.host && parsed.pathname === expected.pathname
   }
   if (origins.devServerUrl) return parsed.origin === new URL(origins.devServerUrl).origin
   return false

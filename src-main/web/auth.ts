@@ -38,6 +38,15 @@ function readCookie(header: string | undefined, name: string): string | undefine
   return undefined
 }
 
+/** The request target as a URL, or undefined when it cannot be parsed (e.g. `GET http://[x/`). */
+export function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://local')
+  } catch {
+    return undefined
+  }
+}
+
 /** Host and Origin first (no rebinding, no cross-site use), then the token. */
 export function checkRequest(req: IncomingMessage, token: string, hosts: Set<string>): Verdict {
   const host = req.headers.host ?? ''
@@ -52,8 +61,8 @@ export function checkRequest(req: IncomingMessage, token: string, hosts: Set<str
   if (auth?.startsWith('Bearer ') && sameToken(auth.slice(7), token)) return { ok: true, via: 'header' }
   const cookie = readCookie(req.headers.cookie, TOKEN_COOKIE)
   if (cookie !== undefined && sameToken(cookie, token)) return { ok: true, via: 'cookie' }
-  const query = new URL(req.url ?? '/', 'http://x').searchParams.get('token')
-  if (query !== null && sameToken(query, token)) return { ok: true, via: 'query' }
+  const query = requestUrl(req)?.searchParams.get('token')
+  if (query != null && sameToken(query, token)) return { ok: true, via: 'query' }
   return {
     ok: false,
     status: 401,

@@ -6,7 +6,7 @@ import { MAX_MESSAGE_CHARS, type ErrorShape } from '../../src-shared/contract'
 import type { Core } from '../core/app'
 import { AppError } from '../core/errors'
 import { createConnection, type Connection } from '../core/rpc'
-import { TOKEN_COOKIE, allowedHosts, checkRequest, isLoopbackHost } from './auth'
+import { TOKEN_COOKIE, allowedHosts, checkRequest, isLoopbackHost, requestUrl } from './auth'
 import { contentSecurityPolicy, serveStatic } from './static'
 
 export interface WebServerOptions {
@@ -43,6 +43,14 @@ const statusFor: Partial<Record<ErrorShape['code'], number>> = {
   E_INTERNAL: 500,
 }
 
+const safeDecode = (text: string): string | undefined => {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return undefined
+  }
+}
+
 /** The web companion: the same contract as the desktop IPC, over HTTP and WebSocket on loopback. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1'
@@ -70,7 +78,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       json(res, verdict.status, { ok: false, error: { code: verdict.code, message: verdict.message, retryable: false } })
       return
     }
-    const url = new URL(req.url ?? '/', 'http://local')
+    const url = requestUrl(req)
+    if (!url) return json(res, 400, { ok: false, error: { code: 'E_VALIDATION', message: 'The request address is not valid.', retryable: false } })
     if (verdict.via === 'query' && req.method === 'GET' && !url.pathname.startsWith('/api/')) {
       // Trade the token in the address bar for a same-site cookie, and drop it from history.
       url.searchParams.delete('token')
@@ -81,13 +90,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.end()
       return
     }
-    if (url.pathname.startsWith('/api/rpc/')) return handleRpc(req, res, decodeURIComponent(url.pathname.slice(9)))
+    if (url.pathname.startsWith('/api/rpc/')) return handleRpc(req, res, safeDecode(url.pathname.slice(9)))
     if (url.pathname.startsWith('/api/')) return json(res, 404, { ok: false, error: { code: 'E_NOT_FOUND', message: 'No such API path.', retryable: false } })
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { ok: false, error: { code: 'E_VALIDATION', message: 'Method not allowed.', retryable: false } })
     serveStatic(options.staticDir, url.pathname, res)
   }
 
-  const handleRpc = (req: IncomingMessage, res: ServerResponse, route: string): void => {
+  const handleRpc = (req: IncomingMessage, res: ServerResponse, route: string | undefined): void => {
+    if (route === undefined) return json(res, 400, { ok: false, error: { code: 'E_VALIDATION', message: 'The route name is not valid.', retryable: false } })
     if (req.method !== 'POST') return json(res, 405, { ok: false, error: { code: 'E_VALIDATION', message: 'Use POST with a JSON body.', retryable: false } })
     const chunks: Buffer[] = []
     let size = 0
@@ -117,7 +127,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_CHARS * 8 })
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const verdict = checkRequest(req, token, hosts)
-    const path = new URL(req.url ?? '/', 'http://local').pathname
+    const path = requestUrl(req)?.pathname
     if (!verdict.ok || path !== '/api/ws') {
       const status = verdict.ok ? 404 : verdict.status
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
@@ -151,15 +161,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     ws.on('error', (error) => log.warn({ err: error, clientId }, 'websocket error'))
   }
 
-  const unsubscribe = core.onBroadcast((name, payload) => {
-    for (const { connection } of sockets) connection.push(name, payload)
-  })
-
   const server = http.createServer(handleHttp)
   server.on('upgrade', handleUpgrade)
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, options.port ?? 0)))
     server.listen(options.port ?? 0, host, () => resolve())
+  })
+  const unsubscribe = core.onBroadcast((name, payload) => {
+    for (const { connection } of sockets) connection.push(name, payload)
   })
   const port = (server.address() as AddressInfo).port
   hosts = allowedHosts(host, port)
@@ -183,4 +192,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): AppError {
+  if (error.code === 'EADDRINUSE') {
+    return new AppError('E_NETWORK', `Port ${port} on ${host} is already in use.`, {
+      cause: error,
+      hint: 'Another Ollama Desk may be running; stop it, or pick another port with --port (0 picks a free one).',
+    })
+  }
+  if (error.code === 'EACCES') {
+    return new AppError('E_FORBIDDEN', `Not allowed to listen on port ${port}.`, { cause: error, hint: 'Use a port above 1024.' })
+  }
+  return new AppError('E_NETWORK', `Could not listen on ${host}:${port} (${error.code ?? error.message}).`, { cause: error })
 }

@@ -29,7 +29,9 @@ export function contentSecurityPolicy(): string {
 }
 
 /** Serves the built renderer; unknown paths fall back to index.html (client-side routes). */
-export function serveStatic(root: string, urlPath: string, res: ServerResponse): void {
+export function serveStatic(rootDir: string, urlPath: string, res: ServerResponse): void {
+  // Absolute and without a trailing separator, or the inside-the-root check below refuses every file.
+  const root = path.resolve(rootDir)
   const decoded = safeDecode(urlPath)
   const resolved = decoded === undefined ? undefined : path.resolve(root, `.${decoded}`)
   const inside = resolved !== undefined && resolved.startsWith(root + path.sep)

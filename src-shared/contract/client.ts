@@ -60,6 +60,8 @@ export function createRpcClient(port: MessagePort): ApiClient {
     } catch {
       return
     }
+    // JSON text may be `null` or a number; only objects are messages.
+    if (typeof message !== 'object' || message === null) return
     switch (message.t) {
       case 'result':
       case 'end':

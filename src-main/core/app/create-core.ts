@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import fs from 'node:fs'
+import path from 'node:path'
 import type { AppInfo, EventName, EventPayload } from '../../../src-shared/contract'
 import { JsonFileStorage, SettingsService, type SettingsStorage } from '../config'
 import { createLogger, type AppLogger, type LogSink } from '../log'
@@ -71,7 +72,7 @@ export function createCore(options: CoreOptions): Core {
       dataDir: paths.root,
       settingsFile: paths.settings,
       nodeVersion: process.version,
-      locateElectron: options.locateElectron ?? locateElectronBinary,
+      locateElectron: options.locateElectron ?? (() => locateElectronBinary(undefined, env)),
       fetch: options.fetch,
     },
     openExternal: options.openExternal ?? (async () => false),
@@ -99,13 +100,31 @@ export function createCore(options: CoreOptions): Core {
   }
 }
 
-/** In plain Node, `require('electron')` returns the binary's path, or throws when it was never downloaded. */
-export function locateElectronBinary(require = createRequire(import.meta.url)): string | Error {
+/**
+ * Where the installed `electron` package keeps its binary. Reads the package's own `path.txt`
+ * instead of `require('electron')`, which in plain Node starts a download from GitHub when the
+ * binary is missing (and prints to stdout, breaking `doctor --json`).
+ */
+export function locateElectronBinary(
+  require: Pick<NodeRequire, 'resolve'> = createRequire(import.meta.url),
+  env: Record<string, string | undefined> = process.env,
+): string | Error {
+  let dir: string
   try {
-    const binary = require('electron') as unknown
-    if (typeof binary !== 'string') return new Error('the electron package did not give a binary path')
-    return fs.existsSync(binary) ? binary : new Error(`binary missing at ${binary}`)
-  } catch (error) {
-    return new Error((error as Error).message.split('\n')[0] ?? 'electron is not installed')
+    dir = path.dirname(require.resolve('electron/package.json'))
+  } catch {
+    return new Error('the electron package is not installed')
   }
+  let name: string | undefined
+  try {
+    name = fs.readFileSync(path.join(dir, 'path.txt'), 'utf8').trim() || undefined
+  } catch {
+    name = undefined
+  }
+  const override = env.ELECTRON_OVERRIDE_DIST_PATH
+  let binary: string
+  if (override) binary = path.join(override, name ?? 'electron')
+  else if (name) binary = path.join(dir, 'dist', name)
+  else return new Error('the Electron binary was never downloaded')
+  return fs.existsSync(binary) ? binary : new Error(`binary missing at ${binary}`)
 }

@@ -1,7 +1,7 @@
 import type { AppInfo } from '../../../src-shared/contract'
 import type { SettingsService } from '../config'
 import { runDoctor, type DoctorDeps } from '../doctor'
-import { probeOllama, type FetchLike } from '../ollama'
+import { normalizeOllamaHost, probeOllama, type FetchLike } from '../ollama'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
 
 export interface HandlerDeps {
@@ -18,7 +18,9 @@ export function createRouteHandlers(deps: HandlerDeps): RouteHandlers {
   return {
     'app.info': () => deps.info,
     'settings.get': () => deps.settings.get(),
-    'settings.update': (patch) => deps.settings.update(patch),
+    // Hosts are stored as Ollama understands them, so a typo is refused here, not at the first chat.
+    'settings.update': (patch) =>
+      deps.settings.update(patch.ollama?.host === undefined ? patch : { ...patch, ollama: { ...patch.ollama, host: normalizeOllamaHost(patch.ollama.host) } }),
     'settings.reset': () => deps.settings.reset(),
     'ollama.status': ({ host }) => probeOllama(host ?? deps.ollamaHost(), { fetch: deps.fetch }),
     'diagnostics.doctor': async () => ({

@@ -16,6 +16,7 @@ export class RotatingFile {
   private size: number
   private readonly maxBytes: number
   private readonly keep: number
+  private closed = false
 
   constructor(private readonly options: RotatingFileOptions) {
     this.maxBytes = options.maxBytes ?? 5 * 1024 * 1024
@@ -26,6 +27,8 @@ export class RotatingFile {
   }
 
   write(line: string): void {
+    // Late lines (a request finishing during shutdown) are dropped, not thrown at the caller.
+    if (this.closed) return
     const bytes = Buffer.byteLength(line)
     if (this.size > 0 && this.size + bytes > this.maxBytes) this.rotate()
     fs.writeSync(this.fd, line)
@@ -33,6 +36,8 @@ export class RotatingFile {
   }
 
   close(): void {
+    if (this.closed) return
+    this.closed = true
     fs.closeSync(this.fd)
   }
 

@@ -22,7 +22,9 @@ export function normalizeOllamaHost(input: string): string {
   // A server bound to every interface is reached on loopback.
   if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1'
   if (url.hostname === '[::]') url.hostname = '[::1]'
-  if (!url.port && !/^[a-z]+:\/\/[^/]+:\d+/i.test(withScheme) && url.protocol === 'http:') {
+  // An explicit port after the host (brackets first: the colons inside `[::1]` are not a port).
+  const explicitPort = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/@]*@)?(?:\[[^\]]*\]|[^/:]*):\d+/i.test(withScheme)
+  if (!url.port && !explicitPort && url.protocol === 'http:') {
     url.port = String(DEFAULT_OLLAMA_PORT)
   }
   const pathname = url.pathname.replace(/\/+$/, '').replace(/\/(v1|api)$/, '')

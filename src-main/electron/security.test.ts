@@ -1,0 +1,106 @@
+import type { Session } from 'electron'
+import { describe, expect, it, vi } from 'vitest'
+import { hardenSession, isAppUrl, isExternalLink, rendererCsp, type TrustedOrigins } from './security'
+
+const built: TrustedOrigins = { rendererFile: '/opt/Ollama Desk/resources/app.asar/out/renderer/index.html' }
+const dev: TrustedOrigins = { ...built, devServerUrl: 'http://localhost:5173/' }
+
+describe('isAppUrl', () => {
+  it.each([
+    [built, 'file:///opt/Ollama%20Desk/resources/app.asar/out/renderer/index.html', true],
+    [built, 'file:///opt/Ollama%20Desk/resources/app.asar/out/renderer/index.html#/settings', true],
+    [built, 'file:///opt/Ollama%20Desk/resources/app.asar/out/renderer/index.html?x=1', true],
+    [built, 'file:///opt/Ollama%20Desk/resources/app.asar/out/renderer/other.html', false],
+    [built, 'file:///etc/passwd', false],
+    [built, 'file://evil-share/opt/Ollama%20Desk/resources/app.asar/out/renderer/index.html', false],
+    [built, 'http://localhost:5173/', false],
+    [built, 'https://ollama.com/', false],
+    [built, 'not a url', false],
+    [built, '', false],
+    [dev, 'http://localhost:5173/', true],
+    [dev, 'http://localhost:5173/#/chat', true],
+    [dev, 'http://localhost:5174/', false],
+    [dev, 'https://localhost:5173/', false],
+    [dev, 'http://evil.example/', false],
+    [dev, 'file:///opt/Ollama%20Desk/resources/app.asar/out/renderer/index.html', true],
+  ])('%#: %s', (origins, url, expected) => {
+    expect(isAppUrl(url, origins)).toBe(expected)
+  })
+
+  it('handles Windows paths', () => {
+    const win: TrustedOrigins = { rendererFile: 'C:\\Program Files\\Ollama Desk\\out\\renderer\\index.html' }
+    expect(isAppUrl('file:///C:/Program%20Files/Ollama%20Desk/out/renderer/index.html', win)).toBe(true)
+    expect(isAppUrl('file:///C:/Windows/index.html', win)).toBe(false)
+  })
+})
+
+describe('isExternalLink', () => {
+  it.each([
+    ['https://ollama.com', true],
+    ['HTTP://example.com', true],
+    ['file:///etc/passwd', false],
+    ['javascript:alert(1)', false],
+    ['mailto:a@b.c', false],
+    ['ollama://x', false],
+  ])('%s → %s', (url, expected) => {
+    expect(isExternalLink(url)).toBe(expected)
+  })
+})
+
+describe('rendererCsp', () => {
+  it('is strict for built files', () => {
+    const csp = rendererCsp()
+    expect(csp).toContain("script-src 'self';")
+    expect(csp).toContain("connect-src 'self';")
+    expect(csp).not.toContain('unsafe-eval')
+    expect(csp).not.toContain('localhost')
+  })
+
+  it('lets the dev server and its HMR socket in during development only', () => {
+    const csp = rendererCsp('http://localhost:5173/')
+    expect(csp).toContain("script-src 'self' 'unsafe-inline' http://localhost:5173 ws://localhost:5173")
+    expect(csp).toContain("connect-src 'self' http://localhost:5173 ws://localhost:5173")
+  })
+})
+
+describe('hardenSession', () => {
+  function fakeSession() {
+    const session = {
+      webRequest: { onHeadersReceived: vi.fn() },
+      setPermissionRequestHandler: vi.fn(),
+      setPermissionCheckHandler: vi.fn(),
+    }
+    return session
+  }
+
+  it('adds the CSP to every response and keeps the other headers', () => {
+    const session = fakeSession()
+    hardenSession(session as unknown as Session)
+    const handler = session.webRequest.onHeadersReceived.mock.calls[0]?.[0] as (details: object, callback: (response: object) => void) => void
+    const callback = vi.fn()
+    handler({ responseHeaders: { 'X-Other': ['1'] } }, callback)
+    expect(callback).toHaveBeenCalledWith({ responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': [rendererCsp()] } })
+  })
+
+  it('uses the dev CSP when a dev server is given', () => {
+    const session = fakeSession()
+    hardenSession(session as unknown as Session, 'http://localhost:5173')
+    const handler = session.webRequest.onHeadersReceived.mock.calls[0]?.[0] as (details: object, callback: (response: object) => void) => void
+    const callback = vi.fn()
+    handler({}, callback)
+    expect(callback.mock.calls[0]?.[0]).toEqual({ responseHeaders: { 'Content-Security-Policy': [rendererCsp('http://localhost:5173')] } })
+  })
+
+  it('denies every permission request and check', () => {
+    const session = fakeSession()
+    hardenSession(session as unknown as Session)
+    const request = session.setPermissionRequestHandler.mock.calls[0]?.[0] as (wc: unknown, permission: string, callback: (granted: boolean) => void) => void
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read']) {
+      const callback = vi.fn()
+      request({}, permission, callback)
+      expect(callback).toHaveBeenCalledWith(false)
+    }
+    const check = session.setPermissionCheckHandler.mock.calls[0]?.[0] as () => boolean
+    expect(check()).toBe(false)
+  })
+})

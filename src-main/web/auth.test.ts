@@ -1,0 +1,68 @@
+import type { IncomingMessage } from 'node:http'
+import { describe, expect, it } from 'vitest'
+import { TOKEN_COOKIE, allowedHosts, checkRequest, isLoopbackHost, newToken, requestUrl } from './auth'
+
+const req = (headers: Record<string, string>, url = '/') => ({ headers, url }) as unknown as IncomingMessage
+
+describe('auth helpers', () => {
+  it('newToken is long, URL-safe and fresh each time', () => {
+    const a = newToken()
+    expect(a).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    expect(newToken()).not.toBe(a)
+  })
+
+  it.each([
+    ['localhost', true],
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['0.0.0.0', false],
+    ['192.168.1.2', false],
+    ['::', false],
+    ['example.com', false],
+    ['128.0.0.1', false],
+  ])('isLoopbackHost(%s) = %s', (host, expected) => {
+    expect(isLoopbackHost(host)).toBe(expected)
+  })
+
+  it('allowedHosts lists the loopback names, plus a non-loopback bind address', () => {
+    expect([...allowedHosts('127.0.0.1', 80)].sort()).toEqual(['127.0.0.1:80', '[::1]:80', 'localhost:80'])
+    expect(allowedHosts('192.168.1.2', 5).has('192.168.1.2:5')).toBe(true)
+    expect(allowedHosts('fe80::1', 5).has('[fe80::1]:5')).toBe(true)
+  })
+
+  it('requestUrl parses targets and returns undefined for broken ones', () => {
+    expect(requestUrl(req({}, '/a?b=c'))?.searchParams.get('b')).toBe('c')
+    expect(requestUrl({ headers: {} } as IncomingMessage)?.pathname).toBe('/')
+    expect(requestUrl(req({}, 'http://[x/'))).toBeUndefined()
+  })
+})
+
+describe('checkRequest', () => {
+  const token = 'a'.repeat(32)
+  const hosts = allowedHosts('127.0.0.1', 4000)
+  const ok = { host: '127.0.0.1:4000' }
+
+  it('checks Host before anything else, then Origin', () => {
+    expect(checkRequest(req({ authorization: `Bearer ${token}` }), token, hosts)).toMatchObject({ ok: false, status: 403 })
+    expect(checkRequest(req({ host: 'x'.repeat(500) }), token, hosts)).toMatchObject({ message: expect.stringMatching(/^Host "x{100}" is not allowed/) })
+    expect(checkRequest(req({ ...ok, origin: 'http://evil', authorization: `Bearer ${token}` }), token, hosts)).toMatchObject({ status: 403, code: 'E_FORBIDDEN' })
+    expect(checkRequest(req({ ...ok, origin: 'http://localhost:4000', authorization: `Bearer ${token}` }), token, hosts)).toEqual({ ok: true, via: 'header' })
+  })
+
+  it('accepts the token from the header, the cookie or the query, in that order', () => {
+    expect(checkRequest(req({ ...ok, cookie: `a=b; ${TOKEN_COOKIE}=${token}; c=d` }), token, hosts)).toEqual({ ok: true, via: 'cookie' })
+    expect(checkRequest(req(ok, `/?token=${token}`), token, hosts)).toEqual({ ok: true, via: 'query' })
+    expect(checkRequest(req({ ...ok, authorization: 'Bearer wrong', cookie: `${TOKEN_COOKIE}=${token}` }), token, hosts)).toEqual({ ok: true, via: 'cookie' })
+  })
+
+  it('refuses missing, wrong and wrong-length tokens with 401', () => {
+    const attempts: Record<string, string>[] = [{}, { authorization: `Basic ${token}` }, { authorization: 'Bearer short' }, { cookie: `${TOKEN_COOKIE}=${'b'.repeat(32)}` }, { cookie: 'junk' }]
+    for (const headers of attempts) {
+      expect(checkRequest(req({ ...ok, ...headers }), token, hosts)).toMatchObject({ ok: false, status: 401, code: 'E_UNAUTHORIZED' })
+    }
+    expect(checkRequest(req(ok, '/?token='), token, hosts)).toMatchObject({ status: 401 })
+    expect(checkRequest(req(ok, 'http://[x/'), token, hosts)).toMatchObject({ status: 401 })
+  })
+})

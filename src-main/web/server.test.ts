@@ -1,0 +1,420 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { WebSocket } from 'ws'
+import { createRpcClient, errorCodes, type Result } from '../../src-shared/contract'
+import { createTestCore, type TestCore } from '../../test/support/core'
+import { makeTempDir, removeTempDirs } from '../../test/support/tmp'
+import { httpRequest, openWs, rawRequest, wsPort } from '../../test/support/web'
+import type { AppError } from '../core/errors'
+import { TOKEN_COOKIE, newToken } from './auth'
+import { startWebServer, type WebServer } from './server'
+
+const INDEX = '<!doctype html><title>Ollama Desk</title>'
+const SECRET = 'outside-the-static-dir'
+
+let t: TestCore
+let server: WebServer
+let token: string
+let staticDir: string
+const sockets: WebSocket[] = []
+
+beforeEach(async () => {
+  const parent = makeTempDir()
+  staticDir = path.join(parent, 'renderer')
+  fs.mkdirSync(path.join(staticDir, 'assets'), { recursive: true })
+  fs.writeFileSync(path.join(staticDir, 'index.html'), INDEX)
+  fs.writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)')
+  fs.writeFileSync(path.join(parent, 'package.json'), JSON.stringify({ secret: SECRET }))
+  t = createTestCore({ dataDir: path.join(parent, 'data') })
+  token = newToken()
+  server = await startWebServer({ core: t.core, token, staticDir, port: 0 })
+})
+
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate()
+  await server.close()
+  t.core.close()
+  removeTempDirs()
+  vi.restoreAllMocks()
+})
+
+const host = () => `127.0.0.1:${server.port}`
+const bearer = () => ({ authorization: `Bearer ${token}` })
+const rpc = (route: string, body: string | Buffer = '{}', headers: Record<string, string> = bearer()) =>
+  httpRequest(server.port, { method: 'POST', path: `/api/rpc/${route}`, headers: { 'content-type': 'application/json', ...headers }, body })
+const wsUrl = (query = '') => `ws://${host()}/api/ws${query}`
+
+async function client(headers: Record<string, string> = bearer()) {
+  const { ws, status } = await openWs(wsUrl(), { headers })
+  expect(status).toBe(101)
+  sockets.push(ws as WebSocket)
+  return { ws: ws as WebSocket, api: createRpcClient(wsPort(ws as WebSocket)) }
+}
+
+const errorCode = (result: Result<unknown>) => (result.ok ? undefined : result.error.code)
+
+describe('web companion: authentication', () => {
+  it('answers 401 without a token, on the API and on static pages', async () => {
+    const api = await rpc('app.info', '{}', {})
+    expect(api.status).toBe(401)
+    expect(JSON.parse(api.body)).toEqual({ ok: false, error: { code: 'E_UNAUTHORIZED', message: expect.any(String), retryable: false } })
+    expect((await httpRequest(server.port, { path: '/' })).status).toBe(401)
+    expect((await rpc('app.info', '{}', { authorization: `Bearer ${token}x` })).status).toBe(401)
+    expect((await rpc('app.info', '{}', { authorization: token })).status).toBe(401)
+  })
+
+  it('refuses a WebSocket upgrade without a token with 401', async () => {
+    expect((await openWs(wsUrl())).status).toBe(401)
+    expect((await openWs(wsUrl('?token=wrong'))).status).toBe(401)
+  })
+
+  it('accepts a Bearer token over HTTP and WebSocket', async () => {
+    const reply = await rpc('app.info')
+    expect(reply.status).toBe(200)
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: true, value: { name: 'Ollama Desk', mode: 'web', dataDir: t.dir } })
+    const { api } = await client()
+    expect(await api.call('app.info', {})).toMatchObject({ ok: true, value: { version: '9.9.9-test' } })
+    expect(server.connections).toBe(1)
+  })
+
+  it('trades ?token= on a page for an HttpOnly SameSite=Strict cookie and strips it from the address', async () => {
+    const reply = await httpRequest(server.port, { path: `/?token=${token}` })
+    expect(reply.status).toBe(302)
+    expect(reply.headers.location).toBe('/')
+    expect(reply.headers['set-cookie']).toEqual([`${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`])
+    const deep = await httpRequest(server.port, { path: `/settings?tab=2&token=${token}` })
+    expect(deep.headers.location).toBe('/settings?tab=2')
+    const page = await httpRequest(server.port, { path: '/', headers: { cookie: `other=1; ${TOKEN_COOKIE}=${token}` } })
+    expect(page.status).toBe(200)
+    expect(page.body).toBe(INDEX)
+    expect((await httpRequest(server.port, { path: '/', headers: { cookie: `${TOKEN_COOKIE}=nope` } })).status).toBe(401)
+  })
+
+  it('only trades the query token for a cookie on GET', async () => {
+    const head = await httpRequest(server.port, { method: 'HEAD', path: `/?token=${token}` })
+    expect(head.status).toBe(200)
+    expect(head.headers['set-cookie']).toBeUndefined()
+    expect((await httpRequest(server.port, { method: 'POST', path: `/?token=${token}` })).status).toBe(405)
+  })
+
+  it('accepts ?token= on the API without a redirect, and the cookie on the WebSocket', async () => {
+    const reply = await httpRequest(server.port, { method: 'POST', path: `/api/rpc/app.info?token=${token}` })
+    expect(reply.status).toBe(200)
+    const { api } = await client({ cookie: `${TOKEN_COOKIE}=${token}` })
+    expect((await api.call('settings.get', {})).ok).toBe(true)
+    const viaQuery = await openWs(wsUrl(`?token=${token}`))
+    sockets.push(viaQuery.ws as WebSocket)
+    expect(viaQuery.status).toBe(101)
+  })
+
+  it('refuses a foreign Host header (DNS rebinding) with 403, even with the token', async () => {
+    const reply = await httpRequest(server.port, { path: '/', headers: { ...bearer(), host: `evil.example:${server.port}` } })
+    expect(reply.status).toBe(403)
+    expect(JSON.parse(reply.body).error.code).toBe('E_FORBIDDEN')
+    expect((await httpRequest(server.port, { path: '/', headers: { ...bearer(), host: '127.0.0.1:1' } })).status).toBe(403)
+    expect((await openWs(wsUrl(), { headers: { ...bearer(), host: `evil.example:${server.port}` } })).status).toBe(403)
+    // The loopback names all work.
+    for (const name of ['localhost', '[::1]', '127.0.0.1']) {
+      expect((await httpRequest(server.port, { path: '/', headers: { ...bearer(), host: `${name}:${server.port}` } })).status).toBe(200)
+    }
+  })
+
+  it('refuses a foreign Origin with 403 on HTTP and WebSocket, and accepts its own', async () => {
+    for (const origin of ['http://evil.example', `https://${host()}`, 'null', `http://${host()}.evil.example`]) {
+      expect((await rpc('app.info', '{}', { ...bearer(), origin })).status, origin).toBe(403)
+      expect((await openWs(wsUrl(), { headers: bearer(), origin })).status, origin).toBe(403)
+    }
+    expect((await rpc('app.info', '{}', { ...bearer(), origin: `http://${host()}` })).status).toBe(200)
+    const own = await openWs(wsUrl(), { headers: bearer(), origin: `http://localhost:${server.port}` })
+    sockets.push(own.ws as WebSocket)
+    expect(own.status).toBe(101)
+  })
+
+  it('refuses to listen beyond loopback unless allowed', async () => {
+    let thrown: unknown
+    try {
+      await startWebServer({ core: t.core, token, staticDir, host: '0.0.0.0', port: 0 })
+    } catch (error) {
+      thrown = error
+    }
+    expect((thrown as AppError).code).toBe('E_FORBIDDEN')
+    expect((thrown as AppError).hint).toMatch(/--allow-lan/)
+    await expect(startWebServer({ core: t.core, token, staticDir, host: '192.168.1.20', port: 0 })).rejects.toMatchObject({ code: 'E_FORBIDDEN' })
+  })
+
+  it('picks a free port by default, and fails cleanly when the port is taken', async () => {
+    const second = await startWebServer({ core: t.core, token, staticDir })
+    try {
+      expect(second.port).toBeGreaterThan(0)
+      expect(second.port).not.toBe(server.port)
+      expect(second.url).toBe(`http://127.0.0.1:${second.port}/`)
+    } finally {
+      await second.close()
+    }
+    await expect(startWebServer({ core: t.core, token, staticDir, port: server.port })).rejects.toMatchObject({
+      code: 'E_NETWORK',
+      message: `Port ${server.port} on 127.0.0.1 is already in use.`,
+      hint: expect.stringContaining('--port'),
+    })
+    expect((await rpc('app.info')).status).toBe(200)
+  })
+
+  it('never writes the token to the log', async () => {
+    await httpRequest(server.port, { path: `/?token=${token}` })
+    await httpRequest(server.port, { path: `/nope.js?token=${token}` })
+    await rpc('app.info')
+    await rpc('nope', JSON.stringify({ token }))
+    const { api } = await client()
+    await api.call('settings.update', { ollama: { host: `http://127.0.0.1:1/?token=${token}` } })
+    t.core.logger.log.warn({ note: `leaked ${token}` }, `the token is ${token}`)
+    expect(t.lines.length).toBeGreaterThan(1)
+    expect(t.lines.join('')).not.toContain(token)
+  })
+})
+
+describe('web companion: HTTP API and static files', () => {
+  it('sends security headers (CSP and friends) on every response', async () => {
+    for (const reply of [await httpRequest(server.port, { path: '/' }), await rpc('app.info'), await httpRequest(server.port, { path: '/', headers: bearer() })]) {
+      expect(reply.headers['content-security-policy']).toContain("default-src 'self'")
+      expect(reply.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+      expect(reply.headers['x-content-type-options']).toBe('nosniff')
+      expect(reply.headers['x-frame-options']).toBe('DENY')
+      expect(reply.headers['referrer-policy']).toBe('no-referrer')
+    }
+  })
+
+  it('answers an unknown route with a typed 404, and an unknown API path too', async () => {
+    const reply = await rpc('models.delete')
+    expect(reply.status).toBe(404)
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'E_UNKNOWN_ROUTE', retryable: false } })
+    const other = await httpRequest(server.port, { path: '/api/v2/things', headers: bearer() })
+    expect(other.status).toBe(404)
+    expect(JSON.parse(other.body).error.code).toBe('E_NOT_FOUND')
+  })
+
+  it('answers invalid JSON with a typed 400 and bad input with 400 and issues', async () => {
+    const reply = await rpc('settings.update', '{"appearance":')
+    expect(reply.status).toBe(400)
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } })
+    const bad = await rpc('settings.update', JSON.stringify({ appearance: { accent: 'pink' } }))
+    expect(bad.status).toBe(400)
+    expect(JSON.parse(bad.body).error.issues[0].path).toBe('appearance.accent')
+  })
+
+  it('answers an oversize body with a typed 413, both just over the limit and far over it', async () => {
+    const justOver = await rpc('settings.update', JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }))
+    expect(justOver.status).toBe(413)
+    expect(JSON.parse(justOver.body)).toMatchObject({ ok: false, error: { code: 'E_PAYLOAD_TOO_LARGE' } })
+    const huge = await rpc('settings.update', Buffer.alloc(5 * 1024 * 1024, 0x61))
+    expect(huge.status).toBe(413)
+  })
+
+  it('takes an empty body as {} and applies updates over HTTP', async () => {
+    expect((await rpc('settings.get', '')).status).toBe(200)
+    const updated = await rpc('settings.update', JSON.stringify({ appearance: { theme: 'dark' } }))
+    expect(JSON.parse(updated.body)).toMatchObject({ ok: true, value: { appearance: { theme: 'dark' } } })
+  })
+
+  it('maps error codes to HTTP statuses (500 for internal, 200 for the rest)', async () => {
+    const call = vi.spyOn(t.core.dispatcher, 'call')
+    call.mockResolvedValueOnce({ ok: false, error: { code: 'E_INTERNAL', message: 'bug', retryable: false } })
+    expect((await rpc('app.info')).status).toBe(500)
+    call.mockResolvedValueOnce({ ok: false, error: { code: 'E_CONFIG', message: 'bad file', retryable: false } })
+    const config = await rpc('app.info')
+    expect(config.status).toBe(200)
+    expect(JSON.parse(config.body).error.code).toBe('E_CONFIG')
+  })
+
+  it('only allows POST on RPC and GET/HEAD on pages', async () => {
+    expect((await httpRequest(server.port, { path: '/api/rpc/app.info', headers: bearer() })).status).toBe(405)
+    expect((await httpRequest(server.port, { method: 'DELETE', path: '/', headers: bearer() })).status).toBe(405)
+    const head = await httpRequest(server.port, { method: 'HEAD', path: '/', headers: bearer() })
+    expect(head.status).toBe(200)
+    expect(head.body).toBe('')
+  })
+
+  it('serves built files, and index.html for client-side routes', async () => {
+    const js = await httpRequest(server.port, { path: '/assets/app.js', headers: bearer() })
+    expect(js.status).toBe(200)
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8')
+    expect(js.headers['cache-control']).toContain('immutable')
+    const route = await httpRequest(server.port, { path: '/settings/appearance', headers: bearer() })
+    expect(route.body).toBe(INDEX)
+    expect(route.headers['cache-control']).toBe('no-store')
+    expect((await httpRequest(server.port, { path: '/assets/missing.js', headers: bearer() })).status).toBe(404)
+  })
+
+  it.each([
+    '/../package.json',
+    '/assets/../../package.json',
+    '/%2e%2e/package.json',
+    '/%2E%2E/%2e%2e/package.json',
+    '/..%2fpackage.json',
+    '/assets/..%2f..%2fpackage.json',
+    '/%2e%2e%2fpackage.json',
+    '/..%5cpackage.json',
+    '/%00/package.json',
+    '/%E0%A4%A',
+  ])('does not escape the static dir with %s', async (target) => {
+    const reply = await httpRequest(server.port, { path: target, headers: bearer() })
+    expect(reply.body).not.toContain(SECRET)
+    expect([200, 404]).toContain(reply.status)
+    if (reply.status === 200) expect(reply.body).toBe(INDEX)
+  })
+
+  it('survives request targets that are not valid URLs, and bad escapes in route names', async () => {
+    const line = (target: string, auth = true) =>
+      rawRequest(server.port, `GET ${target} HTTP/1.1\r\nHost: ${host()}\r\n${auth ? `Authorization: Bearer ${token}\r\n` : ''}Connection: close\r\n\r\n`)
+    expect(await line('http://[x/', false)).toBe('HTTP/1.1 401 Unauthorized')
+    expect(await line('http://[x/')).toBe('HTTP/1.1 400 Bad Request')
+    expect((await httpRequest(server.port, { method: 'POST', path: '/api/rpc/%E0%A4%A', headers: bearer() })).status).toBe(400)
+    const upgrade = `GET http://[x/ HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer ${token}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`
+    expect(await rawRequest(server.port, upgrade)).toBe('HTTP/1.1 404 Not Found')
+    expect((await rpc('app.info')).status).toBe(200)
+  })
+
+  it('refuses WebSocket upgrades on any path but /api/ws', async () => {
+    expect((await openWs(`ws://${host()}/other`, { headers: bearer() })).status).toBe(404)
+  })
+
+  it('serves 503 when the interface is not built', async () => {
+    const empty = makeTempDir()
+    const bare = await startWebServer({ core: t.core, token, staticDir: empty, port: 0 })
+    try {
+      const reply = await httpRequest(bare.port, { path: '/', headers: bearer() })
+      expect(reply.status).toBe(503)
+      expect(reply.body).toMatch(/npm run build/)
+    } finally {
+      await bare.close()
+    }
+  })
+})
+
+describe('web companion: WebSocket sessions', () => {
+  it('pushes settings.changed to every other connected client', async () => {
+    const a = await client()
+    const b = await client()
+    const seen = new Promise((resolve) => b.api.on('settings.changed', resolve))
+    const result = await a.api.call('settings.update', { appearance: { theme: 'light' } })
+    expect(result.ok).toBe(true)
+    expect(await seen).toMatchObject({ version: 1, appearance: { theme: 'light' } })
+  })
+
+  it('cancels a stream mid-way and ends it with E_CANCELLED', async () => {
+    const { api } = await client()
+    const events: number[] = []
+    let cancelled = false
+    const handle = api.stream('diagnostics.loopback', { count: 100_000, intervalMs: 1 }, (event) => {
+      events.push(event.seq)
+      if (events.length === 5 && !cancelled) {
+        cancelled = true
+        handle.cancel()
+      }
+    })
+    const done = await handle.done
+    expect(errorCode(done)).toBe('E_CANCELLED')
+    expect(events.length).toBeGreaterThanOrEqual(5)
+    expect(events.length).toBeLessThan(100_000)
+    expect(events.slice(0, 5)).toEqual([0, 1, 2, 3, 4])
+    // The socket is still usable afterwards.
+    expect((await api.call('app.info', {})).ok).toBe(true)
+  })
+
+  it('runs a stream to its end with every event', async () => {
+    const { api } = await client()
+    const events: string[] = []
+    const handle = api.stream('diagnostics.loopback', { count: 50, payloadBytes: 1000 }, (event) => events.push(event.payload))
+    expect(await handle.done).toEqual({ ok: true, value: { sent: 50 } })
+    expect(events).toHaveLength(50)
+    expect(events.every((payload) => payload.length === 1000)).toBe(true)
+  })
+
+  it('closing the socket cancels its streams on the server', async () => {
+    const original = t.core.dispatcher.stream.bind(t.core.dispatcher)
+    const runs: { signal: AbortSignal; done: Promise<Result<unknown>> }[] = []
+    vi.spyOn(t.core.dispatcher, 'stream').mockImplementation((route, input, ctx, onEvent) => {
+      const done = original(route, input, ctx, onEvent)
+      runs.push({ signal: ctx.signal, done })
+      return done
+    })
+    const { ws, api } = await client()
+    let events = 0
+    const handle = api.stream('diagnostics.loopback', { count: 100_000, intervalMs: 1 }, () => void events++)
+    await vi.waitFor(() => expect(events).toBeGreaterThan(2))
+    expect(runs).toHaveLength(1)
+    expect(runs[0]?.signal.aborted).toBe(false)
+    ws.close()
+    expect(errorCode(await handle.done)).toBe('E_NETWORK')
+    await vi.waitFor(() => expect(runs[0]?.signal.aborted).toBe(true))
+    expect(errorCode(await (runs[0] as { done: Promise<Result<unknown>> }).done)).toBe('E_CANCELLED')
+    await vi.waitFor(() => expect(server.connections).toBe(0))
+  })
+
+  it('holds a fast stream back while the client reads slowly, losing nothing', async () => {
+    const { ws } = await client()
+    const COUNT = 300
+    const SIZE = 65_536
+    let events = 0
+    let intact = true
+    let end: unknown
+    ws.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as { t: string; event?: { seq: number; payload: string }; result?: unknown }
+      if (message.t === 'event') {
+        intact &&= message.event?.seq === events && message.event.payload.length === SIZE
+        events++
+      } else if (message.t === 'end') end = message.result
+    })
+    ws.send(JSON.stringify({ t: 'stream', id: 1, route: 'diagnostics.loopback', input: { count: COUNT, payloadBytes: SIZE } }))
+    ws.pause()
+    // ~20 MB queued against a reader that is not reading: the server must wait for drain, not buffer it all.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    ws.resume()
+    await vi.waitFor(() => expect(end).toBeDefined(), { timeout: 15_000 })
+    expect(end).toEqual({ ok: true, value: { sent: COUNT } })
+    expect(events).toBe(COUNT)
+    expect(intact).toBe(true)
+  }, 20_000)
+
+  it('a slow reader that disconnects mid-stream releases the stream', async () => {
+    const original = t.core.dispatcher.stream.bind(t.core.dispatcher)
+    const runs: Promise<Result<unknown>>[] = []
+    vi.spyOn(t.core.dispatcher, 'stream').mockImplementation((...args) => {
+      const done = original(...args)
+      runs.push(done)
+      return done
+    })
+    const { ws } = await client()
+    ws.send(JSON.stringify({ t: 'stream', id: 1, route: 'diagnostics.loopback', input: { count: 100_000, payloadBytes: 65_536 } }))
+    ws.pause()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    ws.terminate()
+    await vi.waitFor(() => expect(runs).toHaveLength(1))
+    expect(errorCode(await (runs[0] as Promise<Result<unknown>>))).toBe('E_CANCELLED')
+    await vi.waitFor(() => expect(server.connections).toBe(0))
+  }, 20_000)
+
+  it('answers binary frames and junk with typed rejections, and keeps the socket open', async () => {
+    const { ws, api } = await client()
+    const messages: { t: string; error?: { code: string } }[] = []
+    ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString())))
+    ws.send(Buffer.from([1, 2, 3]), { binary: true })
+    ws.send('not json')
+    await vi.waitFor(() => expect(messages).toHaveLength(2))
+    for (const message of messages) {
+      expect(message.t).toBe('rejected')
+      expect(errorCodes).toContain(message.error?.code)
+    }
+    expect((await api.call('app.info', {})).ok).toBe(true)
+  })
+
+  it('close() terminates open sockets and stops pushing', async () => {
+    const { ws } = await client()
+    const closed = new Promise((resolve) => ws.once('close', resolve))
+    await server.close()
+    await closed
+    expect(server.connections).toBe(0)
+    t.core.settings.update({ appearance: { theme: 'dark' } })
+    // afterEach closes again: close() must tolerate that.
+  })
+})

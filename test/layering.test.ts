@@ -1,0 +1,162 @@
+import fs from 'node:fs'
+import { builtinModules } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
+import { describe, expect, it } from 'vitest'
+
+/**
+ * The layering rules of shared/README.md, checked on the real import graph (eslint.config.js
+ * enforces the same on every edit):
+ *   src-shared        imports nothing of ours, no Electron, no Node
+ *   src-main/core     no Electron, no adapters (src-main/electron|web|cli), no preload/renderer
+ *   src-preload       electron and src-shared only
+ *   src-renderer      no src-main, no src-preload, no Electron, no Node
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+const rel = (file: string) => path.relative(root, file).split(path.sep).join('/')
+
+function listTs(dir: string): string[] {
+  if (!fs.existsSync(dir)) return []
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : listTs(full)
+    return /\.(ts|tsx|mts|cts)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : []
+  })
+}
+
+const isTest = (file: string) => /\.test\.tsx?$/.test(file) || rel(file).startsWith('src-renderer/test/')
+
+/** Every module specifier: static imports and re-exports (type-only too), require() and import(). */
+function importsOf(source: string): string[] {
+  return ts.preProcessFile(source, true, true).importedFiles.map((file) => file.fileName)
+}
+
+type Target = { kind: 'ours'; path: string } | { kind: 'electron' } | { kind: 'node' } | { kind: 'package'; name: string }
+
+function classify(specifier: string, fromFile: string): Target {
+  if (specifier.startsWith('.') || specifier.startsWith('/')) {
+    return { kind: 'ours', path: rel(path.resolve(path.dirname(fromFile), specifier)) }
+  }
+  if (specifier === 'electron' || specifier.startsWith('electron/')) return { kind: 'electron' }
+  if (specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0] ?? '')) return { kind: 'node' }
+  return { kind: 'package', name: specifier }
+}
+
+const under = (p: string, folder: string) => p === folder || p.startsWith(`${folder}/`)
+
+type Rule = (target: Target, specifier: string) => string | undefined
+
+const rules: Record<'shared' | 'core' | 'preload' | 'renderer', Rule> = {
+  shared: (t) =>
+    t.kind === 'electron' || t.kind === 'node'
+      ? 'the contract runs everywhere: no Electron or Node APIs'
+      : t.kind === 'ours' && !under(t.path, 'src-shared')
+        ? 'the contract imports nothing of ours'
+        : undefined,
+  core: (t) => {
+    if (t.kind === 'electron' || (t.kind === 'package' && t.name === 'electron-store')) return 'src-main/core never imports Electron'
+    if (t.kind !== 'ours') return undefined
+    for (const adapter of ['src-main/electron', 'src-main/web', 'src-main/cli', 'src-preload', 'src-renderer']) {
+      if (under(t.path, adapter)) return `the core may not import ${adapter}`
+    }
+    return undefined
+  },
+  preload: (t) => {
+    if (t.kind === 'electron') return undefined
+    if (t.kind === 'ours' && (under(t.path, 'src-shared') || under(t.path, 'src-preload'))) return undefined
+    return 'the preload may import only electron and src-shared'
+  },
+  renderer: (t) => {
+    if (t.kind === 'electron' || t.kind === 'node') return 'the renderer may not use Electron or Node APIs'
+    if (t.kind === 'ours' && (under(t.path, 'src-main') || under(t.path, 'src-preload'))) return 'the renderer reaches the app only through the contract'
+    return undefined
+  },
+}
+
+/** Violations in one source text, as `file: 'specifier' (why)`. */
+function violations(source: string, file: string, rule: Rule): string[] {
+  return importsOf(source).flatMap((specifier) => {
+    const why = rule(classify(specifier, file), specifier)
+    return why ? [`${rel(file)}: '${specifier}' (${why})`] : []
+  })
+}
+
+function scan(folder: string, rule: Rule, includeTests: boolean): { files: number; problems: string[] } {
+  const files = listTs(path.join(root, folder)).filter((file) => includeTests || !isTest(file))
+  return { files: files.length, problems: files.flatMap((file) => violations(fs.readFileSync(file, 'utf8'), file, rule)) }
+}
+
+describe('layering', () => {
+  it('src-main/core (tests included) never imports electron or an adapter', () => {
+    const { files, problems } = scan('src-main/core', rules.core, true)
+    expect(files).toBeGreaterThan(20)
+    expect(problems).toEqual([])
+  })
+
+  it('src-shared imports nothing but itself and plain packages', () => {
+    const { files, problems } = scan('src-shared', rules.shared, false)
+    expect(files).toBeGreaterThan(5)
+    expect(problems).toEqual([])
+  })
+
+  it('src-preload imports only electron and src-shared', () => {
+    const { files, problems } = scan('src-preload', rules.preload, false)
+    expect(files).toBeGreaterThanOrEqual(2)
+    expect(problems).toEqual([])
+  })
+
+  it('src-renderer never imports src-main, src-preload, electron or node:*', () => {
+    expect(scan('src-renderer', rules.renderer, false).problems).toEqual([])
+  })
+
+  describe('the scanner itself (so the checks above cannot pass vacuously)', () => {
+    const coreFile = path.join(root, 'src-main/core/app/fake.ts')
+
+    it.each([
+      ["import { app } from 'electron'", "'electron'"],
+      ["import type { App } from 'electron'", "'electron'"],
+      ["import 'electron/main'", "'electron/main'"],
+      ["const { app } = require('electron')", "'electron'"],
+      ["async function f() { return import('electron') }", "'electron'"],
+      ["export { x } from '../../web/server'", 'src-main/web'],
+      ["import { runCli } from '../../cli/run'", 'src-main/cli'],
+      ["import { wireIpc } from '../../electron/ipc'", 'src-main/electron'],
+      ["import Store from 'electron-store'", 'electron-store'],
+    ])('flags %s in core', (source, mention) => {
+      const found = violations(source, coreFile, rules.core)
+      expect(found).toHaveLength(1)
+      expect(found[0]).toContain(mention.replace(/'/g, ''))
+    })
+
+    it('passes clean core code, and string or comment mentions of electron', () => {
+      const clean = [
+        "import fs from 'node:fs'",
+        "import { z } from 'zod'",
+        "import { AppError } from '../errors'",
+        "import type { Settings } from '../../../src-shared/contract'",
+        "// we never import 'electron' here",
+        "const name = 'electron'",
+      ].join('\n')
+      expect(violations(clean, coreFile, rules.core)).toEqual([])
+    })
+
+    it('flags the other layers too', () => {
+      const preload = path.join(root, 'src-preload/bridge.ts')
+      expect(violations("import fs from 'node:fs'", preload, rules.preload)).toHaveLength(1)
+      expect(violations("import { x } from '../src-main/core/app'", preload, rules.preload)).toHaveLength(1)
+      expect(violations("import { z } from 'zod'", preload, rules.preload)).toHaveLength(1)
+      expect(violations("import { ipcRenderer } from 'electron'\nimport { ok } from '../src-shared/contract'", preload, rules.preload)).toEqual([])
+      const renderer = path.join(root, 'src-renderer/src/app.tsx')
+      for (const bad of ["import 'node:path'", "import fs from 'fs'", "import { ipcRenderer } from 'electron'", "import { core } from '../../src-main/core/app'", "import type { X } from '../../src-preload/bridge'"]) {
+        expect(violations(bad, renderer, rules.renderer), bad).toHaveLength(1)
+      }
+      expect(violations("import { useState } from 'react'\nimport { ok } from '../../src-shared/contract'", renderer, rules.renderer)).toEqual([])
+      const shared = path.join(root, 'src-shared/contract/x.ts')
+      expect(violations("import path from 'node:path'", shared, rules.shared)).toHaveLength(1)
+      expect(violations("import { AppError } from '../../src-main/core/errors'", shared, rules.shared)).toHaveLength(1)
+      expect(violations("import { z } from 'zod'", shared, rules.shared)).toEqual([])
+    })
+  })
+})
