@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { App, IpcMainEvent } from 'electron'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ServerMessageSchema, type ServerMessage } from '../../src-shared/contract'
-import { FakeBrowserWindow, Menu, app, appState, ipcMain, session, shell } from '../../test/support/electron-fake'
+import { FakeBrowserWindow, Menu, app, appState, ipcMain, protocol, session, shell } from '../../test/support/electron-fake'
 import { makeTempDir, removeTempDirs } from '../../test/support/tmp'
 import type { Core } from '../core/app'
 
@@ -45,7 +45,7 @@ async function start(): Promise<Core> {
   return core
 }
 
-const rendererUrl = () => `file://${path.join(mainDir, '../renderer/index.html')}`
+const rendererUrl = () => 'app://ollama-desk/index.html'
 
 async function ask(window: FakeBrowserWindow, id: number, route: string, input: object = {}): Promise<ServerMessage> {
   const event = { sender: window.webContents, senderFrame: { url: rendererUrl(), parent: null } } as unknown as IpcMainEvent
@@ -70,7 +70,9 @@ describe('startDesktop', () => {
     expect(FakeBrowserWindow.instances).toHaveLength(1)
     const [window] = FakeBrowserWindow.instances as [FakeBrowserWindow]
     expect(window.options.webPreferences).toMatchObject({ preload: path.join(mainDir, '../preload/index.cjs'), sandbox: true, contextIsolation: true })
-    expect(window.loaded).toEqual({ file: path.join(mainDir, '../renderer/index.html') })
+    expect(window.loaded).toEqual({ url: 'app://ollama-desk/index.html' })
+    expect(protocol.privileged).toContainEqual(expect.objectContaining({ scheme: 'app' }))
+    expect(protocol.handlers.has('app')).toBe(true)
     expect(session.defaultSession.webRequest.onHeadersReceived).toHaveBeenCalled()
     expect(session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled()
     expect(Menu.setApplicationMenu).toHaveBeenCalled()
@@ -166,6 +168,6 @@ describe('startDesktop', () => {
     ipcMain.removeAllListeners()
     appState.isPackaged = true
     await start()
-    expect(FakeBrowserWindow.instances[1]?.loaded).toEqual({ file: path.join(mainDir, '../renderer/index.html') })
+    expect(FakeBrowserWindow.instances[1]?.loaded).toEqual({ url: 'app://ollama-desk/index.html' })
   })
 })

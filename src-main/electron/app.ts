@@ -1,9 +1,10 @@
-import { app, BrowserWindow, ipcMain, screen, session, shell, type App } from 'electron'
+import { app, BrowserWindow, ipcMain, net, protocol, screen, session, shell, type App } from 'electron'
 import path from 'node:path'
 import { createCore, type Core } from '../core/app'
 import { resolveDataDir } from '../core/paths'
 import { FileSecretStore } from '../core/secrets'
 import { APP_VERSION } from '../cli/version'
+import { registerAppScheme, serveAppScheme } from './app-protocol'
 import { wireIpc } from './ipc'
 import { installMenu } from './menu'
 import { hardenSession, isExternalLink, type TrustedOrigins } from './security'
@@ -22,6 +23,7 @@ export async function startDesktop(paths: DesktopPaths, electronApp: App = app):
     electronApp.quit()
     return undefined
   }
+  registerAppScheme(protocol)
   await electronApp.whenReady()
 
   const dataDir = resolveDataDir({
@@ -47,9 +49,10 @@ export async function startDesktop(paths: DesktopPaths, electronApp: App = app):
   })
 
   const origins: TrustedOrigins = {
-    rendererFile: path.join(paths.mainDir, '../renderer/index.html'),
-    devServerUrl: electronApp.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
+    rendererDir: path.join(paths.mainDir, '../renderer'),
+    devServerUrl: electronApp.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL || undefined,
   }
+  serveAppScheme(protocol, net, origins.rendererDir)
   hardenSession(session.defaultSession, origins.devServerUrl)
   const unwire = wireIpc(ipcMain, core, origins)
   installMenu(process.platform)

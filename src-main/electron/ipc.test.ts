@@ -11,14 +11,14 @@ import { RPC_CHANNEL, wireIpc } from './ipc'
 
 let t: TestCore
 let ipcMain: EventEmitter
-let rendererFile: string
+let rendererDir: string
 let unwire: () => void
 
 beforeEach(() => {
   t = createTestCore()
   ipcMain = new EventEmitter()
-  rendererFile = path.join(makeTempDir(), 'out', 'renderer', 'index.html')
-  unwire = wireIpc(ipcMain as unknown as IpcMain, t.core, { rendererFile })
+  rendererDir = path.join(makeTempDir(), 'out', 'renderer')
+  unwire = wireIpc(ipcMain as unknown as IpcMain, t.core, { rendererDir })
 })
 afterEach(() => {
   unwire()
@@ -27,7 +27,7 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-const appUrl = () => `file://${rendererFile}`
+const appUrl = () => 'app://ollama-desk/index.html'
 const messagesOf = (contents: FakeWebContents): ServerMessage[] =>
   contents.sent.map(([channel, text]) => {
     expect(channel).toBe(RPC_CHANNEL)

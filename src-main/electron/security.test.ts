@@ -2,17 +2,17 @@ import type { Session } from 'electron'
 import { describe, expect, it, vi } from 'vitest'
 import { hardenSession, isAppUrl, isExternalLink, rendererCsp, type TrustedOrigins } from './security'
 
-const built: TrustedOrigins = { rendererFile: '/opt/Ollama Desk/resources/app.asar/out/renderer/index.html' }
+const built: TrustedOrigins = { rendererDir: '/opt/Ollama Desk/resources/app.asar/out/renderer' }
 const dev: TrustedOrigins = { ...built, devServerUrl: 'http://localhost:5173/' }
 
 describe('isAppUrl', () => {
   it.each([
-    [built, 'file:///opt/Ollama%20Desk/resources/app.asar/out/renderer/index.html', true],
-    [built, 'file:///opt/Ollama%20Desk/resources/app.asar/out/renderer/index.html#/settings', true],
-    [built, 'file:///opt/Ollama%20Desk/resources/app.asar/out/renderer/index.html?x=1', true],
-    [built, 'file:///opt/Ollama%20Desk/resources/app.asar/out/renderer/other.html', false],
+    [built, 'app://ollama-desk/index.html', true],
+    [built, 'app://ollama-desk/index.html#/settings', true],
+    [built, 'app://ollama-desk/assets/index.js?x=1', true],
+    [built, 'app://evil/index.html', false],
+    [built, 'file:///opt/Ollama%20Desk/resources/app.asar/out/renderer/index.html', false],
     [built, 'file:///etc/passwd', false],
-    [built, 'file://evil-share/opt/Ollama%20Desk/resources/app.asar/out/renderer/index.html', false],
     [built, 'http://localhost:5173/', false],
     [built, 'https://ollama.com/', false],
     [built, 'not a url', false],
@@ -22,15 +22,9 @@ describe('isAppUrl', () => {
     [dev, 'http://localhost:5174/', false],
     [dev, 'https://localhost:5173/', false],
     [dev, 'http://evil.example/', false],
-    [dev, 'file:///opt/Ollama%20Desk/resources/app.asar/out/renderer/index.html', true],
+    [dev, 'app://ollama-desk/index.html', false],
   ])('%#: %s', (origins, url, expected) => {
     expect(isAppUrl(url, origins)).toBe(expected)
-  })
-
-  it('handles Windows paths', () => {
-    const win: TrustedOrigins = { rendererFile: 'C:\\Program Files\\Ollama Desk\\out\\renderer\\index.html' }
-    expect(isAppUrl('file:///C:/Program%20Files/Ollama%20Desk/out/renderer/index.html', win)).toBe(true)
-    expect(isAppUrl('file:///C:/Windows/index.html', win)).toBe(false)
   })
 })
 

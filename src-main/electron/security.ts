@@ -1,8 +1,16 @@
 import type { Session } from 'electron'
 
-/** Where the app's own pages come from: the built files, or the dev server during `npm run dev`. */
+/**
+ * The app's pages load from a privileged custom scheme, not file://: a standard, secure origin
+ * that the CSP's 'self' covers, with no access to the rest of the file system.
+ */
+export const APP_SCHEME = 'app'
+export const APP_HOST = 'ollama-desk'
+export const APP_ENTRY_URL = `${APP_SCHEME}://${APP_HOST}/index.html`
+
+/** Where the app's own pages come from: the built renderer, or the dev server during `npm run dev`. */
 export interface TrustedOrigins {
-  rendererFile: string
+  rendererDir: string
   devServerUrl?: string | undefined
 }
 
@@ -13,11 +21,7 @@ export function isAppUrl(url: string, origins: TrustedOrigins): boolean {
   } catch {
     return false
   }
-  if (parsed.protocol === 'file:') {
-    const expected = new URL(`file://${origins.rendererFile.startsWith('/') ? '' : '/'}${origins.rendererFile.replace(/\\/g, '/')}`)
-    // The host must match too: `file://server/…` is a network share (UNC path on Windows).
-    return parsed.host === expected.host && parsed.pathname === expected.pathname
-  }
+  if (parsed.protocol === `${APP_SCHEME}:`) return parsed.host === APP_HOST && !origins.devServerUrl
   if (origins.devServerUrl) return parsed.origin === new URL(origins.devServerUrl).origin
   return false
 }

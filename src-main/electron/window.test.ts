@@ -5,9 +5,9 @@ vi.mock('electron', async () => (await import('../../test/support/electron-fake'
 
 const { createMainWindow } = await import('./window')
 
-const rendererFile = '/app/out/renderer/index.html'
-const appUrl = `file://${rendererFile}`
-const base = { rendererFile, preload: '/app/out/preload/index.cjs' }
+const rendererDir = '/app/out/renderer'
+const appUrl = 'app://ollama-desk/index.html'
+const base = { rendererDir, preload: '/app/out/preload/index.cjs' }
 
 const create = (options: Partial<Parameters<typeof createMainWindow>[0]> = {}) =>
   createMainWindow({ ...base, ...options }) as unknown as FakeBrowserWindow
@@ -31,7 +31,7 @@ describe('createMainWindow', () => {
     expect(window.options).toMatchObject({ width: 1200, height: 800, show: false, title: 'Ollama Desk' })
     expect(window.options).not.toHaveProperty('x')
     expect(window.options).not.toHaveProperty('icon')
-    expect(window.loaded).toEqual({ file: rendererFile })
+    expect(window.loaded).toEqual({ url: appUrl })
   })
 
   it('restores bounds and icon, and maximises when first shown if it was', () => {

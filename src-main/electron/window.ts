@@ -1,5 +1,5 @@
 import { BrowserWindow, shell, type Rectangle } from 'electron'
-import { isAppUrl, isExternalLink, type TrustedOrigins } from './security'
+import { APP_ENTRY_URL, isAppUrl, isExternalLink, type TrustedOrigins } from './security'
 
 export interface WindowOptions extends TrustedOrigins {
   preload: string
@@ -53,7 +53,6 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   })
   webContents.on('will-attach-webview', (event) => event.preventDefault())
 
-  if (options.devServerUrl) void window.loadURL(options.devServerUrl)
-  else void window.loadFile(options.rendererFile)
+  void window.loadURL(options.devServerUrl || APP_ENTRY_URL)
   return window
 }

@@ -301,9 +301,8 @@ describe('protocol robustness (property-based)', () => {
       },
       once: () => undefined,
     } as unknown as WebContents
-    const rendererFile = path.join(makeTempDir(), 'index.html')
-    const unwire = wireIpc(ipcMain, t.core, { rendererFile })
-    const event = { sender, senderFrame: { url: `file://${rendererFile}`, parent: null } } as unknown as IpcMainEvent
+    const unwire = wireIpc(ipcMain, t.core, { rendererDir: makeTempDir() })
+    const event = { sender, senderFrame: { url: 'app://ollama-desk/index.html', parent: null } } as unknown as IpcMainEvent
     const harness: Harness = { received, send: (payload) => listeners.forEach((listener) => listener(event, payload)) }
     tally.clear()
     await exercise(harness, allOversize())

@@ -1,17 +1,6 @@
 import fs from 'node:fs'
 import type { ServerResponse } from 'node:http'
-import path from 'node:path'
-
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-}
+import { contentTypeOf, lookupStaticFile } from '../core/paths'
 
 export function contentSecurityPolicy(): string {
   return [
@@ -30,45 +19,19 @@ export function contentSecurityPolicy(): string {
 
 /** Serves the built renderer; unknown paths fall back to index.html (client-side routes). */
 export function serveStatic(rootDir: string, urlPath: string, res: ServerResponse): void {
-  // Absolute and without a trailing separator, or the inside-the-root check below refuses every file.
-  const root = path.resolve(rootDir)
-  const decoded = safeDecode(urlPath)
-  const resolved = decoded === undefined ? undefined : path.resolve(root, `.${decoded}`)
-  const inside = resolved !== undefined && resolved.startsWith(root + path.sep)
-  if (inside && isFile(resolved)) return send(resolved, res)
-  if (decoded === undefined || path.extname(decoded) !== '') {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
-    res.end('Not found\n')
+  const found = lookupStaticFile(rootDir, urlPath)
+  if (found.kind === 'file') {
+    res.writeHead(200, {
+      'content-type': contentTypeOf(found.file),
+      'cache-control': found.index ? 'no-store' : 'public, max-age=31536000, immutable',
+    })
+    fs.createReadStream(found.file).pipe(res)
     return
   }
-  const index = path.join(root, 'index.html')
-  if (isFile(index)) return send(index, res)
-  res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
-  res.end('The interface is not built yet. Run `npm run build`, then start the server again.\n')
-}
-
-function send(file: string, res: ServerResponse): void {
-  const isIndex = file.endsWith('index.html')
-  res.writeHead(200, {
-    'content-type': types[path.extname(file)] ?? 'application/octet-stream',
-    'cache-control': isIndex ? 'no-store' : 'public, max-age=31536000, immutable',
-  })
-  fs.createReadStream(file).pipe(res)
-}
-
-function safeDecode(urlPath: string): string | undefined {
-  try {
-    const decoded = decodeURIComponent(urlPath)
-    return decoded.includes('\0') ? undefined : decoded
-  } catch {
-    return undefined
-  }
-}
-
-function isFile(file: string): boolean {
-  try {
-    return fs.statSync(file).isFile()
-  } catch {
-    return false
-  }
+  const [status, text] =
+    found.kind === 'not-found'
+      ? [404, 'Not found\n']
+      : [503, 'The interface is not built yet. Run `npm run build`, then start the server again.\n']
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' })
+  res.end(text)
 }

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events'
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { vi } from 'vitest'
 
 /**
@@ -142,7 +144,24 @@ export const Menu = {
   buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
 }
 
+/** Records scheme registrations and handlers so tests can call a handler like Electron would. */
+export const protocol = {
+  privileged: [] as unknown[],
+  handlers: new Map<string, (request: Request) => Promise<Response>>(),
+  registerSchemesAsPrivileged(schemes: unknown[]): void {
+    this.privileged.push(...schemes)
+  },
+  handle(scheme: string, handler: (request: Request) => Promise<Response>): void {
+    this.handlers.set(scheme, handler)
+  },
+}
+
+/** Electron's net.fetch reads file:// URLs; Node's fetch does not, so the fake reads the file. */
+export const net = {
+  fetch: async (url: string): Promise<Response> => new Response(fs.readFileSync(fileURLToPath(url))),
+}
+
 export function electronModule() {
-  const api = { app, BrowserWindow: FakeBrowserWindow, ipcMain, screen, session, shell, safeStorage, Menu }
+  const api = { app, BrowserWindow: FakeBrowserWindow, ipcMain, net, protocol, screen, session, shell, safeStorage, Menu }
   return { ...api, default: api }
 }

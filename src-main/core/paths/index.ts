@@ -1,1 +1,2 @@
 export * from './data-dir'
+export * from './static-files'
