@@ -19,6 +19,7 @@ export const info: AppInfo = {
 }
 
 export interface FakeApiOptions {
+  info?: Partial<AppInfo>
   settings?: Settings
   status?: OllamaStatus | ErrorShape
   checks?: DoctorCheck[]
@@ -40,7 +41,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     if (failure) return { ok: false, error: failure }
     switch (route) {
       case 'app.info':
-        return ok(info)
+        return ok({ ...info, ...options.info })
       case 'settings.get':
         return ok(settings)
       case 'settings.update': {

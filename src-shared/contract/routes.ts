@@ -17,6 +17,8 @@ export const AppInfoSchema = z.object({
   arch: z.string(),
   versions: z.object({ node: z.string(), electron: z.string().optional() }),
   dataDir: z.string(),
+  /** Set when OLLAMA_HOST overrides the saved Ollama host, as it does for Ollama's own CLI. */
+  ollamaHostFromEnv: z.string().optional(),
 })
 export type AppInfo = z.infer<typeof AppInfoSchema>
 

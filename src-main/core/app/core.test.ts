@@ -83,12 +83,16 @@ describe('createCore', () => {
     const { core } = make({ env: { OLLAMA_HOST: server.url } })
     core.settings.update({ ollama: { host: `127.0.0.1:${port}` } })
     expect(core.ollamaHost()).toBe(server.url)
+    expect(await core.dispatcher.call('app.info', {}, ctx())).toMatchObject({ ok: true, value: { ollamaHostFromEnv: server.url } })
     expect(await core.dispatcher.call('ollama.status', {}, ctx())).toMatchObject({ ok: true, value: { reachable: true, version: '0.12.0' } })
     const explicit = await core.dispatcher.call('ollama.status', { host: `127.0.0.1:${port}` }, ctx())
     expect(explicit).toMatchObject({ ok: true, value: { reachable: false } })
     const saved = make({ env: {} })
     saved.core.settings.update({ ollama: { host: server.url } })
     expect(saved.core.ollamaHost()).toBe(server.url)
+    const info = await saved.core.dispatcher.call('app.info', {}, ctx())
+    expect(info).toMatchObject({ ok: true })
+    expect(info.ok && Object.hasOwn(info.value as object, 'ollamaHostFromEnv')).toBe(false)
   })
 
   it('diagnostics.doctor runs the checks with the settings notices', async () => {

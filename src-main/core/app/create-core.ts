@@ -65,6 +65,7 @@ export function createCore(options: CoreOptions): Core {
       arch: process.arch,
       versions: { node: process.versions.node, ...(options.electronVersion ? { electron: options.electronVersion } : {}) },
       dataDir: paths.root,
+      ...(env.OLLAMA_HOST ? { ollamaHostFromEnv: env.OLLAMA_HOST } : {}),
     },
     settings,
     ollamaHost,

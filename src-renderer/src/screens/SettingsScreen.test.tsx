@@ -46,6 +46,11 @@ describe('Settings screen', () => {
     await waitFor(() => expect(settings().ollama.host).toBe('gpu-box'))
   })
 
+  it('says when OLLAMA_HOST overrides the saved host', async () => {
+    await openSettings({ info: { ollamaHostFromEnv: 'gpu-box:11434' } })
+    expect(screen.getByRole('note').textContent).toContain('OLLAMA_HOST=gpu-box:11434')
+  })
+
   it('reports a reachable host and a refused test', async () => {
     await openSettings()
     await userEvent.click(screen.getByRole('button', { name: 'Test' }))

@@ -53,6 +53,7 @@ function AppearanceSection() {
 function OllamaSection() {
   const api = useApi()
   const saved = useAppStore((state) => state.settings?.ollama.host) ?? ''
+  const fromEnv = useAppStore((state) => state.info?.ollamaHostFromEnv)
   const [host, setHost] = useState(saved)
   const [result, setResult] = useState<string | undefined>()
   useEffect(() => setHost(saved), [saved])
@@ -80,7 +81,13 @@ function OllamaSection() {
         <button type="submit" className="button" disabled={host === saved}>Save</button>
       </form>
       {result && <p className="muted" role="status">{result}</p>}
-      <p className="hint">The <code>OLLAMA_HOST</code> environment variable, when set, takes precedence, as it does for Ollama itself.</p>
+      {fromEnv ? (
+        <p className="hint" role="note">
+          <code>OLLAMA_HOST={fromEnv}</code> is set where Ollama Desk was started, so that host is used instead of this one.
+        </p>
+      ) : (
+        <p className="hint">The <code>OLLAMA_HOST</code> environment variable, when set, takes precedence, as it does for Ollama itself.</p>
+      )}
     </section>
   )
 }
