@@ -38,7 +38,7 @@ export default defineConfig({
       include: ['src-main/**/*.{ts,tsx}', 'src-preload/**/*.ts', 'src-renderer/src/**/*.{ts,tsx}', 'src-shared/**/*.ts'],
       // Entry points only wire real processes together (they run under Electron or as the bin);
       // everything they call is tested directly.
-      exclude: ['**/*.test.{ts,tsx}', '**/*.d.ts', 'src-main/electron/main.ts', 'src-main/cli/main.ts', 'src-preload/index.ts', 'src-renderer/src/main.tsx', '**/index.ts'],
+      exclude: ['**/*.test.{ts,tsx}', '**/*.d.ts', '**/testdata/**', 'src-main/electron/main.ts', 'src-main/cli/main.ts', 'src-preload/index.ts', 'src-renderer/src/main.tsx', '**/index.ts'],
       reporter: ['text-summary', 'json-summary', 'html'],
       reportsDirectory: 'coverage',
       thresholds: { lines: 80, branches: 80, functions: 80, statements: 80 },

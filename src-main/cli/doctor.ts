@@ -35,7 +35,7 @@ export const doctorCommand: Command = {
       io.err(`\n${failed.length} check${failed.length > 1 ? 's' : ''} failed: ${failed.map((c) => `${c.title} ${c.detail}`).join('; ')}\n`)
       return 1
     } finally {
-      core.close()
+      await core.close()
     }
   },
 }

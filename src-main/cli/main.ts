@@ -1,4 +1,6 @@
+import sessionWorker from '../core/sessions/worker-entry?modulePath'
 import { runCli } from './run'
+import { configureRuntime } from './runtime'
 
 /** Process entry: real stdio and signals. Everything testable lives in runCli. */
 const io = {
@@ -12,4 +14,5 @@ const io = {
     }),
 }
 
+configureRuntime({ sessionWorker: { entry: sessionWorker } })
 process.exitCode = await runCli(process.argv.slice(2), io)

@@ -2,10 +2,11 @@ import { completionCommand } from './completion'
 import { UsageError, commandHelp, parseCommandArgs, type Command, type Io } from './command'
 import { doctorCommand } from './doctor'
 import { serveCommand } from './serve'
+import { sessionsCommand } from './sessions'
 import { APP_VERSION } from './version'
 
 /** Subcommands; later features add theirs here. */
-export const commands: Command[] = [serveCommand, doctorCommand]
+export const commands: Command[] = [serveCommand, doctorCommand, sessionsCommand]
 commands.push(completionCommand(() => commands))
 
 export function mainHelp(): string {

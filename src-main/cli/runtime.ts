@@ -1,21 +1,35 @@
 import os from 'node:os'
-import { createCore, type Core } from '../core/app'
+import { createCore, type Core, type CoreOptions } from '../core/app'
 import { resolveDataDir } from '../core/paths'
 import { APP_VERSION } from './version'
 
+let sessionWorker: CoreOptions['sessionWorker']
+
+/** Set once by the process entry (the bundled worker's path is only known there). */
+export function configureRuntime(options: { sessionWorker?: CoreOptions['sessionWorker'] }): void {
+  sessionWorker = options.sessionWorker
+}
+
 /** Builds the core for CLI commands: same data dir rules and logs as the desktop app. */
-export function openCore(values: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>, mode: 'web' = 'web'): Core {
+export function openCore(
+  values: Record<string, string | boolean | undefined>,
+  env: Record<string, string | undefined>,
+  { ownsHistory = false }: { ownsHistory?: boolean } = {},
+): Core {
   const dataDir = resolveDataDir({
     override: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
     env,
     platform: process.platform,
-    home: os.homedir(),
+    home: env.HOME || env.USERPROFILE || os.homedir(),
   })
   return createCore({
     dataDir: dataDir.root,
-    mode,
+    mode: 'web',
+    ownsHistory,
+    ...(sessionWorker ? { sessionWorker } : {}),
     version: APP_VERSION,
     env,
     logEcho: values.verbose === true,
+    home: env.HOME || env.USERPROFILE || os.homedir(),
   })
 }

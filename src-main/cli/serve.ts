@@ -31,7 +31,7 @@ export const serveCommand: Command = {
     { name: 'persist-token', type: 'boolean', summary: 'Reuse one stored token across launches' },
   ],
   async run({ values }, io) {
-    const core = openCore(values, io.env)
+    const core = openCore(values, io.env, { ownsHistory: true })
     try {
       const portText = typeof values.port === 'string' ? values.port : undefined
       // Digits only: Number() would also take '', '0x50' and '1e3'.
@@ -61,7 +61,7 @@ export const serveCommand: Command = {
       await server.close()
       return 0
     } finally {
-      core.close()
+      await core.close()
     }
   },
 }

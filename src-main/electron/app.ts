@@ -15,6 +15,8 @@ import { WindowStateFile } from './window-state'
 export interface DesktopPaths {
   /** Folder of the built main bundle (out/main). */
   mainDir: string
+  /** The bundled session-store worker; without it the store runs on the main thread (tests). */
+  sessionWorker?: string
 }
 
 /** Starts the desktop app. Split from main.ts so tests can drive it with a mocked `electron`. */
@@ -35,6 +37,8 @@ export async function startDesktop(paths: DesktopPaths, electronApp: App = app):
   const core = createCore({
     dataDir,
     mode: 'electron',
+    ownsHistory: true,
+    ...(paths.sessionWorker ? { sessionWorker: { entry: paths.sessionWorker } } : {}),
     version: APP_VERSION,
     electronVersion: process.versions.electron,
     settingsStorage: new ElectronSettingsStorage(dataDir),
@@ -84,7 +88,7 @@ export async function startDesktop(paths: DesktopPaths, electronApp: App = app):
   })
   electronApp.on('will-quit', () => {
     unwire()
-    core.close()
+    void core.close()
   })
   return core
 }

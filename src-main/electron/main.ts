@@ -1,5 +1,12 @@
-import { fileURLToPath } from 'node:url'
+import fs from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import sessionWorker from '../core/sessions/worker-entry?modulePath'
 import { startDesktop } from './app'
 
-void startDesktop({ mainDir: path.dirname(fileURLToPath(import.meta.url)) })
+// Workers cannot start from inside app.asar; packaging unpacks the worker next to it.
+const unpacked = sessionWorker.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`)
+void startDesktop({
+  mainDir: path.dirname(fileURLToPath(import.meta.url)),
+  sessionWorker: fs.existsSync(unpacked) ? unpacked : sessionWorker,
+})

@@ -4,6 +4,8 @@ import { SettingsSchema } from './settings'
 /** Events main pushes to every connected client without being asked. */
 export const events = {
   'settings.changed': SettingsSchema,
+  /** Sessions were created, changed, deleted or restored (by any window, the CLI or an import). */
+  'sessions.changed': z.object({ ids: z.array(z.string()) }),
   'app.notice': z.object({
     level: z.enum(['info', 'warning', 'error']),
     message: z.string(),

@@ -1,5 +1,6 @@
 export * from './errors'
 export * from './settings'
+export * from './sessions'
 export * from './routes'
 export * from './streams'
 export * from './events'

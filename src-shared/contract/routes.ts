@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { sessionRoutes } from './sessions'
 import { SettingsPatchSchema, SettingsSchema } from './settings'
 
 /**
@@ -77,6 +78,7 @@ export const routes = {
     input: z.object({ url: z.url({ protocol: /^https?$/ }).max(2048) }).strict(),
     output: z.object({ opened: z.boolean() }),
   },
+  ...sessionRoutes,
 } as const
 
 export type Routes = typeof routes

@@ -19,6 +19,8 @@ export function createTestCore(options: Partial<CoreOptions> = {}): TestCore {
     env: {},
     logSink: { write: (line) => void lines.push(line) },
     locateElectron: () => new Error('not in tests'),
+    // Never the real home: ollama-cli discovery reads it.
+    home: makeTempDir('ollama-desk-home-'),
     ...options,
   })
   return { core, dir, lines }

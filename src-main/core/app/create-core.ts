@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import type { AppInfo, EventName, EventPayload } from '../../../src-shared/contract'
 import { JsonFileStorage, SettingsService, type SettingsStorage } from '../config'
@@ -8,7 +9,9 @@ import type { FetchLike } from '../ollama'
 import { dataPaths, type DataPaths } from '../paths'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import { FileSecretStore, type SecretStore } from '../secrets'
+import { SessionStore, type SessionStoreOptions } from '../sessions'
 import { createRouteHandlers, createStreamHandlers } from './handlers'
+import { createSessionHandlers } from './session-handlers'
 
 export interface CoreOptions {
   dataDir: string
@@ -24,6 +27,16 @@ export interface CoreOptions {
   logLevel?: string
   /** Echo log lines to stderr as well (CLI --verbose). */
   logEcho?: boolean
+  /** The user's home folder, where ollama-cli kept its sessions; defaults to the OS's. */
+  home?: string
+  /**
+   * The long-running app (desktop or web companion) owns the history: on open it marks replies a
+   * crash interrupted and takes the daily backup. One-shot CLI commands must not, or they would
+   * mark a reply the running app is still streaming.
+   */
+  ownsHistory?: boolean
+  /** Where the session store's worker thread starts; without it the store runs in-process (tests, tools). */
+  sessionWorker?: SessionStoreOptions['worker']
   /** Finds the Electron binary; defaults to asking the installed `electron` package. */
   locateElectron?: () => string | Error
 }
@@ -34,10 +47,12 @@ export interface Core {
   secrets: SecretStore
   logger: AppLogger
   dispatcher: Dispatcher
+  /** The session history, opened on first use. */
+  sessions(): Promise<SessionStore>
   ollamaHost(): string
   /** Pushes an event to every connected client; adapters subscribe here. */
   onBroadcast(listener: Broadcast): () => void
-  close(): void
+  close(): Promise<void>
 }
 
 export type Broadcast = <K extends EventName>(name: K, payload: EventPayload<K>) => void
@@ -55,6 +70,15 @@ export function createCore(options: CoreOptions): Core {
   const broadcasts = new Set<Broadcast>()
   const broadcast: Broadcast = (name, payload) => broadcasts.forEach((send) => send(name, payload))
   const unsubscribe = settings.onChange((next) => broadcast('settings.changed', next))
+
+  let store: Promise<SessionStore> | undefined
+  const sessions = (): Promise<SessionStore> => {
+    store ??= openSessions(paths.root, options, logger).catch((error: unknown) => {
+      store = undefined // let the next request try again (e.g. after the disk was freed)
+      throw error
+    })
+    return store
+  }
 
   const handlers = createRouteHandlers({
     info: {
@@ -79,7 +103,13 @@ export function createCore(options: CoreOptions): Core {
     openExternal: options.openExternal ?? (async () => false),
     fetch: options.fetch,
   })
-  const dispatcher = createDispatcher(handlers, createStreamHandlers(), logger.log)
+  const sessionHandlers = createSessionHandlers({
+    store: sessions,
+    dataDir: paths.root,
+    home: options.home ?? os.homedir(),
+    changed: (ids) => broadcast('sessions.changed', { ids }),
+  })
+  const dispatcher = createDispatcher({ ...handlers, ...sessionHandlers }, createStreamHandlers(), logger.log)
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
 
   return {
@@ -88,15 +118,22 @@ export function createCore(options: CoreOptions): Core {
     secrets,
     logger,
     dispatcher,
+    sessions,
     ollamaHost,
     onBroadcast(listener) {
       broadcasts.add(listener)
       return () => broadcasts.delete(listener)
     },
-    close() {
+    async close() {
       unsubscribe()
       broadcasts.clear()
-      logger.close()
+      const opened = store
+      store = undefined
+      try {
+        await (await opened?.catch(() => undefined))?.close()
+      } finally {
+        logger.close()
+      }
     },
   }
 }
@@ -128,4 +165,22 @@ export function locateElectronBinary(
   else if (name) binary = path.join(dir, 'dist', name)
   else return new Error('the Electron binary was never downloaded')
   return fs.existsSync(binary) ? binary : new Error(`binary missing at ${binary}`)
+}
+
+/** Opens the history, finishes replies a crash interrupted, and takes the daily backup. */
+async function openSessions(dataDir: string, options: CoreOptions, logger: AppLogger): Promise<SessionStore> {
+  const worker = options.sessionWorker
+  const store = await SessionStore.open({ dataDir, ...(worker ? { worker } : {}) })
+  const log = logger.log.child({ component: 'sessions' })
+  log.info({ file: store.info.file, sessions: store.info.sessions, migration: store.info.migration }, 'session store opened')
+  if (!options.ownsHistory) return store
+  const recovered = await store.recoverInterruptedMessages()
+  if (recovered > 0) log.warn({ recovered }, 'replies interrupted by a crash were kept and marked')
+  try {
+    const backup = await store.maybeDailyBackup()
+    if (backup) log.info({ backup }, 'daily backup taken')
+  } catch (error) {
+    log.error({ err: error }, 'daily backup failed')
+  }
+  return store
 }

@@ -3,6 +3,7 @@ import type { SettingsService } from '../config'
 import { runDoctor, type DoctorDeps } from '../doctor'
 import { normalizeOllamaHost, probeOllama, type FetchLike } from '../ollama'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import type { SessionRouteName } from './session-handlers'
 
 export interface HandlerDeps {
   info: Omit<AppInfo, 'dataDir'> & { dataDir: string }
@@ -14,7 +15,9 @@ export interface HandlerDeps {
   fetch?: FetchLike
 }
 
-export function createRouteHandlers(deps: HandlerDeps): RouteHandlers {
+export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName>
+
+export function createRouteHandlers(deps: HandlerDeps): CoreRouteHandlers {
   return {
     'app.info': () => deps.info,
     'settings.get': () => deps.settings.get(),

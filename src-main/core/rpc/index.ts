@@ -1,3 +1,4 @@
 export * from './connection'
 export * from './dispatcher'
 export * from './handlers'
+export * from './local-client'

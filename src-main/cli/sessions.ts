@@ -1,0 +1,124 @@
+import fs from 'node:fs'
+import type { Result, SearchHit, SessionMessage, SessionSummary } from '../../src-shared/contract'
+import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../src-shared/contract'
+import { createLocalClient } from '../core/rpc'
+import type { Command, Io, ParsedArgs } from './command'
+import { openCore } from './runtime'
+
+const day = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
+
+export function formatSessions(sessions: SessionSummary[]): string {
+  if (sessions.length === 0) return 'No sessions.'
+  return sessions
+    .map((s) => `${s.pinned ? '*' : ' '} ${s.id}  ${day(s.updatedAt)}  ${String(s.messageCount).padStart(4)} msg  ${s.title}${s.tags.length ? `  [${s.tags.join(', ')}]` : ''}`)
+    .join('\n')
+}
+
+export function formatHits(hits: SearchHit[], color: boolean): string {
+  if (hits.length === 0) return 'No matches.'
+  const [on, off] = color ? ['\u001b[1;33m', '\u001b[0m'] : ['[', ']']
+  return hits
+    .map((hit) => `${hit.sessionId}  ${hit.sessionTitle}\n    ${hit.snippet.replaceAll(HIGHLIGHT_START, on).replaceAll(HIGHLIGHT_END, off).replace(/\s+/g, ' ')}`)
+    .join('\n')
+}
+
+export function formatMessages(session: SessionSummary, messages: SessionMessage[]): string {
+  const lines = [`# ${session.title}`, `${session.id} · ${session.messageCount} messages · updated ${day(session.updatedAt)}`, '']
+  for (const m of messages) lines.push(`[${m.role}${m.model ? ` · ${m.model}` : ''}] ${day(m.createdAt)}`, m.text, '')
+  return lines.join('\n')
+}
+
+type Api = ReturnType<typeof createLocalClient>
+type Sub = (api: Api, args: ParsedArgs, io: Io) => Promise<number>
+
+/** Prints a typed error the way every command does; returns the exit code. */
+function unwrap<T>(result: Result<T>, io: Io): T | undefined {
+  if (result.ok) return result.value
+  io.err(`error: ${result.error.message}\n${result.error.hint ? `hint: ${result.error.hint}\n` : ''}`)
+  return undefined
+}
+
+const subcommands: Record<string, Sub> = {
+  async list(api, { values }, io) {
+    const limit = values.limit === undefined ? 50 : Number(values.limit)
+    const page = unwrap(
+      await api.call('sessions.list', { limit, ...(typeof values.tag === 'string' ? { tag: values.tag } : {}), ...(values.trash ? { onlyDeleted: true } : {}) }),
+      io,
+    )
+    if (!page) return 1
+    io.out(values.json ? `${JSON.stringify(page, null, 2)}\n` : `${formatSessions(page.sessions)}\n${page.total > page.sessions.length ? `(${page.sessions.length} of ${page.total}; --limit N for more)\n` : ''}`)
+    return 0
+  },
+  async search(api, { values, positionals }, io) {
+    const query = positionals.slice(1).join(' ')
+    const found = unwrap(await api.call('sessions.search', { query, limit: 50 }), io)
+    if (!found) return 1
+    io.out(values.json ? `${JSON.stringify(found, null, 2)}\n` : `${formatHits(found.hits, process.stdout.isTTY === true)}\n`)
+    return 0
+  },
+  async show(api, { values, positionals }, io) {
+    const id = positionals[1] ?? ''
+    const session = unwrap(await api.call('sessions.get', { id }), io)
+    if (!session) return 1
+    const page = unwrap(await api.call('sessions.messages', { sessionId: id, limit: 1000 }), io)
+    if (!page) return 1
+    io.out(values.json ? `${JSON.stringify({ session, messages: page.messages }, null, 2)}\n` : `${formatMessages(session, page.messages)}\n`)
+    return 0
+  },
+  async export(api, { values, positionals }, io) {
+    const format = typeof values.format === 'string' ? values.format : 'markdown'
+    const file = unwrap(await api.call('sessions.export', { id: positionals[1] ?? '', format: format as 'markdown' | 'json' | 'html' }), io)
+    if (!file) return 1
+    if (typeof values.out === 'string') {
+      fs.writeFileSync(values.out, file.content)
+      io.err(`wrote ${values.out}\n`)
+    } else io.out(file.content)
+    return 0
+  },
+  async import(api, { values, positionals }, io) {
+    let paths = positionals.slice(1)
+    if (values.discover) {
+      const found = unwrap(await api.call('sessions.importable', {}), io)
+      if (!found) return 1
+      paths = [...paths, ...found.files]
+    }
+    if (paths.length === 0) {
+      io.err('error: name the files to import, or pass --discover to find ollama-cli sessions\n')
+      return 2
+    }
+    const report = unwrap(await api.call('sessions.import', { paths }), io)
+    if (!report) return 1
+    io.out(`imported ${report.imported}, skipped ${report.skipped}, failed ${report.errors.length}\n`)
+    for (const error of report.errors) io.err(`  ${error.file}: ${error.message}\n`)
+    return report.errors.length > 0 ? 1 : 0
+  },
+}
+
+export const sessionsCommand: Command = {
+  name: 'sessions',
+  summary: 'List, search, show, export and import saved chats.',
+  usage: 'sessions list|search <text>|show <id>|export <id> [--format markdown|json|html] [--out FILE]|import <files…> [--discover]',
+  options: [
+    { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
+    { name: 'limit', type: 'string', summary: 'How many sessions to list (default 50)' },
+    { name: 'tag', type: 'string', summary: 'Only sessions with this tag' },
+    { name: 'trash', type: 'boolean', summary: 'List the sessions in the trash' },
+    { name: 'format', type: 'string', summary: 'Export format', values: ['markdown', 'json', 'html'] },
+    { name: 'out', type: 'string', summary: 'Write the export to this file' },
+    { name: 'discover', type: 'boolean', summary: 'Import every ollama-cli session found in the home folder' },
+  ],
+  positionals: Object.keys(subcommands),
+  async run(args, io) {
+    const sub = subcommands[args.positionals[0] ?? '']
+    if (!sub) {
+      io.err(`error: say what to do: ${Object.keys(subcommands).join(', ')} (see \`ollama-desk sessions --help\`)\n`)
+      return 2
+    }
+    const core = openCore(args.values, io.env)
+    try {
+      return await sub(createLocalClient(core.dispatcher, 'cli'), args, io)
+    } finally {
+      await core.close()
+    }
+  },
+}

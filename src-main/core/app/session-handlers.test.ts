@@ -1,0 +1,111 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createTestCore, type TestCore } from '../../../test/support/core'
+import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
+import { createLocalClient } from '../rpc'
+import { exportFileName } from './session-handlers'
+
+const cores: TestCore[] = []
+const open = () => {
+  const t = createTestCore()
+  cores.push(t)
+  const pushed: { name: string; payload: unknown }[] = []
+  t.core.onBroadcast((name, payload) => pushed.push({ name, payload }))
+  return { ...t, api: createLocalClient(t.core.dispatcher, 'test'), pushed }
+}
+const ok = <T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
+  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`)
+  return result.value
+}
+
+afterEach(async () => {
+  for (const t of cores.splice(0)) await t.core.close()
+  removeTempDirs()
+})
+
+describe('session routes over the real store', () => {
+  it('creates, lists, updates and tells every client what changed', async () => {
+    const { api, pushed } = open()
+    const created = ok(await api.call('sessions.create', { title: 'Plan a trip', tags: ['travel'] }))
+    expect(pushed).toContainEqual({ name: 'sessions.changed', payload: { ids: [created.id] } })
+    const updated = ok(await api.call('sessions.update', { id: created.id, title: 'Lisbon trip', pinned: true, archived: false, addTags: ['spring'], removeTags: ['travel'] }))
+    expect(updated).toMatchObject({ title: 'Lisbon trip', pinned: true, archived: false, tags: ['spring'] })
+    const page = ok(await api.call('sessions.list', { tag: 'spring' }))
+    expect(page.sessions.map((s) => s.id)).toEqual([created.id])
+    expect(ok(await api.call('sessions.tags', {})).tags).toEqual([{ tag: 'spring', count: 1 }])
+    expect(ok(await api.call('sessions.get', { id: created.id })).title).toBe('Lisbon trip')
+  })
+
+  it('refuses an empty title and an unknown session with clear errors', async () => {
+    const { api } = open()
+    const created = ok(await api.call('sessions.create', {}))
+    const empty = await api.call('sessions.update', { id: created.id, title: '   ' })
+    expect(empty).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringContaining('a title cannot be empty') } })
+    const missing = await api.call('sessions.get', { id: '0190e6a0-0000-7000-8000-000000000000' })
+    expect(missing).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } })
+  })
+
+  it('deletes to the trash and restores (undo), in bulk', async () => {
+    const { api } = open()
+    const a = ok(await api.call('sessions.create', { title: 'a' }))
+    const b = ok(await api.call('sessions.create', { title: 'b' }))
+    const deleted = ok(await api.call('sessions.delete', { ids: [a.id, b.id] }))
+    expect(deleted.sessions.every((s) => s.deletedAt !== null)).toBe(true)
+    expect(ok(await api.call('sessions.list', {})).total).toBe(0)
+    expect(ok(await api.call('sessions.list', { onlyDeleted: true })).total).toBe(2)
+    ok(await api.call('sessions.restore', { ids: [a.id] }))
+    expect(ok(await api.call('sessions.list', {})).sessions.map((s) => s.title)).toEqual(['a'])
+  })
+
+  it('pages messages, searches with highlights and exports with a safe file name', async () => {
+    const { api, core } = open()
+    const session = ok(await api.call('sessions.create', { title: 'Notes: a/b <c>?' }))
+    const store = await core.sessions()
+    for (let i = 0; i < 5; i++) await store.appendMessage(session.id, { role: i % 2 ? 'assistant' : 'user', text: `message ${i} about sourdough` })
+    const last = ok(await api.call('sessions.messages', { sessionId: session.id, limit: 2 }))
+    expect(last.messages.map((m) => m.text)).toEqual(['message 3 about sourdough', 'message 4 about sourdough'])
+    const earlier = ok(await api.call('sessions.messages', { sessionId: session.id, limit: 10, before: last.nextBefore! }))
+    expect(earlier.messages).toHaveLength(3)
+    const hits = ok(await api.call('sessions.search', { query: 'sourdough', limit: 3 })).hits
+    expect(hits).toHaveLength(3)
+    expect(hits[0]!.snippet).toContain('\u0002sourdough\u0003')
+    expect(ok(await api.call('sessions.search', { query: '"unbalanced (NEAR -*' })).hits).toEqual([])
+    const md = ok(await api.call('sessions.export', { id: session.id, format: 'markdown' }))
+    expect(md).toMatchObject({ filename: 'Notes a b c.md', mime: 'text/markdown; charset=utf-8' })
+    expect(md.content).toContain('message 4 about sourdough')
+    const html = ok(await api.call('sessions.export', { id: session.id, format: 'html' }))
+    expect(html.content).toContain('&lt;c&gt;')
+  })
+
+  it('imports exported sessions by path, reports bad files, and backs up', async () => {
+    const source = open()
+    const session = ok(await source.api.call('sessions.create', { title: 'Portable' }))
+    await (await source.core.sessions()).appendMessage(session.id, { role: 'user', text: 'hello there' })
+    const exported = ok(await source.api.call('sessions.export', { id: session.id, format: 'json' }))
+    const dir = makeTempDir()
+    fs.writeFileSync(path.join(dir, 'good.json'), exported.content)
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{ not json')
+    const target = open()
+    const report = ok(await target.api.call('sessions.import', { paths: [path.join(dir, 'good.json'), path.join(dir, 'bad.json')] }))
+    expect(report.imported).toBe(1)
+    expect(report.errors).toEqual([{ file: path.join(dir, 'bad.json'), message: expect.any(String) }])
+    expect(target.pushed.some((p) => p.name === 'sessions.changed')).toBe(true)
+    expect(ok(await target.api.call('sessions.list', {})).sessions[0]?.title).toBe('Portable')
+    const backup = ok(await target.api.call('sessions.backup', {}))
+    expect(backup.path.startsWith(path.join(target.dir, 'backups'))).toBe(true)
+    expect(fs.statSync(backup.path).size).toBe(backup.bytes)
+    expect(ok(await target.api.call('sessions.importable', {})).files).toEqual(expect.any(Array))
+  })
+})
+
+describe('exportFileName', () => {
+  it.each([
+    ['Plan: a/b', 'md', 'Plan a b.md'],
+    ['   ', 'json', 'session.json'],
+    ['x'.repeat(200), 'html', `${'x'.repeat(80)}.html`],
+    ['tab\there\u0000', 'md', 'tab here.md'],
+  ])('%j → %s', (title, extension, expected) => {
+    expect(exportFileName(title, extension)).toBe(expected)
+  })
+})

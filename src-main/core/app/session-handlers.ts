@@ -1,0 +1,84 @@
+import path from 'node:path'
+import type { sessionRoutes } from '../../../src-shared/contract/sessions'
+import { sessionPaths, type SessionStore } from '../sessions'
+import type { RouteHandlers } from '../rpc/handlers'
+
+export type SessionRouteName = keyof typeof sessionRoutes
+export type SessionRouteHandlers = Pick<RouteHandlers, SessionRouteName>
+
+export interface SessionHandlerDeps {
+  /** Opens the store on first use and returns the same one after. */
+  store: () => Promise<SessionStore>
+  dataDir: string
+  /** Tells every client which sessions changed, so lists refresh everywhere. */
+  changed: (ids: string[]) => void
+  home: string
+  now?: () => Date
+}
+
+const exportTypes = {
+  markdown: { extension: 'md', mime: 'text/markdown; charset=utf-8' },
+  json: { extension: 'json', mime: 'application/json' },
+  html: { extension: 'html', mime: 'text/html; charset=utf-8' },
+} as const
+
+/** A file name that is safe on every OS and still recognisable. */
+export function exportFileName(title: string, extension: string): string {
+  // Characters Windows, macOS or Linux refuse in file names, and control characters.
+  const cleaned = [...title.normalize('NFKC')].map((char) => (char < ' ' || '\\/:*?"<>|'.includes(char) ? ' ' : char)).join('')
+  const base = cleaned.replace(/\s+/g, ' ').trim().slice(0, 80)
+  return `${base || 'session'}.${extension}`
+}
+
+export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHandlers {
+  const { store, changed } = deps
+  const each = async <T>(ids: string[], run: (s: SessionStore, id: string) => Promise<T>): Promise<T[]> => {
+    const s = await store()
+    const results: T[] = []
+    for (const id of ids) results.push(await run(s, id))
+    changed(ids)
+    return results
+  }
+
+  return {
+    'sessions.list': async (query) => (await store()).listSessions(query),
+    'sessions.get': async ({ id }) => (await store()).getSession(id),
+    'sessions.create': async (input) => {
+      const session = await (await store()).createSession(input)
+      changed([session.id])
+      return session
+    },
+    'sessions.update': async ({ id, title, pinned, archived, addTags, removeTags }) => {
+      const s = await store()
+      let session = await s.getSession(id)
+      if (title !== undefined) session = await s.renameSession(id, title)
+      if (pinned !== undefined) session = await s.setPinned(id, pinned)
+      if (archived !== undefined) session = await s.setArchived(id, archived)
+      if (addTags?.length) session = await s.tagSession(id, addTags)
+      if (removeTags?.length) session = await s.untagSession(id, removeTags)
+      changed([id])
+      return session
+    },
+    'sessions.delete': async ({ ids }) => ({ sessions: await each(ids, (s, id) => s.softDeleteSession(id)) }),
+    'sessions.restore': async ({ ids }) => ({ sessions: await each(ids, (s, id) => s.restoreSession(id)) }),
+    'sessions.messages': async ({ sessionId, before, limit }) => (await store()).getMessages(sessionId, { before, limit }),
+    'sessions.search': async ({ query, limit, ...filters }) => ({ hits: await (await store()).search(query, { ...filters, limit }) }),
+    'sessions.tags': async () => ({ tags: await (await store()).listTags() }),
+    'sessions.export': async ({ id, format }) => {
+      const s = await store()
+      const session = await s.getSession(id)
+      const type = exportTypes[format]
+      return { filename: exportFileName(session.title, type.extension), mime: type.mime, content: await s.exportSession(id, format) }
+    },
+    'sessions.importable': async () => ({ files: await (await store()).findImportableFiles(deps.home) }),
+    'sessions.import': async ({ paths }) => {
+      const result = await (await store()).importFiles(paths.map((file) => path.resolve(file)))
+      if (result.imported > 0) changed([])
+      return result
+    },
+    'sessions.backup': async () => {
+      const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-')
+      return (await store()).backup(path.join(sessionPaths(deps.dataDir).backups, `manual-${stamp}.sqlite`))
+    },
+  }
+}

@@ -1,0 +1,230 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { AppError, ValidationError } from '../errors/app-error'
+import { AttachmentFiles } from './attachments'
+import { backupTo, hasHistory, maybeDailyBackup, mergeFrom, preparedCopy, removeDatabaseFiles, snapshotBeforeReplace } from './backup'
+import { sessionPaths, type StoreContext } from './context'
+import { openDatabase } from './database'
+import { exportAll, exportSession } from './exporter'
+import { findImportableFiles, importFiles, writeImported } from './importer'
+import type { ImportedSession } from './import-shared'
+import * as messages from './messages-repo'
+import type { MigrationOutcome } from './migrate'
+import { search } from './search'
+import * as sessions from './sessions-repo'
+import type {
+  BackupResult, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult, ListSessionsQuery, Message, MessagePage, MessagePageQuery,
+  NewMessage, NewSession, RestoreOptions, RestoreResult, SearchFilters, SearchHit, Session, SessionPage, StreamingFinal, StreamingMeta,
+} from './types'
+import { createUuidV7 } from './uuid'
+
+export interface SessionEngineOptions {
+  /** The app's data folder: the database, attachments/ and backups/ live inside it. */
+  dataDir: string
+  /** Daily backups to keep (default 7). */
+  backupRetention?: number
+  now?: () => number
+}
+
+export interface StoreInfo {
+  file: string
+  schemaVersion: number
+  sessions: number
+  messages: number
+  /** What happened when this process opened the store. */
+  migration: MigrationOutcome
+}
+
+/**
+ * The session store itself: synchronous (node:sqlite), one connection, used from exactly one
+ * thread. The app reaches it through SessionStore, which runs it in a worker thread.
+ */
+export class SessionEngine {
+  private readonly ctx: StoreContext
+  private readonly retention: number
+  readonly migration: MigrationOutcome
+
+  private constructor(ctx: StoreContext, migration: MigrationOutcome, retention: number) {
+    this.ctx = ctx
+    this.migration = migration
+    this.retention = retention
+  }
+
+  static open(options: SessionEngineOptions): SessionEngine {
+    const paths = sessionPaths(path.resolve(options.dataDir))
+    const now = options.now ?? Date.now
+    const { db, migration } = openDatabase(paths.database, { now })
+    const ctx: StoreContext = { db, paths, now, files: new AttachmentFiles(paths.attachments), newId: createUuidV7(now) }
+    return new SessionEngine(ctx, migration, options.backupRetention ?? 7)
+  }
+
+  info(): StoreInfo {
+    const count = (table: string) => Number(this.ctx.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)?.n ?? 0)
+    const version = Number(this.ctx.db.get<{ user_version: number }>('PRAGMA user_version')?.user_version)
+    return { file: this.ctx.paths.database, schemaVersion: version, sessions: count('sessions'), messages: count('messages'), migration: this.migration }
+  }
+
+  // Sessions
+  createSession(input: NewSession = {}): Session {
+    return sessions.createSession(this.ctx, input)
+  }
+  getSession(id: string): Session {
+    return sessions.requireSession(this.ctx, id)
+  }
+  listSessions(query: ListSessionsQuery = {}): SessionPage {
+    return sessions.listSessions(this.ctx, query)
+  }
+  renameSession(id: string, title: string): Session {
+    return sessions.renameSession(this.ctx, id, title)
+  }
+  setPinned(id: string, pinned: boolean): Session {
+    return sessions.setPinned(this.ctx, id, pinned)
+  }
+  setArchived(id: string, archived: boolean): Session {
+    return sessions.setArchived(this.ctx, id, archived)
+  }
+  setWorkspace(id: string, workspace: string | null): Session {
+    return sessions.setWorkspace(this.ctx, id, workspace)
+  }
+  tagSession(id: string, tags: string[]): Session {
+    return sessions.tagSession(this.ctx, id, tags)
+  }
+  untagSession(id: string, tags: string[]): Session {
+    return sessions.untagSession(this.ctx, id, tags)
+  }
+  listTags(): { tag: string; count: number }[] {
+    return sessions.listTags(this.ctx)
+  }
+  softDeleteSession(id: string): Session {
+    return sessions.softDeleteSession(this.ctx, id)
+  }
+  restoreSession(id: string): Session {
+    return sessions.restoreSession(this.ctx, id)
+  }
+  purgeSession(id: string): void {
+    sessions.purgeSession(this.ctx, id)
+  }
+  purgeDeleted(olderThan?: number): number {
+    return sessions.purgeDeleted(this.ctx, olderThan)
+  }
+
+  // Messages
+  appendMessage(sessionId: string, input: NewMessage): Message {
+    return messages.appendMessage(this.ctx, sessionId, input)
+  }
+  getMessage(id: string): Message {
+    return messages.getMessage(this.ctx, id)
+  }
+  getMessages(sessionId: string, query: MessagePageQuery = {}): MessagePage {
+    return messages.getMessages(this.ctx, sessionId, query)
+  }
+  getThread(leafId: string): Message[] {
+    return messages.getThread(this.ctx, leafId)
+  }
+  startStreamingMessage(sessionId: string, meta: StreamingMeta = {}): Message {
+    return messages.startStreamingMessage(this.ctx, sessionId, meta)
+  }
+  appendStreamingText(id: string, text: string, reasoning?: string): void {
+    messages.appendStreamingText(this.ctx, id, text, reasoning)
+  }
+  completeStreamingMessage(id: string, tail: { text?: string; reasoning?: string } = {}, final: StreamingFinal = {}): Message {
+    return messages.completeStreamingMessage(this.ctx, id, tail, final)
+  }
+  failStreamingMessage(id: string, tail: { text?: string; reasoning?: string }, error: string): Message {
+    return messages.failStreamingMessage(this.ctx, id, tail, error)
+  }
+  recoverInterruptedMessages(): number {
+    return messages.recoverInterruptedMessages(this.ctx)
+  }
+  readAttachment(sha256: string): Uint8Array {
+    return messages.readAttachment(this.ctx, sha256)
+  }
+  contextWindowUsage(sessionId: string, leafId?: string): ContextWindowUsage {
+    return messages.contextWindowUsage(this.ctx, sessionId, leafId)
+  }
+
+  // Search
+  search(query: string, filters: SearchFilters = {}): SearchHit[] {
+    return search(this.ctx, query, filters)
+  }
+
+  // Import and export
+  /** Writes already-parsed sessions, one transaction each (seeding, migrations from other apps). */
+  importSessions(imported: readonly ImportedSession[]): number {
+    let written = 0
+    for (const session of imported) if (writeImported(this.ctx, session)) written++
+    return written
+  }
+  importFiles(files: string[]): ImportResult {
+    if (!Array.isArray(files)) throw new ValidationError('Pass a list of files to import.', [{ path: 'files', message: 'invalid' }])
+    return importFiles(this.ctx, files.map(String))
+  }
+  findImportableFiles(home: string): string[] {
+    return findImportableFiles(String(home))
+  }
+  exportSession(id: string, format: ExportFormat): string {
+    return exportSession(this.ctx, id, format)
+  }
+  exportAll(zipPath: string): ExportAllResult {
+    return exportAll(this.ctx, zipPath)
+  }
+
+  // Backups
+  backup(toPath: string): BackupResult {
+    return backupTo(this.ctx, toPath)
+  }
+  maybeDailyBackup(now: number = this.ctx.now()): string | null {
+    return maybeDailyBackup(this.ctx, now, this.retention)
+  }
+
+  /**
+   * Brings back a backup. 'merge' (default) adds what is missing and changes nothing else;
+   * 'replace' swaps the whole history for the backup, only with confirmReplace, and only after
+   * a snapshot of the current history is saved in backups/.
+   */
+  restore(fromPath: string, options: RestoreOptions = {}): RestoreResult {
+    const mode = options.mode ?? 'merge'
+    if (mode !== 'merge' && mode !== 'replace') throw new ValidationError('The restore mode must be merge or replace.', [{ path: 'mode', message: 'invalid' }])
+    const workDir = path.join(this.ctx.paths.backups, '.restore')
+    const { copy } = preparedCopy(fromPath, workDir, this.ctx.now)
+    try {
+      if (mode === 'merge') return { mode, ...mergeFrom(this.ctx, copy), snapshot: null }
+      if (hasHistory(this.ctx) && options.confirmReplace !== true) {
+        throw new ValidationError(
+          'Replacing would delete the current history.',
+          [{ path: 'confirmReplace', message: 'required' }],
+          'Confirm the replace (a copy of the current history is kept in backups), or merge instead to keep both.',
+        )
+      }
+      const snapshot = snapshotBeforeReplace(this.ctx)
+      this.swapDatabase(copy)
+      const info = this.info()
+      return { mode, sessionsAdded: info.sessions, messagesAdded: info.messages, snapshot }
+    } finally {
+      removeDatabaseFiles(copy)
+      fs.rmSync(workDir, { recursive: true, force: true })
+    }
+  }
+
+  private swapDatabase(replacement: string): void {
+    const file = this.ctx.paths.database
+    this.ctx.db.close()
+    // The last connection to close removes the WAL; if it is still there, another process
+    // (a second window, the CLI) has the store open and would keep writing to the old file.
+    if (fs.existsSync(`${file}-wal`)) {
+      this.ctx.db = openDatabase(file, { now: this.ctx.now }).db
+      throw new AppError('E_IO', 'The history is open in another Ollama Desk process, so it cannot be replaced now.', {
+        hint: 'Close other Ollama Desk windows and command-line sessions, then try again. Nothing was changed.',
+        retryable: true,
+      })
+    }
+    // A leftover -shm from the old file must not be paired with the new one; the rename is atomic.
+    fs.rmSync(`${file}-shm`, { force: true })
+    fs.renameSync(replacement, file)
+    this.ctx.db = openDatabase(file, { now: this.ctx.now }).db
+  }
+
+  close(): void {
+    this.ctx.db.close()
+  }
+}

@@ -1,0 +1,63 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { ValidationError } from '../errors/app-error'
+import type { StoreContext } from './context'
+import { exportNative } from './format-native'
+import { allMessages } from './messages-repo'
+import { listSessions, requireSession } from './sessions-repo'
+import { toHtml, toMarkdown } from './export-text'
+import type { ExportAllResult, ExportFormat } from './types'
+import { ZipWriter } from './zip'
+
+/** One session as Markdown, our JSON (which imports back) or a self-contained HTML page. */
+export function exportSession(ctx: StoreContext, sessionId: string, format: ExportFormat): string {
+  if (format === 'json') return `${JSON.stringify(exportNative(ctx, sessionId), null, 2)}\n`
+  const session = requireSession(ctx, sessionId)
+  if (format === 'markdown') return toMarkdown(session, allMessages(ctx, sessionId))
+  if (format === 'html') return toHtml(session, allMessages(ctx, sessionId))
+  throw new ValidationError('The export format must be markdown, json or html.', [{ path: 'format', message: 'invalid' }])
+}
+
+/** A file name that sorts by date and says what is inside: 2024-05-01-trip-planning-0190a1b2. */
+function entryName(title: string, createdAt: number, id: string): string {
+  const slug = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '') // é → e: names that survive any file system and zip tool
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+  return [new Date(createdAt).toISOString().slice(0, 10), slug, id.replace(/-/g, '').slice(0, 12)].filter(Boolean).join('-')
+}
+
+/**
+ * Every session not in the trash, as JSON (re-importable) and Markdown (readable), in one ZIP.
+ * Written beside the target and renamed at the end, so a failed export leaves no broken file.
+ */
+export function exportAll(ctx: StoreContext, zipPath: string): ExportAllResult {
+  const target = path.resolve(String(zipPath))
+  fs.mkdirSync(path.dirname(target), { recursive: true })
+  const temp = `${target}.${process.pid}.tmp`
+  const zip = new ZipWriter(temp, new Date(ctx.now()))
+  let count = 0
+  try {
+    for (let offset: number | null = 0; offset !== null; ) {
+      const page = listSessions(ctx, { limit: 200, offset, sort: 'created', order: 'asc', pinnedFirst: false })
+      for (const session of page.sessions) {
+        const name = entryName(session.title, session.createdAt, session.id)
+        zip.add(`json/${name}.json`, exportSession(ctx, session.id, 'json'))
+        zip.add(`markdown/${name}.md`, exportSession(ctx, session.id, 'markdown'))
+        count++
+      }
+      offset = page.nextOffset
+    }
+    zip.add('README.txt', `Ollama Desk export: ${count} sessions.\njson/ holds files you can import back into Ollama Desk; markdown/ is for reading.\n`)
+    const bytes = zip.finish()
+    fs.renameSync(temp, target)
+    return { path: target, sessions: count, bytes }
+  } catch (error) {
+    zip.abort()
+    fs.rmSync(temp, { force: true })
+    throw error
+  }
+}

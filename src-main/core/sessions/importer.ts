@@ -1,0 +1,100 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { AppError } from '../errors/app-error'
+import type { StoreContext } from './context'
+import { looksLikeNative, parseNative } from './format-native'
+import { looksLikeChatGpt, parseChatGptConversation } from './import-chatgpt'
+import { looksLikeOllamaCli, parseOllamaCliSession } from './import-ollama-cli'
+import { isRecord, type ImportedSession } from './import-shared'
+import { insertMessage } from './messages-repo'
+import { createSession, findSession, hasImported } from './sessions-repo'
+import type { ImportResult } from './types'
+
+/** JSON.parse needs the whole file as one string; V8 strings stop near 512 MB. */
+const MAX_IMPORT_BYTES = 256 * 1024 * 1024
+
+/** The session files of the original ollama-cli (and its qarin port) under a home folder. */
+export function findImportableFiles(home: string): string[] {
+  return ['.ollama', '.qarin'].flatMap((dir) => {
+    const folder = path.join(home, dir, 'sessions')
+    let names: string[]
+    try {
+      names = fs.readdirSync(folder)
+    } catch {
+      return []
+    }
+    return names.filter((name) => name.endsWith('.json')).sort().map((name) => path.join(folder, name))
+  })
+}
+
+const messageOf = (error: unknown): string =>
+  error instanceof AppError && error.code !== 'E_INTERNAL' ? error.message : `Could not import: ${error instanceof Error ? error.message : String(error)}`
+
+/**
+ * Imports ChatGPT exports, ollama-cli/qarin session files and our own JSON exports. Each session
+ * is written in its own transaction; a bad file or conversation becomes an entry in `errors`
+ * and everything else still imports. Sessions already imported are counted as skipped.
+ */
+export function importFiles(ctx: StoreContext, files: readonly string[]): ImportResult {
+  const result: ImportResult = { imported: 0, skipped: 0, errors: [] }
+  for (const file of files) {
+    const fail = (message: string, where = file) => result.errors.push({ file: where, message })
+    let doc: unknown
+    try {
+      const size = fs.statSync(file).size
+      if (size > MAX_IMPORT_BYTES) {
+        fail(`The file is ${Math.round(size / 1024 / 1024)} MB; imports are limited to ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`)
+        continue
+      }
+      doc = JSON.parse(fs.readFileSync(file, 'utf8'))
+    } catch (error) {
+      fail(error instanceof SyntaxError ? 'The file is not valid JSON.' : `The file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`)
+      continue
+    }
+    const parsed: { where: string; parse: () => ImportedSession }[] = []
+    if (looksLikeNative(doc)) parsed.push({ where: file, parse: () => parseNative(doc) })
+    else if (looksLikeChatGpt(doc)) {
+      doc.forEach((conversation, i) => {
+        const title = isRecord(conversation) && typeof conversation.title === 'string' ? ` "${conversation.title.slice(0, 60)}"` : ''
+        parsed.push({ where: `${file} › conversation ${i + 1}${title}`, parse: () => parseChatGptConversation(conversation) })
+      })
+    } else if (looksLikeOllamaCli(doc)) {
+      const source = file.split(/[\\/]/).includes('.qarin') ? 'qarin' : 'ollama-cli'
+      parsed.push({ where: file, parse: () => parseOllamaCliSession(doc, source) })
+    } else {
+      fail('This is not a ChatGPT export, an ollama-cli session or an Ollama Desk export.')
+      continue
+    }
+    for (const { where, parse } of parsed) {
+      try {
+        if (writeImported(ctx, parse())) result.imported++
+        else result.skipped++
+      } catch (error) {
+        fail(messageOf(error), where)
+      }
+    }
+  }
+  return result
+}
+
+/** Writes one session and its messages atomically; false when it is already here. */
+export function writeImported(ctx: StoreContext, imported: ImportedSession): boolean {
+  return ctx.db.tx(() => {
+    if (imported.id !== undefined && findSession(ctx, imported.id)) return false
+    if (imported.source !== null && imported.sourceId !== null && hasImported(ctx, imported.source, imported.sourceId)) return false
+    const session = createSession(
+      ctx,
+      { id: imported.id, title: imported.title, createdAt: imported.createdAt, workspace: imported.workspace, tags: imported.tags },
+      { source: imported.source, sourceId: imported.sourceId },
+    )
+    if (imported.pinned || imported.archived) {
+      ctx.db.run('UPDATE sessions SET pinned = ?, archived = ? WHERE id = ?', imported.pinned ? 1 : 0, imported.archived ? 1 : 0, session.id)
+    }
+    let previous: string | null = null
+    for (const message of imported.messages) {
+      const parentId: string | null = imported.linked ? (message.parentId ?? null) : previous
+      previous = insertMessage(ctx, session.id, { ...message, parentId }).id
+    }
+    return true
+  })
+}

@@ -1,0 +1,232 @@
+/** Public shapes of the session store. Every value here survives structuredClone (worker boundary). */
+
+export type MessageRole = 'system' | 'user' | 'assistant' | 'tool'
+export type MessageStatus = 'streaming' | 'complete' | 'error'
+
+export type ContentPart = { type: 'text'; text: string } | { type: 'attachment'; sha256: string; name: string; mime: string }
+
+/** Token counts. `estimated` marks counts we computed (chars / 4) because the provider gave none. */
+export interface Usage {
+  inputTokens?: number
+  outputTokens?: number
+  cachedTokens?: number
+  estimated?: boolean
+}
+
+export interface ToolCall {
+  id?: string
+  name: string
+  arguments: unknown
+}
+
+export interface AttachmentInfo {
+  sha256: string
+  name: string
+  mime: string
+  size: number
+}
+
+export interface Message {
+  id: string
+  sessionId: string
+  parentId: string | null
+  role: MessageRole
+  content: ContentPart[]
+  /** Plain text of the message, what search indexes. */
+  text: string
+  reasoning: string | null
+  toolCalls: ToolCall[] | null
+  provider: string | null
+  model: string | null
+  usage: Usage | null
+  cost: number | null
+  /** Free-form durations, e.g. { firstTokenMs, totalMs }. */
+  timings: Record<string, number> | null
+  status: MessageStatus
+  error: string | null
+  createdAt: number
+  updatedAt: number
+  attachments: AttachmentInfo[]
+}
+
+export interface Session {
+  id: string
+  title: string
+  createdAt: number
+  updatedAt: number
+  pinned: boolean
+  archived: boolean
+  /** Set when the session is in the trash (soft delete); null otherwise. */
+  deletedAt: number | null
+  workspace: string | null
+  tags: string[]
+  messageCount: number
+  /** Where an imported session came from ('chatgpt', 'ollama-cli', 'qarin'), null for our own. */
+  source: string | null
+}
+
+export interface NewSession {
+  id?: string
+  title?: string
+  workspace?: string | null
+  tags?: string[]
+  createdAt?: number
+}
+
+export interface NewAttachment {
+  name: string
+  mime: string
+  data: Uint8Array
+}
+
+export interface NewMessage {
+  id?: string
+  role: MessageRole
+  /** Plain text; derived from `content` when omitted. */
+  text?: string
+  content?: ContentPart[]
+  reasoning?: string | null
+  toolCalls?: ToolCall[] | null
+  provider?: string | null
+  model?: string | null
+  usage?: Usage | null
+  cost?: number | null
+  timings?: Record<string, number> | null
+  status?: 'complete' | 'error'
+  error?: string | null
+  /** undefined: continue after the latest message; null: start a new root (a new branch). */
+  parentId?: string | null
+  createdAt?: number
+  attachments?: NewAttachment[]
+}
+
+export interface StreamingMeta {
+  role?: 'assistant' | 'tool'
+  provider?: string | null
+  model?: string | null
+  parentId?: string | null
+}
+
+export interface StreamingFinal {
+  usage?: Usage | null
+  cost?: number | null
+  timings?: Record<string, number> | null
+  toolCalls?: ToolCall[] | null
+}
+
+export type SessionSort = 'updated' | 'created' | 'title'
+
+export interface ListSessionsQuery {
+  provider?: string
+  model?: string
+  tag?: string
+  workspace?: string
+  /** Inclusive lower and exclusive upper bound (ms since epoch) on `dateField`. */
+  from?: number
+  to?: number
+  dateField?: 'created' | 'updated'
+  /** undefined: both. */
+  pinned?: boolean
+  archived?: boolean
+  /** Trash: soft-deleted sessions are hidden unless one of these is set. */
+  includeDeleted?: boolean
+  onlyDeleted?: boolean
+  hasAttachments?: boolean
+  sort?: SessionSort
+  order?: 'asc' | 'desc'
+  /** Pinned sessions first whatever the sort (default true). */
+  pinnedFirst?: boolean
+  limit?: number
+  offset?: number
+}
+
+export interface SessionPage {
+  sessions: Session[]
+  total: number
+  /** Pass as `offset` for the next page; null on the last page. */
+  nextOffset: number | null
+}
+
+export interface MessagePageQuery {
+  limit?: number
+  /** A message id: returns the messages just before it (older). */
+  before?: string
+}
+
+export interface MessagePage {
+  /** Oldest first. */
+  messages: Message[]
+  /** Pass as `before` for the previous (older) page; null when this page reaches the start. */
+  nextBefore: string | null
+}
+
+export interface SearchFilters {
+  sessionId?: string
+  provider?: string
+  model?: string
+  tag?: string
+  /** Only messages with this role (title hits drop out). */
+  role?: MessageRole
+  /** Messages created in [from, to); a title hit needs the session's life to overlap it. */
+  from?: number
+  to?: number
+  /** Archived sessions are searched unless this is false. */
+  includeArchived?: boolean
+  /** Sessions in the trash are skipped unless this is true. */
+  includeDeleted?: boolean
+  /** Default 50, at most 200. */
+  limit?: number
+  offset?: number
+}
+
+export interface SearchHit {
+  sessionId: string
+  sessionTitle: string
+  /** null when the hit is the session title. */
+  messageId: string | null
+  role: MessageRole | null
+  /** Matched words are wrapped in HIGHLIGHT_START / HIGHLIGHT_END. */
+  snippet: string
+  /** bm25: lower is better. */
+  rank: number
+  createdAt: number
+}
+
+export interface ContextWindowUsage {
+  tokens: number
+  /** True when any part of the figure is our chars / 4 estimate. */
+  estimated: boolean
+  messages: number
+}
+
+export type ExportFormat = 'markdown' | 'json' | 'html'
+
+export interface ImportResult {
+  imported: number
+  skipped: number
+  errors: { file: string; message: string }[]
+}
+
+export interface RestoreOptions {
+  mode?: 'merge' | 'replace'
+  confirmReplace?: boolean
+}
+
+export interface RestoreResult {
+  mode: 'merge' | 'replace'
+  sessionsAdded: number
+  messagesAdded: number
+  /** Copy of the history taken before a replace, null for merges. */
+  snapshot: string | null
+}
+
+export interface BackupResult {
+  path: string
+  bytes: number
+}
+
+export interface ExportAllResult {
+  path: string
+  sessions: number
+  bytes: number
+}

@@ -1,0 +1,187 @@
+import { z } from 'zod'
+
+/** Session history shapes as they cross the contract (mirrors src-main/core/sessions/types.ts). */
+const Id = z.string().min(1).max(64)
+const Time = z.number().int().min(0)
+const Short = z.string().max(200)
+
+export const MessageRoleSchema = z.enum(['system', 'user', 'assistant', 'tool'])
+
+export const SessionSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  pinned: z.boolean(),
+  archived: z.boolean(),
+  deletedAt: z.number().nullable(),
+  workspace: z.string().nullable(),
+  tags: z.array(z.string()),
+  messageCount: z.number(),
+  source: z.string().nullable(),
+})
+export type SessionSummary = z.infer<typeof SessionSchema>
+
+const UsageSchema = z.object({
+  inputTokens: z.number().optional(),
+  outputTokens: z.number().optional(),
+  cachedTokens: z.number().optional(),
+  estimated: z.boolean().optional(),
+})
+
+export const MessageSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  parentId: z.string().nullable(),
+  role: MessageRoleSchema,
+  content: z.array(
+    z.union([
+      z.object({ type: z.literal('text'), text: z.string() }),
+      z.object({ type: z.literal('attachment'), sha256: z.string(), name: z.string(), mime: z.string() }),
+    ]),
+  ),
+  text: z.string(),
+  reasoning: z.string().nullable(),
+  toolCalls: z.array(z.object({ id: z.string().optional(), name: z.string(), arguments: z.unknown() })).nullable(),
+  provider: z.string().nullable(),
+  model: z.string().nullable(),
+  usage: UsageSchema.nullable(),
+  cost: z.number().nullable(),
+  timings: z.record(z.string(), z.number()).nullable(),
+  status: z.enum(['streaming', 'complete', 'error']),
+  error: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  attachments: z.array(z.object({ sha256: z.string(), name: z.string(), mime: z.string(), size: z.number() })),
+})
+export type SessionMessage = z.infer<typeof MessageSchema>
+
+export const ListSessionsInputSchema = z
+  .object({
+    provider: Short.optional(),
+    model: Short.optional(),
+    tag: Short.optional(),
+    from: Time.optional(),
+    to: Time.optional(),
+    pinned: z.boolean().optional(),
+    archived: z.boolean().optional(),
+    onlyDeleted: z.boolean().optional(),
+    hasAttachments: z.boolean().optional(),
+    sort: z.enum(['updated', 'created', 'title']).optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+    offset: z.number().int().min(0).optional(),
+  })
+  .strict()
+export type ListSessionsInput = z.input<typeof ListSessionsInputSchema>
+
+export const SearchHitSchema = z.object({
+  sessionId: z.string(),
+  sessionTitle: z.string(),
+  messageId: z.string().nullable(),
+  role: MessageRoleSchema.nullable(),
+  /** Matched words are wrapped in HIGHLIGHT_START / HIGHLIGHT_END. */
+  snippet: z.string(),
+  rank: z.number(),
+  createdAt: z.number(),
+})
+export type SearchHit = z.infer<typeof SearchHitSchema>
+
+/** Control characters that never occur in chat text mark the highlighted words of a snippet. */
+export const HIGHLIGHT_START = '\u0002'
+export const HIGHLIGHT_END = '\u0003'
+
+export const ExportFormatSchema = z.enum(['markdown', 'json', 'html'])
+
+const Ids = z.array(Id).min(1).max(500)
+
+export const sessionRoutes = {
+  'sessions.list': {
+    description: 'A page of sessions, filtered and sorted; pinned first.',
+    input: ListSessionsInputSchema,
+    output: z.object({ sessions: z.array(SessionSchema), total: z.number(), nextOffset: z.number().nullable() }),
+  },
+  'sessions.get': {
+    description: 'One session.',
+    input: z.object({ id: Id }).strict(),
+    output: SessionSchema,
+  },
+  'sessions.create': {
+    description: 'A new, empty session.',
+    input: z.object({ title: z.string().max(500).optional(), tags: z.array(Short).max(50).optional() }).strict(),
+    output: SessionSchema,
+  },
+  'sessions.update': {
+    description: 'Rename, pin, archive or tag a session.',
+    input: z
+      .object({
+        id: Id,
+        title: z.string().trim().min(1, 'a title cannot be empty').max(500).optional(),
+        pinned: z.boolean().optional(),
+        archived: z.boolean().optional(),
+        addTags: z.array(Short.min(1)).max(50).optional(),
+        removeTags: z.array(Short.min(1)).max(50).optional(),
+      })
+      .strict(),
+    output: SessionSchema,
+  },
+  'sessions.delete': {
+    description: 'Move sessions to the trash (undo with sessions.restore).',
+    input: z.object({ ids: Ids }).strict(),
+    output: z.object({ sessions: z.array(SessionSchema) }),
+  },
+  'sessions.restore': {
+    description: 'Bring sessions back from the trash.',
+    input: z.object({ ids: Ids }).strict(),
+    output: z.object({ sessions: z.array(SessionSchema) }),
+  },
+  'sessions.messages': {
+    description: 'A page of a session’s messages, oldest first; `before` pages back.',
+    input: z.object({ sessionId: Id, before: Id.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    output: z.object({ messages: z.array(MessageSchema), nextBefore: z.string().nullable() }),
+  },
+  'sessions.search': {
+    description: 'Full-text search over titles and messages; accepts any text.',
+    input: z
+      .object({
+        query: z.string().max(1000),
+        tag: Short.optional(),
+        provider: Short.optional(),
+        model: Short.optional(),
+        from: Time.optional(),
+        to: Time.optional(),
+        limit: z.number().int().min(1).max(200).optional(),
+      })
+      .strict(),
+    output: z.object({ hits: z.array(SearchHitSchema) }),
+  },
+  'sessions.tags': {
+    description: 'Every tag in use, with how many sessions carry it.',
+    input: z.object({}).strict(),
+    output: z.object({ tags: z.array(z.object({ tag: z.string(), count: z.number() })) }),
+  },
+  'sessions.export': {
+    description: 'One session as Markdown, JSON (re-importable) or self-contained HTML.',
+    input: z.object({ id: Id, format: ExportFormatSchema }).strict(),
+    output: z.object({ filename: z.string(), mime: z.string(), content: z.string() }),
+  },
+  'sessions.importable': {
+    description: 'Session files of the original ollama-cli found in the home folder.',
+    input: z.object({}).strict(),
+    output: z.object({ files: z.array(z.string()) }),
+  },
+  'sessions.import': {
+    description: 'Import session files (ollama-cli, ChatGPT conversations.json, our JSON) from paths on this machine.',
+    input: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
+    output: z.object({
+      imported: z.number(),
+      skipped: z.number(),
+      errors: z.array(z.object({ file: z.string(), message: z.string() })),
+    }),
+  },
+  'sessions.backup': {
+    description: 'A full copy of the history in the data folder’s backups.',
+    input: z.object({}).strict(),
+    output: z.object({ path: z.string(), bytes: z.number() }),
+  },
+} as const
