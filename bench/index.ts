@@ -1,9 +1,16 @@
 import { formatFigure, type Figure } from './report'
+import { sessionsBench } from './sessions.bench'
 import { transportBench } from './transport.bench'
 
 /** `npm run bench`: one line per figure, ratios against baselines measured in this same run. */
 const quick = process.argv.includes('--quick')
-const suites: [string, (quick: boolean) => Promise<Figure[]>][] = [['transport', transportBench]]
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
+const suites: [string, (quick: boolean) => Promise<Figure[]>][] = (
+  [
+    ['transport', transportBench],
+    ['sessions', sessionsBench],
+  ] as [string, (quick: boolean) => Promise<Figure[]>][]
+).filter(([name]) => !only || only === name)
 
 const ratios: string[] = []
 for (const [name, run] of suites) {
