@@ -79,6 +79,31 @@ describe('ollama-desk sessions', () => {
     expect((await run(['sessions', 'list', '--data-dir', dir])).out.split('\n')).toHaveLength(2)
   })
 
+  it('backs up, refuses to replace without --yes, merges by default, and exports everything to a zip', async () => {
+    const { dir, ids } = await seeded()
+    const backup = await run(['sessions', 'backup', '--data-dir', dir])
+    expect(backup.code).toBe(0)
+    const file = /backed up to (\S+) /.exec(backup.out)![1]!
+    const other = makeTempDir()
+    await run(['sessions', 'import', '--discover', '--data-dir', other])
+    const merged = await run(['sessions', 'restore', file, '--data-dir', other])
+    expect(merged).toMatchObject({ code: 0, out: 'merged: 2 sessions and 2 messages added\n' })
+    const refused = await run(['sessions', 'restore', file, '--replace', '--data-dir', other])
+    expect(refused.code).toBe(1)
+    expect(refused.err).toMatch(/^error: .*\nhint: /)
+    const replaced = await run(['sessions', 'restore', file, '--replace', '--yes', '--data-dir', other])
+    expect(replaced.out).toMatch(/^replaced: .*previous history is kept at /)
+    const notAStore = path.join(makeTempDir(), 'x.sqlite')
+    fs.writeFileSync(notAStore, 'hello')
+    expect((await run(['sessions', 'restore', notAStore, '--data-dir', other])).code).toBe(1)
+    expect((await run(['sessions', 'restore', '--data-dir', other])).code).toBe(2)
+    const zip = path.join(makeTempDir(), 'all.zip')
+    expect(await run(['sessions', 'export', '--all', '--out', zip, '--data-dir', dir])).toMatchObject({ code: 0, out: expect.stringContaining('exported 2 sessions') })
+    expect(fs.readFileSync(zip).subarray(0, 4).toString('binary')).toBe('PK\u0003\u0004')
+    expect((await run(['sessions', 'export', '--all', '--data-dir', dir])).code).toBe(2)
+    expect(ids).toHaveLength(2)
+  })
+
   it('reports bad files one by one and exits 1', async () => {
     const dir = makeTempDir()
     const bad = path.join(dir, 'bad.json')
@@ -90,7 +115,7 @@ describe('ollama-desk sessions', () => {
 
   it('explains what it needs', async () => {
     const dir = makeTempDir()
-    expect(await run(['sessions', '--data-dir', dir])).toMatchObject({ code: 2, err: expect.stringContaining('list, search, show, export, import') })
+    expect(await run(['sessions', '--data-dir', dir])).toMatchObject({ code: 2, err: expect.stringContaining('list, search, show, export, backup, restore, import') })
     expect(await run(['sessions', 'import', '--data-dir', dir])).toMatchObject({ code: 2, err: expect.stringContaining('--discover') })
     expect(await run(['sessions', 'import', '--discover', '--data-dir', dir])).toMatchObject({ code: 2 })
     expect(await run(['sessions', 'export', 'x', '--format', 'pdf', '--data-dir', dir])).toMatchObject({ code: 1, err: expect.stringContaining('format') })

@@ -66,6 +66,16 @@ const subcommands: Record<string, Sub> = {
     return 0
   },
   async export(api, { values, positionals }, io) {
+    if (values.all) {
+      if (typeof values.out !== 'string') {
+        io.err('error: --all writes a zip file: add --out FILE.zip\n')
+        return 2
+      }
+      const zip = unwrap(await api.call('sessions.exportAll', { path: values.out }), io)
+      if (!zip) return 1
+      io.out(`exported ${zip.sessions} sessions to ${zip.path} (${zip.bytes} bytes)\n`)
+      return 0
+    }
     const format = typeof values.format === 'string' ? values.format : 'markdown'
     const file = unwrap(await api.call('sessions.export', { id: positionals[1] ?? '', format: format as 'markdown' | 'json' | 'html' }), io)
     if (!file) return 1
@@ -73,6 +83,24 @@ const subcommands: Record<string, Sub> = {
       fs.writeFileSync(values.out, file.content)
       io.err(`wrote ${values.out}\n`)
     } else io.out(file.content)
+    return 0
+  },
+  async backup(api, _args, io) {
+    const done = unwrap(await api.call('sessions.backup', {}), io)
+    if (!done) return 1
+    io.out(`backed up to ${done.path} (${done.bytes} bytes)\n`)
+    return 0
+  },
+  async restore(api, { values, positionals }, io) {
+    const file = positionals[1]
+    if (!file) {
+      io.err('error: name the backup file to restore\n')
+      return 2
+    }
+    const replace = values.replace === true
+    const done = unwrap(await api.call('sessions.restoreBackup', { path: file, mode: replace ? 'replace' : 'merge', confirmReplace: replace && values.yes === true }), io)
+    if (!done) return 1
+    io.out(`${done.mode === 'merge' ? 'merged' : 'replaced'}: ${done.sessionsAdded} sessions and ${done.messagesAdded} messages added${done.snapshot ? `; the previous history is kept at ${done.snapshot}` : ''}\n`)
     return 0
   },
   async import(api, { values, positionals }, io) {
@@ -97,7 +125,8 @@ const subcommands: Record<string, Sub> = {
 export const sessionsCommand: Command = {
   name: 'sessions',
   summary: 'List, search, show, export and import saved chats.',
-  usage: 'sessions list|search <text>|show <id>|export <id> [--format markdown|json|html] [--out FILE]|import <files…> [--discover]',
+  usage:
+    'sessions list|search <text>|show <id>|export <id> [--format markdown|json|html] [--out FILE]|export --all --out FILE.zip|import <files…> [--discover]|backup|restore <file> [--replace --yes]',
   options: [
     { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
     { name: 'limit', type: 'string', summary: 'How many sessions to list (default 50)' },
@@ -106,6 +135,9 @@ export const sessionsCommand: Command = {
     { name: 'format', type: 'string', summary: 'Export format', values: ['markdown', 'json', 'html'] },
     { name: 'out', type: 'string', summary: 'Write the export to this file' },
     { name: 'discover', type: 'boolean', summary: 'Import every ollama-cli session found in the home folder' },
+    { name: 'all', type: 'boolean', summary: 'Export every session into one zip (with --out)' },
+    { name: 'replace', type: 'boolean', summary: 'Restore by replacing the history instead of merging (needs --yes)' },
+    { name: 'yes', type: 'boolean', summary: 'Confirm a replacing restore' },
   ],
   positionals: Object.keys(subcommands),
   async run(args, io) {

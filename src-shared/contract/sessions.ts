@@ -184,4 +184,15 @@ export const sessionRoutes = {
     input: z.object({}).strict(),
     output: z.object({ path: z.string(), bytes: z.number() }),
   },
+  'sessions.restoreBackup': {
+    description:
+      'Bring back history from a backup file. Merges by session id unless `replace` is asked for, which also needs `confirmReplace` and snapshots the current history first.',
+    input: z.object({ path: z.string().min(1).max(4096), mode: z.enum(['merge', 'replace']).optional(), confirmReplace: z.boolean().optional() }).strict(),
+    output: z.object({ mode: z.enum(['merge', 'replace']), sessionsAdded: z.number(), messagesAdded: z.number(), snapshot: z.string().nullable() }),
+  },
+  'sessions.exportAll': {
+    description: 'Every session (JSON and Markdown) in one zip file on this machine.',
+    input: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    output: z.object({ path: z.string(), sessions: z.number(), bytes: z.number() }),
+  },
 } as const

@@ -76,6 +76,12 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
       if (result.imported > 0) changed([])
       return result
     },
+    'sessions.restoreBackup': async ({ path: file, ...options }) => {
+      const result = await (await store()).restore(path.resolve(file), options)
+      changed([])
+      return result
+    },
+    'sessions.exportAll': async ({ path: file }) => (await store()).exportAll(path.resolve(file)),
     'sessions.backup': async () => {
       const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-')
       return (await store()).backup(path.join(sessionPaths(deps.dataDir).backups, `manual-${stamp}.sqlite`))
