@@ -36,9 +36,12 @@ export interface Companion {
   stop(): Promise<void>
 }
 
-/** Starts the real CLI (`ollama-desk serve`) over the real core, in a temp data dir. */
-export async function startCompanion(env: Record<string, string> = {}): Promise<Companion> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-'))
+/**
+ * Starts the real CLI (`ollama-desk serve`) over the real core, in a temp data dir (or in
+ * `options.dataDir`, prepared beforehand, e.g. seeded; it is removed on stop as well).
+ */
+export async function startCompanion(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<Companion> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-'))
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'ollama-desk.js'), 'serve', '--port', '0', '--no-open', '--data-dir', dataDir], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,10 +4,13 @@ import { CommandPalette } from './components/CommandPalette'
 import { ErrorBoundary } from './components/ErrorBoundary'
 import { Notices } from './components/Notices'
 import { Sidebar } from './components/Sidebar'
-import { AgentsScreen, ChatScreen, ModelsScreen, ProvidersScreen, SessionsScreen, ToolsScreen } from './screens/PlaceholderScreens'
+import { navigateTo } from './lib/navigation'
+import { ChatScreen } from './screens/chat/ChatScreen'
+import { AgentsScreen, ModelsScreen, ProvidersScreen, ToolsScreen } from './screens/PlaceholderScreens'
 import { screens, type ScreenId } from './screens/registry'
+import { SessionsScreen } from './screens/sessions/SessionsScreen'
 import { SettingsScreen } from './screens/SettingsScreen'
-import { screenFromHash, useAppStore } from './store/app-store'
+import { screenFromHash, sessionFromHash, useAppStore } from './store/app-store'
 import { useThemeSync } from './theme/use-theme'
 
 const views: Record<ScreenId, ComponentType> = {
@@ -26,17 +29,15 @@ export function App() {
   const setScreen = useAppStore((state) => state.setScreen)
   useThemeSync()
 
-  const navigate = useCallback(
-    (id: ScreenId) => {
-      setScreen(id)
-      if (location.hash !== `#/${id}`) history.pushState(null, '', `#/${id}`)
-      requestAnimationFrame(() => document.getElementById('screen-title')?.focus())
-    },
-    [setScreen],
-  )
+  const navigate = useCallback((id: ScreenId) => navigateTo(id), [])
 
   useEffect(() => {
-    const onHash = (): void => setScreen(screenFromHash(location.hash))
+    const onHash = (): void => {
+      const next = screenFromHash(location.hash)
+      // Leaving Chat keeps its session open (like a tab); an address of Chat itself says which one.
+      if (next === 'chat') useAppStore.getState().setOpenSession(sessionFromHash(location.hash))
+      setScreen(next)
+    }
     window.addEventListener('popstate', onHash)
     window.addEventListener('hashchange', onHash)
     return () => {

@@ -6,6 +6,7 @@ import { App } from './App'
 import { useAppStore } from './store/app-store'
 import { bootstrap } from './store/bootstrap'
 import './styles.css'
+import './sessions.css'
 
 const { api, transport } = connectApi(window, (state) => useAppStore.getState().setConnection(state))
 useAppStore.getState().setTransport(transport)

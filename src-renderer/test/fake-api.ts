@@ -1,4 +1,5 @@
 import type { ApiClient, AppInfo, DoctorCheck, ErrorShape, EventName, OllamaStatus, Result, Settings } from '../../src-shared/contract'
+import { fakeSessions, type FakeSessionsOptions } from './fake-sessions'
 
 export const defaultSettings = (): Settings => ({
   version: 1,
@@ -25,6 +26,10 @@ export interface FakeApiOptions {
   checks?: DoctorCheck[]
   /** Routes that fail with this error. */
   failing?: Partial<Record<string, ErrorShape>>
+  /** The session store behind the sessions.* routes. */
+  history?: FakeSessionsOptions
+  /** Answers wait this long (ms), to see loading states and out-of-order replies. */
+  delay?: (route: string, input: unknown) => number
 }
 
 /**
@@ -35,10 +40,13 @@ export function fakeApi(options: FakeApiOptions = {}) {
   let settings = options.settings ?? defaultSettings()
   const calls: { route: string; input: unknown }[] = []
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
+  const emit = (name: EventName, payload: unknown): void => listeners.get(name)?.forEach((listener) => listener(payload))
+  const history = fakeSessions(options.history ?? {}, (ids) => emit('sessions.changed', { ids }))
   const ok = <T>(value: T): Result<T> => ({ ok: true, value })
   const answer = (route: string, input: unknown): Result<unknown> => {
     const failure = options.failing?.[route]
     if (failure) return { ok: false, error: failure }
+    if (history.isSessionRoute(route)) return history.call(route, input)
     switch (route) {
       case 'app.info':
         return ok({ ...info, ...options.info })
@@ -67,6 +75,8 @@ export function fakeApi(options: FakeApiOptions = {}) {
   const api: ApiClient = {
     call: (route, input) => {
       calls.push({ route, input })
+      const wait = options.delay?.(route, input) ?? 0
+      if (wait > 0) return new Promise((resolve) => setTimeout(() => resolve(answer(route, input) as never), wait))
       return Promise.resolve(answer(route, input) as never)
     },
     stream: () => ({ id: 1, cancel: () => undefined, done: Promise.resolve({ ok: true, value: { sent: 0 } } as never) }),
@@ -81,7 +91,8 @@ export function fakeApi(options: FakeApiOptions = {}) {
     api,
     calls,
     settings: () => settings,
-    emit: (name: EventName, payload: unknown) => listeners.get(name)?.forEach((listener) => listener(payload)),
+    history,
+    emit,
     listenerCount: (name: EventName) => listeners.get(name)?.size ?? 0,
   }
 }

@@ -1,7 +1,7 @@
 import { render } from '@testing-library/react'
 import { ApiProvider } from '../src/api/context'
 import { App } from '../src/App'
-import { useAppStore } from '../src/store/app-store'
+import { screenFromHash, sessionFromHash, useAppStore } from '../src/store/app-store'
 import { bootstrap } from '../src/store/bootstrap'
 import { fakeApi, type FakeApiOptions } from './fake-api'
 
@@ -9,7 +9,10 @@ export const initialState = useAppStore.getState()
 
 /** Renders the whole app over a fake API, after the same bootstrap main.tsx runs. */
 export async function renderApp(options: FakeApiOptions = {}) {
-  useAppStore.setState({ ...initialState, notices: [], screen: 'chat', paletteOpen: false, connection: 'open', transport: 'web' }, true)
+  useAppStore.setState(
+    { ...initialState, notices: [], screen: screenFromHash(location.hash), openSessionId: sessionFromHash(location.hash), paletteOpen: false, connection: 'open', transport: 'web' },
+    true,
+  )
   const fake = fakeApi(options)
   await bootstrap(fake.api)
   const view = render(
@@ -18,4 +21,10 @@ export async function renderApp(options: FakeApiOptions = {}) {
     </ApiProvider>,
   )
   return { ...fake, view }
+}
+
+/** The app opened on a screen given by its address (e.g. '#/sessions', '#/chat/<id>'). */
+export async function renderAt(hash: string, options: FakeApiOptions = {}) {
+  window.location.hash = hash
+  return renderApp(options)
 }

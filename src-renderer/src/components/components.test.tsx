@@ -1,8 +1,9 @@
-import { render, screen } from '@testing-library/react'
+import { act, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { describe, expect, it, vi } from 'vitest'
 import { renderApp } from '../../test/render'
+import { useAppStore } from '../store/app-store'
 import { ErrorBoundary } from './ErrorBoundary'
 
 function Bomb({ explode, hint }: { explode: boolean; hint?: string }) {
@@ -78,5 +79,19 @@ describe('bootstrap', () => {
     })
     const alerts = await screen.findAllByRole('alert')
     expect(alerts.map((alert) => alert.textContent).join(' ')).toMatch(/No info.*Settings unreadable/)
+  })
+})
+
+describe('Notices', () => {
+  it('offer an action that also dismisses, and expire when asked to', async () => {
+    await renderApp()
+    const run = vi.fn()
+    act(() => useAppStore.getState().notify({ level: 'info', message: 'Moved to the trash', action: { label: 'Undo', run } }))
+    await userEvent.click(screen.getByRole('button', { name: 'Undo' }))
+    expect(run).toHaveBeenCalledOnce()
+    expect(screen.queryByText('Moved to the trash')).toBeNull()
+    act(() => useAppStore.getState().notify({ level: 'info', message: 'Short-lived', timeoutMs: 20 }))
+    expect(screen.getByText('Short-lived')).toBeTruthy()
+    await waitFor(() => expect(screen.queryByText('Short-lived')).toBeNull())
   })
 })

@@ -1,39 +1,6 @@
 import { OllamaStatusCard } from '../components/OllamaStatusCard'
 import { ScreenHeader, Upcoming } from '../components/ScreenHeader'
 
-export function ChatScreen() {
-  return (
-    <>
-      <ScreenHeader id="chat" />
-      <OllamaStatusCard />
-      <Upcoming
-        title="Streaming chat is next"
-        points={[
-          'Ollama, Anthropic, OpenAI (Chat and Responses), Gemini, Hugging Face, any OpenAI-compatible server and local GGUF files',
-          'Markdown with code highlighting, stop, regenerate, edit and resend, image attachments',
-          'Token, cost and speed for every reply, with automatic fallback when a provider fails',
-        ]}
-      />
-    </>
-  )
-}
-
-export function SessionsScreen() {
-  return (
-    <>
-      <ScreenHeader id="sessions" />
-      <Upcoming
-        title="Your history will live here"
-        points={[
-          'Every chat kept in an embedded SQLite store that survives crashes and updates',
-          'Instant full-text search with highlighted snippets, filters, tags, pins and archive',
-          'Import from ollama-cli and ChatGPT exports; export to Markdown, JSON and HTML',
-        ]}
-      />
-    </>
-  )
-}
-
 export function ModelsScreen() {
   return (
     <>

@@ -8,10 +8,16 @@ export interface Notice {
   level: 'info' | 'warning' | 'error'
   message: string
   hint?: string | undefined
+  /** One button that does something about the notice (e.g. Undo); it also dismisses it. */
+  action?: { label: string; run(): void } | undefined
+  /** Dismiss by itself after this long (undo offers expire; errors stay until dismissed). */
+  timeoutMs?: number | undefined
 }
 
 export interface AppState {
   screen: ScreenId
+  /** The session the Chat screen shows (#/chat/<id>); undefined shows the plain Chat screen. */
+  openSessionId: string | undefined
   paletteOpen: boolean
   connection: ConnectionState
   transport: 'electron' | 'web' | undefined
@@ -19,6 +25,7 @@ export interface AppState {
   info: AppInfo | undefined
   notices: Notice[]
   setScreen(screen: ScreenId): void
+  setOpenSession(id: string | undefined): void
   setPaletteOpen(open: boolean): void
   setConnection(state: ConnectionState): void
   setTransport(transport: 'electron' | 'web'): void
@@ -31,13 +38,31 @@ export interface AppState {
 
 let nextNoticeId = 1
 
+const hashParts = (hash: string): string[] => hash.replace(/^#\/?/, '').split('/')
+
 export const screenFromHash = (hash: string): ScreenId => {
-  const id = hash.replace(/^#\/?/, '')
+  const id = hashParts(hash)[0] ?? ''
   return isScreenId(id) ? id : 'chat'
 }
 
+/** The session in a #/chat/<id> address, if any. */
+export const sessionFromHash = (hash: string): string | undefined => {
+  const [screen, id] = hashParts(hash)
+  if (screen !== 'chat' || !id) return undefined
+  try {
+    return decodeURIComponent(id)
+  } catch {
+    return undefined
+  }
+}
+
+/** The address of a screen; Chat carries its open session so a reload or a link reopens it. */
+export const hashFor = (screen: ScreenId, openSessionId?: string): string =>
+  screen === 'chat' && openSessionId ? `#/chat/${encodeURIComponent(openSessionId)}` : `#/${screen}`
+
 export const useAppStore = create<AppState>()((set) => ({
   screen: typeof location === 'undefined' ? 'chat' : screenFromHash(location.hash),
+  openSessionId: typeof location === 'undefined' ? undefined : sessionFromHash(location.hash),
   paletteOpen: false,
   connection: 'connecting',
   transport: undefined,
@@ -45,6 +70,7 @@ export const useAppStore = create<AppState>()((set) => ({
   info: undefined,
   notices: [],
   setScreen: (screen) => set({ screen }),
+  setOpenSession: (openSessionId) => set({ openSessionId }),
   setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
   setConnection: (connection) => set({ connection }),
   setTransport: (transport) => set({ transport }),

@@ -1,0 +1,88 @@
+import { useEffect, useState } from 'react'
+import type { ErrorShape, SessionSummary } from '../../../../src-shared/contract'
+import { useApi } from '../../api/context'
+import { formatDateTime, plural } from '../../lib/format'
+import { useAppStore } from '../../store/app-store'
+import { MessageList } from './MessageList'
+import { useMessagePages } from './use-message-pages'
+
+/** Replies need providers, which are not connected yet: the composer says so instead of pretending. */
+function Composer() {
+  return (
+    <form className="composer" aria-label="Reply" onSubmit={(event) => event.preventDefault()}>
+      <textarea aria-label="Message" aria-describedby="composer-note" placeholder="Write a reply…" rows={2} disabled />
+      <button type="submit" className="button" disabled>Send</button>
+      <p id="composer-note" className="hint">
+        Replies arrive once model providers are connected, a later feature. Until then you can read, search and export this conversation.
+      </p>
+    </form>
+  )
+}
+
+/** A stored conversation: its title and facts, every message (virtualised), and the composer. */
+export function ConversationView({ sessionId }: { sessionId: string }) {
+  const api = useApi()
+  const [session, setSession] = useState<SessionSummary | undefined>()
+  const [problem, setProblem] = useState<ErrorShape | undefined>()
+  const [version, setVersion] = useState(0)
+  const pages = useMessagePages(api, sessionId)
+  const { reload } = pages
+
+  useEffect(() => {
+    let live = true
+    void api.call('sessions.get', { id: sessionId }).then((result) => {
+      if (!live) return
+      if (result.ok) setSession(result.value)
+      else {
+        useAppStore.getState().notifyError(result.error)
+        setProblem(result.error)
+      }
+    })
+    return () => {
+      live = false
+    }
+  }, [api, sessionId, version])
+
+  // An empty id list means "many changed" (an import); otherwise only this session matters.
+  useEffect(
+    () =>
+      api.on('sessions.changed', ({ ids }) => {
+        if (ids.length > 0 && !ids.includes(sessionId)) return
+        setVersion((n) => n + 1)
+        reload()
+      }),
+    [api, sessionId, reload],
+  )
+
+  const failure = problem ?? pages.error
+  if (failure) {
+    return (
+      <section className="card conversation-problem" role="alert">
+        <h2>This conversation could not be opened</h2>
+        <p>{failure.message}</p>
+        {failure.hint && <p className="hint">{failure.hint}</p>}
+      </section>
+    )
+  }
+
+  return (
+    <section className="card conversation" aria-labelledby="conversation-title" aria-busy={pages.status === 'loading'}>
+      <header className="conversation-head">
+        <h2 id="conversation-title">{session ? session.title || 'Untitled' : 'Loading…'}</h2>
+        {session && (
+          <p className="muted">
+            {plural(session.messageCount, 'message')} · started {formatDateTime(session.createdAt)}
+            {session.deletedAt !== null && ' · in the trash'}
+            {session.tags.length > 0 && ` · ${session.tags.join(', ')}`}
+          </p>
+        )}
+      </header>
+      {pages.status === 'ready' && pages.messages.length === 0 ? (
+        <p className="muted conversation-empty">No messages in this session yet.</p>
+      ) : (
+        <MessageList messages={pages.messages} hasOlder={pages.hasOlder} loadingOlder={pages.loadingOlder} onLoadOlder={pages.loadOlder} />
+      )}
+      <Composer />
+    </section>
+  )
+}
