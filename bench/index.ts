@@ -1,4 +1,5 @@
 import { formatFigure, type Figure } from './report'
+import { scrollBench } from './scroll.bench'
 import { sessionsBench } from './sessions.bench'
 import { transportBench } from './transport.bench'
 
@@ -9,6 +10,7 @@ const suites: [string, (quick: boolean) => Promise<Figure[]>][] = (
   [
     ['transport', transportBench],
     ['sessions', sessionsBench],
+    ['scroll', scrollBench],
   ] as [string, (quick: boolean) => Promise<Figure[]>][]
 ).filter(([name]) => !only || only === name)
 
