@@ -1,4 +1,7 @@
 import type { Session } from 'electron'
+import { rendererCsp } from '../core/paths'
+
+export { rendererCsp }
 
 /**
  * The app's pages load from a privileged custom scheme, not file://: a standard, secure origin
@@ -28,22 +31,6 @@ export function isAppUrl(url: string, origins: TrustedOrigins): boolean {
 
 /** Links the user clicks open in their browser; nothing else leaves the app. */
 export const isExternalLink = (url: string): boolean => /^https?:\/\//i.test(url)
-
-export function rendererCsp(devServerUrl?: string): string {
-  const dev = devServerUrl ? ` ${new URL(devServerUrl).origin} ws://${new URL(devServerUrl).host}` : ''
-  return [
-    "default-src 'self'",
-    `script-src 'self'${devServerUrl ? " 'unsafe-inline'" + dev : ''}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    `connect-src 'self'${dev}`,
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ')
-}
 
 /** CSP on every response, and no permission (camera, geolocation, …) granted without a feature asking. */
 export function hardenSession(session: Session, devServerUrl?: string): void {

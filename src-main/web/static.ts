@@ -1,21 +1,9 @@
 import fs from 'node:fs'
 import type { ServerResponse } from 'node:http'
-import { contentTypeOf, lookupStaticFile } from '../core/paths'
+import { contentTypeOf, lookupStaticFile, rendererCsp } from '../core/paths'
 
-export function contentSecurityPolicy(): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "connect-src 'self'",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ')
-}
+/** The same policy as the desktop window's (no dev server here). */
+export const contentSecurityPolicy = (): string => rendererCsp()
 
 /** Serves the built renderer; unknown paths fall back to index.html (client-side routes). */
 export function serveStatic(rootDir: string, urlPath: string, res: ServerResponse): void {
