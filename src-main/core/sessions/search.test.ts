@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { RECENT_MATCHES } from './search'
 import { HIGHLIGHT_END, HIGHLIGHT_START } from './search-query'
 import { testClock, useEngines, useTempDirs } from './testdata/helpers'
 
@@ -95,5 +96,29 @@ describe('search', () => {
     const message = engine.appendMessage(session.id, { role: 'user', text: `fake ${HIGHLIGHT_START}marker${HIGHLIGHT_END} here` })
     expect(message.text).toBe('fake marker here')
     expect(engine.search('here')[0]!.snippet).toBe(`fake marker ${mark('here')}`)
+  })
+
+  it('ranks only the newest matches of an unfiltered search over a huge history, and all of them when filtered', () => {
+    const clock = testClock(Date.UTC(2024, 0, 1))
+    const engine = openEngine({ now: clock.now })
+    const old = engine.createSession({ title: 'Old notes' })
+    // The oldest message is the most relevant (the word three times), then many newer weak matches.
+    const best = engine.appendMessage(old.id, { role: 'user', text: 'zebra zebra zebra' })
+    const recent = engine.createSession({ title: 'Recent notes' })
+    engine.importSessions([
+      {
+        title: 'Bulk', createdAt: clock.now(), source: null, sourceId: null, linked: false,
+        messages: Array.from({ length: RECENT_MATCHES + 10 }, (_, i) => ({ role: 'assistant' as const, text: `a zebra crossing number ${i} with more words around it`, createdAt: clock.now() + i + 1 })),
+      },
+    ])
+    engine.appendMessage(recent.id, { role: 'user', text: 'zebra zebra' })
+    const fast = engine.search('zebra', { limit: 5 })
+    expect(fast).toHaveLength(5)
+    expect(fast[0]).toMatchObject({ sessionId: recent.id, snippet: `${mark('zebra')} ${mark('zebra')}` })
+    expect(fast.some((hit) => hit.messageId === best.id)).toBe(false)
+    expect(fast.map((h) => h.rank)).toEqual([...fast.map((h) => h.rank)].sort((a, b) => a - b))
+    // Any narrowing filter ranks every match, so the best old one wins again.
+    const filtered = engine.search('zebra', { role: 'user', limit: 5 })
+    expect(filtered[0]).toMatchObject({ messageId: best.id, snippet: `${mark('zebra')} ${mark('zebra')} ${mark('zebra')}` })
   })
 })
