@@ -256,6 +256,13 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
         const live = [...sessions.values()].filter((s) => s.deletedAt === null).length
         return ok({ path: input(route).path, sessions: live, bytes: 1_000 + live * 500 })
       }
+      case 'sessions.compact': {
+        // As the core answers until a model provider can write the summary.
+        const { sessionId } = input(route)
+        return sessions.has(sessionId)
+          ? fail({ code: 'E_UNSUPPORTED', message: 'Compacting needs a model to write the summary.', hint: 'Connect a model provider first; your messages are unchanged.', retryable: false })
+          : notFound('session', sessionId)
+      }
     }
   }
 

@@ -190,6 +190,17 @@ export const sessionRoutes = {
     input: z.object({ path: z.string().min(1).max(4096), mode: z.enum(['merge', 'replace']).optional(), confirmReplace: z.boolean().optional() }).strict(),
     output: z.object({ mode: z.enum(['merge', 'replace']), sessionsAdded: z.number(), messagesAdded: z.number(), snapshot: z.string().nullable() }),
   },
+  'sessions.compact': {
+    description:
+      'Summarise the older part of a long chat so it fits the model’s context window (`force`: even below the 80 % threshold). Originals stay; the summary is a system message.',
+    input: z
+      .object({ sessionId: Id, contextWindow: z.number().int().min(256).max(10_000_000).optional(), force: z.boolean().optional() })
+      .strict(),
+    output: z.discriminatedUnion('compacted', [
+      z.object({ compacted: z.literal(false), reason: z.enum(['below-threshold', 'nothing-to-compact']), tokens: z.number() }),
+      z.object({ compacted: z.literal(true), summaryMessageId: z.string(), messagesSummarized: z.number(), tokensBefore: z.number(), tokensAfter: z.number() }),
+    ]),
+  },
   'sessions.exportAll': {
     description: 'Every session (JSON and Markdown) in one zip file on this machine.',
     input: z.object({ path: z.string().min(1).max(4096) }).strict(),

@@ -9,7 +9,7 @@ import type { FetchLike } from '../ollama'
 import { dataPaths, type DataPaths } from '../paths'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import { FileSecretStore, type SecretStore } from '../secrets'
-import { SessionStore, type SessionStoreOptions } from '../sessions'
+import { SessionStore, type SessionStoreOptions, type Summarizer } from '../sessions'
 import { createRouteHandlers, createStreamHandlers } from './handlers'
 import { createSessionHandlers } from './session-handlers'
 
@@ -39,6 +39,8 @@ export interface CoreOptions {
   sessionWorker?: SessionStoreOptions['worker']
   /** Finds the Electron binary; defaults to asking the installed `electron` package. */
   locateElectron?: () => string | Error
+  /** Writes the summaries of `sessions.compact`; without one that route answers E_UNSUPPORTED. */
+  summarizer?: Summarizer
 }
 
 export interface Core {
@@ -108,6 +110,7 @@ export function createCore(options: CoreOptions): Core {
     dataDir: paths.root,
     home: options.home ?? os.homedir(),
     changed: (ids) => broadcast('sessions.changed', { ids }),
+    summarizer: options.summarizer,
   })
   const dispatcher = createDispatcher({ ...handlers, ...sessionHandlers }, createStreamHandlers(), logger.log)
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')

@@ -3,12 +3,14 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestCore, type TestCore } from '../../../test/support/core'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
+import { NetworkError } from '../errors/app-error'
 import { createLocalClient } from '../rpc'
+import type { Message, Summarizer } from '../sessions'
 import { exportFileName } from './session-handlers'
 
 const cores: TestCore[] = []
-const open = () => {
-  const t = createTestCore()
+const open = (options: Parameters<typeof createTestCore>[0] = {}) => {
+  const t = createTestCore(options)
   cores.push(t)
   const pushed: { name: string; payload: unknown }[] = []
   t.core.onBroadcast((name, payload) => pushed.push({ name, payload }))
@@ -96,6 +98,68 @@ describe('session routes over the real store', () => {
     expect(backup.path.startsWith(path.join(target.dir, 'backups'))).toBe(true)
     expect(fs.statSync(backup.path).size).toBe(backup.bytes)
     expect(ok(await target.api.call('sessions.importable', {})).files).toEqual(expect.any(Array))
+  })
+})
+
+describe('sessions.compact', () => {
+  /** A long chat: `count` messages of 4,000 characters (1,000 estimated tokens each). */
+  const longChat = async (t: ReturnType<typeof open>, count: number) => {
+    const session = ok(await t.api.call('sessions.create', { title: 'Long' }))
+    const store = await t.core.sessions()
+    for (let i = 0; i < count; i++) await store.appendMessage(session.id, { role: i % 2 ? 'assistant' : 'user', text: `part ${i} `.padEnd(4000, '~') })
+    return { id: session.id, store, messages: async () => (await store.getMessages(session.id, { limit: 1000 })).messages }
+  }
+
+  it('says a model is needed while no provider is connected, and changes nothing', async () => {
+    const t = open()
+    const { id, messages } = await longChat(t, 10)
+    const before = await messages()
+    expect(await t.api.call('sessions.compact', { sessionId: id, force: true })).toEqual({
+      ok: false,
+      error: { code: 'E_UNSUPPORTED', message: 'Compacting needs a model to write the summary.', hint: 'Connect a model provider first; your messages are unchanged.', retryable: false },
+    })
+    expect(await messages()).toEqual(before)
+  })
+
+  it('compacts through the real core with the configured summarizer', async () => {
+    const seen: Message[][] = []
+    const summarizer: Summarizer = {
+      async summarize(messages) {
+        seen.push(messages)
+        return { text: `So far: ${messages.length} messages about parts.`, provider: 'fake', model: 'fake-1' }
+      },
+    }
+    const t = open({ summarizer })
+    const { id, store, messages } = await longChat(t, 10) // 10,000 tokens > 0.8 × 8192
+    const before = await messages()
+    t.pushed.length = 0
+    const result = ok(await t.api.call('sessions.compact', { sessionId: id }))
+    expect(result).toEqual({ compacted: true, summaryMessageId: expect.any(String), messagesSummarized: 2, tokensBefore: 10_000, tokensAfter: 8008 })
+    expect(t.pushed).toEqual([{ name: 'sessions.changed', payload: { ids: [id] } }])
+    expect(seen[0]!.map((m) => m.id)).toEqual(before.slice(0, 2).map((m) => m.id))
+    expect((await store.contextMessages(id))[0]).toMatchObject({ role: 'system', text: 'So far: 2 messages about parts.', provider: 'fake', model: 'fake-1' })
+    expect((await messages()).filter((m) => m.role !== 'system')).toEqual(before)
+
+    expect(ok(await t.api.call('sessions.compact', { sessionId: id, contextWindow: 32_000 }))).toEqual({ compacted: false, reason: 'below-threshold', tokens: 8008 })
+    // The summary and the 8 messages kept word for word: nothing more to summarise until the chat goes on.
+    expect(ok(await t.api.call('sessions.compact', { sessionId: id, force: true }))).toEqual({ compacted: false, reason: 'nothing-to-compact', tokens: 8008 })
+    await store.appendMessage(id, { role: 'user', text: 'one more' })
+    expect(ok(await t.api.call('sessions.compact', { sessionId: id, contextWindow: 32_000, force: true }))).toMatchObject({ compacted: true, messagesSummarized: 2 })
+    expect(seen[1]!.map((m) => m.role)).toEqual(['system', 'user'])
+    expect(t.pushed).toHaveLength(2)
+    expect(await t.api.call('sessions.compact', { sessionId: id, contextWindow: 10 })).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } })
+    expect(await t.api.call('sessions.compact', { sessionId: '0190e6a0-0000-7000-8000-000000000000' })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } })
+  })
+
+  it('passes a summarizer’s own error through, with its hint', async () => {
+    const summarizer: Summarizer = { summarize: async () => Promise.reject(new NetworkError('Ollama is not answering.', { hint: 'Start Ollama and try again.' })) }
+    const t = open({ summarizer })
+    const { id, messages } = await longChat(t, 10)
+    const before = await messages()
+    expect(await t.api.call('sessions.compact', { sessionId: id })).toEqual({
+      ok: false, error: { code: 'E_NETWORK', message: 'Ollama is not answering.', hint: 'Start Ollama and try again.', retryable: true },
+    })
+    expect(await messages()).toEqual(before)
   })
 })
 

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { sessionRoutes } from '../../../src-shared/contract/sessions'
-import { sessionPaths, type SessionStore } from '../sessions'
+import { AppError } from '../errors/app-error'
+import { compactSession, sessionPaths, type SessionStore, type Summarizer } from '../sessions'
 import type { RouteHandlers } from '../rpc/handlers'
 
 export type SessionRouteName = keyof typeof sessionRoutes
@@ -14,7 +15,12 @@ export interface SessionHandlerDeps {
   changed: (ids: string[]) => void
   home: string
   now?: () => Date
+  /** Writes compaction summaries; none until a model provider is connected. */
+  summarizer?: Summarizer
 }
+
+/** The context window assumed when the caller does not know the model's (Ollama's default). */
+export const DEFAULT_CONTEXT_WINDOW = 8192
 
 const exportTypes = {
   markdown: { extension: 'md', mime: 'text/markdown; charset=utf-8' },
@@ -79,6 +85,14 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
     'sessions.restoreBackup': async ({ path: file, ...options }) => {
       const result = await (await store()).restore(path.resolve(file), options)
       changed([])
+      return result
+    },
+    'sessions.compact': async ({ sessionId, contextWindow = DEFAULT_CONTEXT_WINDOW, force = false }, { signal }) => {
+      if (!deps.summarizer) {
+        throw new AppError('E_UNSUPPORTED', 'Compacting needs a model to write the summary.', { hint: 'Connect a model provider first; your messages are unchanged.' })
+      }
+      const result = await compactSession(await store(), sessionId, { summarizer: deps.summarizer, contextWindow, force, signal })
+      if (result.compacted) changed([sessionId])
       return result
     },
     'sessions.exportAll': async ({ path: file }) => (await store()).exportAll(path.resolve(file)),

@@ -119,7 +119,8 @@ export function removeDatabaseFiles(file: string): void {
 
 /**
  * Adds what the backup has and we do not, by id: whole sessions that are missing, and missing
- * messages of sessions both have. Nothing here is changed or removed.
+ * messages of sessions both have (with the compactions whose summaries come along). Nothing here
+ * is changed or removed.
  */
 export function mergeFrom(ctx: StoreContext, copy: string): { sessionsAdded: number; messagesAdded: number } {
   const db = ctx.db
@@ -148,6 +149,10 @@ export function mergeFrom(ctx: StoreContext, copy: string): { sessionsAdded: num
           WHERE id IN (SELECT id FROM merge_messages) AND parent_id IS NOT NULL AND parent_id NOT IN (SELECT id FROM main.messages);
         INSERT INTO main.attachments (message_id, sha256, name, mime, size)
           SELECT message_id, sha256, name, mime, size FROM src.attachments WHERE message_id IN (SELECT id FROM merge_messages) ORDER BY seq;
+        INSERT INTO main.compactions (id, session_id, summary_message_id, upto_message_id, tokens_before, tokens_after, created_at)
+          SELECT c.id, c.session_id, c.summary_message_id, c.upto_message_id, c.tokens_before, c.tokens_after, c.created_at FROM src.compactions c
+          WHERE c.summary_message_id IN (SELECT id FROM merge_messages) AND c.upto_message_id IN (SELECT id FROM main.messages)
+            AND c.id NOT IN (SELECT id FROM main.compactions) ORDER BY c.seq;
       `)
       const count = (table: string) => Number(db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)?.n ?? 0)
       return { sessionsAdded: count('merge_sessions'), messagesAdded: count('merge_messages') }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { AppError, ValidationError } from '../errors/app-error'
 import { AttachmentFiles } from './attachments'
 import { backupTo, hasHistory, maybeDailyBackup, mergeFrom, preparedCopy, removeDatabaseFiles, snapshotBeforeReplace } from './backup'
+import * as compactions from './compactions-repo'
 import { sessionPaths, type StoreContext } from './context'
 import { openDatabase } from './database'
 import { exportAll, exportSession } from './exporter'
@@ -13,8 +14,9 @@ import type { MigrationOutcome } from './migrate'
 import { search } from './search'
 import * as sessions from './sessions-repo'
 import type {
-  BackupResult, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult, ListSessionsQuery, Message, MessagePage, MessagePageQuery,
-  NewMessage, NewSession, RestoreOptions, RestoreResult, SearchFilters, SearchHit, Session, SessionPage, StreamingFinal, StreamingMeta,
+  BackupResult, Compaction, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult,
+  ListSessionsQuery, Message, MessagePage, MessagePageQuery, NewCompaction, NewMessage, NewSession, RestoreOptions, RestoreResult,
+  SearchFilters, SearchHit, Session, SessionPage, StreamingFinal, StreamingMeta,
 } from './types'
 import { createUuidV7 } from './uuid'
 
@@ -139,8 +141,26 @@ export class SessionEngine {
   readAttachment(sha256: string): Uint8Array {
     return messages.readAttachment(this.ctx, sha256)
   }
+  /** Tokens of `contextMessages`: what the next request would fill of the model's context window. */
   contextWindowUsage(sessionId: string, leafId?: string): ContextWindowUsage {
-    return messages.contextWindowUsage(this.ctx, sessionId, leafId)
+    return compactions.contextWindowUsage(this.ctx, sessionId, leafId)
+  }
+
+  // Compaction (see compactions-repo.ts)
+  /** What to summarise when the context passed threshold × window (or `force`), else null. */
+  planCompaction(sessionId: string, options: CompactionPlanOptions): CompactionPlan | null {
+    return compactions.planCompaction(this.ctx, sessionId, options)
+  }
+  /** Stores the summary message and the compaction in one transaction; originals are untouched. */
+  recordCompaction(sessionId: string, input: NewCompaction): Compaction {
+    return compactions.recordCompaction(this.ctx, sessionId, input)
+  }
+  /** What a model should be sent now: [latest summary (if any), ...the messages after what it covers]. */
+  contextMessages(sessionId: string, leafId?: string): Message[] {
+    return compactions.contextMessages(this.ctx, sessionId, leafId)
+  }
+  listCompactions(sessionId: string): Compaction[] {
+    return compactions.listCompactions(this.ctx, sessionId)
   }
 
   // Search

@@ -1,8 +1,9 @@
+import { listCompactions } from './compactions-repo'
 import type { StoreContext } from './context'
 import { isRecord, shapeError, textOr, type ImportedSession } from './import-shared'
 import { allMessages } from './messages-repo'
 import { requireSession } from './sessions-repo'
-import type { AttachmentInfo, ContentPart, Message, NewAttachment, NewMessage } from './types'
+import type { AttachmentInfo, Compaction, ContentPart, Message, NewAttachment, NewMessage } from './types'
 import { UUID_RE } from './uuid'
 
 export const NATIVE_FORMAT = 'ollama-desk.session'
@@ -15,7 +16,11 @@ export interface NativeExport {
   session: { id: string; title: string; createdAt: number; updatedAt: number; pinned: boolean; archived: boolean; workspace: string | null; tags: string[]; source: string | null }
   /** Attachments carry their bytes as base64 so the file is complete on its own. */
   messages: (Omit<Message, 'attachments'> & { attachments: (AttachmentInfo & { data: string | null })[] })[]
+  /** Which system messages are compaction summaries, and what they cover (absent in older exports). */
+  compactions: ExportedCompaction[]
 }
+
+export type ExportedCompaction = Omit<Compaction, 'sessionId'>
 
 export function exportNative(ctx: StoreContext, sessionId: string): NativeExport {
   const s = requireSession(ctx, sessionId)
@@ -28,7 +33,22 @@ export function exportNative(ctx: StoreContext, sessionId: string): NativeExport
       ...m,
       attachments: m.attachments.map((a) => ({ ...a, data: ctx.files.has(a.sha256) ? Buffer.from(ctx.files.read(a.sha256)).toString('base64') : null })),
     })),
+    compactions: listCompactions(ctx, sessionId).map(({ sessionId: _session, ...c }) => c),
   }
+}
+
+const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined)
+
+function parseCompactions(value: unknown): ExportedCompaction[] {
+  if (!Array.isArray(value)) return []
+  return value.flatMap((c): ExportedCompaction[] => {
+    if (!isRecord(c)) return []
+    const { id, summaryMessageId, uptoMessageId } = c
+    const [tokensBefore, tokensAfter, createdAt] = [count(c.tokensBefore), count(c.tokensAfter), count(c.createdAt)]
+    const ids = [id, summaryMessageId, uptoMessageId].every((x) => typeof x === 'string' && UUID_RE.test(x))
+    if (!ids || tokensBefore === undefined || tokensAfter === undefined || createdAt === undefined) return []
+    return [{ id: id as string, summaryMessageId: summaryMessageId as string, uptoMessageId: uptoMessageId as string, tokensBefore, tokensAfter, createdAt }]
+  })
 }
 
 export const looksLikeNative = (doc: unknown): doc is Record<string, unknown> => isRecord(doc) && doc.format === NATIVE_FORMAT
@@ -88,5 +108,6 @@ export function parseNative(doc: unknown): ImportedSession {
     tags: Array.isArray(session.tags) ? session.tags.filter((t): t is string => typeof t === 'string') : [],
     messages,
     linked: true,
+    compactions: parseCompactions(doc.compactions),
   }
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors/app-error'
-import type { NewMessage, NewSession } from './types'
+import type { Compaction, NewMessage, NewSession } from './types'
 
 /** One conversation read from an export, ready to be written in a single transaction. */
 export interface ImportedSession extends NewSession {
@@ -12,6 +12,8 @@ export interface ImportedSession extends NewSession {
   /** Messages in order. When `linked` is false each one's parent is the one before it. */
   messages: (NewMessage & { createdAt: number })[]
   linked: boolean
+  /** Compactions of our own exports (only with `linked`); see compactions-repo.ts. */
+  compactions?: Omit<Compaction, 'sessionId'>[]
 }
 
 export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { AppError } from '../errors/app-error'
+import { insertImportedCompaction } from './compactions-repo'
 import type { StoreContext } from './context'
 import { looksLikeNative, parseNative } from './format-native'
 import { looksLikeChatGpt, parseChatGptConversation } from './import-chatgpt'
@@ -95,6 +96,7 @@ export function writeImported(ctx: StoreContext, imported: ImportedSession): boo
       const parentId: string | null = imported.linked ? (message.parentId ?? null) : previous
       previous = insertMessage(ctx, session.id, { ...message, parentId }).id
     }
+    for (const compaction of imported.compactions ?? []) insertImportedCompaction(ctx, session.id, compaction)
     return true
   })
 }

@@ -4,9 +4,9 @@ import { SessionNotFoundError } from './errors'
 import { jsonOrNull, MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows'
 import { stripMarkers } from './search-query'
 import { requireSession, touchSession } from './sessions-repo'
-import { threadTokens, usageOrEstimate } from './tokens'
+import { usageOrEstimate } from './tokens'
 import type {
-  AttachmentInfo, ContentPart, ContextWindowUsage, Message, MessagePage, MessagePageQuery, NewMessage, StreamingFinal, StreamingMeta, ToolCall,
+  AttachmentInfo, ContentPart, Message, MessagePage, MessagePageQuery, NewMessage, StreamingFinal, StreamingMeta, ToolCall,
 } from './types'
 import { UUID_RE } from './uuid'
 import { optionalNumber, optionalText, pageLimit, requireRole, requireText } from './validate'
@@ -73,17 +73,20 @@ export function getThread(ctx: StoreContext, leafId: string): Message[] {
   return toMessages(ctx, rows)
 }
 
-function latestMessageId(ctx: StoreContext, sessionId: string): string | null {
-  return ctx.db.get<{ id: string }>('SELECT id FROM messages WHERE session_id = ? ORDER BY created_at DESC, id DESC LIMIT 1', sessionId)?.id ?? null
+/**
+ * The message a new one continues from by default: the latest, skipping compaction summaries,
+ * which stand beside the conversation and are never replied to (see compactions-repo.ts).
+ */
+export function latestMessageId(ctx: StoreContext, sessionId: string): string | null {
+  return ctx.db.get<{ id: string }>(
+    `SELECT id FROM messages m WHERE m.session_id = ? AND NOT EXISTS (SELECT 1 FROM compactions c WHERE c.summary_message_id = m.id)
+     ORDER BY m.created_at DESC, m.id DESC LIMIT 1`,
+    sessionId,
+  )?.id ?? null
 }
 
-export function contextWindowUsage(ctx: StoreContext, sessionId: string, leafId?: string): ContextWindowUsage {
-  requireSession(ctx, sessionId)
-  const leaf = leafId ?? latestMessageId(ctx, sessionId)
-  if (leaf === null) return { tokens: 0, estimated: false, messages: 0 }
-  const thread = getThread(ctx, leaf)
-  return { ...threadTokens(thread), messages: thread.length }
-}
+export const isSummaryMessage = (ctx: StoreContext, id: string): boolean =>
+  ctx.db.get('SELECT 1 AS found FROM compactions WHERE summary_message_id = ?', id) !== undefined
 
 function checkParts(parts: unknown): ContentPart[] {
   if (!Array.isArray(parts)) throw new ValidationError('"content" must be a list of parts.', [{ path: 'content', message: 'invalid' }])
@@ -143,6 +146,9 @@ export function insertMessage(ctx: StoreContext, sessionId: string, input: NewMe
     const parentId = input.parentId === undefined ? latestMessageId(ctx, sessionId) : input.parentId
     if (parentId !== null && !ctx.db.get('SELECT 1 AS found FROM messages WHERE id = ? AND session_id = ?', String(parentId), sessionId)) {
       throw new ValidationError('The parent message is not in this session.', [{ path: 'parentId', message: 'invalid' }])
+    }
+    if (parentId !== null && isSummaryMessage(ctx, String(parentId))) {
+      throw new ValidationError('A compaction summary cannot be replied to.', [{ path: 'parentId', message: 'summary' }], 'Continue from a message of the conversation.')
     }
     ctx.db.run(
       `INSERT INTO messages (id, session_id, parent_id, role, content, text, reasoning, tool_calls, provider, model, usage, cost, timings,

@@ -11,6 +11,9 @@ import { useTempDirs } from './testdata/helpers'
 const SESSION_ID = '018f2c1e-0000-7000-8000-000000000001'
 const USER_ID = '018f2c1e-0001-7000-8000-000000000002'
 const REPLY_ID = '018f2c1e-0002-7000-8000-000000000003'
+const SUMMARY_ID = '018f2c1e-0003-7000-8000-000000000004'
+const COMPACTION_ID = '018f2c1e-0004-7000-8000-000000000005'
+const SUMMARY = 'The user asked how long sourdough proofs.'
 
 /** Writes a small history the way each old version of the app would have. */
 function seed(db: Db, version: number): void {
@@ -24,6 +27,34 @@ function seed(db: Db, version: number): void {
     db.run("UPDATE sessions SET workspace = '/home/baker' WHERE id = ?", SESSION_ID)
     db.run("INSERT INTO session_tags (session_id, tag) VALUES (?, 'bread')", SESSION_ID)
   }
+  if (version >= 4) {
+    db.run("INSERT INTO messages (id, session_id, role, text, provider, model, created_at, updated_at) VALUES (?, ?, 'system', ?, 'ollama', 'llama3', 4000, 4000)", SUMMARY_ID, SESSION_ID, SUMMARY)
+    db.run(
+      'INSERT INTO compactions (id, session_id, summary_message_id, upto_message_id, tokens_before, tokens_after, created_at) VALUES (?, ?, ?, ?, 32, 22, 4000)',
+      COMPACTION_ID, SESSION_ID, SUMMARY_ID, USER_ID,
+    )
+  }
+}
+
+/** Checks what seed(version) wrote, read through a store at the latest version. */
+function expectSeeded(engine: SessionEngine, version: number): void {
+  const session = engine.getSession(SESSION_ID)
+  expect(session).toMatchObject({ title: 'Old chat about sourdough', pinned: true, createdAt: 1000, messageCount: version >= 4 ? 3 : 2, source: null })
+  expect(session.workspace).toBe(version >= 2 ? '/home/baker' : null)
+  expect(session.tags).toEqual(version >= 2 ? ['bread'] : [])
+  const messages = engine.getMessages(SESSION_ID).messages
+  expect(messages.map((m) => [m.id, m.parentId, m.text])).toEqual([
+    [USER_ID, null, 'How long to proof sourdough?'],
+    [REPLY_ID, USER_ID, 'About 4 to 12 hours, depending on temperature.'],
+    ...(version >= 4 ? [[SUMMARY_ID, null, SUMMARY]] : []),
+  ])
+  expect(messages[1]).toMatchObject({ attachments: [], usage: { inputTokens: 20, outputTokens: 12 } })
+  // Old rows stay searchable.
+  expect(engine.search('sourdough').map((h) => h.messageId)).toContain(USER_ID)
+  expect(engine.listCompactions(SESSION_ID).map((c) => [c.id, c.uptoMessageId, c.tokensBefore, c.tokensAfter])).toEqual(
+    version >= 4 ? [[COMPACTION_ID, USER_ID, 32, 22]] : [],
+  )
+  expect(engine.contextMessages(SESSION_ID).map((m) => m.id)).toEqual(version >= 4 ? [SUMMARY_ID, REPLY_ID] : [USER_ID, REPLY_ID])
 }
 
 describe('migrations', () => {
@@ -53,32 +84,67 @@ describe('migrations', () => {
       try {
         expect(engine.migration.from).toBe(version)
         expect(engine.migration.to).toBe(LATEST_VERSION)
-        const session = engine.getSession(SESSION_ID)
-        expect(session).toMatchObject({ title: 'Old chat about sourdough', pinned: true, createdAt: 1000, messageCount: 2, source: null })
-        expect(session.workspace).toBe(version >= 2 ? '/home/baker' : null)
-        expect(session.tags).toEqual(version >= 2 ? ['bread'] : [])
-        const messages = engine.getMessages(SESSION_ID).messages
-        expect(messages.map((m) => [m.id, m.parentId, m.text])).toEqual([
-          [USER_ID, null, 'How long to proof sourdough?'],
-          [REPLY_ID, USER_ID, 'About 4 to 12 hours, depending on temperature.'],
-        ])
-        expect(messages[1]).toMatchObject({ attachments: [], usage: { inputTokens: 20, outputTokens: 12 } })
-        // Old rows stay searchable, and the new tables work.
-        expect(engine.search('sourdough').map((h) => h.messageId)).toContain(USER_ID)
-        engine.appendMessage(SESSION_ID, { role: 'user', text: 'thanks', attachments: [{ name: 'a.txt', mime: 'text/plain', data: new Uint8Array([1]) }] })
+        expectSeeded(engine, version)
+        // The new tables work.
+        const thanks = engine.appendMessage(SESSION_ID, { role: 'user', text: 'thanks', attachments: [{ name: 'a.txt', mime: 'text/plain', data: new Uint8Array([1]) }] })
+        expect(thanks.parentId).toBe(REPLY_ID)
+        const plan = engine.planCompaction(SESSION_ID, { contextWindow: 8192, keepRecent: 1, force: true })!
+        expect(plan.upto).toBe(REPLY_ID)
+        engine.recordCompaction(SESSION_ID, { uptoMessageId: plan.upto, summary: 'Proofing takes 4 to 12 hours.', tokensBefore: plan.tokensBefore })
+        expect(engine.contextMessages(SESSION_ID).map((m) => m.text)).toEqual(['Proofing takes 4 to 12 hours.', 'thanks'])
 
         const snapshot = engine.migration.snapshot!
         expect(path.dirname(snapshot)).toBe(dataDir)
         expect(path.basename(snapshot)).toBe(`sessions.db.pre-v${LATEST_VERSION}-2025-01-01T00-00-00-000Z.bak`)
         const copy = new DatabaseSync(snapshot, { readOnly: true })
         expect(userVersion(copy)).toBe(version)
-        expect(copy.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 2 })
+        expect(copy.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: version >= 4 ? 3 : 2 })
         copy.close()
       } finally {
         engine.close()
       }
     })
   }
+
+  it('opens a store written at every version, seeded the way that version would (v4: a compaction)', () => {
+    for (let version = 1; version <= LATEST_VERSION; version++) {
+      const dataDir = tempDir()
+      const { db } = openDatabase(path.join(dataDir, 'sessions.db'), { targetVersion: version })
+      seed(db, version)
+      db.close()
+      const engine = SessionEngine.open({ dataDir })
+      try {
+        expect(engine.migration).toMatchObject({ from: version, to: LATEST_VERSION })
+        expectSeeded(engine, version)
+      } finally {
+        engine.close()
+      }
+    }
+  })
+
+  it('v3 → v4 adds an empty compactions table that cascades with its session', () => {
+    const dataDir = tempDir()
+    const file = path.join(dataDir, 'sessions.db')
+    const { db } = openDatabase(file, { targetVersion: 3 })
+    seed(db, 3)
+    expect(db.get("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'compactions'")).toEqual({ n: 0 })
+    db.close()
+    const engine = SessionEngine.open({ dataDir })
+    try {
+      expect(engine.info()).toMatchObject({ schemaVersion: 4, sessions: 1, messages: 2 })
+      expect(engine.listCompactions(SESSION_ID)).toEqual([])
+      expect(engine.contextWindowUsage(SESSION_ID)).toEqual({ tokens: 32, estimated: false, messages: 2 })
+      const compaction = engine.recordCompaction(SESSION_ID, { uptoMessageId: USER_ID, summary: SUMMARY, tokensBefore: 32 })
+      expect(compaction.tokensAfter).toBe(Math.ceil(SUMMARY.length / 4) + 12)
+      engine.softDeleteSession(SESSION_ID)
+      engine.purgeSession(SESSION_ID)
+      const raw = new DatabaseSync(file, { readOnly: true })
+      expect(raw.prepare('SELECT (SELECT count(*) FROM compactions) AS c, (SELECT count(*) FROM messages) AS m').get()).toEqual({ c: 0, m: 0 })
+      raw.close()
+    } finally {
+      engine.close()
+    }
+  })
 
   it('refuses a store from a newer version and leaves it untouched', () => {
     const dataDir = tempDir()

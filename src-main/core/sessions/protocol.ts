@@ -7,6 +7,7 @@ export const ENGINE_METHODS = [
   'listTags', 'softDeleteSession', 'restoreSession', 'purgeSession', 'purgeDeleted',
   'appendMessage', 'getMessage', 'getMessages', 'getThread', 'startStreamingMessage', 'appendStreamingText', 'completeStreamingMessage',
   'failStreamingMessage', 'recoverInterruptedMessages', 'readAttachment', 'contextWindowUsage',
+  'planCompaction', 'recordCompaction', 'contextMessages', 'listCompactions',
   'search', 'importFiles', 'findImportableFiles', 'exportSession', 'exportAll', 'backup', 'maybeDailyBackup', 'restore', 'info',
 ] as const satisfies readonly (keyof SessionEngine)[]
 

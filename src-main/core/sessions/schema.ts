@@ -118,6 +118,28 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 4,
+    description: 'compactions (summaries of older messages for long chats)',
+    up(db) {
+      // The summary itself is a message (role 'system'); this row says which messages it stands
+      // for: every ancestor of upto_message_id, up to and including it.
+      db.exec(`
+        CREATE TABLE compactions (
+          seq INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+          summary_message_id TEXT NOT NULL UNIQUE REFERENCES messages(id) ON DELETE CASCADE,
+          upto_message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+          tokens_before INTEGER NOT NULL CHECK (tokens_before >= 0),
+          tokens_after INTEGER NOT NULL CHECK (tokens_after >= 0),
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX compactions_by_session ON compactions(session_id, seq);
+        CREATE INDEX compactions_by_upto ON compactions(upto_message_id);
+      `)
+    },
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS.length

@@ -5,6 +5,7 @@ import { MessageChannel } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AppError, ValidationError } from '../errors/app-error'
 import type { HostMessage } from './protocol'
+import { LATEST_VERSION } from './schema'
 import { SessionStore } from './store'
 import { useTempDirs } from './testdata/helpers'
 import { serveSessionEngine } from './worker-host'
@@ -27,7 +28,7 @@ describe('SessionStore', () => {
 
   it('offers the whole engine as async calls on the caller thread', async () => {
     const store = await open({ dataDir: tempDir() })
-    expect(store.info).toMatchObject({ schemaVersion: 3, sessions: 0 })
+    expect(store.info).toMatchObject({ schemaVersion: LATEST_VERSION, sessions: 0 })
     const session = await store.createSession({ title: 'Async' })
     await store.appendMessage(session.id, { role: 'user', text: 'ping', attachments: [{ name: 'a', mime: 'text/plain', data: new Uint8Array([7]) }] })
     const page = await store.getMessages(session.id)

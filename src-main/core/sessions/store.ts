@@ -4,8 +4,9 @@ import { fromErrorShape, StoreClosedError } from './errors'
 import type { EngineApi, EngineMethod, HostMessage, StoreRequest, WorkerOptions } from './protocol'
 import { StreamingMessageWriter, type StreamingWriterOptions } from './streaming-writer'
 import type {
-  BackupResult, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult, ListSessionsQuery, Message, MessagePage, MessagePageQuery,
-  NewMessage, NewSession, RestoreOptions, RestoreResult, SearchFilters, SearchHit, Session, SessionPage, StreamingFinal, StreamingMeta,
+  BackupResult, Compaction, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult,
+  ListSessionsQuery, Message, MessagePage, MessagePageQuery, NewCompaction, NewMessage, NewSession, RestoreOptions, RestoreResult,
+  SearchFilters, SearchHit, Session, SessionPage, StreamingFinal, StreamingMeta,
 } from './types'
 import { serveSessionEngine } from './worker-host'
 
@@ -124,6 +125,12 @@ export class SessionStore {
   recoverInterruptedMessages(): Promise<number> { return this.call('recoverInterruptedMessages') }
   readAttachment(sha256: string): Promise<Uint8Array> { return this.call('readAttachment', sha256) }
   contextWindowUsage(sessionId: string, leafId?: string): Promise<ContextWindowUsage> { return this.call('contextWindowUsage', sessionId, leafId) }
+
+  /** Compaction (README, "Compaction"); `compactSession` in compactor.ts drives these with a summarizer. */
+  planCompaction(sessionId: string, options: CompactionPlanOptions): Promise<CompactionPlan | null> { return this.call('planCompaction', sessionId, options) }
+  recordCompaction(sessionId: string, input: NewCompaction): Promise<Compaction> { return this.call('recordCompaction', sessionId, input) }
+  contextMessages(sessionId: string, leafId?: string): Promise<Message[]> { return this.call('contextMessages', sessionId, leafId) }
+  listCompactions(sessionId: string): Promise<Compaction[]> { return this.call('listCompactions', sessionId) }
 
   /** Starts a streamed reply; write text with the returned writer's append(), end with complete() or fail(). */
   async beginStreamingMessage(sessionId: string, meta: StreamingMeta = {}, options: StreamingWriterOptions = {}): Promise<StreamingMessageWriter> {

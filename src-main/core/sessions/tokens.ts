@@ -29,11 +29,13 @@ function ownTokens(message: Message): number {
 /**
  * Tokens the thread occupies in the model's context window. The provider's last reported prompt +
  * completion count is exact for everything up to that reply; later messages are estimated.
+ * Only replies created after `anchorAfter` count as that anchor: a reply written before a
+ * compaction was sent the longer, uncompacted history, so its prompt count no longer applies.
  */
-export function threadTokens(thread: readonly Message[]): { tokens: number; estimated: boolean } {
+export function threadTokens(thread: readonly Message[], anchorAfter = Number.NEGATIVE_INFINITY): { tokens: number; estimated: boolean } {
   for (let i = thread.length - 1; i >= 0; i--) {
     const usage = thread[i]!.usage
-    if (thread[i]!.role === 'assistant' && usage && !usage.estimated && usage.inputTokens !== undefined) {
+    if (thread[i]!.role === 'assistant' && thread[i]!.createdAt > anchorAfter && usage && !usage.estimated && usage.inputTokens !== undefined) {
       const after = thread.slice(i + 1)
       const tokens = usage.inputTokens + (usage.outputTokens ?? 0) + after.reduce((sum, m) => sum + ownTokens(m), 0)
       return { tokens, estimated: after.length > 0 }

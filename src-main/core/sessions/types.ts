@@ -230,3 +230,50 @@ export interface ExportAllResult {
   sessions: number
   bytes: number
 }
+
+/**
+ * A summary that stands in for the older part of a conversation when it is sent to a model. The
+ * summary is a message of its own (role 'system', never the parent of a reply); the originals stay.
+ */
+export interface Compaction {
+  id: string
+  sessionId: string
+  summaryMessageId: string
+  /** The last original message the summary covers: it and all its ancestors. */
+  uptoMessageId: string
+  /** The context before and after, in tokens (provider counts where known, else chars / 4). */
+  tokensBefore: number
+  tokensAfter: number
+  createdAt: number
+}
+
+export interface CompactionPlanOptions {
+  /** The model's context window, in tokens. */
+  contextWindow: number
+  /** Compact once the context reaches this share of the window (default 0.8). */
+  threshold?: number
+  /** Original messages kept word for word at the end (default 8). */
+  keepRecent?: number
+  /** Plan even below the threshold (a manual "compact now"). */
+  force?: boolean
+  /** The branch to look at; default: the one ending at the latest message. */
+  leafId?: string
+}
+
+export interface CompactionPlan {
+  /** What `recordCompaction` gets as `uptoMessageId`. */
+  upto: string
+  /** What the summarizer reads, oldest first: the previous summary (if any), then the originals. */
+  toSummarize: Message[]
+  tokensBefore: number
+}
+
+export interface NewCompaction {
+  uptoMessageId: string
+  summary: string
+  provider?: string | null
+  model?: string | null
+  tokensBefore: number
+  /** The branch whose context `tokensAfter` measures; default: the one ending at the latest message. */
+  leafId?: string
+}

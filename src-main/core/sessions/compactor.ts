@@ -1,0 +1,110 @@
+import { AppError, CancelledError } from '../errors/app-error'
+import type { SessionStore } from './store'
+import type { Message } from './types'
+
+// Main-side only (it awaits a model): never import this from the worker's files.
+
+/** Writes the summary that replaces older messages in a model's context. Model providers implement it. */
+export interface Summarizer {
+  summarize(messages: Message[], options: { signal: AbortSignal }): Promise<{ text: string; provider?: string; model?: string }>
+}
+
+/** What the PreCompact hook is told before the summarizer runs; throwing there cancels the compaction. */
+export interface CompactionInfo {
+  sessionId: string
+  trigger: 'auto' | 'manual'
+  uptoMessageId: string
+  /** Messages handed to the summarizer (a previous summary counts as one). */
+  messages: number
+  tokensBefore: number
+  contextWindow: number
+}
+
+export interface CompactSessionOptions {
+  summarizer: Summarizer
+  /** The model's context window, in tokens. */
+  contextWindow: number
+  /** Share of the window that triggers compaction (default 0.8). */
+  threshold?: number
+  /** Original messages kept word for word (default 8). */
+  keepRecent?: number
+  /** Compact now, even below the threshold (a manual "compact"), if there is anything to summarise. */
+  force?: boolean
+  /** The branch to compact; default: the one ending at the latest message. */
+  leafId?: string
+  signal: AbortSignal
+  /** The seam for the PreCompact lifecycle hook. */
+  beforeCompact?: (info: CompactionInfo) => void | Promise<void>
+}
+
+export type CompactResult =
+  | { compacted: false; reason: 'below-threshold' | 'nothing-to-compact'; tokens: number }
+  | { compacted: true; summaryMessageId: string; messagesSummarized: number; tokensBefore: number; tokensAfter: number }
+
+/** The part of SessionStore compaction uses. */
+export type CompactionStore = Pick<SessionStore, 'planCompaction' | 'recordCompaction' | 'contextWindowUsage'>
+
+const UNCHANGED = 'Your messages are unchanged.'
+
+function cancelled(): CancelledError {
+  return new CancelledError(`Compacting was cancelled. ${UNCHANGED}`)
+}
+
+/** Runs the summarizer, giving up as soon as the signal aborts even if the summarizer does not listen. */
+async function summarize(summarizer: Summarizer, messages: Message[], signal: AbortSignal): Promise<{ text: string; provider?: string; model?: string }> {
+  let onAbort = (): void => {}
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(cancelled())
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([summarizer.summarize(messages, { signal }), aborted])
+  } catch (error) {
+    if (signal.aborted) throw cancelled()
+    if (error instanceof AppError) throw error
+    throw new AppError('E_INTERNAL', 'The model could not write a summary of this conversation.', {
+      cause: error,
+      hint: `Try again, or pick another model. ${UNCHANGED}`,
+      retryable: true,
+    })
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
+/**
+ * Compacts a session when its context passed threshold × window (or when forced): plans, tells
+ * `beforeCompact`, asks the summarizer, then stores the summary and the compaction in one
+ * transaction. Any failure before that last step (summarizer error, empty summary, abort) leaves
+ * the store untouched; errors from the summarizer that are AppErrors pass through as they are.
+ */
+export async function compactSession(store: CompactionStore, sessionId: string, options: CompactSessionOptions): Promise<CompactResult> {
+  const { summarizer, contextWindow, threshold = 0.8, keepRecent = 8, force = false, leafId, signal } = options
+  if (signal.aborted) throw cancelled()
+  const plan = await store.planCompaction(sessionId, { contextWindow, threshold, keepRecent, force, ...(leafId === undefined ? {} : { leafId }) })
+  if (plan === null) {
+    const { tokens } = await store.contextWindowUsage(sessionId, leafId)
+    return { compacted: false, reason: !force && tokens < threshold * contextWindow ? 'below-threshold' : 'nothing-to-compact', tokens }
+  }
+  await options.beforeCompact?.({
+    sessionId, trigger: force ? 'manual' : 'auto', uptoMessageId: plan.upto, messages: plan.toSummarize.length, tokensBefore: plan.tokensBefore, contextWindow,
+  })
+  if (signal.aborted) throw cancelled()
+  const written = await summarize(summarizer, plan.toSummarize, signal)
+  const text = typeof written?.text === 'string' ? written.text.trim() : ''
+  if (text.length === 0) {
+    throw new AppError('E_INTERNAL', 'The model returned an empty summary, so nothing was compacted.', { hint: `Try again, or pick another model. ${UNCHANGED}`, retryable: true })
+  }
+  if (signal.aborted) throw cancelled()
+  const compaction = await store.recordCompaction(sessionId, {
+    uptoMessageId: plan.upto, summary: text, provider: written.provider ?? null, model: written.model ?? null, tokensBefore: plan.tokensBefore,
+    ...(leafId === undefined ? {} : { leafId }),
+  })
+  return {
+    compacted: true,
+    summaryMessageId: compaction.summaryMessageId,
+    messagesSummarized: plan.toSummarize.length,
+    tokensBefore: compaction.tokensBefore,
+    tokensAfter: compaction.tokensAfter,
+  }
+}
