@@ -117,6 +117,13 @@ describe('search', () => {
     expect(fast[0]).toMatchObject({ sessionId: recent.id, snippet: `${mark('zebra')} ${mark('zebra')}` })
     expect(fast.some((hit) => hit.messageId === best.id)).toBe(false)
     expect(fast.map((h) => h.rank)).toEqual([...fast.map((h) => h.rank)].sort((a, b) => a - b))
+    // The best recent hits sit in a session moved to the trash: the next best fill the page instead.
+    const bulk = engine.listSessions({ limit: 10 }).sessions.find((session) => session.title === 'Bulk')!
+    engine.softDeleteSession(bulk.id)
+    const withoutBulk = engine.search('zebra', { limit: 5 })
+    expect(withoutBulk.map((hit) => hit.messageId)).toEqual([best.id, expect.any(String)])
+    expect(withoutBulk[1]?.sessionId).toBe(recent.id)
+    engine.restoreSession(bulk.id)
     // Any narrowing filter ranks every match, so the best old one wins again.
     const filtered = engine.search('zebra', { role: 'user', limit: 5 })
     expect(filtered[0]).toMatchObject({ messageId: best.id, snippet: `${mark('zebra')} ${mark('zebra')} ${mark('zebra')}` })

@@ -12,7 +12,7 @@ const TITLE_WEIGHT = 2
  * common word can match hundreds of thousands of messages; bm25 over all of them costs ~80 ms at
  * 1M messages, over the newest few thousand a few ms, and people look for recent things first.
  */
-export const RECENT_MATCHES = 4000
+export const RECENT_MATCHES = 2000
 
 /**
  * Full-text search over message text and session titles, best first. Any string is accepted
@@ -76,23 +76,30 @@ export function search(ctx: StoreContext, query: string, filters: SearchFilters 
   const window = offset + limit
   type Ranked = { seq: number; session_id: string; title: string; message_id: string | null; role: string | null; rank: number; created_at: number }
   const narrowed = messageWhere.length > (filters.includeDeleted ? 1 : 2) || filters.includeArchived === false
-  const messageHits = narrowed
-    ? ctx.db.all<Ranked>(
-        `SELECT m.seq AS seq, m.session_id AS session_id, s.title AS title, m.id AS message_id, m.role AS role, m.created_at AS created_at,
-                bm25(messages_fts) AS rank
-         FROM messages_fts CROSS JOIN messages m ON m.seq = messages_fts.rowid CROSS JOIN sessions s ON s.id = m.session_id
-         WHERE ${messageWhere.join(' AND ')} ORDER BY rank, created_at DESC, seq LIMIT ?`,
-        ...messageParams, window,
-      )
-    : ctx.db.all<Ranked>(
-        // FTS5 walks its index newest-first and stops after the cap: the cost no longer grows with the history.
-        `SELECT m.seq AS seq, m.session_id AS session_id, s.title AS title, m.id AS message_id, m.role AS role, m.created_at AS created_at,
-                recent.rank AS rank
-         FROM (SELECT rowid AS seq, bm25(messages_fts) AS rank FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?) AS recent
-         CROSS JOIN messages m ON m.seq = recent.seq CROSS JOIN sessions s ON s.id = m.session_id
-         WHERE ${sessionWhere.length ? sessionWhere.join(' AND ') : '1'} ORDER BY rank, created_at DESC, seq LIMIT ?`,
-        match, Math.max(RECENT_MATCHES, window * 4), ...sessionParams, window,
-      )
+  // FTS5 walks its index newest-first and stops at the cap; only the best few are then joined to
+  // their rows, so the cost no longer grows with the history.
+  const recentHits = (joined: number): Ranked[] =>
+    ctx.db.all<Ranked>(
+      `SELECT m.seq AS seq, m.session_id AS session_id, s.title AS title, m.id AS message_id, m.role AS role, m.created_at AS created_at,
+              recent.rank AS rank
+       FROM (SELECT seq, rank FROM (SELECT rowid AS seq, bm25(messages_fts) AS rank FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?)
+             ORDER BY rank, seq DESC LIMIT ?) AS recent
+       CROSS JOIN messages m ON m.seq = recent.seq CROSS JOIN sessions s ON s.id = m.session_id
+       WHERE ${sessionWhere.length ? sessionWhere.join(' AND ') : '1'} ORDER BY rank, created_at DESC, seq LIMIT ?`,
+      match, cap, joined, ...sessionParams, window,
+    )
+  const cap = Math.max(RECENT_MATCHES, window * 4)
+  const everyMatch = (): Ranked[] =>
+    ctx.db.all<Ranked>(
+      `SELECT m.seq AS seq, m.session_id AS session_id, s.title AS title, m.id AS message_id, m.role AS role, m.created_at AS created_at,
+              bm25(messages_fts) AS rank
+       FROM messages_fts CROSS JOIN messages m ON m.seq = messages_fts.rowid CROSS JOIN sessions s ON s.id = m.session_id
+       WHERE ${messageWhere.join(' AND ')} ORDER BY rank, created_at DESC, seq LIMIT ?`,
+      ...messageParams, window,
+    )
+  let messageHits = narrowed ? everyMatch() : recentHits(window * 4)
+  // The page did not fill (few matches, or trashed sessions hold the recent ones): rank them all.
+  if (!narrowed && messageHits.length < window) messageHits = everyMatch()
   const titleHits = ctx.db.all<Ranked>(
     `SELECT s.seq AS seq, s.id AS session_id, s.title AS title, NULL AS message_id, NULL AS role, s.updated_at AS created_at,
             bm25(sessions_fts) * ${TITLE_WEIGHT} AS rank
