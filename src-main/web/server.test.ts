@@ -1,58 +1,13 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { WebSocket } from 'ws'
-import { createRpcClient, errorCodes, type Result } from '../../src-shared/contract'
-import { createTestCore, type TestCore } from '../../test/support/core'
-import { makeTempDir, removeTempDirs } from '../../test/support/tmp'
-import { httpRequest, openWs, rawRequest, wsPort } from '../../test/support/web'
+import { describe, expect, it, vi } from 'vitest'
+import type { WebSocket } from 'ws'
+import { INDEX, SECRET, bearer, client, host, rpc, server, sockets, staticDir, t, token, useCompanion, wsUrl } from '../../test/support/companion'
+import { makeTempDir } from '../../test/support/tmp'
+import { httpRequest, openWs, rawRequest } from '../../test/support/web'
 import type { AppError } from '../core/errors'
-import { TOKEN_COOKIE, newToken } from './auth'
-import { startWebServer, type WebServer } from './server'
+import { TOKEN_COOKIE } from './auth'
+import { startWebServer } from './server'
 
-const INDEX = '<!doctype html><title>Ollama Desk</title>'
-const SECRET = 'outside-the-static-dir'
-
-let t: TestCore
-let server: WebServer
-let token: string
-let staticDir: string
-const sockets: WebSocket[] = []
-
-beforeEach(async () => {
-  const parent = makeTempDir()
-  staticDir = path.join(parent, 'renderer')
-  fs.mkdirSync(path.join(staticDir, 'assets'), { recursive: true })
-  fs.writeFileSync(path.join(staticDir, 'index.html'), INDEX)
-  fs.writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)')
-  fs.writeFileSync(path.join(parent, 'package.json'), JSON.stringify({ secret: SECRET }))
-  t = createTestCore({ dataDir: path.join(parent, 'data') })
-  token = newToken()
-  server = await startWebServer({ core: t.core, token, staticDir, port: 0 })
-})
-
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate()
-  await server.close()
-  t.core.close()
-  removeTempDirs()
-  vi.restoreAllMocks()
-})
-
-const host = () => `127.0.0.1:${server.port}`
-const bearer = () => ({ authorization: `Bearer ${token}` })
-const rpc = (route: string, body: string | Buffer = '{}', headers: Record<string, string> = bearer()) =>
-  httpRequest(server.port, { method: 'POST', path: `/api/rpc/${route}`, headers: { 'content-type': 'application/json', ...headers }, body })
-const wsUrl = (query = '') => `ws://${host()}/api/ws${query}`
-
-async function client(headers: Record<string, string> = bearer()) {
-  const { ws, status } = await openWs(wsUrl(), { headers })
-  expect(status).toBe(101)
-  sockets.push(ws as WebSocket)
-  return { ws: ws as WebSocket, api: createRpcClient(wsPort(ws as WebSocket)) }
-}
-
-const errorCode = (result: Result<unknown>) => (result.ok ? undefined : result.error.code)
+useCompanion()
 
 describe('web companion: authentication', () => {
   it('answers 401 without a token, on the API and on static pages', async () => {
@@ -185,7 +140,7 @@ describe('web companion: HTTP API and static files', () => {
   })
 
   it('answers an unknown route with a typed 404, and an unknown API path too', async () => {
-    const reply = await rpc('models.delete')
+    const reply = await rpc('no.such.route')
     expect(reply.status).toBe(404)
     expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'E_UNKNOWN_ROUTE', retryable: false } })
     const other = await httpRequest(server.port, { path: '/api/v2/things', headers: bearer() })
@@ -288,133 +243,5 @@ describe('web companion: HTTP API and static files', () => {
     } finally {
       await bare.close()
     }
-  })
-})
-
-describe('web companion: WebSocket sessions', () => {
-  it('pushes settings.changed to every other connected client', async () => {
-    const a = await client()
-    const b = await client()
-    const seen = new Promise((resolve) => b.api.on('settings.changed', resolve))
-    const result = await a.api.call('settings.update', { appearance: { theme: 'light' } })
-    expect(result.ok).toBe(true)
-    expect(await seen).toMatchObject({ version: 1, appearance: { theme: 'light' } })
-  })
-
-  it('cancels a stream mid-way and ends it with E_CANCELLED', async () => {
-    const { api } = await client()
-    const events: number[] = []
-    let cancelled = false
-    const handle = api.stream('diagnostics.loopback', { count: 100_000, intervalMs: 1 }, (event) => {
-      events.push(event.seq)
-      if (events.length === 5 && !cancelled) {
-        cancelled = true
-        handle.cancel()
-      }
-    })
-    const done = await handle.done
-    expect(errorCode(done)).toBe('E_CANCELLED')
-    expect(events.length).toBeGreaterThanOrEqual(5)
-    expect(events.length).toBeLessThan(100_000)
-    expect(events.slice(0, 5)).toEqual([0, 1, 2, 3, 4])
-    // The socket is still usable afterwards.
-    expect((await api.call('app.info', {})).ok).toBe(true)
-  })
-
-  it('runs a stream to its end with every event', async () => {
-    const { api } = await client()
-    const events: string[] = []
-    const handle = api.stream('diagnostics.loopback', { count: 50, payloadBytes: 1000 }, (event) => events.push(event.payload))
-    expect(await handle.done).toEqual({ ok: true, value: { sent: 50 } })
-    expect(events).toHaveLength(50)
-    expect(events.every((payload) => payload.length === 1000)).toBe(true)
-  })
-
-  it('closing the socket cancels its streams on the server', async () => {
-    const original = t.core.dispatcher.stream.bind(t.core.dispatcher)
-    const runs: { signal: AbortSignal; done: Promise<Result<unknown>> }[] = []
-    vi.spyOn(t.core.dispatcher, 'stream').mockImplementation((route, input, ctx, onEvent) => {
-      const done = original(route, input, ctx, onEvent)
-      runs.push({ signal: ctx.signal, done })
-      return done
-    })
-    const { ws, api } = await client()
-    let events = 0
-    const handle = api.stream('diagnostics.loopback', { count: 100_000, intervalMs: 1 }, () => void events++)
-    await vi.waitFor(() => expect(events).toBeGreaterThan(2))
-    expect(runs).toHaveLength(1)
-    expect(runs[0]?.signal.aborted).toBe(false)
-    ws.close()
-    expect(errorCode(await handle.done)).toBe('E_NETWORK')
-    await vi.waitFor(() => expect(runs[0]?.signal.aborted).toBe(true))
-    expect(errorCode(await (runs[0] as { done: Promise<Result<unknown>> }).done)).toBe('E_CANCELLED')
-    await vi.waitFor(() => expect(server.connections).toBe(0))
-  })
-
-  it('holds a fast stream back while the client reads slowly, losing nothing', async () => {
-    const { ws } = await client()
-    const COUNT = 300
-    const SIZE = 65_536
-    let events = 0
-    let intact = true
-    let end: unknown
-    ws.on('message', (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as { t: string; event?: { seq: number; payload: string }; result?: unknown }
-      if (message.t === 'event') {
-        intact &&= message.event?.seq === events && message.event.payload.length === SIZE
-        events++
-      } else if (message.t === 'end') end = message.result
-    })
-    ws.send(JSON.stringify({ t: 'stream', id: 1, route: 'diagnostics.loopback', input: { count: COUNT, payloadBytes: SIZE } }))
-    ws.pause()
-    // ~20 MB queued against a reader that is not reading: the server must wait for drain, not buffer it all.
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    ws.resume()
-    await vi.waitFor(() => expect(end).toBeDefined(), { timeout: 15_000 })
-    expect(end).toEqual({ ok: true, value: { sent: COUNT } })
-    expect(events).toBe(COUNT)
-    expect(intact).toBe(true)
-  }, 20_000)
-
-  it('a slow reader that disconnects mid-stream releases the stream', async () => {
-    const original = t.core.dispatcher.stream.bind(t.core.dispatcher)
-    const runs: Promise<Result<unknown>>[] = []
-    vi.spyOn(t.core.dispatcher, 'stream').mockImplementation((...args) => {
-      const done = original(...args)
-      runs.push(done)
-      return done
-    })
-    const { ws } = await client()
-    ws.send(JSON.stringify({ t: 'stream', id: 1, route: 'diagnostics.loopback', input: { count: 100_000, payloadBytes: 65_536 } }))
-    ws.pause()
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    ws.terminate()
-    await vi.waitFor(() => expect(runs).toHaveLength(1))
-    expect(errorCode(await (runs[0] as Promise<Result<unknown>>))).toBe('E_CANCELLED')
-    await vi.waitFor(() => expect(server.connections).toBe(0))
-  }, 20_000)
-
-  it('answers binary frames and junk with typed rejections, and keeps the socket open', async () => {
-    const { ws, api } = await client()
-    const messages: { t: string; error?: { code: string } }[] = []
-    ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString())))
-    ws.send(Buffer.from([1, 2, 3]), { binary: true })
-    ws.send('not json')
-    await vi.waitFor(() => expect(messages).toHaveLength(2))
-    for (const message of messages) {
-      expect(message.t).toBe('rejected')
-      expect(errorCodes).toContain(message.error?.code)
-    }
-    expect((await api.call('app.info', {})).ok).toBe(true)
-  })
-
-  it('close() terminates open sockets and stops pushing', async () => {
-    const { ws } = await client()
-    const closed = new Promise((resolve) => ws.once('close', resolve))
-    await server.close()
-    await closed
-    expect(server.connections).toBe(0)
-    t.core.settings.update({ appearance: { theme: 'dark' } })
-    // afterEach closes again: close() must tolerate that.
   })
 })
