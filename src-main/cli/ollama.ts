@@ -1,0 +1,106 @@
+import { AppError, CancelledError } from '../core/errors'
+import {
+  defaultInstallerEnv,
+  detectOllama,
+  installLinux,
+  startLinux,
+  stopLinux,
+  uninstallLinux,
+  type Detection,
+  type InstallEvent,
+  type InstallerEnv,
+  type ServiceMode,
+} from '../core/installer'
+import { UsageError, type Command, type Io, type ParsedArgs } from './command'
+
+export const DEFAULT_RELEASE_URL = 'https://github.com/ollama/ollama/releases/latest/download'
+const actions = ['status', 'install', 'start', 'stop', 'uninstall'] as const
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
+
+export function formatEvent(event: InstallEvent): string {
+  if (event.type === 'phase') return `${event.phase}${event.detail ? `  ${event.detail}` : ''}\n`
+  if (event.type === 'log') return `  ${event.message}\n`
+  const total = event.total === undefined ? '' : ` / ${mb(event.total)}`
+  const eta = event.etaSeconds === undefined ? '' : `  ETA ${event.etaSeconds}s`
+  return `  ${mb(event.bytes)}${total}  ${mb(event.bytesPerSecond)}/s${eta}\n`
+}
+
+export function formatDetection(detection: Detection): string {
+  const { host } = detection
+  const lines = [
+    host.reachable ? `running    Ollama ${host.version} at ${host.host}` : host.conflict ? `conflict   ${host.conflict}` : `stopped    nothing answers at ${host.host}`,
+    ...detection.installs.map((install) => `installed  ${install.path} (${install.kind}${install.version ? `, ${install.version}` : ''})`),
+  ]
+  if (detection.installs.length === 0) lines.push('installed  none found')
+  return `${lines.join('\n')}\n`
+}
+
+function installerEnv(io: Io): InstallerEnv {
+  return defaultInstallerEnv({ env: io.env, home: io.env.HOME || io.env.USERPROFILE || '' })
+}
+
+function requireLinux(env: InstallerEnv, action: string): void {
+  if (env.platform !== 'linux') {
+    throw new AppError('E_UNSUPPORTED', `\`ollama ${action}\` from the CLI supports Linux for now.`, { hint: 'Install Ollama from https://ollama.com/download on this system.' })
+  }
+}
+
+async function run({ values, positionals }: ParsedArgs, io: Io): Promise<number> {
+  const action = positionals[0]
+  if (!action || !(actions as readonly string[]).includes(action)) throw new UsageError(`pick one of: ${actions.join(', ')}`)
+  const env = installerEnv(io)
+  const host = typeof values.host === 'string' ? values.host : io.env.OLLAMA_HOST || '127.0.0.1:11434'
+  const service = (typeof values.service === 'string' ? values.service : 'auto') as ServiceMode
+  if (!['auto', 'systemd', 'process'].includes(service)) throw new UsageError('--service is auto, systemd or process')
+  const controller = new AbortController()
+  void io.untilStopped().then(() => controller.abort())
+  const signal = controller.signal
+  const onEvent = (event: InstallEvent) => io.out(formatEvent(event))
+  if (action === 'status') {
+    const detection = await detectOllama(env, host, signal)
+    io.out(values.json ? `${JSON.stringify(detection, null, 2)}\n` : formatDetection(detection))
+    return detection.host.reachable ? 0 : 1
+  }
+  requireLinux(env, action)
+  try {
+    if (action === 'install') {
+      const detection = await detectOllama(env, host, signal)
+      if ((detection.host.reachable || detection.installs.length > 0) && !values.force) {
+        io.out(`${formatDetection(detection)}Ollama is already here; nothing to do (use --force to reinstall).\n`)
+        return 0
+      }
+      const baseUrl = typeof values['base-url'] === 'string' ? values['base-url'] : io.env.OLLAMA_DESK_RELEASE_URL || DEFAULT_RELEASE_URL
+      const result = await installLinux(env, { baseUrl, host, service, signal, onEvent })
+      io.out(`installed  Ollama ${result.version} (${result.binary}), started as ${result.service}\n`)
+    } else if (action === 'start') {
+      const result = await startLinux(env, { host, service, signal, onEvent })
+      io.out(result.service === 'already-running' ? `Ollama ${result.version} is already running at ${host}\n` : `started  Ollama ${result.version} (${result.service})\n`)
+    } else if (action === 'stop') {
+      const { stopped } = await stopLinux(env)
+      io.out(stopped.length ? `stopped  ${stopped.join(', ')}\n` : 'nothing of ours was running\n')
+    } else {
+      const { removed } = await uninstallLinux(env)
+      io.out(removed.length ? `removed  ${removed.join('\n         ')}\n` : 'nothing of ours was installed\n')
+    }
+    return 0
+  } catch (error) {
+    if (signal.aborted && !(error instanceof CancelledError)) throw new CancelledError('The installation was cancelled.')
+    throw error
+  }
+}
+
+export const ollamaCommand: Command = {
+  name: 'ollama',
+  summary: 'Install, start, stop and uninstall Ollama; `status` shows what is there.',
+  usage: 'ollama status|install|start|stop|uninstall [--host HOST] [--base-url URL] [--service auto|systemd|process]',
+  positionals: actions,
+  options: [
+    { name: 'host', type: 'string', summary: 'Ollama host (default OLLAMA_HOST or 127.0.0.1:11434)' },
+    { name: 'base-url', type: 'string', summary: 'Release address (a mirror); default the GitHub release' },
+    { name: 'service', type: 'string', summary: 'How to run Ollama: a systemd user unit, a background process, or auto', values: ['auto', 'systemd', 'process'] },
+    { name: 'force', type: 'boolean', summary: 'Install even when Ollama is already here' },
+    { name: 'json', type: 'boolean', summary: 'status: print JSON' },
+  ],
+  run,
+}

@@ -1,0 +1,6 @@
+export * from './detect'
+export * from './download'
+export * from './linux'
+export * from './service'
+export * from './tar'
+export * from './types'
