@@ -63,7 +63,7 @@ describe('web companion', () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen.heading, exact: true }).click()
       await page.getByRole('heading', { level: 1, name: screen.heading }).waitFor()
       assert.ok(page.url().endsWith(`#/${screen.id}`))
-      if (screen.id !== 'chat') await shot(screen.id === 'sessions' ? 'sessions-empty' : screen.id)
+      if (screen.id !== 'chat') await shot(screen.id === 'sessions' ? 'sessions-empty' : screen.id === 'models' ? 'models-status' : screen.id)
     })
   }
 

@@ -9,12 +9,14 @@ import { chromium, type Browser } from 'playwright-core'
 export const root = path.resolve(import.meta.dirname, '..')
 export const screenshotDir = path.join(root, 'e2e', 'screenshots')
 
-/** A stand-in Ollama on loopback that answers the version probe like the real server. */
+/** A stand-in Ollama on loopback with no models yet: the version probe and empty lists, as the real server answers. */
 export async function startFakeOllama(version = '0.12.6'): Promise<{ host: string; close(): Promise<void> }> {
+  const answers: Record<string, unknown> = { '/api/version': { version }, '/api/tags': { models: [] }, '/api/ps': { models: [] } }
   const server = http.createServer((req, res) => {
-    if (req.url === '/api/version') {
+    const answer = answers[req.url ?? '']
+    if (answer) {
       res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ version }))
+      res.end(JSON.stringify(answer))
     } else {
       res.writeHead(404)
       res.end('404 page not found')

@@ -1,12 +1,14 @@
 import { completionCommand } from './completion'
 import { UsageError, commandHelp, parseCommandArgs, type Command, type Io } from './command'
 import { doctorCommand } from './doctor'
+import { modelsCommand } from './models'
+import { ollamaCommand } from './ollama'
 import { serveCommand } from './serve'
 import { sessionsCommand } from './sessions'
 import { APP_VERSION } from './version'
 
 /** Subcommands; later features add theirs here. */
-export const commands: Command[] = [serveCommand, doctorCommand, sessionsCommand]
+export const commands: Command[] = [serveCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand]
 commands.push(completionCommand(() => commands))
 
 export function mainHelp(): string {

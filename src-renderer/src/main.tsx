@@ -7,6 +7,7 @@ import { useAppStore } from './store/app-store'
 import { bootstrap } from './store/bootstrap'
 import './styles.css'
 import './sessions.css'
+import './models.css'
 
 const { api, transport } = connectApi(window, (state) => useAppStore.getState().setConnection(state))
 useAppStore.getState().setTransport(transport)

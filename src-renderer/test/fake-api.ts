@@ -1,4 +1,5 @@
 import type { ApiClient, AppInfo, DoctorCheck, ErrorShape, EventName, OllamaStatus, Result, Settings } from '../../src-shared/contract'
+import { fakeModels, type FakeModelsOptions } from './fake-models'
 import { fakeSessions, type FakeSessionsOptions } from './fake-sessions'
 
 export const defaultSettings = (): Settings => ({
@@ -28,6 +29,8 @@ export interface FakeApiOptions {
   failing?: Partial<Record<string, ErrorShape>>
   /** The session store behind the sessions.* routes. */
   history?: FakeSessionsOptions
+  /** What the models.* routes answer; pulls are driven through the returned `ollama`. */
+  ollama?: FakeModelsOptions
   /** Answers wait this long (ms), to see loading states and out-of-order replies. */
   delay?: (route: string, input: unknown) => number
 }
@@ -42,11 +45,13 @@ export function fakeApi(options: FakeApiOptions = {}) {
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
   const emit = (name: EventName, payload: unknown): void => listeners.get(name)?.forEach((listener) => listener(payload))
   const history = fakeSessions(options.history ?? {}, (ids) => emit('sessions.changed', { ids }))
+  const ollama = fakeModels(options.ollama ?? {}, () => emit('models.changed', {}))
   const ok = <T>(value: T): Result<T> => ({ ok: true, value })
   const answer = (route: string, input: unknown): Result<unknown> => {
     const failure = options.failing?.[route]
     if (failure) return { ok: false, error: failure }
     if (history.isSessionRoute(route)) return history.call(route, input)
+    if (ollama.isModelRoute(route)) return ollama.call(route, input)
     switch (route) {
       case 'app.info':
         return ok({ ...info, ...options.info })
@@ -79,7 +84,11 @@ export function fakeApi(options: FakeApiOptions = {}) {
       if (wait > 0) return new Promise((resolve) => setTimeout(() => resolve(answer(route, input) as never), wait))
       return Promise.resolve(answer(route, input) as never)
     },
-    stream: () => ({ id: 1, cancel: () => undefined, done: Promise.resolve({ ok: true, value: { sent: 0 } } as never) }),
+    stream: (route, input, onEvent) => {
+      calls.push({ route, input })
+      if (route === 'models.pull') return ollama.stream(input as { name: string }, onEvent as never) as never
+      return { id: 1, cancel: () => undefined, done: Promise.resolve({ ok: true, value: { sent: 0 } } as never) }
+    },
     on: (name, listener) => {
       const set = listeners.get(name) ?? new Set()
       listeners.set(name, set)
@@ -92,6 +101,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     calls,
     settings: () => settings,
     history,
+    ollama,
     emit,
     listenerCount: (name: EventName) => listeners.get(name)?.size ?? 0,
   }

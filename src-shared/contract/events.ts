@@ -6,6 +6,8 @@ export const events = {
   'settings.changed': SettingsSchema,
   /** Sessions were created, changed, deleted or restored (by any window, the CLI or an import). */
   'sessions.changed': z.object({ ids: z.array(z.string()) }),
+  /** Installed models changed: a pull finished or a model was deleted. */
+  'models.changed': z.object({}),
   'app.notice': z.object({
     level: z.enum(['info', 'warning', 'error']),
     message: z.string(),

@@ -1,6 +1,7 @@
 export * from './errors'
 export * from './settings'
 export * from './sessions'
+export * from './models'
 export * from './routes'
 export * from './streams'
 export * from './events'

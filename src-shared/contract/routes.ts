@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { modelRoutes } from './models'
 import { sessionRoutes } from './sessions'
 import { SettingsPatchSchema, SettingsSchema } from './settings'
 
@@ -79,6 +80,7 @@ export const routes = {
     output: z.object({ opened: z.boolean() }),
   },
   ...sessionRoutes,
+  ...modelRoutes,
 } as const
 
 export type Routes = typeof routes

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { modelStreams } from './models'
 
 /**
  * Long-running jobs and streams share one pattern: the client opens a stream, receives typed
@@ -19,6 +20,7 @@ export const streams = {
     event: z.object({ seq: z.number().int(), payload: z.string() }),
     result: z.object({ sent: z.number().int() }),
   },
+  ...modelStreams,
 } as const
 
 export type Streams = typeof streams

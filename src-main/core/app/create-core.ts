@@ -5,12 +5,14 @@ import path from 'node:path'
 import type { AppInfo, EventName, EventPayload } from '../../../src-shared/contract'
 import { JsonFileStorage, SettingsService, type SettingsStorage } from '../config'
 import { createLogger, type AppLogger, type LogSink } from '../log'
+import { ModelService, probeMachine, type ModelServiceOptions } from '../models'
 import type { FetchLike } from '../ollama'
 import { dataPaths, type DataPaths } from '../paths'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import { FileSecretStore, type SecretStore } from '../secrets'
 import { SessionStore, type SessionStoreOptions, type Summarizer } from '../sessions'
 import { createRouteHandlers, createStreamHandlers } from './handlers'
+import { createModelHandlers, createModelStreamHandlers } from './model-handlers'
 import { createSessionHandlers } from './session-handlers'
 
 export interface CoreOptions {
@@ -41,6 +43,8 @@ export interface CoreOptions {
   locateElectron?: () => string | Error
   /** Writes the summaries of `sessions.compact`; without one that route answers E_UNSUPPORTED. */
   summarizer?: Summarizer
+  /** Memory and disk for model recommendations; defaults to asking the OS. */
+  machine?: ModelServiceOptions['machine']
 }
 
 export interface Core {
@@ -51,6 +55,7 @@ export interface Core {
   dispatcher: Dispatcher
   /** The session history, opened on first use. */
   sessions(): Promise<SessionStore>
+  models: ModelService
   ollamaHost(): string
   /** Pushes an event to every connected client; adapters subscribe here. */
   onBroadcast(listener: Broadcast): () => void
@@ -112,7 +117,17 @@ export function createCore(options: CoreOptions): Core {
     changed: (ids) => broadcast('sessions.changed', { ids }),
     summarizer: options.summarizer,
   })
-  const dispatcher = createDispatcher({ ...handlers, ...sessionHandlers }, createStreamHandlers(), logger.log)
+  const models = new ModelService({
+    host: ollamaHost,
+    fetch: options.fetch,
+    machine: options.machine ?? (() => probeMachine(env, options.home)),
+  })
+  const modelDeps = { models, changed: () => broadcast('models.changed', {}) }
+  const dispatcher = createDispatcher(
+    { ...handlers, ...sessionHandlers, ...createModelHandlers(modelDeps) },
+    { ...createStreamHandlers(), ...createModelStreamHandlers(modelDeps) },
+    logger.log,
+  )
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
 
   return {
@@ -122,6 +137,7 @@ export function createCore(options: CoreOptions): Core {
     logger,
     dispatcher,
     sessions,
+    models,
     ollamaHost,
     onBroadcast(listener) {
       broadcasts.add(listener)

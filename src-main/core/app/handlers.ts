@@ -3,6 +3,7 @@ import type { SettingsService } from '../config'
 import { runDoctor, type DoctorDeps } from '../doctor'
 import { normalizeOllamaHost, probeOllama, type FetchLike } from '../ollama'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import type { ModelRouteName, ModelStreamName } from './model-handlers'
 import type { SessionRouteName } from './session-handlers'
 
 export interface HandlerDeps {
@@ -15,7 +16,8 @@ export interface HandlerDeps {
   fetch?: FetchLike
 }
 
-export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName>
+export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName | ModelRouteName>
+export type CoreStreamHandlers = Omit<StreamHandlers, ModelStreamName>
 
 export function createRouteHandlers(deps: HandlerDeps): CoreRouteHandlers {
   return {
@@ -46,7 +48,7 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     })
   })
 
-export function createStreamHandlers(): StreamHandlers {
+export function createStreamHandlers(): CoreStreamHandlers {
   return {
     async *'diagnostics.loopback'({ count, payloadBytes, intervalMs }, { signal }) {
       const payload = 'x'.repeat(payloadBytes)

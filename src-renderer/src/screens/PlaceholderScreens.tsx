@@ -1,22 +1,4 @@
-import { OllamaStatusCard } from '../components/OllamaStatusCard'
 import { ScreenHeader, Upcoming } from '../components/ScreenHeader'
-
-export function ModelsScreen() {
-  return (
-    <>
-      <ScreenHeader id="models" />
-      <OllamaStatusCard />
-      <Upcoming
-        title="Model management is next"
-        points={[
-          'One-click Ollama install on Windows, macOS and Linux, with a verified download',
-          'Pull models with per-layer progress, cancel and resume; delete, inspect and unload',
-          'Recommendations that fit this machine’s memory and disk',
-        ]}
-      />
-    </>
-  )
-}
 
 export function ProvidersScreen() {
   return (

@@ -1,0 +1,173 @@
+import type { LocalModel, PullEvent, Result, RunningModel } from '../../src-shared/contract'
+import { createLocalClient } from '../core/rpc'
+import type { Command, Io, ParsedArgs } from './command'
+import { openCore } from './runtime'
+
+type Api = ReturnType<typeof createLocalClient>
+type Sub = (api: Api, args: ParsedArgs, io: Io) => Promise<number>
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000
+    unit++
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
+}
+
+const day = (ms: number): string => (ms > 0 ? new Date(ms).toISOString().slice(0, 16).replace('T', ' ') : '-')
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')
+}
+
+export function formatModels(models: LocalModel[]): string {
+  if (models.length === 0) return 'No models installed. Pull one: ollama-desk models pull llama3.2'
+  return table([
+    ['NAME', 'SIZE', 'FAMILY', 'PARAMS', 'QUANT', 'MODIFIED'],
+    ...models.map((m) => [m.name, formatBytes(m.size), m.family || '-', m.parameterSize || '-', m.quantization || '-', day(m.modifiedAt)]),
+  ])
+}
+
+export function formatRunning(models: RunningModel[]): string {
+  if (models.length === 0) return 'No models are loaded.'
+  return table([
+    ['NAME', 'SIZE', 'IN GPU', 'UNTIL'],
+    ...models.map((m) => [m.name, formatBytes(m.size), m.size > 0 ? `${Math.round((m.sizeVram / m.size) * 100)}%` : '-', m.expiresAt ? day(m.expiresAt) : 'forever']),
+  ])
+}
+
+/** One line per progress update: `pulling 6a0746a1ec1a  45.2% 1.2 GB/2.0 GB  overall 40.1%  12 MB/s`. */
+export function formatPullEvent(event: PullEvent): string {
+  const parts = [event.status]
+  if (event.total) parts.push(`${((100 * (event.completed ?? 0)) / event.total).toFixed(1)}% ${formatBytes(event.completed ?? 0)}/${formatBytes(event.total)}`)
+  if (event.percent !== undefined && event.digest) parts.push(`overall ${event.percent.toFixed(1)}%`)
+  if (event.bytesPerSecond) parts.push(`${formatBytes(event.bytesPerSecond)}/s`)
+  return parts.join('  ')
+}
+
+function unwrap<T>(result: Result<T>, io: Io): T | undefined {
+  if (result.ok) return result.value
+  io.err(`error: ${result.error.message}\n${result.error.hint ? `hint: ${result.error.hint}\n` : ''}`)
+  return undefined
+}
+
+const named = (args: ParsedArgs, io: Io, verb: string): string | undefined => {
+  const name = args.positionals[1]
+  if (!name) io.err(`error: name the model to ${verb}, e.g. \`ollama-desk models ${verb} llama3.2\`\n`)
+  return name
+}
+
+const json = (io: Io, value: unknown): number => {
+  io.out(`${JSON.stringify(value, null, 2)}\n`)
+  return 0
+}
+
+const subcommands: Record<string, Sub> = {
+  async list(api, { values }, io) {
+    const found = unwrap(await api.call('models.list', {}), io)
+    if (!found) return 1
+    if (values.json) return json(io, found)
+    io.out(`${formatModels(found.models)}\n`)
+    return 0
+  },
+  async ps(api, { values }, io) {
+    const found = unwrap(await api.call('models.running', {}), io)
+    if (!found) return 1
+    if (values.json) return json(io, found)
+    io.out(`${formatRunning(found.models)}\n`)
+    return 0
+  },
+  async show(api, args, io) {
+    const name = named(args, io, 'show')
+    if (!name) return 2
+    const d = unwrap(await api.call('models.show', { name }), io)
+    if (!d) return 1
+    if (args.values.json) return json(io, d)
+    const lines = [
+      `${d.name}`,
+      `  family        ${d.family || '-'}`,
+      `  parameters    ${d.parameterSize || '-'}`,
+      `  quantisation  ${d.quantization || '-'}`,
+      ...(d.contextLength ? [`  context       ${d.contextLength}`] : []),
+      `  capabilities  ${d.capabilities.join(', ') || '-'}`,
+      '',
+      'Parameters:',
+      d.parameters.trim() || '(none)',
+      '',
+      'Template:',
+      d.template.trim() || '(none)',
+      '',
+      'Licence:',
+      d.license.trim().split('\n').slice(0, 5).join('\n') || '(none)',
+    ]
+    io.out(`${lines.join('\n')}\n`)
+    return 0
+  },
+  async rm(api, args, io) {
+    const name = named(args, io, 'rm')
+    if (!name) return 2
+    if (args.values.yes !== true) {
+      io.err(`error: deleting ${name} removes its files; add --yes to confirm\n`)
+      return 2
+    }
+    const done = unwrap(await api.call('models.delete', { name, confirm: true }), io)
+    if (!done) return 1
+    io.out(`deleted ${done.name}\n`)
+    return 0
+  },
+  async unload(api, args, io) {
+    const name = named(args, io, 'unload')
+    if (!name) return 2
+    const done = unwrap(await api.call('models.unload', { name }), io)
+    if (!done) return 1
+    io.out(`unloaded ${done.name}\n`)
+    return 0
+  },
+  async pull(api, args, io) {
+    const name = named(args, io, 'pull')
+    if (!name) return 2
+    const stream = api.stream('models.pull', { name }, (event) => io.out(args.values.json ? `${JSON.stringify(event)}\n` : `${formatPullEvent(event)}\n`))
+    let stopped = false
+    void io.untilStopped().then(() => {
+      stopped = true
+      stream.cancel()
+    })
+    const result = await stream.done
+    if (!result.ok && stopped) {
+      io.err(`cancelled; run \`ollama-desk models pull ${name}\` again to resume\n`)
+      return 130
+    }
+    const done = unwrap(result, io)
+    if (!done) return 1
+    io.out(`pulled ${done.name}\n`)
+    return 0
+  },
+}
+
+export const modelsCommand: Command = {
+  name: 'models',
+  summary: 'List, pull, inspect, unload and delete Ollama models.',
+  usage: 'models list|ps|pull <name>|show <name>|unload <name>|rm <name> --yes',
+  options: [
+    { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
+    { name: 'yes', type: 'boolean', summary: 'Confirm deleting a model' },
+  ],
+  positionals: Object.keys(subcommands),
+  async run(args, io) {
+    const sub = subcommands[args.positionals[0] ?? '']
+    if (!sub) {
+      io.err(`error: say what to do: ${Object.keys(subcommands).join(', ')} (see \`ollama-desk models --help\`)\n`)
+      return 2
+    }
+    const core = openCore(args.values, io.env)
+    try {
+      return await sub(createLocalClient(core.dispatcher, 'cli'), args, io)
+    } finally {
+      await core.close()
+    }
+  },
+}

@@ -1,0 +1,4 @@
+export * from './errors'
+export * from './model-service'
+export * from './progress'
+export * from './recommend'
