@@ -1,0 +1,45 @@
+import { AppError } from '../errors'
+import { installLinux, startLinux, stopLinux, uninstallLinux, type InstallOptions, type StartOptions } from './linux'
+import type { InstallerEnv, Platform } from './types'
+
+/**
+ * One way to install and run Ollama on one OS. The app, the CLI and the onboarding wizard only
+ * ever talk to this interface; `strategyFor` picks the implementation for the machine.
+ */
+export interface InstallStrategy {
+  readonly platform: Platform
+  /** What the user can choose between, e.g. per-user vs system-wide, Homebrew, winget. */
+  readonly methods: readonly string[]
+  install(options: InstallOptions & { method?: string }): Promise<{ version: string; binary: string; service: string }>
+  start(options: StartOptions): Promise<{ service: string; version: string }>
+  stop(): Promise<{ stopped: string[] }>
+  uninstall(): Promise<{ removed: string[] }>
+}
+
+export function linuxStrategy(env: InstallerEnv): InstallStrategy {
+  return {
+    platform: 'linux',
+    methods: ['per-user'],
+    install: (options) => installLinux(env, options),
+    start: (options) => startLinux(env, options),
+    stop: () => stopLinux(env),
+    uninstall: () => uninstallLinux(env),
+  }
+}
+
+/** Strategies for other systems register here (macOS and Windows land next to this file). */
+const strategies: Partial<Record<Platform, (env: InstallerEnv) => InstallStrategy>> = { linux: linuxStrategy }
+
+export function registerStrategy(platform: Platform, make: (env: InstallerEnv) => InstallStrategy): void {
+  strategies[platform] = make
+}
+
+export function strategyFor(env: InstallerEnv): InstallStrategy {
+  const make = strategies[env.platform]
+  if (!make) {
+    throw new AppError('E_UNSUPPORTED', `Installing Ollama on ${env.platform} is not supported yet.`, {
+      hint: 'Install it from ollama.com, then Ollama Desk finds it.',
+    })
+  }
+  return make(env)
+}
