@@ -11,7 +11,15 @@ echo "==> Building"
 electron-vite build >/dev/null
 
 why_not=""
-electron_bin="$(node -e "try{const p=require('electron');process.stdout.write(require('fs').existsSync(p)?p:'')}catch{}" 2>/dev/null || true)"
+# Read electron's path.txt rather than require('electron'), which tries to download a missing binary.
+electron_bin="$(node -e "
+const fs = require('fs'), path = require('path')
+try {
+  const dir = path.dirname(require.resolve('electron/package.json'))
+  const bin = path.join(dir, 'dist', fs.readFileSync(path.join(dir, 'path.txt'), 'utf8').trim())
+  if (fs.existsSync(bin)) process.stdout.write(bin)
+} catch {}
+" 2>/dev/null || true)"
 if [ -z "$electron_bin" ]; then
   why_not="the Electron binary is not installed (its download host was unreachable when dependencies were installed)"
 elif [ "$(uname -s)" = Linux ] && [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { registerStrategy, strategyFor, type InstallStrategy } from './strategy'
-import { defaultInstallerEnv } from './types'
+import { defaultInstallerEnv, type Platform } from './types'
 
 describe('strategyFor', () => {
   it('picks the Linux strategy on Linux', () => {
@@ -8,18 +8,24 @@ describe('strategyFor', () => {
     expect(strategy).toMatchObject({ platform: 'linux', methods: ['per-user'] })
   })
 
+  it('picks the macOS and Windows strategies', () => {
+    expect(strategyFor(defaultInstallerEnv({ platform: 'darwin' }))).toMatchObject({ platform: 'darwin', methods: ['app', 'homebrew'] })
+    expect(strategyFor(defaultInstallerEnv({ platform: 'win32' }))).toMatchObject({ platform: 'win32', methods: ['installer', 'winget'] })
+  })
+
   it('says plainly when a system has no strategy, and uses one once registered', () => {
-    const env = defaultInstallerEnv({ platform: 'win32' })
+    const platform = 'freebsd' as Platform
+    const env = defaultInstallerEnv({ platform })
     expect(() => strategyFor(env)).toThrow(expect.objectContaining({ code: 'E_UNSUPPORTED', hint: expect.stringContaining('ollama.com') }))
     const fake: InstallStrategy = {
-      platform: 'win32',
+      platform,
       methods: ['per-user'],
       install: async () => ({ version: '1', binary: 'ollama.exe', service: 'app' }),
       start: async () => ({ service: 'app', version: '1' }),
       stop: async () => ({ stopped: [] }),
       uninstall: async () => ({ removed: [] }),
     }
-    registerStrategy('win32', () => fake)
+    registerStrategy(platform, () => fake)
     expect(strategyFor(env)).toBe(fake)
   })
 })

@@ -1,6 +1,8 @@
 import { AppError } from '../errors'
 import { installLinux, startLinux, stopLinux, uninstallLinux, type InstallOptions, type StartOptions } from './linux'
+import { macosStrategy } from './macos'
 import type { InstallerEnv, Platform } from './types'
+import { windowsStrategy } from './windows'
 
 /**
  * One way to install and run Ollama on one OS. The app, the CLI and the onboarding wizard only
@@ -10,7 +12,8 @@ export interface InstallStrategy {
   readonly platform: Platform
   /** What the user can choose between, e.g. per-user vs system-wide, Homebrew, winget. */
   readonly methods: readonly string[]
-  install(options: InstallOptions & { method?: string }): Promise<{ version: string; binary: string; service: string }>
+  /** `force`: reinstall even when Ollama already answers at the host (macOS/Windows skip otherwise). */
+  install(options: InstallOptions & { method?: string; force?: boolean }): Promise<{ version: string; binary: string; service: string }>
   start(options: StartOptions): Promise<{ service: string; version: string }>
   stop(): Promise<{ stopped: string[] }>
   uninstall(): Promise<{ removed: string[] }>
@@ -27,8 +30,8 @@ export function linuxStrategy(env: InstallerEnv): InstallStrategy {
   }
 }
 
-/** Strategies for other systems register here (macOS and Windows land next to this file). */
-const strategies: Partial<Record<Platform, (env: InstallerEnv) => InstallStrategy>> = { linux: linuxStrategy }
+/** One strategy per system; others can register more. */
+const strategies: Partial<Record<Platform, (env: InstallerEnv) => InstallStrategy>> = { linux: linuxStrategy, darwin: macosStrategy, win32: windowsStrategy }
 
 export function registerStrategy(platform: Platform, make: (env: InstallerEnv) => InstallStrategy): void {
   strategies[platform] = make
