@@ -1,11 +1,8 @@
-import { AppError, CancelledError } from '../core/errors'
+import { CancelledError } from '../core/errors'
 import {
   defaultInstallerEnv,
   detectOllama,
-  installLinux,
-  startLinux,
-  stopLinux,
-  uninstallLinux,
+  strategyFor,
   type Detection,
   type InstallEvent,
   type InstallerEnv,
@@ -40,12 +37,6 @@ function installerEnv(io: Io): InstallerEnv {
   return defaultInstallerEnv({ env: io.env, home: io.env.HOME || io.env.USERPROFILE || '' })
 }
 
-function requireLinux(env: InstallerEnv, action: string): void {
-  if (env.platform !== 'linux') {
-    throw new AppError('E_UNSUPPORTED', `\`ollama ${action}\` from the CLI supports Linux for now.`, { hint: 'Install Ollama from https://ollama.com/download on this system.' })
-  }
-}
-
 async function run({ values, positionals }: ParsedArgs, io: Io): Promise<number> {
   const action = positionals[0]
   if (!action || !(actions as readonly string[]).includes(action)) throw new UsageError(`pick one of: ${actions.join(', ')}`)
@@ -62,7 +53,7 @@ async function run({ values, positionals }: ParsedArgs, io: Io): Promise<number>
     io.out(values.json ? `${JSON.stringify(detection, null, 2)}\n` : formatDetection(detection))
     return detection.host.reachable ? 0 : 1
   }
-  requireLinux(env, action)
+  const strategy = strategyFor(env)
   try {
     if (action === 'install') {
       const detection = await detectOllama(env, host, signal)
@@ -71,16 +62,16 @@ async function run({ values, positionals }: ParsedArgs, io: Io): Promise<number>
         return 0
       }
       const baseUrl = typeof values['base-url'] === 'string' ? values['base-url'] : io.env.OLLAMA_DESK_RELEASE_URL || DEFAULT_RELEASE_URL
-      const result = await installLinux(env, { baseUrl, host, service, signal, onEvent })
+      const result = await strategy.install({ baseUrl, host, service, signal, onEvent, force: values.force === true })
       io.out(`installed  Ollama ${result.version} (${result.binary}), started as ${result.service}\n`)
     } else if (action === 'start') {
-      const result = await startLinux(env, { host, service, signal, onEvent })
+      const result = await strategy.start({ host, service, signal, onEvent })
       io.out(result.service === 'already-running' ? `Ollama ${result.version} is already running at ${host}\n` : `started  Ollama ${result.version} (${result.service})\n`)
     } else if (action === 'stop') {
-      const { stopped } = await stopLinux(env)
+      const { stopped } = await strategy.stop()
       io.out(stopped.length ? `stopped  ${stopped.join(', ')}\n` : 'nothing of ours was running\n')
     } else {
-      const { removed } = await uninstallLinux(env)
+      const { removed } = await strategy.uninstall()
       io.out(removed.length ? `removed  ${removed.join('\n         ')}\n` : 'nothing of ours was installed\n')
     }
     return 0
