@@ -56,6 +56,7 @@ export async function scrollBench(quick: boolean): Promise<Figure[]> {
   engine.close()
 
   const core = createCore({ dataDir, mode: 'web', version: 'bench', logSink: { write: () => undefined } })
+  core.settings.update({ onboarding: { completed: true } }) // measure the conversation, not the first-run wizard
   const token = 'bench-token-scroll-0123456789'
   const server = await startWebServer({ core, token, port: 0, staticDir })
   const browser = await chromium.launch({

@@ -182,6 +182,19 @@ export async function startFakeOllamaApi(options: FakeOllamaApiOptions = {}): Pr
       else running.add(name)
       return json(res, 200, { model: name, created_at: new Date().toISOString(), response: '', done: true, done_reason: body.keep_alive === 0 ? 'unload' : 'load' })
     }
+    if (route === 'POST /api/chat') {
+      if (!model) return json(res, 404, { error: `model "${body.model}" not found, try pulling it first` })
+      running.add(name)
+      const messages = Array.isArray(body.messages) ? (body.messages as { content?: unknown }[]) : []
+      const prompt = String(messages.at(-1)?.content ?? '')
+      const message = { role: 'assistant', content: `Hello! I am ${name}, running locally. You said: ${prompt}` }
+      const reply = { model: name, created_at: new Date().toISOString(), message, done: true, done_reason: 'stop' }
+      if (body.stream !== false) {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' })
+        return void res.end(`${JSON.stringify(reply)}\n`)
+      }
+      return json(res, 200, reply)
+    }
     res.writeHead(404, { 'content-type': 'text/plain' })
     res.end('404 page not found')
   }

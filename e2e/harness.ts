@@ -40,10 +40,14 @@ export interface Companion {
 
 /**
  * Starts the real CLI (`ollama-desk serve`) over the real core, in a temp data dir (or in
- * `options.dataDir`, prepared beforehand, e.g. seeded; it is removed on stop as well).
+ * `options.dataDir`, prepared beforehand, e.g. seeded; it is removed on stop as well). Setup counts
+ * as done unless `options.firstRun`.
  */
-export async function startCompanion(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<Companion> {
+export async function startCompanion(env: Record<string, string> = {}, options: { dataDir?: string; firstRun?: boolean } = {}): Promise<Companion> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-'))
+  // Setup has been done, unless a test walks the first-run wizard itself.
+  const settingsFile = path.join(dataDir, 'settings.json')
+  if (!options.firstRun && !fs.existsSync(settingsFile)) fs.writeFileSync(settingsFile, JSON.stringify({ version: 1, onboarding: { completed: true } }))
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'ollama-desk.js'), 'serve', '--port', '0', '--no-open', '--data-dir', dataDir], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import { Sidebar } from './components/Sidebar'
 import { navigateTo } from './lib/navigation'
 import { ChatScreen } from './screens/chat/ChatScreen'
 import { ModelsScreen } from './screens/models/ModelsScreen'
+import { OnboardingWizard } from './screens/onboarding/OnboardingWizard'
 import { AgentsScreen, ProvidersScreen, ToolsScreen } from './screens/PlaceholderScreens'
 import { screens, type ScreenId } from './screens/registry'
 import { SessionsScreen } from './screens/sessions/SessionsScreen'
@@ -81,6 +82,7 @@ export function App() {
           <View />
         </ErrorBoundary>
       </main>
+      <OnboardingWizard />
       <CommandPalette context={context} />
       <Notices />
     </div>

@@ -8,6 +8,7 @@ import { bootstrap } from './store/bootstrap'
 import './styles.css'
 import './sessions.css'
 import './models.css'
+import './onboarding.css'
 
 const { api, transport } = connectApi(window, (state) => useAppStore.getState().setConnection(state))
 useAppStore.getState().setTransport(transport)

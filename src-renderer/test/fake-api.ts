@@ -1,4 +1,5 @@
 import type { ApiClient, AppInfo, DoctorCheck, ErrorShape, EventName, OllamaStatus, Result, Settings } from '../../src-shared/contract'
+import { fakeInstaller, type FakeInstallerOptions } from './fake-installer'
 import { fakeModels, type FakeModelsOptions } from './fake-models'
 import { fakeSessions, type FakeSessionsOptions } from './fake-sessions'
 
@@ -7,7 +8,7 @@ export const defaultSettings = (): Settings => ({
   appearance: { theme: 'light', accent: '#4f7cff' },
   ollama: { host: 'http://127.0.0.1:11434' },
   webCompanion: { port: 47800 },
-  onboarding: { completed: false },
+  onboarding: { completed: true },
 })
 
 export const info: AppInfo = {
@@ -31,6 +32,8 @@ export interface FakeApiOptions {
   history?: FakeSessionsOptions
   /** What the models.* routes answer; pulls are driven through the returned `ollama`. */
   ollama?: FakeModelsOptions
+  /** What the ollama.* installer routes answer; installs are driven through the returned `installer`. */
+  installer?: FakeInstallerOptions
   /** Answers wait this long (ms), to see loading states and out-of-order replies. */
   delay?: (route: string, input: unknown) => number
 }
@@ -46,12 +49,14 @@ export function fakeApi(options: FakeApiOptions = {}) {
   const emit = (name: EventName, payload: unknown): void => listeners.get(name)?.forEach((listener) => listener(payload))
   const history = fakeSessions(options.history ?? {}, (ids) => emit('sessions.changed', { ids }))
   const ollama = fakeModels(options.ollama ?? {}, () => emit('models.changed', {}))
+  const installer = fakeInstaller(options.installer ?? {})
   const ok = <T>(value: T): Result<T> => ({ ok: true, value })
   const answer = (route: string, input: unknown): Result<unknown> => {
     const failure = options.failing?.[route]
     if (failure) return { ok: false, error: failure }
     if (history.isSessionRoute(route)) return history.call(route, input)
     if (ollama.isModelRoute(route)) return ollama.call(route, input)
+    if (installer.isInstallerRoute(route)) return installer.call(route, input)
     switch (route) {
       case 'app.info':
         return ok({ ...info, ...options.info })
@@ -87,6 +92,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     stream: (route, input, onEvent) => {
       calls.push({ route, input })
       if (route === 'models.pull') return ollama.stream(input as { name: string }, onEvent as never) as never
+      if (route === 'ollama.install') return installer.stream(onEvent as never) as never
       return { id: 1, cancel: () => undefined, done: Promise.resolve({ ok: true, value: { sent: 0 } } as never) }
     },
     on: (name, listener) => {
@@ -102,6 +108,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     settings: () => settings,
     history,
     ollama,
+    installer,
     emit,
     listenerCount: (name: EventName) => listeners.get(name)?.size ?? 0,
   }

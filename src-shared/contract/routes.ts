@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { installerRoutes } from './installer'
 import { modelRoutes } from './models'
 import { sessionRoutes } from './sessions'
 import { SettingsPatchSchema, SettingsSchema } from './settings'
@@ -81,6 +82,7 @@ export const routes = {
   },
   ...sessionRoutes,
   ...modelRoutes,
+  ...installerRoutes,
 } as const
 
 export type Routes = typeof routes

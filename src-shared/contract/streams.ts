@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { installerStreams } from './installer'
 import { modelStreams } from './models'
 
 /**
@@ -21,6 +22,7 @@ export const streams = {
     result: z.object({ sent: z.number().int() }),
   },
   ...modelStreams,
+  ...installerStreams,
 } as const
 
 export type Streams = typeof streams

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { AppInfo, EventName, EventPayload } from '../../../src-shared/contract'
 import { JsonFileStorage, SettingsService, type SettingsStorage } from '../config'
+import { defaultInstallerEnv, type InstallerEnv } from '../installer'
 import { createLogger, type AppLogger, type LogSink } from '../log'
 import { ModelService, probeMachine, type ModelServiceOptions } from '../models'
 import type { FetchLike } from '../ollama'
@@ -12,6 +13,7 @@ import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import { FileSecretStore, type SecretStore } from '../secrets'
 import { SessionStore, type SessionStoreOptions, type Summarizer } from '../sessions'
 import { createRouteHandlers, createStreamHandlers } from './handlers'
+import { createInstallerHandlers, createInstallerStreamHandlers } from './installer-handlers'
 import { createModelHandlers, createModelStreamHandlers } from './model-handlers'
 import { createSessionHandlers } from './session-handlers'
 
@@ -45,6 +47,8 @@ export interface CoreOptions {
   summarizer?: Summarizer
   /** Memory and disk for model recommendations; defaults to asking the OS. */
   machine?: ModelServiceOptions['machine']
+  /** The machine as the Ollama installer sees it; defaults to this one (with `home` and `env`). */
+  installerEnv?: () => InstallerEnv
 }
 
 export interface Core {
@@ -123,9 +127,15 @@ export function createCore(options: CoreOptions): Core {
     machine: options.machine ?? (() => probeMachine(env, options.home)),
   })
   const modelDeps = { models, changed: () => broadcast('models.changed', {}) }
+  const installerDeps = {
+    installerEnv: options.installerEnv ?? (() => defaultInstallerEnv({ env, home: options.home ?? os.homedir(), ...(options.fetch ? { probeFetch: options.fetch } : {}) })),
+    ollamaHost,
+    env,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  }
   const dispatcher = createDispatcher(
-    { ...handlers, ...sessionHandlers, ...createModelHandlers(modelDeps) },
-    { ...createStreamHandlers(), ...createModelStreamHandlers(modelDeps) },
+    { ...handlers, ...sessionHandlers, ...createModelHandlers(modelDeps), ...createInstallerHandlers(installerDeps) },
+    { ...createStreamHandlers(), ...createModelStreamHandlers(modelDeps), ...createInstallerStreamHandlers(installerDeps) },
     logger.log,
   )
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')

@@ -3,6 +3,7 @@ import type { SettingsService } from '../config'
 import { runDoctor, type DoctorDeps } from '../doctor'
 import { normalizeOllamaHost, probeOllama, type FetchLike } from '../ollama'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import type { InstallerRouteName, InstallerStreamName } from './installer-handlers'
 import type { ModelRouteName, ModelStreamName } from './model-handlers'
 import type { SessionRouteName } from './session-handlers'
 
@@ -16,8 +17,8 @@ export interface HandlerDeps {
   fetch?: FetchLike
 }
 
-export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName | ModelRouteName>
-export type CoreStreamHandlers = Omit<StreamHandlers, ModelStreamName>
+export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName | ModelRouteName | InstallerRouteName>
+export type CoreStreamHandlers = Omit<StreamHandlers, ModelStreamName | InstallerStreamName>
 
 export function createRouteHandlers(deps: HandlerDeps): CoreRouteHandlers {
   return {

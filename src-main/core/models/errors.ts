@@ -3,7 +3,7 @@ import { AppError, CancelledError, NetworkError, TimeoutError } from '../errors/
 /** What the caller was doing, so the message and hint can say what to do next. */
 export interface ErrorContext {
   host: string
-  action: 'list' | 'show' | 'running' | 'unload' | 'delete' | 'pull'
+  action: 'list' | 'show' | 'running' | 'unload' | 'delete' | 'pull' | 'chat'
   name?: string
 }
 

@@ -1,5 +1,6 @@
 import type { ApiClient, Theme } from '../../../src-shared/contract'
 import { screens, type ScreenId } from '../screens/registry'
+import { useOnboarding } from '../screens/onboarding/onboarding-store'
 import { updateSettings } from '../store/bootstrap'
 
 export interface CommandContext {
@@ -42,6 +43,12 @@ export function paletteCommands(): PaletteCommand[] {
       title: 'Check Ollama connection',
       section: 'Ollama',
       run: (ctx) => ctx.navigate('models'),
+    },
+    {
+      id: 'app.onboarding',
+      title: 'Run setup again',
+      section: 'App',
+      run: () => useOnboarding.getState().show(),
     },
     {
       id: 'app.diagnostics',

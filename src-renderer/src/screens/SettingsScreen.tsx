@@ -3,6 +3,7 @@ import type { DoctorCheck, Theme } from '../../../src-shared/contract'
 import { useApi } from '../api/context'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { useAppStore } from '../store/app-store'
+import { useOnboarding } from './onboarding/onboarding-store'
 import { updateSettings } from '../store/bootstrap'
 
 const ACCENTS = ['#4f7cff', '#8b5cf6', '#10b981', '#f59e0b', '#ef4444', '#ec4899']
@@ -154,6 +155,9 @@ function AboutSection() {
         <dt>Data folder</dt>
         <dd><code>{info.dataDir}</code></dd>
       </dl>
+      <button type="button" className="button secondary align-start" onClick={() => useOnboarding.getState().show()}>
+        Run setup again
+      </button>
       {confirming ? (
         <div className="row" role="group" aria-label="Confirm reset">
           <p className="muted">Reset every setting to its default? The current file is kept as a backup.</p>

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { startReleaseServer, type ReleaseServer } from '../src-main/core/installer/testdata/release-server.ts'
+import { launchBrowser, screenshotDir, startCompanion, type Companion } from './harness.ts'
+import { STANDIN_VERSION, standinArchive } from './ollama-standin.ts'
+
+let browser: Browser
+let companion: Companion
+let release: ReleaseServer
+let page: Page
+let home: string
+
+const shot = async (name: string): Promise<void> => {
+  await page.screenshot({ path: path.join(screenshotDir, `onboarding-${name}.png`), fullPage: true })
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+const dialog = () => page.getByRole('dialog', { name: /./ })
+const button = (name: string | RegExp) => dialog().getByRole('button', { name, exact: typeof name === 'string' })
+
+before(async () => {
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  const archive = standinArchive()
+  release = await startReleaseServer({ artifacts: new Map([['ollama-linux-amd64.tar.zst', archive], ['ollama-linux-arm64.tar.zst', archive]]), faults: { slowMs: 40 } })
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-home-'))
+  companion = await startCompanion({ HOME: home, OLLAMA_HOST: `127.0.0.1:${await freePort()}`, OLLAMA_DESK_RELEASE_URL: release.url, OLLAMA_MODELS: path.join(home, 'models') }, { firstRun: true })
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })
+  await page.goto(companion.url)
+})
+
+after(async () => {
+  // Stop the installed stand-in the way the app does, then make sure by its pid file.
+  await fetch(`${companion.origin}/api/rpc/ollama.stop`, { method: 'POST', headers: { authorization: `Bearer ${companion.token}`, 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined)
+  const pidFile = path.join(home, '.local/share/ollama-desk/ollama-serve.pid')
+  const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : 0
+  if (pid > 0) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // already stopped
+    }
+  }
+  await browser?.close()
+  await companion?.stop()
+  await release?.close()
+  fs.rmSync(home, { recursive: true, force: true })
+})
+
+describe('first-run setup, from "not found" to a first chat', () => {
+  test('welcomes on first run', async () => {
+    await page.getByRole('heading', { level: 1, name: 'Welcome to Ollama Desk' }).waitFor()
+    await shot('welcome')
+    await button('Get started').click()
+  })
+
+  test('finds no Ollama and installs it with one click, with progress', async () => {
+    await dialog().getByText('Ollama was not found').waitFor()
+    await shot('not-found')
+    await button('Install Ollama').click()
+    await page.waitForFunction(() => Number(document.querySelector('[aria-label="Ollama download"]')?.getAttribute('aria-valuenow')) >= 25)
+    await dialog().getByText(/ left/).waitFor()
+    await shot('install')
+    await dialog().getByText(`Ollama ${STANDIN_VERSION} is running at`).waitFor({ timeout: 30_000 })
+    assert.ok(fs.existsSync(path.join(home, '.local/share/ollama-desk/ollama/bin/ollama')))
+    await shot('running')
+    await button('Next').click()
+  })
+
+  test('picks a recommended model and pulls it with progress', async () => {
+    await page.getByRole('heading', { level: 1, name: 'Pick a first model' }).waitFor()
+    const choices = dialog().getByRole('group', { name: 'Recommended for this computer' })
+    await choices.getByRole('radio').first().waitFor()
+    await shot('model')
+    await button(/^Download /).click()
+    await page.waitForFunction(() => Number(document.querySelector('[aria-label$=" download"][role="progressbar"]')?.getAttribute('aria-valuenow')) >= 30)
+    await shot('pull')
+    await dialog().getByText(/ is ready$/).waitFor({ timeout: 20_000 })
+    await button('Next').click()
+  })
+
+  test('sends a first prompt and gets an answer', async () => {
+    await page.getByRole('heading', { level: 1, name: 'Try it' }).waitFor()
+    await button('Send').click()
+    await dialog().getByLabel('Reply').getByText(/running on your computer/).waitFor()
+    await dialog().getByText('Everything works.', { exact: false }).waitFor()
+    await shot('chat')
+    await button('Next').click()
+  })
+
+  test('says honestly that cloud providers come later, then finishes', async () => {
+    await page.getByRole('heading', { level: 1, name: 'Cloud providers' }).waitFor()
+    await shot('cloud')
+    await button('Skip').click()
+    await page.getByRole('heading', { level: 1, name: 'You’re all set' }).waitFor()
+    await shot('done')
+    await button('Start chatting').click()
+    await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+    await dialog().waitFor({ state: 'detached' })
+    const saved = JSON.parse(fs.readFileSync(path.join(companion.dataDir, 'settings.json'), 'utf8')) as { onboarding: { completed: boolean } }
+    assert.equal(saved.onboarding.completed, true)
+    await page.reload()
+    await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+    assert.equal(await page.getByRole('dialog').count(), 0)
+  })
+})

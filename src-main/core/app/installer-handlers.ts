@@ -1,0 +1,131 @@
+import { Ollama } from 'ollama/browser'
+import { DEFAULT_RELEASE_URL, type InstallProgress, type OllamaDetection } from '../../../src-shared/contract'
+import type { installerRoutes, installerStreams } from '../../../src-shared/contract/installer'
+import { AppError } from '../errors/app-error'
+import { detectOllama, portConflictError, strategyFor, type InstallEvent, type InstallerEnv, type InstallStrategy } from '../installer'
+import { mapOllamaError } from '../models/errors'
+import { normalizeOllamaHost, type FetchLike } from '../ollama'
+import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+
+export type InstallerRouteName = keyof typeof installerRoutes
+export type InstallerStreamName = keyof typeof installerStreams
+
+export interface InstallerHandlerDeps {
+  /** The machine as the installer sees it; tests pass a temp HOME or another platform. */
+  installerEnv: () => InstallerEnv
+  /** OLLAMA_HOST wins over the saved setting. */
+  ollamaHost: () => string
+  /** The app's environment: OLLAMA_DESK_RELEASE_URL points installs at a mirror (or a test server). */
+  env: Record<string, string | undefined>
+  fetch?: FetchLike
+  /** Limit for `ollama.try`; a first answer may have to load the model from disk. */
+  tryTimeoutMs?: number
+}
+
+/** Install events as they cross the contract: one flat shape the progress bar can read. */
+export function toProgress(event: InstallEvent): InstallProgress {
+  if (event.type === 'phase') return { phase: event.phase, ...(event.detail ? { message: event.detail } : {}) }
+  if (event.type === 'log') return { phase: 'log', message: event.message }
+  return {
+    phase: 'download',
+    bytes: event.bytes,
+    bytesPerSecond: event.bytesPerSecond,
+    ...(event.total !== undefined ? { total: event.total } : {}),
+    ...(event.etaSeconds !== undefined ? { etaSeconds: event.etaSeconds } : {}),
+  }
+}
+
+function methodsOf(env: InstallerEnv): string[] {
+  try {
+    return [...strategyFor(env).methods]
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'E_UNSUPPORTED') return []
+    throw error
+  }
+}
+
+function strategy(deps: InstallerHandlerDeps, method?: string): InstallStrategy {
+  const chosen = strategyFor(deps.installerEnv())
+  if (method !== undefined && !chosen.methods.includes(method)) {
+    throw new AppError('E_VALIDATION', `“${method}” is not a way to install Ollama here.`, { hint: `Choose one of: ${chosen.methods.join(', ')}.` })
+  }
+  return chosen
+}
+
+export function createInstallerHandlers(deps: InstallerHandlerDeps): Pick<RouteHandlers, InstallerRouteName> {
+  return {
+    'ollama.detect': async (_input, { signal }): Promise<OllamaDetection> => {
+      const env = deps.installerEnv()
+      const found = await detectOllama(env, deps.ollamaHost(), signal)
+      const conflict = found.host.conflict ? portConflictError(found.host) : undefined
+      return {
+        reachable: found.host.reachable,
+        ...(found.host.version ? { version: found.host.version } : {}),
+        host: found.host.host,
+        installs: found.installs.map((install) => ({ ...install, ours: install.kind === 'ours' })),
+        ...(conflict ? { portConflict: { message: conflict.message, hint: conflict.hint ?? '' } } : {}),
+        platform: found.platform,
+        methods: methodsOf(env),
+      }
+    },
+    'ollama.start': (_input, { signal }) => strategy(deps).start({ host: deps.ollamaHost(), signal }),
+    'ollama.stop': () => strategy(deps).stop(),
+    'ollama.uninstall': () => strategy(deps).uninstall(),
+    'ollama.try': async ({ model, prompt }, { signal }) => {
+      const host = normalizeOllamaHost(deps.ollamaHost())
+      const base = deps.fetch ?? fetch
+      const limit = AbortSignal.timeout(deps.tryTimeoutMs ?? 60_000)
+      const wrapped = ((input: string | URL | Request, init?: RequestInit) =>
+        base(String(input), { ...init, signal: AbortSignal.any([signal, limit, ...(init?.signal ? [init.signal] : [])]) } as RequestInit & { signal?: AbortSignal })) as typeof fetch
+      const started = Date.now()
+      try {
+        const response = await new Ollama({ host, fetch: wrapped }).chat({ model, messages: [{ role: 'user', content: prompt }], stream: false })
+        return { reply: response.message.content, ms: Date.now() - started }
+      } catch (error) {
+        throw mapOllamaError(error, { host, action: 'chat', name: model })
+      }
+    },
+  }
+}
+
+export function createInstallerStreamHandlers(deps: InstallerHandlerDeps): Pick<StreamHandlers, InstallerStreamName> {
+  return {
+    async *'ollama.install'({ method, baseUrl, force }, { signal }) {
+      const chosen = strategy(deps, method)
+      const host = deps.ollamaHost()
+      if (!force) {
+        const found = await detectOllama(deps.installerEnv(), host, signal)
+        if (found.host.reachable) {
+          const install = found.installs[0]
+          return { version: found.host.version ?? '', binary: install?.path ?? '', service: 'already-running' }
+        }
+      }
+      const queue: InstallProgress[] = []
+      let wake: (() => void) | undefined
+      let finished = false
+      const job = chosen
+        .install({
+          ...(method ? { method } : {}),
+          baseUrl: baseUrl ?? (deps.env.OLLAMA_DESK_RELEASE_URL || DEFAULT_RELEASE_URL),
+          host,
+          signal,
+          onEvent: (event) => {
+            queue.push(toProgress(event))
+            wake?.()
+          },
+        })
+        .finally(() => {
+          finished = true
+          wake?.()
+        })
+      job.catch(() => undefined)
+      for (;;) {
+        while (queue.length > 0) yield queue.shift() as InstallProgress
+        if (finished) break
+        await new Promise<void>((resolve) => (wake = resolve))
+        wake = undefined
+      }
+      return await job
+    },
+  }
+}

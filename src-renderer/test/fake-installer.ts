@@ -1,0 +1,66 @@
+import type { ErrorShape, InstallProgress, OllamaDetection, Result, StreamHandle, StreamResult } from '../../src-shared/contract'
+
+export interface FakeInstallerOptions {
+  /** What ollama.detect answers first; `installed()` switches it to running. */
+  detection?: Partial<OllamaDetection>
+  /** What ollama.try answers. */
+  reply?: string
+}
+
+type InstallResult = StreamResult<'ollama.install'>
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value })
+
+/**
+ * The ollama.* installer routes and the ollama.install stream in memory. Installs are driven by the
+ * test: `progress(event)`, then `finish()` or `fail(error)`; cancel ends with E_CANCELLED.
+ */
+export function fakeInstaller(options: FakeInstallerOptions) {
+  let detection: OllamaDetection = { reachable: true, version: '0.12.6', host: 'http://127.0.0.1:11434', installs: [], platform: 'linux', methods: ['per-user'], ...options.detection }
+  let pending: { onEvent(event: InstallProgress): void; settle(result: Result<InstallResult>): void } | undefined
+  const running = (): void => {
+    detection = { ...detection, reachable: true, version: '0.12.6', installs: [{ path: '/home/u/.local/share/ollama-desk/ollama/bin/ollama', kind: 'ours', ours: true, version: '0.12.6' }] }
+  }
+  return {
+    isInstallerRoute: (route: string) => ['ollama.detect', 'ollama.start', 'ollama.stop', 'ollama.uninstall', 'ollama.try'].includes(route),
+    call(route: string, input: unknown): Result<unknown> {
+      switch (route) {
+        case 'ollama.detect':
+          return ok(detection)
+        case 'ollama.start':
+          running()
+          return ok({ service: 'process', version: '0.12.6' })
+        case 'ollama.stop':
+          return ok({ stopped: [] })
+        case 'ollama.try':
+          return ok({ reply: options.reply ?? `Hello from ${(input as { model: string }).model}!`, ms: 1234 })
+        default:
+          return ok({ removed: [] })
+      }
+    },
+    stream(onEvent: (event: InstallProgress) => void): StreamHandle<InstallResult> {
+      let settle: (result: Result<InstallResult>) => void = () => undefined
+      const done = new Promise<Result<InstallResult>>((resolve) => (settle = resolve))
+      pending = { onEvent, settle }
+      return {
+        id: 99,
+        cancel: () => {
+          pending = undefined
+          settle({ ok: false, error: { code: 'E_CANCELLED', message: 'The installation was cancelled.', retryable: false } })
+        },
+        done,
+      }
+    },
+    installing: () => pending !== undefined,
+    progress: (event: InstallProgress) => pending?.onEvent(event),
+    finish() {
+      running()
+      pending?.settle(ok({ version: '0.12.6', binary: '/home/u/.local/share/ollama-desk/ollama/bin/ollama', service: 'process' }))
+      pending = undefined
+    },
+    fail(error: ErrorShape) {
+      pending?.settle({ ok: false, error })
+      pending = undefined
+    },
+  }
+}
