@@ -49,7 +49,8 @@ export async function startCompanion(env: Record<string, string> = {}, options: 
   const settingsFile = path.join(dataDir, 'settings.json')
   if (!options.firstRun && !fs.existsSync(settingsFile)) fs.writeFileSync(settingsFile, JSON.stringify({ version: 1, onboarding: { completed: true } }))
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'ollama-desk.js'), 'serve', '--port', '0', '--no-open', '--data-dir', dataDir], {
-    env: { ...process.env, ...env },
+    // No release check against GitHub from the tests.
+    env: { ...process.env, OLLAMA_DESK_RELEASE_API: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

@@ -6,7 +6,7 @@ import { fakeSessions, type FakeSessionsOptions } from './fake-sessions'
 export const defaultSettings = (): Settings => ({
   version: 1,
   appearance: { theme: 'light', accent: '#4f7cff' },
-  ollama: { host: 'http://127.0.0.1:11434' },
+  ollama: { host: 'http://127.0.0.1:11434', autoStart: true },
   webCompanion: { port: 47800 },
   onboarding: { completed: true },
 })

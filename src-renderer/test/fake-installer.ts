@@ -22,7 +22,7 @@ export function fakeInstaller(options: FakeInstallerOptions) {
     detection = { ...detection, reachable: true, version: '0.12.6', installs: [{ path: '/home/u/.local/share/ollama-desk/ollama/bin/ollama', kind: 'ours', ours: true, version: '0.12.6' }] }
   }
   return {
-    isInstallerRoute: (route: string) => ['ollama.detect', 'ollama.start', 'ollama.stop', 'ollama.uninstall', 'ollama.try'].includes(route),
+    isInstallerRoute: (route: string) => ['ollama.detect', 'ollama.start', 'ollama.stop', 'ollama.uninstall', 'ollama.try', 'ollama.autoStart'].includes(route),
     call(route: string, input: unknown): Result<unknown> {
       switch (route) {
         case 'ollama.detect':
@@ -32,6 +32,10 @@ export function fakeInstaller(options: FakeInstallerOptions) {
           return ok({ service: 'process', version: '0.12.6' })
         case 'ollama.stop':
           return ok({ stopped: [] })
+        case 'ollama.autoStart': {
+          const enabled = (input as { enabled: boolean }).enabled
+          return ok({ enabled, supported: true, detail: `systemd user unit ${enabled ? 'enabled' : 'disabled'}` })
+        }
         case 'ollama.try':
           return ok({ reply: options.reply ?? `Hello from ${(input as { model: string }).model}!`, ms: 1234 })
         default:

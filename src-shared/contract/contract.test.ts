@@ -25,7 +25,7 @@ describe('settings schema', () => {
     expect(SettingsSchema.parse({ version: SETTINGS_VERSION })).toEqual({
       version: 1,
       appearance: { theme: 'system', accent: '#4f7cff' },
-      ollama: { host: 'http://127.0.0.1:11434' },
+      ollama: { host: 'http://127.0.0.1:11434', autoStart: true },
       webCompanion: { port: 47800 },
       onboarding: { completed: false },
     })

@@ -24,6 +24,10 @@ export const OllamaDetectionSchema = z.object({
   platform: z.string(),
   /** Install methods this system supports; empty when Ollama Desk cannot install here. */
   methods: z.array(z.string()),
+  /** The newest Ollama release, when the release API answered. */
+  latestVersion: z.string().optional(),
+  /** A newer release than the running (else installed) version exists; absent when unknown. */
+  updateAvailable: z.boolean().optional(),
 })
 export type OllamaDetection = z.infer<typeof OllamaDetectionSchema>
 
@@ -60,6 +64,11 @@ export const installerRoutes = {
     description: 'Remove exactly what Ollama Desk installed. Downloaded models stay.',
     input: Empty,
     output: z.object({ removed: z.array(z.string()) }),
+  },
+  'ollama.autoStart': {
+    description: 'Turn starting the Ollama that Ollama Desk installed on or off (at app start, and its login service where one exists).',
+    input: z.object({ enabled: z.boolean() }).strict(),
+    output: z.object({ enabled: z.boolean(), supported: z.boolean(), detail: z.string() }),
   },
   'ollama.try': {
     description: 'Send one short prompt to a model (not streamed) to prove the setup works.',

@@ -20,6 +20,8 @@ export const SettingsSchema = z.object({
   ollama: z
     .object({
       host: z.string().min(1).max(512).default('http://127.0.0.1:11434'),
+      /** Start the Ollama that Ollama Desk installed when the app opens (and on login, where a service exists). */
+      autoStart: z.boolean().default(true),
     })
     .prefault({}),
   webCompanion: z
@@ -39,7 +41,7 @@ export type Settings = z.infer<typeof SettingsSchema>
 export const SettingsPatchSchema = z
   .object({
     appearance: z.object({ theme: ThemeSchema, accent: AccentSchema }).partial().strict(),
-    ollama: z.object({ host: z.string().min(1).max(512) }).partial().strict(),
+    ollama: z.object({ host: z.string().min(1).max(512), autoStart: z.boolean() }).partial().strict(),
     webCompanion: z.object({ port: z.number().int().min(0).max(65535) }).partial().strict(),
     onboarding: z.object({ completed: z.boolean() }).partial().strict(),
   })

@@ -15,6 +15,7 @@ import { SessionStore, type SessionStoreOptions, type Summarizer } from '../sess
 import { createRouteHandlers, createStreamHandlers } from './handlers'
 import { createInstallerHandlers, createInstallerStreamHandlers } from './installer-handlers'
 import { createModelHandlers, createModelStreamHandlers } from './model-handlers'
+import { autoStartOllama, type AutoStartOutcome } from './ollama-autostart'
 import { createSessionHandlers } from './session-handlers'
 
 export interface CoreOptions {
@@ -61,6 +62,8 @@ export interface Core {
   sessions(): Promise<SessionStore>
   models: ModelService
   ollamaHost(): string
+  /** Starting our Ollama at app start (long-running app only, setting `ollama.autoStart`); never rejects. */
+  ollamaAutoStart: Promise<AutoStartOutcome>
   /** Pushes an event to every connected client; adapters subscribe here. */
   onBroadcast(listener: Broadcast): () => void
   close(): Promise<void>
@@ -132,6 +135,7 @@ export function createCore(options: CoreOptions): Core {
     ollamaHost,
     env,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    saveAutoStart: (enabled: boolean) => void settings.update({ ollama: { autoStart: enabled } }),
   }
   const dispatcher = createDispatcher(
     { ...handlers, ...sessionHandlers, ...createModelHandlers(modelDeps), ...createInstallerHandlers(installerDeps) },
@@ -139,6 +143,10 @@ export function createCore(options: CoreOptions): Core {
     logger.log,
   )
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
+  // Not awaited: the app opens while Ollama starts.
+  const ollamaAutoStart: Promise<AutoStartOutcome> = options.ownsHistory
+    ? autoStartOllama({ enabled: settings.get().ollama.autoStart, env: installerDeps.installerEnv(), host: ollamaHost(), log: logger.log.child({ component: 'ollama-autostart' }) })
+    : Promise.resolve('not-owner')
 
   return {
     paths,
@@ -149,6 +157,7 @@ export function createCore(options: CoreOptions): Core {
     sessions,
     models,
     ollamaHost,
+    ollamaAutoStart,
     onBroadcast(listener) {
       broadcasts.add(listener)
       return () => broadcasts.delete(listener)

@@ -34,12 +34,15 @@ function installerEnv(platform: Platform = 'linux'): InstallerEnv {
   return env
 }
 
-async function setup(options: { platform?: Platform; host?: string; release?: ReleaseServer } = {}) {
-  const env = installerEnv(options.platform)
+async function setup(options: { platform?: Platform; host?: string; release?: ReleaseServer; releaseApi?: string; env?: InstallerEnv } = {}) {
+  const env = options.env ?? installerEnv(options.platform)
   const host = options.host ?? `127.0.0.1:${await closedPort()}`
-  const { core } = createTestCore({ env: { OLLAMA_HOST: host, ...(options.release ? { OLLAMA_DESK_RELEASE_URL: options.release.url } : {}) }, installerEnv: () => env })
+  const { core } = createTestCore({
+    env: { OLLAMA_HOST: host, OLLAMA_DESK_RELEASE_API: options.releaseApi ?? 'off', ...(options.release ? { OLLAMA_DESK_RELEASE_URL: options.release.url } : {}) },
+    installerEnv: () => env,
+  })
   cores.push(core)
-  return { api: createLocalClient(core.dispatcher), env, host }
+  return { api: createLocalClient(core.dispatcher), env, host, core }
 }
 
 async function release(artifacts?: Map<string, Buffer>, slowMs?: number): Promise<ReleaseServer> {
@@ -53,7 +56,7 @@ describe('ollama.* installer routes through the real core', () => {
     const server = await release()
     const { api, env, host } = await setup({ release: server })
     const before = await api.call('ollama.detect', {})
-    expect(before).toMatchObject({ ok: true, value: { reachable: false, installs: [], platform: 'linux', methods: ['per-user'] } })
+    expect(before).toMatchObject({ ok: true, value: { reachable: false, installs: [], platform: 'linux', methods: ['per-user', 'system-wide'] } })
     expect(before.ok && before.value.portConflict).toBeUndefined()
 
     const events: InstallProgress[] = []
@@ -111,6 +114,58 @@ describe('ollama.* installer routes through the real core', () => {
     const { api } = await setup({ host: `127.0.0.1:${other.port}` })
     const detected = await api.call('ollama.detect', {})
     expect(detected.ok && detected.value.portConflict).toMatchObject({ message: expect.stringContaining('not Ollama'), hint: expect.stringContaining('OLLAMA_HOST') })
+  })
+
+  it('adds the newest release to detect, compared with the installed version; an unreachable API adds nothing', async () => {
+    let tag = 'v1.0.0'
+    let hits = 0
+    const api = await startFakeServer((_req, res) => (hits++, void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ tag_name: tag }))))
+    servers.push(api)
+    const env = installerEnv()
+    const bin = linuxPaths(env.home).binary
+    fs.mkdirSync(bin.replace(/\/ollama$/, ''), { recursive: true })
+    fs.writeFileSync(bin, '#!/bin/sh\necho "ollama version is 0.12.6"\n', { mode: 0o755 })
+    const { api: client } = await setup({ env, releaseApi: `http://127.0.0.1:${api.port}/latest` })
+    expect(await client.call('ollama.detect', {})).toMatchObject({ ok: true, value: { latestVersion: '1.0.0', updateAvailable: true, installs: [{ version: '0.12.6' }] } })
+    tag = 'v0.12.6'
+    expect(await client.call('ollama.detect', {})).toMatchObject({ ok: true, value: { latestVersion: '1.0.0' } }) // cached
+    expect(hits).toBe(1)
+
+    const same = await setup({ env, releaseApi: `http://127.0.0.1:${api.port}/latest` })
+    expect(await same.api.call('ollama.detect', {})).toMatchObject({ ok: true, value: { latestVersion: '0.12.6', updateAvailable: false } })
+
+    const down = await setup({ env, releaseApi: `http://127.0.0.1:${await closedPort()}/latest` })
+    const detected = await down.api.call('ollama.detect', {})
+    expect(detected.ok && [detected.value.latestVersion, detected.value.updateAvailable]).toEqual([undefined, undefined])
+    const nothing = await setup({ releaseApi: `http://127.0.0.1:${api.port}/latest` })
+    const unknown = await nothing.api.call('ollama.detect', {})
+    expect(unknown.ok && [unknown.value.latestVersion, unknown.value.updateAvailable]).toEqual(['0.12.6', undefined])
+  })
+
+  it('ollama.autoStart switches the systemd unit where one exists, and saves the setting', async () => {
+    const calls: string[] = []
+    const env = installerEnv()
+    env.runner = { ...env.runner, run: async (command, args) => (calls.push([command, ...args].join(' ')), { code: 0, stdout: '', stderr: '' }) }
+    const unit = linuxPaths(env.home).unitFile
+    fs.mkdirSync(unit.replace(/\/[^/]+$/, ''), { recursive: true })
+    fs.writeFileSync(unit, '[Unit]\n')
+    const { api, core } = await setup({ env })
+    expect(core.settings.get().ollama.autoStart).toBe(true)
+    expect(await api.call('ollama.autoStart', { enabled: false })).toEqual({ ok: true, value: { enabled: false, supported: true, detail: 'systemd user unit ollama-desk-ollama.service disabled' } })
+    expect(core.settings.get().ollama.autoStart).toBe(false)
+    expect(await api.call('ollama.autoStart', { enabled: true })).toMatchObject({ ok: true, value: { enabled: true } })
+    expect(calls).toEqual(['systemctl --user disable ollama-desk-ollama.service', 'systemctl --user enable ollama-desk-ollama.service'])
+    expect(core.settings.get().ollama.autoStart).toBe(true)
+
+    const mac = await setup({ platform: 'darwin' })
+    expect(await mac.api.call('ollama.autoStart', { enabled: false })).toMatchObject({ ok: true, value: { enabled: false, supported: false, detail: expect.stringContaining('Login Items') } })
+    expect(mac.core.settings.get().ollama.autoStart).toBe(false)
+    const other = await setup({ platform: 'aix' as Platform })
+    expect(await other.api.call('ollama.autoStart', { enabled: false })).toMatchObject({ ok: true, value: { supported: false } })
+    env.runner = { ...env.runner, run: async () => ({ code: 1, stdout: '', stderr: 'Failed to connect to bus' }) }
+    const failed = await api.call('ollama.autoStart', { enabled: false })
+    expect(failed.ok ? undefined : failed.error.code).toBe('E_IO')
+    expect(core.settings.get().ollama.autoStart).toBe(true)
   })
 
   it('maps every install event to the flat progress shape', () => {

@@ -2,7 +2,7 @@ import { Ollama } from 'ollama/browser'
 import { DEFAULT_RELEASE_URL, type InstallProgress, type OllamaDetection } from '../../../src-shared/contract'
 import type { installerRoutes, installerStreams } from '../../../src-shared/contract/installer'
 import { AppError } from '../errors/app-error'
-import { detectOllama, portConflictError, strategyFor, type InstallEvent, type InstallerEnv, type InstallStrategy } from '../installer'
+import { checkLatestRelease, compareVersions, DEFAULT_RELEASE_API, detectOllama, portConflictError, strategyFor, type InstallEvent, type InstallerEnv, type InstallStrategy } from '../installer'
 import { mapOllamaError } from '../models/errors'
 import { normalizeOllamaHost, type FetchLike } from '../ollama'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
@@ -20,6 +20,25 @@ export interface InstallerHandlerDeps {
   fetch?: FetchLike
   /** Limit for `ollama.try`; a first answer may have to load the model from disk. */
   tryTimeoutMs?: number
+  /** Saves `ollama.autoStart` in the settings. */
+  saveAutoStart?: (enabled: boolean) => void
+}
+
+const RELEASE_CACHE_MS = 6 * 3600_000
+const RELEASE_RETRY_MS = 10 * 60_000
+
+/** The newest release, asked at most every few hours (and again 10 minutes after a failure). */
+function latestReleaseCache(deps: InstallerHandlerDeps): (signal: AbortSignal) => Promise<string | undefined> {
+  let cached: { at: number; version: string | undefined } | undefined
+  return async (signal) => {
+    const url = deps.env.OLLAMA_DESK_RELEASE_API || DEFAULT_RELEASE_API
+    if (url === 'off') return undefined
+    const now = Date.now()
+    if (cached && now - cached.at < (cached.version ? RELEASE_CACHE_MS : RELEASE_RETRY_MS)) return cached.version
+    const version = await checkLatestRelease(deps.installerEnv(), { url, signal })
+    if (!signal.aborted) cached = { at: now, version }
+    return version
+  }
 }
 
 /** Install events as they cross the contract: one flat shape the progress bar can read. */
@@ -53,11 +72,14 @@ function strategy(deps: InstallerHandlerDeps, method?: string): InstallStrategy 
 }
 
 export function createInstallerHandlers(deps: InstallerHandlerDeps): Pick<RouteHandlers, InstallerRouteName> {
+  const latestRelease = latestReleaseCache(deps)
   return {
     'ollama.detect': async (_input, { signal }): Promise<OllamaDetection> => {
       const env = deps.installerEnv()
-      const found = await detectOllama(env, deps.ollamaHost(), signal)
+      const [found, latest] = await Promise.all([detectOllama(env, deps.ollamaHost(), signal), latestRelease(signal)])
       const conflict = found.host.conflict ? portConflictError(found.host) : undefined
+      const current = found.host.version ?? found.installs.find((install) => install.version)?.version
+      const order = latest && current ? compareVersions(latest, current) : undefined
       return {
         reachable: found.host.reachable,
         ...(found.host.version ? { version: found.host.version } : {}),
@@ -66,7 +88,20 @@ export function createInstallerHandlers(deps: InstallerHandlerDeps): Pick<RouteH
         ...(conflict ? { portConflict: { message: conflict.message, hint: conflict.hint ?? '' } } : {}),
         platform: found.platform,
         methods: methodsOf(env),
+        ...(latest ? { latestVersion: latest } : {}),
+        ...(order !== undefined ? { updateAvailable: order > 0 } : {}),
       }
+    },
+    'ollama.autoStart': async ({ enabled }) => {
+      let result: { supported: boolean; detail: string }
+      try {
+        result = await strategyFor(deps.installerEnv()).setAutoStart(enabled)
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'E_UNSUPPORTED')) throw error
+        result = { supported: false, detail: error.message }
+      }
+      deps.saveAutoStart?.(enabled)
+      return { enabled, ...result }
     },
     'ollama.start': (_input, { signal }) => strategy(deps).start({ host: deps.ollamaHost(), signal }),
     'ollama.stop': () => strategy(deps).stop(),

@@ -5,6 +5,7 @@ import zlib from 'node:zlib'
 import { AppError, CancelledError } from '../errors'
 import { normalizeOllamaHost } from '../ollama'
 import { downloadVerified } from './download'
+import { readMarker } from './macos'
 import { checkHost, portConflictError, waitHealthy } from './service'
 import { extractTar } from './tar'
 import type { InstallEvent, InstallerEnv } from './types'
@@ -20,6 +21,8 @@ export interface LinuxPaths {
   pidFile: string
   logFile: string
   downloads: string
+  /** Records a system-wide (pkexec) install, so start and uninstall know it is ours. */
+  systemMarker: string
 }
 
 export function linuxPaths(home: string): LinuxPaths {
@@ -34,6 +37,7 @@ export function linuxPaths(home: string): LinuxPaths {
     pidFile: path.join(dataRoot, 'ollama-serve.pid'),
     logFile: path.join(dataRoot, 'ollama-serve.log'),
     downloads: path.join(dataRoot, 'downloads'),
+    systemMarker: path.join(dataRoot, 'system-wide.json'),
   }
 }
 
@@ -53,16 +57,35 @@ export interface InstallOptions extends StartOptions {
   start?: boolean
 }
 
-const archiveName = (env: InstallerEnv) => `ollama-linux-${env.arch === 'arm64' ? 'arm64' : 'amd64'}.tar.zst`
+export const archiveName = (env: InstallerEnv) => `ollama-linux-${env.arch === 'arm64' ? 'arm64' : 'amd64'}.tar.zst`
 const check = (signal?: AbortSignal) => {
   if (signal?.aborted) throw new CancelledError('The installation was cancelled.')
 }
 
-/** The commands a system-wide install runs through pkexec (offered, not run by default). */
-export function pkexecPlan(archive: string): string[][] {
-  return [
-    ['pkexec', 'sh', '-c', `mkdir -p /usr/local/lib/ollama && rm -rf /usr/local/lib/ollama/* && zstd -dc '${archive}' | tar -x -C /usr/local && chmod 755 /usr/local/bin/ollama`],
-  ]
+/** The Ollama we installed: the per-user one, else the system-wide one recorded by a pkexec install. */
+export async function ourLinuxBinary(env: InstallerEnv): Promise<{ binary: string; systemWide: boolean } | undefined> {
+  const paths = linuxPaths(env.home)
+  if (await env.fs.exists(paths.binary)) return { binary: paths.binary, systemWide: false }
+  const marker = await readMarker(env, paths.systemMarker)
+  const binary = marker && path.join(marker.path, 'bin/ollama')
+  return binary && (await env.fs.exists(binary)) ? { binary, systemWide: true } : undefined
+}
+
+/**
+ * Login start on or off: enables or disables our systemd user unit. Without one, Ollama Desk
+ * starts its managed process when it opens (when the setting is on), so there is nothing to change.
+ */
+export async function setAutoStartLinux(env: InstallerEnv, enabled: boolean): Promise<{ supported: boolean; detail: string }> {
+  const paths = linuxPaths(env.home)
+  if (!(await env.fs.exists(paths.unitFile))) {
+    return { supported: true, detail: enabled ? 'Ollama Desk starts its Ollama when it opens.' : 'Ollama Desk no longer starts its Ollama when it opens.' }
+  }
+  const verb = enabled ? 'enable' : 'disable'
+  const result = await env.runner.run('systemctl', ['--user', verb, UNIT_NAME], { timeoutMs: 10_000 })
+  if (result.code !== 0) {
+    throw new AppError('E_IO', `systemctl --user ${verb} ${UNIT_NAME} failed (exit code ${result.code}).`, { hint: `Run \`systemctl --user ${verb} ${UNIT_NAME}\` in a terminal to see why.` })
+  }
+  return { supported: true, detail: `systemd user unit ${UNIT_NAME} ${enabled ? 'enabled' : 'disabled'}` }
 }
 
 export function unitText(binary: string, hostPort: string): string {
@@ -91,18 +114,20 @@ export async function startLinux(env: InstallerEnv, options: StartOptions): Prom
   const hostCheck = await checkHost(env, options.host, options.signal)
   if (hostCheck.reachable) return { service: 'already-running', version: hostCheck.version ?? '' }
   if (hostCheck.conflict) throw portConflictError(hostCheck)
-  if (!(await env.fs.exists(paths.binary))) {
+  const ours = await ourLinuxBinary(env)
+  if (!ours) {
     throw new AppError('E_NOT_FOUND', 'Ollama is not installed by Ollama Desk.', { hint: 'Run `ollama-desk ollama install` first.' })
   }
   check(options.signal)
   options.onEvent?.({ type: 'phase', phase: 'start' })
   const hostPort = new URL(normalizeOllamaHost(options.host)).host
-  const mode = options.service ?? 'auto'
+  // A system-wide install runs as our managed process (a system service is out of scope).
+  const mode = ours.systemWide ? 'process' : (options.service ?? 'auto')
   const tried: string[] = []
   let service: 'systemd' | 'process' = 'process'
   if (mode === 'systemd' || (mode === 'auto' && (await systemdWorks(env)))) {
     await env.fs.mkdir(path.dirname(paths.unitFile))
-    await env.fs.writeFile(paths.unitFile, unitText(paths.binary, hostPort))
+    await env.fs.writeFile(paths.unitFile, unitText(ours.binary, hostPort))
     const reload = await env.runner.run('systemctl', ['--user', 'daemon-reload'])
     const enable = await env.runner.run('systemctl', ['--user', 'enable', '--now', UNIT_NAME])
     tried.push(`systemctl --user enable --now ${UNIT_NAME} (exit ${enable.code})`)
@@ -111,9 +136,9 @@ export async function startLinux(env: InstallerEnv, options: StartOptions): Prom
   }
   if (service === 'process') {
     await env.fs.mkdir(paths.dataRoot)
-    const pid = await env.runner.spawnDetached(paths.binary, ['serve'], { env: { ...env.env, OLLAMA_HOST: hostPort }, logFile: paths.logFile })
+    const pid = await env.runner.spawnDetached(ours.binary, ['serve'], { env: { ...env.env, OLLAMA_HOST: hostPort }, logFile: paths.logFile })
     await env.fs.writeFile(paths.pidFile, `${pid}\n`)
-    tried.push(`${paths.binary} serve (pid ${pid}, log ${paths.logFile})`)
+    tried.push(`${ours.binary} serve (pid ${pid}, log ${paths.logFile})`)
   }
   const version = await waitHealthy(env, options.host, {
     ...(options.healthTimeoutMs !== undefined ? { timeoutMs: options.healthTimeoutMs } : {}),
@@ -170,7 +195,7 @@ export async function uninstallLinux(env: InstallerEnv): Promise<{ removed: stri
   return { removed }
 }
 
-async function unpack(env: InstallerEnv, archive: string, into: string, signal?: AbortSignal): Promise<void> {
+export async function unpack(env: InstallerEnv, archive: string, into: string, signal?: AbortSignal): Promise<void> {
   const decompressed = pipeline(Readable.from(env.fs.readStream(archive)), zlib.createZstdDecompress(), () => undefined)
   try {
     await extractTar(decompressed, into, env.fs, signal)

@@ -242,5 +242,13 @@ export function macosStrategy(env: InstallerEnv): InstallStrategy {
     start: (options) => startMac(env, options),
     stop: () => stopMac(env),
     uninstall: () => uninstallMac(env),
+    owned: async () => {
+      const marker = await readMarker(env, macPaths(env).marker)
+      return marker !== undefined && (await env.fs.exists(marker.path))
+    },
+    setAutoStart: async () => ({
+      supported: false,
+      detail: 'Ollama.app registers its own login item; turn it off in System Settings → General → Login Items.',
+    }),
   }
 }

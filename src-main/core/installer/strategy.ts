@@ -1,5 +1,6 @@
 import { AppError } from '../errors'
-import { installLinux, startLinux, stopLinux, uninstallLinux, type InstallOptions, type StartOptions } from './linux'
+import { installLinux, ourLinuxBinary, setAutoStartLinux, startLinux, stopLinux, uninstallLinux, type InstallOptions, type StartOptions } from './linux'
+import { installLinuxSystem, uninstallLinuxSystem } from './linux-system'
 import { macosStrategy } from './macos'
 import type { InstallerEnv, Platform } from './types'
 import { windowsStrategy } from './windows'
@@ -17,16 +18,31 @@ export interface InstallStrategy {
   start(options: StartOptions): Promise<{ service: string; version: string }>
   stop(): Promise<{ stopped: string[] }>
   uninstall(): Promise<{ removed: string[] }>
+  /** Whether Ollama Desk installed the Ollama here (only then may it start it on its own). */
+  owned(): Promise<boolean>
+  /** Start on login on or off; `supported: false` with the reason where the OS's own switch applies. */
+  setAutoStart(enabled: boolean): Promise<AutoStartResult>
+}
+
+export interface AutoStartResult {
+  supported: boolean
+  detail: string
 }
 
 export function linuxStrategy(env: InstallerEnv): InstallStrategy {
   return {
     platform: 'linux',
-    methods: ['per-user'],
-    install: (options) => installLinux(env, options),
+    methods: ['per-user', 'system-wide'],
+    install: (options) => (options.method === 'system-wide' ? installLinuxSystem(env, options) : installLinux(env, options)),
     start: (options) => startLinux(env, options),
     stop: () => stopLinux(env),
-    uninstall: () => uninstallLinux(env),
+    async uninstall() {
+      const user = await uninstallLinux(env)
+      const system = await uninstallLinuxSystem(env)
+      return { removed: [...user.removed, ...system.removed] }
+    },
+    owned: async () => (await ourLinuxBinary(env)) !== undefined,
+    setAutoStart: (enabled) => setAutoStartLinux(env, enabled),
   }
 }
 

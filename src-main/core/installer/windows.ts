@@ -199,5 +199,13 @@ export function windowsStrategy(env: InstallerEnv): InstallStrategy {
     start: (options) => startWindows(env, options),
     stop: () => stopWindows(env),
     uninstall: () => uninstallWindows(env),
+    owned: async () => {
+      const marker = await readMarker(env, windowsPaths(env).marker)
+      return marker !== undefined && (await env.fs.exists(marker.path))
+    },
+    setAutoStart: async () => ({
+      supported: false,
+      detail: 'Ollama for Windows adds its own Startup shortcut; turn it off in Settings → Apps → Startup.',
+    }),
   }
 }

@@ -46,6 +46,36 @@ describe('Settings screen', () => {
     await waitFor(() => expect(settings().ollama.host).toBe('gpu-box'))
   })
 
+  it('turns starting Ollama automatically off and on through ollama.autoStart, and saves it', async () => {
+    const { calls, settings } = await openSettings()
+    const toggle = screen.getByRole('switch', { name: 'Start Ollama automatically' })
+    expect(toggle).toHaveProperty('checked', true)
+    await userEvent.click(toggle)
+    await waitFor(() => expect(settings().ollama.autoStart).toBe(false))
+    expect(await screen.findByText('systemd user unit disabled')).toBeTruthy()
+    expect(calls.filter((call) => call.route === 'ollama.autoStart').map((call) => call.input)).toEqual([{ enabled: false }])
+    await userEvent.click(screen.getByRole('switch', { name: 'Start Ollama automatically' }))
+    await waitFor(() => expect(settings().ollama.autoStart).toBe(true))
+  })
+
+  it('says when a newer Ollama is available and updates the one Ollama Desk installed', async () => {
+    const ours = { path: '/home/u/.local/share/ollama-desk/ollama/bin/ollama', kind: 'ours' as const, ours: true, version: '0.12.6' }
+    const { installer, calls } = await openSettings({ installer: { detection: { latestVersion: '0.13.0', updateAvailable: true, installs: [ours] } } })
+    const notice = await screen.findByRole('group', { name: 'Ollama update' })
+    expect(notice.textContent).toContain('Ollama 0.13.0 is available (this one is 0.12.6).')
+    await userEvent.click(within(notice).getByRole('button', { name: 'Update' }))
+    expect(calls.some((call) => call.route === 'ollama.install' && (call.input as { force?: boolean }).force === true)).toBe(true)
+    expect(await within(notice).findByText(/Updating/)).toBeTruthy()
+    installer.finish()
+  })
+
+  it('does not offer to update an Ollama it did not install, and says nothing when up to date', async () => {
+    await openSettings({ installer: { detection: { latestVersion: '0.13.0', updateAvailable: true } } })
+    const notice = await screen.findByRole('group', { name: 'Ollama update' })
+    expect(within(notice).queryByRole('button', { name: 'Update' })).toBeNull()
+    expect(notice.textContent).toContain('Update it the way it was installed.')
+  })
+
   it('says when OLLAMA_HOST overrides the saved host', async () => {
     await openSettings({ info: { ollamaHostFromEnv: 'gpu-box:11434' } })
     expect(screen.getByRole('note').textContent).toContain('OLLAMA_HOST=gpu-box:11434')

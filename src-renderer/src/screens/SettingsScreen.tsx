@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import type { DoctorCheck, Theme } from '../../../src-shared/contract'
+import type { DoctorCheck, OllamaDetection, Theme } from '../../../src-shared/contract'
 import { useApi } from '../api/context'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { useAppStore } from '../store/app-store'
@@ -89,7 +89,63 @@ function OllamaSection() {
       ) : (
         <p className="hint">The <code>OLLAMA_HOST</code> environment variable, when set, takes precedence, as it does for Ollama itself.</p>
       )}
+      <AutoStartSwitch />
+      <ReleaseNotice />
     </section>
+  )
+}
+
+/** Start our Ollama with the app (and on login where a service exists). */
+function AutoStartSwitch() {
+  const api = useApi()
+  const enabled = useAppStore((state) => state.settings?.ollama.autoStart) ?? true
+  const [detail, setDetail] = useState<string | undefined>()
+  const toggle = async (next: boolean): Promise<void> => {
+    const result = await api.call('ollama.autoStart', { enabled: next })
+    if (!result.ok) return useAppStore.getState().notifyError(result.error)
+    setDetail(result.value.detail)
+    await updateSettings(api, { ollama: { autoStart: next } })
+  }
+  return (
+    <>
+      <label className="check-row">
+        <input type="checkbox" role="switch" checked={enabled} onChange={(event) => void toggle(event.target.checked)} />
+        Start Ollama automatically
+      </label>
+      <p className="hint">{detail ?? 'Starts the Ollama that Ollama Desk installed when the app opens (and at login where a service exists). An Ollama you installed yourself is never started.'}</p>
+    </>
+  )
+}
+
+/** "Ollama X is available", with Update for the Ollama we installed. */
+function ReleaseNotice() {
+  const api = useApi()
+  const [found, setFound] = useState<OllamaDetection | undefined>()
+  const install = useOnboarding((state) => state.install)
+  const startInstall = useOnboarding((state) => state.startInstall)
+  useEffect(() => {
+    let live = true
+    void api.call('ollama.detect', {}).then((result) => live && result.ok && setFound(result.value))
+    return () => void (live = false)
+  }, [api])
+  if (!found?.updateAvailable || !found.latestVersion) return null
+  const ours = found.installs.some((i) => i.ours) && found.methods.length > 0
+  const current = found.version ?? found.installs.find((i) => i.version)?.version
+  const refresh = (): void => void api.call('ollama.detect', {}).then((result) => result.ok && setFound(result.value))
+  return (
+    <div className="row" role="group" aria-label="Ollama update">
+      <p role="status">
+        Ollama {found.latestVersion} is available{current ? ` (this one is ${current})` : ''}.
+      </p>
+      {install?.state === 'running' ? (
+        <span className="muted">Updating… ({install.phase})</span>
+      ) : ours ? (
+        <button type="button" className="button secondary" onClick={() => startInstall(api, refresh, { force: true })}>Update</button>
+      ) : (
+        <span className="hint">Update it the way it was installed.</span>
+      )}
+      {install?.state === 'failed' && install.error && <span className="muted">{install.error.message}</span>}
+    </div>
   )
 }
 

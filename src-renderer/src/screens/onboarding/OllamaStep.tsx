@@ -85,6 +85,7 @@ export function OllamaStep({ onReady }: { onReady(ready: boolean): void }) {
       {found.reachable ? (
         <p className="onboarding-ok" role="status">
           <span aria-hidden="true">✓</span> Ollama {found.version} is running at <code>{found.host}</code>.
+          {found.updateAvailable && found.latestVersion ? <span className="hint"> Ollama {found.latestVersion} is available; update it from Settings.</span> : null}
         </p>
       ) : found.portConflict ? (
         <Problem error={{ code: 'E_CONFIG', message: found.portConflict.message, hint: found.portConflict.hint, retryable: true }} onRetry={() => void detect()} retryLabel="Check again" />

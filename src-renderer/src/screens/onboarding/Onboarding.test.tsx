@@ -101,6 +101,12 @@ describe('onboarding wizard', () => {
     await screen.findByText(/is running at/)
   })
 
+  it('mentions a newer Ollama release when one is available', async () => {
+    await renderApp({ ...firstRun, installer: { detection: { latestVersion: '0.13.0', updateAvailable: true } } })
+    await click('Get started')
+    expect(await screen.findByText(/Ollama 0\.13\.0 is available; update it from Settings/)).toBeTruthy()
+  })
+
   it('explains what to do when it cannot install or the port is taken, with a way out', async () => {
     await renderApp({ ...firstRun, installer: { detection: { reachable: false, methods: [], platform: 'freebsd' } } })
     await click('Get started')

@@ -38,7 +38,8 @@ interface OnboardingState {
   show(): void
   go(step: Step): void
   setModel(model: string | undefined): void
-  startInstall(api: ApiClient, onEnd?: (install: Install) => void): void
+  /** `input`: e.g. `{ force: true }` to update an install that is running. */
+  startInstall(api: ApiClient, onEnd?: (install: Install) => void, input?: { force?: boolean; method?: string }): void
   /** Skip or finish: remember it, so the wizard does not open by itself again. */
   finish(api: ApiClient): Promise<void>
 }
@@ -52,10 +53,10 @@ export const useOnboarding = create<OnboardingState>((set, get) => ({
   show: () => set({ open: true, closed: false, step: 'welcome' }),
   go: (step) => set({ step }),
   setModel: (model) => set({ model }),
-  startInstall(api, onEnd) {
+  startInstall(api, onEnd, input = {}) {
     if (get().install?.state === 'running') return
     const update = (change: Partial<Install>): void => set((state) => (state.install ? { install: { ...state.install, ...change } } : {}))
-    const handle = api.stream('ollama.install', {}, (event) => {
+    const handle = api.stream('ollama.install', input, (event) => {
       if (event.phase === 'log') return
       update({ phase: event.phase, ...(event.bytes !== undefined ? { bytes: event.bytes, total: event.total, bytesPerSecond: event.bytesPerSecond, etaSeconds: event.etaSeconds } : {}) })
     })
