@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
-import { AppError, CancelledError } from '../errors'
+import { AppError } from '../errors'
 import { downloadVerified } from './download'
 import { archiveName, linuxPaths, startLinux, stopLinux, unpack, type InstallOptions } from './linux'
 import { readMarker, writeMarker } from './macos'
-import { checkHost, portConflictError } from './service'
+import { detectPhase, throwIfCancelled } from './service'
 import type { InstallerEnv, RunResult } from './types'
 
 export interface LinuxSystemPaths {
@@ -65,9 +65,6 @@ export function pkexecError(what: 'installed' | 'removed', result: RunResult): A
   return new AppError('E_IO', `The system-wide ${what === 'installed' ? 'install' : 'removal'} failed (exit code ${result.code})${output ? `: ${output}` : ''}.`, { hint })
 }
 
-const check = (signal?: AbortSignal) => {
-  if (signal?.aborted) throw new CancelledError('The installation was cancelled.')
-}
 
 /**
  * System-wide install: the same verified download and in-process unpack as per-user, into a temp
@@ -78,22 +75,20 @@ export async function installLinuxSystem(env: InstallerEnv, options: InstallOpti
   const paths = linuxPaths(env.home)
   const system = linuxSystemPaths(env)
   const emit = options.onEvent ?? (() => undefined)
-  emit({ type: 'phase', phase: 'detect' })
-  const hostCheck = await checkHost(env, options.host, options.signal)
-  if (hostCheck.conflict) throw portConflictError(hostCheck)
+  await detectPhase(env, { ...options, onEvent: emit })
   const temp = path.join(paths.dataRoot, `.ollama-system-${randomBytes(4).toString('hex')}`)
   let archive: string | undefined
   try {
     await env.fs.mkdir(paths.dataRoot)
     archive = await downloadVerified(env, { baseUrl: options.baseUrl, fileName: archiveName(env), dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit })
-    check(options.signal)
+    throwIfCancelled(options.signal)
     emit({ type: 'phase', phase: 'extract' })
     await unpack(env, archive, temp, options.signal)
     if (!(await env.fs.exists(path.join(temp, 'bin/ollama')))) {
       throw new AppError('E_IO', 'The release archive has no bin/ollama.', { hint: 'The mirror may serve the wrong file; try the default release address.' })
     }
     await env.fs.chmod(path.join(temp, 'bin/ollama'), 0o755)
-    check(options.signal)
+    throwIfCancelled(options.signal)
     emit({ type: 'phase', phase: 'install', detail: `pkexec: ${system.dir}, ${system.link}` })
     if (await readMarker(env, paths.systemMarker)) await stopLinux(env)
     const result = await env.runner.run('pkexec', pkexecInstallArgs(temp, system), { timeoutMs: 600_000 })

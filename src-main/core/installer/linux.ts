@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { Readable, pipeline } from 'node:stream'
 import zlib from 'node:zlib'
-import { AppError, CancelledError } from '../errors'
+import { AppError } from '../errors'
 import { normalizeOllamaHost } from '../ollama'
 import { downloadVerified } from './download'
 import { readMarker } from './macos'
-import { checkHost, portConflictError, waitHealthy } from './service'
+import { checkHost, detectPhase, portConflictError, removeIfPresent, throwIfCancelled, waitHealthy } from './service'
 import { extractTar } from './tar'
 import type { InstallEvent, InstallerEnv } from './types'
 
@@ -58,9 +58,6 @@ export interface InstallOptions extends StartOptions {
 }
 
 export const archiveName = (env: InstallerEnv) => `ollama-linux-${env.arch === 'arm64' ? 'arm64' : 'amd64'}.tar.zst`
-const check = (signal?: AbortSignal) => {
-  if (signal?.aborted) throw new CancelledError('The installation was cancelled.')
-}
 
 /** The Ollama we installed: the per-user one, else the system-wide one recorded by a pkexec install. */
 export async function ourLinuxBinary(env: InstallerEnv): Promise<{ binary: string; systemWide: boolean } | undefined> {
@@ -118,7 +115,7 @@ export async function startLinux(env: InstallerEnv, options: StartOptions): Prom
   if (!ours) {
     throw new AppError('E_NOT_FOUND', 'Ollama is not installed by Ollama Desk.', { hint: 'Run `ollama-desk ollama install` first.' })
   }
-  check(options.signal)
+  throwIfCancelled(options.signal)
   options.onEvent?.({ type: 'phase', phase: 'start' })
   const hostPort = new URL(normalizeOllamaHost(options.host)).host
   // A system-wide install runs as our managed process (a system service is out of scope).
@@ -186,12 +183,7 @@ export async function uninstallLinux(env: InstallerEnv): Promise<{ removed: stri
     await env.fs.rm(paths.link)
     removed.push(paths.link)
   }
-  for (const target of [paths.installDir, paths.downloads, paths.logFile]) {
-    if (await env.fs.exists(target)) {
-      await env.fs.rm(target)
-      removed.push(target)
-    }
-  }
+  removed.push(...(await removeIfPresent(env.fs, [paths.installDir, paths.downloads, paths.logFile])))
   return { removed }
 }
 
@@ -218,9 +210,7 @@ export async function unpack(env: InstallerEnv, archive: string, into: string, s
 export async function installLinux(env: InstallerEnv, options: InstallOptions): Promise<{ version: string; binary: string; service: string }> {
   const paths = linuxPaths(env.home)
   const emit = options.onEvent ?? (() => undefined)
-  emit({ type: 'phase', phase: 'detect' })
-  const hostCheck = await checkHost(env, options.host, options.signal)
-  if (hostCheck.conflict) throw portConflictError(hostCheck)
+  await detectPhase(env, { ...options, onEvent: emit })
   const id = randomBytes(4).toString('hex')
   const temp = path.join(paths.dataRoot, `.ollama-new-${id}`)
   const backup = path.join(paths.dataRoot, `.ollama-old-${id}`)
@@ -229,7 +219,7 @@ export async function installLinux(env: InstallerEnv, options: InstallOptions): 
   try {
     await env.fs.mkdir(paths.dataRoot)
     archive = await downloadVerified(env, { baseUrl: options.baseUrl, fileName: archiveName(env), dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit })
-    check(options.signal)
+    throwIfCancelled(options.signal)
     emit({ type: 'phase', phase: 'extract' })
     undo.push(() => env.fs.rm(temp))
     await unpack(env, archive, temp, options.signal)
@@ -237,7 +227,7 @@ export async function installLinux(env: InstallerEnv, options: InstallOptions): 
       throw new AppError('E_IO', 'The release archive has no bin/ollama.', { hint: 'The mirror may serve the wrong file; try the default release address.' })
     }
     await env.fs.chmod(path.join(temp, 'bin/ollama'), 0o755)
-    check(options.signal)
+    throwIfCancelled(options.signal)
     emit({ type: 'phase', phase: 'install', detail: paths.installDir })
     if (await env.fs.exists(paths.installDir)) {
       await stopLinux(env)
@@ -257,7 +247,7 @@ export async function installLinux(env: InstallerEnv, options: InstallOptions): 
       await env.fs.rename(tempLink, paths.link)
       undo.push(async () => (await env.fs.rm(paths.link), previousLink ? env.fs.symlink(previousLink, paths.link) : undefined))
     }
-    check(options.signal)
+    throwIfCancelled(options.signal)
     let service = 'not started'
     let version = ''
     if (options.start !== false) {

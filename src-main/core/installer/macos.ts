@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
-import { AppError, CancelledError } from '../errors'
+import { AppError } from '../errors'
 import { downloadVerified } from './download'
 import type { InstallOptions, StartOptions } from './linux'
-import { checkHost, portConflictError, waitHealthy } from './service'
+import { checkHost, detectPhase, portConflictError, removeIfPresent, throwIfCancelled, waitHealthy } from './service'
 import type { InstallStrategy } from './strategy'
 import type { InstallerEnv } from './types'
 
@@ -59,9 +59,6 @@ export async function writeMarker(env: InstallerEnv, file: string, marker: Insta
 
 export type StrategyInstallOptions = InstallOptions & { method?: string; force?: boolean }
 
-const check = (signal?: AbortSignal) => {
-  if (signal?.aborted) throw new CancelledError('The installation was cancelled.')
-}
 
 function commandError(what: string, result: { code: number; stderr: string; stdout: string }, hint: string): AppError {
   const output = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n')
@@ -90,7 +87,7 @@ export async function startMac(env: InstallerEnv, options: StartOptions): Promis
   if (hostCheck.conflict) throw portConflictError(hostCheck)
   const app = await findApp(env)
   if (!app) throw new AppError('E_NOT_FOUND', 'Ollama.app is not installed.', { hint: 'Run `ollama-desk ollama install` first.' })
-  check(options.signal)
+  throwIfCancelled(options.signal)
   options.onEvent?.({ type: 'phase', phase: 'start', detail: app })
   const opened = await env.runner.run('open', ['-a', app, '--args', 'hidden'])
   if (opened.code !== 0) throw commandError(`open -a ${app}`, opened, 'Open Ollama from the Applications folder once to see what macOS says.')
@@ -125,12 +122,7 @@ export async function uninstallMac(env: InstallerEnv): Promise<{ removed: string
     await env.fs.rm(marker.path)
     removed.push(marker.path)
   }
-  for (const target of [paths.downloads, paths.marker]) {
-    if (await env.fs.exists(target)) {
-      await env.fs.rm(target)
-      removed.push(target)
-    }
-  }
+  removed.push(...(await removeIfPresent(env.fs, [paths.downloads, paths.marker])))
   return { removed }
 }
 
@@ -143,10 +135,7 @@ export async function uninstallMac(env: InstallerEnv): Promise<{ removed: string
 export async function installMac(env: InstallerEnv, options: StrategyInstallOptions): Promise<{ version: string; binary: string; service: string }> {
   const paths = macPaths(env)
   const emit = options.onEvent ?? (() => undefined)
-  emit({ type: 'phase', phase: 'detect' })
-  const hostCheck = await checkHost(env, options.host, options.signal)
-  check(options.signal)
-  if (hostCheck.conflict) throw portConflictError(hostCheck)
+  const hostCheck = await detectPhase(env, { ...options, onEvent: emit })
   if (hostCheck.reachable && !options.force) {
     emit({ type: 'log', message: `Ollama ${hostCheck.version ?? ''} already answers at ${hostCheck.host}; not reinstalling` })
     return { version: hostCheck.version ?? '', binary: (await findApp(env)) ?? '', service: 'already-running' }
@@ -162,7 +151,7 @@ export async function installMac(env: InstallerEnv, options: StrategyInstallOpti
     }
     await env.fs.mkdir(paths.dataRoot)
     archive = await downloadVerified(env, { baseUrl: options.baseUrl, fileName: MAC_ARCHIVE, dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit })
-    check(options.signal)
+    throwIfCancelled(options.signal)
     emit({ type: 'phase', phase: 'extract' })
     const targetDir = (await env.fs.writable(paths.systemApps)) ? paths.systemApps : paths.userApps
     await env.fs.mkdir(targetDir)
@@ -174,7 +163,7 @@ export async function installMac(env: InstallerEnv, options: StrategyInstallOpti
     if (!(await env.fs.isDirectory(unpacked))) {
       throw new AppError('E_IO', `${MAC_ARCHIVE} has no ${MAC_APP}.`, { hint: 'The mirror may serve the wrong file; try the default release address.' })
     }
-    check(options.signal)
+    throwIfCancelled(options.signal)
     const app = path.join(targetDir, MAC_APP)
     emit({ type: 'phase', phase: 'install', detail: app })
     const backup = path.join(targetDir, `.ollama-desk-old-${id}.app`)
@@ -190,7 +179,7 @@ export async function installMac(env: InstallerEnv, options: StrategyInstallOpti
     const previousMarker = await env.fs.readFile(paths.marker).catch(() => undefined)
     await writeMarker(env, paths.marker, { method: 'app', path: app })
     undo.push(() => (previousMarker ? env.fs.writeFile(paths.marker, previousMarker) : env.fs.rm(paths.marker)))
-    check(options.signal)
+    throwIfCancelled(options.signal)
     let service = 'not started'
     let version = ''
     if (options.start !== false) {
@@ -222,7 +211,7 @@ async function installBrew(env: InstallerEnv, options: StrategyInstallOptions, u
   await writeMarker(env, paths.marker, { method: 'homebrew', path: app })
   // The cask stays (brew owns it and it may have been there before); only our record goes.
   undo.push(() => env.fs.rm(paths.marker))
-  check(options.signal)
+  throwIfCancelled(options.signal)
   let service = 'not started'
   let version = ''
   if (options.start !== false) {

@@ -1,6 +1,6 @@
 import { AppError, CancelledError, TimeoutError } from '../errors'
 import { normalizeOllamaHost, probeOllama } from '../ollama'
-import type { InstallEvent, InstallerEnv } from './types'
+import type { InstallEvent, InstallerEnv, InstallerFs } from './types'
 
 export interface HostCheck {
   host: string
@@ -61,4 +61,30 @@ export async function waitHealthy(
   throw new TimeoutError(`Ollama did not answer at ${host} after starting (${last}).${tried}`, {
     hint: log ? `Last lines of the Ollama log:\n${log}` : 'Run `ollama serve` in a terminal to see why it does not start.',
   })
+}
+
+/** Stops an install at the next phase boundary once the user cancelled. */
+export function throwIfCancelled(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new CancelledError('The installation was cancelled.')
+}
+
+/** The detect phase every strategy starts with: a port held by something that is not Ollama stops it. */
+export async function detectPhase(env: InstallerEnv, options: { host: string; signal?: AbortSignal | undefined; onEvent?: ((event: InstallEvent) => void) | undefined }): Promise<HostCheck> {
+  options.onEvent?.({ type: 'phase', phase: 'detect' })
+  const hostCheck = await checkHost(env, options.host, options.signal)
+  throwIfCancelled(options.signal)
+  if (hostCheck.conflict) throw portConflictError(hostCheck)
+  return hostCheck
+}
+
+/** Removes each of `targets` that exists; returns the ones it removed, for the uninstall report. */
+export async function removeIfPresent(fs: InstallerFs, targets: readonly string[]): Promise<string[]> {
+  const removed: string[] = []
+  for (const target of targets) {
+    if (await fs.exists(target)) {
+      await fs.rm(target)
+      removed.push(target)
+    }
+  }
+  return removed
 }

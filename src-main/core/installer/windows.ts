@@ -1,10 +1,10 @@
 import path from 'node:path'
-import { AppError, CancelledError } from '../errors'
+import { AppError } from '../errors'
 import { normalizeOllamaHost } from '../ollama'
 import { downloadVerified } from './download'
 import type { StartOptions } from './linux'
 import { readMarker, writeMarker, type StrategyInstallOptions } from './macos'
-import { checkHost, portConflictError, waitHealthy } from './service'
+import { checkHost, detectPhase, portConflictError, removeIfPresent, throwIfCancelled, waitHealthy } from './service'
 import type { InstallStrategy } from './strategy'
 import type { InstallerEnv } from './types'
 
@@ -51,9 +51,6 @@ export function windowsPaths(env: InstallerEnv): WindowsPaths {
   }
 }
 
-const check = (signal?: AbortSignal) => {
-  if (signal?.aborted) throw new CancelledError('The installation was cancelled.')
-}
 
 const LOG_HINT = 'OllamaSetup.exe writes "Setup Log <date> #<n>.txt" to %TEMP%; its last lines say what went wrong. Inno Setup rolls a failed install back.'
 
@@ -71,7 +68,7 @@ export async function startWindows(env: InstallerEnv, options: StartOptions): Pr
   if (!tray && !(await env.fs.exists(paths.binary))) {
     throw new AppError('E_NOT_FOUND', `Ollama is not installed (${paths.binary} is missing).`, { hint: 'Run `ollama-desk ollama install` first.' })
   }
-  check(options.signal)
+  throwIfCancelled(options.signal)
   options.onEvent?.({ type: 'phase', phase: 'start' })
   await env.fs.mkdir(paths.dataRoot)
   const hostPort = new URL(normalizeOllamaHost(options.host)).host
@@ -117,12 +114,7 @@ export async function uninstallWindows(env: InstallerEnv): Promise<{ removed: st
     if (result.code !== 0) throw new AppError('E_IO', `The Ollama uninstaller failed (exit code ${result.code}).`, { hint: 'Uninstall Ollama from Settings → Apps instead.' })
     removed.push(paths.installDir)
   }
-  for (const target of [paths.downloads, paths.logFile, paths.marker]) {
-    if (await env.fs.exists(target)) {
-      await env.fs.rm(target)
-      removed.push(target)
-    }
-  }
+  removed.push(...(await removeIfPresent(env.fs, [paths.downloads, paths.logFile, paths.marker])))
   return { removed }
 }
 
@@ -134,10 +126,7 @@ export async function uninstallWindows(env: InstallerEnv): Promise<{ removed: st
 export async function installWindows(env: InstallerEnv, options: StrategyInstallOptions): Promise<{ version: string; binary: string; service: string }> {
   const paths = windowsPaths(env)
   const emit = options.onEvent ?? (() => undefined)
-  emit({ type: 'phase', phase: 'detect' })
-  const hostCheck = await checkHost(env, options.host, options.signal)
-  check(options.signal)
-  if (hostCheck.conflict) throw portConflictError(hostCheck)
+  const hostCheck = await detectPhase(env, { ...options, onEvent: emit })
   if (hostCheck.reachable && !options.force) {
     emit({ type: 'log', message: `Ollama ${hostCheck.version ?? ''} already answers at ${hostCheck.host}; not reinstalling` })
     return { version: hostCheck.version ?? '', binary: paths.binary, service: 'already-running' }
@@ -160,7 +149,7 @@ export async function installWindows(env: InstallerEnv, options: StrategyInstall
       if (!hadInstall) undo.push(() => env.runner.run('winget', WINGET_UNINSTALL_ARGS, { timeoutMs: 600_000 }))
     } else {
       setup = win.normalize(await downloadVerified(env, { baseUrl: options.baseUrl, fileName: WIN_SETUP, dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit }))
-      check(options.signal)
+      throwIfCancelled(options.signal)
       emit({ type: 'phase', phase: 'install', detail: paths.installDir })
       const result = await env.runner.run(setup, SETUP_ARGS, { timeoutMs: 1_800_000 })
       if (result.code !== 0) throw new AppError('E_IO', `OllamaSetup.exe failed (exit code ${result.code}).`, { retryable: true, hint: LOG_HINT })
@@ -171,7 +160,7 @@ export async function installWindows(env: InstallerEnv, options: StrategyInstall
     }
     await writeMarker(env, paths.marker, { method, path: paths.installDir })
     undo.push(() => (previousMarker ? env.fs.writeFile(paths.marker, previousMarker) : env.fs.rm(paths.marker)))
-    check(options.signal)
+    throwIfCancelled(options.signal)
     let service = 'not started'
     let version = ''
     if (options.start !== false) {
