@@ -18,6 +18,10 @@ const ok = <T>(value: T): Result<T> => ({ ok: true, value })
 export function fakeInstaller(options: FakeInstallerOptions) {
   let detection: OllamaDetection = { reachable: true, version: '0.12.6', host: 'http://127.0.0.1:11434', installs: [], platform: 'linux', methods: ['per-user'], ...options.detection }
   let pending: { onEvent(event: InstallProgress): void; settle(result: Result<InstallResult>): void } | undefined
+  const open = () => {
+    if (!pending) throw new Error('no installation is in progress yet')
+    return pending
+  }
   const running = (): void => {
     detection = { ...detection, reachable: true, version: '0.12.6', installs: [{ path: '/home/u/.local/share/ollama-desk/ollama/bin/ollama', kind: 'ours', ours: true, version: '0.12.6' }] }
   }
@@ -56,14 +60,16 @@ export function fakeInstaller(options: FakeInstallerOptions) {
       }
     },
     installing: () => pending !== undefined,
-    progress: (event: InstallProgress) => pending?.onEvent(event),
+    // Each throws until the screen has opened the install stream: tests `await waitFor(() => …)`.
+    progress: (event: InstallProgress) => open().onEvent(event),
     finish() {
+      const install = open()
       running()
-      pending?.settle(ok({ version: '0.12.6', binary: '/home/u/.local/share/ollama-desk/ollama/bin/ollama', service: 'process' }))
+      install.settle(ok({ version: '0.12.6', binary: '/home/u/.local/share/ollama-desk/ollama/bin/ollama', service: 'process' }))
       pending = undefined
     },
     fail(error: ErrorShape) {
-      pending?.settle({ ok: false, error })
+      open().settle({ ok: false, error })
       pending = undefined
     },
   }

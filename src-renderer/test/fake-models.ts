@@ -49,6 +49,11 @@ export function fakeModels(options: FakeModelsOptions, changed: () => void) {
   let models = options.models ?? []
   let running = options.running ?? []
   const pulls = new Map<string, PendingPull>()
+  const active = (name: string) => {
+    const pull = pulls.get(name)
+    if (!pull) throw new Error(`no pull of ${name} is in progress yet`)
+    return pull
+  }
   const machine: Machine = options.machine ?? { totalMemory: 16 * GB, freeDisk: 200 * GB, modelsDir: '/m', gpu: 'unknown', note: 'GPU not detected.' }
 
   const details = (name: string): ModelDetails => ({
@@ -106,20 +111,21 @@ export function fakeModels(options: FakeModelsOptions, changed: () => void) {
       }
     },
     pulling: () => [...pulls.keys()],
+    // Each throws until the screen has opened that pull's stream: tests `await waitFor(() => …)`.
     progress(name: string, event: PullEvent) {
-      pulls.get(name)?.onEvent(event)
+      active(name).onEvent(event)
     },
     finish(name: string) {
-      const pull = pulls.get(name)
+      const pull = active(name)
       pulls.delete(name)
       models = [...models, localModel(name)]
-      pull?.settle(ok({ name, status: 'success' }))
+      pull.settle(ok({ name, status: 'success' }))
       changed()
     },
     fail(name: string, error: ErrorShape) {
-      const pull = pulls.get(name)
+      const pull = active(name)
       pulls.delete(name)
-      pull?.settle({ ok: false, error })
+      pull.settle({ ok: false, error })
     },
     models: () => models,
   }

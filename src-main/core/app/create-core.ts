@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module'
 import fs from 'node:fs'
 import os from 'node:os'
-import path from 'node:path'
 import type { AppInfo, EventName, EventPayload } from '../../../src-shared/contract'
 import { JsonFileStorage, SettingsService, type SettingsStorage } from '../config'
+import { locateElectronBinary } from '../doctor'
 import { defaultInstallerEnv, type InstallerEnv } from '../installer'
 import { createLogger, type AppLogger, type LogSink } from '../log'
 import { ModelService, probeMachine, type ModelServiceOptions } from '../models'
@@ -176,35 +175,6 @@ export function createCore(options: CoreOptions): Core {
   }
 }
 
-/**
- * Where the installed `electron` package keeps its binary. Reads the package's own `path.txt`
- * instead of `require('electron')`, which in plain Node starts a download from GitHub when the
- * binary is missing (and prints to stdout, breaking `doctor --json`).
- */
-export function locateElectronBinary(
-  require: Pick<NodeRequire, 'resolve'> = createRequire(import.meta.url),
-  env: Record<string, string | undefined> = process.env,
-): string | Error {
-  let dir: string
-  try {
-    dir = path.dirname(require.resolve('electron/package.json'))
-  } catch {
-    return new Error('the electron package is not installed')
-  }
-  let name: string | undefined
-  try {
-    name = fs.readFileSync(path.join(dir, 'path.txt'), 'utf8').trim() || undefined
-  } catch {
-    name = undefined
-  }
-  const override = env.ELECTRON_OVERRIDE_DIST_PATH
-  let binary: string
-  if (override) binary = path.join(override, name ?? 'electron')
-  else if (name) binary = path.join(dir, 'dist', name)
-  else return new Error('the Electron binary was never downloaded')
-  return fs.existsSync(binary) ? binary : new Error(`binary missing at ${binary}`)
-}
-
 /** Opens the history, finishes replies a crash interrupted, and takes the daily backup. */
 async function openSessions(dataDir: string, options: CoreOptions, logger: AppLogger): Promise<SessionStore> {
   const worker = options.sessionWorker
@@ -222,3 +192,5 @@ async function openSessions(dataDir: string, options: CoreOptions, logger: AppLo
   }
   return store
 }
+
+export { locateElectronBinary }

@@ -66,7 +66,7 @@ describe('Settings screen', () => {
     await userEvent.click(within(notice).getByRole('button', { name: 'Update' }))
     expect(calls.some((call) => call.route === 'ollama.install' && (call.input as { force?: boolean }).force === true)).toBe(true)
     expect(await within(notice).findByText(/Updating/)).toBeTruthy()
-    installer.finish()
+    await waitFor(() => installer.finish())
   })
 
   it('does not offer to update an Ollama it did not install, and says nothing when up to date', async () => {

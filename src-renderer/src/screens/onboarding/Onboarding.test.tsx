@@ -12,7 +12,7 @@ const firstRun = { settings: { ...defaultSettings(), onboarding: { completed: fa
 const recommended = [recommendedModel('gemma3:4b', { title: 'Gemma 3 4B' }), recommendedModel('llama3.3:70b', { fit: 'too-big' }), recommendedModel('qwen3:8b', { title: 'Qwen 3 8B' })]
 const wizard = () => screen.getByRole('dialog', { name: /./ })
 const heading = (name: string) => screen.findByRole('heading', { level: 1, name })
-const click = (name: string | RegExp) => userEvent.click(within(wizard()).getByRole('button', { name }))
+const click = async (name: string | RegExp) => userEvent.click(await within(wizard()).findByRole('button', { name }, { timeout: 5000 }))
 
 describe('onboarding wizard', () => {
   afterEach(() => {
@@ -43,7 +43,7 @@ describe('onboarding wizard', () => {
     expect(within(wizard()).getByRole('button', { name: 'Skip this step' })).toBeTruthy()
 
     await click('Install Ollama')
-    act(() => installer.progress({ phase: 'download', bytes: 50 * 1024 ** 2, total: 100 * 1024 ** 2, bytesPerSecond: 10 * 1024 ** 2, etaSeconds: 5 }))
+    await waitFor(() => installer.progress({ phase: 'download', bytes: 50 * 1024 ** 2, total: 100 * 1024 ** 2, bytesPerSecond: 10 * 1024 ** 2, etaSeconds: 5 }))
     const progress = screen.getByRole('status', { name: 'Installation progress' })
     expect(progress.textContent).toContain('Downloading Ollama')
     expect(progress.textContent).toContain('/s')
@@ -53,12 +53,12 @@ describe('onboarding wizard', () => {
     await screen.findByText(/installation was cancelled/)
 
     await click('Install Ollama')
-    act(() => installer.fail({ code: 'E_NETWORK', message: 'The download failed.', hint: 'Check your connection.', retryable: true }))
+    await waitFor(() => installer.fail({ code: 'E_NETWORK', message: 'The download failed.', hint: 'Check your connection.', retryable: true }))
     await screen.findByText('Check your connection.')
     await click('Retry the installation')
-    act(() => installer.progress({ phase: 'health' }))
+    await waitFor(() => installer.progress({ phase: 'health' }))
     expect(screen.getByRole('status', { name: 'Installation progress' }).textContent).toContain('Waiting for Ollama')
-    act(() => installer.finish())
+    await waitFor(() => installer.finish())
     await screen.findByText(/is running at/)
     expect(screen.getByText(/Installed for your user at/).textContent).toContain('/ollama/bin/ollama')
     await click('Next')
@@ -68,9 +68,9 @@ describe('onboarding wizard', () => {
     expect(within(choices).getAllByRole('radio')).toHaveLength(2)
     await userEvent.click(within(choices).getByRole('radio', { name: /Qwen 3 8B/ }))
     await click('Download qwen3:8b')
-    act(() => ollama.progress('qwen3:8b', { status: 'pulling abc', digest: 'sha256:abc', completed: 5, total: 10, percent: 50, bytesPerSecond: 2048 }))
+    await waitFor(() => ollama.progress('qwen3:8b', { status: 'pulling abc', digest: 'sha256:abc', completed: 5, total: 10, percent: 50, bytesPerSecond: 2048 }))
     expect(screen.getByRole('progressbar', { name: 'qwen3:8b download' }).getAttribute('aria-valuenow')).toBe('50')
-    act(() => ollama.finish('qwen3:8b'))
+    await waitFor(() => ollama.finish('qwen3:8b'))
     await screen.findByText('qwen3:8b is ready')
     await click('Next')
 
