@@ -1,10 +1,7 @@
-import type { LocalModel, PullEvent, Result, RunningModel } from '../../src-shared/contract'
-import { createLocalClient } from '../core/rpc'
+import type { LocalModel, PullEvent, RunningModel } from '../../src-shared/contract'
+import { runApiSubcommand, unwrap, type ApiSubcommand } from './api-command'
 import type { Command, Io, ParsedArgs } from './command'
-import { openCore } from './runtime'
 
-type Api = ReturnType<typeof createLocalClient>
-type Sub = (api: Api, args: ParsedArgs, io: Io) => Promise<number>
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB']
@@ -49,12 +46,6 @@ export function formatPullEvent(event: PullEvent): string {
   return parts.join('  ')
 }
 
-function unwrap<T>(result: Result<T>, io: Io): T | undefined {
-  if (result.ok) return result.value
-  io.err(`error: ${result.error.message}\n${result.error.hint ? `hint: ${result.error.hint}\n` : ''}`)
-  return undefined
-}
-
 const named = (args: ParsedArgs, io: Io, verb: string): string | undefined => {
   const name = args.positionals[1]
   if (!name) io.err(`error: name the model to ${verb}, e.g. \`ollama-desk models ${verb} llama3.2\`\n`)
@@ -66,7 +57,7 @@ const json = (io: Io, value: unknown): number => {
   return 0
 }
 
-const subcommands: Record<string, Sub> = {
+const subcommands: Record<string, ApiSubcommand> = {
   async list(api, { values }, io) {
     const found = unwrap(await api.call('models.list', {}), io)
     if (!found) return 1
@@ -157,17 +148,5 @@ export const modelsCommand: Command = {
     { name: 'yes', type: 'boolean', summary: 'Confirm deleting a model' },
   ],
   positionals: Object.keys(subcommands),
-  async run(args, io) {
-    const sub = subcommands[args.positionals[0] ?? '']
-    if (!sub) {
-      io.err(`error: say what to do: ${Object.keys(subcommands).join(', ')} (see \`ollama-desk models --help\`)\n`)
-      return 2
-    }
-    const core = openCore(args.values, io.env)
-    try {
-      return await sub(createLocalClient(core.dispatcher, 'cli'), args, io)
-    } finally {
-      await core.close()
-    }
-  },
+  run: runApiSubcommand('models', subcommands),
 }

@@ -1,9 +1,8 @@
 import fs from 'node:fs'
-import type { Result, SearchHit, SessionMessage, SessionSummary } from '../../src-shared/contract'
+import type { SearchHit, SessionMessage, SessionSummary } from '../../src-shared/contract'
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../src-shared/contract'
-import { createLocalClient } from '../core/rpc'
-import type { Command, Io, ParsedArgs } from './command'
-import { openCore } from './runtime'
+import { runApiSubcommand, unwrap, type ApiSubcommand } from './api-command'
+import type { Command } from './command'
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
 
@@ -28,17 +27,8 @@ export function formatMessages(session: SessionSummary, messages: SessionMessage
   return lines.join('\n')
 }
 
-type Api = ReturnType<typeof createLocalClient>
-type Sub = (api: Api, args: ParsedArgs, io: Io) => Promise<number>
 
-/** Prints a typed error the way every command does; returns the exit code. */
-function unwrap<T>(result: Result<T>, io: Io): T | undefined {
-  if (result.ok) return result.value
-  io.err(`error: ${result.error.message}\n${result.error.hint ? `hint: ${result.error.hint}\n` : ''}`)
-  return undefined
-}
-
-const subcommands: Record<string, Sub> = {
+const subcommands: Record<string, ApiSubcommand> = {
   async list(api, { values }, io) {
     const limit = values.limit === undefined ? 50 : Number(values.limit)
     const page = unwrap(
@@ -140,17 +130,5 @@ export const sessionsCommand: Command = {
     { name: 'yes', type: 'boolean', summary: 'Confirm a replacing restore' },
   ],
   positionals: Object.keys(subcommands),
-  async run(args, io) {
-    const sub = subcommands[args.positionals[0] ?? '']
-    if (!sub) {
-      io.err(`error: say what to do: ${Object.keys(subcommands).join(', ')} (see \`ollama-desk sessions --help\`)\n`)
-      return 2
-    }
-    const core = openCore(args.values, io.env)
-    try {
-      return await sub(createLocalClient(core.dispatcher, 'cli'), args, io)
-    } finally {
-      await core.close()
-    }
-  },
+  run: runApiSubcommand('sessions', subcommands),
 }
