@@ -3,7 +3,7 @@ import path from 'node:path'
 import { AppError } from '../errors'
 import { downloadVerified } from './download'
 import type { InstallOptions, StartOptions } from './linux'
-import { checkHost, detectPhase, portConflictError, removeIfPresent, throwIfCancelled, waitHealthy } from './service'
+import { checkHost, detectPhase, keepRunningInstall, portConflictError, removeIfPresent, throwIfCancelled, waitHealthy } from './service'
 import type { InstallStrategy } from './strategy'
 import type { InstallerEnv } from './types'
 
@@ -136,8 +136,7 @@ export async function installMac(env: InstallerEnv, options: StrategyInstallOpti
   const paths = macPaths(env)
   const emit = options.onEvent ?? (() => undefined)
   const hostCheck = await detectPhase(env, { ...options, onEvent: emit })
-  if (hostCheck.reachable && !options.force) {
-    emit({ type: 'log', message: `Ollama ${hostCheck.version ?? ''} already answers at ${hostCheck.host}; not reinstalling` })
+  if (keepRunningInstall(hostCheck, { ...options, onEvent: emit })) {
     return { version: hostCheck.version ?? '', binary: (await findApp(env)) ?? '', service: 'already-running' }
   }
   const undo: (() => Promise<unknown>)[] = []
@@ -180,14 +179,7 @@ export async function installMac(env: InstallerEnv, options: StrategyInstallOpti
     await writeMarker(env, paths.marker, { method: 'app', path: app })
     undo.push(() => (previousMarker ? env.fs.writeFile(paths.marker, previousMarker) : env.fs.rm(paths.marker)))
     throwIfCancelled(options.signal)
-    let service = 'not started'
-    let version = ''
-    if (options.start !== false) {
-      undo.push(() => stopMac(env))
-      const started = await startMac(env, options)
-      service = started.service
-      version = started.version
-    }
+    const { service, version } = await startIfAsked(env, options, undo)
     await env.fs.rm(backup)
     return { version, binary: path.join(app, 'Contents/Resources/ollama'), service }
   } catch (error) {
@@ -212,14 +204,7 @@ async function installBrew(env: InstallerEnv, options: StrategyInstallOptions, u
   // The cask stays (brew owns it and it may have been there before); only our record goes.
   undo.push(() => env.fs.rm(paths.marker))
   throwIfCancelled(options.signal)
-  let service = 'not started'
-  let version = ''
-  if (options.start !== false) {
-    undo.push(() => stopMac(env))
-    const started = await startMac(env, options)
-    service = started.service
-    version = started.version
-  }
+  const { service, version } = await startIfAsked(env, options, undo)
   return { version, binary: path.join(app, 'Contents/Resources/ollama'), service }
 }
 
@@ -240,4 +225,11 @@ export function macosStrategy(env: InstallerEnv): InstallStrategy {
       detail: 'Ollama.app registers its own login item; turn it off in System Settings → General → Login Items.',
     }),
   }
+}
+
+/** Starts the app unless the caller asked for no start; a later failure stops it again. */
+async function startIfAsked(env: InstallerEnv, options: StrategyInstallOptions, undo: (() => Promise<unknown>)[]): Promise<{ service: string; version: string }> {
+  if (options.start === false) return { service: 'not started', version: '' }
+  undo.push(() => stopMac(env))
+  return startMac(env, options)
 }

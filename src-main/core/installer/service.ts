@@ -88,3 +88,10 @@ export async function removeIfPresent(fs: InstallerFs, targets: readonly string[
   }
   return removed
 }
+
+/** Ollama already answers and no reinstall was forced: say so and leave it alone. */
+export function keepRunningInstall(hostCheck: HostCheck, options: { force?: boolean | undefined; onEvent?: ((event: InstallEvent) => void) | undefined }): boolean {
+  if (!hostCheck.reachable || options.force) return false
+  options.onEvent?.({ type: 'log', message: `Ollama ${hostCheck.version ?? ''} already answers at ${hostCheck.host}; not reinstalling` })
+  return true
+}

@@ -4,7 +4,7 @@ import { normalizeOllamaHost } from '../ollama'
 import { downloadVerified } from './download'
 import type { StartOptions } from './linux'
 import { readMarker, writeMarker, type StrategyInstallOptions } from './macos'
-import { checkHost, detectPhase, portConflictError, removeIfPresent, throwIfCancelled, waitHealthy } from './service'
+import { checkHost, detectPhase, keepRunningInstall, portConflictError, removeIfPresent, throwIfCancelled, waitHealthy } from './service'
 import type { InstallStrategy } from './strategy'
 import type { InstallerEnv } from './types'
 
@@ -127,8 +127,7 @@ export async function installWindows(env: InstallerEnv, options: StrategyInstall
   const paths = windowsPaths(env)
   const emit = options.onEvent ?? (() => undefined)
   const hostCheck = await detectPhase(env, { ...options, onEvent: emit })
-  if (hostCheck.reachable && !options.force) {
-    emit({ type: 'log', message: `Ollama ${hostCheck.version ?? ''} already answers at ${hostCheck.host}; not reinstalling` })
+  if (keepRunningInstall(hostCheck, { ...options, onEvent: emit })) {
     return { version: hostCheck.version ?? '', binary: paths.binary, service: 'already-running' }
   }
   const hadInstall = await env.fs.exists(paths.binary)
