@@ -14,6 +14,17 @@ export const errorCodes = [
   'E_TIMEOUT',
   'E_CANCELLED',
   'E_UNSUPPORTED',
+  // Model providers (mapped from each SDK's errors; see src-main/core/providers/errors.ts)
+  'E_AUTH',
+  'E_RATE_LIMITED',
+  'E_QUOTA',
+  'E_CONTEXT_LENGTH',
+  'E_MODEL_NOT_FOUND',
+  'E_PROVIDER_SERVER',
+  'E_CONTENT_FILTERED',
+  'E_BAD_RESPONSE',
+  'E_BUDGET',
+  'E_NO_PROVIDER',
   'E_INTERNAL',
 ] as const
 
@@ -32,6 +43,8 @@ export const ErrorShapeSchema = z.object({
   message: z.string(),
   hint: z.string().optional(),
   retryable: z.boolean(),
+  /** Rate limits: how long the provider asked us to wait. */
+  retryAfterMs: z.number().optional(),
   issues: z.array(ErrorIssueSchema).optional(),
 })
 export type ErrorShape = z.infer<typeof ErrorShapeSchema>

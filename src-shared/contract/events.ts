@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { providerEvents } from './providers'
 import { SettingsSchema } from './settings'
 
 /** Events main pushes to every connected client without being asked. */
@@ -13,6 +14,7 @@ export const events = {
     message: z.string(),
     hint: z.string().optional(),
   }),
+  ...providerEvents,
 } as const
 
 export type Events = typeof events

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { installerRoutes } from './installer'
 import { modelRoutes } from './models'
+import { providerRoutes } from './providers'
 import { sessionRoutes } from './sessions'
 import { SettingsPatchSchema, SettingsSchema } from './settings'
 
@@ -83,6 +84,7 @@ export const routes = {
   ...sessionRoutes,
   ...modelRoutes,
   ...installerRoutes,
+  ...providerRoutes,
 } as const
 
 export type Routes = typeof routes

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { installerStreams } from './installer'
 import { modelStreams } from './models'
+import { providerStreams } from './providers'
 
 /**
  * Long-running jobs and streams share one pattern: the client opens a stream, receives typed
@@ -23,6 +24,7 @@ export const streams = {
   },
   ...modelStreams,
   ...installerStreams,
+  ...providerStreams,
 } as const
 
 export type Streams = typeof streams
