@@ -1,0 +1,7 @@
+export * from './retry'
+export * from './breaker'
+export * from './fallback'
+export * from './pricing'
+export * from './price-table'
+export * from './budget'
+export * from './routing'
