@@ -1,6 +1,7 @@
 import type { ApiClient, AppInfo, DoctorCheck, ErrorShape, EventName, OllamaStatus, Result, Settings } from '../../src-shared/contract'
 import { fakeInstaller, type FakeInstallerOptions } from './fake-installer'
 import { fakeModels, type FakeModelsOptions } from './fake-models'
+import { fakeProviders, type FakeProvidersOptions } from './fake-providers'
 import { fakeSessions, type FakeSessionsOptions } from './fake-sessions'
 
 export const defaultSettings = (): Settings => ({
@@ -34,6 +35,8 @@ export interface FakeApiOptions {
   ollama?: FakeModelsOptions
   /** What the ollama.* installer routes answer; installs are driven through the returned `installer`. */
   installer?: FakeInstallerOptions
+  /** What the providers/routing/pricing/budget/health routes answer; chat.send is driven through the returned `providers`. */
+  providers?: FakeProvidersOptions
   /** Answers wait this long (ms), to see loading states and out-of-order replies. */
   delay?: (route: string, input: unknown) => number
 }
@@ -50,6 +53,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
   const history = fakeSessions(options.history ?? {}, (ids) => emit('sessions.changed', { ids }))
   const ollama = fakeModels(options.ollama ?? {}, () => emit('models.changed', {}))
   const installer = fakeInstaller(options.installer ?? {})
+  const providers = fakeProviders(options.providers ?? {}, emit)
   const ok = <T>(value: T): Result<T> => ({ ok: true, value })
   const answer = (route: string, input: unknown): Result<unknown> => {
     const failure = options.failing?.[route]
@@ -57,6 +61,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     if (history.isSessionRoute(route)) return history.call(route, input)
     if (ollama.isModelRoute(route)) return ollama.call(route, input)
     if (installer.isInstallerRoute(route)) return installer.call(route, input)
+    if (providers.isProviderRoute(route)) return providers.call(route, input)
     switch (route) {
       case 'app.info':
         return ok({ ...info, ...options.info })
@@ -93,6 +98,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
       calls.push({ route, input })
       if (route === 'models.pull') return ollama.stream(input as { name: string }, onEvent as never) as never
       if (route === 'ollama.install') return installer.stream(onEvent as never) as never
+      if (route === 'chat.send') return providers.stream(input as never, onEvent as never) as never
       return { id: 1, cancel: () => undefined, done: Promise.resolve({ ok: true, value: { sent: 0 } } as never) }
     },
     on: (name, listener) => {
@@ -109,6 +115,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     history,
     ollama,
     installer,
+    providers,
     emit,
     listenerCount: (name: EventName) => listeners.get(name)?.size ?? 0,
   }

@@ -1,28 +1,44 @@
-import { OllamaStatusCard } from '../../components/OllamaStatusCard'
-import { ScreenHeader, Upcoming } from '../../components/ScreenHeader'
+import { ScreenHeader } from '../../components/ScreenHeader'
 import { navigateTo } from '../../lib/navigation'
 import { useAppStore } from '../../store/app-store'
+import '../../chat.css'
+import { Composer } from './Composer'
 import { ConversationView } from './ConversationView'
+import { MessageItem } from './MessageItem'
+import { NoProviders } from './NoProviders'
+import { ThreadContext } from './reply-parts'
+import { NEW_CHAT, useReplies } from './reply-store'
+import { withLiveReply } from './thread'
+import { useChatModels } from './use-chat-models'
+import { useThreadActions } from './use-thread-actions'
 
-/** Chat: the open session's conversation when there is one, otherwise what is coming. */
+const openNew = (sessionId: string): void => navigateTo('chat', { sessionId })
+
+/** A chat without a session yet: the core creates one on the first send, and the view moves to it. */
+function NewChat() {
+  const data = useChatModels()
+  const reply = useReplies((state) => state.replies[NEW_CHAT])
+  const actions = useThreadActions(NEW_CHAT, undefined, openNew)
+  if (!data.loading && data.providers.length === 0) return <NoProviders />
+  return (
+    <section className="card conversation new-chat" aria-labelledby="new-chat-title">
+      <header className="conversation-head">
+        <h2 id="new-chat-title">New chat</h2>
+        <p className="muted">Pick a model below, or leave it on Auto to let the fallback chain choose.</p>
+      </header>
+      <div className="new-chat-body" role="log" aria-label="Messages">
+        <ThreadContext.Provider value={actions}>
+          {reply ? withLiveReply([], reply, '').map((message) => <MessageItem key={message.id} message={message} />) : <p className="muted">Ask anything. Replies stream in as they are written.</p>}
+        </ThreadContext.Provider>
+      </div>
+      <Composer sessionId={undefined} replyKey={NEW_CHAT} data={data} onStarted={openNew} />
+    </section>
+  )
+}
+
+/** Chat: the open session's conversation, or a new chat. */
 export function ChatScreen() {
   const openSessionId = useAppStore((state) => state.openSessionId)
-  if (!openSessionId) {
-    return (
-      <>
-        <ScreenHeader id="chat" />
-        <OllamaStatusCard />
-        <Upcoming
-          title="Streaming chat is next"
-          points={[
-            'Ollama, Anthropic, OpenAI (Chat and Responses), Gemini, Hugging Face, any OpenAI-compatible server and local GGUF files',
-            'Markdown with code highlighting, stop, regenerate, edit and resend, image attachments',
-            'Token, cost and speed for every reply, with automatic fallback when a provider fails',
-          ]}
-        />
-      </>
-    )
-  }
   return (
     <div className="chat-screen fill-screen">
       <ScreenHeader
@@ -30,12 +46,11 @@ export function ChatScreen() {
         actions={
           <>
             <button type="button" className="button secondary" onClick={() => navigateTo('sessions')}>← Sessions</button>
-            <button type="button" className="button secondary" onClick={() => navigateTo('chat', { sessionId: undefined })}>Close</button>
+            {openSessionId && <button type="button" className="button secondary" onClick={() => navigateTo('chat', { sessionId: undefined })}>New chat</button>}
           </>
         }
       />
-      <OllamaStatusCard />
-      <ConversationView key={openSessionId} sessionId={openSessionId} />
+      {openSessionId ? <ConversationView key={openSessionId} sessionId={openSessionId} /> : <NewChat />}
     </div>
   )
 }

@@ -1,23 +1,17 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import type { ErrorShape, SessionSummary } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { formatDateTime, plural } from '../../lib/format'
 import { useAppStore } from '../../store/app-store'
+import '../../chat.css'
+import { Composer } from './Composer'
 import { MessageList } from './MessageList'
+import { ThreadContext } from './reply-parts'
+import { useReplies } from './reply-store'
+import { withLiveReply } from './thread'
+import { useChatModels } from './use-chat-models'
 import { useMessagePages } from './use-message-pages'
-
-/** Replies need providers, which are not connected yet: the composer says so instead of pretending. */
-function Composer() {
-  return (
-    <form className="composer" aria-label="Reply" onSubmit={(event) => event.preventDefault()}>
-      <textarea aria-label="Message" aria-describedby="composer-note" placeholder="Write a reply…" rows={2} disabled />
-      <button type="submit" className="button" disabled>Send</button>
-      <p id="composer-note" className="hint">
-        Replies arrive once model providers are connected, a later feature. Until then you can read, search and export this conversation.
-      </p>
-    </form>
-  )
-}
+import { useThreadActions } from './use-thread-actions'
 
 /** A stored conversation: its title and facts, every message (virtualised), and the composer. */
 export function ConversationView({ sessionId }: { sessionId: string }) {
@@ -27,6 +21,16 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   const [version, setVersion] = useState(0)
   const pages = useMessagePages(api, sessionId)
   const { reload } = pages
+  const models = useChatModels()
+  const reply = useReplies((state) => state.replies[sessionId])
+  const actions = useThreadActions(sessionId, sessionId)
+  const messages = useMemo(() => withLiveReply(pages.messages, reply, sessionId), [pages.messages, reply, sessionId])
+
+  // A finished, failed or stopped reply is stored: fetch what the core saved.
+  const replyStatus = reply?.status
+  useEffect(() => {
+    if (replyStatus && replyStatus !== 'streaming') reload()
+  }, [replyStatus, reload])
 
   useEffect(() => {
     let live = true
@@ -77,12 +81,14 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
           </p>
         )}
       </header>
-      {pages.status === 'ready' && pages.messages.length === 0 ? (
-        <p className="muted conversation-empty">No messages in this session yet.</p>
-      ) : (
-        <MessageList messages={pages.messages} hasOlder={pages.hasOlder} loadingOlder={pages.loadingOlder} onLoadOlder={pages.loadOlder} />
-      )}
-      <Composer />
+      <ThreadContext.Provider value={actions}>
+        {pages.status === 'ready' && messages.length === 0 ? (
+          <p className="muted conversation-empty">No messages in this session yet.</p>
+        ) : (
+          <MessageList messages={messages} hasOlder={pages.hasOlder} loadingOlder={pages.loadingOlder} onLoadOlder={pages.loadOlder} />
+        )}
+      </ThreadContext.Provider>
+      <Composer sessionId={sessionId} replyKey={sessionId} data={models} />
     </section>
   )
 }

@@ -1,10 +1,15 @@
-import { memo } from 'react'
+import { memo, useState } from 'react'
 import type { SessionMessage } from '../../../../src-shared/contract'
-import { formatBytes, formatCost, formatCount, formatDateTime } from '../../lib/format'
+import { formatBytes, formatDateTime } from '../../lib/format'
 import { splitCodeFences } from '../../lib/message-text'
+import { CopyButton, Markdown } from './Markdown'
+import { attemptsLine, ReplyFailure, ReplyStats, ToolCards, useThread } from './reply-parts'
+import { useReplies } from './reply-store'
+import { LIVE_REPLY, LIVE_USER } from './thread'
 
 const roleName: Record<SessionMessage['role'], string> = { user: 'You', assistant: 'Assistant', system: 'System', tool: 'Tool' }
 
+/** Plain text with code fences as code: what the user wrote, and previews elsewhere. */
 export function MessageBody({ text }: { text: string }) {
   return (
     <div className="message-body">
@@ -21,51 +26,70 @@ export function MessageBody({ text }: { text: string }) {
   )
 }
 
-/** "120 in · 340 out", marked when the counts are our estimate rather than the provider's. */
-export function usageText(usage: NonNullable<SessionMessage['usage']>): string | undefined {
-  const parts: string[] = []
-  if (usage.inputTokens !== undefined) parts.push(`${formatCount(usage.inputTokens)} in`)
-  if (usage.outputTokens !== undefined) parts.push(`${formatCount(usage.outputTokens)} out`)
-  if (usage.cachedTokens) parts.push(`${formatCount(usage.cachedTokens)} cached`)
-  if (parts.length === 0) return undefined
-  // A prompt alone (what user messages carry) needs no "in".
-  if (parts.length === 1 && usage.inputTokens !== undefined) parts[0] = formatCount(usage.inputTokens)
-  return `${usage.estimated ? '≈ ' : ''}${parts.join(' · ')} tokens${usage.estimated ? ' (estimated)' : ''}`
-}
-
-function MessageMeta({ message }: { message: SessionMessage }) {
-  const usage = message.usage ? usageText(message.usage) : undefined
-  const totalMs = message.timings?.totalMs
-  if (!usage && message.cost === null && totalMs === undefined) return null
+function EditBox({ initial, onSend, onCancel }: { initial: string; onSend(text: string): void; onCancel(): void }) {
+  const [text, setText] = useState(initial)
   return (
-    <footer className="message-meta">
-      {usage && <span title={message.usage?.estimated ? 'Estimated from the text length: the provider reported no counts' : undefined}>{usage}</span>}
-      {message.cost !== null && <span>{formatCost(message.cost)}</span>}
-      {totalMs !== undefined && <span>{(totalMs / 1000).toFixed(1)} s</span>}
-    </footer>
+    <form
+      className="edit-box"
+      aria-label="Edit message"
+      onSubmit={(event) => {
+        event.preventDefault()
+        if (text.trim()) onSend(text)
+      }}
+    >
+      <textarea aria-label="Edited message" value={text} rows={3} autoFocus onChange={(event) => setText(event.target.value)} onKeyDown={(event) => event.key === 'Escape' && onCancel()} />
+      <div className="edit-actions">
+        <button type="submit" className="button" disabled={!text.trim()}>Send edit</button>
+        <button type="button" className="button secondary" onClick={onCancel}>Cancel</button>
+      </div>
+    </form>
   )
 }
 
-/** One message: who, which model, when, what it cost, and its text (code fences as code). */
+/** One message: who, which model, when, what it cost, its text, and what can be done with it. */
 export const MessageItem = memo(function MessageItem({ message }: { message: SessionMessage }) {
+  const thread = useThread()
+  const stored = useReplies((state) => state.attempts[message.id])
+  const [editing, setEditing] = useState(false)
   const when = formatDateTime(message.createdAt)
+  const live = thread?.liveId === message.id ? thread : undefined
+  const streaming = message.status === 'streaming'
+  const fallback = attemptsLine(stored ?? live?.liveAttempts ?? [])
+  const synthetic = message.id === LIVE_USER || message.id === LIVE_REPLY
+  const assistant = message.role === 'assistant'
+  const failed = message.status === 'error' || live?.liveError !== undefined
   return (
-    <article className={`message role-${message.role}${message.status === 'error' ? ' failed' : ''}`} aria-label={`${roleName[message.role]}, ${when}`}>
+    <article className={`message role-${message.role}${failed ? ' failed' : ''}`} aria-label={`${roleName[message.role]}, ${when}`} aria-busy={streaming}>
       <header className="message-head">
         <strong>{roleName[message.role]}</strong>
-        {(message.model || message.provider) && (
-          <span className="model-chip">{[message.model, message.provider].filter(Boolean).join(' · ')}</span>
-        )}
+        {(message.model || message.provider) && <span className="model-chip">{[message.model, message.provider].filter(Boolean).join(' · ')}</span>}
         <time dateTime={new Date(message.createdAt).toISOString()}>{when}</time>
-        {message.status === 'streaming' && <span className="row-flag">Unfinished</span>}
+        {streaming && <span className="row-flag">{live ? 'Writing…' : 'Unfinished'}</span>}
+        {live?.stopped && <span className="row-flag">Stopped</span>}
       </header>
+      {fallback && <p className="fallback-line muted">{fallback}</p>}
+      {live?.retryNote && streaming && <p className="fallback-line muted" role="status">{live.retryNote}</p>}
+      {live?.budget && <p className="budget-note" role="status">{live.budget}</p>}
       {message.reasoning && (
         <details className="reasoning">
-          <summary>Reasoning</summary>
+          <summary>Thinking</summary>
           <p>{message.reasoning}</p>
         </details>
       )}
-      {message.text && <MessageBody text={message.text} />}
+      {editing && thread ? (
+        <EditBox
+          initial={message.text}
+          onCancel={() => setEditing(false)}
+          onSend={(text) => {
+            setEditing(false)
+            thread.editAndResend(message.id, text)
+          }}
+        />
+      ) : message.text ? (
+        assistant ? <Markdown text={message.text} /> : <MessageBody text={message.text} />
+      ) : (
+        streaming && !message.reasoning && <p className="muted typing">Waiting for the first words…</p>
+      )}
       {message.attachments.length > 0 && (
         <ul className="attachments" aria-label="Attachments">
           {message.attachments.map((attachment) => (
@@ -75,16 +99,20 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Ses
           ))}
         </ul>
       )}
-      {message.toolCalls && message.toolCalls.length > 0 && (
-        <details className="tool-calls">
-          <summary>Tool calls: {message.toolCalls.map((call) => call.name).join(', ')}</summary>
-          <pre>
-            <code>{JSON.stringify(message.toolCalls.map(({ name, arguments: args }) => ({ name, arguments: args })), null, 2)}</code>
-          </pre>
-        </details>
+      {message.toolCalls && message.toolCalls.length > 0 && <ToolCards calls={message.toolCalls} />}
+      {live?.liveError ? (
+        <ReplyFailure message={live.liveError.message} hint={live.liveError.hint} onRetry={thread?.busy ? undefined : thread?.retry} />
+      ) : (
+        message.error && <ReplyFailure message={message.error} onRetry={assistant && thread && !thread.busy ? () => thread.regenerate(message.id) : undefined} />
       )}
-      {message.error && <p className="message-error" role="note">{message.error}</p>}
-      <MessageMeta message={message} />
+      <ReplyStats message={message} />
+      {thread && !streaming && !editing && !synthetic && (message.role === 'user' || assistant) && (
+        <div className="message-actions">
+          {message.text && <CopyButton text={() => message.text} />}
+          {assistant && !failed && <button type="button" className="link-button" disabled={thread.busy} onClick={() => thread.regenerate(message.id)}>Regenerate</button>}
+          {message.role === 'user' && <button type="button" className="link-button" disabled={thread.busy} onClick={() => setEditing(true)}>Edit</button>}
+        </div>
+      )}
     </article>
   )
 })

@@ -1,0 +1,133 @@
+import { useId, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react'
+import { useApi } from '../../api/context'
+import { useChatPrefs } from './chat-prefs'
+import { imageFiles, MAX_IMAGES, scaleImage, type ImageInput } from './images'
+import { ModelPicker, targetLabel } from './ModelPicker'
+import { useReplies } from './reply-store'
+import { acceptsImages, type ChatModels } from './use-chat-models'
+
+export interface ComposerProps {
+  /** Undefined: a new chat, which the core creates on the first send. */
+  sessionId: string | undefined
+  replyKey: string
+  data: ChatModels
+  onStarted?: (sessionId: string) => void
+}
+
+/** What to write, which model to ask, pictures to show it; Enter sends, Shift+Enter breaks the line. */
+export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps) {
+  const api = useApi()
+  const noteId = useId()
+  const target = useChatPrefs((state) => state.target)
+  const choose = useChatPrefs((state) => state.choose)
+  const streaming = useReplies((state) => state.replies[replyKey]?.status === 'streaming')
+  const [text, setText] = useState('')
+  const [images, setImages] = useState<ImageInput[]>([])
+  const [note, setNote] = useState<string | undefined>()
+  const [busy, setBusy] = useState(0)
+  const fileInput = useRef<HTMLInputElement>(null)
+  const vision = acceptsImages(data.models, target)
+  const noProviders = !data.loading && data.providers.length === 0
+
+  const attach = async (files: File[]): Promise<void> => {
+    if (files.length === 0) return
+    if (!vision) {
+      setNote(`${targetLabel(target, data.models, data.providers)} cannot see pictures. Pick a model with the “vision” badge to attach one.`)
+      return
+    }
+    const room = MAX_IMAGES - images.length
+    if (room <= 0) return setNote(`At most ${MAX_IMAGES} pictures per message.`)
+    setNote(files.length > room ? `Only the first ${room} fit: at most ${MAX_IMAGES} pictures per message.` : undefined)
+    setBusy((n) => n + 1)
+    const scaled = await Promise.allSettled(files.slice(0, room).map(scaleImage))
+    setBusy((n) => n - 1)
+    const added = scaled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+    const failed = scaled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) setNote(failed.reason instanceof Error ? failed.reason.message : 'That picture could not be read.')
+    setImages((previous) => [...previous, ...added].slice(0, MAX_IMAGES))
+  }
+
+  const canSend = !streaming && !noProviders && busy === 0 && (text.trim().length > 0 || images.length > 0)
+  const send = (): void => {
+    if (!canSend) return
+    const input = { ...(sessionId ? { sessionId } : {}), text, target, ...(images.length > 0 ? { images } : {}) }
+    useReplies.getState().send(api, replyKey, input, onStarted)
+    setText('')
+    setImages([])
+    setNote(undefined)
+  }
+
+  const onSubmit = (event: FormEvent): void => {
+    event.preventDefault()
+    send()
+  }
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault()
+      send()
+    }
+  }
+  const onPaste = (event: ClipboardEvent): void => {
+    const files = imageFiles(event.clipboardData?.files)
+    if (files.length === 0) return
+    event.preventDefault()
+    void attach(files)
+  }
+  const onDrop = (event: DragEvent): void => {
+    const files = imageFiles(event.dataTransfer?.files)
+    if (files.length === 0) return
+    event.preventDefault()
+    void attach(files)
+  }
+
+  return (
+    <form className="composer chat-composer" aria-label="Reply" onSubmit={onSubmit} onDrop={onDrop} onDragOver={(event) => event.preventDefault()}>
+      {images.length > 0 && (
+        <ul className="thumbs" aria-label="Pictures to send">
+          {images.map((image, i) => (
+            <li key={`${image.name}-${i}`}>
+              <img src={`data:${image.mime};base64,${image.data}`} alt={image.name} />
+              <button type="button" className="thumb-remove" aria-label={`Remove ${image.name}`} onClick={() => setImages((all) => all.filter((_, j) => j !== i))}>×</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <textarea
+        aria-label="Message"
+        aria-describedby={noteId}
+        placeholder={noProviders ? 'Add a provider to start chatting' : 'Write a message… (Enter sends, Shift+Enter for a new line)'}
+        rows={3}
+        value={text}
+        disabled={noProviders}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={onKeyDown}
+        onPaste={onPaste}
+      />
+      <div className="composer-bar">
+        <ModelPicker providers={data.providers} models={data.models} value={target} onChange={choose} disabled={noProviders} />
+        <input ref={fileInput} type="file" accept="image/png,image/jpeg,image/webp,image/gif" multiple hidden onChange={(event) => {
+          void attach(imageFiles(event.target.files))
+          event.target.value = ''
+        }} />
+        <button
+          type="button"
+          className="button secondary"
+          disabled={!vision || noProviders}
+          title={vision ? 'Attach pictures (or paste or drop them)' : 'This model cannot see pictures'}
+          onClick={() => fileInput.current?.click()}
+        >
+          Attach image
+        </button>
+        <span className="composer-spacer" />
+        {streaming ? (
+          <button type="button" className="button danger" onClick={() => useReplies.getState().stop(replyKey)}>Stop</button>
+        ) : (
+          <button type="submit" className="button" disabled={!canSend}>Send</button>
+        )}
+      </div>
+      <p id={noteId} className="hint composer-note" role="status">
+        {note ?? (busy > 0 ? 'Preparing pictures…' : vision ? '' : 'This model reads text only; pick one with the “vision” badge to attach pictures.')}
+      </p>
+    </form>
+  )
+}

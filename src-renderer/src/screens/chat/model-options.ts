@@ -1,0 +1,45 @@
+import type { ModelInfo, ProviderView } from '../../../../src-shared/contract'
+import { fuzzyMatch } from '../../lib/fuzzy'
+
+/** "128k", "1M", "8k": a context window as people say it. */
+export function contextLabel(tokens: number): string {
+  if (tokens >= 1_000_000) return `${tokens % 1_048_576 === 0 ? tokens / 1_048_576 : Math.round(tokens / 100_000) / 10}M`
+  if (tokens >= 1000) return `${tokens % 1024 === 0 ? tokens / 1024 : Math.round(tokens / 1000)}k`
+  return String(tokens)
+}
+
+const dollars = (usd: number): string => `$${usd < 1 ? usd.toFixed(usd < 0.1 ? 3 : 2).replace(/0+$/, '').replace(/\.$/, '') : usd.toFixed(2)}`
+
+/** Price per million tokens in / out, "free · local" for models that cost nothing. */
+export function priceLabel(model: ModelInfo): string {
+  if (!model.price) return 'price unknown'
+  if (model.price.inputPerMTok === 0 && model.price.outputPerMTok === 0) return 'free · local'
+  return `${dollars(model.price.inputPerMTok)} in · ${dollars(model.price.outputPerMTok)} out per 1M`
+}
+
+export interface ModelGroup {
+  providerId: string
+  providerName: string
+  models: ModelInfo[]
+}
+
+/**
+ * Models grouped by provider (in the providers' order); with a query, only matches, best first,
+ * and groups ordered by their best match.
+ */
+export function groupModels(models: readonly ModelInfo[], providers: readonly ProviderView[], query: string): ModelGroup[] {
+  const nameOf = new Map(providers.map((p) => [p.config.id, p.config.name]))
+  const order = new Map(providers.map((p, i) => [p.config.id, i]))
+  const scored = models
+    .map((model) => ({ model, match: fuzzyMatch(query, `${nameOf.get(model.providerId) ?? model.providerId} ${model.name}`) }))
+    .filter((entry) => entry.match !== undefined)
+  if (query.trim()) scored.sort((a, b) => b.match!.score - a.match!.score)
+  else scored.sort((a, b) => (order.get(a.model.providerId) ?? 99) - (order.get(b.model.providerId) ?? 99))
+  const groups = new Map<string, ModelGroup>()
+  for (const { model } of scored) {
+    const group = groups.get(model.providerId) ?? { providerId: model.providerId, providerName: nameOf.get(model.providerId) ?? model.providerId, models: [] }
+    group.models.push(model)
+    groups.set(model.providerId, group)
+  }
+  return [...groups.values()]
+}

@@ -1,0 +1,134 @@
+import { create } from 'zustand'
+import type { ApiClient, Attempt, ChatEvent, ChatSendInput, ErrorShape, StreamResult } from '../../../../src-shared/contract'
+
+/** The key of a reply sent from a new chat, before the core has named its session. */
+export const NEW_CHAT = '#new'
+
+type ToolCall = Extract<ChatEvent, { type: 'tool_call' }>['call']
+type Usage = Extract<ChatEvent, { type: 'usage' }>
+
+export interface LiveReply {
+  input: ChatSendInput
+  startedAt: number
+  status: 'streaming' | 'done' | 'failed' | 'cancelled'
+  sessionId?: string
+  userMessageId?: string | null
+  assistantMessageId?: string
+  answering?: { providerId: string; model: string }
+  attempts: Attempt[]
+  /** The latest retry, said plainly ("Retrying openai · gpt-4o in 2 s: 429"). */
+  retry?: string
+  text: string
+  reasoning: string
+  toolCalls: ToolCall[]
+  usage?: Usage
+  budget?: string
+  error?: ErrorShape
+  result?: StreamResult<'chat.send'>
+  cancel(): void
+}
+
+interface ReplyState {
+  /** One reply per session key (a session id, or NEW_CHAT). */
+  replies: Record<string, LiveReply>
+  /** Fallback attempts of finished replies, by message id, for the "Answered by … · skipped …" line. */
+  attempts: Record<string, Attempt[]>
+  /** Opens chat.send; `onStarted` hears the session id (a new chat navigates to it). */
+  send(api: ApiClient, key: string, input: ChatSendInput, onStarted?: (sessionId: string) => void): void
+  stop(key: string): void
+  forget(key: string): void
+}
+
+/** Streamed text arrives in many small pieces; the view repaints at most once a frame. */
+const nextFrame = (run: () => void): void => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run)
+  else setTimeout(run, 16)
+}
+
+const applyEvent = (reply: LiveReply, event: ChatEvent): LiveReply => {
+  switch (event.type) {
+    case 'started':
+      return { ...reply, sessionId: event.sessionId, userMessageId: event.userMessageId, assistantMessageId: event.assistantMessageId }
+    case 'attempt':
+      return { ...reply, attempts: [...reply.attempts, event.attempt] }
+    case 'retry':
+      return { ...reply, retry: `Retrying ${event.providerId} · ${event.model} in ${Math.ceil(event.delayMs / 1000)} s: ${event.reason}` }
+    case 'answering':
+      // A fallback starts over: what the failed provider streamed is not part of this answer.
+      return { ...reply, answering: { providerId: event.providerId, model: event.model }, retry: undefined, text: '', reasoning: '', toolCalls: [] }
+    case 'text':
+      return { ...reply, text: reply.text + event.text }
+    case 'reasoning':
+      return { ...reply, reasoning: reply.reasoning + event.text }
+    case 'tool_call':
+      return { ...reply, toolCalls: [...reply.toolCalls, event.call] }
+    case 'usage':
+      return { ...reply, usage: event }
+    case 'budget':
+      return { ...reply, budget: event.message }
+  }
+}
+
+export const useReplies = create<ReplyState>((set, get) => {
+  const put = (key: string, reply: LiveReply): void => set((state) => ({ replies: { ...state.replies, [key]: reply } }))
+  return {
+    replies: {},
+    attempts: {},
+    send(api, key, input, onStarted) {
+      if (get().replies[key]?.status === 'streaming') return
+      let current = key
+      let draft: LiveReply
+      let scheduled = false
+      const flush = (): void => {
+        scheduled = false
+        put(current, draft)
+      }
+      const handle = api.stream('chat.send', input, (event) => {
+        draft = applyEvent(draft, event)
+        if (event.type === 'started') {
+          // From here on the reply belongs to its session (a new chat gets one now).
+          if (current !== event.sessionId) {
+            const previous = current
+            current = event.sessionId
+            set((state) => {
+              const { [previous]: _moved, ...rest } = state.replies
+              return { replies: { ...rest, [current]: draft } }
+            })
+          } else flush()
+          onStarted?.(event.sessionId)
+          return
+        }
+        if (!scheduled) {
+          scheduled = true
+          nextFrame(() => scheduled && flush())
+        }
+      })
+      draft = { input, startedAt: Date.now(), status: 'streaming', attempts: [], text: '', reasoning: '', toolCalls: [], cancel: () => handle.cancel() }
+      put(key, draft)
+      void handle.done.then((result) => {
+        scheduled = false
+        if (result.ok) {
+          draft = { ...draft, status: 'done', result: result.value, sessionId: result.value.sessionId, attempts: result.value.attempts.length > 0 ? result.value.attempts : draft.attempts }
+          set((state) => ({ attempts: { ...state.attempts, [result.value.message.id]: draft.attempts } }))
+        } else {
+          draft = { ...draft, status: result.error.code === 'E_CANCELLED' ? 'cancelled' : 'failed', error: result.error }
+        }
+        put(current, draft)
+      })
+    },
+    stop: (key) => get().replies[key]?.cancel(),
+    forget: (key) =>
+      set((state) => {
+        const { [key]: _gone, ...rest } = state.replies
+        return { replies: rest }
+      }),
+  }
+})
+
+/** What to send to try a failed reply again: regenerate it when the core saved it, else resend. */
+export function retryInput(reply: LiveReply): ChatSendInput {
+  if (reply.assistantMessageId && reply.sessionId) {
+    return { sessionId: reply.sessionId, text: '', regenerate: reply.assistantMessageId, target: reply.input.target }
+  }
+  return reply.input
+}
