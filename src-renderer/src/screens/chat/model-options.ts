@@ -3,12 +3,14 @@ import { fuzzyMatch } from '../../lib/fuzzy'
 
 /** "128k", "1M", "8k": a context window as people say it. */
 export function contextLabel(tokens: number): string {
-  if (tokens >= 1_000_000) return `${tokens % 1_048_576 === 0 ? tokens / 1_048_576 : Math.round(tokens / 100_000) / 10}M`
-  if (tokens >= 1000) return `${tokens % 1024 === 0 ? tokens / 1024 : Math.round(tokens / 1000)}k`
+  // Vendors say 128k for both 128,000 and 131,072 (= 128 × 1024).
+  const scaled = (unit: number, binary: number): number => (tokens % unit === 0 ? tokens / unit : tokens % binary === 0 ? tokens / binary : Math.round((tokens / unit) * 10) / 10)
+  if (tokens >= 1_000_000) return `${scaled(1_000_000, 1_048_576)}M`
+  if (tokens >= 1000) return `${Math.round(scaled(1000, 1024))}k`
   return String(tokens)
 }
 
-const dollars = (usd: number): string => `$${usd < 1 ? usd.toFixed(usd < 0.1 ? 3 : 2).replace(/0+$/, '').replace(/\.$/, '') : usd.toFixed(2)}`
+const dollars = (usd: number): string => `$${usd >= 0.1 || usd === 0 ? usd.toFixed(2) : usd.toFixed(3).replace(/0+$/, '')}`
 
 /** Price per million tokens in / out, "free · local" for models that cost nothing. */
 export function priceLabel(model: ModelInfo): string {

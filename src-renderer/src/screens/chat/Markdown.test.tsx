@@ -1,0 +1,31 @@
+import { render, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it, vi } from 'vitest'
+import { Markdown } from './Markdown'
+
+describe('Markdown replies', () => {
+  it('renders GFM tables and highlighted code blocks with a copy button', async () => {
+    const writeText = vi.fn(() => Promise.resolve())
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })
+    const { container } = render(<Markdown text={'| Name | Size |\n| --- | --- |\n| llama | 2 GB |\n\n```ts\nconst a: number = 1\n```'} />)
+    const table = screen.getByRole('table')
+    expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toEqual(['Name', 'Size'])
+    expect(within(table).getByRole('cell', { name: 'llama' })).toBeTruthy()
+    const pre = container.querySelector('pre')!
+    expect(pre.getAttribute('data-lang')).toBe('ts')
+    expect(pre.querySelector('code.hljs .hljs-keyword')!.textContent).toBe('const')
+    await userEvent.click(screen.getByRole('button', { name: 'Copy code' }))
+    expect(writeText).toHaveBeenCalledWith('const a: number = 1')
+    await waitFor(() => expect(screen.getByText('Copied')).toBeTruthy())
+  })
+
+  it('never renders raw HTML from the model', () => {
+    const { container } = render(<Markdown text={'Hi <script>window.pwned = 1</script>\n\n<img src="x" onerror="window.pwned = 2">\n\n<b>bold?</b> [link](javascript:alert(1))'} />)
+    expect(container.querySelector('script')).toBeNull()
+    expect(container.querySelector('img')).toBeNull()
+    expect(container.querySelector('b')).toBeNull()
+    expect(container.querySelector('[onerror]')).toBeNull()
+    expect(container.querySelector('a')?.getAttribute('href') ?? '').not.toContain('javascript:')
+    expect((window as unknown as { pwned?: number }).pwned).toBeUndefined()
+  })
+})
