@@ -19,7 +19,7 @@ const M = 1_048_576
 /** First match wins, so specific families come before their general ones. */
 const HINTS: Hint[] = [
   // Anthropic: every Claude 3+ model sees pictures and calls tools; extended thinking from 3.7 on.
-  { pattern: /^claude-(3-7|(opus|sonnet|haiku)-[4-9]|[4-9])/, tools: true, vision: true, reasoning: true, contextWindow: 200_000 },
+  { pattern: /^claude-(3-7|([a-z]+-)?[4-9])/, tools: true, vision: true, reasoning: true, contextWindow: 200_000 },
   { pattern: /^claude-/, tools: true, vision: true, contextWindow: 200_000 },
   // Google Gemini.
   { pattern: /^gemini-(2\.5|[3-9])/, tools: true, vision: true, reasoning: true, contextWindow: M },

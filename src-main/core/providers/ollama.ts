@@ -61,6 +61,8 @@ class OllamaProvider implements ChatProvider {
 
   private mapError(error: unknown, model: string, signal: AbortSignal | undefined, response: Response | undefined): AppError {
     if (signal?.aborted || error instanceof AppError) return mapTransportError(this.name, error, signal)
+    // Before mapTransportError, whose network pattern also matches "Unterminated string in JSON".
+    if (error instanceof SyntaxError) return new BadResponseError(this.name, 'malformed data', { cause: error })
     if (error instanceof Error && error.name === 'ResponseError') {
       const { status_code: status, error: message } = error as Error & { status_code: number; error: string }
       return mapHttpFailure(this.name, model, { status, message, headers: response?.headers })

@@ -13,7 +13,7 @@ export function requestFetch(base: typeof fetch, options: RequestFetchOptions = 
     const timeout = new AbortController()
     const { timeoutMs } = options
     // A TimeoutError reason, so the mapper reports a timeout rather than a user's cancel.
-    const timer = timeoutMs ? setTimeout(() => timeout.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs) : undefined
+    const timer = timeoutMs ? setTimeout(() => timeout.abort(new DOMException(`timed out: no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs) : undefined
     const signals = [init?.signal, options.signal, timeout.signal].filter((s): s is AbortSignal => s != null)
     try {
       const response = await base(input, { ...init, signal: AbortSignal.any(signals) })
