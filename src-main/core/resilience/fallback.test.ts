@@ -187,6 +187,20 @@ describe('streamWithFallback', () => {
     expect(options.breakers.get('a', 'm').state).toBe('closed')
   })
 
+  it('a caller that abandons the stream frees the half-open trial slot', async () => {
+    let t = 0
+    const breakers = new BreakerRegistry({ failureThreshold: 1, cooldownMs: 1000 }, () => t)
+    const breaker = breakers.get('a', 'm')
+    breaker.acquire()
+    breaker.onFailure(new ProviderServerError('A', 500))
+    t = 1000
+    const a = new FakeProvider({ id: 'a', calls: [reply('one', 'two')] })
+    const generator = streamWithFallback([candidate(a)], request, harness({ breakers, now: () => t }).options)
+    await generator.next()
+    await generator.return(undefined as never)
+    expect(breaker.acquire()).toEqual({ allowed: true })
+  })
+
   it('an already-aborted signal throws CancelledError before calling anyone', async () => {
     const a = new FakeProvider({ id: 'a' })
     const controller = new AbortController()

@@ -130,6 +130,9 @@ export async function* streamWithFallback(
       let usage: ProviderUsage | null = null
       let finishReason: FinishReason = 'stop'
       let emittedChars = 0
+      // Set once the breaker has heard how this try ended; if the caller abandons the stream
+      // mid-way, the finally below frees a half-open trial slot instead of leaking it.
+      let settled = false
       try {
         for await (const chunk of provider.chat({ ...request, model }, signal)) {
           if (signal.aborted) throw cancelled(signal)
@@ -144,7 +147,10 @@ export async function* streamWithFallback(
             yield { type: 'chunk', chunk }
           }
         }
+        breaker.onSuccess()
+        settled = true
       } catch (raw) {
+        settled = true
         const error = signal.aborted ? cancelled(signal, raw instanceof AppError ? raw : undefined) : toAppError(raw)
         if (error instanceof CancelledError || error.code === 'E_CANCELLED') {
           breaker.onNeutral()
@@ -172,9 +178,10 @@ export async function* streamWithFallback(
         }
         yield* giveUp(candidate, error)
         break
+      } finally {
+        if (!settled) breaker.onNeutral()
       }
 
-      breaker.onSuccess()
       const end = now()
       options.recorder?.record({
         providerId,
