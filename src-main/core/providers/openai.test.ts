@@ -4,7 +4,7 @@ import { closedPort } from '../../../test/support/fake-ollama'
 import { startOpenAiFake, type OpenAiFake, type OpenAiFakeOptions } from '../../../test/support/fakes/openai-server'
 import { AppError } from '../errors'
 import type { RateLimitedError } from './errors'
-import { createOpenAiCompatibleProvider, createOpenAiProvider } from './openai-family'
+import { baseUrlFor, createOpenAiCompatibleProvider, createOpenAiProvider } from './openai-family'
 import { createProviderFetch } from './proxy'
 import type { ChatChunk, ChatProvider, ChatRequest, ProviderFactory } from './types'
 
@@ -322,5 +322,19 @@ describe('models and probe', () => {
     const server = await fake()
     server.fault({ kind: 'status', status: 401 }, { everything: true })
     expect((await provider(server.url).probe()).error?.code).toBe('E_AUTH')
+  })
+})
+
+describe('baseUrlFor', () => {
+  const config = (input: Partial<ProviderConfigInput>) => ProviderConfigSchema.parse({ id: 'p1', kind: 'openai-compatible', name: 'X', ...input })
+  it('uses the kind’s or preset’s default when no address is set, and normalises a typed one', () => {
+    expect(baseUrlFor(config({ kind: 'openai' }))).toBe('https://api.openai.com/v1')
+    expect(baseUrlFor(config({ kind: 'huggingface' }))).toBe('https://router.huggingface.co/v1')
+    expect(baseUrlFor(config({ preset: 'lmstudio' }))).toBe('http://127.0.0.1:1234/v1')
+    expect(baseUrlFor(config({ preset: 'openrouter' }))).toBe('https://openrouter.ai/api/v1')
+    expect(baseUrlFor(config({ preset: 'llamacpp', baseUrl: 'gpu-box.local' }))).toBe('http://gpu-box.local:8080/v1')
+  })
+  it('a custom server without an address is a ValidationError', () => {
+    expect(() => baseUrlFor(config({ preset: 'custom' }))).toThrow(/needs an address/)
   })
 })
