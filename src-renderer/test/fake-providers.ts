@@ -144,7 +144,7 @@ export function fakeProviders(options: FakeProvidersOptions, emit: (name: 'healt
         return ok({ providers, presets })
       case 'providers.save': {
         const parsed = ProviderConfigSchema.safeParse(body.config)
-        if (!parsed.success) return invalid(String(parsed.error.issues[0]?.path.join('.') ?? 'config'), parsed.error.issues[0]?.message ?? 'invalid')
+        if (!parsed.success) return invalid(['config', ...parsed.error.issues[0]!.path].join('.'), parsed.error.issues[0]!.message)
         const key = typeof body.key === 'string' ? { set: true, last4: body.key.slice(-4) } : null
         const previous = providers.find((p) => p.config.id === parsed.data.id)
         const needsKey = presets.find((p) => p.kind === parsed.data.kind)?.needsKey ?? false

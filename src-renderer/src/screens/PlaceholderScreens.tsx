@@ -1,20 +1,7 @@
 import { ScreenHeader, Upcoming } from '../components/ScreenHeader'
 
-export function ProvidersScreen() {
-  return (
-    <>
-      <ScreenHeader id="providers" />
-      <Upcoming
-        title="Providers and their health"
-        points={[
-          'Add cloud and local providers; keys stay in the system keychain',
-          'A fallback chain you order yourself, with circuit breakers and retries',
-          'Live latency, tokens per second, error rate and spend per provider',
-        ]}
-      />
-    </>
-  )
-}
+// Providers & Health has its own screen: ./providers/ProvidersScreen.
+export { ProvidersScreen } from './providers/ProvidersScreen'
 
 export function AgentsScreen() {
   return (
