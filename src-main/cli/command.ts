@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util'
 export interface OptionSpec {
   name: string
   type: 'string' | 'boolean'
+  /** One-letter alias, e.g. `m` for `-m`. */
+  short?: string
   summary: string
   /** Shell completion hint for the value. */
   values?: 'dir' | readonly string[]
@@ -14,6 +16,8 @@ export interface Io {
   env: Record<string, string | undefined>
   /** Resolves when the user asks the process to stop (Ctrl+C, SIGTERM). */
   untilStopped(): Promise<void>
+  /** Piped standard input as text; null when stdin is a terminal (nothing piped). */
+  readStdin?(): Promise<string | null>
 }
 
 export interface Command {
@@ -40,7 +44,7 @@ export class UsageError extends Error {}
 
 export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   const options = Object.fromEntries(
-    [...globalOptions, ...command.options].map((option) => [option.name, { type: option.type }]),
+    [...globalOptions, ...command.options].map((option) => [option.name, { type: option.type, ...(option.short ? { short: option.short } : {}) }]),
   )
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true, allowNegative: true })
@@ -53,7 +57,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
 export function commandHelp(command: Command): string {
   const width = Math.max(...[...command.options, ...globalOptions].map((option) => option.name.length)) + 4
   const lines = [...command.options, ...globalOptions].map(
-    (option) => `  --${option.name.padEnd(width)}${option.summary}`,
+    (option) => `  ${option.short ? `-${option.short}, ` : '    '}--${option.name.padEnd(width)}${option.summary}`,
   )
   return `${command.summary}\n\nUsage: ollama-desk ${command.usage}\n\nOptions:\n${lines.join('\n')}\n`
 }

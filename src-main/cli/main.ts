@@ -12,6 +12,12 @@ const io = {
       process.once('SIGINT', () => resolve())
       process.once('SIGTERM', () => resolve())
     }),
+  readStdin: async (): Promise<string | null> => {
+    if (process.stdin.isTTY) return null
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  },
 }
 
 configureRuntime({ sessionWorker: { entry: sessionWorker } })

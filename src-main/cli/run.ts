@@ -1,6 +1,7 @@
 import { completionCommand } from './completion'
 import { UsageError, commandHelp, parseCommandArgs, type Command, type Io } from './command'
 import { doctorCommand } from './doctor'
+import { chatCommand, providersCommand } from './chat'
 import { modelsCommand } from './models'
 import { ollamaCommand } from './ollama'
 import { serveCommand } from './serve'
@@ -8,7 +9,7 @@ import { sessionsCommand } from './sessions'
 import { APP_VERSION } from './version'
 
 /** Subcommands; later features add theirs here. */
-export const commands: Command[] = [serveCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand]
+export const commands: Command[] = [serveCommand, chatCommand, providersCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand]
 commands.push(completionCommand(() => commands))
 
 export function mainHelp(): string {

@@ -10,7 +10,7 @@ export interface TestIo extends Io {
 }
 
 /** An in-memory Io for runCli: collects output, and stops when the test says so. */
-export function testIo(env: Record<string, string | undefined> = {}): TestIo {
+export function testIo(env: Record<string, string | undefined> = {}, stdin: string | null = null): TestIo {
   const out: string[] = []
   const err: string[] = []
   let stop: () => void = () => undefined
@@ -20,6 +20,7 @@ export function testIo(env: Record<string, string | undefined> = {}): TestIo {
     out: (text) => void out.push(text),
     err: (text) => void err.push(text),
     untilStopped: () => stopped,
+    readStdin: async () => stdin,
     stdout: () => out.join(''),
     stderr: () => err.join(''),
     stop: () => stop(),

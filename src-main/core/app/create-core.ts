@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
 import type { AppInfo, EventName, EventPayload } from '../../../src-shared/contract'
 import { JsonFileStorage, SettingsService, type SettingsStorage } from '../config'
 import { locateElectronBinary } from '../doctor'
@@ -15,6 +16,7 @@ import { createRouteHandlers, createStreamHandlers } from './handlers'
 import { createInstallerHandlers, createInstallerStreamHandlers } from './installer-handlers'
 import { createModelHandlers, createModelStreamHandlers } from './model-handlers'
 import { autoStartOllama, type AutoStartOutcome } from './ollama-autostart'
+import { wireProviders, type ProviderWiringOptions } from './provider-wiring'
 import { createSessionHandlers } from './session-handlers'
 
 export interface CoreOptions {
@@ -49,6 +51,8 @@ export interface CoreOptions {
   machine?: ModelServiceOptions['machine']
   /** The machine as the Ollama installer sees it; defaults to this one (with `home` and `env`). */
   installerEnv?: () => InstallerEnv
+  /** Provider kinds, clock and timers swapped for tests. */
+  providers?: Pick<ProviderWiringOptions, 'factories' | 'clock' | 'timers'>
 }
 
 export interface Core {
@@ -60,6 +64,7 @@ export interface Core {
   /** The session history, opened on first use. */
   sessions(): Promise<SessionStore>
   models: ModelService
+  providers: ReturnType<typeof wireProviders>
   ollamaHost(): string
   /** Starting our Ollama at app start (long-running app only, setting `ollama.autoStart`); never rejects. */
   ollamaAutoStart: Promise<AutoStartOutcome>
@@ -136,9 +141,22 @@ export function createCore(options: CoreOptions): Core {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     saveAutoStart: (enabled: boolean) => void settings.update({ ollama: { autoStart: enabled } }),
   }
+  const providers = wireProviders({
+    dataDir: paths.root,
+    storage: new JsonFileStorage(path.join(paths.root, 'providers.json')),
+    secrets,
+    logger,
+    env,
+    ollamaHost,
+    sessions,
+    broadcast,
+    sessionsChanged: (ids) => broadcast('sessions.changed', { ids }),
+    monitor: options.ownsHistory === true,
+    ...options.providers,
+  })
   const dispatcher = createDispatcher(
-    { ...handlers, ...sessionHandlers, ...createModelHandlers(modelDeps), ...createInstallerHandlers(installerDeps) },
-    { ...createStreamHandlers(), ...createModelStreamHandlers(modelDeps), ...createInstallerStreamHandlers(installerDeps) },
+    { ...handlers, ...sessionHandlers, ...createModelHandlers(modelDeps), ...createInstallerHandlers(installerDeps), ...providers.handlers },
+    { ...createStreamHandlers(), ...createModelStreamHandlers(modelDeps), ...createInstallerStreamHandlers(installerDeps), ...providers.streamHandlers },
     logger.log,
   )
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
@@ -155,6 +173,7 @@ export function createCore(options: CoreOptions): Core {
     dispatcher,
     sessions,
     models,
+    providers,
     ollamaHost,
     ollamaAutoStart,
     onBroadcast(listener) {
@@ -163,6 +182,7 @@ export function createCore(options: CoreOptions): Core {
     },
     async close() {
       unsubscribe()
+      providers.close()
       broadcasts.clear()
       const opened = store
       store = undefined

@@ -5,6 +5,7 @@ import { normalizeOllamaHost, probeOllama, type FetchLike } from '../ollama'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
 import type { InstallerRouteName, InstallerStreamName } from './installer-handlers'
 import type { ModelRouteName, ModelStreamName } from './model-handlers'
+import type { ProviderRouteHandlers, ProviderStreamHandlers } from './provider-handlers'
 import type { SessionRouteName } from './session-handlers'
 
 export interface HandlerDeps {
@@ -17,8 +18,8 @@ export interface HandlerDeps {
   fetch?: FetchLike
 }
 
-export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName | ModelRouteName | InstallerRouteName>
-export type CoreStreamHandlers = Omit<StreamHandlers, ModelStreamName | InstallerStreamName>
+export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName | ModelRouteName | InstallerRouteName | keyof ProviderRouteHandlers>
+export type CoreStreamHandlers = Omit<StreamHandlers, ModelStreamName | InstallerStreamName | keyof ProviderStreamHandlers>
 
 export function createRouteHandlers(deps: HandlerDeps): CoreRouteHandlers {
   return {

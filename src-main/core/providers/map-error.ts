@@ -82,7 +82,8 @@ export function mapTransportError(provider: string, error: unknown, signal?: Abo
   if (name === 'TimeoutError' || name === 'APIConnectionTimeoutError' || code === 'ETIMEDOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new TimeoutError(`${provider} did not answer in time.`, { cause: error, hint: 'The server may be overloaded or the model still loading; try again or raise the timeout.' })
   }
-  if ((code && NETWORK_CODES.has(code)) || name === 'APIConnectionError' || /fetch failed|socket|network|terminated|ECONNRE/i.test(message)) {
+  if (error instanceof SyntaxError) return new BadResponseError(provider, 'malformed data', { cause: error })
+  if ((code && NETWORK_CODES.has(code)) || name === 'APIConnectionError' || /fetch failed|socket|network|\bterminated\b|ECONNRE/i.test(message)) {
     return new NetworkError(`Could not reach ${provider}.`, { cause: error, hint: 'Check that the server is running and the address is right (Providers & Health → Test).' })
   }
   if (error instanceof SyntaxError || /JSON|Unexpected token|parse/i.test(message)) return new BadResponseError(provider, 'malformed data', { cause: error })

@@ -55,6 +55,8 @@ export interface ProviderUsage {
   cachedTokens?: number
   /** Input tokens written to a prompt cache (Anthropic bills these higher). */
   cacheWriteTokens?: number
+  /** Counted by a heuristic (e.g. chars/4), not by the provider. */
+  estimated?: boolean
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'other'

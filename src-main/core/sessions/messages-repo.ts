@@ -206,9 +206,10 @@ export function completeStreamingMessage(ctx: StoreContext, id: string, tail: { 
     const text = row.text + stripMarkers(tail.text ?? '')
     const at = ctx.now()
     ctx.db.run(
-      `UPDATE messages SET status = 'complete', usage = ?, cost = ?, timings = ?, tool_calls = coalesce(?, tool_calls), updated_at = ? WHERE id = ?`,
+      `UPDATE messages SET status = 'complete', usage = ?, cost = ?, timings = ?, tool_calls = coalesce(?, tool_calls),
+         provider = coalesce(?, provider), model = coalesce(?, model), updated_at = ? WHERE id = ?`,
       jsonOrNull(usageOrEstimate(final.usage, row.role as Message['role'], text)), optionalNumber(final.cost, 'cost'), jsonOrNull(final.timings),
-      jsonOrNull(checkToolCalls(final.toolCalls)), at, id,
+      jsonOrNull(checkToolCalls(final.toolCalls)), final.provider ?? null, final.model ?? null, at, id,
     )
     touchSession(ctx, row.session_id, at)
     return getMessage(ctx, id)

@@ -108,6 +108,9 @@ export interface StreamingMeta {
 }
 
 export interface StreamingFinal {
+  /** Who actually answered, when a fallback changed it after the reply began. */
+  provider?: string | null
+  model?: string | null
   usage?: Usage | null
   cost?: number | null
   timings?: Record<string, number> | null

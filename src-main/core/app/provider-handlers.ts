@@ -1,0 +1,85 @@
+import type { providerRoutes, providerStreams } from '../../../src-shared/contract/providers'
+import type { ChatService } from '../chat/chat-service'
+import type { HealthHistory, HealthMonitor } from '../health'
+import type { ModelCatalog } from '../providers/catalog'
+import type { ProviderConfigStore } from '../providers/config-store'
+import { normalizeBaseUrl } from '../providers/base-url'
+import { PRESETS } from '../providers/presets'
+import type { ProviderRegistry } from '../providers/registry'
+import { DEFAULT_PRICES, PRICES_DATE, budgetStatus, type BreakerRegistry, type SpendLedger } from '../resilience'
+import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+
+export type ProviderRouteHandlers = Pick<RouteHandlers, keyof typeof providerRoutes>
+export type ProviderStreamHandlers = Pick<StreamHandlers, keyof typeof providerStreams>
+
+export interface ProviderHandlerDeps {
+  registry: ProviderRegistry
+  configs: ProviderConfigStore
+  catalog: ModelCatalog
+  breakers: BreakerRegistry
+  ledger: SpendLedger
+  monitor: HealthMonitor
+  history: HealthHistory
+  chat: ChatService
+  now: () => number
+  /** Tells every client the provider list changed. */
+  changed: () => void
+}
+
+export function createProviderHandlers(deps: ProviderHandlerDeps): ProviderRouteHandlers {
+  const { registry, configs, catalog } = deps
+  const afterChange = (id: string): void => {
+    catalog.invalidate(id)
+    deps.changed()
+  }
+  return {
+    'providers.list': () => ({ providers: registry.list(), presets: [...PRESETS] }),
+    'providers.save': ({ config, key }) => {
+      // What the user typed is normalised once here, and they are told how it was understood.
+      const typed = config.baseUrl?.trim()
+      const understood = typed && config.kind !== 'gguf' ? normalizeBaseUrl(config.kind, typed) : undefined
+      const provider = registry.save({ ...config, ...(understood ? { baseUrl: understood.url } : {}) }, key)
+      afterChange(config.id)
+      return { provider, ...(understood && understood.url !== typed ? { baseUrlNote: understood.note } : {}) }
+    },
+    'providers.remove': ({ id }) => {
+      const removed = registry.remove(id)
+      afterChange(id)
+      return { removed }
+    },
+    'providers.setKey': ({ id, key }) => {
+      const view = registry.setKey(id, key)
+      afterChange(id)
+      return view
+    },
+    'providers.test': async ({ id }, { signal }) => {
+      const config = registry.config(id)
+      const understoodUrl = registry.baseUrlOf(config)
+      const health = await deps.monitor.probeNow(id)
+      if (health.status === 'down' || health.lastError) {
+        return { ok: false, latencyMs: health.probeLatencyMs, models: 0, understoodUrl, ...(health.lastError ? { error: health.lastError } : {}) }
+      }
+      const listed = await catalog.list({ providerId: id, refresh: true, signal })
+      return { ok: true, latencyMs: health.probeLatencyMs, models: listed.models.length, understoodUrl, ...(listed.errors[0] ? { error: listed.errors[0].error } : {}) }
+    },
+    'providers.normalizeUrl': ({ kind, url }) => normalizeBaseUrl(kind, url),
+    'providers.models': ({ providerId, refresh }, { signal }) => catalog.list({ ...(providerId ? { providerId } : {}), refresh: refresh === true, signal }),
+    'routing.get': () => configs.routing(),
+    'routing.update': (routing) => {
+      const saved = configs.setRouting(routing)
+      deps.breakers.updateSettings(saved.breaker)
+      return saved
+    },
+    'pricing.get': () => ({ defaultsDate: PRICES_DATE, defaults: DEFAULT_PRICES, overrides: configs.priceOverrides() }),
+    'pricing.update': ({ overrides }) => ({ overrides: configs.setPriceOverrides(overrides) }),
+    'budget.status': () => budgetStatus(deps.ledger, configs.routing().budget, deps.now()),
+    'health.snapshot': () => ({ providers: deps.monitor.snapshot(), at: deps.now() }),
+    'health.history': ({ providerId, since }) => ({ points: deps.history.since(since ?? deps.now() - 24 * 3600_000, providerId) }),
+  }
+}
+
+export function createProviderStreamHandlers(deps: Pick<ProviderHandlerDeps, 'chat'>): ProviderStreamHandlers {
+  return {
+    'chat.send': (input, { signal }) => deps.chat.send(input, signal),
+  }
+}

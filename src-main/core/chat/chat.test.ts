@@ -1,0 +1,238 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ChatEvent, ChatSendInput, RouteInput, RouteName, RouteOutput } from '../../../src-shared/contract'
+import { createLocalClient } from '../rpc'
+import { createTestCore, type TestCore } from '../../../test/support/core'
+import { startFakeOllamaChat, type FakeOllamaChatServer } from '../../../test/support/fakes/ollama-chat-server'
+import { startOpenAiFake, type OpenAiFake } from '../../../test/support/fakes/openai-server'
+
+/** The whole chat path through the contract: real store, real SDKs, loopback fakes of the wire protocols. */
+
+const PLANTED_KEY = 'sk-planted-0123456789abcdefghijklmnop'
+
+let t: TestCore
+let openai: OpenAiFake
+let ollama: FakeOllamaChatServer
+const delays: number[] = []
+
+beforeEach(async () => {
+  delays.length = 0
+  openai = await startOpenAiFake({ models: ['gpt-4o-mini'] })
+  ollama = await startFakeOllamaChat({ models: ['llama3.2:latest'] })
+  t = createTestCore({
+    providers: {
+      clock: {
+        sleep: async (ms, signal) => {
+          delays.push(ms)
+          if (signal.aborted) throw signal.reason
+        },
+        random: () => 0.5,
+      },
+    },
+  })
+  await t.core.settings.update({ ollama: { host: ollama.url } })
+  await call('providers.save', { config: { id: 'openai', kind: 'openai', name: 'OpenAI', baseUrl: openai.url, proxy: { mode: 'none' } }, key: PLANTED_KEY })
+})
+
+afterEach(async () => {
+  await t.core.close()
+  await openai.close()
+  await ollama.close()
+})
+
+const api = () => createLocalClient(t.core.dispatcher, 'test')
+
+async function send(input: ChatSendInput) {
+  const events: ChatEvent[] = []
+  const result = await api().stream('chat.send', input, (event) => void events.push(event)).done
+  return { events, result }
+}
+
+async function call<K extends RouteName>(route: K, input: RouteInput<K>): Promise<RouteOutput<K>> {
+  const result = await api().call(route, input)
+  if (!result.ok) throw new Error(`${route}: ${result.error.message}`)
+  return result.value
+}
+
+async function messagesOf(sessionId: string) {
+  const store = await t.core.sessions()
+  return (await store.getMessages(sessionId, { limit: 100 })).messages
+}
+
+describe('chat.send', () => {
+  it('streams a reply in order, saves both turns, and counts tokens, cost and speed', async () => {
+    openai.script({ text: ['Hel', 'lo ', 'there'], usage: { inputTokens: 12, outputTokens: 3 } })
+    const { events, result } = await send({ text: 'Say hello please', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    expect(events.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text).join('')).toBe('Hello there')
+    expect(events[0]).toMatchObject({ type: 'started', sessionId: result.value.sessionId })
+    const usage = events.find((e) => e.type === 'usage')
+    expect(usage).toMatchObject({ usage: { inputTokens: 12, outputTokens: 3, estimated: false } })
+    const message = result.value.message
+    expect(message).toMatchObject({ role: 'assistant', status: 'complete', text: 'Hello there', provider: 'openai', model: 'gpt-4o-mini' })
+    // gpt-4o-mini is priced in the shipped table, so the cost is a real positive figure.
+    expect(message.cost).toBeGreaterThan(0)
+    expect(message.timings?.totalMs).toBeGreaterThanOrEqual(0)
+    const stored = await messagesOf(result.value.sessionId)
+    expect(stored.map((m) => [m.role, m.text])).toEqual([
+      ['user', 'Say hello please'],
+      ['assistant', 'Hello there'],
+    ])
+    const session = await (await t.core.sessions()).getSession(result.value.sessionId)
+    expect(session.title).toBe('Say hello please')
+  })
+
+  it('retries a server error with backoff and answers from the same provider', async () => {
+    openai.script({ text: ['ok'] })
+    openai.fault({ kind: 'status', status: 500 }, { times: 1 })
+    const { events, result } = await send({ text: 'hi', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    expect(result.ok).toBe(true)
+    expect(events.some((e) => e.type === 'retry')).toBe(true)
+    expect(delays.length).toBe(1)
+    expect(openai.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(2)
+  })
+
+  it('falls back to the local Ollama when the cloud provider keeps failing, and says so', async () => {
+    openai.fault({ kind: 'status', status: 500 })
+    ollama.script({ text: ['local ', 'answer'] })
+    const { result, events } = await send({ text: 'hi', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    expect(result.value.message).toMatchObject({ provider: 'ollama', model: 'llama3.2:latest', text: 'local answer', cost: 0 })
+    expect(result.value.attempts.map((a) => [a.providerId, a.outcome])).toEqual([
+      ['openai', 'failed'],
+      ['ollama', 'answered'],
+    ])
+    expect(events.some((e) => e.type === 'answering' && e.providerId === 'ollama')).toBe(true)
+  })
+
+  it('does not fall back on a refused key: the user must fix it, and no reply is stored', async () => {
+    openai.fault({ kind: 'status', status: 401 })
+    const { result, events } = await send({ text: 'hi', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    expect(result).toMatchObject({ ok: false, error: { code: 'E_AUTH' } })
+    expect(ollama.requests.some((r) => r.path === '/api/chat')).toBe(false)
+    const started = events.find((e) => e.type === 'started') as Extract<ChatEvent, { type: 'started' }>
+    const stored = await messagesOf(started.sessionId)
+    const reply = stored.find((m) => m.role === 'assistant')!
+    expect(reply).toMatchObject({ status: 'error', text: '' })
+    expect(reply.error).toContain('refused the API key')
+  })
+
+  it('gives a friendly error with a next step when every provider fails, never a fake reply', async () => {
+    openai.fault({ kind: 'status', status: 500 })
+    ollama.fault({ kind: 'status', status: 500 })
+    const { result, events } = await send({ text: 'hi', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.error.code).toBe('E_NO_PROVIDER')
+    expect(result.error.hint).toBeTruthy()
+    const started = events.find((e) => e.type === 'started') as Extract<ChatEvent, { type: 'started' }>
+    const stored = await messagesOf(started.sessionId)
+    expect(stored.filter((m) => m.role === 'assistant' && m.status === 'complete')).toEqual([])
+  })
+
+  it('never retries once text reached the user: a dropped stream keeps the partial text as failed', async () => {
+    openai.script({ text: ['one ', 'two ', 'three'] })
+    openai.fault({ kind: 'disconnect', afterChunks: 1 })
+    const { result, events } = await send({ text: 'count', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    expect(result).toMatchObject({ ok: false, error: { code: 'E_NETWORK' } })
+    expect(openai.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(1)
+    const started = events.find((e) => e.type === 'started') as Extract<ChatEvent, { type: 'started' }>
+    const reply = (await messagesOf(started.sessionId)).find((m) => m.role === 'assistant')!
+    expect(reply).toMatchObject({ status: 'error', text: 'one ' })
+  })
+
+  it('stops at the provider when the user cancels, keeping what was already shown', async () => {
+    openai.script({ text: ['first ', 'second ', 'third'], chunkDelayMs: 200 })
+    const events: ChatEvent[] = []
+    const stream = api().stream('chat.send', { text: 'go', target: { providerId: 'openai', model: 'gpt-4o-mini' } }, (event) => {
+      events.push(event)
+      if (event.type === 'text') stream.cancel()
+    })
+    const result = await stream.done
+    expect(result.ok).toBe(false)
+    await expect.poll(() => openai.aborted).toBeGreaterThan(0)
+    const started = events.find((e) => e.type === 'started') as Extract<ChatEvent, { type: 'started' }>
+    await expect.poll(async () => (await messagesOf(started.sessionId)).find((m) => m.role === 'assistant')?.status).toBe('complete')
+    const reply = (await messagesOf(started.sessionId)).find((m) => m.role === 'assistant')!
+    expect(reply.text).toBe('first ')
+    expect(reply.timings?.stopped).toBe(1)
+  })
+
+  it('regenerates a reply beside the old one and resends an edited prompt as a new branch', async () => {
+    openai.script({ text: ['first'] }, { text: ['second'] }, { text: ['third'] })
+    const first = await send({ text: 'question', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    if (!first.result.ok) throw new Error('first send failed')
+    const { sessionId, message } = first.result.value
+    const again = await send({ sessionId, text: '', regenerate: message.id, target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    if (!again.result.ok) throw new Error('regenerate failed')
+    expect(again.result.value.message.parentId).toBe(message.parentId)
+    expect(again.result.value.message.text).toBe('second')
+    const edited = await send({ sessionId, text: 'better question', editOf: message.parentId!, target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    if (!edited.result.ok) throw new Error('edit failed')
+    const store = await t.core.sessions()
+    const newUser = await store.getMessage(edited.result.value.message.parentId!)
+    expect(newUser).toMatchObject({ role: 'user', text: 'better question', parentId: null })
+    // The model saw only the edited branch.
+    const lastBody = openai.requests.at(-1)!.body as { messages: { content: unknown }[] }
+    expect(JSON.stringify(lastBody.messages)).not.toContain('"question"')
+  })
+
+  it('refuses bad input with a specific error and stores nothing', async () => {
+    const empty = await send({ text: '   ', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    expect(empty.result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } })
+    const unknown = await send({ text: 'hi', target: { providerId: 'nobody', model: 'x' } })
+    expect(unknown.result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: 'There is no provider "nobody".' } })
+    const tooBig = await send({ text: 'look', images: [{ name: 'a.png', mime: 'image/png', data: 'A'.repeat(900_004) }], target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    expect(tooBig.result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } })
+    expect(JSON.stringify(tooBig.result)).toContain('650 KB')
+    const page = await (await t.core.sessions()).listSessions({})
+    expect(page.total).toBe(0)
+  })
+
+  it('blocks paid models over the budget cap but still lets a local model answer', async () => {
+    const routing = await call('routing.get', {})
+    await call('routing.update', { ...routing, budget: { dailyUsd: 0, monthlyUsd: null, warnAt: 0.8 }, localLastResort: false })
+    const blocked = await send({ text: 'hi', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    expect(blocked.result).toMatchObject({ ok: false, error: { code: 'E_BUDGET' } })
+    ollama.script({ text: ['free'] })
+    const local = await send({ text: 'hi', target: { providerId: 'ollama', model: 'llama3.2:latest' } })
+    expect(local.result).toMatchObject({ ok: true, value: { message: { text: 'free', cost: 0 } } })
+  })
+
+  it('opens the circuit after repeated failures, shows it on the dashboard and skips the provider', async () => {
+    const routing = await call('routing.get', {})
+    await call('routing.update', { ...routing, breaker: { failureThreshold: 2, cooldownMs: 60_000 }, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 } })
+    openai.fault({ kind: 'status', status: 500 })
+    ollama.script({ text: ['fine'] })
+    await send({ text: 'one', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    await send({ text: 'two', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    const health = await call('health.snapshot', {})
+    const card = health.providers.find((p) => p.providerId === 'openai')!
+    expect(card.breakers).toEqual([expect.objectContaining({ model: 'gpt-4o-mini', state: 'open' })])
+    const before = openai.requests.length
+    const third = await send({ text: 'three', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    expect(openai.requests.length).toBe(before)
+    if (!third.result.ok) throw new Error('third failed')
+    expect(third.result.value.attempts[0]).toMatchObject({ providerId: 'openai', outcome: 'skipped' })
+    expect(third.result.value.attempts[0]!.reason).toMatch(/circuit open/)
+  })
+
+  it('never lets a key reach the logs, the renderer or the settings files', async () => {
+    openai.script({ text: ['ok'] })
+    openai.fault({ kind: 'status', status: 401 }, { times: 1 })
+    await send({ text: 'hi', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    const listed = await call('providers.list', {})
+    expect(JSON.stringify(listed)).not.toContain(PLANTED_KEY)
+    expect(JSON.stringify(listed)).toContain('mnop') // last four, and only those
+    expect(t.lines.join('\n')).not.toContain(PLANTED_KEY)
+    for (const file of ['settings.json', 'providers.json']) {
+      const full = path.join(t.dir, file)
+      if (fs.existsSync(full)) expect(fs.readFileSync(full, 'utf8')).not.toContain(PLANTED_KEY)
+    }
+    // It did reach the provider, where it belongs.
+    expect(openai.requests[0]!.headers.authorization).toBe(`Bearer ${PLANTED_KEY}`)
+  })
+})
