@@ -46,6 +46,7 @@ describe('Chat screen', () => {
     await openChat({ history: { sessions: [makeSession(0, { tags: ['code'] })], messages: { [id]: messages } } })
     expect(await screen.findByRole('heading', { name: 'Trip planning #0' })).toBeTruthy()
     expect(screen.getByText(/3 messages · started .* · code/)).toBeTruthy()
+    expect(screen.getByText('Ollama 0.12.6 is running')).toBeTruthy()
     const articles = await screen.findAllByRole('article')
     expect(articles).toHaveLength(3)
     expect(within(articles[0]!).getByText('You')).toBeTruthy()

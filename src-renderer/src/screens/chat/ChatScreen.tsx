@@ -1,3 +1,4 @@
+import { OllamaStatusCard } from '../../components/OllamaStatusCard'
 import { ScreenHeader } from '../../components/ScreenHeader'
 import { navigateTo } from '../../lib/navigation'
 import { useAppStore } from '../../store/app-store'
@@ -50,6 +51,7 @@ export function ChatScreen() {
           </>
         }
       />
+      <OllamaStatusCard />
       {openSessionId ? <ConversationView key={openSessionId} sessionId={openSessionId} /> : <NewChat />}
     </div>
   )
