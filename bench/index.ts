@@ -1,3 +1,4 @@
+import { chatBench } from './chat.bench'
 import { formatFigure, type Figure } from './report'
 import { scrollBench } from './scroll.bench'
 import { sessionsBench } from './sessions.bench'
@@ -11,6 +12,7 @@ const suites: [string, (quick: boolean) => Promise<Figure[]>][] = (
     ['transport', transportBench],
     ['sessions', sessionsBench],
     ['scroll', scrollBench],
+    ['chat', chatBench],
   ] as [string, (quick: boolean) => Promise<Figure[]>][]
 ).filter(([name]) => !only || only === name)
 
