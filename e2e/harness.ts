@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -90,4 +90,57 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
+}
+
+export interface ProviderFakes {
+  openai: string
+  backup: string
+  ollama: string
+  /** Scripts replies or injects faults: see test/support/fakes/serve.ts. */
+  control(body: { target: string; script?: unknown[]; fault?: unknown; times?: number }): Promise<void>
+  stats(): Promise<Record<string, { requests: number; aborted: number }>>
+  stop(): Promise<void>
+}
+
+/** The loopback fakes of the OpenAI and Ollama wire protocols (the same ones the unit tests use), as a child process. */
+export async function startProviderFakes(): Promise<ProviderFakes> {
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-tool.js'), '--build-only', 'test/support/fakes/serve.ts'], { cwd: root, encoding: 'utf8' })
+  if (built.status !== 0) throw new Error(`could not build the fake servers:\n${built.stderr}`)
+  const bundle = built.stdout.trim().split('\n').at(-1) ?? ''
+  const child = spawn(process.execPath, [bundle], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const urls = await new Promise<Record<string, string>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`fake servers did not start:\n${output}`)), 20_000)
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString()
+      const match = /^FAKES (.+)$/m.exec(output)
+      if (match?.[1]) {
+        clearTimeout(timer)
+        resolve(JSON.parse(match[1]) as Record<string, string>)
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`fake servers exited with ${code}:\n${output}`)))
+  })
+  const control = urls.control ?? ''
+  return {
+    openai: urls.openai ?? '',
+    backup: urls.backup ?? '',
+    ollama: urls.ollama ?? '',
+    async control(body) {
+      const response = await fetch(control, { method: 'POST', body: JSON.stringify(body) })
+      if (!response.ok) throw new Error(`control ${response.status}: ${await response.text()}`)
+    },
+    async stats() {
+      return (await (await fetch(control)).json()) as Record<string, { requests: number; aborted: number }>
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+    },
+  }
 }

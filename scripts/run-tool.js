@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const [entry, ...args] = process.argv.slice(2)
+// `--build-only` bundles and prints the output file without running it (the e2e tests start
+// the fake provider servers this way, as a process they can stop).
+const buildOnly = process.argv[2] === '--build-only'
+const [entry, ...args] = process.argv.slice(buildOnly ? 3 : 2)
 if (!entry) {
   console.error('usage: node scripts/run-tool.js <bench/file.ts> [args…]')
   process.exit(2)
@@ -19,5 +22,9 @@ await build({
   logLevel: 'warn',
   build: { ssr: join(root, entry), outDir, emptyOutDir: true, target: 'node22', minify: false },
 })
+if (buildOnly) {
+  console.log(join(outDir, `${name}.js`))
+  process.exit(0)
+}
 const run = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', join(outDir, `${name}.js`), ...args], { stdio: 'inherit' })
 process.exit(run.status ?? 1)

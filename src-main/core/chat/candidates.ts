@@ -3,7 +3,7 @@ import { AppError, toAppError } from '../errors'
 import type { ModelCatalog } from '../providers/catalog'
 import type { ProviderRegistry } from '../providers/registry'
 import type { ChatRequest } from '../providers/types'
-import { cheapestCapable, requestNeeds, type Candidate } from '../resilience'
+import { cheapestCapable, requestNeeds, unmetNeed, type Candidate } from '../resilience'
 
 export class NoProviderError extends AppError {
   constructor(attempts: Attempt[] = []) {
@@ -45,6 +45,12 @@ export async function planCandidates(target: ChatTarget, request: Omit<ChatReque
     for (const m of cheapestCapable(models, needs).slice(0, 5)) wanted.push({ providerId: m.providerId, model: m.id, explicit: false })
   }
   for (const entry of routing.chain) if (entry.enabled) wanted.push({ providerId: entry.providerId, model: entry.model, explicit: false })
+  if ('auto' in target && wanted.length === 0) {
+    // No chain yet: Auto means the first enabled provider's first model that fits.
+    const { models } = await deps.catalog.list({ signal })
+    const first = models.find((m) => !unmetNeed(m, needs))
+    if (first) wanted.push({ providerId: first.providerId, model: first.id, explicit: false })
+  }
 
   const plan: CandidatePlan = { candidates: [], skipped: [] }
   const seen = new Set<string>()

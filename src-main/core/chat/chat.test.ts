@@ -180,6 +180,23 @@ describe('chat.send', () => {
     expect(JSON.stringify(lastBody.messages)).not.toContain('"question"')
   })
 
+  it('Auto with an empty chain answers from the first enabled provider’s first model', async () => {
+    ollama.script({ text: ['auto answer'] })
+    const { result } = await send({ text: 'hi', target: { auto: true } })
+    expect(result).toMatchObject({ ok: true, value: { message: { text: 'auto answer' } } })
+    if (!result.ok) return
+    // The built-in Ollama comes first in the list of providers.
+    expect(result.value.message.provider).toBe('ollama')
+  })
+
+  it('Auto follows the fallback chain in order', async () => {
+    const routing = await call('routing.get', {})
+    await call('routing.update', { ...routing, chain: [{ providerId: 'openai', model: 'gpt-4o-mini', enabled: true }] })
+    openai.script({ text: ['from the chain'] })
+    const { result } = await send({ text: 'hi', target: { auto: true } })
+    expect(result).toMatchObject({ ok: true, value: { message: { text: 'from the chain', provider: 'openai' } } })
+  })
+
   it('refuses bad input with a specific error and stores nothing', async () => {
     const empty = await send({ text: '   ', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
     expect(empty.result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } })
