@@ -39,6 +39,8 @@ export function createOpenAiClient(setup: OpenAiClientSetup): OpenAI {
     // The router retries (with backoff and fallbacks); the SDK must not retry underneath it.
     maxRetries: 0,
     timeout: setup.timeoutMs,
+    // The SDK logs to the console at 'warn' (or $OPENAI_LOG) by default; failures reach the user as AppErrors instead.
+    logLevel: 'off',
   })
 }
 

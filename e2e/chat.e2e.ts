@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { launchBrowser, screenshotDir, startCompanion, startProviderFakes, type Companion, type ProviderFakes } from './harness.ts'
+
+/**
+ * Providers, streaming chat, stop, fallback and the health dashboard, in Chromium against the
+ * real web companion and core, with loopback fakes of the OpenAI and Ollama wire protocols.
+ */
+let browser: Browser
+let companion: Companion
+let fakes: ProviderFakes
+let page: Page
+
+const shot = async (name: string): Promise<void> => {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) })
+}
+const words = (count: number): string[] => Array.from({ length: count }, (_, i) => `word${i} `)
+const messages = () => page.getByRole('log', { name: 'Messages' })
+
+async function pickModel(search: string, option: RegExp): Promise<void> {
+  await page.getByRole('button', { name: /^Model: / }).click()
+  await page.getByRole('combobox', { name: 'Search models' }).or(page.getByRole('textbox', { name: 'Search models' })).fill(search)
+  await page.getByRole('listbox', { name: 'Models' }).getByRole('option', { name: option }).first().click()
+}
+
+async function sendMessage(text: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text)
+  await page.getByRole('button', { name: 'Send' }).click()
+}
+
+before(async () => {
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  fakes = await startProviderFakes()
+  companion = await startCompanion({ OLLAMA_HOST: fakes.ollama })
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })
+  await page.goto(companion.url)
+  await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+})
+
+after(async () => {
+  await browser?.close()
+  await companion?.stop()
+  await fakes?.stop()
+})
+
+describe('providers and chat', () => {
+  test('adds an OpenAI provider with a key, normalises its URL and tests the connection', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Providers & Health' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Providers & Health' }).waitFor()
+    await page.getByLabel('Add a provider').selectOption({ label: 'OpenAI' })
+    await page.getByRole('button', { name: 'Add provider' }).click()
+    // Typed the way people paste it: no scheme, no /v1.
+    const typed = fakes.openai.replace(/^http:\/\//, '').replace(/\/v1$/, '')
+    const url = page.getByLabel('Base URL')
+    await url.fill(typed)
+    await url.blur()
+    await page.getByText(/Added http:\/\//).waitFor()
+    await page.getByLabel('API key').fill('sk-e2e-planted-key-0123456789wxyz')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByText('Key set · …wxyz').waitFor()
+    assert.equal(await page.getByText('sk-e2e-planted-key-0123456789wxyz').count(), 0)
+    const row = page.getByRole('listitem').filter({ hasText: 'OpenAI' }).first()
+    await row.getByRole('button', { name: 'Test connection' }).click()
+    await page.getByText(/2 models/).waitFor()
+    await shot('providers-added')
+  })
+
+  test('streams a reply with Markdown, then shows tokens, cost and speed', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat', exact: true }).click()
+    await fakes.control({ target: 'openai', script: [{ text: ['Here is a table:\n\n', '| a | b |\n', '|---|---|\n', '| 1 | 2 |\n\n', '```js\n', 'const x = 1\n', '```\n', ...words(30)], chunkDelayMs: 40, usage: { inputTokens: 20, outputTokens: 60 } }] })
+    await pickModel('gpt-4o-mini', /gpt-4o-mini/)
+    await sendMessage('Show me a table and some code')
+    await messages().getByText('word3').waitFor()
+    await shot('chat-streaming')
+    await messages().getByText(/word29/).waitFor()
+    await messages().getByText(/20 in · 60 out/).waitFor()
+    assert.equal(await messages().getByRole('table').count(), 1)
+    await shot('chat-reply')
+  })
+
+  test('stops mid-reply: the request is cancelled at the provider and the partial text stays', async () => {
+    const before = (await fakes.stats()).openai!.aborted
+    await fakes.control({ target: 'openai', script: [{ text: words(200), chunkDelayMs: 50 }] })
+    await sendMessage('Write a very long answer')
+    await messages().getByText('word5').waitFor()
+    await page.getByRole('button', { name: 'Stop' }).click()
+    await page.getByRole('button', { name: 'Send' }).waitFor()
+    await assertEventually(async () => (await fakes.stats()).openai!.aborted > before, 'the fake saw the client close the stream')
+    const text = await messages().innerText()
+    assert.match(text, /word5/)
+    assert.doesNotMatch(text, /word199/)
+  })
+
+  test('falls back to the local Ollama when OpenAI fails, and says which provider answered', async () => {
+    await fakes.control({ target: 'openai', fault: { kind: 'status', status: 500 } })
+    await fakes.control({ target: 'ollama', script: [{ text: ['The local model ', 'answered.'] }] })
+    await sendMessage('Are you there?')
+    await messages().getByText('The local model answered.').waitFor({ timeout: 20_000 })
+    await messages().getByText(/Answered by ollama/).waitFor()
+    await shot('chat-fallback')
+  })
+
+  test('the dashboard shows the circuit open after repeated failures', async () => {
+    // Another failing turn pushes OpenAI past the breaker threshold (5 failures by default).
+    await sendMessage('Once more')
+    await messages().getByText('The local model answered.').nth(1).waitFor({ timeout: 20_000 })
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Providers & Health' }).click()
+    const card = page.getByRole('article', { name: 'OpenAI health' })
+    await card.getByRole('table', { name: 'OpenAI circuit breakers' }).getByText('open', { exact: false }).first().waitFor()
+    await shot('providers-health')
+  })
+})
+
+async function assertEventually(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now()
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) assert.fail(`never true: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
