@@ -89,6 +89,7 @@ describe('providers and chat', () => {
     await messages().getByText('word5').waitFor()
     await page.getByRole('button', { name: 'Stop' }).click()
     await page.getByRole('button', { name: 'Send' }).waitFor()
+    await messages().getByText('Stopped', { exact: true }).waitFor()
     await assertEventually(async () => (await fakes.stats()).openai!.aborted > before, 'the fake saw the client close the stream')
     const text = await messages().innerText()
     assert.match(text, /word5/)

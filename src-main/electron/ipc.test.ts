@@ -42,8 +42,8 @@ function send(contents: FakeWebContents, message: object, frame: { url: string; 
 const call = (id: number, route: string, input: object = {}) => ({ t: 'call', id, route, input })
 
 async function reply(contents: FakeWebContents, id: number): Promise<ServerMessage> {
-  await vi.waitFor(() => expect(messagesOf(contents).some((m) => 'id' in m && m.id === id && m.t !== 'event')).toBe(true))
-  return messagesOf(contents).find((m) => 'id' in m && m.id === id && m.t !== 'event') as ServerMessage
+  await vi.waitFor(() => expect(messagesOf(contents).some((m) => 'id' in m && m.id === id && m.t !== 'event' && m.t !== 'events')).toBe(true))
+  return messagesOf(contents).find((m) => 'id' in m && m.id === id && m.t !== 'event' && m.t !== 'events') as ServerMessage
 }
 
 describe('wireIpc', () => {
@@ -92,7 +92,7 @@ describe('wireIpc', () => {
     })
     const contents = new FakeWebContents()
     send(contents, { t: 'stream', id: 1, route: 'diagnostics.loopback', input: { count: 100_000, intervalMs: 1 } })
-    await vi.waitFor(() => expect(messagesOf(contents).filter((m) => m.t === 'event').length).toBeGreaterThan(1))
+    await vi.waitFor(() => expect(messagesOf(contents).filter((m) => m.t === 'event' || m.t === 'events').length).toBeGreaterThan(1))
     contents.destroy()
     expect(runs[0]?.signal.aborted).toBe(true)
     expect(await runs[0]?.done).toMatchObject({ ok: false, error: { code: 'E_CANCELLED' } })

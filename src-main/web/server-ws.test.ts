@@ -72,11 +72,12 @@ describe('web companion: WebSocket sessions', () => {
     let intact = true
     let end: unknown
     ws.on('message', (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as { t: string; event?: { seq: number; payload: string }; result?: unknown }
-      if (message.t === 'event') {
-        intact &&= message.event?.seq === events && message.event.payload.length === SIZE
+      const message = JSON.parse(data.toString()) as { t: string; event?: { seq: number; payload: string }; events?: { seq: number; payload: string }[]; result?: unknown }
+      for (const event of message.t === 'event' ? [message.event] : message.t === 'events' ? (message.events ?? []) : []) {
+        intact &&= event?.seq === events && event.payload.length === SIZE
         events++
-      } else if (message.t === 'end') end = message.result
+      }
+      if (message.t === 'end') end = message.result
     })
     ws.send(JSON.stringify({ t: 'stream', id: 1, route: 'diagnostics.loopback', input: { count: COUNT, payloadBytes: SIZE } }))
     ws.pause()

@@ -70,6 +70,9 @@ export function createRpcClient(port: MessagePort): ApiClient {
       case 'event':
         pending.get(message.id)?.onEvent?.(message.event)
         break
+      case 'events':
+        for (const event of message.events) pending.get(message.id)?.onEvent?.(event)
+        break
       case 'push':
         listeners.get(message.name)?.forEach((listener) => listener(message.payload))
         break

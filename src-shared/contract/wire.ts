@@ -22,6 +22,8 @@ const ResultSchema = z.union([
 export const ServerMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('result'), id: Id, result: ResultSchema }),
   z.object({ t: z.literal('event'), id: Id, event: z.unknown() }),
+  /** Several events of one stream produced in the same tick, in order: one frame instead of many. */
+  z.object({ t: z.literal('events'), id: Id, events: z.array(z.unknown()) }),
   z.object({ t: z.literal('end'), id: Id, result: ResultSchema }),
   z.object({ t: z.literal('push'), name: Name, payload: z.unknown() }),
   /** A message the server could not attribute to any request (unparseable, no id). */

@@ -27,6 +27,9 @@ export interface Connection {
   readonly openRequests: number
 }
 
+/** A batched frame is sent as soon as it holds this much, so frames stay small and drain stays honest. */
+const MAX_BATCH_CHARS = 64 * 1024
+
 // Our own client writes `{"t":"call","id":N` first, so an oversize message can still be answered.
 const leadingId = /^\{"t":"(?:call|stream)","id":(\d{1,15})[,}]/
 
@@ -62,7 +65,41 @@ export function createConnection(
     return controller
   }
 
+  // Stream events produced in the same tick go out as one frame: a fast model emits hundreds of
+  // small deltas per read, and one transport write each was the largest cost of streaming. Each
+  // event is encoded once, so a frame can be cut by size without encoding twice.
+  const queued = new Map<number, { parts: string[]; chars: number }>()
+  let flushing = false
+  const writeBatch = (id: number, parts: string[]): void => {
+    if (closed || parts.length === 0) return
+    try {
+      send(parts.length === 1 ? `{"t":"event","id":${id},"event":${parts[0]}}` : `{"t":"events","id":${id},"events":[${parts.join(',')}]}`)
+    } catch {
+      // The transport is gone; close() will follow from its own close event.
+    }
+  }
+  const flush = (): void => {
+    flushing = false
+    for (const [id, batch] of queued) writeBatch(id, batch.parts)
+    queued.clear()
+  }
+  const queue = (id: number, event: unknown): void => {
+    const text = JSON.stringify(event) ?? 'null'
+    const batch = queued.get(id) ?? { parts: [], chars: 0 }
+    queued.set(id, batch)
+    batch.parts.push(text)
+    batch.chars += text.length
+    if (batch.chars >= MAX_BATCH_CHARS) {
+      queued.delete(id)
+      writeBatch(id, batch.parts)
+    } else if (!flushing) {
+      flushing = true
+      setImmediate(flush)
+    }
+  }
+
   const finish = (id: number, kind: 'result' | 'end', result: Result<unknown>): void => {
+    if (queued.has(id)) flush()
     running.delete(id)
     write({ t: kind, id, result })
   }
@@ -106,7 +143,7 @@ export function createConnection(
       return
     }
     const onEvent = (event: unknown): Promise<void> | undefined => {
-      write({ t: 'event', id, event })
+      queue(id, event)
       return options.drain?.()
     }
     void dispatcher.stream(message.route, message.input, ctx, onEvent).then((result) => finish(id, 'end', result))
@@ -121,6 +158,7 @@ export function createConnection(
       if (closed) return
       for (const controller of running.values()) controller.abort()
       running.clear()
+      queued.clear()
       closed = true
     },
     get openRequests() {

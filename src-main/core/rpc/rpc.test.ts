@@ -141,6 +141,11 @@ const errorOf = (message: ServerMessage) => {
   throw new Error(`not an error: ${JSON.stringify(message)}`)
 }
 
+/** Stream events in order, whether they came one per frame or batched. */
+function eventsIn(messages: ServerMessage[]): unknown[] {
+  return messages.flatMap((m) => (m.t === 'event' ? [m.event] : m.t === 'events' ? m.events : []))
+}
+
 describe('connection', () => {
   it('answers calls and runs streams to their end', async () => {
     const { connection, resultFor, messages } = connect()
@@ -148,7 +153,7 @@ describe('connection', () => {
     expect(await resultFor(1)).toMatchObject({ t: 'result', result: { ok: true, value: { version: 1 } } })
     connection.receive(JSON.stringify({ t: 'stream', id: 2, route: 'diagnostics.loopback', input: { count: 2 } }))
     expect(await resultFor(2)).toEqual({ t: 'end', id: 2, result: { ok: true, value: { sent: 2 } } })
-    expect(messages.filter((message) => message.t === 'event')).toHaveLength(2)
+    expect(eventsIn(messages)).toHaveLength(2)
     expect(connection.openRequests).toBe(0)
   })
 
@@ -252,6 +257,20 @@ describe('connection', () => {
     await vi.waitFor(() => expect(connection.openRequests).toBe(0))
   })
 
+  it('sends events of the same tick as one frame, in order, and cuts frames by size', async () => {
+    const { connection, messages, resultFor } = connect()
+    connection.receive(JSON.stringify({ t: 'stream', id: 1, route: 'diagnostics.loopback', input: { count: 200 } }))
+    await resultFor(1)
+    expect(eventsIn(messages).map((e) => (e as { seq: number }).seq)).toEqual(Array.from({ length: 200 }, (_, i) => i))
+    expect(messages.filter((m) => m.t === 'event' || m.t === 'events').length).toBeLessThan(20)
+    const big = connect()
+    big.connection.receive(JSON.stringify({ t: 'stream', id: 2, route: 'diagnostics.loopback', input: { count: 6, payloadBytes: 40_000 } }))
+    await big.resultFor(2)
+    const frames = big.messages.filter((m) => m.t === 'event' || m.t === 'events')
+    expect(eventsIn(big.messages)).toHaveLength(6)
+    for (const frame of frames) expect(JSON.stringify(frame).length).toBeLessThan(2 * 40_000 + 1000)
+  })
+
   it('waits for drain between stream events', async () => {
     let release: () => void = () => undefined
     let drains = 0
@@ -263,10 +282,10 @@ describe('connection', () => {
     connection.receive(JSON.stringify({ t: 'stream', id: 1, route: 'diagnostics.loopback', input: { count: 3 } }))
     await vi.waitFor(() => expect(drain).toHaveBeenCalledTimes(1))
     await new Promise((resolve) => setTimeout(resolve, 10))
-    expect(messages.filter((m) => m.t === 'event')).toHaveLength(1)
+    expect(eventsIn(messages)).toHaveLength(1)
     release()
     await resultFor(1)
-    expect(messages.filter((m) => m.t === 'event')).toHaveLength(3)
+    expect(eventsIn(messages)).toHaveLength(3)
   })
 
   it('every error it produces uses a contract error code', async () => {

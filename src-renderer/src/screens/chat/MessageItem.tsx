@@ -65,7 +65,7 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Ses
         {(message.model || message.provider) && <span className="model-chip">{[message.model, message.provider].filter(Boolean).join(' · ')}</span>}
         <time dateTime={new Date(message.createdAt).toISOString()}>{when}</time>
         {streaming && <span className="row-flag">{live ? 'Writing…' : 'Unfinished'}</span>}
-        {live?.stopped && <span className="row-flag">Stopped</span>}
+        {(live?.stopped || message.timings?.stopped === 1) && <span className="row-flag">Stopped</span>}
       </header>
       {fallback && <p className="fallback-line muted">{fallback}</p>}
       {live?.retryNote && streaming && <p className="fallback-line muted" role="status">{live.retryNote}</p>}
