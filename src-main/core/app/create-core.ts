@@ -133,7 +133,13 @@ export function createCore(options: CoreOptions): Core {
     fetch: options.fetch,
     machine: options.machine ?? (() => probeMachine(env, options.home)),
   })
-  const modelDeps = { models, changed: () => broadcast('models.changed', {}) }
+  const modelDeps = {
+    models,
+    changed: () => {
+      providers.catalog.invalidate()
+      broadcast('models.changed', {})
+    },
+  }
   const installerDeps = {
     installerEnv: options.installerEnv ?? (() => defaultInstallerEnv({ env, home: options.home ?? os.homedir(), ...(options.fetch ? { probeFetch: options.fetch } : {}) })),
     ollamaHost,

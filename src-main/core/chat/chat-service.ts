@@ -4,7 +4,7 @@ import { AppError, CancelledError, ValidationError, toAppError } from '../errors
 import type { Logger } from 'pino'
 import type { ModelCatalog } from '../providers/catalog'
 import type { ProviderRegistry } from '../providers/registry'
-import type { ChatRequest, ProviderMessage, ProviderToolCall, ProviderUsage } from '../providers/types'
+import type { ChatRequest, ProviderToolCall, ProviderUsage } from '../providers/types'
 import { budgetStatus, costOf, estimatedUsage, priceFor, streamWithFallback, type BreakerRegistry, type SpendLedger } from '../resilience'
 import type { TrafficRecorder } from '../health'
 import type { Message, SessionStore, StreamingMessageWriter } from '../sessions'
@@ -65,17 +65,46 @@ export class ChatService {
     }
     if (plan.candidates.length === 0) throw new NoProviderError(plan.skipped)
 
-    const session = input.sessionId ? await store.getSession(input.sessionId) : await store.createSession({ title: titleFrom(input.text) })
-    const { replyParent, userMessageId } = await this.saveUserTurn(store, session.id, input, images)
-    deps.changed([session.id])
+    // A new chat has no history to read, so even its session is created while the provider thinks.
+    const existing = input.sessionId ? await store.getSession(input.sessionId) : undefined
+    const turn = existing ? await this.planTurn(store, existing.id, input) : { prior: [], replyParent: null, newParent: undefined }
+    if (!existing && (input.regenerate || input.editOf)) throw new ValidationError('Regenerate and edit need the session they belong to.', [{ path: 'sessionId', message: 'missing' }])
+    const prior = await toProviderMessages(turn.prior, (sha) => store.readAttachment(sha), input.system)
+    const request: Omit<ChatRequest, 'model'> = { ...draft, messages: input.regenerate ? prior : [...prior, ...draft.messages] }
 
-    const history = await store.contextMessages(session.id, replyParent)
-    const messages: ProviderMessage[] = await toProviderMessages(history, (sha) => store.readAttachment(sha), input.system)
-    const request: Omit<ChatRequest, 'model'> = { ...draft, messages }
-
+    // The request goes out first and the prompt is saved while the provider thinks, so saving
+    // adds nothing to the time to first token. If saving fails, the request is stopped.
+    const inner = new AbortController()
+    const stopInner = (): void => inner.abort(signal.reason)
+    signal.addEventListener('abort', stopInner, { once: true })
+    const stream = streamWithFallback(plan.candidates, request, {
+      signal: inner.signal,
+      breakers: deps.breakers,
+      retry: routing.retry,
+      fallbackOn: routing.fallbackOn,
+      sleep: deps.clock.sleep,
+      random: deps.clock.random,
+      now: deps.clock.now,
+      ...(deps.recorder ? { recorder: deps.recorder } : {}),
+    })
     const first = plan.candidates[0]!
-    const writer = await store.beginStreamingMessage(session.id, { provider: first.providerId, model: first.model, parentId: replyParent })
-    yield { type: 'started', sessionId: session.id, userMessageId, assistantMessageId: writer.id }
+    let firstStep: ReturnType<typeof stream.next> | undefined = stream.next()
+    firstStep.catch(() => undefined) // handled in the loop below; this only keeps Node from calling it unhandled meanwhile
+    let saved
+    try {
+      const session = existing ?? (await store.createSession({ title: titleFrom(input.text) }))
+      const userMessageId = turn.replyParent ?? (await this.saveUserMessage(store, session.id, input, images, turn.newParent))
+      const writer = await store.beginStreamingMessage(session.id, { provider: first.providerId, model: first.model, parentId: userMessageId })
+      saved = { session, userMessageId, writer }
+    } catch (error) {
+      inner.abort(error)
+      await firstStep.catch(() => undefined)
+      signal.removeEventListener('abort', stopInner)
+      throw error
+    }
+    const { writer, session } = saved
+    deps.changed([session.id])
+    yield { type: 'started', sessionId: session.id, userMessageId: turn.replyParent ? null : saved.userMessageId, assistantMessageId: writer.id }
     if (budget.state === 'warn') yield { type: 'budget', state: 'warn', message: budgetWarning(budget.todayUsd, budget.monthUsd, routing) }
     for (const attempt of plan.skipped) yield { type: 'attempt', attempt }
 
@@ -83,18 +112,9 @@ export class ChatService {
     const started = deps.clock.now()
     let outcome
     try {
-      const stream = streamWithFallback(plan.candidates, request, {
-        signal,
-        breakers: deps.breakers,
-        retry: routing.retry,
-        fallbackOn: routing.fallbackOn,
-        sleep: deps.clock.sleep,
-        random: deps.clock.random,
-        now: deps.clock.now,
-        ...(deps.recorder ? { recorder: deps.recorder } : {}),
-      })
       for (;;) {
-        const step = await stream.next()
+        const step = await (firstStep ?? stream.next())
+        firstStep = undefined
         if (step.done) {
           outcome = step.value
           break
@@ -121,10 +141,12 @@ export class ChatService {
       await this.endFailed(writer, reply.text, error, signal, started)
       deps.changed([session.id])
       throw toAppError(error)
+    } finally {
+      signal.removeEventListener('abort', stopInner)
     }
 
     const answered = deps.registry.config(outcome.providerId)
-    const promptText = messages.map((m) => m.content).join('\n')
+    const promptText = request.messages.map((m) => m.content).join('\n')
     const usage: ProviderUsage & { estimated: boolean } = outcome.usage ? { ...outcome.usage, estimated: false } : { ...estimatedUsage(promptText, reply.text), estimated: true }
     const cost = this.costFor(answered, outcome.model, usage)
     deps.ledger.add(answered.id, cost ?? 0, deps.clock.now())
@@ -152,21 +174,29 @@ export class ChatService {
     return price ? costOf(usage, price) : null
   }
 
-  /** The prompt as a new message; a regenerate reuses the old prompt, an edit starts a branch beside the original. */
-  private async saveUserTurn(store: SessionStore, sessionId: string, input: ParsedSend, images: { name: string; mime: string; data: Buffer }[]): Promise<{ replyParent: string; userMessageId: string | null }> {
+  /**
+   * What the reply continues: the stored branch before the new prompt (read before anything is
+   * written), and where the prompt goes. A regenerate reuses the old prompt (`replyParent`); an
+   * edit starts a branch beside the original.
+   */
+  private async planTurn(store: SessionStore, sessionId: string, input: ParsedSend): Promise<{ prior: Message[]; replyParent: string | null; newParent: string | null | undefined }> {
     if (input.regenerate) {
       const old = await this.messageIn(store, sessionId, input.regenerate, 'regenerate')
       if (old.role !== 'assistant' || !old.parentId) throw new ValidationError('Only a reply to a prompt can be regenerated.', [{ path: 'regenerate', message: `a ${old.role} message` }])
-      return { replyParent: old.parentId, userMessageId: null }
+      return { prior: await store.contextMessages(sessionId, old.parentId), replyParent: old.parentId, newParent: undefined }
     }
-    let parentId: string | null | undefined
     if (input.editOf) {
       const edited = await this.messageIn(store, sessionId, input.editOf, 'editOf')
       if (edited.role !== 'user') throw new ValidationError('Only your own messages can be edited and resent.', [{ path: 'editOf', message: `a ${edited.role} message` }])
-      parentId = edited.parentId
+      return { prior: edited.parentId ? await store.contextMessages(sessionId, edited.parentId) : [], replyParent: null, newParent: edited.parentId }
     }
+    // A new prompt continues the latest message, as appendMessage does by default.
+    return { prior: input.sessionId ? await store.contextMessages(sessionId) : [], replyParent: null, newParent: undefined }
+  }
+
+  private async saveUserMessage(store: SessionStore, sessionId: string, input: ParsedSend, images: { name: string; mime: string; data: Buffer }[], parentId: string | null | undefined): Promise<string> {
     const user = await store.appendMessage(sessionId, { role: 'user', text: input.text, parentId, attachments: images.map((i) => ({ name: i.name, mime: i.mime, data: new Uint8Array(i.data) })) })
-    return { replyParent: user.id, userMessageId: user.id }
+    return user.id
   }
 
   private async messageIn(store: SessionStore, sessionId: string, id: string, field: string): Promise<Message> {

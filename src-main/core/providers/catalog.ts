@@ -12,6 +12,8 @@ export interface ModelCatalogDeps {
   now?: () => number
   /** How long a provider's model list is trusted (default 5 minutes). */
   ttlMs?: number
+  /** How long a failed listing stands before the server is asked again (default 10 s). */
+  failureTtlMs?: number
 }
 
 export interface CatalogResult {
@@ -25,6 +27,8 @@ export interface CatalogResult {
  */
 export class ModelCatalog {
   private readonly cache = new Map<string, { at: number; fingerprint: string; models: ProviderModel[] }>()
+  /** Recent failures, so a server that is down is not asked again on every chat turn. */
+  private readonly failures = new Map<string, { at: number; fingerprint: string; error: unknown }>()
 
   constructor(private readonly deps: ModelCatalogDeps) {}
 
@@ -33,8 +37,13 @@ export class ModelCatalog {
   }
 
   invalidate(providerId?: string): void {
-    if (providerId) this.cache.delete(providerId)
-    else this.cache.clear()
+    if (providerId) {
+      this.cache.delete(providerId)
+      this.failures.delete(providerId)
+    } else {
+      this.cache.clear()
+      this.failures.clear()
+    }
   }
 
   async list(options: { providerId?: string; refresh?: boolean; signal?: AbortSignal } = {}): Promise<CatalogResult> {
@@ -47,14 +56,24 @@ export class ModelCatalog {
   }
 
   private async modelsOf(config: ProviderConfig, refresh: boolean, signal?: AbortSignal): Promise<{ providerId: string; models: ModelInfo[]; error?: ErrorShape }> {
-    const fingerprint = JSON.stringify(config)
+    // The built-in Ollama follows the app's host setting, which is not in its config.
+    const fingerprint = JSON.stringify([config, this.deps.registry.baseUrlOf(config)])
     try {
       const cached = this.cache.get(config.id)
+      const failed = this.failures.get(config.id)
       let models: ProviderModel[]
       if (!refresh && cached && cached.fingerprint === fingerprint && this.now() - cached.at < (this.deps.ttlMs ?? 300_000)) {
         models = cached.models
+      } else if (!refresh && failed && failed.fingerprint === fingerprint && this.now() - failed.at < (this.deps.failureTtlMs ?? 10_000)) {
+        throw failed.error
       } else {
-        models = await this.deps.registry.provider(config.id).listModels(signal)
+        try {
+          models = await this.deps.registry.provider(config.id).listModels(signal)
+        } catch (error) {
+          if (!signal?.aborted) this.failures.set(config.id, { at: this.now(), fingerprint, error })
+          throw error
+        }
+        this.failures.delete(config.id)
         this.cache.set(config.id, { at: this.now(), fingerprint, models })
       }
       return { providerId: config.id, models: this.withManualModels(config, models).map((m) => this.info(config, m)) }

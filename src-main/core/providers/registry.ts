@@ -26,6 +26,8 @@ export interface ProviderRegistryDeps {
 /** Turns stored settings + keys into live providers, and is the only reader of provider keys. */
 export class ProviderRegistry {
   private readonly cache = new Map<string, { fingerprint: string; provider: ChatProvider }>()
+  /** Keys as last read: the secret store may decrypt or read a file on each get. */
+  private readonly keys = new Map<string, string | undefined>()
 
   constructor(private readonly deps: ProviderRegistryDeps) {
     for (const config of deps.configs.providers()) {
@@ -41,7 +43,7 @@ export class ProviderRegistry {
   /** What the renderer may see: never the key, only whether it is set and its last four characters. */
   view(config: ProviderConfig): ProviderView {
     if (KEYLESS.has(config.kind)) return { config, key: null }
-    const key = this.deps.secrets.get(keyNameFor(config.id))
+    const key = this.key(config.id)
     return { config, key: key ? { set: true, last4: key.slice(-4) } : { set: false } }
   }
 
@@ -76,6 +78,7 @@ export class ProviderRegistry {
     if (KEYLESS.has(config.kind)) throw new ValidationError(`${config.name} does not use an API key.`, [{ path: 'key', message: 'not used by this kind' }])
     if (key === null) this.deps.secrets.delete(keyNameFor(id))
     else this.storeKey(id, key)
+    this.keys.delete(id)
     this.cache.delete(id)
     return this.view(config)
   }
@@ -83,6 +86,7 @@ export class ProviderRegistry {
   remove(id: string): boolean {
     const removed = this.deps.configs.remove(id)
     this.deps.secrets.delete(keyNameFor(id))
+    this.keys.delete(id)
     this.cache.delete(id)
     return removed
   }
@@ -90,6 +94,12 @@ export class ProviderRegistry {
   private storeKey(id: string, key: string): void {
     this.deps.scrubber?.register(key)
     this.deps.secrets.set(keyNameFor(id), key)
+    this.keys.delete(id)
+  }
+
+  private key(id: string): string | undefined {
+    if (!this.keys.has(id)) this.keys.set(id, this.deps.secrets.get(keyNameFor(id)))
+    return this.keys.get(id)
   }
 
   /** A live provider for this id, rebuilt when its settings, key or (for Ollama) the host change. */
@@ -97,7 +107,7 @@ export class ProviderRegistry {
     const config = this.config(id)
     const factory = this.deps.factories[config.kind]
     if (!factory) throw new ConfigError(`Ollama Desk cannot talk to ${config.kind} providers in this build.`)
-    const apiKey = KEYLESS.has(config.kind) ? undefined : this.deps.secrets.get(keyNameFor(id))
+    const apiKey = KEYLESS.has(config.kind) ? undefined : this.key(id)
     if (!apiKey && this.needsKey(config)) {
       throw new ConfigError(`${config.name} needs an API key.`, { hint: 'Add the key in Providers & Health.' })
     }
