@@ -101,6 +101,11 @@ export const sessionRoutes = {
     input: ListSessionsInputSchema,
     output: z.object({ sessions: z.array(SessionSchema), total: z.number(), nextOffset: z.number().nullable() }),
   },
+  'sessions.spend': {
+    description: 'Tokens and cost of every reply in a session.',
+    input: z.object({ id: Id }).strict(),
+    output: z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number(), estimated: z.boolean(), replies: z.number() }),
+  },
   'sessions.get': {
     description: 'One session.',
     input: z.object({ id: Id }).strict(),

@@ -126,7 +126,7 @@ export function createCore(options: CoreOptions): Core {
     dataDir: paths.root,
     home: options.home ?? os.homedir(),
     changed: (ids) => broadcast('sessions.changed', { ids }),
-    summarizer: options.summarizer,
+    summarizer: options.summarizer ?? { summarize: (messages, opts) => providers.summarizer.summarize(messages, opts) },
   })
   const models = new ModelService({
     host: ollamaHost,

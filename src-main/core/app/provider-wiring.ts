@@ -1,6 +1,8 @@
+import os from 'node:os'
 import path from 'node:path'
 import type { EventName, EventPayload, ProviderConfig } from '../../../src-shared/contract'
 import { ChatService, type ChatClock } from '../chat/chat-service'
+import { createProviderSummarizer } from '../chat/summarizer'
 import type { JsonFileStorage } from '../config'
 import { toAppError } from '../errors'
 import { HealthHistory, HealthMonitor, TrafficRecorder, type Timers } from '../health'
@@ -32,6 +34,12 @@ export interface ProviderWiringOptions {
   factories?: Partial<Record<ProviderConfig['kind'], ProviderFactory>>
   clock?: Partial<ChatClock>
   timers?: Timers
+  isOnline?: () => boolean
+}
+
+/** Any interface besides loopback that is up: a cheap, synchronous "are we online at all". */
+export function hasNetwork(): boolean {
+  return Object.values(os.networkInterfaces()).some((addresses) => addresses?.some((address) => !address.internal) ?? false)
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -104,7 +112,7 @@ export function wireProviders(options: ProviderWiringOptions) {
     history,
     spend: (providerId, at) => ledger.byProvider(at)[providerId] ?? { todayUsd: 0, monthUsd: 0 },
     // Without a network interface other than loopback there is nothing remote to probe.
-    isOnline: () => true,
+    isOnline: options.isOnline ?? hasNetwork,
     timers: options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
     now,
   })
@@ -126,6 +134,7 @@ export function wireProviders(options: ProviderWiringOptions) {
     clock,
     log,
   })
+  const summarizer = createProviderSummarizer({ registry, catalog, routing: () => configs.routing(), breakers, clock, recorder: traffic })
   const deps = { registry, configs, catalog, breakers, ledger, monitor, history, chat, now, changed: () => undefined }
   return {
     registry,
@@ -134,6 +143,7 @@ export function wireProviders(options: ProviderWiringOptions) {
     breakers,
     monitor,
     chat,
+    summarizer,
     handlers: createProviderHandlers(deps),
     streamHandlers: createProviderStreamHandlers(deps),
     close(): void {

@@ -49,6 +49,7 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
   return {
     'sessions.list': async (query) => (await store()).listSessions(query),
     'sessions.get': async ({ id }) => (await store()).getSession(id),
+    'sessions.spend': async ({ id }) => (await store()).sessionSpend(id),
     'sessions.create': async (input) => {
       const session = await (await store()).createSession(input)
       changed([session.id])

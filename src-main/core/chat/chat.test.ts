@@ -197,6 +197,26 @@ describe('chat.send', () => {
     expect(result).toMatchObject({ ok: true, value: { message: { text: 'from the chain', provider: 'openai' } } })
   })
 
+  it('adds up tokens and cost per session, and compacts a long session with a summary written by a model', async () => {
+    openai.script({ text: ['a'], usage: { inputTokens: 100, outputTokens: 10 } }, { text: ['b'], usage: { inputTokens: 200, outputTokens: 20 } })
+    const first = await send({ text: 'one '.repeat(500), target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    if (!first.result.ok) throw new Error('first send failed')
+    const { sessionId } = first.result.value
+    const second = await send({ sessionId, text: 'two '.repeat(500), target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    if (!second.result.ok) throw new Error('second send failed')
+    const spend = await call('sessions.spend', { id: sessionId })
+    expect(spend).toMatchObject({ inputTokens: 300, outputTokens: 30, replies: 2, estimated: false })
+    expect(spend.costUsd).toBeCloseTo((first.result.value.message.cost ?? 0) + (second.result.value.message.cost ?? 0), 12)
+    // Compaction keeps the 8 newest messages as they are: a few more turns so there is something older to summarise.
+    openai.script({ text: ['more'], usage: { inputTokens: 1, outputTokens: 1 } })
+    for (let i = 0; i < 4; i++) await send({ sessionId, text: `turn ${i} `.repeat(200), target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    ollama.script({ text: ['Summary: ', 'the user counted.'] })
+    const compacted = await call('sessions.compact', { sessionId, force: true, contextWindow: 1000 })
+    expect(compacted).toMatchObject({ compacted: true })
+    const summaryBody = ollama.requests.filter((r) => r.path === '/api/chat').at(-1)!.body as { messages: { role: string; content: string }[] }
+    expect(summaryBody.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('Summarise the conversation') })
+  })
+
   it('refuses bad input with a specific error and stores nothing', async () => {
     const empty = await send({ text: '   ', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
     expect(empty.result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } })

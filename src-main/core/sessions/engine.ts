@@ -141,6 +141,10 @@ export class SessionEngine {
   readAttachment(sha256: string): Uint8Array {
     return messages.readAttachment(this.ctx, sha256)
   }
+  /** Tokens and cost of every reply in the session. */
+  sessionSpend(sessionId: string): messages.SessionSpend {
+    return messages.sessionSpend(this.ctx, sessionId)
+  }
   /** Tokens of `contextMessages`: what the next request would fill of the model's context window. */
   contextWindowUsage(sessionId: string, leafId?: string): ContextWindowUsage {
     return compactions.contextWindowUsage(this.ctx, sessionId, leafId)

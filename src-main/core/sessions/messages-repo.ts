@@ -245,3 +245,24 @@ export function allMessages(ctx: StoreContext, sessionId: string): Message[] {
   requireSession(ctx, sessionId)
   return toMessages(ctx, ctx.db.all<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.session_id = ? ORDER BY m.created_at, m.id`, sessionId))
 }
+
+export interface SessionSpend {
+  inputTokens: number
+  outputTokens: number
+  costUsd: number
+  /** Some counts were estimated (chars / 4) because a provider gave none. */
+  estimated: boolean
+  replies: number
+}
+
+/** Tokens and cost of every reply in a session (all branches: each was paid for). */
+export function sessionSpend(ctx: StoreContext, sessionId: string): SessionSpend {
+  requireSession(ctx, sessionId)
+  const row = ctx.db.get<{ input: number | null; output: number | null; cost: number | null; estimated: number | null; replies: number }>(
+    `SELECT SUM(json_extract(usage, '$.inputTokens')) AS input, SUM(json_extract(usage, '$.outputTokens')) AS output,
+            SUM(cost) AS cost, MAX(coalesce(json_extract(usage, '$.estimated'), 0)) AS estimated, COUNT(*) AS replies
+       FROM messages WHERE session_id = ? AND role = 'assistant' AND usage IS NOT NULL`,
+    sessionId,
+  )
+  return { inputTokens: row?.input ?? 0, outputTokens: row?.output ?? 0, costUsd: row?.cost ?? 0, estimated: (row?.estimated ?? 0) > 0, replies: row?.replies ?? 0 }
+}

@@ -6,7 +6,7 @@ export const ENGINE_METHODS = [
   'createSession', 'getSession', 'listSessions', 'renameSession', 'setPinned', 'setArchived', 'setWorkspace', 'tagSession', 'untagSession',
   'listTags', 'softDeleteSession', 'restoreSession', 'purgeSession', 'purgeDeleted',
   'appendMessage', 'getMessage', 'getMessages', 'getThread', 'startStreamingMessage', 'appendStreamingText', 'completeStreamingMessage',
-  'failStreamingMessage', 'recoverInterruptedMessages', 'readAttachment', 'contextWindowUsage',
+  'failStreamingMessage', 'recoverInterruptedMessages', 'readAttachment', 'contextWindowUsage', 'sessionSpend',
   'planCompaction', 'recordCompaction', 'contextMessages', 'listCompactions',
   'search', 'importFiles', 'findImportableFiles', 'exportSession', 'exportAll', 'backup', 'maybeDailyBackup', 'restore', 'info',
 ] as const satisfies readonly (keyof SessionEngine)[]

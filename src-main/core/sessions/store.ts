@@ -1,5 +1,6 @@
 import { MessageChannel, Worker } from 'node:worker_threads'
 import type { SessionEngineOptions, StoreInfo } from './engine'
+import type { SessionSpend } from './messages-repo'
 import { fromErrorShape, StoreClosedError } from './errors'
 import type { EngineApi, EngineMethod, HostMessage, StoreRequest, WorkerOptions } from './protocol'
 import { StreamingMessageWriter, type StreamingWriterOptions } from './streaming-writer'
@@ -125,6 +126,7 @@ export class SessionStore {
   recoverInterruptedMessages(): Promise<number> { return this.call('recoverInterruptedMessages') }
   readAttachment(sha256: string): Promise<Uint8Array> { return this.call('readAttachment', sha256) }
   contextWindowUsage(sessionId: string, leafId?: string): Promise<ContextWindowUsage> { return this.call('contextWindowUsage', sessionId, leafId) }
+  sessionSpend(sessionId: string): Promise<SessionSpend> { return this.call('sessionSpend', sessionId) }
 
   /** Compaction (README, "Compaction"); `compactSession` in compactor.ts drives these with a summarizer. */
   planCompaction(sessionId: string, options: CompactionPlanOptions): Promise<CompactionPlan | null> { return this.call('planCompaction', sessionId, options) }
