@@ -114,6 +114,27 @@ describe('providers and chat', () => {
     await card.getByRole('table', { name: 'OpenAI circuit breakers' }).getByText('open', { exact: false }).first().waitFor()
     await shot('providers-health')
   })
+
+  test('builds a fallback chain in the routing editor and saves it', async () => {
+    const routing = page.getByRole('region', { name: 'Routing, retries and budget' }).or(page.locator('section[aria-labelledby="routing-title"]'))
+    const add = page.getByLabel('Add to the chain')
+    await add.selectOption({ label: 'OpenAI · gpt-4o-mini' })
+    await page.getByRole('button', { name: 'Add to chain' }).click()
+    await add.selectOption({ label: 'Ollama (this computer) · llama3.2:latest' })
+    await page.getByRole('button', { name: 'Add to chain' }).click()
+    await page.getByRole('button', { name: /Move .*llama3\.2:latest up/ }).click()
+    await page.getByRole('button', { name: 'Save routing' }).click()
+    await page.getByRole('button', { name: 'Save routing' }).and(page.locator('[disabled]')).waitFor()
+    await routing.first().scrollIntoViewIfNeeded()
+    await routing.first().screenshot({ path: path.join(screenshotDir, 'providers-routing.png') })
+    // The saved order survives a reload.
+    await page.reload()
+    await page.getByRole('heading', { level: 1, name: 'Providers & Health' }).waitFor()
+    const items = page.locator('ol').filter({ hasText: 'gpt-4o-mini' }).getByRole('listitem')
+    await items.first().waitFor()
+    assert.match(await items.nth(0).innerText(), /llama3\.2:latest/)
+    assert.match(await items.nth(1).innerText(), /gpt-4o-mini/)
+  })
 })
 
 async function assertEventually(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
