@@ -15,7 +15,7 @@ import type {
   SessionMessage,
   StreamHandle,
 } from '../../src-shared/contract'
-import { ProviderConfigSchema, RoutingSchema } from '../../src-shared/contract'
+import { RoutingSchema, routes } from '../../src-shared/contract'
 
 type SendResult = { sessionId: string; message: SessionMessage; attempts: Attempt[] }
 
@@ -41,7 +41,8 @@ export const presets: PresetInfo[] = [
   { kind: 'ollama', name: 'Ollama', baseUrl: 'http://127.0.0.1:11434', needsKey: false },
   { kind: 'openai', name: 'OpenAI', baseUrl: 'https://api.openai.com/v1', needsKey: true },
   { kind: 'anthropic', name: 'Anthropic', baseUrl: 'https://api.anthropic.com', needsKey: true },
-  { kind: 'gemini', name: 'Gemini', baseUrl: 'https://generativelanguage.googleapis.com', needsKey: true },
+  { kind: 'gemini', name: 'Google Gemini', baseUrl: 'https://generativelanguage.googleapis.com', needsKey: true },
+  { kind: 'huggingface', name: 'Hugging Face', baseUrl: 'https://router.huggingface.co/v1', needsKey: true },
   { kind: 'openai-compatible', preset: 'openrouter', name: 'OpenRouter', baseUrl: 'https://openrouter.ai/api/v1', needsKey: true },
   { kind: 'gguf', name: 'GGUF file', baseUrl: '', needsKey: false },
 ]
@@ -143,12 +144,14 @@ export function fakeProviders(options: FakeProvidersOptions, emit: (name: 'healt
       case 'providers.list':
         return ok({ providers, presets })
       case 'providers.save': {
-        const parsed = ProviderConfigSchema.safeParse(body.config)
-        if (!parsed.success) return invalid(['config', ...parsed.error.issues[0]!.path].join('.'), parsed.error.issues[0]!.message)
-        const key = typeof body.key === 'string' ? { set: true, last4: body.key.slice(-4) } : null
-        const previous = providers.find((p) => p.config.id === parsed.data.id)
-        const needsKey = presets.find((p) => p.kind === parsed.data.kind)?.needsKey ?? false
-        const view: ProviderView = { config: parsed.data, key: key ?? previous?.key ?? (needsKey ? { set: false } : null) }
+        // The whole input as the contract reads it: the config's defaults, and the key trimmed and checked.
+        const parsed = routes['providers.save'].input.safeParse(input)
+        if (!parsed.success) return invalid(parsed.error.issues[0]!.path.join('.'), parsed.error.issues[0]!.message)
+        const { config, key: typed } = parsed.data
+        const key = typed !== undefined ? { set: true, last4: typed.slice(-4) } : null
+        const previous = providers.find((p) => p.config.id === config.id)
+        const needsKey = presets.find((p) => p.kind === config.kind && p.preset === config.preset)?.needsKey ?? false
+        const view: ProviderView = { config, key: key ?? previous?.key ?? (needsKey ? { set: false } : null) }
         providers = previous ? providers.map((p) => (p.config.id === view.config.id ? view : p)) : [...providers, view]
         emit('providers.changed', {})
         return ok({ provider: view })

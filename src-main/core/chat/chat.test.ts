@@ -41,6 +41,7 @@ afterEach(async () => {
   await ollama.close()
 })
 
+const words = (count: number): string[] => Array.from({ length: count }, (_, i) => `w${i} `)
 const api = () => createLocalClient(t.core.dispatcher, 'test')
 
 async function send(input: ChatSendInput) {
@@ -215,6 +216,17 @@ describe('chat.send', () => {
     expect(compacted).toMatchObject({ compacted: true })
     const summaryBody = ollama.requests.filter((r) => r.path === '/api/chat').at(-1)!.body as { messages: { role: string; content: string }[] }
     expect(summaryBody.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('Summarise the conversation') })
+  })
+
+  it('stops the provider request when the prompt cannot be saved', async () => {
+    openai.script({ text: words(50), chunkDelayMs: 50 })
+    await (await t.core.sessions()).close()
+    const { result } = await send({ text: 'hi', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
+    expect(result.ok).toBe(false)
+    // Either the request was stopped before it left, or the fake saw it cancelled: never served to the end.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const chats = openai.requests.filter((r) => r.path.endsWith('/chat/completions')).length
+    expect(openai.aborted).toBe(chats)
   })
 
   it('refuses bad input with a specific error and stores nothing', async () => {

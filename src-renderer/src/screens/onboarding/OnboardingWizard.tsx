@@ -3,6 +3,7 @@ import { useApi } from '../../api/context'
 import { navigateTo } from '../../lib/navigation'
 import { useAppStore } from '../../store/app-store'
 import { ChatStep } from './ChatStep'
+import { CloudStep } from './CloudStep'
 import { ModelStep } from './ModelStep'
 import { OllamaStep } from './OllamaStep'
 import { steps, stepTitles, useOnboarding, type Step } from './onboarding-store'
@@ -20,28 +21,20 @@ function StaticStep({ step }: { step: Step }): ReactNode {
   if (step === 'welcome') {
     return (
       <div className="onboarding-body">
-        <p>Ollama Desk is a desktop home for the models you run on your own computer with Ollama.</p>
-        <p className="muted">This short setup checks that Ollama is there (and installs it if not), downloads a first model and tries one chat. Every step can be skipped, and you can run it again from Settings.</p>
-      </div>
-    )
-  }
-  if (step === 'cloud') {
-    return (
-      <div className="onboarding-body">
-        <p>Cloud providers (OpenAI, Anthropic, Gemini and others) arrive in a later release of Ollama Desk.</p>
-        <p className="muted">There is nothing to enter yet. When they arrive, you add keys in Providers & Health; they are stored encrypted on this computer.</p>
+        <p>Ollama Desk is a desktop home for the models you run on your own computer with Ollama, and for the cloud providers you choose to add.</p>
+        <p className="muted">This short setup checks that Ollama is there (and installs it if not), downloads a first model, tries one chat and, if you like, connects a cloud provider. Every step can be skipped, and you can run it again from Settings.</p>
       </div>
     )
   }
   return (
     <div className="onboarding-body">
-      <p>That’s it for setup. Anything you skipped can be done later: Ollama’s status and models live in Models, the host in Settings.</p>
+      <p>That’s it for setup. Anything you skipped can be done later: Ollama’s status and models live in Models, the host in Settings, cloud providers and their keys in Providers & Health.</p>
       <p className="muted">Start a chat, or look at Models to download more. Setup stays available in Settings and in the command palette (Ctrl/Cmd+K).</p>
     </div>
   )
 }
 
-/** First-run setup over the whole window: Welcome → Ollama → model → first chat → cloud → done. */
+/** First-run setup over the whole window: Welcome → Ollama → model → first chat → cloud (optional) → done. */
 export function OnboardingWizard() {
   const api = useApi()
   const open = useOnboarding((state) => state.open)
@@ -56,7 +49,7 @@ export function OnboardingWizard() {
   const index = steps.indexOf(step)
 
   useEffect(() => {
-    setReady(step === 'welcome' || step === 'cloud' || step === 'done')
+    setReady(step === 'welcome' || step === 'done')
     title.current?.focus()
   }, [step, visible])
   const onReady = useCallback((value: boolean) => setReady(value), [])
@@ -87,7 +80,7 @@ export function OnboardingWizard() {
         </header>
         <p className="onboarding-count muted">Step {index + 1} of {steps.length}</p>
         <h1 id="onboarding-title" ref={title} tabIndex={-1}>{headings[step]}</h1>
-        {step === 'ollama' ? <OllamaStep onReady={onReady} /> : step === 'model' ? <ModelStep onReady={onReady} /> : step === 'chat' ? <ChatStep onReady={onReady} /> : <StaticStep step={step} />}
+        {step === 'ollama' ? <OllamaStep onReady={onReady} /> : step === 'model' ? <ModelStep onReady={onReady} /> : step === 'chat' ? <ChatStep onReady={onReady} /> : step === 'cloud' ? <CloudStep onReady={onReady} /> : <StaticStep step={step} />}
         <footer className="onboarding-foot">
           {back && (
             <button type="button" className="button secondary" onClick={() => go(back)}>
@@ -97,7 +90,7 @@ export function OnboardingWizard() {
           <span className="spacer" />
           {next ? (
             <button type="button" className={ready ? 'button' : 'button secondary'} onClick={() => go(next)}>
-              {step === 'welcome' ? 'Get started' : step === 'cloud' ? 'Skip' : ready ? 'Next' : 'Skip this step'}
+              {step === 'welcome' ? 'Get started' : step === 'cloud' && !ready ? 'Skip' : ready ? 'Next' : 'Skip this step'}
             </button>
           ) : (
             <button type="button" className="button" onClick={() => void done()}>
