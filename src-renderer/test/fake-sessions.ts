@@ -153,6 +153,19 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
     return ok({ messages: slice, nextBefore: start > 0 && slice.length > 0 ? slice[0]!.id : null })
   }
 
+  /** Like the core: every assistant reply with usage, on every branch (each one was paid for). */
+  function spend(id: string) {
+    const replies = messagesOf(id).filter((m) => m.role === 'assistant' && m.usage !== null)
+    const sum = (pick: (m: SessionMessage) => number | null | undefined): number => replies.reduce((total, m) => total + (pick(m) ?? 0), 0)
+    return {
+      inputTokens: sum((m) => m.usage?.inputTokens),
+      outputTokens: sum((m) => m.usage?.outputTokens),
+      costUsd: sum((m) => m.cost),
+      estimated: replies.some((m) => m.usage?.estimated === true),
+      replies: replies.length,
+    }
+  }
+
   function exported(s: SessionSummary, format: RouteInput<'sessions.export'>['format']) {
     const body = messagesOf(s.id)
     if (format === 'json') return { filename: `${s.title}.json`, mime: 'application/json', content: JSON.stringify({ session: s, messages: body }) }
@@ -201,6 +214,10 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
         return ok(list(input(route)))
       case 'sessions.get':
         return get(input(route).id)
+      case 'sessions.spend': {
+        const { id } = input(route)
+        return sessions.has(id) ? ok(spend(id)) : notFound('session', id)
+      }
       case 'sessions.create': {
         const { title, tags: initial } = input(route)
         const at = now()
@@ -275,12 +292,15 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
       return result
     },
     session: (id: string): SessionSummary | undefined => sessions.get(id),
-    /** A message arrives (as a reply being saved would), with the event the core sends. */
-    addMessage(message: SessionMessage): void {
+    /**
+     * A message arrives (as a reply being saved would), with the event the core sends; `quiet` holds
+     * the event back, to prove a screen also refreshes on its own signal (a chat reply ending).
+     */
+    addMessage(message: SessionMessage, { quiet = false }: { quiet?: boolean } = {}): void {
       messages.set(message.sessionId, [...messagesOf(message.sessionId), message])
       const session = sessions.get(message.sessionId)!
       Object.assign(session, { messageCount: session.messageCount + 1, updatedAt: message.createdAt })
-      changed([message.sessionId])
+      if (!quiet) changed([message.sessionId])
     },
     all: (): SessionSummary[] => [...sessions.values()],
   }

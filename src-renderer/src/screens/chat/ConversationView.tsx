@@ -11,6 +11,7 @@ import { useReplies } from './reply-store'
 import { withLiveReply } from './thread'
 import { useChatModels } from './use-chat-models'
 import { useMessagePages } from './use-message-pages'
+import { spendLabel, useSessionSpend } from './use-session-spend'
 import { useThreadActions } from './use-thread-actions'
 
 /** A stored conversation: its title and facts, every message (virtualised), and the composer. */
@@ -31,6 +32,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   useEffect(() => {
     if (replyStatus && replyStatus !== 'streaming') reload()
   }, [replyStatus, reload])
+  const spent = spendLabel(useSessionSpend(api, sessionId, `${version}:${replyStatus ?? ''}`))
 
   useEffect(() => {
     let live = true
@@ -78,6 +80,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
             {plural(session.messageCount, 'message')} · started {formatDateTime(session.createdAt)}
             {session.deletedAt !== null && ' · in the trash'}
             {session.tags.length > 0 && ` · ${session.tags.join(', ')}`}
+            {spent && <span title="Tokens and cost of every reply in this conversation"> · {spent}</span>}
           </p>
         )}
       </header>
