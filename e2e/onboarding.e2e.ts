@@ -100,8 +100,9 @@ describe('first-run setup, from "not found" to a first chat', () => {
     await button('Next').click()
   })
 
-  test('says honestly that cloud providers come later, then finishes', async () => {
+  test('offers the optional cloud providers step, then finishes', async () => {
     await page.getByRole('heading', { level: 1, name: 'Cloud providers' }).waitFor()
+    await dialog().getByRole('radiogroup', { name: 'Cloud provider' }).or(dialog().getByRole('group', { name: 'Cloud provider' })).waitFor()
     await shot('cloud')
     await button('Skip').click()
     await page.getByRole('heading', { level: 1, name: 'You’re all set' }).waitFor()

@@ -163,6 +163,7 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
       costUsd: sum((m) => m.cost),
       estimated: replies.some((m) => m.usage?.estimated === true),
       replies: replies.length,
+      unpriced: replies.filter((m) => m.cost === null).length,
     }
   }
 

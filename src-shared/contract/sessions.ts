@@ -104,7 +104,7 @@ export const sessionRoutes = {
   'sessions.spend': {
     description: 'Tokens and cost of every reply in a session.',
     input: z.object({ id: Id }).strict(),
-    output: z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number(), estimated: z.boolean(), replies: z.number() }),
+    output: z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number(), estimated: z.boolean(), replies: z.number(), unpriced: z.number() }),
   },
   'sessions.get': {
     description: 'One session.',

@@ -253,16 +253,19 @@ export interface SessionSpend {
   /** Some counts were estimated (chars / 4) because a provider gave none. */
   estimated: boolean
   replies: number
+  /** Replies whose price was unknown: their cost is not in costUsd. */
+  unpriced: number
 }
 
 /** Tokens and cost of every reply in a session (all branches: each was paid for). */
 export function sessionSpend(ctx: StoreContext, sessionId: string): SessionSpend {
   requireSession(ctx, sessionId)
-  const row = ctx.db.get<{ input: number | null; output: number | null; cost: number | null; estimated: number | null; replies: number }>(
+  const row = ctx.db.get<{ input: number | null; output: number | null; cost: number | null; estimated: number | null; replies: number; unpriced: number | null }>(
     `SELECT SUM(json_extract(usage, '$.inputTokens')) AS input, SUM(json_extract(usage, '$.outputTokens')) AS output,
-            SUM(cost) AS cost, MAX(coalesce(json_extract(usage, '$.estimated'), 0)) AS estimated, COUNT(*) AS replies
+            SUM(cost) AS cost, MAX(coalesce(json_extract(usage, '$.estimated'), 0)) AS estimated, COUNT(*) AS replies,
+            SUM(cost IS NULL) AS unpriced
        FROM messages WHERE session_id = ? AND role = 'assistant' AND usage IS NOT NULL`,
     sessionId,
   )
-  return { inputTokens: row?.input ?? 0, outputTokens: row?.output ?? 0, costUsd: row?.cost ?? 0, estimated: (row?.estimated ?? 0) > 0, replies: row?.replies ?? 0 }
+  return { inputTokens: row?.input ?? 0, outputTokens: row?.output ?? 0, costUsd: row?.cost ?? 0, estimated: (row?.estimated ?? 0) > 0, replies: row?.replies ?? 0, unpriced: row?.unpriced ?? 0 }
 }

@@ -66,10 +66,12 @@ describe('Session spend in the conversation header', () => {
 
   it('formats the figures', () => {
     expect(spendLabel(undefined)).toBe('')
-    expect(spendLabel({ inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false, replies: 0 })).toBe('')
-    expect(spendLabel({ inputTokens: 1234, outputTokens: 567, costUsd: 0.0123, estimated: false, replies: 2 })).toBe('1,234 in / 567 out tokens · $0.0123')
-    expect(spendLabel({ inputTokens: 1, outputTokens: 1, costUsd: 2.5, estimated: false, replies: 1 })).toBe('1 in / 1 out tokens · $2.50')
-    expect(spendLabel({ inputTokens: 1, outputTokens: 1, costUsd: 0.00004, estimated: false, replies: 1 })).toBe('1 in / 1 out tokens · $0.00004')
-    expect(spendLabel({ inputTokens: 5, outputTokens: 7, costUsd: 0, estimated: true, replies: 1 })).toBe('est. 5 in / 7 out tokens · free')
+    expect(spendLabel({ inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false, replies: 0, unpriced: 0 })).toBe('')
+    expect(spendLabel({ inputTokens: 1234, outputTokens: 567, costUsd: 0.0123, estimated: false, replies: 2, unpriced: 0 })).toBe('1,234 in / 567 out tokens · $0.0123')
+    expect(spendLabel({ inputTokens: 1, outputTokens: 1, costUsd: 2.5, estimated: false, replies: 1, unpriced: 0 })).toBe('1 in / 1 out tokens · $2.50')
+    expect(spendLabel({ inputTokens: 1, outputTokens: 1, costUsd: 0.00004, estimated: false, replies: 1, unpriced: 0 })).toBe('1 in / 1 out tokens · $0.00004')
+    expect(spendLabel({ inputTokens: 5, outputTokens: 7, costUsd: 0, estimated: true, replies: 1, unpriced: 0 })).toBe('est. 5 in / 7 out tokens · free')
+    expect(spendLabel({ inputTokens: 5, outputTokens: 7, costUsd: 0, estimated: false, replies: 1, unpriced: 1 })).toBe('5 in / 7 out tokens · cost unknown')
+    expect(spendLabel({ inputTokens: 5, outputTokens: 7, costUsd: 0.01, estimated: false, replies: 3, unpriced: 1 })).toBe('5 in / 7 out tokens · $0.01 + 1 unpriced')
   })
 })

@@ -33,6 +33,8 @@ function sessionCost(usd: number): string {
 export function spendLabel(spend: SessionSpend | undefined): string {
   if (!spend || spend.replies === 0) return ''
   const tokens = `${formatCount(spend.inputTokens)} in / ${formatCount(spend.outputTokens)} out tokens`
-  const cost = spend.costUsd === 0 ? 'free' : sessionCost(spend.costUsd)
+  const known = spend.costUsd === 0 ? 'free' : sessionCost(spend.costUsd)
+  // Replies of models without a known price are not free: say their cost is missing.
+  const cost = spend.unpriced === 0 ? known : spend.unpriced === spend.replies ? 'cost unknown' : `${sessionCost(spend.costUsd)} + ${spend.unpriced} unpriced`
   return `${spend.estimated ? 'est. ' : ''}${tokens} · ${cost}`
 }
