@@ -2,12 +2,12 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import OpenAI from 'openai'
-import WebSocket from 'ws'
-import { createRpcClient, type ApiClient } from '../src-shared/contract'
+import type { ApiClient } from '../src-shared/contract'
 import { createCore, type Core } from '../src-main/core/app'
 import { startWebServer } from '../src-main/web/server'
 import { startOpenAiFake, type OpenAiFake } from '../test/support/fakes/openai-server'
 import type { Figure } from './report'
+import { wsClient } from './transport.bench'
 
 /**
  * Streaming overhead of the whole chat pipeline — openai SDK → core `chat.send` (store writes,
@@ -53,22 +53,6 @@ const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
-
-function wsClient(url: string, token: string): Promise<{ api: ApiClient; close(): void }> {
-  const socket = new WebSocket(url.replace('http', 'ws') + 'api/ws', { headers: { authorization: `Bearer ${token}` } })
-  const api = createRpcClient({
-    send: (text) => socket.send(text),
-    onMessage(listener) {
-      const handler = (data: WebSocket.RawData): void => listener(data.toString())
-      socket.on('message', handler)
-      return () => socket.off('message', handler)
-    },
-  })
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve({ api, close: () => socket.close() }))
-    socket.once('error', reject)
-  })
 }
 
 async function rawSdk(sdk: OpenAI, expectedChunks: number): Promise<Run> {

@@ -15,7 +15,8 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start
 }
 
-function wsClient(url: string, token: string): Promise<{ api: ApiClient; close(): void }> {
+/** A contract client over the web companion's WebSocket, as the browser uses it. */
+export function wsClient(url: string, token: string): Promise<{ api: ApiClient; close(): void }> {
   const socket = new WebSocket(url.replace('http', 'ws') + 'api/ws', { headers: { authorization: `Bearer ${token}` } })
   const api = createRpcClient({
     send: (text) => socket.send(text),

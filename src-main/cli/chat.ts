@@ -1,6 +1,7 @@
 import type { ChatEvent, ChatTarget } from '../../src-shared/contract'
 import { runApiSubcommand, unwrap, type ApiSubcommand, type CliApi } from './api-command'
 import type { Command, Io, ParsedArgs } from './command'
+import { table } from './models'
 import { openCore } from './runtime'
 import { createLocalClient } from '../core/rpc'
 
@@ -92,11 +93,6 @@ export const chatCommand: Command = {
   run: runChat,
 }
 
-const pad = (rows: string[][]): string => {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')
-}
-
 const providerSubcommands: Record<string, ApiSubcommand> = {
   async list(api: CliApi, { values }, io) {
     const found = unwrap(await api.call('providers.list', {}), io)
@@ -106,7 +102,7 @@ const providerSubcommands: Record<string, ApiSubcommand> = {
       return 0
     }
     const rows = found.providers.map(({ config, key }) => [config.id, config.kind, config.enabled ? 'on' : 'off', config.baseUrl || '(default)', key === null ? '-' : key.set ? `set …${key.last4 ?? ''}` : 'missing'])
-    io.out(`${pad([['ID', 'KIND', 'ENABLED', 'URL', 'KEY'], ...rows])}\n`)
+    io.out(`${table([['ID', 'KIND', 'ENABLED', 'URL', 'KEY'], ...rows])}\n`)
     return 0
   },
   async test(api, { positionals, values }, io) {

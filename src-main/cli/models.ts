@@ -16,7 +16,8 @@ export function formatBytes(bytes: number): string {
 
 const day = (ms: number): string => (ms > 0 ? new Date(ms).toISOString().slice(0, 16).replace('T', ' ') : '-')
 
-function table(rows: string[][]): string {
+/** Rows padded into columns, the first row the header. */
+export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino'
 import type { ModelCatalog } from '../providers/catalog'
 import type { ProviderRegistry } from '../providers/registry'
 import type { ChatRequest, ProviderToolCall, ProviderUsage } from '../providers/types'
-import { budgetStatus, costOf, estimatedUsage, priceFor, streamWithFallback, type BreakerRegistry, type SpendLedger } from '../resilience'
+import { budgetStatus, costOf, estimatedUsage, priceFor, streamWithFallback, type BreakerRegistry, type FallbackOptions, type SpendLedger } from '../resilience'
 import type { TrafficRecorder } from '../health'
 import type { Message, SessionStore, StreamingMessageWriter } from '../sessions'
 import { NoProviderError, planCandidates } from './candidates'
@@ -77,16 +77,7 @@ export class ChatService {
     const inner = new AbortController()
     const stopInner = (): void => inner.abort(signal.reason)
     signal.addEventListener('abort', stopInner, { once: true })
-    const stream = streamWithFallback(plan.candidates, request, {
-      signal: inner.signal,
-      breakers: deps.breakers,
-      retry: routing.retry,
-      fallbackOn: routing.fallbackOn,
-      sleep: deps.clock.sleep,
-      random: deps.clock.random,
-      now: deps.clock.now,
-      ...(deps.recorder ? { recorder: deps.recorder } : {}),
-    })
+    const stream = streamWithFallback(plan.candidates, request, resilienceOptions(deps, routing, inner.signal))
     const first = plan.candidates[0]!
     let firstStep: ReturnType<typeof stream.next> | undefined = stream.next()
     firstStep.catch(() => undefined) // handled in the loop below; this only keeps Node from calling it unhandled meanwhile
@@ -217,6 +208,20 @@ export class ChatService {
     } catch (saveError) {
       this.deps.log?.error({ err: saveError }, 'could not record the end of a failed reply')
     }
+  }
+}
+
+/** How every model call (chat, summaries) retries, falls back and is measured. */
+export function resilienceOptions(deps: Pick<ChatServiceDeps, 'breakers' | 'clock' | 'recorder'>, routing: Routing, signal: AbortSignal): FallbackOptions {
+  return {
+    signal,
+    breakers: deps.breakers,
+    retry: routing.retry,
+    fallbackOn: routing.fallbackOn,
+    sleep: deps.clock.sleep,
+    random: deps.clock.random,
+    now: deps.clock.now,
+    ...(deps.recorder ? { recorder: deps.recorder } : {}),
   }
 }
 

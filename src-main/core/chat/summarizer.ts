@@ -1,7 +1,7 @@
 import type { Message, Summarizer } from '../sessions'
 import { streamWithFallback } from '../resilience'
 import { AppError } from '../errors'
-import type { ChatServiceDeps } from './chat-service'
+import { resilienceOptions, type ChatServiceDeps } from './chat-service'
 import { NoProviderError, planCandidates } from './candidates'
 import { toProviderMessages } from './history'
 
@@ -22,16 +22,7 @@ export function createProviderSummarizer(deps: Pick<ChatServiceDeps, 'registry' 
       const request = { messages: [...history.map(({ images: _images, ...m }) => m), { role: 'user' as const, content: 'Write the summary now.' }] }
       const plan = await planCandidates({ auto: true }, request, { registry: deps.registry, catalog: deps.catalog, routing }, signal)
       if (plan.candidates.length === 0) throw new NoProviderError(plan.skipped)
-      const stream = streamWithFallback(plan.candidates, request, {
-        signal,
-        breakers: deps.breakers,
-        retry: routing.retry,
-        fallbackOn: routing.fallbackOn,
-        sleep: deps.clock.sleep,
-        random: deps.clock.random,
-        now: deps.clock.now,
-        ...(deps.recorder ? { recorder: deps.recorder } : {}),
-      })
+      const stream = streamWithFallback(plan.candidates, request, resilienceOptions(deps, routing, signal))
       let text = ''
       for (;;) {
         const step = await stream.next()
