@@ -6,6 +6,7 @@ import { withKnown } from './capabilities'
 import { AuthError, BadResponseError } from './errors'
 import { mapHttpFailure, mapTransportError } from './map-error'
 import { requestFetch } from './sdk-fetch'
+import { argumentsObject } from './tool-arguments'
 import type { ChatChunk, ChatProvider, ChatRequest, FinishReason, ProbeResult, ProviderDeps, ProviderFactory, ProviderMessage, ProviderModel } from './types'
 
 /** Anthropic's Messages API through @anthropic-ai/sdk, streamed. */
@@ -257,17 +258,6 @@ function imageBlock(image: { mime: string; data: string }): ImageBlockParam {
   const mime = IMAGE_TYPES.find((t) => t === image.mime)
   if (!mime) throw new ValidationError(`Anthropic takes PNG, JPEG, WebP or GIF pictures, not ${image.mime}.`, [{ path: 'images', message: 'unsupported type' }])
   return { type: 'image', source: { type: 'base64', media_type: mime, data: image.data } }
-}
-
-function argumentsObject(value: unknown): Record<string, unknown> {
-  if (typeof value === 'string') {
-    try {
-      return argumentsObject(JSON.parse(value) as unknown)
-    } catch {
-      return { input: value }
-    }
-  }
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
 }
 
 /** Consecutive turns of one role become one (tool results then the next question, for example). */

@@ -5,6 +5,7 @@ import { capabilityHints, withKnown } from './capabilities'
 import { BadResponseError } from './errors'
 import { mapHttpFailure, mapTransportError } from './map-error'
 import { requestFetch } from './sdk-fetch'
+import { argumentsObject } from './tool-arguments'
 import type { ChatChunk, ChatProvider, ChatRequest, FinishReason, ProbeResult, ProviderDeps, ProviderFactory, ProviderMessage, ProviderModel, ProviderToolCall } from './types'
 
 /**
@@ -199,18 +200,6 @@ function toOllamaMessage(message: ProviderMessage): Message {
   if (message.toolCalls?.length) out.tool_calls = message.toolCalls.map((call) => ({ function: { name: call.name, arguments: argumentsObject(call.arguments) } }))
   if (message.role === 'tool' && message.toolName) out.tool_name = message.toolName
   return out
-}
-
-/** Ollama wants arguments as an object; a JSON string from another provider's history is parsed. */
-function argumentsObject(value: unknown): Record<string, unknown> {
-  if (typeof value === 'string') {
-    try {
-      return argumentsObject(JSON.parse(value) as unknown)
-    } catch {
-      return { input: value }
-    }
-  }
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
 }
 
 function fromOllamaCall(call: { function: { name: string; arguments: Record<string, unknown> }; id?: string }): ProviderToolCall {
