@@ -1,9 +1,10 @@
 import { afterAll, describe, it } from 'vitest'
 import type { ChatEvent, ChatSendInput, RouteInput, RouteName, RouteOutput } from '../../src-shared/contract'
 import { createLocalClient } from '../../src-main/core/rpc'
-import { createTestCore, type TestCore } from '../support/core'
+import type { TestCore } from '../support/core'
 import { startFakeOllamaChat, type FakeOllamaChatServer } from '../support/fakes/ollama-chat-server'
 import type { FakeProviderServer, Fault } from '../support/fakes/types'
+import { createRecordingCore } from '../support/recording-core'
 import { removeTempDirs } from '../support/tmp'
 import { cases, chatRequests, type ProviderCase } from './cases'
 
@@ -65,18 +66,7 @@ async function call<K extends RouteName>(t: TestCore, route: K, input: RouteInpu
 async function rig(providerCase: ProviderCase): Promise<Rig> {
   const fake = await providerCase.start()
   const backup = await startFakeOllamaChat({ models: [BACKUP_MODEL] })
-  const delays: number[] = []
-  const t = createTestCore({
-    providers: {
-      clock: {
-        sleep: async (ms, signal) => {
-          delays.push(ms)
-          if (signal.aborted) throw signal.reason
-        },
-        random: () => 0.5,
-      },
-    },
-  })
+  const { t, delays } = createRecordingCore()
   await t.core.settings.update({ ollama: { host: backup.url } })
   // A short first-byte timeout, so a hanging server becomes E_TIMEOUT within the test's time.
   const config = providerCase.config(fake, { timeoutMs: 1000 })

@@ -3,9 +3,10 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ChatEvent, ChatSendInput, RouteInput, RouteName, RouteOutput } from '../../../src-shared/contract'
 import { createLocalClient } from '../rpc'
-import { createTestCore, type TestCore } from '../../../test/support/core'
+import type { TestCore } from '../../../test/support/core'
 import { startFakeOllamaChat, type FakeOllamaChatServer } from '../../../test/support/fakes/ollama-chat-server'
 import { startOpenAiFake, type OpenAiFake } from '../../../test/support/fakes/openai-server'
+import { createRecordingCore } from '../../../test/support/recording-core'
 
 /** The whole chat path through the contract: real store, real SDKs, loopback fakes of the wire protocols. */
 
@@ -14,23 +15,12 @@ const PLANTED_KEY = 'sk-planted-0123456789abcdefghijklmnop'
 let t: TestCore
 let openai: OpenAiFake
 let ollama: FakeOllamaChatServer
-const delays: number[] = []
+let delays: number[]
 
 beforeEach(async () => {
-  delays.length = 0
   openai = await startOpenAiFake({ models: ['gpt-4o-mini'] })
   ollama = await startFakeOllamaChat({ models: ['llama3.2:latest'] })
-  t = createTestCore({
-    providers: {
-      clock: {
-        sleep: async (ms, signal) => {
-          delays.push(ms)
-          if (signal.aborted) throw signal.reason
-        },
-        random: () => 0.5,
-      },
-    },
-  })
+  ;({ t, delays } = createRecordingCore())
   await t.core.settings.update({ ollama: { host: ollama.url } })
   await call('providers.save', { config: { id: 'openai', kind: 'openai', name: 'OpenAI', baseUrl: openai.url, proxy: { mode: 'none' } }, key: PLANTED_KEY })
 })

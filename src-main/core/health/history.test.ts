@@ -1,19 +1,17 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HealthPoint } from '../../../src-shared/contract'
+import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { silentLogger } from '../log'
 import { HealthHistory } from './history'
 
 const HOUR = 3_600_000
-let dir: string
 let file: string
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'history-'))
-  file = path.join(dir, 'health-history.jsonl')
+  file = path.join(makeTempDir('history-'), 'health-history.jsonl')
 })
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
+afterEach(removeTempDirs)
 
 const point = (t: number, providerId = 'p', ok = true): HealthPoint => ({ t, providerId, kind: 'probe', ok, latencyMs: 12, ttftMs: null, tokensPerSec: null })
 const lines = () => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ProviderConfig } from '../../../src-shared/contract'
 import { startFakeAnthropic, type FakeAnthropicServer } from '../../../test/support/fakes/anthropic-server'
 import { closedUrl } from '../../../test/support/fakes/sse'
-import type { AppError } from '../errors'
+import { abortWhen, abortWhileWaiting, closedAfterEach, collect, failure, texts } from '../../../test/support/provider-harness'
 import { createAnthropicProvider } from './anthropic'
 import type { RateLimitedError } from './errors'
 import type { ChatChunk, ChatProvider, ChatRequest } from './types'
@@ -10,22 +10,6 @@ import type { ChatChunk, ChatProvider, ChatRequest } from './types'
 const KEY = 'sk-ant-test-0123456789'
 const config = (over: Partial<ProviderConfig> = {}): ProviderConfig => ({ id: 'claude', kind: 'anthropic', name: 'Anthropic', enabled: true, proxy: { mode: 'auto' }, timeoutMs: 120_000, ...over })
 
-async function collect(stream: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
-  const chunks: ChatChunk[] = []
-  for await (const chunk of stream) chunks.push(chunk)
-  return chunks
-}
-
-async function failure(stream: AsyncIterable<ChatChunk>, seen: ChatChunk[] = []): Promise<AppError> {
-  try {
-    for await (const chunk of stream) seen.push(chunk)
-  } catch (error) {
-    return error as AppError
-  }
-  throw new Error('the stream did not fail')
-}
-
-const texts = (chunks: ChatChunk[]) => chunks.flatMap((c) => (c.type === 'text' ? [c.text] : []))
 const ask = (over: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'Hi' }], ...over })
 const chats = (fake: FakeAnthropicServer) => fake.requests.filter((r) => r.path.startsWith('/v1/messages'))
 const lastBody = (fake: FakeAnthropicServer) => chats(fake).at(-1)!.body as Record<string, unknown>
@@ -33,6 +17,7 @@ const lastBody = (fake: FakeAnthropicServer) => chats(fake).at(-1)!.body as Reco
 describe('Anthropic provider', () => {
   let fake: FakeAnthropicServer
   let provider: ChatProvider
+  const another = closedAfterEach(startFakeAnthropic)
 
   beforeEach(async () => {
     fake = await startFakeAnthropic()
@@ -81,16 +66,12 @@ describe('Anthropic provider', () => {
   })
 
   it('lets models with adaptive thinking choose their own budget', async () => {
-    const opus = await startFakeAnthropic(['claude-opus-4-6'])
-    try {
-      opus.script({ text: ['ok'], reasoning: ['hmm'] })
-      const adaptive = createAnthropicProvider({ config: config({ baseUrl: opus.url }), apiKey: KEY, fetch })
-      const chunks = await collect(adaptive.chat(ask({ model: 'claude-opus-4-6', reasoning: true }), new AbortController().signal))
-      expect((opus.requests.at(-1)!.body as Record<string, unknown>).thinking).toEqual({ type: 'adaptive' })
-      expect(chunks).toContainEqual({ type: 'reasoning', text: 'hmm' })
-    } finally {
-      await opus.close()
-    }
+    const opus = await another(['claude-opus-4-6'])
+    opus.script({ text: ['ok'], reasoning: ['hmm'] })
+    const adaptive = createAnthropicProvider({ config: config({ baseUrl: opus.url }), apiKey: KEY, fetch })
+    const chunks = await collect(adaptive.chat(ask({ model: 'claude-opus-4-6', reasoning: true }), new AbortController().signal))
+    expect((opus.requests.at(-1)!.body as Record<string, unknown>).thinking).toEqual({ type: 'adaptive' })
+    expect(chunks).toContainEqual({ type: 'reasoning', text: 'hmm' })
   })
 
   it('sends tools and tool history, and assembles a streamed tool call into one chunk', async () => {
@@ -209,27 +190,15 @@ describe('Anthropic provider', () => {
 
   it('cancels a hanging request at the server when the user aborts', async () => {
     fake.fault({ kind: 'hang' })
-    const controller = new AbortController()
-    const pending = failure(provider.chat(ask(), controller.signal))
-    await vi.waitFor(() => expect(chats(fake)).toHaveLength(1))
-    controller.abort()
-    expect((await pending).code).toBe('E_CANCELLED')
+    const error = await abortWhileWaiting((signal) => provider.chat(ask(), signal), () => vi.waitFor(() => expect(chats(fake)).toHaveLength(1)))
+    expect(error.code).toBe('E_CANCELLED')
     await vi.waitFor(() => expect(fake.aborted).toBe(1))
   })
 
   it('stops mid-stream on abort with E_CANCELLED', async () => {
     fake.script({ text: ['a', 'b', 'c', 'd'], chunkDelayMs: 5 })
-    const controller = new AbortController()
     const seen: ChatChunk[] = []
-    const error = await failure(
-      (async function* () {
-        for await (const chunk of provider.chat(ask(), controller.signal)) {
-          yield chunk
-          if (chunk.type === 'text') controller.abort()
-        }
-      })(),
-      seen,
-    )
+    const error = await abortWhen((signal) => provider.chat(ask(), signal), (chunk) => chunk.type === 'text', seen)
     expect(error.code).toBe('E_CANCELLED')
     expect(texts(seen)).toEqual(['a'])
     await vi.waitFor(() => expect(fake.aborted).toBe(1))

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ProviderConfig } from '../../../src-shared/contract'
 import { startFakeGemini, type FakeGeminiServer } from '../../../test/support/fakes/gemini-server'
 import { closedUrl } from '../../../test/support/fakes/sse'
-import type { AppError } from '../errors'
+import { abortWhen, abortWhileWaiting, collect, failure, texts } from '../../../test/support/provider-harness'
 import type { RateLimitedError } from './errors'
 import { createGeminiProvider } from './gemini'
 import type { ChatChunk, ChatProvider, ChatRequest } from './types'
@@ -10,22 +10,6 @@ import type { ChatChunk, ChatProvider, ChatRequest } from './types'
 const KEY = 'AIzaFakeKey0123456789'
 const config = (over: Partial<ProviderConfig> = {}): ProviderConfig => ({ id: 'gemini', kind: 'gemini', name: 'Gemini', enabled: true, proxy: { mode: 'auto' }, timeoutMs: 120_000, ...over })
 
-async function collect(stream: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
-  const chunks: ChatChunk[] = []
-  for await (const chunk of stream) chunks.push(chunk)
-  return chunks
-}
-
-async function failure(stream: AsyncIterable<ChatChunk>, seen: ChatChunk[] = []): Promise<AppError> {
-  try {
-    for await (const chunk of stream) seen.push(chunk)
-  } catch (error) {
-    return error as AppError
-  }
-  throw new Error('the stream did not fail')
-}
-
-const texts = (chunks: ChatChunk[]) => chunks.flatMap((c) => (c.type === 'text' ? [c.text] : []))
 const ask = (over: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }], ...over })
 const chats = (fake: FakeGeminiServer) => fake.requests.filter((r) => r.path.includes(':streamGenerateContent'))
 const lastBody = (fake: FakeGeminiServer) => chats(fake).at(-1)!.body as Record<string, unknown>
@@ -157,27 +141,15 @@ describe('Gemini provider', () => {
 
   it('cancels a hanging request at the server when the user aborts', async () => {
     fake.fault({ kind: 'hang' })
-    const controller = new AbortController()
-    const pending = failure(provider.chat(ask(), controller.signal))
-    await vi.waitFor(() => expect(chats(fake)).toHaveLength(1))
-    controller.abort()
-    expect((await pending).code).toBe('E_CANCELLED')
+    const error = await abortWhileWaiting((signal) => provider.chat(ask(), signal), () => vi.waitFor(() => expect(chats(fake)).toHaveLength(1)))
+    expect(error.code).toBe('E_CANCELLED')
     await vi.waitFor(() => expect(fake.aborted).toBe(1))
   })
 
   it('stops mid-stream on abort with E_CANCELLED', async () => {
     fake.script({ text: ['a', 'b', 'c', 'd'], chunkDelayMs: 5 })
-    const controller = new AbortController()
     const seen: ChatChunk[] = []
-    const error = await failure(
-      (async function* () {
-        for await (const chunk of provider.chat(ask(), controller.signal)) {
-          yield chunk
-          if (chunk.type === 'text') controller.abort()
-        }
-      })(),
-      seen,
-    )
+    const error = await abortWhen((signal) => provider.chat(ask(), signal), (chunk) => chunk.type === 'text', seen)
     expect(error.code).toBe('E_CANCELLED')
     expect(texts(seen)).toEqual(['a'])
     await vi.waitFor(() => expect(fake.aborted).toBe(1))

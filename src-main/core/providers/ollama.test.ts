@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ProviderConfig } from '../../../src-shared/contract'
 import { startFakeOllamaChat, type FakeOllamaChatServer } from '../../../test/support/fakes/ollama-chat-server'
 import { closedUrl } from '../../../test/support/fakes/sse'
-import type { AppError } from '../errors'
+import { abortWhen, abortWhileWaiting, closedAfterEach, collect, failure, texts } from '../../../test/support/provider-harness'
 import { capabilityHints } from './capabilities'
 import type { RateLimitedError } from './errors'
 import { createOllamaProvider } from './ollama'
@@ -10,29 +10,13 @@ import type { ChatChunk, ChatProvider, ChatRequest } from './types'
 
 const config = (over: Partial<ProviderConfig> = {}): ProviderConfig => ({ id: 'local', kind: 'ollama', name: 'Ollama', enabled: true, proxy: { mode: 'auto' }, timeoutMs: 120_000, ...over })
 
-async function collect(stream: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
-  const chunks: ChatChunk[] = []
-  for await (const chunk of stream) chunks.push(chunk)
-  return chunks
-}
-
-async function failure(stream: AsyncIterable<ChatChunk>, seen: ChatChunk[] = []): Promise<AppError> {
-  try {
-    for await (const chunk of stream) seen.push(chunk)
-  } catch (error) {
-    return error as AppError
-  }
-  throw new Error('the stream did not fail')
-}
-
-const texts = (chunks: ChatChunk[]) => chunks.flatMap((c) => (c.type === 'text' ? [c.text] : []))
 const ask = (over: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'llama3.2:latest', messages: [{ role: 'user', content: 'Hi' }], ...over })
 const lastBody = (fake: FakeOllamaChatServer) => fake.requests.filter((r) => r.path === '/api/chat').at(-1)!.body as Record<string, unknown>
 
 describe('Ollama provider', () => {
   let fake: FakeOllamaChatServer
   let provider: ChatProvider
-  const others: FakeOllamaChatServer[] = []
+  const another = closedAfterEach(startFakeOllamaChat)
 
   beforeEach(async () => {
     fake = await startFakeOllamaChat({
@@ -46,7 +30,6 @@ describe('Ollama provider', () => {
   afterEach(async () => {
     vi.restoreAllMocks()
     await fake.close()
-    await Promise.all(others.splice(0).map((o) => o.close()))
   })
 
   it('streams text in order, then usage and the finish reason', async () => {
@@ -149,11 +132,8 @@ describe('Ollama provider', () => {
 
   it('cancels a hanging request at the server when the user aborts', async () => {
     fake.fault({ kind: 'hang' })
-    const controller = new AbortController()
-    const pending = failure(provider.chat(ask(), controller.signal))
-    await vi.waitFor(() => expect(fake.requests.some((r) => r.path === '/api/chat')).toBe(true))
-    controller.abort()
-    expect((await pending).code).toBe('E_CANCELLED')
+    const error = await abortWhileWaiting((signal) => provider.chat(ask(), signal), () => vi.waitFor(() => expect(fake.requests.some((r) => r.path === '/api/chat')).toBe(true)))
+    expect(error.code).toBe('E_CANCELLED')
     await vi.waitFor(() => expect(fake.aborted).toBe(1))
   })
 
@@ -165,17 +145,8 @@ describe('Ollama provider', () => {
 
   it('aborting one of two concurrent chats leaves the other to finish', async () => {
     fake.script({ text: ['a', 'b', 'c', 'd', 'e'], chunkDelayMs: 5 })
-    const first = new AbortController()
     const seenFirst: ChatChunk[] = []
-    const one = failure(
-      (async function* () {
-        for await (const chunk of provider.chat(ask(), first.signal)) {
-          yield chunk
-          if (chunk.type === 'text') first.abort()
-        }
-      })(),
-      seenFirst,
-    )
+    const one = abortWhen((signal) => provider.chat(ask(), signal), (chunk) => chunk.type === 'text', seenFirst)
     const two = collect(provider.chat(ask(), new AbortController().signal))
     expect((await one).code).toBe('E_CANCELLED')
     expect(texts(await two)).toEqual(['a', 'b', 'c', 'd', 'e'])
@@ -219,8 +190,7 @@ describe('Ollama provider', () => {
   })
 
   it('falls through to the next server when the first is down or lacks the model', async () => {
-    const second = await startFakeOllamaChat({ models: ['qwen3:8b'] })
-    others.push(second)
+    const second = await another({ models: ['qwen3:8b'] })
     second.script({ text: ['from the GPU box'] })
     const pool = createOllamaProvider({ config: config({ baseUrl: await closedUrl(), hosts: [fake.url, second.url] }), fetch })
     const chunks = await collect(pool.chat(ask({ model: 'qwen3:8b' }), new AbortController().signal))

@@ -1,46 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ProviderConfigSchema, type ProviderConfigInput } from '../../../src-shared/contract'
-import { startOpenAiFake, type OpenAiFake, type OpenAiFakeOptions } from '../../../test/support/fakes/openai-server'
+import { startOpenAiFake } from '../../../test/support/fakes/openai-server'
+import { abortWhileWaiting, appFailure, closedAfterEach, collect, signal } from '../../../test/support/provider-harness'
 import { AppError } from '../errors'
 import { createHuggingFaceProvider, createOpenAiProvider } from './openai-family'
 import { chooseOpenAiApi } from './openai-responses'
 import { createProviderFetch } from './proxy'
 import type { ChatChunk, ChatProvider, ChatRequest, ProviderFactory } from './types'
 
-const fakes: OpenAiFake[] = []
-afterEach(async () => {
-  for (const fake of fakes.splice(0)) await fake.close()
-})
-
-async function fake(options?: OpenAiFakeOptions): Promise<OpenAiFake> {
-  const server = await startOpenAiFake(options)
-  fakes.push(server)
-  return server
-}
+const fake = closedAfterEach(startOpenAiFake)
 
 function provider(baseUrl: string, config: Partial<ProviderConfigInput> = {}, factory: ProviderFactory = createOpenAiProvider, apiKey = 'sk-test-1234'): ChatProvider {
   const parsed = ProviderConfigSchema.parse({ id: 'p1', kind: 'openai', name: 'OpenAI', baseUrl, ...config })
   return factory({ config: parsed, apiKey, fetch: createProviderFetch(parsed.proxy, baseUrl, {}) })
 }
 
-async function collect(chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
-  const out: ChatChunk[] = []
-  for await (const chunk of chunks) out.push(chunk)
-  return out
-}
-
-async function failure(chunks: AsyncIterable<ChatChunk>, seen: ChatChunk[] = []): Promise<AppError> {
-  try {
-    for await (const chunk of chunks) seen.push(chunk)
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError)
-    return error as AppError
-  }
-  throw new Error('the stream ended without an error')
-}
-
 const ask = (model = 'o4-mini', extra: Partial<ChatRequest> = {}): ChatRequest => ({ model, messages: [{ role: 'user', content: 'Hi' }], ...extra })
-const signal = () => new AbortController().signal
 
 describe('chooseOpenAiApi', () => {
   it.each([
@@ -107,7 +82,7 @@ describe('the Responses API through the openai SDK', () => {
   it('refuses function-call arguments that are not JSON', async () => {
     const server = await fake()
     server.script({ text: [], toolCall: { id: 'c', name: 'search', arguments: {} }, rawArguments: '{"q": ' })
-    expect((await failure(provider(server.url).chat(ask(), signal()))).code).toBe('E_BAD_RESPONSE')
+    expect((await appFailure(provider(server.url).chat(ask(), signal()))).code).toBe('E_BAD_RESPONSE')
   })
 
   it('sends system text as instructions and the rest as input items', async () => {
@@ -142,7 +117,7 @@ describe('the Responses API through the openai SDK', () => {
   it('response.incomplete: content filter → E_CONTENT_FILTERED, max_output_tokens → done length', async () => {
     const server = await fake()
     server.script({ text: ['No'], finishReason: 'content_filter' })
-    expect((await failure(provider(server.url).chat(ask(), signal()))).code).toBe('E_CONTENT_FILTERED')
+    expect((await appFailure(provider(server.url).chat(ask(), signal()))).code).toBe('E_CONTENT_FILTERED')
     server.script({ text: ['Cut'], finishReason: 'length' })
     expect((await collect(provider(server.url).chat(ask(), signal()))).at(-1)).toEqual({ type: 'done', finishReason: 'length' })
   })
@@ -156,7 +131,7 @@ describe('the Responses API through the openai SDK', () => {
     const server = await fake()
     server.script({ text: ['Partial'], streamError })
     const seen: ChatChunk[] = []
-    expect((await failure(provider(server.url).chat(ask(), signal()), seen)).code).toBe(code)
+    expect((await appFailure(provider(server.url).chat(ask(), signal()), seen)).code).toBe(code)
     expect(seen).toEqual([{ type: 'text', text: 'Partial' }])
   })
 
@@ -169,17 +144,15 @@ describe('the Responses API through the openai SDK', () => {
   ])('fault %j → %s', async (fault, code) => {
     const server = await fake()
     server.fault(fault)
-    expect((await failure(provider(server.url).chat(ask(), signal()))).code).toBe(code)
+    expect((await appFailure(provider(server.url).chat(ask(), signal()))).code).toBe(code)
   })
 
   it('stopping a hung Responses request → E_CANCELLED, and the server saw it', async () => {
     const server = await fake()
     server.fault({ kind: 'hang' })
-    const controller = new AbortController()
-    const pending = failure(provider(server.url).chat(ask(), controller.signal))
-    await expect.poll(() => server.requests.length).toBe(1)
-    controller.abort()
-    expect((await pending).code).toBe('E_CANCELLED')
+    const error = await abortWhileWaiting((stop) => provider(server.url).chat(ask(), stop), () => expect.poll(() => server.requests.length).toBe(1))
+    expect(error).toBeInstanceOf(AppError)
+    expect(error.code).toBe('E_CANCELLED')
     await expect.poll(() => server.aborted).toBe(1)
   })
 })

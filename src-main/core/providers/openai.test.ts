@@ -1,48 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ProviderConfigSchema, type ProviderConfigInput } from '../../../src-shared/contract'
 import { closedPort } from '../../../test/support/fake-ollama'
-import { startOpenAiFake, type OpenAiFake, type OpenAiFakeOptions } from '../../../test/support/fakes/openai-server'
+import { startOpenAiFake } from '../../../test/support/fakes/openai-server'
+import { abortWhen, abortWhileWaiting, appFailure, closedAfterEach, collect, signal, texts } from '../../../test/support/provider-harness'
 import { AppError } from '../errors'
 import type { RateLimitedError } from './errors'
 import { baseUrlFor, createOpenAiCompatibleProvider, createOpenAiProvider } from './openai-family'
 import { createProviderFetch } from './proxy'
 import type { ChatChunk, ChatProvider, ChatRequest, ProviderFactory } from './types'
 
-const fakes: OpenAiFake[] = []
-afterEach(async () => {
-  for (const fake of fakes.splice(0)) await fake.close()
-})
-
-async function fake(options?: OpenAiFakeOptions): Promise<OpenAiFake> {
-  const server = await startOpenAiFake(options)
-  fakes.push(server)
-  return server
-}
+const fake = closedAfterEach(startOpenAiFake)
 
 function provider(baseUrl: string, config: Partial<ProviderConfigInput> = {}, apiKey: string | null = 'sk-test-1234', factory: ProviderFactory = createOpenAiCompatibleProvider): ChatProvider {
   const parsed = ProviderConfigSchema.parse({ id: 'p1', kind: 'openai-compatible', name: 'Test server', baseUrl, ...config })
   return factory({ config: parsed, ...(apiKey === null ? {} : { apiKey }), fetch: createProviderFetch(parsed.proxy, baseUrl, {}) })
 }
 
-async function collect(chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
-  const out: ChatChunk[] = []
-  for await (const chunk of chunks) out.push(chunk)
-  return out
-}
-
-async function failure(chunks: AsyncIterable<ChatChunk>, seen: ChatChunk[] = []): Promise<AppError> {
-  try {
-    for await (const chunk of chunks) seen.push(chunk)
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError)
-    return error as AppError
-  }
-  throw new Error('the stream ended without an error')
-}
-
 const ask = (text = 'Hi', extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: text }], ...extra })
-const signal = () => new AbortController().signal
-const texts = (chunks: ChatChunk[]) => chunks.flatMap((c) => (c.type === 'text' ? [c.text] : []))
 
 describe('Chat Completions through the openai SDK', () => {
   it('streams text in order, then usage (with cached tokens) and done', async () => {
@@ -97,7 +71,7 @@ describe('Chat Completions through the openai SDK', () => {
   it('refuses tool-call arguments that are not JSON', async () => {
     const server = await fake()
     server.script({ text: [], toolCall: { id: 'c', name: 'f', arguments: {} }, rawArguments: '{"city": "Os' })
-    const error = await failure(provider(server.url).chat(ask(), signal()))
+    const error = await appFailure(provider(server.url).chat(ask(), signal()))
     expect(error.code).toBe('E_BAD_RESPONSE')
     expect(error.message).toMatch(/arguments of tool call f are not JSON/)
   })
@@ -141,7 +115,7 @@ describe('Chat Completions through the openai SDK', () => {
 
   it('refuses a tool result without a call id before sending anything', async () => {
     const server = await fake()
-    const error = await failure(provider(server.url).chat({ model: 'gpt-4o-mini', messages: [{ role: 'tool', content: 'x', toolName: 'look' }] }, signal()))
+    const error = await appFailure(provider(server.url).chat({ model: 'gpt-4o-mini', messages: [{ role: 'tool', content: 'x', toolName: 'look' }] }, signal()))
     expect(error.code).toBe('E_VALIDATION')
     expect(error.message).toMatch(/tool result for look has no call id/)
     expect(server.requests).toHaveLength(0)
@@ -158,7 +132,7 @@ describe('Chat Completions through the openai SDK', () => {
   it('throws ContentFilteredError when the reply is filtered', async () => {
     const server = await fake()
     server.script({ text: ['I'], finishReason: 'content_filter' })
-    expect((await failure(provider(server.url).chat(ask(), signal()))).code).toBe('E_CONTENT_FILTERED')
+    expect((await appFailure(provider(server.url).chat(ask(), signal()))).code).toBe('E_CONTENT_FILTERED')
   })
 
   it('maps length to a done with finishReason length', async () => {
@@ -179,7 +153,7 @@ describe('Chat Completions faults', () => {
   ])('%j → %s', async (fault, code) => {
     const server = await fake()
     server.fault(fault, { times: 1 })
-    expect((await failure(provider(server.url).chat(ask(), signal()))).code).toBe(code)
+    expect((await appFailure(provider(server.url).chat(ask(), signal()))).code).toBe(code)
     // The fault was for one request only: the next one answers.
     expect(texts(await collect(provider(server.url).chat(ask(), signal()))).join('')).toBe('Hello from the fake.')
   })
@@ -187,7 +161,7 @@ describe('Chat Completions faults', () => {
   it('429 → E_RATE_LIMITED with retryAfterMs from Retry-After', async () => {
     const server = await fake()
     server.fault({ kind: 'rate-limit', retryAfterSeconds: 7 })
-    const error = (await failure(provider(server.url).chat(ask(), signal()))) as RateLimitedError
+    const error = (await appFailure(provider(server.url).chat(ask(), signal()))) as RateLimitedError
     expect(error.code).toBe('E_RATE_LIMITED')
     expect(error.retryAfterMs).toBe(7000)
     expect(error.retryable).toBe(true)
@@ -195,7 +169,7 @@ describe('Chat Completions faults', () => {
 
   it('an unknown model → E_MODEL_NOT_FOUND naming it', async () => {
     const server = await fake()
-    const error = await failure(provider(server.url).chat(ask('Hi', { model: 'gpt-nope' }), signal()))
+    const error = await appFailure(provider(server.url).chat(ask('Hi', { model: 'gpt-nope' }), signal()))
     expect(error.code).toBe('E_MODEL_NOT_FOUND')
     expect(error.message).toMatch(/gpt-nope/)
   })
@@ -204,7 +178,7 @@ describe('Chat Completions faults', () => {
     const server = await fake()
     server.fault({ kind: 'disconnect', afterChunks: 2 })
     const seen: ChatChunk[] = []
-    const error = await failure(provider(server.url).chat(ask(), signal()), seen)
+    const error = await appFailure(provider(server.url).chat(ask(), signal()), seen)
     expect(error.code).toBe('E_NETWORK')
     expect(texts(seen)).toEqual(['Hello', ' from'])
   })
@@ -212,40 +186,26 @@ describe('Chat Completions faults', () => {
   it('an error event inside the stream is mapped by its code', async () => {
     const server = await fake()
     server.script({ text: ['Hi'], streamError: { code: 'server_error', message: 'The model crashed.' } })
-    expect((await failure(provider(server.url).chat(ask(), signal()))).code).toBe('E_PROVIDER_SERVER')
+    expect((await appFailure(provider(server.url).chat(ask(), signal()))).code).toBe('E_PROVIDER_SERVER')
     server.script({ text: ['Hi'], streamError: { code: 'rate_limit_exceeded', message: 'Slow down.' } })
-    expect((await failure(provider(server.url).chat(ask(), signal()))).code).toBe('E_RATE_LIMITED')
+    expect((await appFailure(provider(server.url).chat(ask(), signal()))).code).toBe('E_RATE_LIMITED')
   })
 
   it('stopping a hung request → E_CANCELLED, and the server saw the connection close', async () => {
     const server = await fake()
     server.fault({ kind: 'hang' })
-    const controller = new AbortController()
-    const pending = failure(provider(server.url).chat(ask(), controller.signal))
-    await expect.poll(() => server.requests.length).toBe(1)
-    controller.abort()
-    expect((await pending).code).toBe('E_CANCELLED')
+    const error = await abortWhileWaiting((stop) => provider(server.url).chat(ask(), stop), () => expect.poll(() => server.requests.length).toBe(1))
+    expect(error).toBeInstanceOf(AppError)
+    expect(error.code).toBe('E_CANCELLED')
     await expect.poll(() => server.aborted).toBe(1)
   })
 
   it('stopping mid-stream → E_CANCELLED, not a quiet end', async () => {
     const server = await fake()
     server.script({ text: ['a', 'b', 'c', 'd', 'e', 'f'], chunkDelayMs: 30 })
-    const controller = new AbortController()
     const seen: ChatChunk[] = []
-    const stream = provider(server.url).chat(ask(), controller.signal)
-    const pending = (async () => {
-      try {
-        for await (const chunk of stream) {
-          seen.push(chunk)
-          if (seen.length === 2) controller.abort()
-        }
-      } catch (error) {
-        return error as AppError
-      }
-      return null
-    })()
-    expect((await pending)?.code).toBe('E_CANCELLED')
+    const error = await abortWhen((stop) => provider(server.url).chat(ask(), stop), (_chunk, soFar) => soFar.length === 2, seen)
+    expect(error.code).toBe('E_CANCELLED')
     expect(texts(seen)).toEqual(['a', 'b'])
     await expect.poll(() => server.aborted).toBe(1)
   })
@@ -253,13 +213,13 @@ describe('Chat Completions faults', () => {
   it('a server that never answers within timeoutMs → E_TIMEOUT', async () => {
     const server = await fake()
     server.fault({ kind: 'hang' })
-    const error = await failure(provider(server.url, { timeoutMs: 1000 }).chat(ask(), signal()))
+    const error = await appFailure(provider(server.url, { timeoutMs: 1000 }).chat(ask(), signal()))
     expect(error.code).toBe('E_TIMEOUT')
   })
 
   it('a closed port → E_NETWORK', async () => {
     const port = await closedPort()
-    expect((await failure(provider(`http://127.0.0.1:${port}/v1`).chat(ask(), signal()))).code).toBe('E_NETWORK')
+    expect((await appFailure(provider(`http://127.0.0.1:${port}/v1`).chat(ask(), signal()))).code).toBe('E_NETWORK')
   })
 })
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { AppError } from '../errors'
 import { silentLogger } from '../log'
 import { SpendLedger, assertWithinBudget, budgetStatus, budgetWarning } from './budget'
@@ -9,10 +9,10 @@ import { SpendLedger, assertWithinBudget, budgetStatus, budgetWarning } from './
 let dir: string
 let file: string
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-'))
+  dir = makeTempDir('ledger-')
   file = path.join(dir, 'spend.json')
 })
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
+afterEach(removeTempDirs)
 
 const at = (month: number, day: number, hour = 12, year = 2026) => new Date(year, month - 1, day, hour).getTime()
 
