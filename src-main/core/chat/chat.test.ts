@@ -180,6 +180,21 @@ describe('chat.send', () => {
     expect(result.value.message.provider).toBe('ollama')
   })
 
+  it('the cheapest policy answers from the free local model, and from a vision model when a picture is attached', async () => {
+    const routing = await call('routing.get', {})
+    await call('routing.update', { ...routing, policy: 'cheapest' })
+    ollama.script({ text: ['local and free'] })
+    openai.script({ text: ['I see a pixel'] })
+    const plain = await send({ text: 'hi', target: { auto: true } })
+    expect(plain.result).toMatchObject({ ok: true, value: { message: { provider: 'ollama', cost: 0 } } })
+    // A 1×1 PNG: llama3.2 here cannot see pictures, gpt-4o-mini can.
+    const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='
+    const withPicture = await send({ text: 'what is this?', images: [{ name: 'p.png', mime: 'image/png', data: pixel }], target: { auto: true } })
+    expect(withPicture.result).toMatchObject({ ok: true, value: { message: { provider: 'openai', model: 'gpt-4o-mini', text: 'I see a pixel' } } })
+    const body = openai.requests.at(-1)!.body as { messages: { content: unknown }[] }
+    expect(JSON.stringify(body.messages.at(-1)!.content)).toContain('data:image/png;base64,')
+  })
+
   it('Auto follows the fallback chain in order', async () => {
     const routing = await call('routing.get', {})
     await call('routing.update', { ...routing, chain: [{ providerId: 'openai', model: 'gpt-4o-mini', enabled: true }] })
@@ -196,7 +211,7 @@ describe('chat.send', () => {
     const second = await send({ sessionId, text: 'two '.repeat(500), target: { providerId: 'openai', model: 'gpt-4o-mini' } })
     if (!second.result.ok) throw new Error('second send failed')
     const spend = await call('sessions.spend', { id: sessionId })
-    expect(spend).toMatchObject({ inputTokens: 300, outputTokens: 30, replies: 2, estimated: false })
+    expect(spend).toMatchObject({ inputTokens: 300, outputTokens: 30, replies: 2, estimated: false, unpriced: 0 })
     expect(spend.costUsd).toBeCloseTo((first.result.value.message.cost ?? 0) + (second.result.value.message.cost ?? 0), 12)
     // Compaction keeps the 8 newest messages as they are: a few more turns so there is something older to summarise.
     openai.script({ text: ['more'], usage: { inputTokens: 1, outputTokens: 1 } })
