@@ -28,7 +28,7 @@ step "Lint (incl. layering rules)" npm run --silent lint
 step "Unit tests, Node 24, with coverage gate" vitest run --coverage --reporter=default --reporter=json --outputFile.json="$REPORT/vitest-node24.json"
 step "Unit tests, Node 22 (core + main)" bash scripts/with-node22.sh vitest run --project core --project main --reporter=default --reporter=json --outputFile.json="$REPORT/vitest-node22.json"
 step "Build (electron-vite)" npm run --silent build
-step "End-to-end in chromium against the web companion" bash -c "node e2e/run.js | tee '$REPORT/e2e.log'"
+step "End-to-end in chromium against the web companion" bash -c "set -o pipefail; node e2e/run.js | tee '$REPORT/e2e.log'"
 step "npm audit (production dependencies, high+)" npm run --silent audit:prod
 step "Electronegativity (no high-severity findings)" npm run --silent security
 
@@ -49,4 +49,5 @@ for name in "${passed[@]}"; do printf '  ok    %s\n' "$name"; done
 for name in "${failed[@]}"; do printf '  FAIL  %s\n' "$name"; done
 if [ ${#failed[@]} -gt 0 ] && [ "$tests_failed" = 0 ]; then tests_failed=${#failed[@]}; fi
 echo "tests: ${tests_passed} passed, ${tests_failed} failed"
-[ ${#failed[@]} -eq 0 ]
+# A failed test fails the run even if its step's runner exited 0.
+[ ${#failed[@]} -eq 0 ] && [ "$tests_failed" = 0 ]
