@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ErrorShapeSchema } from './errors'
+import { PermissionRequestSchema } from './agent'
 import { MessageSchema } from './sessions'
 
 /** Model providers, routing, cost and health as they cross the contract. Keys never do. */
@@ -276,6 +277,8 @@ export const ChatSendInputSchema = z
     system: z.string().max(50_000).optional(),
     temperature: z.number().min(0).max(2).optional(),
     reasoning: z.boolean().optional(),
+    /** A workspace folder the user granted: built-in tools and workspace hooks work inside it. */
+    workspace: z.string().min(1).max(4096).optional(),
   })
   .strict()
   .refine((input) => input.text.trim().length > 0 || (input.images?.length ?? 0) > 0 || input.regenerate !== undefined, {
@@ -306,6 +309,11 @@ export const ChatEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tool_call'), call: z.object({ id: z.string().optional(), name: z.string(), arguments: z.unknown() }) }),
   z.object({ type: z.literal('usage'), usage: UsageOut, costUsd: z.number().nullable() }),
   z.object({ type: z.literal('budget'), state: z.enum(['warn']), message: z.string() }),
+  /** A tool call waits for the user: answer with the `tools.decide` route. */
+  z.object({ type: z.literal('permission'), request: PermissionRequestSchema }),
+  z.object({ type: z.literal('tool_result'), callId: z.string(), name: z.string(), ok: z.boolean(), output: z.string(), decision: z.string().optional() }),
+  /** A hook blocked something or has a message for the user. */
+  z.object({ type: z.literal('hook'), event: z.string(), blocked: z.boolean(), message: z.string() }),
 ])
 export type ChatEvent = z.infer<typeof ChatEventSchema>
 

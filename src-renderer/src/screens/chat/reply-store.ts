@@ -66,6 +66,9 @@ const applyEvent = (reply: LiveReply, event: ChatEvent): LiveReply => {
       return { ...reply, usage: event }
     case 'budget':
       return { ...reply, budget: event.message }
+    default:
+      // Tool approvals, tool results and hook notices are shown by the tool-call view.
+      return reply
   }
 }
 
