@@ -25,6 +25,8 @@ export const errorCodes = [
   'E_BAD_RESPONSE',
   'E_BUDGET',
   'E_NO_PROVIDER',
+  // A hook (UserPromptSubmit, SkillTrigger …) refused; the message carries its reason.
+  'E_BLOCKED',
   'E_INTERNAL',
 ] as const
 

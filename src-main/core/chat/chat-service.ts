@@ -1,15 +1,19 @@
-import type { ChatEvent, ChatSendInput, ProviderConfig, Routing } from '../../../src-shared/contract'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ChatEvent, ChatSendInput, Routing } from '../../../src-shared/contract'
 import type { StreamResult } from '../../../src-shared/contract'
-import { AppError, CancelledError, ValidationError, toAppError } from '../errors'
+import { AppError, ValidationError } from '../errors'
 import type { Logger } from 'pino'
 import type { ModelCatalog } from '../providers/catalog'
 import type { ProviderRegistry } from '../providers/registry'
-import type { ChatRequest, ProviderToolCall, ProviderUsage } from '../providers/types'
-import { budgetStatus, costOf, estimatedUsage, priceFor, streamWithFallback, type BreakerRegistry, type FallbackOptions, type SpendLedger } from '../resilience'
+import type { ChatRequest, ProviderMessage } from '../providers/types'
+import { budgetStatus, streamWithFallback, type BreakerRegistry, type FallbackOptions, type ResilienceEvent, type ResilientOutcome, type SpendLedger } from '../resilience'
 import type { TrafficRecorder } from '../health'
-import type { Message, SessionStore, StreamingMessageWriter } from '../sessions'
+import type { Message, SessionStore } from '../sessions'
 import { NoProviderError, planCandidates } from './candidates'
 import { titleFrom, toProviderMessages } from './history'
+import { streamRound, type RoundResult } from './reply-round'
+import { MAX_TOOL_ROUNDS, hookNotices, runToolCalls, type AgentRuntime } from './tool-loop'
 
 type ParsedSend = Omit<ChatSendInput, 'target'> & { target: ChatSendInput['target'] }
 type SendResult = StreamResult<'chat.send'>
@@ -34,6 +38,10 @@ export interface ChatServiceDeps {
   changed: (sessionIds: string[]) => void
   clock: ChatClock
   log?: Logger
+  /** Hooks, built-in tools and permissions; without it chats run no hooks and offer no tools. */
+  agent?: AgentRuntime
+  /** Where hooks run when a chat has no workspace. */
+  homeDir?: string
 }
 
 /**
@@ -50,12 +58,24 @@ export class ChatService {
     const store = await deps.sessions()
     const routing = deps.routing()
     const images = (input.images ?? []).map((image) => ({ name: image.name, mime: image.mime, data: Buffer.from(image.data, 'base64') }))
+    const workspace = input.workspace ? checkWorkspace(input.workspace) : null
+    const agent = deps.agent
+    const cwd = workspace ?? deps.homeDir ?? process.cwd()
+
+    // UserPromptSubmit hooks see the prompt first; a block leaves no trace in the history.
+    let promptContext: string | undefined
+    if (agent && !input.regenerate) {
+      const submitted = await agent.hooks.fire('UserPromptSubmit', { prompt: input.text }, { sessionId: input.sessionId ?? null, cwd, workspace, signal })
+      if (!submitted.allowed) throw new AppError('E_BLOCKED', `A hook blocked this prompt: ${submitted.reason ?? 'no reason given'}`, { hint: 'The hook is listed in Agents → Hooks; the prompt was not sent or saved.' })
+      promptContext = submitted.additionalContext
+    }
 
     // Who would answer, decided before anything is saved: a request nobody can take leaves no trace.
     const draft: Omit<ChatRequest, 'model'> = {
       messages: [{ role: 'user', content: input.text, images: images.map((i) => ({ mime: i.mime, data: i.data.toString('base64') })) }],
       ...(input.temperature === undefined ? {} : { temperature: input.temperature }),
       ...(input.reasoning === undefined ? {} : { reasoning: input.reasoning }),
+      ...(agent && workspace ? { tools: agent.tools.specs() } : {}),
     }
     const plan = await planCandidates(input.target, draft, { registry: deps.registry, catalog: deps.catalog, routing }, signal)
     const budget = budgetStatus(deps.ledger, routing.budget, deps.clock.now())
@@ -70,99 +90,68 @@ export class ChatService {
     const turn = existing ? await this.planTurn(store, existing.id, input) : { prior: [], replyParent: null, newParent: undefined }
     if (!existing && (input.regenerate || input.editOf)) throw new ValidationError('Regenerate and edit need the session they belong to.', [{ path: 'sessionId', message: 'missing' }])
     const prior = await toProviderMessages(turn.prior, (sha) => store.readAttachment(sha), input.system)
-    const request: Omit<ChatRequest, 'model'> = { ...draft, messages: input.regenerate ? prior : [...prior, ...draft.messages] }
+    const context: ProviderMessage[] = promptContext ? [{ role: 'system', content: promptContext }] : []
+    const request: Omit<ChatRequest, 'model'> = { ...draft, messages: input.regenerate ? prior : [...prior, ...context, ...draft.messages] }
 
     // The request goes out first and the prompt is saved while the provider thinks, so saving
     // adds nothing to the time to first token. If saving fails, the request is stopped.
     const inner = new AbortController()
     const stopInner = (): void => inner.abort(signal.reason)
     signal.addEventListener('abort', stopInner, { once: true })
-    const stream = streamWithFallback(plan.candidates, request, resilienceOptions(deps, routing, inner.signal))
-    const first = plan.candidates[0]!
-    let firstStep: ReturnType<typeof stream.next> | undefined = stream.next()
-    firstStep.catch(() => undefined) // handled in the loop below; this only keeps Node from calling it unhandled meanwhile
-    let saved
     try {
-      const session = existing ?? (await store.createSession({ title: titleFrom(input.text) }))
-      const userMessageId = turn.replyParent ?? (await this.saveUserMessage(store, session.id, input, images, turn.newParent))
-      const writer = await store.beginStreamingMessage(session.id, { provider: first.providerId, model: first.model, parentId: userMessageId })
-      saved = { session, userMessageId, writer }
-    } catch (error) {
-      inner.abort(error)
-      await firstStep.catch(() => undefined)
-      signal.removeEventListener('abort', stopInner)
-      throw error
-    }
-    const { writer, session } = saved
-    deps.changed([session.id])
-    yield { type: 'started', sessionId: session.id, userMessageId: turn.replyParent ? null : saved.userMessageId, assistantMessageId: writer.id }
-    if (budget.state === 'warn') yield { type: 'budget', state: 'warn', message: budgetWarning(budget.todayUsd, budget.monthUsd, routing) }
-    for (const attempt of plan.skipped) yield { type: 'attempt', attempt }
-
-    const reply = { text: '', toolCalls: [] as ProviderToolCall[] }
-    const started = deps.clock.now()
-    let outcome
-    try {
-      for (;;) {
-        const step = await (firstStep ?? stream.next())
-        firstStep = undefined
-        if (step.done) {
-          outcome = step.value
-          break
-        }
-        const event = step.value
-        if (event.type !== 'chunk') {
-          yield event
-          continue
-        }
-        const chunk = event.chunk
-        if (chunk.type === 'text') {
-          reply.text += chunk.text
-          writer.append(chunk.text)
-          yield { type: 'text', text: chunk.text }
-        } else if (chunk.type === 'reasoning') {
-          writer.append('', chunk.text)
-          yield { type: 'reasoning', text: chunk.text }
-        } else if (chunk.type === 'tool_call') {
-          reply.toolCalls.push(chunk.call)
-          yield { type: 'tool_call', call: chunk.call }
-        }
+      const stream = streamWithFallback(plan.candidates, request, resilienceOptions(deps, routing, inner.signal))
+      const first = plan.candidates[0]!
+      const firstStep = stream.next()
+      firstStep.catch(() => undefined) // read in streamRound; this only keeps Node from calling it unhandled meanwhile
+      let saved
+      try {
+        const session = existing ?? (await store.createSession({ title: titleFrom(input.text), ...(workspace ? { workspace } : {}) }))
+        const userMessageId = turn.replyParent ?? (await this.saveUserMessage(store, session.id, input, images, turn.newParent))
+        const writer = await store.beginStreamingMessage(session.id, { provider: first.providerId, model: first.model, parentId: userMessageId })
+        saved = { session, userMessageId, writer }
+      } catch (error) {
+        inner.abort(error)
+        await firstStep.catch(() => undefined)
+        throw error
       }
-    } catch (error) {
-      await this.endFailed(writer, reply.text, error, signal, started)
+      const { session } = saved
       deps.changed([session.id])
-      throw toAppError(error)
+      yield { type: 'started', sessionId: session.id, userMessageId: turn.replyParent ? null : saved.userMessageId, assistantMessageId: saved.writer.id }
+      if (agent && !existing) yield* hookNotices(await agent.hooks.fire('SessionStart', { source: 'startup' }, { sessionId: session.id, cwd, workspace, signal }))
+      if (budget.state === 'warn') yield { type: 'budget', state: 'warn', message: budgetWarning(budget.todayUsd, budget.monthUsd, routing) }
+      for (const attempt of plan.skipped) yield { type: 'attempt', attempt }
+
+      let next = stepsOf(stream, firstStep)
+      let writer = saved.writer
+      const attempts = [...plan.skipped]
+      for (let round = 1; ; round++) {
+        let result: RoundResult
+        try {
+          result = yield* streamRound(deps, next, writer, request, signal)
+        } finally {
+          deps.changed([session.id])
+        }
+        attempts.push(...result.outcome.attempts)
+        const useTools = agent && workspace && result.toolCalls.length > 0
+        if (!useTools || round >= MAX_TOOL_ROUNDS) {
+          if (useTools) yield { type: 'hook', event: 'Stop', blocked: false, message: `Stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls; ask again to continue.` }
+          if (agent) yield* hookNotices(await agent.hooks.fire('Stop', { stop_hook_active: false, last_assistant_message: result.text }, { sessionId: session.id, cwd, workspace, signal }))
+          return { sessionId: session.id, message: result.message as SendResult['message'], attempts }
+        }
+        // Run the tools, then give the model their results in a new round, starting with the provider that asked.
+        const ran = yield* runToolCalls(result.toolCalls, { runtime: agent, store, sessionId: session.id, parentId: result.message.id, workspace, signal })
+        request.messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls }, ...ran.results)
+        deps.changed([session.id])
+        const asked = result.outcome
+        const answered = plan.candidates.find((c) => c.providerId === asked.providerId && c.model === asked.model)
+        const order = answered ? [answered, ...plan.candidates.filter((c) => c !== answered)] : plan.candidates
+        const again = streamWithFallback(order, request, resilienceOptions(deps, routing, inner.signal))
+        next = stepsOf(again, again.next())
+        writer = await store.beginStreamingMessage(session.id, { provider: asked.providerId, model: asked.model, parentId: ran.lastMessageId })
+      }
     } finally {
       signal.removeEventListener('abort', stopInner)
     }
-
-    const answered = deps.registry.config(outcome.providerId)
-    const promptText = request.messages.map((m) => m.content).join('\n')
-    const usage: ProviderUsage & { estimated: boolean } = outcome.usage ? { ...outcome.usage, estimated: false } : { ...estimatedUsage(promptText, reply.text), estimated: true }
-    const cost = this.costFor(answered, outcome.model, usage)
-    deps.ledger.add(answered.id, cost ?? 0, deps.clock.now())
-    yield { type: 'usage', usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.cachedTokens ? { cachedTokens: usage.cachedTokens } : {}), estimated: usage.estimated }, costUsd: cost }
-
-    const streamMs = outcome.firstTokenMs === null ? null : outcome.totalMs - outcome.firstTokenMs
-    const timings: Record<string, number> = { totalMs: outcome.totalMs }
-    if (outcome.firstTokenMs !== null) timings.firstTokenMs = outcome.firstTokenMs
-    if (streamMs && streamMs > 0 && usage.outputTokens > 0) timings.tokensPerSec = Math.round((usage.outputTokens / streamMs) * 10_000) / 10
-    const message = await writer.complete({
-      provider: answered.id,
-      model: outcome.model,
-      usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.cachedTokens ? { cachedTokens: usage.cachedTokens } : {}), ...(usage.estimated ? { estimated: true } : {}) },
-      cost,
-      timings,
-      toolCalls: reply.toolCalls.length ? reply.toolCalls : null,
-    })
-    deps.changed([session.id])
-    return { sessionId: session.id, message: message as SendResult['message'], attempts: [...plan.skipped, ...outcome.attempts] }
-  }
-
-  private costFor(config: ProviderConfig, model: string, usage: ProviderUsage): number | null {
-    const listed = this.deps.catalog.cached(config.id, model)
-    const price = listed?.price ?? priceFor(config.kind, model, this.deps.priceOverrides())
-    return price ? costOf(usage, price) : null
   }
 
   /**
@@ -195,20 +184,33 @@ export class ChatService {
     if (message.sessionId !== sessionId) throw new ValidationError('That message belongs to another session.', [{ path: field, message: 'wrong session' }])
     return message
   }
+}
 
-  /** A stopped reply keeps what the user already read; a failed one records why, never a made-up answer. */
-  private async endFailed(writer: StreamingMessageWriter, text: string, error: unknown, signal: AbortSignal, started: number): Promise<void> {
-    const appError = toAppError(error)
-    try {
-      if ((signal.aborted || appError instanceof CancelledError) && text.length > 0) {
-        await writer.complete({ timings: { totalMs: this.deps.clock.now() - started, stopped: 1 } })
-      } else {
-        await writer.fail(appError.hint ? `${appError.message} ${appError.hint}` : appError.message)
-      }
-    } catch (saveError) {
-      this.deps.log?.error({ err: saveError }, 'could not record the end of a failed reply')
-    }
+type Steps = AsyncGenerator<ResilienceEvent, ResilientOutcome>
+type Step = IteratorResult<ResilienceEvent, ResilientOutcome>
+
+/** The steps of a stream whose first step was already asked for (so its request is in flight). */
+function stepsOf(stream: Steps, first: Promise<Step>): () => Promise<Step> {
+  first.catch(() => undefined) // read by streamRound; this only keeps Node from calling it unhandled meanwhile
+  let pending: Promise<Step> | undefined = first
+  return () => {
+    const step = pending ?? stream.next()
+    pending = undefined
+    return step
   }
+}
+
+/** A workspace is a folder that exists; tools and workspace hooks work inside it. */
+function checkWorkspace(dir: string): string {
+  const absolute = path.resolve(dir)
+  let stat
+  try {
+    stat = fs.statSync(absolute)
+  } catch {
+    throw new ValidationError(`The workspace folder ${absolute} does not exist.`, [{ path: 'workspace', message: 'missing' }], 'Pick an existing folder.')
+  }
+  if (!stat.isDirectory()) throw new ValidationError(`${absolute} is not a folder.`, [{ path: 'workspace', message: 'not a folder' }], 'Pick a folder, not a file.')
+  return fs.realpathSync(absolute)
 }
 
 /** How every model call (chat, summaries) retries, falls back and is measured. */

@@ -27,7 +27,12 @@ export async function toProviderMessages(history: Message[], readAttachment: Att
     const turn: ProviderMessage = { role: message.role, content: message.text }
     const images = withImages.get(message.id)
     if (images) turn.images = images
-    if (message.toolCalls?.length) turn.toolCalls = message.toolCalls
+    // A tool result is stored with the call it answers as its one tool call (id and name).
+    const answers = message.role === 'tool' ? message.toolCalls?.[0] : undefined
+    if (answers) {
+      if (answers.id) turn.toolCallId = answers.id
+      turn.toolName = answers.name
+    } else if (message.toolCalls?.length) turn.toolCalls = message.toolCalls
     out.push(turn)
   }
   return out

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto'
+import type { ChatEvent, HookEvent, HookOutcome, PermissionDecision, PermissionRequest } from '../../../src-shared/contract'
+import { toAppError } from '../errors'
+import type { ProviderMessage, ProviderToolCall, ToolSpec } from '../providers/types'
+import type { SessionStore } from '../sessions'
+import type { ApprovalBroker } from './approvals'
+
+/** How many model ↔ tool rounds one prompt may take before the app stops and says so. */
+export const MAX_TOOL_ROUNDS = 8
+/** What a tool result may put into the conversation (and the session). */
+export const MAX_TOOL_RESULT_CHARS = 50_000
+/** What one tool_result event carries to the window; the full text is in the session. */
+const EVENT_OUTPUT_CHARS = 4_000
+
+export interface HookFireContext {
+  sessionId: string | null
+  cwd: string
+  workspace?: string | null
+  matchOn?: string
+  signal?: AbortSignal
+}
+
+/** What the chat needs of hooks, tools and permissions; the core wires the real ones. */
+export interface AgentRuntime {
+  hooks: { fire(event: HookEvent, fields: Record<string, unknown>, ctx: HookFireContext): Promise<HookOutcome> }
+  tools: {
+    specs(): ToolSpec[]
+    run(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal }): Promise<{ ok: boolean; output: string }>
+    preview(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal }): Promise<{ summary: string; diff?: string }>
+  }
+  permissions: {
+    decide(tool: string, input: Record<string, unknown>, ctx: { workspace: string; sessionId: string }): { decision: 'allow' | 'deny' | 'ask'; reason: string }
+    remember(decision: PermissionDecision, tool: string, input: Record<string, unknown>, ctx: { workspace: string; sessionId: string }): void
+  }
+  approvals: ApprovalBroker
+}
+
+export interface ToolRoundContext {
+  runtime: AgentRuntime
+  store: SessionStore
+  sessionId: string
+  /** The assistant message that asked for the tools; results are chained after it. */
+  parentId: string
+  workspace: string
+  signal: AbortSignal
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+const cap = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}\n[… ${text.length - max} more characters cut]` : text)
+
+/** Hook messages the user should see: a block, a system message, or a hook that failed. */
+export function hookNotices(outcome: HookOutcome): ChatEvent[] {
+  const notices: ChatEvent[] = []
+  if (!outcome.allowed) notices.push({ type: 'hook', event: outcome.event, blocked: true, message: outcome.reason ?? `A ${outcome.event} hook blocked this.` })
+  for (const message of outcome.systemMessages) notices.push({ type: 'hook', event: outcome.event, blocked: false, message })
+  for (const error of outcome.errors) notices.push({ type: 'hook', event: outcome.event, blocked: false, message: `${outcome.event} hook error: ${error}` })
+  return notices
+}
+
+interface Verdict {
+  allowed: boolean
+  /** What the user (or a rule, or a hook) decided, for the tool_result card and the log. */
+  decision: string
+  reason: string
+  input: Record<string, unknown>
+}
+
+/**
+ * Runs the tool calls of one reply: PreToolUse hooks, then the permission rules, asking the user
+ * (after PermissionRequest hooks) when nothing decides; the tool itself; PostToolUse or
+ * PostToolUseFailure. Every call and its result are saved in the session, denied ones included.
+ */
+export async function* runToolCalls(calls: ProviderToolCall[], ctx: ToolRoundContext): AsyncGenerator<ChatEvent, { results: ProviderMessage[]; lastMessageId: string }> {
+  const results: ProviderMessage[] = []
+  let parentId = ctx.parentId
+  for (const call of calls) {
+    const id = call.id ?? `call_${randomUUID()}`
+    const verdict = yield* decide(call.name, isRecord(call.arguments) ? call.arguments : {}, id, ctx)
+    let result = { ok: false, output: verdict.reason }
+    if (verdict.allowed) {
+      const toolCtx = { roots: [ctx.workspace], cwd: ctx.workspace, signal: ctx.signal }
+      try {
+        result = await ctx.runtime.tools.run(call.name, verdict.input, toolCtx)
+      } catch (error) {
+        result = { ok: false, output: toAppError(error).message }
+      }
+      const hookCtx = { sessionId: ctx.sessionId, cwd: ctx.workspace, workspace: ctx.workspace, matchOn: call.name, signal: ctx.signal }
+      const post = result.ok
+        ? await ctx.runtime.hooks.fire('PostToolUse', { tool_name: call.name, tool_input: verdict.input, tool_response: result.output, tool_use_id: id }, hookCtx)
+        : await ctx.runtime.hooks.fire('PostToolUseFailure', { tool_name: call.name, tool_input: verdict.input, error: result.output, tool_use_id: id }, hookCtx)
+      yield* hookNotices(post)
+      // Claude Code feeds a PostToolUse block reason and extra context back to the model.
+      const feedback = [post.allowed ? undefined : post.reason, post.additionalContext].filter(Boolean).join('\n')
+      if (feedback) result = { ...result, output: `${result.output}\n\n[hook] ${feedback}` }
+    }
+    const output = cap(result.output, MAX_TOOL_RESULT_CHARS)
+    const saved = await ctx.store.appendMessage(ctx.sessionId, { role: 'tool', text: output, parentId, toolCalls: [{ id, name: call.name, arguments: verdict.input }] })
+    parentId = saved.id
+    yield { type: 'tool_result', callId: id, name: call.name, ok: result.ok, output: cap(output, EVENT_OUTPUT_CHARS), decision: verdict.decision }
+    results.push({ role: 'tool', content: output, toolCallId: id, toolName: call.name })
+  }
+  return { results, lastMessageId: parentId }
+}
+
+async function* decide(tool: string, requested: Record<string, unknown>, callId: string, ctx: ToolRoundContext): AsyncGenerator<ChatEvent, Verdict> {
+  const { runtime } = ctx
+  const hookCtx = { sessionId: ctx.sessionId, cwd: ctx.workspace, workspace: ctx.workspace, matchOn: tool, signal: ctx.signal }
+  const pre = await runtime.hooks.fire('PreToolUse', { tool_name: tool, tool_input: requested, tool_use_id: callId }, hookCtx)
+  yield* hookNotices(pre)
+  if (!pre.allowed || pre.decision === 'deny') return { allowed: false, decision: 'denied by hook', reason: `Blocked by a PreToolUse hook: ${pre.reason ?? 'no reason given'}`, input: requested }
+  const input = pre.updatedInput ?? requested
+  const rules = { workspace: ctx.workspace, sessionId: ctx.sessionId }
+  if (pre.decision === 'allow') return { allowed: true, decision: 'allowed by hook', reason: '', input }
+  const ruled = runtime.permissions.decide(tool, input, rules)
+  if (ruled.decision === 'deny') return { allowed: false, decision: 'denied by rule', reason: `Not allowed: ${ruled.reason}`, input }
+  if (ruled.decision === 'allow' && pre.decision !== 'ask') return { allowed: true, decision: 'allowed by rule', reason: '', input }
+
+  const asked = await runtime.hooks.fire('PermissionRequest', { tool_name: tool, tool_input: input, tool_use_id: callId }, hookCtx)
+  yield* hookNotices(asked)
+  if (!asked.allowed || asked.decision === 'deny') return { allowed: false, decision: 'denied by hook', reason: `Blocked by a PermissionRequest hook: ${asked.reason ?? 'no reason given'}`, input }
+  if (asked.decision === 'allow') return { allowed: true, decision: 'allowed by hook', reason: '', input }
+
+  const preview = await runtime.tools.preview(tool, input, { roots: [ctx.workspace], cwd: ctx.workspace, signal: ctx.signal })
+  const request: PermissionRequest = { id: randomUUID(), tool, input, summary: preview.summary, ...(preview.diff ? { diff: preview.diff } : {}), reason: pre.decision === 'ask' ? `A hook asks for your approval. ${pre.reason ?? ''}`.trim() : ruled.reason }
+  void runtime.hooks.fire('Notification', { message: `Ollama Desk needs your permission to use ${tool}`, notification_type: 'permission_prompt' }, { ...hookCtx, matchOn: 'permission_prompt' }).catch(() => undefined)
+  yield { type: 'permission', request }
+  const answer = await runtime.approvals.wait(request.id, ctx.signal)
+  runtime.permissions.remember(answer, tool, input, rules)
+  return answer === 'deny' ? { allowed: false, decision: 'denied by you', reason: 'The user denied this tool call.', input } : { allowed: true, decision: answer, reason: '', input }
+}
