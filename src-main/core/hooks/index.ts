@@ -1,0 +1,7 @@
+export * from './runner'
+export * from './outcome'
+export * from './settings-files'
+export * from './run-log'
+export * from './payloads'
+export * from './import'
+export * from './hook-service'
