@@ -1,0 +1,8 @@
+export { discoverSkills, findSkill, loadSkill, skillRoots, SkillNotFoundError } from './discover'
+export type { DiscoverSkillsOptions, DiscoveredSkills, LoadedSkill, SkillProblem } from './discover'
+export { parseSkillMarkdown, SkillFileError, SKILL_NAME_PATTERN, MAX_SKILL_NAME, MAX_SKILL_DESCRIPTION } from './frontmatter'
+export type { SkillDefinition } from './frontmatter'
+export { parseYamlSubset, YamlSubsetError } from './yaml-subset'
+export type { ParsedYaml } from './yaml-subset'
+export { expandArguments, mergeOutcomes, runSkill, skillSlashCommand } from './run-skill'
+export type { HookContext, RunSkillOptions, SkillHookRunner, SkillRunResult } from './run-skill'
