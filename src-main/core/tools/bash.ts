@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import { StringDecoder } from 'node:string_decoder'
+import { resolveInside } from './sandbox'
+import { BASH_DEFAULT_TIMEOUT_MS, DEFAULT_OUTPUT_CAP, type ToolContext, type ToolInput } from './specs'
+
+export interface BashResult {
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  timedOut: boolean
+  cancelled: boolean
+  output: string
+}
+
+/** After the shell exits, how long to wait for output still in the pipes (a background child may hold them open). */
+const DRAIN_MS = 200
+/** Between SIGTERM and SIGKILL on timeout. */
+const KILL_GRACE_MS = 1000
+
+function shellFor(command: string): { file: string; args: string[] } {
+  if (process.platform === 'win32') return { file: process.env.ComSpec ?? 'cmd.exe', args: ['/d', '/s', '/c', `"${command}"`] }
+  // One pipe for both streams keeps their order; the shell's own parse errors still arrive on stderr.
+  return { file: fs.existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh', args: ['-c', `exec 2>&1; ${command}`] }
+}
+
+/** Kills the shell and everything it started: its process group on POSIX, its tree via taskkill on Windows. */
+export function killTree(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (child.pid === undefined) return
+  if (process.platform === 'win32') {
+    spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on('error', () => undefined)
+    return
+  }
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Collects stdout and stderr in arrival order up to `cap` characters. */
+class CappedOutput {
+  private text = ''
+  private dropped = 0
+  constructor(private readonly cap: number) {}
+  push(chunk: string): void {
+    const room = this.cap - this.text.length
+    if (room >= chunk.length) this.text += chunk
+    else {
+      if (room > 0) this.text += chunk.slice(0, room)
+      this.dropped += chunk.length - Math.max(room, 0)
+    }
+  }
+  toString(): string {
+    return this.dropped > 0 ? `${this.text}\n[output truncated: ${this.dropped} more characters]` : this.text
+  }
+}
+
+export async function runShell(command: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal; outputCap: number }): Promise<BashResult> {
+  const { file, args } = shellFor(command)
+  const output = new CappedOutput(options.outputCap)
+  return new Promise<BashResult>((resolve) => {
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      detached: process.platform !== 'win32',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      windowsVerbatimArguments: process.platform === 'win32',
+    })
+    let timedOut = false
+    let cancelled = false
+    let settled = false
+    let drainTimer: NodeJS.Timeout | undefined
+    let graceTimer: NodeJS.Timeout | undefined
+    const stop = (): void => {
+      killTree(child, 'SIGTERM')
+      graceTimer = setTimeout(() => killTree(child, 'SIGKILL'), KILL_GRACE_MS)
+    }
+    const timer = setTimeout(() => {
+      timedOut = true
+      stop()
+    }, options.timeoutMs)
+    const onAbort = (): void => {
+      cancelled = true
+      stop()
+    }
+    options.signal.addEventListener('abort', onAbort, { once: true })
+    if (options.signal.aborted) onAbort()
+
+    for (const stream of [child.stdout, child.stderr]) {
+      const decoder = new StringDecoder('utf8')
+      stream.on('data', (chunk: Buffer) => output.push(decoder.write(chunk)))
+      stream.on('end', () => output.push(decoder.end()))
+    }
+    const finish = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      clearTimeout(drainTimer)
+      options.signal.removeEventListener('abort', onAbort)
+      child.stdout.destroy()
+      child.stderr.destroy()
+      // After a timeout or cancel the group is killed outright, stragglers included.
+      if (timedOut || cancelled) {
+        clearTimeout(graceTimer)
+        killTree(child, 'SIGKILL')
+      }
+      resolve({ exitCode, signal, timedOut, cancelled, output: output.toString() })
+    }
+    child.on('error', (error) => {
+      output.push(`Could not start the shell: ${error.message}`)
+      finish(null, null)
+    })
+    child.on('exit', (code, signal) => {
+      drainTimer = setTimeout(() => finish(code, signal), DRAIN_MS)
+    })
+    child.on('close', (code: number | null, signal: NodeJS.Signals | null) => finish(code, signal))
+  })
+}
+
+export async function bashTool(input: ToolInput<'Bash'>, ctx: ToolContext): Promise<{ ok: boolean; output: string }> {
+  const cwd = resolveInside(ctx.roots, ctx.cwd, '.')
+  const timeoutMs = input.timeout ?? BASH_DEFAULT_TIMEOUT_MS
+  const result = await runShell(input.command, { cwd, timeoutMs, signal: ctx.signal, outputCap: ctx.outputCap ?? DEFAULT_OUTPUT_CAP })
+  const body = result.output.trimEnd() || '(no output)'
+  if (result.timedOut) return { ok: false, output: `${body}\n[Command timed out after ${timeoutMs} ms; it and every process it started were killed.]` }
+  if (result.cancelled) return { ok: false, output: `${body}\n[Command cancelled.]` }
+  if (result.exitCode === 0) return { ok: true, output: body }
+  const status = result.exitCode === null ? `killed by ${result.signal ?? 'a signal'}` : `exit code ${result.exitCode}`
+  return { ok: false, output: `${body}\n[${status}]` }
+}

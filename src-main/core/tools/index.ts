@@ -1,0 +1,7 @@
+export { builtinToolSpecs, toolDescription, toolInputSchemas, ToolFailedError, type ToolContext, type ToolInput } from './specs'
+export { runBuiltinTool, previewFor, parseToolInput, isBuiltinTool, type ToolResult, type ToolPreview } from './run-tool'
+export { decidePermission, ruleFor, ruleMatches, parseRule, isSimpleCommand, type PermissionInputs, type PermissionVerdict } from './permissions'
+export { resolveInside, OutsideWorkspaceError, WorkspaceRootError, displayPath } from './sandbox'
+export { unifiedDiff } from './diff'
+export { htmlToText } from './web-fetch'
+export { killTree, runShell, type BashResult } from './bash'
