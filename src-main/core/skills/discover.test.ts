@@ -114,6 +114,12 @@ describe('loadSkill and findSkill', () => {
     await expect(loadSkill(dir, 'user')).rejects.toThrow(`${path.join(dir, 'SKILL.md')}: the folder has no SKILL.md`)
   })
 
+  it('throws SkillFileError when SKILL.md cannot be read', async () => {
+    const dir = makeTempDir()
+    fs.mkdirSync(path.join(dir, 'SKILL.md'))
+    await expect(loadSkill(dir, 'workspace')).rejects.toThrow(`${path.join(dir, 'SKILL.md')}: cannot read it: `)
+  })
+
   it('throws SkillNotFoundError naming the known skills', async () => {
     const userDir = makeTempDir()
     writeSkill(userDir, 'one', 'name: one\ndescription: d')
