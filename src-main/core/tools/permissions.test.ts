@@ -140,6 +140,10 @@ describe('ruleFor', () => {
     expect(ruleFor('allow-session', 'Bash', bash('npm run build'))).toBe('Bash(npm run build)')
     expect(ruleFor('allow-session', 'Bash', bash('git status && rm -rf x'))).toBe('Bash(git status && rm -rf x)')
     expect(ruleFor('allow-session', 'Bash', bash('lsblk'))).toBe('Bash(lsblk)')
+    // Read-looking commands with writing or executing flags stay exact.
+    expect(ruleFor('allow-session', 'Bash', bash('git diff HEAD'))).toBe('Bash(git diff HEAD)')
+    expect(ruleFor('allow-session', 'Bash', bash('git branch -a'))).toBe('Bash(git branch -a)')
+    expect(ruleFor('allow-session', 'Bash', bash('rg TODO'))).toBe('Bash(rg TODO)')
   })
 
   it('names the file for Write/Edit (relative to the root), Read for reads, the host for WebFetch', () => {
@@ -156,7 +160,7 @@ describe('ruleFor', () => {
     const inputs = setup()
     for (const [tool, input, other] of [
       ['Bash', bash('npm run build'), bash('npm run build && rm x')],
-      ['Bash', bash('git log -3'), bash('git log; rm x')],
+      ['Bash', bash('git status -s'), bash('git status; rm x')],
       ['Edit', { file_path: 'src/a.ts', old_string: 'a', new_string: 'b' }, { file_path: 'src/b.ts', old_string: 'a', new_string: 'b' }],
       ['WebFetch', { url: 'https://a.example/x' }, { url: 'https://b.example/x' }],
     ] as const) {

@@ -165,10 +165,14 @@ export function decidePermission(tool: string, input: Record<string, unknown>, i
   return { decision: 'ask', reason: `No rule allows ${tool}${tool === 'Bash' && typeof input.command === 'string' ? ` (${input.command.slice(0, 200)})` : ''}.` }
 }
 
-/** Read-only commands whose first words are safe to allow as a prefix. */
+/**
+ * Commands that stay read-only whatever arguments follow, so a prefix rule is safe. Left out on
+ * purpose: git diff/log/show (--output writes a file), git branch (-D), rg (--pre runs a program),
+ * tree (-o), find (-exec, -delete).
+ */
 const READ_ONLY_PREFIXES = [
-  'git status', 'git diff', 'git log', 'git show', 'git branch', 'git blame', 'git remote -v',
-  'ls', 'pwd', 'cat', 'head', 'tail', 'wc', 'which', 'file', 'stat', 'du', 'df', 'tree', 'grep', 'rg',
+  'git status', 'git blame', 'git remote -v',
+  'ls', 'pwd', 'cat', 'head', 'tail', 'wc', 'which', 'stat', 'du', 'df', 'grep',
   'node --version', 'npm --version', 'npm ls', 'npm list', 'npm view', 'python --version', 'python3 --version',
 ]
 

@@ -101,6 +101,17 @@ describe('Grep', () => {
     expect((await runBuiltinTool('Grep', { pattern: 'zzz' }, ctx)).output).toBe('No matches for /zzz/.')
   })
 
+  it('stops when the call is cancelled', async () => {
+    const { ctx, write } = makeWorkspace()
+    write('a.txt', 'hit\n')
+    const controller = new AbortController()
+    controller.abort()
+    const result = await runBuiltinTool('Grep', { pattern: 'hit' }, { ...ctx, signal: controller.signal })
+    expect(result).toMatchObject({ ok: false, output: 'Cancelled.' })
+    expect(result.error?.code).toBe('E_CANCELLED')
+    expect((await runBuiltinTool('Glob', { pattern: '*' }, { ...ctx, signal: controller.signal })).output).toBe('Cancelled.')
+  })
+
   it('never reads outside the workspace, even through a symlink inside it', async () => {
     const { ctx, root, outside } = makeWorkspace()
     fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'link.txt'))
