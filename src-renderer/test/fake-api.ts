@@ -1,4 +1,5 @@
 import type { ApiClient, AppInfo, DoctorCheck, ErrorShape, EventName, OllamaStatus, Result, Settings } from '../../src-shared/contract'
+import { fakeAgent, type FakeAgentOptions } from './fake-agent'
 import { fakeInstaller, type FakeInstallerOptions } from './fake-installer'
 import { fakeModels, type FakeModelsOptions } from './fake-models'
 import { fakeProviders, type FakeProvidersOptions } from './fake-providers'
@@ -37,6 +38,8 @@ export interface FakeApiOptions {
   installer?: FakeInstallerOptions
   /** What the providers/routing/pricing/budget/health routes answer; chat.send is driven through the returned `providers`. */
   providers?: FakeProvidersOptions
+  /** What the hooks / skills / permissions / tools.decide routes answer. */
+  agent?: FakeAgentOptions
   /** Answers wait this long (ms), to see loading states and out-of-order replies. */
   delay?: (route: string, input: unknown) => number
 }
@@ -54,6 +57,8 @@ export function fakeApi(options: FakeApiOptions = {}) {
   const ollama = fakeModels(options.ollama ?? {}, () => emit('models.changed', {}))
   const installer = fakeInstaller(options.installer ?? {})
   const providers = fakeProviders(options.providers ?? {}, emit)
+  // hooks.ran is in the contract's agentEvents, not yet in the event table the client is typed by.
+  const agent = fakeAgent(options.agent ?? {}, (run) => emit('hooks.ran' as EventName, run))
   const ok = <T>(value: T): Result<T> => ({ ok: true, value })
   const answer = (route: string, input: unknown): Result<unknown> => {
     const failure = options.failing?.[route]
@@ -62,6 +67,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     if (ollama.isModelRoute(route)) return ollama.call(route, input)
     if (installer.isInstallerRoute(route)) return installer.call(route, input)
     if (providers.isProviderRoute(route)) return providers.call(route, input)
+    if (agent.isAgentRoute(route)) return agent.call(route, input)
     switch (route) {
       case 'app.info':
         return ok({ ...info, ...options.info })
@@ -116,6 +122,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     ollama,
     installer,
     providers,
+    agent,
     emit,
     listenerCount: (name: EventName) => listeners.get(name)?.size ?? 0,
   }

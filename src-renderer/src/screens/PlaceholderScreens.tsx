@@ -2,22 +2,8 @@ import { ScreenHeader, Upcoming } from '../components/ScreenHeader'
 
 // Providers & Health has its own screen: ./providers/ProvidersScreen.
 export { ProvidersScreen } from './providers/ProvidersScreen'
-
-export function AgentsScreen() {
-  return (
-    <>
-      <ScreenHeader id="agents" />
-      <Upcoming
-        title="Agents, hooks and skills"
-        points={[
-          'Lifecycle hooks and reusable skills',
-          'Multi-agent chains with progress you can follow and cancel',
-          'Nothing touches your machine without asking first',
-        ]}
-      />
-    </>
-  )
-}
+// Agents (hooks and skills) has its own screen: ./agents/AgentsScreen.
+export { AgentsScreen } from './agents/AgentsScreen'
 
 export function ToolsScreen() {
   return (
