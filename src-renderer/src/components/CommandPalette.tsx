@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { fuzzyFilter } from '../lib/fuzzy'
 import { paletteCommands, type CommandContext, type PaletteCommand } from '../lib/commands'
+import { loadSkillNames, skillCommands, useSkillNames } from '../screens/agents/skill-commands'
 import { useAppStore } from '../store/app-store'
 
 function Highlighted({ text, indices }: { text: string; indices: number[] }) {
@@ -19,11 +20,13 @@ export function CommandPalette({ context }: { context: CommandContext }) {
   const [query, setQuery] = useState('')
   const [active, setActive] = useState(0)
   const input = useRef<HTMLInputElement>(null)
-  const commands = useMemo(paletteCommands, [])
+  const skillNames = useSkillNames((state) => state.names)
+  const commands = useMemo(() => [...paletteCommands(), ...skillCommands(skillNames)], [skillNames])
   const results = useMemo(() => fuzzyFilter(commands, query, (command) => `${command.section} ${command.title}`), [commands, query])
 
   useEffect(() => {
     if (!open) return
+    void loadSkillNames(context.api)
     setQuery('')
     setActive(0)
     input.current?.focus()

@@ -11,7 +11,7 @@ export interface CommandContext {
 export interface PaletteCommand {
   id: string
   title: string
-  section: 'Go to' | 'Appearance' | 'Ollama' | 'App'
+  section: 'Go to' | 'Appearance' | 'Ollama' | 'Skills' | 'App'
   hint?: string
   run(ctx: CommandContext): void | Promise<unknown>
 }

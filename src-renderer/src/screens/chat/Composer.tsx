@@ -1,10 +1,15 @@
-import { useId, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react'
+import { useEffect, useId, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react'
 import { useApi } from '../../api/context'
+import { useWorkspace, workspaceInput } from '../agents/workspace-store'
+import { ApprovalGate } from './ApprovalDialog'
 import { useChatPrefs } from './chat-prefs'
 import { imageFiles, MAX_IMAGES, scaleImage, type ImageInput } from './images'
 import { ModelPicker, targetLabel } from './ModelPicker'
+import { useComposerDraft } from './composer-draft'
 import { useReplies } from './reply-store'
+import { SlashSuggestions, useSlash } from './SlashSuggestions'
 import { acceptsImages, type ChatModels } from './use-chat-models'
+import { WorkspacePicker } from './WorkspacePicker'
 
 export interface ComposerProps {
   /** Undefined: a new chat, which the core creates on the first send. */
@@ -18,6 +23,8 @@ export interface ComposerProps {
 export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps) {
   const api = useApi()
   const noteId = useId()
+  const slashId = useId()
+  const workspace = useWorkspace((state) => state.path)
   const target = useChatPrefs((state) => state.target)
   const choose = useChatPrefs((state) => state.choose)
   const streaming = useReplies((state) => state.replies[replyKey]?.status === 'streaming')
@@ -26,6 +33,17 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
   const [note, setNote] = useState<string | undefined>()
   const [busy, setBusy] = useState(0)
   const fileInput = useRef<HTMLInputElement>(null)
+  const box = useRef<HTMLTextAreaElement>(null)
+  // `/name args` goes out as the text: the core runs the skill.
+  const slash = useSlash(text, workspace, (name) => setText(`/${name} `))
+  // Text another screen asked to start with (the palette's "Run skill").
+  const draft = useComposerDraft((state) => state.draft)
+  useEffect(() => {
+    if (draft === undefined) return
+    setText(draft)
+    useComposerDraft.getState().take()
+    box.current?.focus()
+  }, [draft])
   const vision = acceptsImages(data.models, target)
   const noProviders = !data.loading && data.providers.length === 0
 
@@ -50,7 +68,7 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
   const canSend = !streaming && !noProviders && busy === 0 && (text.trim().length > 0 || images.length > 0)
   const send = (): void => {
     if (!canSend) return
-    const input = { ...(sessionId ? { sessionId } : {}), text, target, ...(images.length > 0 ? { images } : {}) }
+    const input = { ...(sessionId ? { sessionId } : {}), text, target, ...(images.length > 0 ? { images } : {}), ...workspaceInput(workspace) }
     useReplies.getState().send(api, replyKey, input, onStarted)
     setText('')
     setImages([])
@@ -62,6 +80,7 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
     send()
   }
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
+    if (!event.nativeEvent.isComposing && slash.onKey(event.key)) return event.preventDefault()
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault()
       send()
@@ -92,8 +111,12 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
           ))}
         </ul>
       )}
+      <SlashSuggestions slash={slash} listId={slashId} onPick={(name) => setText(`/${name} `)} />
       <textarea
+        ref={box}
         aria-label="Message"
+        aria-controls={slash.open ? slashId : undefined}
+        aria-activedescendant={slash.open ? `${slashId}-${slash.active}` : undefined}
         aria-describedby={noteId}
         placeholder={noProviders ? 'Add a provider to start chatting' : 'Write a message… (Enter sends, Shift+Enter for a new line)'}
         rows={3}
@@ -104,6 +127,7 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
         onPaste={onPaste}
       />
       <div className="composer-bar">
+        <WorkspacePicker disabled={noProviders} />
         <ModelPicker providers={data.providers} models={data.models} value={target} onChange={choose} disabled={noProviders} />
         <input ref={fileInput} type="file" accept="image/png,image/jpeg,image/webp,image/gif" multiple hidden onChange={(event) => {
           void attach(imageFiles(event.target.files))
@@ -128,6 +152,7 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
       <p id={noteId} className="hint composer-note" role="status">
         {note ?? (busy > 0 ? 'Preparing pictures…' : vision ? '' : 'This model reads text only; pick one with the “vision” badge to attach pictures.')}
       </p>
+      <ApprovalGate replyKey={replyKey} />
     </form>
   )
 }

@@ -5,6 +5,7 @@ import { splitCodeFences } from '../../lib/message-text'
 import { CopyButton, Markdown } from './Markdown'
 import { attemptsLine, ReplyFailure, ReplyStats, ToolCards, useThread } from './reply-parts'
 import { useReplies } from './reply-store'
+import { ToolActivity } from './ToolActivity'
 import { LIVE_REPLY, LIVE_USER } from './thread'
 
 const roleName: Record<SessionMessage['role'], string> = { user: 'You', assistant: 'Assistant', system: 'System', tool: 'Tool' }
@@ -100,6 +101,7 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Ses
         </ul>
       )}
       {message.toolCalls && message.toolCalls.length > 0 && <ToolCards calls={message.toolCalls} />}
+      <ToolActivity message={message} />
       {live?.liveError ? (
         <ReplyFailure message={live.liveError.message} hint={live.liveError.hint} onRetry={thread?.busy ? undefined : thread?.retry} />
       ) : (

@@ -1,11 +1,15 @@
 import { create } from 'zustand'
-import type { ApiClient, Attempt, ChatEvent, ChatSendInput, ErrorShape, StreamResult } from '../../../../src-shared/contract'
+import type { ApiClient, Attempt, ChatEvent, ChatSendInput, ErrorShape, PermissionDecision, PermissionRequest, StreamResult } from '../../../../src-shared/contract'
+import { useAppStore } from '../../store/app-store'
+import { callAgent } from '../agents/agent-api'
 
 /** The key of a reply sent from a new chat, before the core has named its session. */
 export const NEW_CHAT = '#new'
 
 type ToolCall = Extract<ChatEvent, { type: 'tool_call' }>['call']
 type Usage = Extract<ChatEvent, { type: 'usage' }>
+export type ToolResult = Extract<ChatEvent, { type: 'tool_result' }>
+export type HookNotice = Extract<ChatEvent, { type: 'hook' }>
 
 export interface LiveReply {
   input: ChatSendInput
@@ -21,6 +25,10 @@ export interface LiveReply {
   text: string
   reasoning: string
   toolCalls: ToolCall[]
+  /** Tool calls waiting for the user's answer (tools.decide); emptied when the reply ends. */
+  permissions: PermissionRequest[]
+  toolResults: ToolResult[]
+  hookNotices: HookNotice[]
   usage?: Usage
   budget?: string
   error?: ErrorShape
@@ -33,9 +41,13 @@ interface ReplyState {
   replies: Record<string, LiveReply>
   /** Fallback attempts of finished replies, by message id, for the "Answered by … · skipped …" line. */
   attempts: Record<string, Attempt[]>
+  /** Permission requests already answered, by request id: the dialog moves on to the next one. */
+  answered: Record<string, PermissionDecision>
   /** Opens chat.send; `onStarted` hears the session id (a new chat navigates to it). */
   send(api: ApiClient, key: string, input: ChatSendInput, onStarted?: (sessionId: string) => void): void
   stop(key: string): void
+  /** Answers a tool call's permission request; a refused answer is reported and the dialog stays closed. */
+  decide(api: ApiClient, requestId: string, decision: PermissionDecision): Promise<void>
   forget(key: string): void
 }
 
@@ -66,9 +78,12 @@ const applyEvent = (reply: LiveReply, event: ChatEvent): LiveReply => {
       return { ...reply, usage: event }
     case 'budget':
       return { ...reply, budget: event.message }
-    default:
-      // Tool approvals, tool results and hook notices are shown by the tool-call view.
-      return reply
+    case 'permission':
+      return { ...reply, permissions: [...reply.permissions, event.request] }
+    case 'tool_result':
+      return { ...reply, toolResults: [...reply.toolResults, event] }
+    case 'hook':
+      return { ...reply, hookNotices: [...reply.hookNotices, event] }
   }
 }
 
@@ -77,6 +92,7 @@ export const useReplies = create<ReplyState>((set, get) => {
   return {
     replies: {},
     attempts: {},
+    answered: {},
     send(api, key, input, onStarted) {
       if (get().replies[key]?.status === 'streaming') return
       let current = key
@@ -101,15 +117,19 @@ export const useReplies = create<ReplyState>((set, get) => {
           onStarted?.(event.sessionId)
           return
         }
+        // Someone is waiting to be asked: no reason to wait for the next frame.
+        if (event.type === 'permission') return flush()
         if (!scheduled) {
           scheduled = true
           nextFrame(() => scheduled && flush())
         }
       })
-      draft = { input, startedAt: Date.now(), status: 'streaming', attempts: [], text: '', reasoning: '', toolCalls: [], cancel: () => handle.cancel() }
+      draft = { input, startedAt: Date.now(), status: 'streaming', attempts: [], text: '', reasoning: '', toolCalls: [], permissions: [], toolResults: [], hookNotices: [], cancel: () => handle.cancel() }
       put(key, draft)
       void handle.done.then((result) => {
         scheduled = false
+        // Once the reply ends, no tool call waits for an answer any more.
+        draft = { ...draft, permissions: [] }
         if (result.ok) {
           draft = { ...draft, status: 'done', result: result.value, sessionId: result.value.sessionId, attempts: result.value.attempts.length > 0 ? result.value.attempts : draft.attempts }
           set((state) => ({ attempts: { ...state.attempts, [result.value.message.id]: draft.attempts } }))
@@ -120,6 +140,12 @@ export const useReplies = create<ReplyState>((set, get) => {
       })
     },
     stop: (key) => get().replies[key]?.cancel(),
+    async decide(api, requestId, decision) {
+      set((state) => ({ answered: { ...state.answered, [requestId]: decision } }))
+      const result = await callAgent(api, 'tools.decide', { requestId, decision })
+      if (!result.ok) useAppStore.getState().notifyError(result.error)
+      else if (!result.value.accepted) useAppStore.getState().notify({ level: 'warning', message: 'That tool call no longer waits for an answer.', timeoutMs: 6000 })
+    },
     forget: (key) =>
       set((state) => {
         const { [key]: _gone, ...rest } = state.replies
