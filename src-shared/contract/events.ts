@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { agentEvents } from './agent'
 import { providerEvents } from './providers'
 import { SettingsSchema } from './settings'
 
@@ -15,6 +16,7 @@ export const events = {
     hint: z.string().optional(),
   }),
   ...providerEvents,
+  ...agentEvents,
 } as const
 
 export type Events = typeof events

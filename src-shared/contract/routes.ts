@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { agentRoutes } from './agent'
 import { installerRoutes } from './installer'
 import { modelRoutes } from './models'
 import { providerRoutes } from './providers'
@@ -85,6 +86,7 @@ export const routes = {
   ...modelRoutes,
   ...installerRoutes,
   ...providerRoutes,
+  ...agentRoutes,
 } as const
 
 export type Routes = typeof routes

@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { AppInfo, EventName, EventPayload } from '../../../src-shared/contract'
 import { JsonFileStorage, SettingsService, type SettingsStorage } from '../config'
 import { locateElectronBinary } from '../doctor'
+import { AppError } from '../errors'
 import { defaultInstallerEnv, type InstallerEnv } from '../installer'
 import { createLogger, type AppLogger, type LogSink } from '../log'
 import { ModelService, probeMachine, type ModelServiceOptions } from '../models'
@@ -16,6 +17,7 @@ import { createRouteHandlers, createStreamHandlers } from './handlers'
 import { createInstallerHandlers, createInstallerStreamHandlers } from './installer-handlers'
 import { createModelHandlers, createModelStreamHandlers } from './model-handlers'
 import { autoStartOllama, type AutoStartOutcome } from './ollama-autostart'
+import { wireAgent } from './agent-wiring'
 import { wireProviders, type ProviderWiringOptions } from './provider-wiring'
 import { createSessionHandlers } from './session-handlers'
 
@@ -65,6 +67,7 @@ export interface Core {
   sessions(): Promise<SessionStore>
   models: ModelService
   providers: ReturnType<typeof wireProviders>
+  agent: ReturnType<typeof wireAgent>
   ollamaHost(): string
   /** Starting our Ollama at app start (long-running app only, setting `ollama.autoStart`); never rejects. */
   ollamaAutoStart: Promise<AutoStartOutcome>
@@ -86,7 +89,14 @@ export function createCore(options: CoreOptions): Core {
   const ollamaHost = (): string => env.OLLAMA_HOST || settings.get().ollama.host
 
   const broadcasts = new Set<Broadcast>()
-  const broadcast: Broadcast = (name, payload) => broadcasts.forEach((send) => send(name, payload))
+  const broadcast: Broadcast = (name, payload) => {
+    broadcasts.forEach((send) => send(name, payload))
+    // Notification hooks hear what the app tells the user.
+    if (name === 'app.notice') {
+      const notice = payload as EventPayload<'app.notice'>
+      void agent.fire('Notification', { message: notice.message, notification_type: notice.level }, { sessionId: null })
+    }
+  }
   const unsubscribe = settings.onChange((next) => broadcast('settings.changed', next))
 
   let store: Promise<SessionStore> | undefined
@@ -127,6 +137,11 @@ export function createCore(options: CoreOptions): Core {
     home: options.home ?? os.homedir(),
     changed: (ids) => broadcast('sessions.changed', { ids }),
     summarizer: options.summarizer ?? { summarize: (messages, opts) => providers.summarizer.summarize(messages, opts) },
+    ended: (ids) => ids.forEach((id) => void agent.fire('SessionEnd', { reason: 'delete' }, { sessionId: id })),
+    beforeCompact: async (info) => {
+      const outcome = await agent.hooks.fire('PreCompact', { trigger: info.trigger, custom_instructions: '', messages: info.messages, tokens_before: info.tokensBefore }, { sessionId: info.sessionId, cwd: options.home ?? os.homedir() })
+      if (!outcome.allowed) throw new AppError('E_BLOCKED', `A PreCompact hook stopped the compaction: ${outcome.reason ?? 'no reason given'}`)
+    },
   })
   const models = new ModelService({
     host: ollamaHost,
@@ -147,6 +162,7 @@ export function createCore(options: CoreOptions): Core {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     saveAutoStart: (enabled: boolean) => void settings.update({ ollama: { autoStart: enabled } }),
   }
+  const agent = wireAgent({ dataDir: paths.root, env, home: options.home ?? os.homedir(), logger, broadcast })
   const providers = wireProviders({
     dataDir: paths.root,
     storage: new JsonFileStorage(path.join(paths.root, 'providers.json')),
@@ -158,14 +174,19 @@ export function createCore(options: CoreOptions): Core {
     broadcast,
     sessionsChanged: (ids) => broadcast('sessions.changed', { ids }),
     monitor: options.ownsHistory === true,
+    agent: agent.runtime,
+    runSkill: agent.runNamedSkill,
+    homeDir: options.home ?? os.homedir(),
     ...options.providers,
   })
   const dispatcher = createDispatcher(
-    { ...handlers, ...sessionHandlers, ...createModelHandlers(modelDeps), ...createInstallerHandlers(installerDeps), ...providers.handlers },
+    { ...handlers, ...sessionHandlers, ...createModelHandlers(modelDeps), ...createInstallerHandlers(installerDeps), ...providers.handlers, ...agent.handlers },
     { ...createStreamHandlers(), ...createModelStreamHandlers(modelDeps), ...createInstallerStreamHandlers(installerDeps), ...providers.streamHandlers },
     logger.log,
   )
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
+  // Setup hooks run once when the app (not a one-shot CLI command) starts.
+  if (options.ownsHistory) void agent.fire('Setup', { trigger: 'init' }, { sessionId: null })
   // Not awaited: the app opens while Ollama starts.
   const ollamaAutoStart: Promise<AutoStartOutcome> = options.ownsHistory
     ? autoStartOllama({ enabled: settings.get().ollama.autoStart, env: installerDeps.installerEnv(), host: ollamaHost(), log: logger.log.child({ component: 'ollama-autostart' }) })
@@ -180,6 +201,7 @@ export function createCore(options: CoreOptions): Core {
     sessions,
     models,
     providers,
+    agent,
     ollamaHost,
     ollamaAutoStart,
     onBroadcast(listener) {

@@ -5,6 +5,7 @@ import { normalizeOllamaHost, probeOllama, type FetchLike } from '../ollama'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
 import type { InstallerRouteName, InstallerStreamName } from './installer-handlers'
 import type { ModelRouteName, ModelStreamName } from './model-handlers'
+import type { AgentRouteHandlers } from './agent-wiring'
 import type { ProviderRouteHandlers, ProviderStreamHandlers } from './provider-handlers'
 import type { SessionRouteName } from './session-handlers'
 
@@ -18,7 +19,7 @@ export interface HandlerDeps {
   fetch?: FetchLike
 }
 
-export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName | ModelRouteName | InstallerRouteName | keyof ProviderRouteHandlers>
+export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName | ModelRouteName | InstallerRouteName | keyof ProviderRouteHandlers | keyof AgentRouteHandlers>
 export type CoreStreamHandlers = Omit<StreamHandlers, ModelStreamName | InstallerStreamName | keyof ProviderStreamHandlers>
 
 export function createRouteHandlers(deps: HandlerDeps): CoreRouteHandlers {

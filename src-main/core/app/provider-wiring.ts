@@ -1,7 +1,8 @@
 import os from 'node:os'
 import path from 'node:path'
 import type { EventName, EventPayload, ProviderConfig } from '../../../src-shared/contract'
-import { ChatService, type ChatClock } from '../chat/chat-service'
+import { ChatService, type ChatClock, type ChatServiceDeps } from '../chat/chat-service'
+import type { AgentRuntime } from '../chat/tool-loop'
 import { createProviderSummarizer } from '../chat/summarizer'
 import type { JsonFileStorage } from '../config'
 import { toAppError } from '../errors'
@@ -35,6 +36,10 @@ export interface ProviderWiringOptions {
   clock?: Partial<ChatClock>
   timers?: Timers
   isOnline?: () => boolean
+  /** Hooks, tools and permissions for chats (see agent-wiring.ts). */
+  agent?: AgentRuntime
+  runSkill?: ChatServiceDeps['runSkill']
+  homeDir?: string
 }
 
 /** Any interface besides loopback that is up: a cheap, synchronous "are we online at all". */
@@ -133,6 +138,9 @@ export function wireProviders(options: ProviderWiringOptions) {
     changed: options.sessionsChanged,
     clock,
     log,
+    ...(options.agent ? { agent: options.agent } : {}),
+    ...(options.runSkill ? { runSkill: options.runSkill } : {}),
+    ...(options.homeDir ? { homeDir: options.homeDir } : {}),
   })
   const summarizer = createProviderSummarizer({ registry, catalog, routing: () => configs.routing(), breakers, clock, recorder: traffic })
   const deps = { registry, configs, catalog, breakers, ledger, monitor, history, chat, now, changed: () => undefined }

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { sessionRoutes } from '../../../src-shared/contract/sessions'
 import { AppError } from '../errors/app-error'
-import { compactSession, sessionPaths, type SessionStore, type Summarizer } from '../sessions'
+import { compactSession, sessionPaths, type CompactSessionOptions, type SessionStore, type Summarizer } from '../sessions'
 import type { RouteHandlers } from '../rpc/handlers'
 
 export type SessionRouteName = keyof typeof sessionRoutes
@@ -17,6 +17,10 @@ export interface SessionHandlerDeps {
   now?: () => Date
   /** Writes compaction summaries; none until a model provider is connected. */
   summarizer?: Summarizer
+  /** SessionEnd hooks, told which sessions were deleted. */
+  ended?: (ids: string[]) => void
+  /** PreCompact hooks: may refuse (throw) before the summarizer runs. */
+  beforeCompact?: CompactSessionOptions['beforeCompact']
 }
 
 /** The context window assumed when the caller does not know the model's (Ollama's default). */
@@ -66,7 +70,11 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
       changed([id])
       return session
     },
-    'sessions.delete': async ({ ids }) => ({ sessions: await each(ids, (s, id) => s.softDeleteSession(id)) }),
+    'sessions.delete': async ({ ids }) => {
+      const sessions = await each(ids, (s, id) => s.softDeleteSession(id))
+      deps.ended?.(ids)
+      return { sessions }
+    },
     'sessions.restore': async ({ ids }) => ({ sessions: await each(ids, (s, id) => s.restoreSession(id)) }),
     'sessions.messages': async ({ sessionId, before, limit }) => (await store()).getMessages(sessionId, { before, limit }),
     'sessions.search': async ({ query, limit, ...filters }) => ({ hits: await (await store()).search(query, { ...filters, limit }) }),
@@ -92,7 +100,7 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
       if (!deps.summarizer) {
         throw new AppError('E_UNSUPPORTED', 'Compacting needs a model to write the summary.', { hint: 'Connect a model provider first; your messages are unchanged.' })
       }
-      const result = await compactSession(await store(), sessionId, { summarizer: deps.summarizer, contextWindow, force, signal })
+      const result = await compactSession(await store(), sessionId, { summarizer: deps.summarizer, contextWindow, force, signal, ...(deps.beforeCompact ? { beforeCompact: deps.beforeCompact } : {}) })
       if (result.compacted) changed([sessionId])
       return result
     },

@@ -11,6 +11,7 @@ import { budgetStatus, streamWithFallback, type BreakerRegistry, type FallbackOp
 import type { TrafficRecorder } from '../health'
 import type { Message, SessionStore } from '../sessions'
 import { NoProviderError, planCandidates } from './candidates'
+import { skillSlashCommand } from '../skills'
 import { titleFrom, toProviderMessages } from './history'
 import { streamRound, type RoundResult } from './reply-round'
 import { MAX_TOOL_ROUNDS, hookNotices, runToolCalls, type AgentRuntime } from './tool-loop'
@@ -42,6 +43,8 @@ export interface ChatServiceDeps {
   agent?: AgentRuntime
   /** Where hooks run when a chat has no workspace. */
   homeDir?: string
+  /** `/name args` in a prompt runs that skill (SkillTrigger hooks, its scripts) and sends its instructions. */
+  runSkill?: (name: string, args: string, ctx: { sessionId: string | null; workspace?: string | null; signal?: AbortSignal }) => Promise<{ result: { allowed: boolean; reason?: string; content: string } }>
 }
 
 /**
@@ -70,9 +73,22 @@ export class ChatService {
       promptContext = submitted.additionalContext
     }
 
+    // `/name args` runs a skill: the user's words are saved as typed, the model gets the skill's instructions.
+    let modelText = input.text
+    const slash = deps.runSkill && !input.regenerate ? skillSlashCommand(input.text) : null
+    if (slash && deps.runSkill) {
+      const ran = await deps.runSkill(slash.name, slash.args, { sessionId: input.sessionId ?? null, workspace, signal }).catch((error: unknown) => {
+        // Not a skill (e.g. a path like /etc/hosts): send the text as it is.
+        if (error instanceof AppError && error.code === 'E_NOT_FOUND') return null
+        throw error
+      })
+      if (ran && !ran.result.allowed) throw new AppError('E_BLOCKED', `The skill /${slash.name} was not run: ${ran.result.reason ?? 'a SkillTrigger hook denied it'}`, { hint: 'See Agents → Hooks for the hook that decided.' })
+      if (ran) modelText = ran.result.content
+    }
+
     // Who would answer, decided before anything is saved: a request nobody can take leaves no trace.
     const draft: Omit<ChatRequest, 'model'> = {
-      messages: [{ role: 'user', content: input.text, images: images.map((i) => ({ mime: i.mime, data: i.data.toString('base64') })) }],
+      messages: [{ role: 'user', content: modelText, images: images.map((i) => ({ mime: i.mime, data: i.data.toString('base64') })) }],
       ...(input.temperature === undefined ? {} : { temperature: input.temperature }),
       ...(input.reasoning === undefined ? {} : { reasoning: input.reasoning }),
       ...(agent && workspace ? { tools: agent.tools.specs() } : {}),
