@@ -123,8 +123,11 @@ async function* decide(tool: string, requested: Record<string, unknown>, callId:
   const preview = await runtime.tools.preview(tool, input, { roots: [ctx.workspace], cwd: ctx.workspace, signal: ctx.signal })
   const request: PermissionRequest = { id: randomUUID(), tool, input, summary: preview.summary, ...(preview.diff ? { diff: preview.diff } : {}), reason: pre.decision === 'ask' ? `A hook asks for your approval. ${pre.reason ?? ''}`.trim() : ruled.reason }
   void runtime.hooks.fire('Notification', { message: `Ollama Desk needs your permission to use ${tool}`, notification_type: 'permission_prompt' }, { ...hookCtx, matchOn: 'permission_prompt' }).catch(() => undefined)
+  // Waiting starts before the window hears of the request, so even an instant answer finds it.
+  const waiting = runtime.approvals.wait(request.id, ctx.signal)
+  waiting.catch(() => undefined)
   yield { type: 'permission', request }
-  const answer = await runtime.approvals.wait(request.id, ctx.signal)
+  const answer = await waiting
   runtime.permissions.remember(answer, tool, input, rules)
   return answer === 'deny' ? { allowed: false, decision: 'denied by you', reason: 'The user denied this tool call.', input } : { allowed: true, decision: answer, reason: '', input }
 }
