@@ -42,7 +42,7 @@ export const MessageSchema = z.object({
   ),
   text: z.string(),
   reasoning: z.string().nullable(),
-  toolCalls: z.array(z.object({ id: z.string().optional(), name: z.string(), arguments: z.unknown() })).nullable(),
+  toolCalls: z.array(z.object({ id: z.string().optional(), name: z.string(), arguments: z.unknown(), decision: z.string().optional() })).nullable(),
   provider: z.string().nullable(),
   model: z.string().nullable(),
   usage: UsageSchema.nullable(),

@@ -78,7 +78,7 @@ describe('tools in a chat', () => {
     if (!result.ok) return
     const stored = (await (await t.core.sessions()).getMessages(result.value.sessionId, { limit: 20 })).messages
     expect(stored.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant'])
-    expect(stored[2]!.toolCalls?.[0]).toMatchObject({ id: 'call_1', name: 'Bash' })
+    expect(stored[2]!.toolCalls?.[0]).toMatchObject({ id: 'call_1', name: 'Bash', decision: 'allow-once' })
   })
 
   it('offers no tools without a workspace', async () => {

@@ -94,7 +94,7 @@ export async function* runToolCalls(calls: ProviderToolCall[], ctx: ToolRoundCon
       if (feedback) result = { ...result, output: `${result.output}\n\n[hook] ${feedback}` }
     }
     const output = cap(result.output, MAX_TOOL_RESULT_CHARS)
-    const saved = await ctx.store.appendMessage(ctx.sessionId, { role: 'tool', text: output, parentId, toolCalls: [{ id, name: call.name, arguments: verdict.input }] })
+    const saved = await ctx.store.appendMessage(ctx.sessionId, { role: 'tool', text: output, parentId, toolCalls: [{ id, name: call.name, arguments: verdict.input, decision: verdict.decision }] })
     parentId = saved.id
     yield { type: 'tool_result', callId: id, name: call.name, ok: result.ok, output: cap(output, EVENT_OUTPUT_CHARS), decision: verdict.decision }
     results.push({ role: 'tool', content: output, toolCallId: id, toolName: call.name })

@@ -17,6 +17,8 @@ export interface ToolCall {
   id?: string
   name: string
   arguments: unknown
+  /** On a tool result: who allowed or denied the call (the user, a rule, a hook), for the record. */
+  decision?: string
 }
 
 export interface AttachmentInfo {
