@@ -57,8 +57,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
   const ollama = fakeModels(options.ollama ?? {}, () => emit('models.changed', {}))
   const installer = fakeInstaller(options.installer ?? {})
   const providers = fakeProviders(options.providers ?? {}, emit)
-  // hooks.ran is in the contract's agentEvents, not yet in the event table the client is typed by.
-  const agent = fakeAgent(options.agent ?? {}, (run) => emit('hooks.ran' as EventName, run))
+  const agent = fakeAgent(options.agent ?? {}, (run) => emit('hooks.ran', run))
   const ok = <T>(value: T): Result<T> => ({ ok: true, value })
   const answer = (route: string, input: unknown): Result<unknown> => {
     const failure = options.failing?.[route]

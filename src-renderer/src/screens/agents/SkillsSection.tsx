@@ -1,12 +1,11 @@
 import { useState } from 'react'
-import type { Skill } from '../../../../src-shared/contract'
+import type { RouteOutput, Skill } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store/app-store'
-import { callAgent, type AgentOutput } from './agent-api'
 import { useSkills } from './use-skills'
 import { workspaceInput } from './workspace-store'
 
-type RunResult = AgentOutput<'skills.run'>
+type RunResult = RouteOutput<'skills.run'>
 
 function SkillResult({ result }: { result: RunResult }) {
   return (
@@ -28,7 +27,7 @@ function SkillRow({ skill, workspace }: { skill: Skill; workspace: string }) {
   const [result, setResult] = useState<RunResult | undefined>()
   const run = async (): Promise<void> => {
     setBusy(true)
-    const answer = await callAgent(api, 'skills.run', { name: skill.name, ...(args.trim() ? { args } : {}), ...workspaceInput(workspace) })
+    const answer = await api.call('skills.run', { name: skill.name, ...(args.trim() ? { args } : {}), ...workspaceInput(workspace) })
     setBusy(false)
     if (answer.ok) setResult(answer.value)
     else useAppStore.getState().notifyError(answer.error)

@@ -2,14 +2,13 @@ import { create } from 'zustand'
 import type { ApiClient } from '../../../../src-shared/contract'
 import type { PaletteCommand } from '../../lib/commands'
 import { useComposerDraft } from '../chat/composer-draft'
-import { callAgent } from './agent-api'
 import { useWorkspace, workspaceInput } from './workspace-store'
 
 /** Skill names the palette offers, refreshed each time it opens. */
 export const useSkillNames = create<{ names: string[] }>(() => ({ names: [] }))
 
 export async function loadSkillNames(api: ApiClient): Promise<void> {
-  const result = await callAgent(api, 'skills.list', workspaceInput(useWorkspace.getState().path))
+  const result = await api.call('skills.list', workspaceInput(useWorkspace.getState().path))
   // Without skills (or a core that has none yet) the palette simply offers none.
   if (result.ok) useSkillNames.setState({ names: [...new Set(result.value.skills.map((skill) => skill.name))] })
 }

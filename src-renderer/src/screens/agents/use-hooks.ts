@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { ErrorShape, HookEntry, HookEvent, HookRun, HooksConfig } from '../../../../src-shared/contract'
+import type { ErrorShape, HookEntry, HookEvent, HookOutcome, HookRun, HooksConfig, Result } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store/app-store'
-import { callAgent, onHookRan } from './agent-api'
 import { workspaceInput } from './workspace-store'
 
 /** How many runs the log keeps; the core keeps its own longer history. */
@@ -21,7 +20,7 @@ export interface HooksData {
   setEnabled(entry: HookEntry, enabled: boolean): Promise<void>
   /** Resolves to the route's error (shown next to the editor), or undefined when saved. */
   save(source: HookSource, hooks: HooksConfig): Promise<ErrorShape | undefined>
-  test(event: HookEvent): ReturnType<typeof callAgent<'hooks.test'>>
+  test(event: HookEvent): Promise<Result<HookOutcome>>
   importFrom(from: ImportFrom, into: HookSource): Promise<void>
 }
 
@@ -38,7 +37,7 @@ export function useHooks(workspace: string): HooksData {
   useEffect(() => {
     let live = true
     setLoading(true)
-    void callAgent(api, 'hooks.list', workspaceInput(workspace)).then((result) => {
+    void api.call('hooks.list', workspaceInput(workspace)).then((result) => {
       if (!live) return
       setLoading(false)
       if (!result.ok) return setProblem(result.error)
@@ -52,11 +51,11 @@ export function useHooks(workspace: string): HooksData {
     }
   }, [api, workspace, version])
 
-  useEffect(() => onHookRan(api, (run) => setRuns((previous) => [run, ...previous].slice(0, LOG_SIZE))), [api])
+  useEffect(() => api.on('hooks.ran', (run) => setRuns((previous) => [run, ...previous].slice(0, LOG_SIZE))), [api])
 
   const setEnabled = useCallback(
     async (entry: HookEntry, enabled: boolean) => {
-      const result = await callAgent(api, 'hooks.setEnabled', { id: entry.id, source: entry.source, enabled, ...workspaceInput(workspace) })
+      const result = await api.call('hooks.setEnabled', { id: entry.id, source: entry.source, enabled, ...workspaceInput(workspace) })
       if (result.ok) setEntries(result.value.entries)
       else useAppStore.getState().notifyError(result.error)
     },
@@ -65,7 +64,7 @@ export function useHooks(workspace: string): HooksData {
 
   const save = useCallback(
     async (source: HookSource, hooks: HooksConfig) => {
-      const result = await callAgent(api, 'hooks.save', { source, hooks, ...workspaceInput(workspace) })
+      const result = await api.call('hooks.save', { source, hooks, ...workspaceInput(workspace) })
       if (!result.ok) return result.error
       setEntries(result.value.entries)
       return undefined
@@ -73,11 +72,11 @@ export function useHooks(workspace: string): HooksData {
     [api, workspace],
   )
 
-  const test = useCallback((event: HookEvent) => callAgent(api, 'hooks.test', { event, ...workspaceInput(workspace) }), [api, workspace])
+  const test = useCallback((event: HookEvent) => api.call('hooks.test', { event, ...workspaceInput(workspace) }), [api, workspace])
 
   const importFrom = useCallback(
     async (from: ImportFrom, into: HookSource) => {
-      const result = await callAgent(api, 'hooks.import', { from, into, ...workspaceInput(workspace) })
+      const result = await api.call('hooks.import', { from, into, ...workspaceInput(workspace) })
       const store = useAppStore.getState()
       if (!result.ok) return store.notifyError(result.error)
       const count = result.value.imported

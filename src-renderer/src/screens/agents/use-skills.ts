@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { ErrorShape, Skill } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
-import { callAgent } from './agent-api'
 import { workspaceInput } from './workspace-store'
 
 export interface SkillsData {
@@ -19,7 +18,7 @@ export function useSkills(workspace: string, enabled = true): SkillsData {
     if (!enabled) return
     let live = true
     setData((previous) => ({ ...previous, loading: true }))
-    void callAgent(api, 'skills.list', workspaceInput(workspace)).then((result) => {
+    void api.call('skills.list', workspaceInput(workspace)).then((result) => {
       if (!live) return
       if (result.ok) setData({ skills: result.value.skills, dirs: result.value.dirs, loading: false, problem: undefined })
       else setData({ skills: [], dirs: [], loading: false, problem: result.error })

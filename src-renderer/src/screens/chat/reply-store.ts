@@ -1,7 +1,6 @@
 import { create } from 'zustand'
 import type { ApiClient, Attempt, ChatEvent, ChatSendInput, ErrorShape, PermissionDecision, PermissionRequest, StreamResult } from '../../../../src-shared/contract'
 import { useAppStore } from '../../store/app-store'
-import { callAgent } from '../agents/agent-api'
 
 /** The key of a reply sent from a new chat, before the core has named its session. */
 export const NEW_CHAT = '#new'
@@ -142,7 +141,7 @@ export const useReplies = create<ReplyState>((set, get) => {
     stop: (key) => get().replies[key]?.cancel(),
     async decide(api, requestId, decision) {
       set((state) => ({ answered: { ...state.answered, [requestId]: decision } }))
-      const result = await callAgent(api, 'tools.decide', { requestId, decision })
+      const result = await api.call('tools.decide', { requestId, decision })
       if (!result.ok) useAppStore.getState().notifyError(result.error)
       else if (!result.value.accepted) useAppStore.getState().notify({ level: 'warning', message: 'That tool call no longer waits for an answer.', timeoutMs: 6000 })
     },
