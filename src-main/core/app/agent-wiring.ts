@@ -1,9 +1,10 @@
 import path from 'node:path'
 import type { agentRoutes } from '../../../src-shared/contract/agent'
-import type { EventName, EventPayload, HookEvent, Permissions } from '../../../src-shared/contract'
+import type { EventName, EventPayload, HookEvent, Permissions, Skill } from '../../../src-shared/contract'
+import type { ToolSpec } from '../providers/types'
 import { ApprovalBroker } from '../chat/approvals'
 import type { AgentRuntime } from '../chat/tool-loop'
-import { ValidationError } from '../errors'
+import { ValidationError, toAppError } from '../errors'
 import { HookService } from '../hooks'
 import type { AppLogger } from '../log'
 import type { RouteHandlers } from '../rpc/handlers'
@@ -40,12 +41,26 @@ export function wireAgent(options: AgentWiringOptions) {
   const runtime: AgentRuntime = {
     hooks,
     tools: {
-      specs: builtinToolSpecs,
-      run: (name, input, ctx) => runBuiltinTool(name, input, ctx),
-      preview: (name, input, ctx) => previewFor(name, input, ctx),
+      async specs(workspace) {
+        const { skills } = await skillsFor(workspace)
+        return skills.length > 0 ? [...builtinToolSpecs(), skillToolSpec(skills.map((s) => s.skill))] : builtinToolSpecs()
+      },
+      async run(name, input, ctx) {
+        if (name !== SKILL_TOOL) return runBuiltinTool(name, input, ctx)
+        const skill = typeof input.skill === 'string' ? input.skill.replace(/^\//, '') : ''
+        try {
+          const { result } = await runNamedSkill(skill, typeof input.args === 'string' ? input.args : '', { sessionId: null, workspace: ctx.cwd, signal: ctx.signal })
+          return result.allowed ? { ok: true, output: result.content } : { ok: false, output: `The skill was not run: ${result.reason ?? 'a SkillTrigger hook denied it'}` }
+        } catch (error) {
+          return { ok: false, output: toAppError(error).message }
+        }
+      },
+      preview: async (name, input, ctx) => (name === SKILL_TOOL ? { summary: `Skill: ${String(input.skill)} ${typeof input.args === 'string' ? input.args : ''}`.trim() } : previewFor(name, input, ctx)),
     },
     permissions: {
-      decide: (tool, input, { workspace, sessionId }) => decidePermission(tool, input, permissionInputs(workspace, sessionId)),
+      // Skills are the user's own, installed on purpose; their SkillTrigger hooks still decide.
+      decide: (tool, input, { workspace, sessionId }) =>
+        tool === SKILL_TOOL ? { decision: 'allow', reason: 'skills are installed by you' } : decidePermission(tool, input, permissionInputs(workspace, sessionId)),
       remember(decision, tool, input, { workspace, sessionId }) {
         if (decision === 'allow-session') {
           sessionAllows.set(sessionId, [...(sessionAllows.get(sessionId) ?? []), ruleFor(decision, tool, input, { roots: [workspace], cwd: workspace })])
@@ -102,6 +117,23 @@ export function wireAgent(options: AgentWiringOptions) {
   }
 
   return { hooks, approvals, runtime, handlers, runNamedSkill, fire }
+}
+
+/** The model runs a skill through this tool, as in Claude Code. */
+const SKILL_TOOL = 'Skill'
+
+function skillToolSpec(skills: Skill[]): ToolSpec {
+  const list = skills.map((s) => `- ${s.name}: ${s.description.split('\n')[0]}`).join('\n')
+  return {
+    name: SKILL_TOOL,
+    description: `Run one of the user's skills and get its instructions. Available skills:\n${list}`,
+    parameters: {
+      type: 'object',
+      properties: { skill: { type: 'string', enum: skills.map((s) => s.name), description: 'The skill name' }, args: { type: 'string', description: 'Arguments for the skill' } },
+      required: ['skill'],
+      additionalProperties: false,
+    },
+  }
 }
 
 /** Workspace-level settings need the workspace they belong to. */

@@ -81,6 +81,19 @@ describe('tools in a chat', () => {
     expect(stored[2]!.toolCalls?.[0]).toMatchObject({ id: 'call_1', name: 'Bash', decision: 'allow-once' })
   })
 
+  it('offers the user’s skills to the model as the Skill tool, run through their pipeline', async () => {
+    const skillDir = path.join(t.dir, 'skills', 'greet')
+    fs.mkdirSync(skillDir, { recursive: true })
+    fs.writeFileSync(path.join(skillDir, 'SKILL.md'), '---\nname: greet\ndescription: Greets someone\n---\nGreet $ARGUMENTS warmly.\n')
+    openai.script({ text: [], toolCall: { id: 'call_s', name: 'Skill', arguments: { skill: 'greet', args: 'Ada' } } }, { text: ['Hello Ada!'] })
+    const { events, result } = await send({ text: 'greet Ada', target, workspace }, 'deny')
+    expect(result).toMatchObject({ ok: true, value: { message: { text: 'Hello Ada!' } } })
+    expect(events.some((e) => e.type === 'permission')).toBe(false)
+    const [first, second] = openai.requests.filter((r) => r.path.endsWith('/chat/completions')).map((r) => r.body as { tools?: { function: { name: string } }[]; messages: { role: string; content: string }[] })
+    expect(first!.tools?.map((tool) => tool.function.name)).toContain('Skill')
+    expect(second!.messages.find((m) => m.role === 'tool')?.content).toBe('Greet Ada warmly.')
+  })
+
   it('offers no tools without a workspace', async () => {
     openai.script({ text: ['plain'] })
     await send({ text: 'hi', target })

@@ -91,7 +91,7 @@ export class ChatService {
       messages: [{ role: 'user', content: modelText, images: images.map((i) => ({ mime: i.mime, data: i.data.toString('base64') })) }],
       ...(input.temperature === undefined ? {} : { temperature: input.temperature }),
       ...(input.reasoning === undefined ? {} : { reasoning: input.reasoning }),
-      ...(agent && workspace ? { tools: agent.tools.specs() } : {}),
+      ...(agent && workspace ? { tools: await agent.tools.specs(workspace) } : {}),
     }
     const plan = await planCandidates(input.target, draft, { registry: deps.registry, catalog: deps.catalog, routing }, signal)
     const budget = budgetStatus(deps.ledger, routing.budget, deps.clock.now())

@@ -24,7 +24,8 @@ export interface HookFireContext {
 export interface AgentRuntime {
   hooks: { fire(event: HookEvent, fields: Record<string, unknown>, ctx: HookFireContext): Promise<HookOutcome> }
   tools: {
-    specs(): ToolSpec[]
+    /** The tools offered in a chat with this workspace (built-ins, plus Skill when skills exist). */
+    specs(workspace: string): Promise<ToolSpec[]>
     run(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal }): Promise<{ ok: boolean; output: string }>
     preview(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal }): Promise<{ summary: string; diff?: string }>
   }
