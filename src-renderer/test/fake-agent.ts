@@ -16,6 +16,8 @@ export interface FakeAgentOptions {
   skillRuns?: Record<string, { allowed: boolean; reason?: string; content: string }>
   /** How many hooks each import source would bring. */
   imports?: Partial<Record<'claude' | 'ollama-cli' | 'qarin' | 'file', number>>
+  /** The permission rules stored at each level; both start as "ask, no rules". */
+  permissions?: { user?: Permissions; workspace?: Permissions }
 }
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value })
@@ -77,8 +79,8 @@ export function fakeAgent(options: FakeAgentOptions, emitRan: (run: HookRun) => 
   const decisions: { requestId: string; decision: PermissionDecision }[] = []
   const imports: { from: string; into: string; workspace?: string }[] = []
   let permissions: { user: Permissions; workspace: Permissions } = {
-    user: { allow: [], deny: [], defaultMode: 'ask' },
-    workspace: { allow: [], deny: [], defaultMode: 'ask' },
+    user: options.permissions?.user ?? { allow: [], deny: [], defaultMode: 'ask' },
+    workspace: options.permissions?.workspace ?? { allow: [], deny: [], defaultMode: 'ask' },
   }
   const entries = (workspace: string | undefined): HookEntry[] => [
     ...entriesOf('user', configs.user, disabled.user),
@@ -154,6 +156,8 @@ export function fakeAgent(options: FakeAgentOptions, emitRan: (run: HookRun) => 
     imports: () => imports,
     config: (source: 'user' | 'workspace') => configs[source],
     disabled: (source: 'user' | 'workspace') => disabled[source],
+    /** The rules permissions.update last stored for a level. */
+    permissions: (source: 'user' | 'workspace') => permissions[source],
     /** A hook ran in the core (a chat's PreToolUse, say): the screen hears hooks.ran. */
     ran(run: HookRun) {
       runs.push(run)

@@ -1,22 +1,6 @@
-import { ScreenHeader, Upcoming } from '../components/ScreenHeader'
-
 // Providers & Health has its own screen: ./providers/ProvidersScreen.
 export { ProvidersScreen } from './providers/ProvidersScreen'
 // Agents (hooks and skills) has its own screen: ./agents/AgentsScreen.
 export { AgentsScreen } from './agents/AgentsScreen'
-
-export function ToolsScreen() {
-  return (
-    <>
-      <ScreenHeader id="tools" />
-      <Upcoming
-        title="Tools and MCP servers"
-        points={[
-          'Built-in tools with permission prompts',
-          'MCP servers over stdio and streamable HTTP, with approval',
-          'Import your Claude Desktop MCP configuration',
-        ]}
-      />
-    </>
-  )
-}
+// Tools & MCP (built-in tools and permissions; MCP next) has its own screen: ./tools/ToolsScreen.
+export { ToolsScreen } from './tools/ToolsScreen'
