@@ -138,7 +138,7 @@ describe('Tool results and hook notices', () => {
     const cards = await within(log).findByRole('list', { name: 'Tool results' })
     const [ok, failed] = within(cards).getAllByRole('listitem')
     expect(ok!.getAttribute('aria-label')).toBe('Bash ok')
-    expect(ok!.textContent).toContain('allow-once')
+    expect(ok!.textContent).toContain('allowed once by you')
     expect(ok!.querySelector('details')!.open).toBe(false)
     expect(ok!.querySelector('pre')!.textContent).toBe('all 12 tests passed')
     expect(failed!.getAttribute('aria-label')).toBe('Read failed')

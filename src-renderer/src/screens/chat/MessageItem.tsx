@@ -7,6 +7,7 @@ import { attemptsLine, ReplyFailure, ReplyStats, ToolCards, useThread } from './
 import { useReplies } from './reply-store'
 import { ToolActivity } from './ToolActivity'
 import { LIVE_REPLY, LIVE_USER } from './thread'
+import { ToolMessage } from './ToolMessage'
 
 const roleName: Record<SessionMessage['role'], string> = { user: 'You', assistant: 'Assistant', system: 'System', tool: 'Tool' }
 
@@ -48,7 +49,7 @@ function EditBox({ initial, onSend, onCancel }: { initial: string; onSend(text: 
 }
 
 /** One message: who, which model, when, what it cost, its text, and what can be done with it. */
-export const MessageItem = memo(function MessageItem({ message }: { message: SessionMessage }) {
+function ChatMessage({ message }: { message: SessionMessage }) {
   const thread = useThread()
   const stored = useReplies((state) => state.attempts[message.id])
   const [editing, setEditing] = useState(false)
@@ -117,4 +118,9 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Ses
       )}
     </article>
   )
+}
+
+/** A stored tool result is a compact card; everything else a full message. */
+export const MessageItem = memo(function MessageItem({ message }: { message: SessionMessage }) {
+  return message.role === 'tool' ? <ToolMessage message={message} /> : <ChatMessage message={message} />
 })

@@ -2,6 +2,7 @@ import type { SessionMessage } from '../../../../src-shared/contract'
 import '../../agents.css'
 import { useReplies, type HookNotice, type LiveReply, type ToolResult } from './reply-store'
 import { LIVE_REPLY } from './thread'
+import { decisionLabel } from './ToolMessage'
 
 const liveIdOf = (reply: LiveReply): string => reply.result?.message.id ?? reply.assistantMessageId ?? LIVE_REPLY
 
@@ -13,7 +14,7 @@ export function ToolResultCards({ results }: { results: readonly ToolResult[] })
           <details className={`tool-result${result.ok ? '' : ' failed'}`}>
             <summary>
               <code>{result.name}</code> <span className={result.ok ? 'tool-ok' : 'tool-failed'}>{result.ok ? 'ok' : 'failed'}</span>
-              {result.decision && <span className="muted"> · {result.decision}</span>}
+              {result.decision && <span className="muted"> · {decisionLabel(result.decision)}</span>}
             </summary>
             <pre>{result.output || '(no output)'}</pre>
           </details>
