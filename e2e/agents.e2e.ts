@@ -82,7 +82,7 @@ describe('hooks and tool approvals', () => {
     await dialog.getByRole('button', { name: 'Allow once' }).click()
     await messages().getByText('Created e2e.txt.').waitFor()
     assert.equal(fs.readFileSync(path.join(workspace, 'e2e.txt'), 'utf8'), 'hello\n')
-    await page.getByText('allow-once').first().waitFor()
+    await page.getByText('allowed once by you').first().waitFor()
     await shot('chat-tool-result')
   })
 })
