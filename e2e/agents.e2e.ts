@@ -54,7 +54,7 @@ describe('hooks and tool approvals', () => {
     const form = page.getByRole('form', { name: 'Workspace' })
     await form.getByLabel('Workspace folder').fill(workspace)
     await form.getByRole('button', { name: 'Use folder' }).click()
-    await shot('agents')
+    await shot('agents-hooks')
   })
 
   test('a UserPromptSubmit hook blocks a prompt and says why', async () => {

@@ -49,8 +49,9 @@ export async function startCompanion(env: Record<string, string> = {}, options: 
   const settingsFile = path.join(dataDir, 'settings.json')
   if (!options.firstRun && !fs.existsSync(settingsFile)) fs.writeFileSync(settingsFile, JSON.stringify({ version: 1, onboarding: { completed: true } }))
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'ollama-desk.js'), 'serve', '--port', '0', '--no-open', '--data-dir', dataDir], {
-    // No release check against GitHub from the tests.
-    env: { ...process.env, OLLAMA_DESK_RELEASE_API: 'off', ...env },
+    // No release check against GitHub from the tests, and a home of its own: the app looks in
+    // ~/.claude and ~/.ollama for skills, hooks and sessions to import, never the tester's.
+    env: { ...process.env, OLLAMA_DESK_RELEASE_API: 'off', HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-home-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
