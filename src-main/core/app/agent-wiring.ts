@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { agentRoutes } from '../../../src-shared/contract/agent'
-import type { EventName, EventPayload, HookEvent, Permissions, Skill } from '../../../src-shared/contract'
+import type { EventName, EventPayload, HookEvent, McpTool, Permissions, Skill } from '../../../src-shared/contract'
 import type { ToolSpec } from '../providers/types'
 import { ApprovalBroker } from '../chat/approvals'
 import type { AgentRuntime } from '../chat/tool-loop'
@@ -19,6 +19,8 @@ export interface AgentWiringOptions {
   home: string
   logger: AppLogger
   broadcast: <K extends EventName>(name: K, payload: EventPayload<K>) => void
+  /** Tools of the connected MCP servers (see core/mcp). */
+  mcp?: McpToolSource
 }
 
 /** Hooks, skills, built-in tools, permissions and approvals: built once per core. */
@@ -30,45 +32,56 @@ export function wireAgent(options: AgentWiringOptions) {
   const sessionAllows = new Map<string, string[]>()
   const skillsDir = path.join(options.dataDir, 'skills')
 
-  const permissionInputs = (workspace: string, sessionId: string) => ({
+  const permissionInputs = (workspace: string | null, sessionId: string) => ({
     user: hooks.permissions('user'),
-    workspace: hooks.permissions('workspace', workspace),
+    workspace: workspace ? hooks.permissions('workspace', workspace) : null,
     sessionAllows: sessionAllows.get(sessionId) ?? [],
-    roots: [workspace],
-    cwd: workspace,
+    roots: workspace ? [workspace] : [],
+    cwd: workspace ?? options.home,
   })
 
   const runtime: AgentRuntime = {
     hooks,
     tools: {
       async specs(workspace) {
+        const mcpTools = (options.mcp?.tools() ?? []).map(mcpToolSpec)
+        if (!workspace) return mcpTools
         const { skills } = await skillsFor(workspace)
-        return skills.length > 0 ? [...builtinToolSpecs(), skillToolSpec(skills.map((s) => s.skill))] : builtinToolSpecs()
+        return [...builtinToolSpecs(), ...(skills.length > 0 ? [skillToolSpec(skills.map((s) => s.skill))] : []), ...mcpTools]
       },
       async run(name, input, ctx) {
+        if (options.mcp && name.startsWith(MCP_PREFIX)) return options.mcp.callTool(name, input, { signal: ctx.signal })
         if (name !== SKILL_TOOL) return runBuiltinTool(name, input, ctx)
         const skill = typeof input.skill === 'string' ? input.skill.replace(/^\//, '') : ''
         try {
-          const { result } = await runNamedSkill(skill, typeof input.args === 'string' ? input.args : '', { sessionId: null, workspace: ctx.cwd, signal: ctx.signal })
+          const { result } = await runNamedSkill(skill, typeof input.args === 'string' ? input.args : '', { sessionId: ctx.sessionId ?? null, workspace: ctx.roots[0] ?? null, signal: ctx.signal })
           return result.allowed ? { ok: true, output: result.content } : { ok: false, output: `The skill was not run: ${result.reason ?? 'a SkillTrigger hook denied it'}` }
         } catch (error) {
           return { ok: false, output: toAppError(error).message }
         }
       },
-      preview: async (name, input, ctx) => (name === SKILL_TOOL ? { summary: `Skill: ${String(input.skill)} ${typeof input.args === 'string' ? input.args : ''}`.trim() } : previewFor(name, input, ctx)),
+      async preview(name, input, ctx) {
+        if (name === SKILL_TOOL) return { summary: `Skill: ${String(input.skill)} ${typeof input.args === 'string' ? input.args : ''}`.trim() }
+        if (name.startsWith(MCP_PREFIX)) return { summary: `${name}: ${JSON.stringify(input).slice(0, 300)}` }
+        return previewFor(name, input, ctx)
+      },
     },
     permissions: {
       // Skills are the user's own, installed on purpose; their SkillTrigger hooks still decide.
       decide: (tool, input, { workspace, sessionId }) =>
         tool === SKILL_TOOL ? { decision: 'allow', reason: 'skills are installed by you' } : decidePermission(tool, input, permissionInputs(workspace, sessionId)),
       remember(decision, tool, input, { workspace, sessionId }) {
+        if (decision === 'deny' || decision === 'allow-once') return
+        const where = { roots: workspace ? [workspace] : [], cwd: workspace ?? options.home }
+        const rule = ruleFor(decision, tool, input, where)
         if (decision === 'allow-session') {
-          sessionAllows.set(sessionId, [...(sessionAllows.get(sessionId) ?? []), ruleFor(decision, tool, input, { roots: [workspace], cwd: workspace })])
-        } else if (decision === 'allow-workspace') {
-          const current: Permissions = hooks.permissions('workspace', workspace)
-          const rule = ruleFor(decision, tool, input, { roots: [workspace], cwd: workspace })
-          if (!current.allow.includes(rule)) hooks.savePermissions('workspace', { ...current, allow: [...current.allow, rule] }, workspace)
+          sessionAllows.set(sessionId, [...(sessionAllows.get(sessionId) ?? []), rule])
+          return
         }
+        // "Always": the workspace's settings, or the user's when the chat has no workspace (MCP tools).
+        const source = workspace ? 'workspace' : 'user'
+        const current: Permissions = hooks.permissions(source, workspace)
+        if (!current.allow.includes(rule)) hooks.savePermissions(source, { ...current, allow: [...current.allow, rule] }, workspace)
       },
     },
     approvals,
@@ -121,6 +134,18 @@ export function wireAgent(options: AgentWiringOptions) {
 
 /** The model runs a skill through this tool, as in Claude Code. */
 const SKILL_TOOL = 'Skill'
+/** MCP tools are named `mcp__<server>__<tool>`, as in Claude Code, so hook matchers carry over. */
+const MCP_PREFIX = 'mcp__'
+
+/** What the chat needs of the MCP client. */
+export interface McpToolSource {
+  tools(): McpTool[]
+  callTool(qualifiedName: string, args: Record<string, unknown>, options: { signal: AbortSignal }): Promise<{ ok: boolean; output: string }>
+}
+
+function mcpToolSpec(tool: McpTool): ToolSpec {
+  return { name: tool.qualifiedName, description: `[MCP ${tool.server}] ${tool.description}`.slice(0, 1024), parameters: tool.inputSchema }
+}
 
 function skillToolSpec(skills: Skill[]): ToolSpec {
   const list = skills.map((s) => `- ${s.name}: ${s.description.split('\n')[0]}`).join('\n')

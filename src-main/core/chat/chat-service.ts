@@ -6,7 +6,7 @@ import { AppError, ValidationError } from '../errors'
 import type { Logger } from 'pino'
 import type { ModelCatalog } from '../providers/catalog'
 import type { ProviderRegistry } from '../providers/registry'
-import type { ChatRequest, ProviderMessage } from '../providers/types'
+import type { ChatRequest, ProviderMessage, ToolSpec } from '../providers/types'
 import { budgetStatus, streamWithFallback, type BreakerRegistry, type FallbackOptions, type ResilienceEvent, type ResilientOutcome, type SpendLedger } from '../resilience'
 import type { TrafficRecorder } from '../health'
 import type { Message, SessionStore } from '../sessions'
@@ -91,7 +91,7 @@ export class ChatService {
       messages: [{ role: 'user', content: modelText, images: images.map((i) => ({ mime: i.mime, data: i.data.toString('base64') })) }],
       ...(input.temperature === undefined ? {} : { temperature: input.temperature }),
       ...(input.reasoning === undefined ? {} : { reasoning: input.reasoning }),
-      ...(agent && workspace ? { tools: await agent.tools.specs(workspace) } : {}),
+      ...(agent ? toolsField(await agent.tools.specs(workspace)) : {}),
     }
     const plan = await planCandidates(input.target, draft, { registry: deps.registry, catalog: deps.catalog, routing }, signal)
     const budget = budgetStatus(deps.ledger, routing.budget, deps.clock.now())
@@ -148,14 +148,14 @@ export class ChatService {
           deps.changed([session.id])
         }
         attempts.push(...result.outcome.attempts)
-        const useTools = agent && workspace && result.toolCalls.length > 0
+        const useTools = agent && request.tools && result.toolCalls.length > 0
         if (!useTools || round >= MAX_TOOL_ROUNDS) {
           if (useTools) yield { type: 'hook', event: 'Stop', blocked: false, message: `Stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls; ask again to continue.` }
           if (agent) yield* hookNotices(await agent.hooks.fire('Stop', { stop_hook_active: false, last_assistant_message: result.text }, { sessionId: session.id, cwd, workspace, signal }))
           return { sessionId: session.id, message: result.message as SendResult['message'], attempts }
         }
         // Run the tools, then give the model their results in a new round, starting with the provider that asked.
-        const ran = yield* runToolCalls(result.toolCalls, { runtime: agent, store, sessionId: session.id, parentId: result.message.id, workspace, signal })
+        const ran = yield* runToolCalls(result.toolCalls, { runtime: agent, store, sessionId: session.id, parentId: result.message.id, workspace, cwd, signal })
         request.messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls }, ...ran.results)
         deps.changed([session.id])
         const asked = result.outcome
@@ -201,6 +201,9 @@ export class ChatService {
     return message
   }
 }
+
+/** No `tools` field at all when there are none: some servers refuse an empty list. */
+const toolsField = (tools: ToolSpec[]): { tools?: ToolSpec[] } => (tools.length > 0 ? { tools } : {})
 
 type Steps = AsyncGenerator<ResilienceEvent, ResilientOutcome>
 type Step = IteratorResult<ResilienceEvent, ResilientOutcome>

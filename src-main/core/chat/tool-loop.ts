@@ -24,14 +24,17 @@ export interface HookFireContext {
 export interface AgentRuntime {
   hooks: { fire(event: HookEvent, fields: Record<string, unknown>, ctx: HookFireContext): Promise<HookOutcome> }
   tools: {
-    /** The tools offered in a chat with this workspace (built-ins, plus Skill when skills exist). */
-    specs(workspace: string): Promise<ToolSpec[]>
-    run(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal }): Promise<{ ok: boolean; output: string }>
+    /**
+     * The tools offered in a chat: MCP tools always, the built-in workspace tools and Skill only
+     * with a workspace folder.
+     */
+    specs(workspace: string | null): Promise<ToolSpec[]>
+    run(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal; sessionId?: string }): Promise<{ ok: boolean; output: string }>
     preview(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal }): Promise<{ summary: string; diff?: string }>
   }
   permissions: {
-    decide(tool: string, input: Record<string, unknown>, ctx: { workspace: string; sessionId: string }): { decision: 'allow' | 'deny' | 'ask'; reason: string }
-    remember(decision: PermissionDecision, tool: string, input: Record<string, unknown>, ctx: { workspace: string; sessionId: string }): void
+    decide(tool: string, input: Record<string, unknown>, ctx: { workspace: string | null; sessionId: string }): { decision: 'allow' | 'deny' | 'ask'; reason: string }
+    remember(decision: PermissionDecision, tool: string, input: Record<string, unknown>, ctx: { workspace: string | null; sessionId: string }): void
   }
   approvals: ApprovalBroker
 }
@@ -42,7 +45,10 @@ export interface ToolRoundContext {
   sessionId: string
   /** The assistant message that asked for the tools; results are chained after it. */
   parentId: string
-  workspace: string
+  /** The chat's workspace folder; null when it has none (then only MCP tools are offered). */
+  workspace: string | null
+  /** Where hooks and tools run: the workspace, or the user's home without one. */
+  cwd: string
   signal: AbortSignal
 }
 
@@ -79,13 +85,13 @@ export async function* runToolCalls(calls: ProviderToolCall[], ctx: ToolRoundCon
     const verdict = yield* decide(call.name, isRecord(call.arguments) ? call.arguments : {}, id, ctx)
     let result = { ok: false, output: verdict.reason }
     if (verdict.allowed) {
-      const toolCtx = { roots: [ctx.workspace], cwd: ctx.workspace, signal: ctx.signal }
+      const toolCtx = { roots: ctx.workspace ? [ctx.workspace] : [], cwd: ctx.cwd, signal: ctx.signal, sessionId: ctx.sessionId }
       try {
         result = await ctx.runtime.tools.run(call.name, verdict.input, toolCtx)
       } catch (error) {
         result = { ok: false, output: toAppError(error).message }
       }
-      const hookCtx = { sessionId: ctx.sessionId, cwd: ctx.workspace, workspace: ctx.workspace, matchOn: call.name, signal: ctx.signal }
+      const hookCtx = { sessionId: ctx.sessionId, cwd: ctx.cwd, workspace: ctx.workspace, matchOn: call.name, signal: ctx.signal }
       const post = result.ok
         ? await ctx.runtime.hooks.fire('PostToolUse', { tool_name: call.name, tool_input: verdict.input, tool_response: result.output, tool_use_id: id }, hookCtx)
         : await ctx.runtime.hooks.fire('PostToolUseFailure', { tool_name: call.name, tool_input: verdict.input, error: result.output, tool_use_id: id }, hookCtx)
@@ -105,7 +111,7 @@ export async function* runToolCalls(calls: ProviderToolCall[], ctx: ToolRoundCon
 
 async function* decide(tool: string, requested: Record<string, unknown>, callId: string, ctx: ToolRoundContext): AsyncGenerator<ChatEvent, Verdict> {
   const { runtime } = ctx
-  const hookCtx = { sessionId: ctx.sessionId, cwd: ctx.workspace, workspace: ctx.workspace, matchOn: tool, signal: ctx.signal }
+  const hookCtx = { sessionId: ctx.sessionId, cwd: ctx.cwd, workspace: ctx.workspace, matchOn: tool, signal: ctx.signal }
   const pre = await runtime.hooks.fire('PreToolUse', { tool_name: tool, tool_input: requested, tool_use_id: callId }, hookCtx)
   yield* hookNotices(pre)
   if (!pre.allowed || pre.decision === 'deny') return { allowed: false, decision: 'denied by hook', reason: `Blocked by a PreToolUse hook: ${pre.reason ?? 'no reason given'}`, input: requested }
@@ -121,7 +127,7 @@ async function* decide(tool: string, requested: Record<string, unknown>, callId:
   if (!asked.allowed || asked.decision === 'deny') return { allowed: false, decision: 'denied by hook', reason: `Blocked by a PermissionRequest hook: ${asked.reason ?? 'no reason given'}`, input }
   if (asked.decision === 'allow') return { allowed: true, decision: 'allowed by hook', reason: '', input }
 
-  const preview = await runtime.tools.preview(tool, input, { roots: [ctx.workspace], cwd: ctx.workspace, signal: ctx.signal })
+  const preview = await runtime.tools.preview(tool, input, { roots: ctx.workspace ? [ctx.workspace] : [], cwd: ctx.cwd, signal: ctx.signal })
   const request: PermissionRequest = { id: randomUUID(), tool, input, summary: preview.summary, ...(preview.diff ? { diff: preview.diff } : {}), reason: pre.decision === 'ask' ? `A hook asks for your approval. ${pre.reason ?? ''}`.trim() : ruled.reason }
   void runtime.hooks.fire('Notification', { message: `Ollama Desk needs your permission to use ${tool}`, notification_type: 'permission_prompt' }, { ...hookCtx, matchOn: 'permission_prompt' }).catch(() => undefined)
   // Waiting starts before the window hears of the request, so even an instant answer finds it.
