@@ -1,6 +1,7 @@
 import type { ApiClient, AppInfo, DoctorCheck, ErrorShape, EventName, OllamaStatus, Result, Settings } from '../../src-shared/contract'
 import { fakeAgent, type FakeAgentOptions } from './fake-agent'
 import { fakeInstaller, type FakeInstallerOptions } from './fake-installer'
+import { fakeMcp, type FakeMcpOptions } from './fake-mcp'
 import { fakeModels, type FakeModelsOptions } from './fake-models'
 import { fakeProviders, type FakeProvidersOptions } from './fake-providers'
 import { fakeSessions, type FakeSessionsOptions } from './fake-sessions'
@@ -40,6 +41,8 @@ export interface FakeApiOptions {
   providers?: FakeProvidersOptions
   /** What the hooks / skills / permissions / tools.decide routes answer. */
   agent?: FakeAgentOptions
+  /** The MCP servers behind the mcp.* routes; status changes are pushed through the returned `mcp`. */
+  mcp?: FakeMcpOptions
   /** Answers wait this long (ms), to see loading states and out-of-order replies. */
   delay?: (route: string, input: unknown) => number
 }
@@ -58,6 +61,8 @@ export function fakeApi(options: FakeApiOptions = {}) {
   const installer = fakeInstaller(options.installer ?? {})
   const providers = fakeProviders(options.providers ?? {}, emit)
   const agent = fakeAgent(options.agent ?? {}, (run) => emit('hooks.ran', run))
+  // mcp.changed is not in the event table yet; the name is cast until it is.
+  const mcp = fakeMcp(options.mcp ?? {}, (payload) => emit('mcp.changed' as EventName, payload))
   const ok = <T>(value: T): Result<T> => ({ ok: true, value })
   const answer = (route: string, input: unknown): Result<unknown> => {
     const failure = options.failing?.[route]
@@ -67,6 +72,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     if (installer.isInstallerRoute(route)) return installer.call(route, input)
     if (providers.isProviderRoute(route)) return providers.call(route, input)
     if (agent.isAgentRoute(route)) return agent.call(route, input)
+    if (mcp.isMcpRoute(route)) return mcp.call(route, input)
     switch (route) {
       case 'app.info':
         return ok({ ...info, ...options.info })
@@ -122,6 +128,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     installer,
     providers,
     agent,
+    mcp,
     emit,
     listenerCount: (name: EventName) => listeners.get(name)?.size ?? 0,
   }

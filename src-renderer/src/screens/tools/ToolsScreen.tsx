@@ -2,6 +2,7 @@ import { ScreenHeader } from '../../components/ScreenHeader'
 import '../../tools.css'
 import { useWorkspace } from '../agents/workspace-store'
 import { BuiltinToolsTable } from './BuiltinToolsTable'
+import { McpSection } from './mcp/McpSection'
 import { PermissionsEditor } from './PermissionsEditor'
 import { usePermissions } from './use-permissions'
 
@@ -39,7 +40,7 @@ function PermissionsPart({ workspace }: { workspace: string }) {
   )
 }
 
-/** Tools & MCP: the built-in tools and who may run them; MCP servers come next. */
+/** Tools & MCP: the built-in tools and who may run them, then the MCP servers. */
 export function ToolsScreen() {
   const workspace = useWorkspace((state) => state.path)
   return (
@@ -50,10 +51,7 @@ export function ToolsScreen() {
         <BuiltinToolsTable />
         <PermissionsPart workspace={workspace} />
       </section>
-      <section className="card upcoming" aria-labelledby="mcp-title">
-        <h2 id="mcp-title">MCP servers</h2>
-        <p className="muted">Connecting MCP servers (stdio and HTTP, with the same approvals) is not built yet; it is the next part of this screen.</p>
-      </section>
+      <McpSection />
     </>
   )
 }
