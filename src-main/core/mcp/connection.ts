@@ -1,0 +1,375 @@
+import type { Readable } from 'node:stream'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js'
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js'
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
+import {
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ToolListChangedNotificationSchema,
+  type Implementation,
+  type Prompt,
+  type Resource,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js'
+import type { McpServerConfig, McpServerStatus, McpState } from '../../../src-shared/contract/mcp'
+import type { Logger } from '../log'
+import { StderrTail, describeConnectFailure, isStdoutNoise, mapRequestError, realTimers, shouldFallBackToSse, type McpTimers } from './connection-support'
+import { McpCancelledError, McpNotConnectedError } from './errors'
+import { windowsCommand } from './login-path'
+
+export type McpLog = Pick<Logger, 'debug' | 'info' | 'warn'>
+export type McpChange = 'status' | 'tools' | 'resources' | 'prompts'
+export type CallToolResult = Awaited<ReturnType<Client['callTool']>>
+export type ReadResourceResult = Awaited<ReturnType<Client['readResource']>>
+export type GetPromptResult = Awaited<ReturnType<Client['getPrompt']>>
+
+export interface McpConnectionOptions {
+  /** With secret values filled in (see resolveSecrets). */
+  config: McpServerConfig
+  /** The environment stdio servers inherit. */
+  env: NodeJS.ProcessEnv
+  log: McpLog
+  platform?: NodeJS.Platform
+  /** The PATH for stdio servers (the login shell's); the env's PATH when omitted. */
+  loginPath?: () => Promise<string>
+  timers?: McpTimers
+  now?: () => number
+  initTimeoutMs?: number
+  /** Reconnect after a crash (off for test connections). */
+  autoRestart?: boolean
+  backoff?: { initialMs?: number; maxMs?: number }
+  onChange?: (what: McpChange) => void
+}
+
+export const DEFAULT_INIT_TIMEOUT_MS = 30_000
+const CLIENT_INFO = { name: 'ollama-desk', version: '1.0.0' }
+const PAGE_LIMIT = 50
+
+interface Live {
+  client: Client
+  transport: Transport
+  pid: number | null
+}
+
+/**
+ * One MCP server: connects, keeps its tool/resource/prompt lists (refreshed on list_changed, never
+ * per chat turn), and reconnects with exponential backoff when it dies while wanted.
+ */
+export class McpConnection {
+  readonly config: McpServerConfig
+  private state: McpState
+  private live: Live | undefined
+  private generation = 0
+  private wanted = false
+  private restartTimer: unknown
+  private attempt = 0
+  private connectedAt = 0
+  private restarts = 0
+  private lastError: string | null = null
+  private latencyMs: number | null = null
+  private server: Implementation | undefined
+  private toolList: Tool[] = []
+  private resourceList: Resource[] = []
+  private promptList: Prompt[] = []
+  private stderr = new StderrTail()
+  private stdoutNoise: string | undefined
+  private pending: Promise<void> | undefined
+  private readonly timers: McpTimers
+  private readonly now: () => number
+
+  constructor(private readonly options: McpConnectionOptions) {
+    this.config = options.config
+    this.state = options.config.enabled ? 'stopped' : 'disabled'
+    this.timers = options.timers ?? realTimers
+    this.now = options.now ?? Date.now
+  }
+
+  get name(): string {
+    return this.config.name
+  }
+
+  get status(): McpServerStatus {
+    return {
+      name: this.config.name,
+      state: this.state,
+      tools: this.toolList.length,
+      resources: this.resourceList.length,
+      prompts: this.promptList.length,
+      lastError: this.lastError,
+      latencyMs: this.latencyMs,
+      restarts: this.restarts,
+      serverName: this.server?.name ?? null,
+      serverVersion: this.server?.version ?? null,
+    }
+  }
+
+  /** What the server wrote to stderr lately (line-capped). */
+  logLines(): string[] {
+    return this.stderr.all()
+  }
+
+  tools(): Tool[] {
+    return this.toolList
+  }
+
+  resources(): Resource[] {
+    return this.resourceList
+  }
+
+  prompts(): Prompt[] {
+    return this.promptList
+  }
+
+  /** Connects; resolves once connected or failed (the state says which), never rejects. */
+  start(): Promise<McpServerStatus> {
+    if (!this.wanted) {
+      this.wanted = true
+      this.attempt = 0
+      this.pending = this.connect(false)
+    }
+    return (this.pending ?? Promise.resolve()).then(() => this.status)
+  }
+
+  async stop(): Promise<void> {
+    this.wanted = false
+    this.generation++
+    if (this.restartTimer !== undefined) this.timers.clearTimeout(this.restartTimer)
+    this.restartTimer = undefined
+    this.pending = undefined
+    const live = this.live
+    this.live = undefined
+    this.toolList = []
+    this.resourceList = []
+    this.promptList = []
+    if (live) await closeLive(live)
+    this.setState(this.config.enabled ? 'stopped' : 'disabled')
+  }
+
+  callTool(name: string, args: Record<string, unknown>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<CallToolResult> {
+    return this.request(`the tool "${name}"`, options, (client, requestOptions) => client.callTool({ name, arguments: args }, undefined, requestOptions))
+  }
+
+  readResource(uri: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ReadResourceResult> {
+    return this.request(`reading ${uri}`, options, (client, requestOptions) => client.readResource({ uri }, requestOptions))
+  }
+
+  getPrompt(name: string, args: Record<string, string> = {}, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<GetPromptResult> {
+    return this.request(`the prompt "${name}"`, options, (client, requestOptions) => client.getPrompt({ name, arguments: args }, requestOptions))
+  }
+
+  private async request<T>(what: string, options: { signal?: AbortSignal; timeoutMs?: number }, run: (client: Client, options: RequestOptions) => Promise<T>): Promise<T> {
+    const live = this.live
+    if (!live || this.state !== 'connected') throw new McpNotConnectedError(this.name, this.state, this.lastError)
+    if (options.signal?.aborted) throw new McpCancelledError(this.name, what)
+    const timeout = options.timeoutMs ?? this.config.timeoutMs
+    const started = this.now()
+    try {
+      const result = await run(live.client, { timeout, ...(options.signal ? { signal: options.signal } : {}) })
+      this.latencyMs = this.now() - started
+      return result
+    } catch (error) {
+      throw mapRequestError(error, this.name, what, timeout, options.signal)
+    }
+  }
+
+  private setState(state: McpState): void {
+    if (this.state === state) return
+    this.state = state
+    this.options.onChange?.('status')
+  }
+
+  private async connect(isRestart: boolean): Promise<void> {
+    const generation = ++this.generation
+    this.setState(isRestart ? 'restarting' : 'connecting')
+    this.stdoutNoise = undefined
+    this.stderr = new StderrTail()
+    let live: Live | undefined
+    try {
+      live = await this.open(generation)
+      if (generation !== this.generation) return void (await closeLive(live))
+      this.live = live
+      await this.refreshAll(live.client)
+      if (generation !== this.generation) return
+      this.connectedAt = this.now()
+      this.lastError = null
+      this.setState('connected')
+      this.options.onChange?.('tools')
+      this.options.log.info({ server: this.name, serverInfo: this.server, tools: this.toolList.length }, 'MCP server connected')
+    } catch (error) {
+      if (generation !== this.generation) return
+      this.live = undefined
+      if (live) void closeLive(live)
+      this.lastError = describeConnectFailure(error, {
+        config: this.config,
+        initTimeoutMs: this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS,
+        stderr: this.stderr.last(),
+        stdoutNoise: this.stdoutNoise,
+      })
+      this.options.log.warn({ server: this.name, error: this.lastError }, 'MCP server failed to start')
+      if (isRestart && this.wanted && this.options.autoRestart !== false) this.scheduleRestart()
+      else this.setState('error')
+    }
+  }
+
+  /** Connects a client; for http, falls back to the old HTTP+SSE transport when the server refuses streamable HTTP. */
+  private async open(generation: number): Promise<Live> {
+    if (this.config.transport === 'stdio') return this.connectClient(await this.stdioTransport(), generation)
+    const url = new URL(this.config.url ?? '')
+    const requestInit = { headers: this.config.headers }
+    if (this.config.transport === 'sse') return this.connectClient(new SSEClientTransport(url, { requestInit }), generation)
+    try {
+      return await this.connectClient(new StreamableHTTPClientTransport(url, { requestInit }), generation)
+    } catch (error) {
+      if (!shouldFallBackToSse(error) || generation !== this.generation) throw error
+      this.options.log.info({ server: this.name }, 'MCP server refused streamable HTTP; trying the older HTTP+SSE transport')
+      return this.connectClient(new SSEClientTransport(url, { requestInit }), generation)
+    }
+  }
+
+  private async stdioTransport(): Promise<StdioClientTransport> {
+    const env: Record<string, string> = {}
+    for (const [key, value] of Object.entries(this.options.env)) if (typeof value === 'string') env[key] = value
+    const pathKey = Object.keys(env).find((key) => key.toUpperCase() === 'PATH') ?? 'PATH'
+    if (this.options.loginPath) env[pathKey] = await this.options.loginPath()
+    Object.assign(env, this.config.env)
+    const command = this.config.command ?? ''
+    const spawn = this.options.platform === 'win32' ? windowsCommand(command, this.config.args) : { command, args: this.config.args }
+    const transport = new StdioClientTransport({ command: spawn.command, args: spawn.args, env, stderr: 'pipe' })
+    const stderr = this.stderr
+    if (transport.stderr) stderr.attach(transport.stderr as Readable, (line) => this.options.log.debug({ server: this.name, stderr: line }, 'MCP server stderr'))
+    return transport
+  }
+
+  private async connectClient(transport: Transport, generation: number): Promise<Live> {
+    const client = new Client(CLIENT_INFO, { capabilities: {} })
+    client.onerror = (error) => {
+      if (generation !== this.generation) return
+      if (this.config.transport === 'stdio' && isStdoutNoise(error)) this.stdoutNoise ??= error.message
+      this.options.log.warn({ server: this.name, error: error.message.slice(0, 500) }, 'MCP transport error')
+    }
+    client.onclose = () => this.onClosed(generation)
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.refreshOne(generation, 'tools'))
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => this.refreshOne(generation, 'resources'))
+    client.setNotificationHandler(PromptListChangedNotificationSchema, () => this.refreshOne(generation, 'prompts'))
+    const started = this.now()
+    const initTimeoutMs = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS
+    const live: Live = { client, transport, pid: null }
+    if (transport instanceof StdioClientTransport) {
+      // The SDK forgets the child when it closes; keep its pid to make sure it is gone.
+      const start = transport.start.bind(transport)
+      transport.start = async () => {
+        await start()
+        live.pid = transport.pid
+      }
+    }
+    try {
+      await client.connect(transport, { timeout: initTimeoutMs })
+    } catch (error) {
+      // A server that failed initialize gets no polite two-second grace period.
+      killIfAlive(live.pid, 'SIGTERM')
+      throw error
+    }
+    this.latencyMs = this.now() - started
+    this.server = client.getServerVersion()
+    return live
+  }
+
+  private async refreshAll(client: Client): Promise<void> {
+    const caps = client.getServerCapabilities() ?? {}
+    const lists: Promise<void>[] = []
+    if (caps.tools) lists.push(this.list(client, 'tools'))
+    if (caps.resources) lists.push(this.list(client, 'resources'))
+    if (caps.prompts) lists.push(this.list(client, 'prompts'))
+    await Promise.all(lists)
+  }
+
+  private async refreshOne(generation: number, what: 'tools' | 'resources' | 'prompts'): Promise<void> {
+    const live = this.live
+    if (generation !== this.generation || !live) return
+    await this.list(live.client, what)
+    if (generation === this.generation) this.options.onChange?.(what)
+  }
+
+  /** Lists every page (bounded); a failing list is logged and left as it was rather than failing the connection. */
+  private async list(client: Client, what: 'tools' | 'resources' | 'prompts'): Promise<void> {
+    const timeout = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS
+    try {
+      let cursor: string | undefined
+      if (what === 'tools') {
+        const items: Tool[] = []
+        for (let page = 0; page < PAGE_LIMIT; page++) {
+          const result = await client.listTools(cursor ? { cursor } : {}, { timeout })
+          items.push(...result.tools)
+          if (!(cursor = result.nextCursor)) break
+        }
+        this.toolList = items
+      } else if (what === 'resources') {
+        const items: Resource[] = []
+        for (let page = 0; page < PAGE_LIMIT; page++) {
+          const result = await client.listResources(cursor ? { cursor } : {}, { timeout })
+          items.push(...result.resources)
+          if (!(cursor = result.nextCursor)) break
+        }
+        this.resourceList = items
+      } else {
+        const items: Prompt[] = []
+        for (let page = 0; page < PAGE_LIMIT; page++) {
+          const result = await client.listPrompts(cursor ? { cursor } : {}, { timeout })
+          items.push(...result.prompts)
+          if (!(cursor = result.nextCursor)) break
+        }
+        this.promptList = items
+      }
+    } catch (error) {
+      this.options.log.warn({ server: this.name, list: what, error: (error as Error).message }, 'MCP server failed to list')
+    }
+  }
+
+  private onClosed(generation: number): void {
+    if (generation !== this.generation || !this.wanted || this.state !== 'connected') return
+    const last = this.stderr.last()
+    this.lastError = `the server ${this.config.transport === 'stdio' ? 'exited' : 'closed the connection'}${last ? `; its last words on stderr: "${last.slice(0, 300)}"` : ''}`
+    this.options.log.warn({ server: this.name, error: this.lastError }, 'MCP server stopped unexpectedly')
+    this.live = undefined
+    if (this.options.autoRestart === false) return this.setState('error')
+    // A server that stayed up for a while starts the backoff over.
+    const maxMs = this.options.backoff?.maxMs ?? 60_000
+    if (this.now() - this.connectedAt >= maxMs) this.attempt = 0
+    this.scheduleRestart()
+  }
+
+  private scheduleRestart(): void {
+    const initialMs = this.options.backoff?.initialMs ?? 1000
+    const maxMs = this.options.backoff?.maxMs ?? 60_000
+    const delay = Math.min(initialMs * 2 ** this.attempt, maxMs)
+    this.attempt++
+    this.setState('restarting')
+    this.restartTimer = this.timers.setTimeout(() => {
+      this.restartTimer = undefined
+      if (!this.wanted) return
+      this.restarts++
+      this.pending = this.connect(true)
+    }, delay)
+  }
+}
+
+function killIfAlive(pid: number | null, signal: NodeJS.Signals): void {
+  if (pid === null) return
+  try {
+    process.kill(pid, signal)
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Closes the client; a stdio child that lingers past the SDK's own grace period is killed. */
+async function closeLive(live: Live): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))
+  await Promise.race([live.client.close().catch(() => undefined), grace])
+  clearTimeout(timer)
+  killIfAlive(live.pid, 'SIGKILL')
+}

@@ -1,0 +1,8 @@
+export * from './config-store'
+export * from './connection'
+export * from './errors'
+export * from './format'
+export * from './import-export'
+export * from './login-path'
+export * from './manager'
+export { realTimers, type McpTimers } from './connection-support'
