@@ -5,6 +5,7 @@ import { HealthCharts } from './HealthCharts'
 import { PriceTable } from './PriceTable'
 import { ProviderList } from './ProviderList'
 import { RoutingSettings } from './RoutingSettings'
+import { McpHealthCards } from '../tools/mcp/McpHealthCards'
 import { useProvidersData } from './use-providers-data'
 import { useRouting } from './use-routing'
 
@@ -31,6 +32,7 @@ export function ProvidersScreen() {
       )}
       <ProviderList providers={data.providers} presets={data.presets} />
       <HealthCards health={data.health} at={data.healthAt} />
+      <McpHealthCards />
       <HealthCharts health={data.health} />
       <RoutingSettings editor={routing} providers={data.providers} />
       <PriceTable />

@@ -194,3 +194,17 @@ describe('Adding and editing a server', () => {
     expect(mcp.config('local')).toBeUndefined()
   })
 })
+
+describe('Pasting variables', () => {
+  it('turns pasted KEY=VALUE lines into rows', async () => {
+    await open()
+    await userEvent.click(screen.getByRole('button', { name: 'Add a server' }))
+    await userEvent.click(within(form()).getByRole('button', { name: 'Add variable' }))
+    await userEvent.click(field('Name of variable 1'))
+    await userEvent.paste('API_URL=https://x.example\nDEBUG=1')
+    expect(field('Name of variable 1')).toHaveProperty('value', 'API_URL')
+    expect(field('Value of variable 1')).toHaveProperty('value', 'https://x.example')
+    expect(field('Name of variable 2')).toHaveProperty('value', 'DEBUG')
+    expect(field('Value of variable 2')).toHaveProperty('value', '1')
+  })
+})
