@@ -6,7 +6,9 @@ export const MAX_TOOL_OUTPUT_CHARS = 100_000
 type ContentItem = { type: string; [key: string]: unknown }
 
 function bytesOfBase64(data: unknown): number {
-  return typeof data === 'string' ? Math.floor((data.length * 3) / 4) : 0
+  if (typeof data !== 'string') return 0
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0
+  return Math.floor((data.length * 3) / 4) - padding
 }
 
 function resourceText(resource: Record<string, unknown>): string {
