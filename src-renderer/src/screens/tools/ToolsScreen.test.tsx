@@ -36,12 +36,12 @@ describe('Built-in tools', () => {
     expect(within(table).getByRole('row', { name: /^Bash / }).textContent).toContain('Runs a shell command')
   })
 
-  it('explains when tools run, that the rest is asked and that deny wins, with example rules; MCP is honestly not there yet', async () => {
+  it('explains when tools run, that the rest is asked and that deny wins, with example rules, followed by the MCP servers', async () => {
     await open()
     expect(screen.getByText(/Tools run only in a chat that has a workspace folder\. Every call no rule allows is asked first, and a deny rule wins/)).toBeTruthy()
     for (const example of ['Bash(git status:*)', 'Read(src/**)', 'WebFetch(domain:example.com)']) expect(screen.getByText(example, { selector: 'code' })).toBeTruthy()
     const mcp = screen.getByRole('region', { name: 'MCP servers' })
-    expect(within(mcp).getByText(/not built yet/)).toBeTruthy()
+    expect(within(mcp).getByRole('button', { name: 'Add a server' })).toBeTruthy()
   })
 })
 
