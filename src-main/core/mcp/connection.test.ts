@@ -193,6 +193,31 @@ describe('McpConnection over stdio', () => {
     await until(() => !isAlive(pid), 5000)
   })
 
+  it('stops a server still in its handshake, killing the child', async () => {
+    const pidFile = path.join(makeTempDir('mcp-stop-'), 'pid')
+    const script = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); require(${JSON.stringify(path.join(testdata, 'silent-server.mjs'))})`
+    const c = connection({ name: 'srv', transport: 'stdio', command: process.execPath, args: ['-e', script] }, { initTimeoutMs: 30_000 })
+    const starting = c.start()
+    await until(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '')
+    expect(c.status.state).toBe('connecting')
+    await c.stop()
+    expect(c.status.state).toBe('stopped')
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'))
+    await until(() => !isAlive(pid), 6000)
+    await starting
+    expect(c.status.state).toBe('stopped')
+  })
+
+  it('tries again on start() after a failed start', async () => {
+    const flag = path.join(makeTempDir('mcp-retry-'), 'broken')
+    fs.writeFileSync(flag, '')
+    const script = `if (require('fs').existsSync(${JSON.stringify(flag)})) process.exit(1); import(${JSON.stringify(path.join(testdata, 'stdio-server.mjs'))})`
+    const c = connection({ name: 'srv', transport: 'stdio', command: process.execPath, args: ['-e', script] })
+    expect((await c.start()).state).toBe('error')
+    fs.rmSync(flag)
+    expect(await c.start()).toMatchObject({ state: 'connected', lastError: null })
+  })
+
   it('explains a command that does not exist and a server that exits at once', async () => {
     const missing = connection({ name: 'srv', transport: 'stdio', command: 'no-such-mcp-server-xyz' })
     expect((await missing.start()).lastError).toBe('"no-such-mcp-server-xyz" was not found on the PATH (install it, or give its full path)')

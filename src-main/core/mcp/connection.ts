@@ -77,6 +77,7 @@ export class McpConnection {
   private stderr = new StderrTail()
   private stdoutNoise: string | undefined
   private pending: Promise<void> | undefined
+  private opening: Transport | undefined
   private readonly timers: McpTimers
   private readonly now: () => number
 
@@ -125,7 +126,7 @@ export class McpConnection {
 
   /** Connects; resolves once connected or failed (the state says which), never rejects. */
   start(): Promise<McpServerStatus> {
-    if (!this.wanted) {
+    if (!this.wanted || this.state === 'error') {
       this.wanted = true
       this.attempt = 0
       this.pending = this.connect(false)
@@ -139,6 +140,10 @@ export class McpConnection {
     if (this.restartTimer !== undefined) this.timers.clearTimeout(this.restartTimer)
     this.restartTimer = undefined
     this.pending = undefined
+    // A handshake still under way is cut off so its child does not outlive us.
+    const opening = this.opening
+    this.opening = undefined
+    if (opening) await opening.close().catch(() => undefined)
     const live = this.live
     this.live = undefined
     this.toolList = []
@@ -265,12 +270,15 @@ export class McpConnection {
         live.pid = transport.pid
       }
     }
+    this.opening = transport
     try {
       await client.connect(transport, { timeout: initTimeoutMs })
     } catch (error) {
       // A server that failed initialize gets no polite two-second grace period.
       killIfAlive(live.pid, 'SIGTERM')
       throw error
+    } finally {
+      if (this.opening === transport) this.opening = undefined
     }
     this.latencyMs = this.now() - started
     this.server = client.getServerVersion()

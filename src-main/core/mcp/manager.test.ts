@@ -40,7 +40,7 @@ async function connected(manager: McpManager, name: string): Promise<void> {
 describe('McpManager', () => {
   it('starts every enabled server in the background, in parallel', async () => {
     const { manager } = setup()
-    manager.store.save(stdio('slow', { env: { STARTUP_DELAY_MS: '1500' } }))
+    manager.store.save(stdio('slow', { env: { STARTUP_DELAY_MS: '4000' } }))
     manager.store.save(stdio('fast'))
     manager.store.save(stdio('off', { enabled: false }))
     const started = Date.now()
@@ -77,6 +77,17 @@ describe('McpManager', () => {
     const controller = new AbortController()
     controller.abort()
     await expect(manager.callTool('mcp__srv__echo', { text: 'x' }, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError)
+  })
+
+  it('says a tool’s server is not connected rather than that the tool is unknown', async () => {
+    const { manager } = setup()
+    await manager.save({ name: 'gone', transport: 'stdio', command: 'no-such-mcp-server-xyz' })
+    await expect.poll(() => manager.status()[0]?.state).toBe('error')
+    expect(await manager.callTool('mcp__gone__anything', {})).toEqual({
+      ok: false,
+      output: 'The MCP server "gone" is not connected (error: "no-such-mcp-server-xyz" was not found on the PATH (install it, or give its full path)).',
+      errorCode: 'E_NETWORK',
+    })
   })
 
   it('offers resources and prompts of connected servers', async () => {

@@ -5,7 +5,7 @@ import type { SecretStore } from '../secrets'
 import { McpConfigStore, resolveSecrets } from './config-store'
 import { McpConnection, type McpChange, type McpLog } from './connection'
 import type { McpTimers } from './connection-support'
-import { McpUnknownServerError, McpUnknownToolError } from './errors'
+import { McpNotConnectedError, McpUnknownServerError, McpUnknownToolError } from './errors'
 import { formatPrompt, formatResource, formatToolResult } from './format'
 import { exportMcpServersJson, parseMcpServersJson, type McpSecretValues } from './import-export'
 import { loginShellPath } from './login-path'
@@ -97,7 +97,13 @@ export class McpManager {
 
   async callTool(qualifiedName: string, args: Record<string, unknown>, options: { signal?: AbortSignal } = {}): Promise<McpToolOutcome> {
     const entry = this.index().get(qualifiedName)
-    if (!entry) return failure(new McpUnknownToolError(qualifiedName))
+    if (!entry) {
+      // A tool of a server that is restarting is "not connected", not "unknown".
+      const server = /^mcp__([A-Za-z0-9_-]+?)__/.exec(qualifiedName)?.[1]
+      const status = server === undefined ? undefined : this.connections.get(server)?.status
+      if (status && status.state !== 'connected') return failure(new McpNotConnectedError(status.name, status.state, status.lastError))
+      return failure(new McpUnknownToolError(qualifiedName))
+    }
     const connection = this.connections.get(entry.server)
     if (!connection) return failure(new McpUnknownToolError(qualifiedName))
     try {
