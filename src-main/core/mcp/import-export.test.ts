@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest'
-import { ValidationError } from '../errors'
-import { SECRET_PLACEHOLDER, claudeDesktopConfigPath, exportMcpServersJson, looksSecret, ollamaCliConfigPath, parseMcpServersJson } from './import-export'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
+import { AppError, ValidationError } from '../errors'
+import { SECRET_PLACEHOLDER, claudeDesktopConfigPath, exportMcpServersJson, looksSecret, ollamaCliConfigPath, parseMcpServersJson, readImportSource } from './import-export'
+
+afterAll(removeTempDirs)
 
 describe('claudeDesktopConfigPath', () => {
   it('knows where Claude Desktop keeps its config on each platform', () => {
@@ -118,5 +123,38 @@ describe('exportMcpServersJson', () => {
       { env: {}, headers: {} },
       { env: {}, headers: {} },
     ])
+  })
+})
+
+describe('readImportSource', () => {
+  it('reads pasted JSON, Claude Desktop’s file in the home, a workspace’s .ollama/mcp.json or a given path', () => {
+    const home = makeTempDir('mcp-import-home-')
+    const where = { platform: 'darwin' as const, home, env: {} }
+    const claude = claudeDesktopConfigPath('darwin', home, {})
+    fs.mkdirSync(path.dirname(claude), { recursive: true })
+    fs.writeFileSync(claude, '{"mcpServers":{}}')
+    const workspace = makeTempDir('mcp-import-ws-')
+    fs.mkdirSync(path.join(workspace, '.ollama'))
+    fs.writeFileSync(path.join(workspace, '.ollama', 'mcp.json'), '{"a":1}')
+
+    expect(readImportSource({ from: 'json', json: '{}' }, where)).toEqual({ text: '{}', file: null })
+    expect(readImportSource({ from: 'claude-desktop' }, where)).toEqual({ text: '{"mcpServers":{}}', file: claude })
+    expect(readImportSource({ from: 'ollama-cli', workspace }, where)).toEqual({ text: '{"a":1}', file: path.join(workspace, '.ollama', 'mcp.json') })
+    expect(readImportSource({ from: 'json', path: claude }, where).file).toBe(claude)
+  })
+
+  it('says clearly what is missing', () => {
+    const where = { platform: 'linux' as const, home: makeTempDir('mcp-import-empty-'), env: {} }
+    expect(() => readImportSource({ from: 'json' }, where)).toThrow(new ValidationError('Paste the `mcpServers` JSON to import.'))
+    expect(() => readImportSource({ from: 'ollama-cli' }, where)).toThrow('Choose the workspace whose .ollama/mcp.json to import.')
+    const missing = (() => {
+      try {
+        readImportSource({ from: 'claude-desktop' }, where)
+      } catch (error) {
+        return error
+      }
+    })()
+    expect(missing).toBeInstanceOf(AppError)
+    expect(missing).toMatchObject({ code: 'E_NOT_FOUND', message: `There is no file at ${path.join(where.home, '.config', 'Claude', 'claude_desktop_config.json')}.` })
   })
 })

@@ -1,6 +1,7 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { McpServerConfigSchema, McpServerNameSchema, type McpServerConfig, type McpTransport } from '../../../src-shared/contract/mcp'
-import { ValidationError } from '../errors'
+import { AppError, IoError, ValidationError } from '../errors'
 
 /** Secret values of one server, kept apart from its config (they go to the secret store). */
 export interface McpSecretValues {
@@ -159,4 +160,34 @@ export function exportMcpServersJson(configs: McpServerConfig[]): string {
     mcpServers[config.name] = entry
   }
   return `${JSON.stringify({ mcpServers }, null, 2)}\n`
+}
+
+export interface ImportSource {
+  from: 'claude-desktop' | 'json' | 'ollama-cli'
+  json?: string
+  path?: string
+  workspace?: string
+}
+
+/** The JSON text to import, from pasted text, an explicit file, Claude Desktop's config or a workspace's `.ollama/mcp.json`. */
+export function readImportSource(source: ImportSource, where: { platform: NodeJS.Platform; home: string; env: NodeJS.ProcessEnv }): { text: string; file: string | null } {
+  if (source.from === 'json' && source.path === undefined) {
+    if (source.json === undefined || source.json.trim() === '') throw new ValidationError('Paste the `mcpServers` JSON to import.')
+    return { text: source.json, file: null }
+  }
+  let file = source.path
+  if (file === undefined && source.from === 'claude-desktop') file = claudeDesktopConfigPath(where.platform, where.home, where.env)
+  if (file === undefined && source.from === 'ollama-cli') {
+    if (source.workspace === undefined) throw new ValidationError('Choose the workspace whose .ollama/mcp.json to import.')
+    file = ollamaCliConfigPath(source.workspace)
+  }
+  if (file === undefined) throw new ValidationError('Nothing to import: give JSON or a file.')
+  try {
+    return { text: fs.readFileSync(file, 'utf8'), file }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new AppError('E_NOT_FOUND', `There is no file at ${file}.`, { hint: source.from === 'claude-desktop' ? 'Claude Desktop has not saved any MCP servers on this computer.' : undefined })
+    }
+    throw new IoError(`Cannot read ${file}.`, { cause: error })
+  }
 }
