@@ -2,6 +2,7 @@ import { completionCommand } from './completion'
 import { UsageError, commandHelp, parseCommandArgs, type Command, type Io } from './command'
 import { doctorCommand } from './doctor'
 import { hooksCommand, skillsCommand } from './agent'
+import { mcpCommand } from './mcp'
 import { chatCommand, providersCommand } from './chat'
 import { modelsCommand } from './models'
 import { ollamaCommand } from './ollama'
@@ -10,7 +11,7 @@ import { sessionsCommand } from './sessions'
 import { APP_VERSION } from './version'
 
 /** Subcommands; later features add theirs here. */
-export const commands: Command[] = [serveCommand, chatCommand, providersCommand, hooksCommand, skillsCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand]
+export const commands: Command[] = [serveCommand, chatCommand, providersCommand, hooksCommand, skillsCommand, mcpCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand]
 commands.push(completionCommand(() => commands))
 
 export function mainHelp(): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { agentEvents } from './agent'
+import { mcpEvents } from './mcp'
 import { providerEvents } from './providers'
 import { SettingsSchema } from './settings'
 
@@ -17,6 +18,7 @@ export const events = {
   }),
   ...providerEvents,
   ...agentEvents,
+  ...mcpEvents,
 } as const
 
 export type Events = typeof events

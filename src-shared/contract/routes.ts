@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { agentRoutes } from './agent'
 import { installerRoutes } from './installer'
+import { mcpRoutes } from './mcp'
 import { modelRoutes } from './models'
 import { providerRoutes } from './providers'
 import { sessionRoutes } from './sessions'
@@ -87,6 +88,7 @@ export const routes = {
   ...installerRoutes,
   ...providerRoutes,
   ...agentRoutes,
+  ...mcpRoutes,
 } as const
 
 export type Routes = typeof routes

@@ -17,7 +17,9 @@ import { createRouteHandlers, createStreamHandlers } from './handlers'
 import { createInstallerHandlers, createInstallerStreamHandlers } from './installer-handlers'
 import { createModelHandlers, createModelStreamHandlers } from './model-handlers'
 import { autoStartOllama, type AutoStartOutcome } from './ollama-autostart'
+import { McpManager } from '../mcp'
 import { wireAgent } from './agent-wiring'
+import { createMcpHandlers } from './mcp-handlers'
 import { wireProviders, type ProviderWiringOptions } from './provider-wiring'
 import { createSessionHandlers } from './session-handlers'
 
@@ -68,6 +70,7 @@ export interface Core {
   models: ModelService
   providers: ReturnType<typeof wireProviders>
   agent: ReturnType<typeof wireAgent>
+  mcp: McpManager
   ollamaHost(): string
   /** Starting our Ollama at app start (long-running app only, setting `ollama.autoStart`); never rejects. */
   ollamaAutoStart: Promise<AutoStartOutcome>
@@ -162,7 +165,11 @@ export function createCore(options: CoreOptions): Core {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     saveAutoStart: (enabled: boolean) => void settings.update({ ollama: { autoStart: enabled } }),
   }
-  const agent = wireAgent({ dataDir: paths.root, env, home: options.home ?? os.homedir(), logger, broadcast })
+  const mcp = new McpManager({ dataDir: paths.root, secrets, env, log: logger.log.child({ component: 'mcp' }) })
+  const unsubscribeMcp = mcp.onChange((servers) => broadcast('mcp.changed', { servers }))
+  // Servers start in parallel in the background (long-running app only): a chat never waits for them.
+  if (options.ownsHistory) mcp.startAll()
+  const agent = wireAgent({ dataDir: paths.root, env, home: options.home ?? os.homedir(), logger, broadcast, mcp })
   const providers = wireProviders({
     dataDir: paths.root,
     storage: new JsonFileStorage(path.join(paths.root, 'providers.json')),
@@ -180,7 +187,7 @@ export function createCore(options: CoreOptions): Core {
     ...options.providers,
   })
   const dispatcher = createDispatcher(
-    { ...handlers, ...sessionHandlers, ...createModelHandlers(modelDeps), ...createInstallerHandlers(installerDeps), ...providers.handlers, ...agent.handlers },
+    { ...handlers, ...sessionHandlers, ...createModelHandlers(modelDeps), ...createInstallerHandlers(installerDeps), ...providers.handlers, ...agent.handlers, ...createMcpHandlers({ manager: mcp, home: options.home ?? os.homedir(), env }) },
     { ...createStreamHandlers(), ...createModelStreamHandlers(modelDeps), ...createInstallerStreamHandlers(installerDeps), ...providers.streamHandlers },
     logger.log,
   )
@@ -202,6 +209,7 @@ export function createCore(options: CoreOptions): Core {
     models,
     providers,
     agent,
+    mcp,
     ollamaHost,
     ollamaAutoStart,
     onBroadcast(listener) {
@@ -210,7 +218,9 @@ export function createCore(options: CoreOptions): Core {
     },
     async close() {
       unsubscribe()
+      unsubscribeMcp()
       providers.close()
+      await mcp.stopAll()
       broadcasts.clear()
       const opened = store
       store = undefined

@@ -6,6 +6,7 @@ import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
 import type { InstallerRouteName, InstallerStreamName } from './installer-handlers'
 import type { ModelRouteName, ModelStreamName } from './model-handlers'
 import type { AgentRouteHandlers } from './agent-wiring'
+import type { McpRouteHandlers } from './mcp-handlers'
 import type { ProviderRouteHandlers, ProviderStreamHandlers } from './provider-handlers'
 import type { SessionRouteName } from './session-handlers'
 
@@ -19,7 +20,7 @@ export interface HandlerDeps {
   fetch?: FetchLike
 }
 
-export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName | ModelRouteName | InstallerRouteName | keyof ProviderRouteHandlers | keyof AgentRouteHandlers>
+export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName | ModelRouteName | InstallerRouteName | keyof ProviderRouteHandlers | keyof AgentRouteHandlers | keyof McpRouteHandlers>
 export type CoreStreamHandlers = Omit<StreamHandlers, ModelStreamName | InstallerStreamName | keyof ProviderStreamHandlers>
 
 export function createRouteHandlers(deps: HandlerDeps): CoreRouteHandlers {
