@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react'
 import type { McpServerStatus } from '../../../../../src-shared/contract'
 import { useApi } from '../../../api/context'
 import '../../../mcp.css'
-import { callMcp, onMcpChanged } from './call-mcp'
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -30,10 +29,10 @@ export function McpHealthCards() {
   const [statuses, setStatuses] = useState<McpServerStatus[]>([])
   useEffect(() => {
     let live = true
-    void callMcp(api, 'mcp.list', {}).then((result) => {
+    void api.call('mcp.list', {}).then((result) => {
       if (live && result.ok) setStatuses(result.value.servers.map((s) => s.status))
     })
-    const off = onMcpChanged(api, setStatuses)
+    const off = api.on('mcp.changed', (payload) => setStatuses(payload.servers))
     return () => {
       live = false
       off()

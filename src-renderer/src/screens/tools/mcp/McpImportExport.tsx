@@ -1,10 +1,9 @@
 import { useState } from 'react'
-import type { ErrorShape } from '../../../../../src-shared/contract'
+import type { ErrorShape, RouteInput, RouteOutput } from '../../../../../src-shared/contract'
 import { useApi } from '../../../api/context'
 import { folderName, useWorkspace, workspaceInput } from '../../agents/workspace-store'
-import { callMcp, type McpInput, type McpOutput } from './call-mcp'
 
-type Imported = McpOutput<'mcp.import'>
+type Imported = RouteOutput<'mcp.import'>
 
 function ImportOutcome({ result }: { result: Imported }) {
   return (
@@ -34,9 +33,9 @@ export function McpImportExport({ onImported }: { onImported(): void }) {
   const [exported, setExported] = useState<string | undefined>()
   const [copied, setCopied] = useState(false)
 
-  const importFrom = async (input: McpInput<'mcp.import'>): Promise<void> => {
+  const importFrom = async (input: RouteInput<'mcp.import'>): Promise<void> => {
     setResult(undefined)
-    const answer = await callMcp(api, 'mcp.import', input)
+    const answer = await api.call('mcp.import', input)
     if (!answer.ok) return setProblem(answer.error)
     setProblem(undefined)
     setResult(answer.value)
@@ -45,7 +44,7 @@ export function McpImportExport({ onImported }: { onImported(): void }) {
   }
 
   const exportAll = async (): Promise<void> => {
-    const answer = await callMcp(api, 'mcp.export', {})
+    const answer = await api.call('mcp.export', {})
     if (!answer.ok) return setProblem(answer.error)
     setCopied(false)
     setExported(answer.value.json)

@@ -1,7 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react'
-import type { ErrorShape, McpServerView, McpTransport } from '../../../../../src-shared/contract'
+import type { ErrorShape, McpServerView, McpTransport, RouteInput } from '../../../../../src-shared/contract'
 import { useApi } from '../../../api/context'
-import { callMcp, type McpInput } from './call-mcp'
 import { McpTestResult, type McpTestAnswer } from './McpTestResult'
 import { emptyRow, linesOf, rowsOf, splitRows, type VariableRow } from './variables'
 import { VariablesEditor } from './VariablesEditor'
@@ -9,7 +8,7 @@ import { VariablesEditor } from './VariablesEditor'
 export interface McpServerFormProps {
   /** Editing a saved server (its name is fixed), or adding a new one. */
   existing?: McpServerView
-  save(input: McpInput<'mcp.save'>): Promise<ErrorShape | undefined>
+  save(input: RouteInput<'mcp.save'>): Promise<ErrorShape | undefined>
   onDone(): void
 }
 
@@ -61,10 +60,10 @@ export function McpServerForm({ existing, save, onDone }: McpServerFormProps) {
   const issues = issuesOf(error)
   const generalProblem = error && Object.keys(issues).length === 0 ? error : undefined
 
-  const input = (): McpInput<'mcp.save'> => {
+  const input = (): RouteInput<'mcp.save'> => {
     const stdio = transport === 'stdio'
     const vars = splitRows(stdio ? env : headers)
-    const config: McpInput<'mcp.save'>['config'] = {
+    const config: RouteInput<'mcp.save'>['config'] = {
       name: name.trim(),
       transport,
       ...(stdio
@@ -81,7 +80,7 @@ export function McpServerForm({ existing, save, onDone }: McpServerFormProps) {
   const test = async (): Promise<void> => {
     setBusy('testing')
     setTested(undefined)
-    const result = await callMcp(api, 'mcp.test', input())
+    const result = await api.call('mcp.test', input())
     setBusy(undefined)
     if (!result.ok) return setError(result.error)
     setError(undefined)

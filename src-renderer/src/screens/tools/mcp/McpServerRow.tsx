@@ -1,14 +1,13 @@
 import { useState } from 'react'
-import type { ErrorShape, McpServerStatus, McpServerView } from '../../../../../src-shared/contract'
+import type { ErrorShape, McpServerStatus, McpServerView, RouteInput } from '../../../../../src-shared/contract'
 import { useApi } from '../../../api/context'
-import { callMcp, type McpInput } from './call-mcp'
 import { McpServerForm } from './McpServerForm'
 import { McpTestResult, type McpTestAnswer } from './McpTestResult'
 
 export interface McpServerRowProps {
   view: McpServerView
   status: McpServerStatus
-  save(input: McpInput<'mcp.save'>): Promise<ErrorShape | undefined>
+  save(input: RouteInput<'mcp.save'>): Promise<ErrorShape | undefined>
   setEnabled(enabled: boolean): Promise<ErrorShape | undefined>
   remove(): Promise<ErrorShape | undefined>
   restart(): Promise<ErrorShape | undefined>
@@ -54,7 +53,7 @@ export function McpServerRow({ view, status, save, setEnabled, remove, restart }
 
   const test = async (): Promise<void> => {
     setTesting(true)
-    const result = await callMcp(api, 'mcp.test', { name: config.name })
+    const result = await api.call('mcp.test', { name: config.name })
     setTesting(false)
     setTested(result.ok ? result.value : { ok: false, tools: [], latencyMs: null, error: result.error.message })
   }

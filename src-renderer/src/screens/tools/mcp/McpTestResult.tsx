@@ -1,6 +1,6 @@
-import type { McpOutput } from './call-mcp'
+import type { RouteOutput } from '../../../../../src-shared/contract'
 
-export type McpTestAnswer = McpOutput<'mcp.test'>
+export type McpTestAnswer = RouteOutput<'mcp.test'>
 
 /** What "Test connection" found: the server's tools, or why it did not answer. */
 export function McpTestResult({ result }: { result: McpTestAnswer }) {

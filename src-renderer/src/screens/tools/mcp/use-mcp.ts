@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { ErrorShape, McpServerConfig, McpServerStatus, McpServerView, McpTool } from '../../../../../src-shared/contract'
+import type { ErrorShape, McpServerConfig, McpServerStatus, McpServerView, McpTool, RouteInput } from '../../../../../src-shared/contract'
 import { useApi } from '../../../api/context'
-import { callMcp, onMcpChanged, type McpInput } from './call-mcp'
 
 export interface McpData {
   servers: McpServerView[]
@@ -13,7 +12,7 @@ export interface McpData {
   problem: ErrorShape | undefined
   reload(): Promise<void>
   /** Resolves to the route's error, or undefined when saved. */
-  save(input: McpInput<'mcp.save'>): Promise<ErrorShape | undefined>
+  save(input: RouteInput<'mcp.save'>): Promise<ErrorShape | undefined>
   setEnabled(config: McpServerConfig, enabled: boolean): Promise<ErrorShape | undefined>
   remove(name: string): Promise<ErrorShape | undefined>
   restart(name: string): Promise<ErrorShape | undefined>
@@ -32,12 +31,12 @@ export function useMcp(): McpData {
   const [problem, setProblem] = useState<ErrorShape | undefined>()
 
   const loadTools = useCallback(async () => {
-    const result = await callMcp(api, 'mcp.tools', {})
+    const result = await api.call('mcp.tools', {})
     if (result.ok) setTools(result.value.tools)
   }, [api])
 
   const reload = useCallback(async () => {
-    const [list] = await Promise.all([callMcp(api, 'mcp.list', {}), loadTools()])
+    const [list] = await Promise.all([api.call('mcp.list', {}), loadTools()])
     setLoading(false)
     if (!list.ok) return setProblem(list.error)
     setProblem(undefined)
@@ -48,7 +47,7 @@ export function useMcp(): McpData {
 
   useEffect(() => {
     void reload()
-    return onMcpChanged(api, (next) => {
+    return api.on('mcp.changed', ({ servers: next }) => {
       setStatuses(byName(next))
       // A server that connected or changed its tool list brings (or takes) tools.
       void loadTools()
@@ -65,12 +64,12 @@ export function useMcp(): McpData {
     [reload],
   )
 
-  const save = useCallback((input: McpInput<'mcp.save'>) => after(callMcp(api, 'mcp.save', input)), [api, after])
-  const setEnabled = useCallback((config: McpServerConfig, enabled: boolean) => after(callMcp(api, 'mcp.save', { config: { ...config, enabled } })), [api, after])
-  const remove = useCallback((name: string) => after(callMcp(api, 'mcp.remove', { name })), [api, after])
+  const save = useCallback((input: RouteInput<'mcp.save'>) => after(api.call('mcp.save', input)), [api, after])
+  const setEnabled = useCallback((config: McpServerConfig, enabled: boolean) => after(api.call('mcp.save', { config: { ...config, enabled } })), [api, after])
+  const remove = useCallback((name: string) => after(api.call('mcp.remove', { name })), [api, after])
   const restart = useCallback(
     async (name: string) => {
-      const result = await callMcp(api, 'mcp.restart', { name })
+      const result = await api.call('mcp.restart', { name })
       if (!result.ok) return result.error
       setStatuses((previous) => ({ ...previous, [name]: result.value }))
       return undefined
