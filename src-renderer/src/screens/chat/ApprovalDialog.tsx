@@ -111,11 +111,11 @@ export function ApprovalDialog({ request, hasWorkspace, onDecide }: ApprovalDial
               ref={choice.decision === 'deny' ? deny : undefined}
               type="button"
               className={choice.kind}
-              disabled={choice.decision === 'allow-workspace' && !hasWorkspace}
-              title={choice.decision === 'allow-workspace' && !hasWorkspace ? 'No workspace folder is set for this chat' : undefined}
+              // Without a workspace, "always" is kept in your own rules (e.g. for an MCP tool).
+              title={choice.decision === 'allow-workspace' && !hasWorkspace ? 'Kept in your rules (Tools & MCP), for every chat' : undefined}
               onClick={() => onDecide(choice.decision)}
             >
-              {choice.label}
+              {choice.decision === 'allow-workspace' && !hasWorkspace ? 'Always allow this tool' : choice.label}
             </button>
           ))}
         </div>

@@ -61,8 +61,8 @@ describe('Tool approvals', () => {
     expect(within(dialog).getByLabelText('Command').textContent).toBe('npm test -- --run')
     expect(within(dialog).getByText('Why you are asked: No rule allows Bash(npm test:*).')).toBeTruthy()
     expect(dialog.contains(document.activeElement)).toBe(true)
-    // Without a workspace there is nowhere to keep a workspace rule.
-    expect(within(dialog).getByRole('button', { name: 'Always allow in this workspace' })).toHaveProperty('disabled', true)
+    // Without a workspace, "always" means your own rules (an MCP tool, say).
+    expect(within(dialog).getByRole('button', { name: 'Always allow this tool' })).toHaveProperty('disabled', false)
 
     await userEvent.click(within(dialog).getByRole('button', { name: 'Deny' }))
     await waitFor(() => expect(agent.decisions()).toEqual([{ requestId: 'p1', decision: 'deny' }]))
