@@ -1,4 +1,4 @@
-import type { ErrorShape, McpServerConfig, McpServerConfigInput, McpServerStatus, McpServerView, McpTool, Result } from '../../src-shared/contract'
+import type { ErrorShape, McpPrompt, McpResource, McpServerConfig, McpServerConfigInput, McpServerStatus, McpServerView, McpTool, Result } from '../../src-shared/contract'
 import { McpServerConfigSchema, mcpRoutes } from '../../src-shared/contract'
 
 type TestAnswer = { ok: boolean; tools: McpTool[]; latencyMs: number | null; error?: string }
@@ -13,7 +13,14 @@ export interface FakeMcpOptions {
   /** The `mcpServers` JSON that Claude Desktop's config and ollama-cli's .ollama/mcp.json hold. */
   claudeDesktop?: string
   ollamaCli?: string
+  /** Resources of each server, by server name, with the text mcp.readResource answers. */
+  resources?: Record<string, FakeResource[]>
+  /** Prompts of each server, by server name; `{{arg}}` in the template is filled by mcp.getPrompt. */
+  prompts?: Record<string, FakePrompt[]>
 }
+
+export type FakeResource = Omit<McpResource, 'server'> & { text: string }
+export type FakePrompt = Omit<McpPrompt, 'server' | 'arguments'> & { arguments?: McpPrompt['arguments']; template: string }
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value })
 const fail = (code: ErrorShape['code'], message: string): Result<never> => ({ ok: false, error: { code, message, retryable: false } })
@@ -96,6 +103,30 @@ export function fakeMcp(options: FakeMcpOptions, emitChanged: (payload: { server
     return ok({ imported, skipped, file: '/home/me/.ollama-desk/mcp.json' })
   }
 
+  // Resources and prompts come from connected servers only, as the core lists them.
+  const connected = (): string[] => [...statuses.values()].filter((s) => s.state === 'connected').map((s) => s.name)
+  const resourcesOf = (server: string): McpResource[] => (options.resources?.[server] ?? []).map(({ text: _text, ...r }) => ({ server, ...r }))
+  const promptsOf = (server: string): McpPrompt[] => (options.prompts?.[server] ?? []).map(({ template: _template, arguments: args = [], ...p }) => ({ server, arguments: args, ...p }))
+  const notConnected = (server: string) =>
+    statuses.has(server) ? fail('E_NETWORK', `The MCP server "${server}" is not connected (${statuses.get(server)!.state}).`) : fail('E_NOT_FOUND', `There is no MCP server named "${server}".`)
+
+  const readResource = (server: string, uri: string) => {
+    if (!connected().includes(server)) return notConnected(server)
+    const found = options.resources?.[server]?.find((r) => r.uri === uri)
+    // The server's JSON-RPC error, as the core's McpRequestError words it.
+    if (!found) return fail('E_BAD_RESPONSE', `The MCP server "${server}" failed reading ${uri}: Resource ${uri} not found`)
+    return ok({ text: found.text, ...(found.mimeType ? { mimeType: found.mimeType } : {}) })
+  }
+
+  const getPrompt = (server: string, name: string, args: Record<string, string>) => {
+    if (!connected().includes(server)) return notConnected(server)
+    const found = options.prompts?.[server]?.find((p) => p.name === name)
+    if (!found) return fail('E_BAD_RESPONSE', `The MCP server "${server}" failed the prompt "${name}": Prompt ${name} not found`)
+    const missingArg = (found.arguments ?? []).find((a) => a.required && !args[a.name])
+    if (missingArg) return fail('E_BAD_RESPONSE', `The MCP server "${server}" failed the prompt "${name}": missing required argument "${missingArg.name}"`)
+    return ok({ text: found.template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => args[key] ?? '') })
+  }
+
   const call = (route: string, input: unknown): Result<unknown> => {
     const spec = mcpRoutes[route as keyof typeof mcpRoutes]
     if (!spec) return fail('E_UNKNOWN_ROUTE', `no ${route}`)
@@ -152,6 +183,16 @@ export function fakeMcp(options: FakeMcpOptions, emitChanged: (payload: { server
         }
         return ok({ json: JSON.stringify({ mcpServers }, null, 2) })
       }
+      case 'mcp.resources': {
+        const servers = body.server === undefined ? connected() : connected().filter((s) => s === body.server)
+        return ok({ resources: servers.flatMap(resourcesOf) })
+      }
+      case 'mcp.readResource':
+        return readResource(String(body.server), String(body.uri))
+      case 'mcp.prompts':
+        return ok({ prompts: connected().flatMap(promptsOf) })
+      case 'mcp.getPrompt':
+        return getPrompt(String(body.server), name, (body.arguments ?? {}) as Record<string, string>)
       default:
         return fail('E_UNKNOWN_ROUTE', `the fake does not answer ${route}`)
     }
