@@ -1,14 +1,19 @@
 import { useEffect, useId, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react'
+import type { McpPrompt, McpResource } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { useWorkspace, workspaceInput } from '../agents/workspace-store'
 import { ApprovalGate } from './ApprovalDialog'
 import { useChatPrefs } from './chat-prefs'
 import { imageFiles, MAX_IMAGES, scaleImage, type ImageInput } from './images'
+import { fillPrompt, McpPromptForm } from './McpPromptForm'
+import { McpResourcePicker, ResourceChips } from './McpResourcePicker'
 import { ModelPicker, targetLabel } from './ModelPicker'
 import { useComposerDraft } from './composer-draft'
 import { useReplies } from './reply-store'
-import { SlashSuggestions, useSlash } from './SlashSuggestions'
+import { attachmentOf, sameResource, withResources, type ResourceAttachment } from './resource-attachments'
+import { SlashSuggestions, useSlash, type SlashItem } from './SlashSuggestions'
 import { acceptsImages, type ChatModels } from './use-chat-models'
+import { useMcpResources } from './use-mcp-lists'
 import { WorkspacePicker } from './WorkspacePicker'
 
 export interface ComposerProps {
@@ -32,10 +37,30 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
   const [images, setImages] = useState<ImageInput[]>([])
   const [note, setNote] = useState<string | undefined>()
   const [busy, setBusy] = useState(0)
+  const resources = useMcpResources()
+  const [attached, setAttached] = useState<ResourceAttachment[]>([])
+  const [reading, setReading] = useState(0)
+  // A server prompt waiting for its arguments, and the text to give back on Cancel.
+  const [asking, setAsking] = useState<{ prompt: McpPrompt; before: string } | undefined>()
   const fileInput = useRef<HTMLInputElement>(null)
   const box = useRef<HTMLTextAreaElement>(null)
-  // `/name args` goes out as the text: the core runs the skill.
-  const slash = useSlash(text, workspace, (name) => setText(`/${name} `))
+  const putText = (next: string): void => {
+    setText(next)
+    box.current?.focus()
+  }
+  const insertPrompt = async (prompt: McpPrompt): Promise<void> => {
+    const filled = await fillPrompt(api, prompt)
+    if (filled.ok) putText(filled.value)
+    else setNote(filled.error.message)
+  }
+  // `/name args` goes out as the text: the core runs the skill. A server prompt comes back as text to edit.
+  const pickSlash = (item: SlashItem): void => {
+    if (item.kind === 'skill') return setText(`/${item.name} `)
+    if (item.prompt.arguments.length === 0) return void insertPrompt(item.prompt)
+    setAsking({ prompt: item.prompt, before: text })
+    setText(`/${item.name} `)
+  }
+  const slash = useSlash(text, workspace, pickSlash)
   // Text another screen asked to start with (the palette's "Run skill").
   const draft = useComposerDraft((state) => state.draft)
   useEffect(() => {
@@ -65,13 +90,26 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
     setImages((previous) => [...previous, ...added].slice(0, MAX_IMAGES))
   }
 
-  const canSend = !streaming && !noProviders && busy === 0 && (text.trim().length > 0 || images.length > 0)
+  const attachResource = async (resource: McpResource): Promise<void> => {
+    if (attached.some((a) => sameResource(a, resource))) return
+    setReading((n) => n + 1)
+    const result = await api.call('mcp.readResource', { server: resource.server, uri: resource.uri })
+    setReading((n) => n - 1)
+    if (!result.ok) return setNote(`${resource.name} could not be read: ${result.error.message}`)
+    const attachment = attachmentOf(resource, result.value.text)
+    setAttached((previous) => (previous.some((a) => sameResource(a, attachment)) ? previous : [...previous, attachment]))
+    setNote(attachment.cut > 0 ? `${resource.name} is long: only its first ${attachment.text.length.toLocaleString('en-US')} characters go with the message (cut).` : undefined)
+  }
+
+  const canSend = !streaming && !noProviders && busy === 0 && reading === 0 && !asking && (text.trim().length > 0 || images.length > 0 || attached.length > 0)
   const send = (): void => {
     if (!canSend) return
-    const input = { ...(sessionId ? { sessionId } : {}), text, target, ...(images.length > 0 ? { images } : {}), ...workspaceInput(workspace) }
+    const message = withResources(text, attached)
+    const input = { ...(sessionId ? { sessionId } : {}), text: message, target, ...(images.length > 0 ? { images } : {}), ...workspaceInput(workspace) }
     useReplies.getState().send(api, replyKey, input, onStarted)
     setText('')
     setImages([])
+    setAttached([])
     setNote(undefined)
   }
 
@@ -111,7 +149,21 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
           ))}
         </ul>
       )}
-      <SlashSuggestions slash={slash} listId={slashId} onPick={(name) => setText(`/${name} `)} />
+      <ResourceChips attachments={attached} onRemove={(gone) => setAttached((all) => all.filter((a) => !sameResource(a, gone)))} />
+      {asking && (
+        <McpPromptForm
+          prompt={asking.prompt}
+          onFilled={(filled) => {
+            setAsking(undefined)
+            putText(filled)
+          }}
+          onCancel={() => {
+            setAsking(undefined)
+            putText(asking.before)
+          }}
+        />
+      )}
+      <SlashSuggestions slash={slash} listId={slashId} onPick={pickSlash} />
       <textarea
         ref={box}
         aria-label="Message"
@@ -142,6 +194,7 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
         >
           Attach image
         </button>
+        <McpResourcePicker resources={resources} disabled={noProviders} onPick={(resource) => void attachResource(resource)} />
         <span className="composer-spacer" />
         {streaming ? (
           <button type="button" className="button danger" onClick={() => useReplies.getState().stop(replyKey)}>Stop</button>
@@ -150,7 +203,7 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
         )}
       </div>
       <p id={noteId} className="hint composer-note" role="status">
-        {note ?? (busy > 0 ? 'Preparing pictures…' : vision ? '' : 'This model reads text only; pick one with the “vision” badge to attach pictures.')}
+        {note ?? (busy > 0 ? 'Preparing pictures…' : reading > 0 ? 'Reading the resource…' : vision ? '' : 'This model reads text only; pick one with the “vision” badge to attach pictures.')}
       </p>
       <ApprovalGate replyKey={replyKey} />
     </form>
