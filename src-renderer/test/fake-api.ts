@@ -61,8 +61,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
   const installer = fakeInstaller(options.installer ?? {})
   const providers = fakeProviders(options.providers ?? {}, emit)
   const agent = fakeAgent(options.agent ?? {}, (run) => emit('hooks.ran', run))
-  // mcp.changed is not in the event table yet; the name is cast until it is.
-  const mcp = fakeMcp(options.mcp ?? {}, (payload) => emit('mcp.changed' as EventName, payload))
+  const mcp = fakeMcp(options.mcp ?? {}, (payload) => emit('mcp.changed', payload))
   const ok = <T>(value: T): Result<T> => ({ ok: true, value })
   const answer = (route: string, input: unknown): Result<unknown> => {
     const failure = options.failing?.[route]
