@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream'
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
@@ -19,6 +20,7 @@ import type { Logger } from '../log'
 import { StderrTail, describeConnectFailure, isStdoutNoise, mapRequestError, realTimers, shouldFallBackToSse, type McpTimers } from './connection-support'
 import { McpCancelledError, McpNotConnectedError } from './errors'
 import { windowsCommand } from './login-path'
+import { finishSignIn, type McpOAuthProvider } from './oauth'
 
 export type McpLog = Pick<Logger, 'debug' | 'info' | 'warn'>
 export type McpChange = 'status' | 'tools' | 'resources' | 'prompts'
@@ -42,11 +44,15 @@ export interface McpConnectionOptions {
   autoRestart?: boolean
   backoff?: { initialMs?: number; maxMs?: number }
   onChange?: (what: McpChange) => void
+  /** http / sse: signs in with OAuth when the server answers 401. */
+  oauth?: McpOAuthProvider
 }
 
 export const DEFAULT_INIT_TIMEOUT_MS = 30_000
 const CLIENT_INFO = { name: 'ollama-desk', version: '1.0.0' }
 const PAGE_LIMIT = 50
+
+type HttpTransport = StreamableHTTPClientTransport | SSEClientTransport
 
 interface Live {
   client: Client
@@ -78,6 +84,7 @@ export class McpConnection {
   private stdoutNoise: string | undefined
   private pending: Promise<void> | undefined
   private opening: Transport | undefined
+  private signingIn = false
   private readonly timers: McpTimers
   private readonly now: () => number
 
@@ -140,6 +147,7 @@ export class McpConnection {
     if (this.restartTimer !== undefined) this.timers.clearTimeout(this.restartTimer)
     this.restartTimer = undefined
     this.pending = undefined
+    this.options.oauth?.cancelFlow()
     // A handshake still under way is cut off so its child does not outlive us.
     const opening = this.opening
     this.opening = undefined
@@ -176,6 +184,7 @@ export class McpConnection {
       this.latencyMs = this.now() - started
       return result
     } catch (error) {
+      if (error instanceof UnauthorizedError) void this.signInAgain(live)
       throw mapRequestError(error, this.name, what, timeout, options.signal)
     }
   }
@@ -219,19 +228,48 @@ export class McpConnection {
     }
   }
 
-  /** Connects a client; for http, falls back to the old HTTP+SSE transport when the server refuses streamable HTTP. */
+  /** Connects; a server that wants OAuth gets the code the browser brings back, then a second attempt with the tokens. */
   private async open(generation: number): Promise<Live> {
     if (this.config.transport === 'stdio') return this.connectClient(await this.stdioTransport(), generation)
-    const url = new URL(this.config.url ?? '')
-    const requestInit = { headers: this.config.headers }
-    if (this.config.transport === 'sse') return this.connectClient(new SSEClientTransport(url, { requestInit }), generation)
+    const made: HttpTransport[] = []
     try {
-      return await this.connectClient(new StreamableHTTPClientTransport(url, { requestInit }), generation)
+      return await this.openHttp(generation, made)
+    } catch (error) {
+      const transport = made.at(-1)
+      if (!(error instanceof UnauthorizedError) || !this.options.oauth || !transport || generation !== this.generation) throw error
+      this.options.log.info({ server: this.name }, 'MCP server: waiting for the sign-in in the browser')
+      await finishSignIn(this.options.oauth, transport)
+      return this.openHttp(generation, made)
+    }
+  }
+
+  /** For http, falls back to the old HTTP+SSE transport when the server refuses streamable HTTP. */
+  private async openHttp(generation: number, made: HttpTransport[]): Promise<Live> {
+    const url = new URL(this.config.url ?? '')
+    const options = { requestInit: { headers: this.config.headers }, ...(this.options.oauth ? { authProvider: this.options.oauth } : {}) }
+    const track = <T extends HttpTransport>(transport: T): T => (made.push(transport), transport)
+    if (this.config.transport === 'sse') return this.connectClient(track(new SSEClientTransport(url, options)), generation)
+    try {
+      return await this.connectClient(track(new StreamableHTTPClientTransport(url, options)), generation)
     } catch (error) {
       if (!shouldFallBackToSse(error) || generation !== this.generation) throw error
       this.options.log.info({ server: this.name }, 'MCP server refused streamable HTTP; trying the older HTTP+SSE transport')
-      return this.connectClient(new SSEClientTransport(url, { requestInit }), generation)
+      return this.connectClient(track(new SSEClientTransport(url, options)), generation)
     }
+  }
+
+  /** A call met a 401 that refreshing could not cure: the SDK opened the browser; resume with its code, or turn to error. */
+  private async signInAgain(live: Live): Promise<void> {
+    if (!this.options.oauth || this.signingIn) return
+    this.signingIn = true
+    const generation = this.generation
+    const failure = await finishSignIn(this.options.oauth, live.transport).then(() => undefined, (error: Error) => error.message)
+    this.signingIn = false
+    if (failure === undefined || generation !== this.generation || this.live !== live) return
+    this.options.log.warn({ server: this.name, error: failure }, 'MCP server sign-in failed')
+    await this.stop()
+    this.lastError = failure
+    this.setState('error')
   }
 
   private async stdioTransport(): Promise<StdioClientTransport> {

@@ -9,6 +9,7 @@ import { McpNotConnectedError, McpUnknownServerError, McpUnknownToolError } from
 import { formatPrompt, formatResource, formatToolResult } from './format'
 import { exportMcpServersJson, parseMcpServersJson, type McpSecretValues } from './import-export'
 import { loginShellPath } from './login-path'
+import { McpOAuthProvider, forgetMcpOAuth } from './oauth'
 
 export interface McpManagerDeps {
   dataDir: string
@@ -22,6 +23,10 @@ export interface McpManagerDeps {
   loginPath?: () => Promise<string>
   initTimeoutMs?: number
   backoff?: { initialMs?: number; maxMs?: number }
+  /** Opens an OAuth sign-in page (shell.openExternal on the desktop); without it, servers answering 401 just fail. */
+  openExternal?: (url: string) => void | Promise<void>
+  /** How long a sign-in waits for the browser; 5 minutes by default. */
+  signInTimeoutMs?: number
 }
 
 export interface McpToolOutcome {
@@ -146,6 +151,7 @@ export class McpManager {
   async remove(name: string): Promise<boolean> {
     await this.stopOne(name)
     const removed = this.store.remove(name)
+    forgetMcpOAuth(this.deps.secrets, name)
     this.emit('status')
     return removed
   }
@@ -213,6 +219,7 @@ export class McpManager {
   }
 
   private connectionFor(config: McpServerConfig, live: boolean): McpConnection {
+    const oauth = this.oauthFor(config)
     return new McpConnection({
       config,
       env: this.deps.env,
@@ -225,7 +232,16 @@ export class McpManager {
       ...(this.deps.initTimeoutMs ? { initTimeoutMs: this.deps.initTimeoutMs } : {}),
       ...(this.deps.backoff ? { backoff: this.deps.backoff } : {}),
       ...(live ? { onChange: (what: McpChange) => this.emit(what) } : {}),
+      ...(oauth ? { oauth } : {}),
     })
+  }
+
+  /** OAuth for remote servers, unless the user gave an Authorization header of their own. */
+  private oauthFor(config: McpServerConfig): McpOAuthProvider | undefined {
+    const openExternal = this.deps.openExternal
+    if (!openExternal || config.transport === 'stdio') return undefined
+    if ([...Object.keys(config.headers), ...config.secretHeaders].some((header) => header.toLowerCase() === 'authorization')) return undefined
+    return new McpOAuthProvider({ server: config.name, secrets: this.deps.secrets, openExternal, log: this.deps.log, ...(this.deps.signInTimeoutMs ? { timeoutMs: this.deps.signInTimeoutMs } : {}), ...(this.deps.timers ? { timers: this.deps.timers } : {}) })
   }
 
   private async stopOne(name: string): Promise<void> {
