@@ -1,56 +1,34 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ChatEvent, ChatSendInput, HookEvent, HooksConfig, RouteInput, RouteName, RouteOutput } from '../../../src-shared/contract'
+import type { ChatEvent, HookEvent, HooksConfig } from '../../../src-shared/contract'
 import { HOOK_EVENTS } from '../../../src-shared/contract'
 import { createTestCore, type TestCore } from '../../../test/support/core'
-import { startOpenAiFake, type OpenAiFake } from '../../../test/support/fakes/openai-server'
-import { createRecordingCore } from '../../../test/support/recording-core'
+import type { OpenAiFake } from '../../../test/support/fakes/openai-server'
+import { startChatCore, type ChatCore } from '../../../test/support/chat-core'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
-import { createLocalClient } from '../rpc'
 
 /** Hooks, tools, approvals and skills through the whole chat path: real core, real processes, the OpenAI fake. */
 
 let t: TestCore
 let openai: OpenAiFake
 let workspace: string
+let chat: ChatCore
 
 beforeEach(async () => {
-  openai = await startOpenAiFake({ models: ['gpt-4o-mini'] })
+  chat = await startChatCore()
+  ;({ t, openai } = chat)
   workspace = fs.realpathSync(makeTempDir('ollama-desk-ws-'))
-  ;({ t } = createRecordingCore({ ownsHistory: true }))
-  // No local Ollama here: the built-in provider points at a closed port and routing has no last resort.
-  await t.core.settings.update({ ollama: { host: '127.0.0.1:9' } })
-  await call('providers.save', { config: { id: 'openai', kind: 'openai', name: 'OpenAI', baseUrl: openai.url, proxy: { mode: 'none' } }, key: 'sk-agent-test-0123456789abcdef' })
-  const routing = await call('routing.get', {})
-  await call('routing.update', { ...routing, localLastResort: false })
 })
 
 afterEach(async () => {
-  await t.core.close()
-  await openai.close()
+  await chat.close()
   removeTempDirs()
 })
 
-const api = () => createLocalClient(t.core.dispatcher, 'test')
 const target = { providerId: 'openai', model: 'gpt-4o-mini' }
-
-async function call<K extends RouteName>(route: K, input: RouteInput<K>): Promise<RouteOutput<K>> {
-  const result = await api().call(route, input)
-  if (!result.ok) throw new Error(`${route}: ${result.error.message}`)
-  return result.value
-}
-
-/** Sends a prompt; every permission request is answered with `answer`. */
-async function send(input: ChatSendInput, answer: 'allow-once' | 'allow-session' | 'deny' = 'deny') {
-  const events: ChatEvent[] = []
-  const client = api()
-  const result = await client.stream('chat.send', input, (event) => {
-    events.push(event)
-    if (event.type === 'permission') void client.call('tools.decide', { requestId: event.request.id, decision: answer })
-  }).done
-  return { events, result }
-}
+const call: ChatCore['call'] = (route, input) => chat.call(route, input)
+const send: ChatCore['send'] = (input, answer) => chat.send(input, answer)
 
 const toolCallReply = (command: string) => ({ text: [], toolCall: { id: 'call_1', name: 'Bash', arguments: { command } } })
 

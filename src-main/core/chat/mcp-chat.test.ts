@@ -1,54 +1,31 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ChatEvent, ChatSendInput, RouteInput, RouteName, RouteOutput } from '../../../src-shared/contract'
-import type { TestCore } from '../../../test/support/core'
-import { startOpenAiFake, type OpenAiFake } from '../../../test/support/fakes/openai-server'
-import { createRecordingCore } from '../../../test/support/recording-core'
+import { startChatCore, type ChatCore } from '../../../test/support/chat-core'
+import type { OpenAiFake } from '../../../test/support/fakes/openai-server'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
-import { createLocalClient } from '../rpc'
 
 /** A model calls a tool of a real MCP server (stdio child process) through the whole chat path. */
 
 const server = path.join(import.meta.dirname, '..', 'mcp', 'testdata', 'stdio-server.mjs')
-let t: TestCore
 let openai: OpenAiFake
+let chat: ChatCore
 
 beforeEach(async () => {
-  openai = await startOpenAiFake({ models: ['gpt-4o-mini'] })
-  ;({ t } = createRecordingCore({ ownsHistory: true }))
-  await t.core.settings.update({ ollama: { host: '127.0.0.1:9' } })
-  await call('providers.save', { config: { id: 'openai', kind: 'openai', name: 'OpenAI', baseUrl: openai.url, proxy: { mode: 'none' } }, key: 'sk-mcp-test-0123456789abcdef' })
-  const routing = await call('routing.get', {})
-  await call('routing.update', { ...routing, localLastResort: false })
+  chat = await startChatCore()
+  openai = chat.openai
   await call('mcp.save', { config: { name: 'test', transport: 'stdio', command: process.execPath, args: [server] } })
   await expect.poll(async () => (await call('mcp.tools', {})).tools.map((tool) => tool.qualifiedName), { timeout: 15_000 }).toContain('mcp__test__echo')
 })
 
 afterEach(async () => {
-  await t.core.close()
-  await openai.close()
+  await chat.close()
   removeTempDirs()
 })
 
-const api = () => createLocalClient(t.core.dispatcher, 'test')
 const target = { providerId: 'openai', model: 'gpt-4o-mini' }
-
-async function call<K extends RouteName>(route: K, input: RouteInput<K>): Promise<RouteOutput<K>> {
-  const result = await api().call(route, input)
-  if (!result.ok) throw new Error(`${route}: ${result.error.message}`)
-  return result.value
-}
-
-async function send(input: ChatSendInput, answer: 'allow-once' | 'allow-session' | 'deny') {
-  const events: ChatEvent[] = []
-  const client = api()
-  const result = await client.stream('chat.send', input, (event) => {
-    events.push(event)
-    if (event.type === 'permission') void client.call('tools.decide', { requestId: event.request.id, decision: answer })
-  }).done
-  return { events, result }
-}
+const call: ChatCore['call'] = (route, input) => chat.call(route, input)
+const send: ChatCore['send'] = (input, answer) => chat.send(input, answer)
 
 describe('MCP tools in a chat', () => {
   it('offers the server’s tools to the model, asks first, and returns the result to the model', async () => {
