@@ -165,7 +165,19 @@ export function createCore(options: CoreOptions): Core {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     saveAutoStart: (enabled: boolean) => void settings.update({ ollama: { autoStart: enabled } }),
   }
-  const mcp = new McpManager({ dataDir: paths.root, secrets, env, log: logger.log.child({ component: 'mcp' }) })
+  const mcpLog = logger.log.child({ component: 'mcp' })
+  const mcp = new McpManager({
+    dataDir: paths.root,
+    secrets,
+    env,
+    log: mcpLog,
+    // OAuth sign-in for remote servers: the desktop app opens the browser; elsewhere the window is told the link.
+    openExternal: async (url) => {
+      if (await (options.openExternal?.(url) ?? Promise.resolve(false))) return
+      mcpLog.info('an MCP server needs a sign-in; the link was shown to the user')
+      broadcast('app.notice', { level: 'warning', message: 'An MCP server needs you to sign in. Open this address in a browser on this computer:', hint: url })
+    },
+  })
   const unsubscribeMcp = mcp.onChange((servers) => broadcast('mcp.changed', { servers }))
   // Servers start in parallel in the background (long-running app only): a chat never waits for them.
   if (options.ownsHistory) mcp.startAll()

@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream'
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js'
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
@@ -110,4 +112,29 @@ export function mapRequestError(error: unknown, server: string, what: string, ti
     return new McpRequestError(server, what, error.message.replace(/^MCP error -?\d+: /, ''), { cause: error })
   }
   return new McpRequestError(server, what, error instanceof Error ? error.message : String(error), { cause: error })
+}
+
+/** A connected server: its client, transport and (stdio) process id. */
+export interface Live {
+  client: Client
+  transport: Transport
+  pid: number | null
+}
+
+export function killIfAlive(pid: number | null, signal: NodeJS.Signals): void {
+  if (pid === null) return
+  try {
+    process.kill(pid, signal)
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Closes the client; a stdio child that lingers past the SDK's own grace period is killed. */
+export async function closeLive(live: Live): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))
+  await Promise.race([live.client.close().catch(() => undefined), grace])
+  clearTimeout(timer)
+  killIfAlive(live.pid, 'SIGKILL')
 }

@@ -17,7 +17,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js'
 import type { McpServerConfig, McpServerStatus, McpState } from '../../../src-shared/contract/mcp'
 import type { Logger } from '../log'
-import { StderrTail, describeConnectFailure, isStdoutNoise, mapRequestError, realTimers, shouldFallBackToSse, type McpTimers } from './connection-support'
+import { StderrTail, closeLive, describeConnectFailure, isStdoutNoise, killIfAlive, mapRequestError, realTimers, shouldFallBackToSse, type Live, type McpTimers } from './connection-support'
 import { McpCancelledError, McpNotConnectedError } from './errors'
 import { windowsCommand } from './login-path'
 import { finishSignIn, type McpOAuthProvider } from './oauth'
@@ -54,11 +54,6 @@ const PAGE_LIMIT = 50
 
 type HttpTransport = StreamableHTTPClientTransport | SSEClientTransport
 
-interface Live {
-  client: Client
-  transport: Transport
-  pid: number | null
-}
 
 /**
  * One MCP server: connects, keeps its tool/resource/prompt lists (refreshed on list_changed, never
@@ -400,22 +395,4 @@ export class McpConnection {
       this.pending = this.connect(true)
     }, delay)
   }
-}
-
-function killIfAlive(pid: number | null, signal: NodeJS.Signals): void {
-  if (pid === null) return
-  try {
-    process.kill(pid, signal)
-  } catch {
-    // Already gone.
-  }
-}
-
-/** Closes the client; a stdio child that lingers past the SDK's own grace period is killed. */
-async function closeLive(live: Live): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))
-  await Promise.race([live.client.close().catch(() => undefined), grace])
-  clearTimeout(timer)
-  killIfAlive(live.pid, 'SIGKILL')
 }
