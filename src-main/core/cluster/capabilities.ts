@@ -1,0 +1,126 @@
+import os from 'node:os'
+import { z } from 'zod'
+import type { LinkKind } from '../rdma/transport'
+
+/** One RDMA device as the native module reports it (a summary; the addon has the details). */
+export interface RdmaDeviceSummary {
+  name: string
+  linkKind: LinkKind
+  /** Link speed in Gbit/s when the device reports it. */
+  speedGbps?: number
+}
+
+/** What this instance offers to the cluster. */
+export interface PeerCapabilities {
+  rdmaDevices: RdmaDeviceSummary[]
+  linkKinds: LinkKind[]
+  models: string[]
+  ramBytes: number
+  /** GPU name, or null when it cannot be found out. */
+  gpu: string | null
+  appVersion: string
+}
+
+export interface CapabilityInputs {
+  appVersion: string
+  /** Installed model names (from Ollama). */
+  listModels: () => Promise<string[]> | string[]
+  /** The native RDMA module's device list; absent when the addon is not built for this platform. */
+  listRdmaDevices?: () => Promise<RdmaDeviceSummary[]> | RdmaDeviceSummary[]
+  gpu?: () => Promise<string | null> | string | null
+  totalMemory?: () => number
+  networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>
+}
+
+/**
+ * Gathers the capabilities. A missing RDMA addon or a stopped Ollama must not keep the instance
+ * out of the cluster, so those failures count as "none" rather than errors.
+ */
+export async function collectCapabilities(inputs: CapabilityInputs): Promise<PeerCapabilities> {
+  const rdmaDevices = await settle(inputs.listRdmaDevices ?? (() => []), [])
+  const models = await settle(inputs.listModels, [])
+  const gpu = await settle(inputs.gpu ?? (() => null), null)
+  const ipLinks = ipLinkKinds((inputs.networkInterfaces ?? os.networkInterfaces)())
+  const linkKinds = unique([...rdmaDevices.map((device) => device.linkKind), ...ipLinks])
+  return {
+    rdmaDevices,
+    linkKinds,
+    models: unique(models).sort(),
+    ramBytes: (inputs.totalMemory ?? os.totalmem)(),
+    gpu: typeof gpu === 'string' && gpu.trim() !== '' ? gpu.trim() : null,
+    appVersion: inputs.appVersion,
+  }
+}
+
+async function settle<T>(read: () => Promise<T> | T, fallback: T): Promise<T> {
+  try {
+    return await read()
+  } catch {
+    return fallback
+  }
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)]
+}
+
+/** Link kinds of the IP interfaces, guessed from conventional interface names. */
+export function ipLinkKinds(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): LinkKind[] {
+  const kinds: LinkKind[] = []
+  for (const [name, addresses] of Object.entries(interfaces)) {
+    if (!addresses || addresses.length === 0) continue
+    if (addresses.every((address) => address.internal)) kinds.push('loopback')
+    else if (/^(thunderbolt|tb|bridge)/i.test(name)) kinds.push('thunderbolt-ip')
+    else if (/^(wl|wlan|wifi)/i.test(name)) kinds.push('wifi')
+    else if (/^(eth|en|em)/i.test(name)) kinds.push('ethernet')
+    else kinds.push('unknown')
+  }
+  return unique(kinds)
+}
+
+/** The short form that fits a DNS-SD TXT value (at most 255 bytes per key=value). */
+export interface CapabilitySummary {
+  rdmaDevices: number
+  linkKinds: LinkKind[]
+  ramGiB: number
+  gpu: string | null
+  modelCount: number
+}
+
+const linkKindSchema = z.enum(['rdma-network', 'rdma-thunderbolt', 'thunderbolt-ip', 'ethernet', 'wifi', 'loopback', 'unknown'])
+const wireSummarySchema = z.object({
+  r: z.number().int().min(0),
+  l: z.array(linkKindSchema).max(7),
+  m: z.number().min(0),
+  g: z.string().max(64).nullable(),
+  n: z.number().int().min(0),
+})
+
+export function summarizeCapabilities(capabilities: PeerCapabilities): CapabilitySummary {
+  return {
+    rdmaDevices: capabilities.rdmaDevices.length,
+    linkKinds: capabilities.linkKinds,
+    ramGiB: Math.round((capabilities.ramBytes / 2 ** 30) * 10) / 10,
+    gpu: capabilities.gpu === null ? null : capabilities.gpu.slice(0, 64),
+    modelCount: capabilities.models.length,
+  }
+}
+
+export function encodeCapabilitySummary(summary: CapabilitySummary): string {
+  const wire = { r: summary.rdmaDevices, l: summary.linkKinds, m: summary.ramGiB, g: summary.gpu?.slice(0, 64) ?? null, n: summary.modelCount }
+  return JSON.stringify(wire)
+}
+
+/** Undefined for anything malformed: a TXT record from the network is untrusted input. */
+export function decodeCapabilitySummary(text: string): CapabilitySummary | undefined {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  const parsed = wireSummarySchema.safeParse(raw)
+  if (!parsed.success) return undefined
+  const wire = parsed.data
+  return { rdmaDevices: wire.r, linkKinds: wire.l, ramGiB: wire.m, gpu: wire.g, modelCount: wire.n }
+}
