@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { CapabilitySummary } from './capabilities'
+import {
+  DiscoveryUnavailableError,
+  LoopbackDiscovery,
+  LoopbackRegistry,
+  MdnsDiscovery,
+  StaticDiscovery,
+  peerFromTxt,
+  peerToTxt,
+  type AdvertisedPeer,
+  type DiscoveredPeer,
+  type Discovery,
+} from './discovery'
+
+const capabilities: CapabilitySummary = { rdmaDevices: 1, linkKinds: ['ethernet', 'rdma-network'], ramGiB: 64, gpu: null, modelCount: 3 }
+
+function advert(instanceId: string, port: number): AdvertisedPeer {
+  return { instanceId, name: `machine ${instanceId}`, version: '0.1.0', port, capabilities }
+}
+
+const started: Discovery[] = []
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((discovery) => discovery.stop()))
+})
+
+function track<T extends Discovery>(discovery: T): T {
+  started.push(discovery)
+  return discovery
+}
+
+function watch(discovery: Discovery) {
+  const found = new Map<string, DiscoveredPeer>()
+  const lost: string[] = []
+  const browsing = discovery.browse(
+    (peer) => found.set(peer.instanceId, peer),
+    (id) => {
+      found.delete(id)
+      lost.push(id)
+    },
+  )
+  return { found, lost, browsing }
+}
+
+describe('LoopbackDiscovery', () => {
+  it('two instances in one process find each other, never themselves, and see each other leave', async () => {
+    const registry = new LoopbackRegistry()
+    const a = track(new LoopbackDiscovery(registry))
+    const b = track(new LoopbackDiscovery(registry))
+    await a.advertise(advert('instance-a', 4001))
+    const seenByA = watch(a)
+    const seenByB = watch(b)
+    await b.advertise(advert('instance-b', 4002))
+
+    expect([...seenByA.found.keys()]).toEqual(['instance-b'])
+    expect([...seenByB.found.keys()]).toEqual(['instance-a'])
+    expect(seenByB.found.get('instance-a')).toEqual({ ...advert('instance-a', 4001), addresses: ['127.0.0.1'], via: 'loopback' })
+
+    await b.stop()
+    expect(seenByA.lost).toEqual(['instance-b'])
+    expect(seenByA.found.size).toBe(0)
+  })
+})
+
+describe('StaticDiscovery', () => {
+  it('reports the configured peers and rejects invalid ids', async () => {
+    const peer: DiscoveredPeer = { ...advert('typed-in', 4100), addresses: ['10.0.0.5'], via: 'static' }
+    const discovery = track(new StaticDiscovery([peer]))
+    const { found } = watch(discovery)
+    expect([...found.values()]).toEqual([peer])
+    expect(() => new StaticDiscovery([{ ...peer, instanceId: 'bad id!' }])).toThrow(/not a valid instance id/)
+  })
+})
+
+describe('TXT records', () => {
+  it('round-trip, including Buffer values as multicast-dns delivers them', () => {
+    const txt = peerToTxt(advert('abc-123', 5000))
+    expect(peerFromTxt(txt)).toEqual(advert('abc-123', 5000))
+    const asBuffers = Object.fromEntries(Object.entries(txt).map(([key, value]) => [key, Buffer.from(value)]))
+    expect(peerFromTxt(asBuffers)).toEqual(advert('abc-123', 5000))
+  })
+
+  it('ignore malformed records', () => {
+    const good = peerToTxt(advert('abc', 5000))
+    expect(peerFromTxt(undefined)).toBeUndefined()
+    expect(peerFromTxt({ ...good, id: '../../etc' })).toBeUndefined()
+    expect(peerFromTxt({ ...good, port: '70000' })).toBeUndefined()
+    expect(peerFromTxt({ ...good, caps: '{}' })).toBeUndefined()
+    expect(peerFromTxt({ ...good, name: undefined })).toBeUndefined()
+  })
+})
+
+describe('MdnsDiscovery', () => {
+  it('starts, advertises, browses and stops without throwing', async () => {
+    const a = track(new MdnsDiscovery())
+    const b = track(new MdnsDiscovery())
+    const id = `mdns-test-${process.pid}-${Date.now()}`
+    await a.advertise(advert(id, 4321))
+    const seen = watch(b)
+    await seen.browsing
+    const available = a.state.status === 'active' && b.state.status === 'active'
+    if (available) {
+      for (let waited = 0; waited < 3000 && !seen.found.has(id); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const peer = seen.found.get(id)
+    if (peer) {
+      expect(peer).toMatchObject({ ...advert(id, 4321), via: 'mdns' })
+      expect(peer.addresses.length).toBeGreaterThan(0)
+    } else {
+      // Multicast does not loop back in every container; then only a clean start and stop are checked.
+      console.info(`mDNS browsing found nothing here (state: ${a.state.status}/${b.state.status}); checked start/stop only.`)
+    }
+    await a.stop()
+    await b.stop()
+    expect(a.state.status).not.toBe('active')
+  })
+
+  it('turns an unusable multicast socket into the "unavailable" state instead of throwing', async () => {
+    // 192.0.2.1 (TEST-NET-1) is never a local address, so binding to it fails.
+    const discovery = track(new MdnsDiscovery({ interface: '192.0.2.1' }))
+    await expect(discovery.advertise(advert('x', 1))).resolves.toBeUndefined()
+    await expect(discovery.browse(() => undefined, () => undefined)).resolves.toBeUndefined()
+    expect(discovery.state.status).toBe('unavailable')
+    if (discovery.state.status === 'unavailable') {
+      expect(discovery.state.error).toBeInstanceOf(DiscoveryUnavailableError)
+      expect(discovery.state.error.code).toBe('E_UNSUPPORTED')
+      expect(discovery.state.error.hint).toMatch(/added by address/)
+    }
+    await expect(discovery.stop()).resolves.toBeUndefined()
+  })
+})
