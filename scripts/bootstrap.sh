@@ -54,15 +54,26 @@ ensure_deps() {
 }
 
 ensure_chromium() {
-  [ -x /usr/bin/chromium ] && return
-  say "Installing Debian's chromium for the end-to-end tests"
+  # The rdma-core headers ride along: the tests build native/rdma (no RDMA device is needed).
+  [ -x /usr/bin/chromium ] && [ -f /usr/include/infiniband/verbs.h ] && [ -f /usr/include/rdma/rdma_cma.h ] && return
+  say "Installing Debian's chromium (end-to-end tests) and the rdma-core headers (native/rdma)"
   local sudo=()
   [ "$(id -u)" -ne 0 ] && sudo=(sudo)
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq chromium libibverbs-dev librdmacm-dev >/dev/null
+}
+
+ensure_native() {
+  # Builds the RDMA addon when it is missing or older than its sources; never fails (falls back to JS).
+  local addon="$ROOT/native/rdma/build/Release/rdma.node"
+  if [ -f "$addon" ] && [ -z "$(find "$ROOT/native/rdma/src" "$ROOT/native/rdma/binding.gyp" -newer "$addon" 2>/dev/null)" ]; then
+    return
+  fi
+  node "$ROOT/scripts/build-native.js" || true
 }
 
 ensure_node
 ensure_deps
 [ "${BOOTSTRAP_FOR:-}" = test ] && ensure_chromium
+ensure_native
 true
