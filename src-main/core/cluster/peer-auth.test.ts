@@ -6,7 +6,7 @@ import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import type { TransportChannel } from '../rdma/transport'
 import { FileSecretStore } from '../secrets'
 import { PairingCodeGate, acceptPairing, requestPairing } from './pairing'
-import { HandshakeChannel, authenticate, authenticateAsServer, type AuthOptions } from './peer-auth'
+import { HandshakeChannel, authenticate, authenticateAsServer, peerAuthHook, type AuthOptions, type MessageLink } from './peer-auth'
 import { PeersStore, peerSecretName } from './peers-store'
 
 afterEach(removeTempDirs)
@@ -202,4 +202,44 @@ describe('peer authentication', () => {
     for await (const chunk of io.rest()) rest.push(Buffer.from(chunk).toString())
     expect(rest.join('')).toBe('payload-more')
   })
+
+  it('runs as a hook inside a protocol that frames its own messages', async () => {
+    const [server, client] = await pairedInstances()
+    const [senderLink, receiverLink] = messageLinks()
+    await expect(
+      Promise.all([
+        peerAuthHook(options(client))(senderLink, { side: 'sender' }),
+        peerAuthHook(options(server))(receiverLink, { side: 'receiver' }),
+      ]),
+    ).resolves.toEqual([server.id, client.id])
+
+    const stranger = withId(instance('stranger'))
+    const [strangerLink, serverLink] = messageLinks()
+    const [strangerSide, serverSide] = await Promise.allSettled([
+      peerAuthHook(options(stranger))(strangerLink, { side: 'sender' }),
+      peerAuthHook(options(server))(serverLink, { side: 'receiver' }),
+    ])
+    expect(strangerSide).toMatchObject({ status: 'rejected', reason: { code: 'E_UNAUTHORIZED', message: expect.stringMatching(/not paired/) } })
+    expect(serverSide).toMatchObject({ status: 'rejected', reason: { code: 'E_UNAUTHORIZED' } })
+  })
 })
+
+/** Two ends of a message-based link, as a host protocol's auth hook sees them. */
+function messageLinks(): [MessageLink, MessageLink] {
+  const queues: [Array<Record<string, unknown>>, Array<Record<string, unknown>>] = [[], []]
+  const waiters: [Array<(message: Record<string, unknown>) => void>, Array<(message: Record<string, unknown>) => void>] = [[], []]
+  const end = (inbox: 0 | 1): MessageLink => ({
+    send: (payload) => {
+      const other = inbox === 0 ? 1 : 0
+      const waiter = waiters[other].shift()
+      if (waiter) waiter(payload)
+      else queues[other].push(payload)
+      return Promise.resolve()
+    },
+    receive: () => {
+      const queued = queues[inbox].shift()
+      return queued ? Promise.resolve(queued) : new Promise((resolve) => waiters[inbox].push(resolve))
+    },
+  })
+  return [end(0), end(1)]
+}

@@ -27,6 +27,19 @@ export class PeerRefusal extends Error {
   }
 }
 
+/** Checks a handshake message; an error message from the peer becomes a PeerRefusal. */
+export function checkMessage<T>(message: unknown, schema: z.ZodType<T>): T {
+  const refusal = z.object({ type: z.literal('error'), reason: z.string().max(200) }).safeParse(message)
+  if (refusal.success) throw new PeerRefusal(refusal.data.reason)
+  const checked = schema.safeParse(message)
+  if (!checked.success) {
+    throw new UnauthorizedError('The other machine sent an unexpected handshake message.', {
+      hint: 'Both machines may run different versions of Ollama Desk; update both.',
+    })
+  }
+  return checked.data
+}
+
 export class HandshakeChannel {
   private readonly iterator: AsyncIterator<Uint8Array>
   private buffer: Buffer = Buffer.alloc(0)
@@ -71,15 +84,7 @@ export class HandshakeChannel {
     } catch (cause) {
       throw new UnauthorizedError('The other machine sent a malformed handshake message.', { cause })
     }
-    const refusal = z.object({ type: z.literal('error'), reason: z.string().max(200) }).safeParse(parsed)
-    if (refusal.success) throw new PeerRefusal(refusal.data.reason)
-    const checked = schema.safeParse(parsed)
-    if (!checked.success) {
-      throw new UnauthorizedError('The other machine sent an unexpected handshake message.', {
-        hint: 'Both machines may run different versions of Ollama Desk; update both.',
-      })
-    }
-    return checked.data
+    return checkMessage(parsed, schema)
   }
 
   /** The channel for what follows the handshake, starting with any bytes already read. */
@@ -199,9 +204,19 @@ function refusalMessage(reason: string): string {
 
 const PAIR_AGAIN = 'Pair the two machines again from the Cluster settings.'
 
-/** Mutual challenge–response for the connecting side. Throws UnauthorizedError (E_UNAUTHORIZED). */
-export async function authenticate(channel: TransportChannel, options: AuthOptions): Promise<AuthenticatedPeer> {
-  const io = new HandshakeChannel(channel, options.timeoutMs)
+/** Where the handshake messages go: a raw channel (HandshakeChannel) or a host protocol's messages. */
+interface HandshakeIo {
+  send(message: { type: string } & Record<string, unknown>): Promise<void>
+  receive<T>(schema: z.ZodType<T>): Promise<T>
+  refuse(reason: string): Promise<void>
+}
+
+interface Verified {
+  peerId: string
+  sessionKey: Buffer
+}
+
+async function asClient(io: HandshakeIo, options: AuthOptions): Promise<Verified> {
   const clientNonce = (options.randomBytes ?? randomBytes)(32)
   try {
     await io.send({ type: 'auth-hello', v: 1, id: options.selfId, nonce: clientNonce.toString('base64') })
@@ -222,17 +237,14 @@ export async function authenticate(channel: TransportChannel, options: AuthOptio
     }
     await io.send({ type: 'auth-response', mac: mac(key, 'client', data).toString('base64') })
     await io.receive(okSchema)
-    return { peerId: challenge.id, channel: io.rest(), sessionKey: sessionKeyFor(key, data) }
+    return { peerId: challenge.id, sessionKey: sessionKeyFor(key, data) }
   } catch (error) {
-    io.close()
     if (error instanceof PeerRefusal) throw new UnauthorizedError(refusalMessage(error.reason), { hint: PAIR_AGAIN })
     throw error
   }
 }
 
-/** The accepting side of `authenticate`. Throws UnauthorizedError (E_UNAUTHORIZED) and closes the channel. */
-export async function authenticateAsServer(channel: TransportChannel, options: AuthOptions): Promise<AuthenticatedPeer> {
-  const io = new HandshakeChannel(channel, options.timeoutMs)
+async function asServer(io: HandshakeIo, options: AuthOptions): Promise<Verified> {
   try {
     const hello = await io.receive(helloSchema)
     const key = hello.id === options.selfId ? undefined : options.peersStore.pairingKey(hello.id)
@@ -249,10 +261,55 @@ export async function authenticateAsServer(channel: TransportChannel, options: A
       throw new UnauthorizedError(`Machine ${hello.id} could not prove it holds the pairing key.`, { hint: PAIR_AGAIN })
     }
     await io.send({ type: 'auth-ok' })
-    return { peerId: hello.id, channel: io.rest(), sessionKey: sessionKeyFor(key, data) }
+    return { peerId: hello.id, sessionKey: sessionKeyFor(key, data) }
   } catch (error) {
-    io.close()
     if (error instanceof PeerRefusal) throw new UnauthorizedError(refusalMessage(error.reason))
     throw error
+  }
+}
+
+/** Mutual challenge–response for the connecting side. Throws UnauthorizedError (E_UNAUTHORIZED) and closes the channel. */
+export async function authenticate(channel: TransportChannel, options: AuthOptions): Promise<AuthenticatedPeer> {
+  const io = new HandshakeChannel(channel, options.timeoutMs)
+  try {
+    return { ...(await asClient(io, options)), channel: io.rest() }
+  } catch (error) {
+    io.close()
+    throw error
+  }
+}
+
+/** The accepting side of `authenticate`. Throws UnauthorizedError (E_UNAUTHORIZED) and closes the channel. */
+export async function authenticateAsServer(channel: TransportChannel, options: AuthOptions): Promise<AuthenticatedPeer> {
+  const io = new HandshakeChannel(channel, options.timeoutMs)
+  try {
+    return { ...(await asServer(io, options)), channel: io.rest() }
+  } catch (error) {
+    io.close()
+    throw error
+  }
+}
+
+/** A protocol that frames its own messages and lets a hook exchange free-form ones (e.g. model transfer). */
+export interface MessageLink {
+  send(payload: Record<string, unknown>): Promise<void>
+  receive(): Promise<Record<string, unknown>>
+}
+
+/**
+ * The same handshake as a hook for such a protocol: the connecting side (`sender`) is the client.
+ * Resolves with the authenticated peer id; throws UnauthorizedError. The host protocol owns the channel.
+ */
+export function peerAuthHook(options: Omit<AuthOptions, 'timeoutMs'>): (link: MessageLink, context: { side: 'sender' | 'receiver' }) => Promise<string> {
+  return async (link, context) => {
+    const io: HandshakeIo = {
+      send: (message) => link.send(message),
+      receive: async (schema) => checkMessage(await link.receive(), schema),
+      refuse: async (reason) => {
+        await link.send({ type: 'error', reason }).catch(() => undefined)
+      },
+    }
+    const verified = context.side === 'sender' ? await asClient(io, options) : await asServer(io, options)
+    return verified.peerId
   }
 }
