@@ -3,6 +3,7 @@ import { UsageError, commandHelp, parseCommandArgs, type Command, type Io } from
 import { doctorCommand } from './doctor'
 import { hooksCommand, skillsCommand } from './agent'
 import { mcpCommand } from './mcp'
+import { rdmaCommand } from './rdma'
 import { chatCommand, providersCommand } from './chat'
 import { modelsCommand } from './models'
 import { ollamaCommand } from './ollama'
@@ -11,7 +12,7 @@ import { sessionsCommand } from './sessions'
 import { APP_VERSION } from './version'
 
 /** Subcommands; later features add theirs here. */
-export const commands: Command[] = [serveCommand, chatCommand, providersCommand, hooksCommand, skillsCommand, mcpCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand]
+export const commands: Command[] = [serveCommand, chatCommand, providersCommand, hooksCommand, skillsCommand, mcpCommand, rdmaCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand]
 commands.push(completionCommand(() => commands))
 
 export function mainHelp(): string {

@@ -1,0 +1,43 @@
+import { listRdmaDevices, loadRdma, rdmaStatus, type RdmaDevice } from '../core/rdma/native'
+import type { Command, Io, ParsedArgs } from './command'
+import { table } from './models'
+
+function devicesTable(devices: RdmaDevice[]): string {
+  const rows = devices.flatMap((device) =>
+    device.ports.map((port) => [device.name, device.transport, String(port.num), port.state, port.speed ? `${port.speed} Gb/s` : '-', String(port.mtu || '-'), port.linkLayer, port.gids[0] ?? '-']),
+  )
+  return table([['DEVICE', 'TRANSPORT', 'PORT', 'STATE', 'SPEED', 'MTU', 'LINK', 'GID'], ...rows])
+}
+
+/** `ollama-desk rdma devices|bench`: what RDMA this machine has; "none, and why" is an answer, not an error. */
+async function runRdma(args: ParsedArgs, io: Io): Promise<number> {
+  const sub = args.positionals[0]
+  if (sub !== 'devices' && sub !== 'bench') {
+    io.err('error: say what to do: devices, bench (see `ollama-desk rdma --help`)\n')
+    return 2
+  }
+  const rdma = loadRdma()
+  const status = rdmaStatus(rdma)
+  if (!status.ok) {
+    if (args.values.json) io.out(`${JSON.stringify({ available: false, reason: status.reason, errno: status.errno ?? null, devices: [] })}\n`)
+    else io.out(sub === 'bench' ? `no RDMA device (${status.reason}); nothing to measure. Model transfers use TCP.\n` : `no RDMA devices (${status.reason})\n`)
+    return 0
+  }
+  const devices = listRdmaDevices(rdma)
+  if (args.values.json) {
+    io.out(`${JSON.stringify({ available: true, devices }, null, 2)}\n`)
+    return 0
+  }
+  io.out(`${devicesTable(devices)}\n`)
+  if (sub === 'bench') io.out('RDMA bandwidth needs a peer: pair a machine (ollama-desk cluster pair) and send a model to measure it.\n')
+  return 0
+}
+
+export const rdmaCommand: Command = {
+  name: 'rdma',
+  summary: 'RDMA devices on this machine (InfiniBand, RoCE, iWARP, Thunderbolt) and a bandwidth check.',
+  usage: 'rdma devices|bench [--json]',
+  options: [{ name: 'json', type: 'boolean', summary: 'Machine-readable output' }],
+  positionals: ['devices', 'bench'],
+  run: runRdma,
+}
