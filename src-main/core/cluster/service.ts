@@ -1,0 +1,260 @@
+import os from 'node:os'
+import { z } from 'zod'
+import { AppError } from '../errors'
+import type { Logger } from '../log/logger'
+import type { Transport, TransportChannel, TransportListener } from '../rdma/transport'
+import { formatTcpAddress, parseTcpAddress, TcpTransport } from '../rdma/tcp-transport'
+import type { SecretStore } from '../secrets'
+import type { CapabilitySummary } from './capabilities'
+import { MdnsDiscovery, type DiscoveredPeer, type Discovery } from './discovery'
+import { acceptPairing, PairingCodeGate, PairingError, requestPairing } from './pairing'
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeChannel, peerAuthHook } from './peer-auth'
+import { PeersStore, type PairedPeer } from './peers-store'
+import { loadLocalModel, receiveOne, resolveModelsDir, sendOver, type Authenticate, type ReceiveResult, type SendResult, type TransferProgress } from './transfer'
+
+/*
+ * One listener carries both cluster protocols. A connection opens with one length-prefixed JSON
+ * frame, `{ type: 'cluster-open', v: 1, purpose }`, then continues as pairing (CPace) or as a
+ * model transfer whose authenticate hook requires the pairing key.
+ */
+
+const openSchema = z.object({ type: z.literal('cluster-open'), v: z.literal(1), purpose: z.enum(['pair', 'transfer']) })
+type Purpose = z.infer<typeof openSchema>['purpose']
+
+export type ClusterEvent =
+  | { type: 'paired'; peer: PairedPeer }
+  | { type: 'received'; result: ReceiveResult }
+  | { type: 'progress'; progress: TransferProgress }
+  | { type: 'failed'; purpose: Purpose | 'unknown'; remote: string; error: AppError }
+
+export interface ClusterServiceOptions {
+  dataDir: string
+  secrets: SecretStore
+  env: Record<string, string | undefined>
+  home: string
+  log: Logger
+  transport?: Transport
+  discovery?: Discovery
+  /** Where Ollama keeps models; default from OLLAMA_MODELS / the platform default. */
+  modelsDir?: string
+  /** How other machines list this one (default: the host name). */
+  name?: string
+  version?: string
+  capabilities?: CapabilitySummary
+  handshakeTimeoutMs?: number
+  onEvent?: (event: ClusterEvent) => void
+}
+
+/** A machine this one knows: paired, discovered on the network, or both. */
+export interface ClusterPeer {
+  id: string
+  name: string
+  paired: boolean
+  pairedAt?: string
+  /** Transport addresses (tcp://host:port), best first; empty when not seen on the network. */
+  addresses: string[]
+  via?: DiscoveredPeer['via']
+}
+
+export class UnknownPeerError extends AppError {
+  constructor(peer: string) {
+    super('E_NOT_FOUND', `No paired or discovered machine is called "${peer.slice(0, 100)}".`, {
+      hint: 'Use a peer id or name from `ollama-desk cluster peers`, or an address like tcp://192.168.1.20:47800.',
+    })
+  }
+}
+
+const EMPTY_CAPABILITIES: CapabilitySummary = { rdmaDevices: 0, linkKinds: [], ramGiB: 0, gpu: null, modelCount: 0 }
+
+/** `host:port` or `tcp://host:port` → a transport address, or a ValidationError. */
+export function normalizeAddress(address: string): string {
+  const trimmed = address.trim()
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `tcp://${trimmed}`
+  const { host, port } = parseTcpAddress(withScheme)
+  return formatTcpAddress(host, port)
+}
+
+export class ClusterService {
+  readonly peersStore: PeersStore
+  readonly modelsDir: string
+  private readonly gate = new PairingCodeGate()
+  private readonly transport: Transport
+  private readonly discovery: Discovery
+  private readonly discovered = new Map<string, DiscoveredPeer>()
+  private readonly sessions = new Set<Promise<void>>()
+  private readonly stopping = new AbortController()
+  private listener: TransportListener | undefined
+  private acceptLoop: Promise<void> | undefined
+
+  constructor(private readonly options: ClusterServiceOptions) {
+    this.peersStore = new PeersStore({ dataDir: options.dataDir, secrets: options.secrets })
+    this.modelsDir = resolveModelsDir(options.env, options.home, options.modelsDir)
+    this.transport = options.transport ?? new TcpTransport()
+    this.discovery = options.discovery ?? new MdnsDiscovery()
+  }
+
+  get selfId(): string {
+    return this.peersStore.identity().id
+  }
+
+  /** Where peers reach this instance; undefined before `start`. */
+  get address(): string | undefined {
+    return this.listener?.address
+  }
+
+  /** Listens for pairing and transfers, announces this instance and starts looking for others. */
+  async start(options: { host: string; port: number }): Promise<string> {
+    if (this.listener) throw new AppError('E_CONFIG', 'The cluster service is already running.')
+    const listener = await this.transport.listen(options)
+    this.listener = listener
+    this.acceptLoop = this.acceptAll(listener)
+    const { port } = parseTcpAddress(listener.address)
+    await this.discovery.browse(
+      (peer) => this.discovered.set(peer.instanceId, peer),
+      (id) => this.discovered.delete(id),
+    )
+    await this.discovery.advertise({
+      instanceId: this.selfId,
+      name: this.selfName(),
+      version: this.options.version ?? '0.0.0',
+      port,
+      capabilities: this.options.capabilities ?? EMPTY_CAPABILITIES,
+    })
+    this.options.log.info({ address: listener.address }, 'cluster service listening')
+    return listener.address
+  }
+
+  /** A fresh 6-digit code for the other machine's user to type; valid for 2 minutes. */
+  showPairingCode(): { code: string; expiresAt: number } {
+    return this.gate.showCode()
+  }
+
+  /** The initiating side: `code` is what the machine at `address` shows. */
+  async pair(address: string, code: string, options: { signal?: AbortSignal } = {}): Promise<PairedPeer> {
+    if (!/^\d{6}$/.test(code.trim())) throw new PairingError('wrong-code', 'A pairing code has exactly 6 digits.', { hint: 'Type the 6-digit code the other machine shows.' })
+    const channel = await this.open(normalizeAddress(address), 'pair', options.signal)
+    const peer = await requestPairing(channel, code.trim(), { peersStore: this.peersStore, selfName: this.selfName(), timeoutMs: this.options.handshakeTimeoutMs })
+    this.options.log.info({ peer: peer.id }, 'paired with a machine')
+    return peer
+  }
+
+  /** Copies an installed model to a paired peer (by id, name or address). */
+  async sendModel(model: string, peer: string, options: { signal?: AbortSignal; onProgress?: (progress: TransferProgress) => void } = {}): Promise<SendResult> {
+    const target = this.resolvePeer(peer)
+    const loaded = await loadLocalModel(this.modelsDir, model)
+    const channel = await this.open(target.address, 'transfer', options.signal)
+    return sendOver(channel, loaded, {
+      modelsDir: this.modelsDir,
+      model,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      peerId: this.selfId,
+      authenticate: this.authHook(target.expectedPeerId),
+    })
+  }
+
+  /** Paired machines first (with their current addresses when seen), then unpaired discovered ones. */
+  peers(): ClusterPeer[] {
+    const addressesOf = (found: DiscoveredPeer) => found.addresses.map((host) => formatTcpAddress(host, found.port))
+    const paired = this.peersStore.list().map((peer): ClusterPeer => {
+      const found = this.discovered.get(peer.id)
+      return { id: peer.id, name: peer.name, paired: true, pairedAt: peer.pairedAt, addresses: found ? addressesOf(found) : [], ...(found ? { via: found.via } : {}) }
+    })
+    const others = [...this.discovered.values()]
+      .filter((found) => !paired.some((peer) => peer.id === found.instanceId))
+      .map((found): ClusterPeer => ({ id: found.instanceId, name: found.name, paired: false, addresses: addressesOf(found), via: found.via }))
+    return [...paired, ...others]
+  }
+
+  /** Stops listening and announcing; transfers in progress are cancelled. */
+  async stop(): Promise<void> {
+    this.stopping.abort()
+    this.gate.cancel()
+    await this.listener?.close()
+    await this.discovery.stop()
+    await this.acceptLoop
+    await Promise.allSettled([...this.sessions])
+    this.listener = undefined
+  }
+
+  private selfName(): string {
+    return this.options.name ?? os.hostname()
+  }
+
+  private authHook(expectedPeerId?: string): Authenticate {
+    const hook = peerAuthHook({ peersStore: this.peersStore, selfId: this.selfId, ...(expectedPeerId ? { expectedPeerId } : {}) })
+    return async (link, context) => {
+      await hook(link, { side: context.side })
+    }
+  }
+
+  private resolvePeer(peer: string): { address: string; expectedPeerId?: string } {
+    const known = this.peers().find((candidate) => candidate.id === peer || candidate.name === peer)
+    if (known) {
+      const address = known.addresses[0]
+      if (!address) {
+        throw new AppError('E_NOT_FOUND', `${known.name} (${known.id}) is not visible on the network right now.`, {
+          hint: 'Check that Ollama Desk runs there with `ollama-desk cluster serve`, or pass its address (tcp://host:port).',
+        })
+      }
+      return { address, expectedPeerId: known.id }
+    }
+    if (/^(tcp:\/\/)?[^\s/]+:\d{1,5}$/.test(peer.trim())) return { address: normalizeAddress(peer) }
+    throw new UnknownPeerError(peer)
+  }
+
+  /** Connects and says which protocol follows. */
+  private async open(address: string, purpose: Purpose, signal?: AbortSignal): Promise<TransportChannel> {
+    const channel = await this.transport.connect(address, { signal })
+    const io = new HandshakeChannel(channel, this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS)
+    try {
+      await io.send({ type: 'cluster-open', v: 1, purpose })
+    } catch (error) {
+      channel.destroy()
+      throw error
+    }
+    return io.rest()
+  }
+
+  private async acceptAll(listener: TransportListener): Promise<void> {
+    for await (const channel of listener.accept()) {
+      if (this.stopping.signal.aborted) {
+        channel.destroy()
+        break
+      }
+      const session = this.serve(channel)
+      this.sessions.add(session)
+      void session.finally(() => this.sessions.delete(session))
+    }
+  }
+
+  private async serve(channel: TransportChannel): Promise<void> {
+    const emit = this.options.onEvent ?? (() => undefined)
+    let purpose: Purpose | 'unknown' = 'unknown'
+    try {
+      const io = new HandshakeChannel(channel, this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS)
+      purpose = (await io.receive(openSchema)).purpose
+      const rest = io.rest()
+      if (purpose === 'pair') {
+        const peer = await acceptPairing(rest, this.gate, { peersStore: this.peersStore, selfName: this.selfName(), timeoutMs: this.options.handshakeTimeoutMs })
+        this.options.log.info({ peer: peer.id }, 'paired with a machine')
+        emit({ type: 'paired', peer })
+        return
+      }
+      const result = await receiveOne(rest, {
+        modelsDir: this.modelsDir,
+        signal: this.stopping.signal,
+        peerId: this.selfId,
+        authenticate: this.authHook(),
+        onProgress: (progress) => emit({ type: 'progress', progress }),
+      })
+      this.options.log.info({ model: result.model, peer: result.peerId, bytes: result.bytesReceived }, 'received a model')
+      emit({ type: 'received', result })
+    } catch (error) {
+      channel.destroy()
+      const failure = error instanceof AppError ? error : new AppError('E_NETWORK', `A cluster connection from ${channel.remote} failed.`, { cause: error })
+      this.options.log.warn({ remote: channel.remote, purpose, err: failure }, 'cluster connection refused or failed')
+      emit({ type: 'failed', purpose, remote: channel.remote, error: failure })
+    }
+  }
+}
