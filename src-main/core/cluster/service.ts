@@ -85,6 +85,7 @@ export class ClusterService {
   private readonly stopping = new AbortController()
   private listener: TransportListener | undefined
   private acceptLoop: Promise<void> | undefined
+  private browsing = false
 
   constructor(private readonly options: ClusterServiceOptions) {
     this.peersStore = new PeersStore({ dataDir: options.dataDir, secrets: options.secrets })
@@ -109,10 +110,7 @@ export class ClusterService {
     this.listener = listener
     this.acceptLoop = this.acceptAll(listener)
     const { port } = parseTcpAddress(listener.address)
-    await this.discovery.browse(
-      (peer) => this.discovered.set(peer.instanceId, peer),
-      (id) => this.discovered.delete(id),
-    )
+    await this.browse()
     await this.discovery.advertise({
       instanceId: this.selfId,
       name: this.selfName(),
@@ -122,6 +120,21 @@ export class ClusterService {
     })
     this.options.log.info({ address: listener.address }, 'cluster service listening')
     return listener.address
+  }
+
+  /** Starts looking for other instances without listening (for `peers` and `sendModel` by name). */
+  async browse(): Promise<void> {
+    if (this.browsing) return
+    this.browsing = true
+    await this.discovery.browse(
+      (peer) => this.discovered.set(peer.instanceId, peer),
+      (id) => this.discovered.delete(id),
+    )
+  }
+
+  /** Whether discovery works here; when not, peers are reachable by address only. */
+  get discoveryState(): Discovery['state'] {
+    return this.discovery.state
   }
 
   /** A fresh 6-digit code for the other machine's user to type; valid for 2 minutes. */

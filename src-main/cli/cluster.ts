@@ -1,0 +1,197 @@
+import os from 'node:os'
+import { ClusterService, type ClusterEvent, type ClusterPeer } from '../core/cluster/service'
+import { MdnsDiscovery, type Discovery } from '../core/cluster/discovery'
+import type { TransferProgress } from '../core/cluster/transfer'
+import { silentLogger } from '../core/log/logger'
+import { dataPaths, resolveDataDir } from '../core/paths'
+import { FileSecretStore } from '../core/secrets'
+import type { Command, Io, ParsedArgs } from './command'
+import { formatBytes, table } from './models'
+import { APP_VERSION } from './version'
+
+/** The port `cluster serve` listens on unless told otherwise. */
+export const DEFAULT_CLUSTER_PORT = 47800
+/** How long `peers` and `send-model <name>` look around the network before answering. */
+const DISCOVERY_WAIT_MS = 1500
+
+export interface ClusterCommandDeps {
+  /** Discovery for one command run; tests pass a LoopbackDiscovery. */
+  discovery?: () => Discovery
+  sleep?: (ms: number) => Promise<void>
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+function openService(args: ParsedArgs, io: Io, deps: ClusterCommandDeps, onEvent?: (event: ClusterEvent) => void): ClusterService {
+  const home = io.env.HOME || io.env.USERPROFILE || os.homedir()
+  const override = typeof args.values['data-dir'] === 'string' ? args.values['data-dir'] : undefined
+  const root = resolveDataDir({ override, env: io.env, platform: process.platform, home }).root
+  return new ClusterService({
+    dataDir: root,
+    secrets: new FileSecretStore(dataPaths(root).secrets),
+    env: io.env,
+    home,
+    log: silentLogger(),
+    discovery: (deps.discovery ?? (() => new MdnsDiscovery()))(),
+    ...(typeof args.values['models-dir'] === 'string' ? { modelsDir: args.values['models-dir'] } : {}),
+    version: APP_VERSION,
+    ...(onEvent ? { onEvent } : {}),
+  })
+}
+
+export function formatPeers(peers: ClusterPeer[]): string {
+  if (peers.length === 0) return 'No paired or discovered machines. On the other machine run `ollama-desk cluster serve`, then `ollama-desk cluster pair <address> <code>` here.'
+  return table([
+    ['ID', 'NAME', 'PAIRED', 'ADDRESS'],
+    ...peers.map((peer) => [peer.id, peer.name, peer.paired ? (peer.pairedAt?.slice(0, 10) ?? 'yes') : 'no', peer.addresses[0] ?? '(not seen)']),
+  ])
+}
+
+/** `sending llama3.2:latest  45.2%  1.3 MB/2.9 MB  12 MB/s` */
+export function formatProgress(verb: string, progress: TransferProgress): string {
+  const percent = progress.bytesTotal > 0 ? ((100 * progress.bytesDone) / progress.bytesTotal).toFixed(1) : '100.0'
+  const parts = [`${verb} ${progress.model}`, `${percent}%`, `${formatBytes(progress.bytesDone)}/${formatBytes(progress.bytesTotal)}`]
+  if (progress.bytesPerSecond) parts.push(`${formatBytes(progress.bytesPerSecond)}/s`)
+  return parts.join('  ')
+}
+
+const usage = (io: Io, message: string): number => {
+  io.err(`error: ${message} (see \`ollama-desk cluster --help\`)\n`)
+  return 2
+}
+
+async function peersCommand(args: ParsedArgs, io: Io, deps: ClusterCommandDeps): Promise<number> {
+  const service = openService(args, io, deps)
+  try {
+    await service.browse()
+    await (deps.sleep ?? defaultSleep)(DISCOVERY_WAIT_MS)
+    const peers = service.peers()
+    if (args.values.json) io.out(`${JSON.stringify({ self: service.selfId, peers }, null, 2)}\n`)
+    else io.out(`${formatPeers(peers)}\n`)
+    if (service.discoveryState.status === 'unavailable' && !args.values.json) io.err(`note: ${service.discoveryState.error.message} Only paired machines are listed.\n`)
+    return 0
+  } finally {
+    await service.stop()
+  }
+}
+
+async function pairCommand(args: ParsedArgs, io: Io, deps: ClusterCommandDeps): Promise<number> {
+  const [, address, code] = args.positionals
+  if (!address || !code) return usage(io, 'give the address and the code the other machine shows, e.g. `cluster pair 192.168.1.20:47800 123456`')
+  const service = openService(args, io, deps)
+  const controller = new AbortController()
+  void io.untilStopped().then(() => controller.abort())
+  try {
+    const peer = await service.pair(address, code, { signal: controller.signal })
+    if (args.values.json) io.out(`${JSON.stringify({ paired: peer }, null, 2)}\n`)
+    else io.out(`paired with ${peer.name} (${peer.id})\n`)
+    return 0
+  } finally {
+    await service.stop()
+  }
+}
+
+async function sendCommand(args: ParsedArgs, io: Io, deps: ClusterCommandDeps): Promise<number> {
+  const [, model, peer] = args.positionals
+  if (!model || !peer) return usage(io, 'name the model and the peer, e.g. `cluster send-model llama3.2 beta`')
+  const service = openService(args, io, deps)
+  const controller = new AbortController()
+  let stopped = false
+  void io.untilStopped().then(() => {
+    stopped = true
+    controller.abort()
+  })
+  try {
+    // Names and ids resolve through discovery; an address (host:port) goes straight out.
+    if (!/:\d{1,5}$/.test(peer)) {
+      await service.browse()
+      await (deps.sleep ?? defaultSleep)(DISCOVERY_WAIT_MS)
+    }
+    const result = await service.sendModel(model, peer, {
+      signal: controller.signal,
+      onProgress: (progress) => io.out(args.values.json ? `${JSON.stringify(progress)}\n` : `${formatProgress('sending', progress)}\n`),
+    })
+    if (args.values.json) io.out(`${JSON.stringify(result)}\n`)
+    else io.out(`sent ${result.model} to ${result.peerId}: ${formatBytes(result.bytesSent)} over the wire, ${result.blobsSkipped} of ${result.blobsSent + result.blobsSkipped} blobs already there\n`)
+    return 0
+  } catch (error) {
+    if (stopped) {
+      io.err(`cancelled; run \`ollama-desk cluster send-model ${model} ${peer}\` again to resume\n`)
+      return 130
+    }
+    throw error
+  } finally {
+    await service.stop()
+  }
+}
+
+function printEvent(io: Io, json: boolean, event: ClusterEvent): void {
+  if (json) {
+    io.out(`${JSON.stringify(event.type === 'failed' ? { ...event, error: { code: event.error.code, message: event.error.message } } : event)}\n`)
+    return
+  }
+  if (event.type === 'paired') io.out(`paired with ${event.peer.name} (${event.peer.id})\n`)
+  else if (event.type === 'progress') io.out(`${formatProgress('receiving', event.progress)}\n`)
+  else if (event.type === 'received') io.out(`received ${event.result.model} from ${event.result.peerId} (${formatBytes(event.result.bytesReceived)})\n`)
+  else io.err(`refused ${event.purpose} from ${event.remote}: ${event.error.message}\n`)
+}
+
+async function serveCommand(args: ParsedArgs, io: Io, deps: ClusterCommandDeps): Promise<number> {
+  const port = args.values.port === undefined ? DEFAULT_CLUSTER_PORT : Number(args.values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(io, `--port must be a number from 0 to 65535, not "${String(args.values.port)}"`)
+  const host = typeof args.values.host === 'string' ? args.values.host : '0.0.0.0'
+  const json = args.values.json === true
+  let timer: NodeJS.Timeout | undefined
+  const showCode = (): void => {
+    clearTimeout(timer)
+    const { code, expiresAt } = service.showPairingCode()
+    io.out(json ? `${JSON.stringify({ type: 'pairing-code', code, expiresAt })}\n` : `pairing code: ${code} (valid 2 minutes; a new one follows)\n`)
+    timer = setTimeout(showCode, Math.max(1000, expiresAt - Date.now()))
+  }
+  const service = openService(args, io, deps, (event) => {
+    printEvent(io, json, event)
+    if (event.type === 'paired') showCode()
+  })
+  try {
+    const address = await service.start({ host, port })
+    io.out(json ? `${JSON.stringify({ type: 'listening', address, id: service.selfId, modelsDir: service.modelsDir })}\n` : `listening on ${address} as ${service.selfId}; models go to ${service.modelsDir}\n`)
+    showCode()
+    io.out(json ? '' : 'press Ctrl+C to stop\n')
+    await io.untilStopped()
+    return 0
+  } finally {
+    clearTimeout(timer)
+    await service.stop()
+  }
+}
+
+const subcommands: Record<string, (args: ParsedArgs, io: Io, deps: ClusterCommandDeps) => Promise<number>> = {
+  peers: peersCommand,
+  pair: pairCommand,
+  'send-model': sendCommand,
+  serve: serveCommand,
+}
+
+/** `ollama-desk cluster …`; `deps` lets tests swap multicast DNS for a loopback registry. */
+export function makeClusterCommand(deps: ClusterCommandDeps = {}): Command {
+  return {
+    name: 'cluster',
+    summary: 'Pair with other Ollama Desk machines and copy models between them.',
+    usage: 'cluster peers | pair <address> <code> | send-model <model> <peer> | serve [--port N] [--host H]',
+    options: [
+      { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
+      { name: 'port', type: 'string', summary: `Port for \`cluster serve\` (default ${DEFAULT_CLUSTER_PORT}; 0 picks a free one)` },
+      { name: 'host', type: 'string', summary: 'Address for `cluster serve` to listen on (default 0.0.0.0)' },
+      { name: 'models-dir', type: 'string', summary: 'Ollama models folder (default: OLLAMA_MODELS or ~/.ollama/models)', values: 'dir' },
+    ],
+    positionals: Object.keys(subcommands),
+    async run(args, io) {
+      const name = args.positionals[0]
+      const sub = name === undefined ? undefined : subcommands[name]
+      if (!sub) return usage(io, name === undefined ? 'say what to do: peers, pair, send-model, serve' : `unknown cluster command "${name}"; use peers, pair, send-model or serve`)
+      return sub(args, io, deps)
+    },
+  }
+}
+
+export const clusterCommand: Command = makeClusterCommand()
