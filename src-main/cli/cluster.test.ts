@@ -12,7 +12,10 @@ import { commands, runCli } from './run'
 // Registered here the way run.ts will register it, with multicast DNS swapped for a loopback registry.
 let registry = new LoopbackRegistry()
 const command = makeClusterCommand({ discovery: () => new LoopbackDiscovery(registry), sleep: async () => undefined })
-commands.push(command)
+// Replaces the registered one (if run.ts already has it), so runCli dispatches to this instance.
+const registered = commands.findIndex((candidate) => candidate.name === 'cluster')
+if (registered >= 0) commands.splice(registered, 1, command)
+else commands.push(command)
 
 afterEach(() => {
   registry = new LoopbackRegistry()
