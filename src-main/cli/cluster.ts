@@ -10,7 +10,7 @@ import { formatBytes, table } from './models'
 import { APP_VERSION } from './version'
 
 /** The port `cluster serve` listens on unless told otherwise. */
-export const DEFAULT_CLUSTER_PORT = 47800
+export const DEFAULT_CLUSTER_PORT = 47811
 /** How long `peers` and `send-model <name>` look around the network before answering. */
 const DISCOVERY_WAIT_MS = 1500
 
@@ -77,7 +77,7 @@ async function peersCommand(args: ParsedArgs, io: Io, deps: ClusterCommandDeps):
 
 async function pairCommand(args: ParsedArgs, io: Io, deps: ClusterCommandDeps): Promise<number> {
   const [, address, code] = args.positionals
-  if (!address || !code) return usage(io, 'give the address and the code the other machine shows, e.g. `cluster pair 192.168.1.20:47800 123456`')
+  if (!address || !code) return usage(io, 'give the address and the code the other machine shows, e.g. `cluster pair 192.168.1.20:47811 123456`')
   const service = openService(args, io, deps)
   const controller = new AbortController()
   void io.untilStopped().then(() => controller.abort())

@@ -4,6 +4,7 @@ import { doctorCommand } from './doctor'
 import { hooksCommand, skillsCommand } from './agent'
 import { mcpCommand } from './mcp'
 import { rdmaCommand } from './rdma'
+import { clusterCommand } from './cluster'
 import { chatCommand, providersCommand } from './chat'
 import { modelsCommand } from './models'
 import { ollamaCommand } from './ollama'
@@ -12,7 +13,7 @@ import { sessionsCommand } from './sessions'
 import { APP_VERSION } from './version'
 
 /** Subcommands; later features add theirs here. */
-export const commands: Command[] = [serveCommand, chatCommand, providersCommand, hooksCommand, skillsCommand, mcpCommand, rdmaCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand]
+export const commands: Command[] = [serveCommand, chatCommand, providersCommand, hooksCommand, skillsCommand, mcpCommand, rdmaCommand, clusterCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand]
 commands.push(completionCommand(() => commands))
 
 export function mainHelp(): string {
