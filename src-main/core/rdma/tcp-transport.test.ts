@@ -45,11 +45,12 @@ describe('tcp addresses', () => {
   it('parses and formats IPv4 and bracketed IPv6', () => {
     expect(parseTcpAddress('tcp://127.0.0.1:8080')).toEqual({ host: '127.0.0.1', port: 8080 })
     expect(parseTcpAddress('tcp://[::1]:9')).toEqual({ host: '::1', port: 9 })
+    expect(parseTcpAddress('tcp://[fe80::1%en5]:9')).toEqual({ host: 'fe80::1%en5', port: 9 })
     expect(formatTcpAddress('::1', 9)).toBe('tcp://[::1]:9')
     expect(formatTcpAddress('10.0.0.2', 1)).toBe('tcp://10.0.0.2:1')
   })
 
-  it.each(['nonsense', 'http://127.0.0.1:80', 'tcp://127.0.0.1', 'tcp://127.0.0.1:0', 'tcp://127.0.0.1:70000', 'tcp://127.0.0.1:80/path'])('rejects %s', (address) => {
+  it.each(['nonsense', 'http://127.0.0.1:80', 'tcp://127.0.0.1', 'tcp://127.0.0.1:0', 'tcp://127.0.0.1:70000', 'tcp://127.0.0.1:80/path', 'tcp://[fe80::1%en5]:0'])('rejects %s', (address) => {
     expect(() => parseTcpAddress(address)).toThrow(ValidationError)
   })
 })

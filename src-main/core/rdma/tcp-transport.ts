@@ -19,6 +19,9 @@ export interface TcpTransportOptions {
 
 /** `tcp://host:port` (IPv6 as `tcp://[::1]:port`) → host and port, or a ValidationError. */
 export function parseTcpAddress(address: string): { host: string; port: number } {
+  // WHATWG URLs reject IPv6 zone ids, which link-local peers (fe80::…%en5) need.
+  const zoned = /^tcp:\/\/\[([0-9a-fA-F:.]+%[\w.-]+)\]:(\d{1,5})$/.exec(address)
+  if (zoned?.[1] && Number(zoned[2]) >= 1 && Number(zoned[2]) <= 65535) return { host: zoned[1], port: Number(zoned[2]) }
   let url: URL
   try {
     url = new URL(address)
@@ -116,7 +119,9 @@ export class TcpChannel implements TransportChannel {
     if (this.iterated) throw new ValidationError('A channel can be read only once.')
     this.iterated = true
     try {
-      for await (const chunk of this.socket) yield chunk as Uint8Array
+      // Node 22's stream iterator destroys the socket when reading ends, which would close our
+      // writing half too; half-close (read to the end, then answer) needs it left open.
+      for await (const chunk of this.socket.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array
     } catch (error) {
       throw this.failure ?? toNetworkError(error, this.remote)
     }
