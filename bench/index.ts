@@ -1,4 +1,5 @@
 import { chatBench } from './chat.bench'
+import { rdmaBench } from './rdma.bench'
 import { formatFigure, type Figure } from './report'
 import { scrollBench } from './scroll.bench'
 import { sessionsBench } from './sessions.bench'
@@ -13,6 +14,7 @@ const suites: [string, (quick: boolean) => Promise<Figure[]>][] = (
     ['sessions', sessionsBench],
     ['scroll', scrollBench],
     ['chat', chatBench],
+    ['rdma', rdmaBench],
   ] as [string, (quick: boolean) => Promise<Figure[]>][]
 ).filter(([name]) => !only || only === name)
 

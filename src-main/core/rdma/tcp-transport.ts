@@ -118,16 +118,55 @@ export class TcpChannel implements TransportChannel {
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     if (this.iterated) throw new ValidationError('A channel can be read only once.')
     this.iterated = true
+    // Our own queue over 'data' rather than the stream iterator: that one concatenates (copies)
+    // whatever is buffered on each read, and on Node 22 destroys the socket when reading ends,
+    // which would close the writing half that half-close (read to the end, then answer) needs.
+    const socket = this.socket
+    const limit = socket.readableHighWaterMark
+    const queue: Uint8Array[] = []
+    let queued = 0
+    let ended = false
+    let wake: (() => void) | undefined
+    const notify = (): void => {
+      const resume = wake
+      wake = undefined
+      resume?.()
+    }
+    const onData = (chunk: Buffer): void => {
+      queue.push(chunk)
+      queued += chunk.byteLength
+      if (queued >= limit) socket.pause() // back-pressure: the kernel window fills, the peer waits
+      notify()
+    }
+    const onEnd = (): void => {
+      ended = true
+      notify()
+    }
+    socket.on('data', onData)
+    socket.on('end', onEnd)
+    socket.on('close', onEnd)
     try {
-      // Node 22's stream iterator destroys the socket when reading ends, which would close our
-      // writing half too; half-close (read to the end, then answer) needs it left open.
-      for await (const chunk of this.socket.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array
-    } catch (error) {
-      throw this.failure ?? toNetworkError(error, this.remote)
+      while (true) {
+        const chunk = queue.shift()
+        if (chunk) {
+          queued -= chunk.byteLength
+          if (socket.isPaused() && queued < limit) socket.resume()
+          yield chunk
+          continue
+        }
+        if (this.failure) throw this.failure
+        if (ended) break
+        await new Promise<void>((resolve) => (wake = resolve))
+      }
+    } finally {
+      socket.off('data', onData)
+      socket.off('end', onEnd)
+      socket.off('close', onEnd)
+      socket.pause()
     }
     // A socket destroyed without an error also ends the loop; only a real FIN is a clean end.
     if (this.failure) throw this.failure
-    if (!this.socket.readableEnded) throw new NetworkError(`The connection to ${this.remote} closed before the peer finished sending.`)
+    if (!socket.readableEnded) throw new NetworkError(`The connection to ${this.remote} closed before the peer finished sending.`)
   }
 
   end(): Promise<void> {
