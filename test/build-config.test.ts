@@ -194,6 +194,9 @@ describe('build/electron-builder.json', () => {
     const excludes = files.filter((f) => f.startsWith('!'))
     expect(excludes.some((f) => f.includes('.test') || f.includes('{test,spec}')), 'test files are excluded').toBe(true)
     expect(excludes.some((f) => /\*\.\{?ts/.test(f)), 'TypeScript sources are excluded').toBe(true)
+    // The RDMA module: its loader, its pure-JS fallback, and the addon (unpacked: a .node cannot load from the asar).
+    expect(files).toEqual(expect.arrayContaining(['native/rdma/index.js', 'native/rdma/unavailable.js']))
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node']))
   })
 
   it('starts the bundled main process, the same entry package.json names', () => {
