@@ -55,12 +55,13 @@ ensure_deps() {
 
 ensure_chromium() {
   # The rdma-core headers ride along: the tests build native/rdma (no RDMA device is needed).
-  [ -x /usr/bin/chromium ] && [ -f /usr/include/infiniband/verbs.h ] && [ -f /usr/include/rdma/rdma_cma.h ] && return
-  say "Installing Debian's chromium (end-to-end tests) and the rdma-core headers (native/rdma)"
+  # espeak-ng and sox generate the speech fixtures of the voice tests in the test run.
+  [ -x /usr/bin/chromium ] && [ -f /usr/include/infiniband/verbs.h ] && [ -f /usr/include/rdma/rdma_cma.h ] && [ -x /usr/bin/espeak-ng ] && [ -x /usr/bin/sox ] && return
+  say "Installing Debian's chromium (end-to-end tests), the rdma-core headers (native/rdma), espeak-ng and sox (voice fixtures)"
   local sudo=()
   [ "$(id -u)" -ne 0 ] && sudo=(sudo)
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq chromium libibverbs-dev librdmacm-dev >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq chromium libibverbs-dev librdmacm-dev espeak-ng sox >/dev/null
 }
 
 ensure_native() {

@@ -40,8 +40,10 @@ describe('App shell', () => {
 
   it('switches screens with Ctrl+number and ignores other chords', async () => {
     await renderApp()
-    fireEvent.keyDown(window, { key: '7', ctrlKey: true })
+    fireEvent.keyDown(window, { key: '8', ctrlKey: true })
     await heading('Settings')
+    fireEvent.keyDown(window, { key: '7', ctrlKey: true })
+    await heading('Cluster')
     fireEvent.keyDown(window, { key: '2', metaKey: true })
     await heading('Sessions')
     fireEvent.keyDown(window, { key: '3' })

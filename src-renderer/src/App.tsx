@@ -12,6 +12,7 @@ import { AgentsScreen, ProvidersScreen, ToolsScreen } from './screens/Placeholde
 import { screens, type ScreenId } from './screens/registry'
 import { SessionsScreen } from './screens/sessions/SessionsScreen'
 import { SettingsScreen } from './screens/SettingsScreen'
+import { ClusterScreen } from './screens/cluster/ClusterScreen'
 import { screenFromHash, sessionFromHash, useAppStore } from './store/app-store'
 import { useThemeSync } from './theme/use-theme'
 
@@ -22,6 +23,7 @@ const views: Record<ScreenId, ComponentType> = {
   providers: ProvidersScreen,
   agents: AgentsScreen,
   tools: ToolsScreen,
+  cluster: ClusterScreen,
   settings: SettingsScreen,
 }
 

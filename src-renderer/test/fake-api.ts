@@ -1,4 +1,4 @@
-import type { ApiClient, AppInfo, DoctorCheck, ErrorShape, EventName, OllamaStatus, Result, Settings } from '../../src-shared/contract'
+import { SettingsSchema, type ApiClient, type AppInfo, type DoctorCheck, type ErrorShape, type EventName, type OllamaStatus, type Result, type Settings } from '../../src-shared/contract'
 import { fakeAgent, type FakeAgentOptions } from './fake-agent'
 import { fakeInstaller, type FakeInstallerOptions } from './fake-installer'
 import { fakeMcp, type FakeMcpOptions } from './fake-mcp'
@@ -6,13 +6,9 @@ import { fakeModels, type FakeModelsOptions } from './fake-models'
 import { fakeProviders, type FakeProvidersOptions } from './fake-providers'
 import { fakeSessions, type FakeSessionsOptions } from './fake-sessions'
 
-export const defaultSettings = (): Settings => ({
-  version: 1,
-  appearance: { theme: 'light', accent: '#4f7cff' },
-  ollama: { host: 'http://127.0.0.1:11434', autoStart: true },
-  webCompanion: { port: 47800 },
-  onboarding: { completed: true },
-})
+// Every section's defaults come from the schema, so a new settings section needs no edit here.
+export const defaultSettings = (): Settings =>
+  SettingsSchema.parse({ version: 1, appearance: { theme: 'light' }, onboarding: { completed: true } })
 
 export const info: AppInfo = {
   name: 'Ollama Desk',

@@ -22,13 +22,18 @@ import {
 
 describe('settings schema', () => {
   it('fills every default from just a version', () => {
-    expect(SettingsSchema.parse({ version: SETTINGS_VERSION })).toEqual({
+    const settings = SettingsSchema.parse({ version: SETTINGS_VERSION })
+    expect(settings).toMatchObject({
       version: 1,
       appearance: { theme: 'system', accent: '#4f7cff' },
       ollama: { host: 'http://127.0.0.1:11434', autoStart: true },
       webCompanion: { port: 47800 },
       onboarding: { completed: false },
     })
+    // Each capability's section is filled in too, so an old file parses without it.
+    for (const section of ['developer', 'telemetry', 'analytics', 'updates', 'voice', 'cluster'] as const) {
+      expect(settings[section], section).toBeTypeOf('object')
+    }
   })
 
   it('rejects a wrong version, a bad accent and an out-of-range port', () => {

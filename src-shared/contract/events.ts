@@ -3,6 +3,12 @@ import { agentEvents } from './agent'
 import { mcpEvents } from './mcp'
 import { providerEvents } from './providers'
 import { SettingsSchema } from './settings'
+import { observabilityEvents } from './observability'
+import { telemetryEvents } from './telemetry'
+import { analyticsEvents } from './analytics'
+import { updatesEvents } from './updates'
+import { voiceEvents } from './voice'
+import { clusterEvents } from './cluster'
 
 /** Events main pushes to every connected client without being asked. */
 export const events = {
@@ -19,6 +25,12 @@ export const events = {
   ...providerEvents,
   ...agentEvents,
   ...mcpEvents,
+  ...observabilityEvents,
+  ...telemetryEvents,
+  ...analyticsEvents,
+  ...updatesEvents,
+  ...voiceEvents,
+  ...clusterEvents,
 } as const
 
 export type Events = typeof events

@@ -6,6 +6,12 @@ import { modelRoutes } from './models'
 import { providerRoutes } from './providers'
 import { sessionRoutes } from './sessions'
 import { SettingsPatchSchema, SettingsSchema } from './settings'
+import { observabilityRoutes } from './observability'
+import { telemetryRoutes } from './telemetry'
+import { analyticsRoutes } from './analytics'
+import { updatesRoutes } from './updates'
+import { voiceRoutes } from './voice'
+import { clusterRoutes } from './cluster'
 
 /**
  * Every request the renderer (or any other client) can make. Add a route here, then add its
@@ -89,6 +95,12 @@ export const routes = {
   ...providerRoutes,
   ...agentRoutes,
   ...mcpRoutes,
+  ...observabilityRoutes,
+  ...telemetryRoutes,
+  ...analyticsRoutes,
+  ...updatesRoutes,
+  ...voiceRoutes,
+  ...clusterRoutes,
 } as const
 
 export type Routes = typeof routes

@@ -1,4 +1,10 @@
 import { z } from 'zod'
+import { ObservabilitySettingsPatchSchema, ObservabilitySettingsSchema } from './observability'
+import { TelemetrySettingsPatchSchema, TelemetrySettingsSchema } from './telemetry'
+import { AnalyticsSettingsPatchSchema, AnalyticsSettingsSchema } from './analytics'
+import { UpdatesSettingsPatchSchema, UpdatesSettingsSchema } from './updates'
+import { VoiceSettingsPatchSchema, VoiceSettingsSchema } from './voice'
+import { ClusterSettingsPatchSchema, ClusterSettingsSchema } from './cluster'
 
 export const SETTINGS_VERSION = 1
 
@@ -34,6 +40,12 @@ export const SettingsSchema = z.object({
       completed: z.boolean().default(false),
     })
     .prefault({}),
+  developer: ObservabilitySettingsSchema.prefault({}),
+  telemetry: TelemetrySettingsSchema.prefault({}),
+  analytics: AnalyticsSettingsSchema.prefault({}),
+  updates: UpdatesSettingsSchema.prefault({}),
+  voice: VoiceSettingsSchema.prefault({}),
+  cluster: ClusterSettingsSchema.prefault({}),
 })
 export type Settings = z.infer<typeof SettingsSchema>
 
@@ -44,6 +56,12 @@ export const SettingsPatchSchema = z
     ollama: z.object({ host: z.string().min(1).max(512), autoStart: z.boolean() }).partial().strict(),
     webCompanion: z.object({ port: z.number().int().min(0).max(65535) }).partial().strict(),
     onboarding: z.object({ completed: z.boolean() }).partial().strict(),
+    developer: ObservabilitySettingsPatchSchema,
+    telemetry: TelemetrySettingsPatchSchema,
+    analytics: AnalyticsSettingsPatchSchema,
+    updates: UpdatesSettingsPatchSchema,
+    voice: VoiceSettingsPatchSchema,
+    cluster: ClusterSettingsPatchSchema,
   })
   .partial()
   .strict()

@@ -2,6 +2,12 @@ import { z } from 'zod'
 import { installerStreams } from './installer'
 import { modelStreams } from './models'
 import { providerStreams } from './providers'
+import { observabilityStreams } from './observability'
+import { telemetryStreams } from './telemetry'
+import { analyticsStreams } from './analytics'
+import { updatesStreams } from './updates'
+import { voiceStreams } from './voice'
+import { clusterStreams } from './cluster'
 
 /**
  * Long-running jobs and streams share one pattern: the client opens a stream, receives typed
@@ -25,6 +31,12 @@ export const streams = {
   ...modelStreams,
   ...installerStreams,
   ...providerStreams,
+  ...observabilityStreams,
+  ...telemetryStreams,
+  ...analyticsStreams,
+  ...updatesStreams,
+  ...voiceStreams,
+  ...clusterStreams,
 } as const
 
 export type Streams = typeof streams

@@ -22,6 +22,13 @@ import { wireAgent } from './agent-wiring'
 import { createMcpHandlers } from './mcp-handlers'
 import { wireProviders, type ProviderWiringOptions } from './provider-wiring'
 import { createSessionHandlers } from './session-handlers'
+import { wireObservability } from './observability-wiring'
+import { wireTelemetry } from './telemetry-wiring'
+import { wireAnalytics } from './analytics-wiring'
+import { wireUpdates } from './updates-wiring'
+import { wireVoice } from './voice-wiring'
+import { wireCluster } from './cluster-wiring'
+import type { BaseWiringContext, WiringContext } from './wiring-context'
 
 export interface CoreOptions {
   dataDir: string
@@ -134,6 +141,11 @@ export function createCore(options: CoreOptions): Core {
     openExternal: options.openExternal ?? (async () => false),
     fetch: options.fetch,
   })
+  const home = options.home ?? os.homedir()
+  const base: BaseWiringContext = { options, mode: options.mode, version: options.version, paths, env, home, settings, secrets, logger, broadcast }
+  // Logs, diagnostics and tracing come first: the services built below report through them.
+  const observability = wireObservability(base)
+  const telemetry = wireTelemetry(base)
   const sessionHandlers = createSessionHandlers({
     store: sessions,
     dataDir: paths.root,
@@ -198,9 +210,40 @@ export function createCore(options: CoreOptions): Core {
     homeDir: options.home ?? os.homedir(),
     ...options.providers,
   })
+  const context: WiringContext = { ...base, sessions, providers, agent, mcp }
+  const analytics = wireAnalytics(context)
+  const updates = wireUpdates(context)
+  const voice = wireVoice(context)
+  const cluster = wireCluster(context)
+  const capabilities = [observability, telemetry, analytics, updates, voice, cluster]
   const dispatcher = createDispatcher(
-    { ...handlers, ...sessionHandlers, ...createModelHandlers(modelDeps), ...createInstallerHandlers(installerDeps), ...providers.handlers, ...agent.handlers, ...createMcpHandlers({ manager: mcp, home: options.home ?? os.homedir(), env }) },
-    { ...createStreamHandlers(), ...createModelStreamHandlers(modelDeps), ...createInstallerStreamHandlers(installerDeps), ...providers.streamHandlers },
+    {
+      ...handlers,
+      ...sessionHandlers,
+      ...createModelHandlers(modelDeps),
+      ...createInstallerHandlers(installerDeps),
+      ...providers.handlers,
+      ...agent.handlers,
+      ...createMcpHandlers({ manager: mcp, home, env }),
+      ...observability.handlers,
+      ...telemetry.handlers,
+      ...analytics.handlers,
+      ...updates.handlers,
+      ...voice.handlers,
+      ...cluster.handlers,
+    },
+    {
+      ...createStreamHandlers(),
+      ...createModelStreamHandlers(modelDeps),
+      ...createInstallerStreamHandlers(installerDeps),
+      ...providers.streamHandlers,
+      ...observability.streamHandlers,
+      ...telemetry.streamHandlers,
+      ...analytics.streamHandlers,
+      ...updates.streamHandlers,
+      ...voice.streamHandlers,
+      ...cluster.streamHandlers,
+    },
     logger.log,
   )
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
@@ -232,6 +275,8 @@ export function createCore(options: CoreOptions): Core {
       unsubscribe()
       unsubscribeMcp()
       providers.close()
+      // Last built, first closed: capabilities may still report through telemetry and logs.
+      for (const capability of [...capabilities].reverse()) await capability.close()
       await mcp.stopAll()
       broadcasts.clear()
       const opened = store

@@ -9,6 +9,12 @@ import type { AgentRouteHandlers } from './agent-wiring'
 import type { McpRouteHandlers } from './mcp-handlers'
 import type { ProviderRouteHandlers, ProviderStreamHandlers } from './provider-handlers'
 import type { SessionRouteName } from './session-handlers'
+import type { ObservabilityRouteHandlers, ObservabilityStreamHandlers } from './observability-wiring'
+import type { TelemetryRouteHandlers, TelemetryStreamHandlers } from './telemetry-wiring'
+import type { AnalyticsRouteHandlers, AnalyticsStreamHandlers } from './analytics-wiring'
+import type { UpdatesRouteHandlers, UpdatesStreamHandlers } from './updates-wiring'
+import type { VoiceRouteHandlers, VoiceStreamHandlers } from './voice-wiring'
+import type { ClusterRouteHandlers, ClusterStreamHandlers } from './cluster-wiring'
 
 export interface HandlerDeps {
   info: Omit<AppInfo, 'dataDir'> & { dataDir: string }
@@ -20,8 +26,12 @@ export interface HandlerDeps {
   fetch?: FetchLike
 }
 
-export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName | ModelRouteName | InstallerRouteName | keyof ProviderRouteHandlers | keyof AgentRouteHandlers | keyof McpRouteHandlers>
-export type CoreStreamHandlers = Omit<StreamHandlers, ModelStreamName | InstallerStreamName | keyof ProviderStreamHandlers>
+/** Routes and streams each capability's wiring answers itself. */
+type CapabilityRouteName = keyof (ObservabilityRouteHandlers & TelemetryRouteHandlers & AnalyticsRouteHandlers & UpdatesRouteHandlers & VoiceRouteHandlers & ClusterRouteHandlers)
+type CapabilityStreamName = keyof (ObservabilityStreamHandlers & TelemetryStreamHandlers & AnalyticsStreamHandlers & UpdatesStreamHandlers & VoiceStreamHandlers & ClusterStreamHandlers)
+
+export type CoreRouteHandlers = Omit<RouteHandlers, SessionRouteName | ModelRouteName | InstallerRouteName | keyof ProviderRouteHandlers | keyof AgentRouteHandlers | keyof McpRouteHandlers | CapabilityRouteName>
+export type CoreStreamHandlers = Omit<StreamHandlers, ModelStreamName | InstallerStreamName | keyof ProviderStreamHandlers | CapabilityStreamName>
 
 export function createRouteHandlers(deps: HandlerDeps): CoreRouteHandlers {
   return {

@@ -5,6 +5,11 @@ import { ScreenHeader } from '../components/ScreenHeader'
 import { useAppStore } from '../store/app-store'
 import { useOnboarding } from './onboarding/onboarding-store'
 import { updateSettings } from '../store/bootstrap'
+import { VoiceSection } from './settings/VoiceSection'
+import { UpdatesSection } from './settings/UpdatesSection'
+import { TelemetrySection } from './settings/TelemetrySection'
+import { DeveloperSection } from './settings/DeveloperSection'
+import { AnalyticsSection } from './settings/AnalyticsSection'
 
 const ACCENTS = ['#4f7cff', '#8b5cf6', '#10b981', '#f59e0b', '#ef4444', '#ec4899']
 const THEMES: { value: Theme; label: string }[] = [
@@ -235,7 +240,12 @@ export function SettingsScreen() {
       <ScreenHeader id="settings" />
       <AppearanceSection />
       <OllamaSection />
+      <VoiceSection />
+      <UpdatesSection />
+      <AnalyticsSection />
+      <TelemetrySection />
       <DiagnosticsSection />
+      <DeveloperSection />
       <AboutSection />
     </>
   )
