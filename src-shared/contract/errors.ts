@@ -27,6 +27,8 @@ export const errorCodes = [
   'E_NO_PROVIDER',
   // A hook (UserPromptSubmit, SkillTrigger …) refused; the message carries its reason.
   'E_BLOCKED',
+  // A speech model file is missing, truncated or not an ONNX model; re-download it.
+  'E_VOICE_MODEL_INVALID',
   'E_INTERNAL',
 ] as const
 
