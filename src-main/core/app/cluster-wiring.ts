@@ -1,4 +1,7 @@
 import type { clusterRoutes, clusterStreams } from '../../../src-shared/contract/cluster'
+import { ClusterController, type ClusterControllerOptions } from '../cluster/controller'
+import type { RdmaDeviceSummary } from '../cluster/capabilities'
+import { listRdmaDevices, rdmaStatus, type RdmaDevice } from '../rdma/native'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
 import type { WiringContext } from './wiring-context'
 
@@ -8,10 +11,61 @@ export type ClusterStreamHandlers = Pick<StreamHandlers, keyof typeof clusterStr
 export interface ClusterWiring {
   handlers: ClusterRouteHandlers
   streamHandlers: ClusterStreamHandlers
+  controller: ClusterController
   close(): Promise<void> | void
 }
 
-/** Peers on the LAN: discovery, pairing, links, models on each, model transfer. */
-export function wireCluster(_ctx: WiringContext): ClusterWiring {
-  return { handlers: {}, streamHandlers: {}, close() {} }
+/** What the RDMA addon reports, in the cluster's words; the addon loads lazily (only when asked). */
+function rdmaProbe(): NonNullable<ClusterControllerOptions['rdma']> {
+  const summary = (device: RdmaDevice): RdmaDeviceSummary => {
+    const speed = Math.max(0, ...device.ports.map((port) => port.speed))
+    return { name: device.name, linkKind: device.transport === 'Thunderbolt' ? 'rdma-thunderbolt' : 'rdma-network', ...(speed > 0 ? { speedGbps: speed } : {}) }
+  }
+  return { status: () => rdmaStatus(), devices: () => listRdmaDevices().map(summary) }
+}
+
+/**
+ * Peers on the LAN: discovery, pairing, links, models on each, model transfer. The service listens
+ * only in the long-running app and only while `cluster.enabled` is on.
+ */
+export function wireCluster(ctx: WiringContext, overrides: Partial<ClusterControllerOptions> = {}): ClusterWiring {
+  const log = ctx.logger.log.child({ component: 'cluster' })
+  const controller = new ClusterController({
+    dataDir: ctx.paths.root,
+    secrets: ctx.secrets,
+    env: ctx.env,
+    home: ctx.home,
+    log,
+    version: ctx.version,
+    canListen: ctx.options.ownsHistory === true,
+    changed: (reason) => ctx.broadcast('cluster.changed', { reason }),
+    rdma: rdmaProbe(),
+    ...overrides,
+  })
+  const apply = (settings: ReturnType<WiringContext['settings']['get']>): void => {
+    controller.apply(settings.cluster).catch((error: unknown) => log.warn({ err: error }, 'applying the cluster settings failed'))
+  }
+  apply(ctx.settings.get())
+  const unsubscribe = ctx.settings.onChange(apply)
+
+  const handlers: ClusterRouteHandlers = {
+    'cluster.status': () => controller.status(),
+    'cluster.peers': async ({ refresh }) => ({ peers: await controller.peers(refresh) }),
+    'cluster.pairing.code': () => controller.pairingCode(),
+    'cluster.pair': async ({ peer, code }, { signal }) => ({ peer: await controller.pair(peer, code, signal) }),
+    'cluster.unpair': ({ peer }) => controller.unpair(peer),
+    'cluster.measure': async ({ peer }, { signal }) => ({ link: await controller.measure(peer, signal) }),
+  }
+  const streamHandlers: ClusterStreamHandlers = {
+    'cluster.sendModel': ({ model, peer }, { signal }) => controller.sendModel(model, peer, signal),
+  }
+  return {
+    handlers,
+    streamHandlers,
+    controller,
+    async close() {
+      unsubscribe()
+      await controller.close()
+    },
+  }
 }

@@ -7,16 +7,17 @@ describe('capabilities', () => {
   it('collects RDMA devices, link kinds, models, RAM, GPU and version', async () => {
     const capabilities = await collectCapabilities({
       appVersion: '1.2.3',
-      listModels: async () => ['qwen3:8b', 'llama3.2:3b', 'qwen3:8b'],
+      listModels: async () => ['qwen3:8b', { name: 'llama3.2:3b', sizeBytes: 2_000 }, { name: 'qwen3:8b', sizeBytes: 5_000 }],
+      rdmaStatus: () => ({ ok: true, reason: 'ok' }),
       listRdmaDevices: () => [{ name: 'mlx5_0', linkKind: 'rdma-network', speedGbps: 100 }],
       gpu: () => ' Apple M2 Ultra ',
       totalMemory: () => 64 * 2 ** 30,
       networkInterfaces: () => ({ lo: iface(true), eth0: iface(false), wlan0: iface(false) }),
     })
     expect(capabilities).toEqual({
-      rdmaDevices: [{ name: 'mlx5_0', linkKind: 'rdma-network', speedGbps: 100 }],
+      rdma: { available: true, reason: null, devices: [{ name: 'mlx5_0', linkKind: 'rdma-network', speedGbps: 100 }] },
       linkKinds: ['rdma-network', 'loopback', 'ethernet', 'wifi'],
-      models: ['llama3.2:3b', 'qwen3:8b'],
+      models: [{ name: 'llama3.2:3b', sizeBytes: 2_000 }, { name: 'qwen3:8b', sizeBytes: 5_000 }],
       ramBytes: 64 * 2 ** 30,
       gpu: 'Apple M2 Ultra',
       appVersion: '1.2.3',
@@ -27,16 +28,29 @@ describe('capabilities', () => {
     const capabilities = await collectCapabilities({
       appVersion: '1.0.0',
       listModels: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      rdmaStatus: () => ({ ok: true, reason: 'ok' }),
       listRdmaDevices: () => {
         throw new Error('addon not built')
       },
       networkInterfaces: () => ({}),
     })
-    expect(capabilities.rdmaDevices).toEqual([])
+    expect(capabilities.rdma).toEqual({ available: false, reason: 'No RDMA device was found.', devices: [] })
     expect(capabilities.models).toEqual([])
     expect(capabilities.gpu).toBeNull()
     expect(capabilities.linkKinds).toEqual([])
     expect(capabilities.ramBytes).toBeGreaterThan(0)
+  })
+
+  it('says why RDMA is unavailable, and lists no devices then', async () => {
+    const capabilities = await collectCapabilities({
+      appVersion: '1',
+      listModels: () => [],
+      rdmaStatus: () => ({ ok: false, reason: 'no RDMA addon for linux-x64' }),
+      listRdmaDevices: () => [{ name: 'ghost', linkKind: 'rdma-network' }],
+      networkInterfaces: () => ({}),
+    })
+    expect(capabilities.rdma).toEqual({ available: false, reason: 'no RDMA addon for linux-x64', devices: [] })
+    expect(summarizeCapabilities(capabilities).rdmaDevices).toBe(0)
   })
 
   it('guesses IP link kinds from interface names', () => {

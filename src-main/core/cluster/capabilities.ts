@@ -10,11 +10,17 @@ export interface RdmaDeviceSummary {
   speedGbps?: number
 }
 
-/** What this instance offers to the cluster. */
+/** An installed Ollama model and the bytes its blobs take. */
+export interface InstalledModel {
+  name: string
+  sizeBytes: number
+}
+
+/** What this instance offers to the cluster (the same shape as ClusterCapabilities in the contract). */
 export interface PeerCapabilities {
-  rdmaDevices: RdmaDeviceSummary[]
+  rdma: { available: boolean; reason: string | null; devices: RdmaDeviceSummary[] }
   linkKinds: LinkKind[]
-  models: string[]
+  models: InstalledModel[]
   ramBytes: number
   /** GPU name, or null when it cannot be found out. */
   gpu: string | null
@@ -23,10 +29,12 @@ export interface PeerCapabilities {
 
 export interface CapabilityInputs {
   appVersion: string
-  /** Installed model names (from Ollama). */
-  listModels: () => Promise<string[]> | string[]
+  /** Installed models (names alone count as size 0). */
+  listModels: () => Promise<Array<string | InstalledModel>> | Array<string | InstalledModel>
   /** The native RDMA module's device list; absent when the addon is not built for this platform. */
   listRdmaDevices?: () => Promise<RdmaDeviceSummary[]> | RdmaDeviceSummary[]
+  /** Whether the RDMA addon can work here, and why not. */
+  rdmaStatus?: () => { ok: boolean; reason: string }
   gpu?: () => Promise<string | null> | string | null
   totalMemory?: () => number
   networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>
@@ -37,15 +45,22 @@ export interface CapabilityInputs {
  * out of the cluster, so those failures count as "none" rather than errors.
  */
 export async function collectCapabilities(inputs: CapabilityInputs): Promise<PeerCapabilities> {
-  const rdmaDevices = await settle(inputs.listRdmaDevices ?? (() => []), [])
-  const models = await settle(inputs.listModels, [])
+  const status = await settle(inputs.rdmaStatus ?? (() => ({ ok: false, reason: 'The RDMA module is not part of this build.' })), { ok: false, reason: 'The RDMA probe failed.' })
+  const rdmaDevices = status.ok ? await settle(inputs.listRdmaDevices ?? (() => []), []) : []
+  const listed = await settle(inputs.listModels, [])
+  const models = new Map<string, number>()
+  for (const entry of listed) {
+    const model = typeof entry === 'string' ? { name: entry, sizeBytes: 0 } : entry
+    models.set(model.name, Math.max(models.get(model.name) ?? 0, model.sizeBytes))
+  }
   const gpu = await settle(inputs.gpu ?? (() => null), null)
   const ipLinks = ipLinkKinds((inputs.networkInterfaces ?? os.networkInterfaces)())
   const linkKinds = unique([...rdmaDevices.map((device) => device.linkKind), ...ipLinks])
+  const reason = !status.ok ? status.reason : rdmaDevices.length === 0 ? 'No RDMA device was found.' : null
   return {
-    rdmaDevices,
+    rdma: { available: status.ok && rdmaDevices.length > 0, reason, devices: rdmaDevices },
     linkKinds,
-    models: unique(models).sort(),
+    models: [...models].map(([name, sizeBytes]) => ({ name, sizeBytes })).sort((a, b) => a.name.localeCompare(b.name)),
     ramBytes: (inputs.totalMemory ?? os.totalmem)(),
     gpu: typeof gpu === 'string' && gpu.trim() !== '' ? gpu.trim() : null,
     appVersion: inputs.appVersion,
@@ -98,7 +113,7 @@ const wireSummarySchema = z.object({
 
 export function summarizeCapabilities(capabilities: PeerCapabilities): CapabilitySummary {
   return {
-    rdmaDevices: capabilities.rdmaDevices.length,
+    rdmaDevices: capabilities.rdma.devices.length,
     linkKinds: capabilities.linkKinds,
     ramGiB: Math.round((capabilities.ramBytes / 2 ** 30) * 10) / 10,
     gpu: capabilities.gpu === null ? null : capabilities.gpu.slice(0, 64),

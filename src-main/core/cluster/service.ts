@@ -5,10 +5,11 @@ import type { Logger } from '../log/logger'
 import type { Transport, TransportChannel, TransportListener } from '../rdma/transport'
 import { formatTcpAddress, parseTcpAddress, TcpTransport } from '../rdma/tcp-transport'
 import type { SecretStore } from '../secrets'
-import type { CapabilitySummary } from './capabilities'
-import { MdnsDiscovery, type DiscoveredPeer, type Discovery } from './discovery'
+import { summarizeCapabilities, type CapabilitySummary, type PeerCapabilities } from './capabilities'
+import { MdnsDiscovery, type AdvertisedPeer, type DiscoveredPeer, type Discovery } from './discovery'
 import { acceptPairing, PairingCodeGate, PairingError, requestPairing } from './pairing'
-import { DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeChannel, peerAuthHook } from './peer-auth'
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeChannel, peerAuthHook, type AuthOptions } from './peer-auth'
+import { answerHello, answerInfo, answerMeasure, askHello, askInfo, measureLink, type Measurement } from './peer-queries'
 import { PeersStore, type PairedPeer } from './peers-store'
 import { loadLocalModel, receiveOne, resolveModelsDir, sendOver, type Authenticate, type ReceiveResult, type SendResult, type TransferProgress } from './transfer'
 
@@ -18,7 +19,7 @@ import { loadLocalModel, receiveOne, resolveModelsDir, sendOver, type Authentica
  * model transfer whose authenticate hook requires the pairing key.
  */
 
-const openSchema = z.object({ type: z.literal('cluster-open'), v: z.literal(1), purpose: z.enum(['pair', 'transfer']) })
+const openSchema = z.object({ type: z.literal('cluster-open'), v: z.literal(1), purpose: z.enum(['pair', 'transfer', 'hello', 'info', 'measure']) })
 type Purpose = z.infer<typeof openSchema>['purpose']
 
 export type ClusterEvent =
@@ -41,8 +42,13 @@ export interface ClusterServiceOptions {
   name?: string
   version?: string
   capabilities?: CapabilitySummary
+  /** This machine's full capabilities: told to paired peers, summarised in the announcement. */
+  describe?: () => Promise<PeerCapabilities>
   handshakeTimeoutMs?: number
+  now?: () => number
   onEvent?: (event: ClusterEvent) => void
+  /** A peer appeared on or left the network. */
+  onDiscovered?: () => void
 }
 
 /** A machine this one knows: paired, discovered on the network, or both. */
@@ -54,6 +60,10 @@ export interface ClusterPeer {
   /** Transport addresses (tcp://host:port), best first; empty when not seen on the network. */
   addresses: string[]
   via?: DiscoveredPeer['via']
+  /** The public summary it announced, when seen. */
+  summary?: CapabilitySummary
+  /** When it was last announced or answered, ms since the epoch. */
+  lastSeen?: number
 }
 
 export class UnknownPeerError extends AppError {
@@ -80,7 +90,8 @@ export class ClusterService {
   private readonly gate = new PairingCodeGate()
   private readonly transport: Transport
   private readonly discovery: Discovery
-  private readonly discovered = new Map<string, DiscoveredPeer>()
+  private readonly discovered = new Map<string, DiscoveredPeer & { lastSeen: number }>()
+  private advertised: AdvertisedPeer | undefined
   private readonly sessions = new Set<Promise<void>>()
   private readonly stopping = new AbortController()
   private listener: TransportListener | undefined
@@ -111,13 +122,15 @@ export class ClusterService {
     this.acceptLoop = this.acceptAll(listener)
     const { port } = parseTcpAddress(listener.address)
     await this.browse()
-    await this.discovery.advertise({
+    const described = this.options.describe ? summarizeCapabilities(await this.options.describe()) : undefined
+    this.advertised = {
       instanceId: this.selfId,
       name: this.selfName(),
       version: this.options.version ?? '0.0.0',
       port,
-      capabilities: this.options.capabilities ?? EMPTY_CAPABILITIES,
-    })
+      capabilities: described ?? this.options.capabilities ?? EMPTY_CAPABILITIES,
+    }
+    await this.discovery.advertise(this.advertised)
     this.options.log.info({ address: listener.address }, 'cluster service listening')
     return listener.address
   }
@@ -127,8 +140,14 @@ export class ClusterService {
     if (this.browsing) return
     this.browsing = true
     await this.discovery.browse(
-      (peer) => this.discovered.set(peer.instanceId, peer),
-      (id) => this.discovered.delete(id),
+      (peer) => {
+        this.discovered.set(peer.instanceId, { ...peer, lastSeen: this.now() })
+        this.options.onDiscovered?.()
+      },
+      (id) => {
+        this.discovered.delete(id)
+        this.options.onDiscovered?.()
+      },
     )
   }
 
@@ -151,6 +170,42 @@ export class ClusterService {
     return peer
   }
 
+  /** Asks who listens at `address` and lists it as a static peer (no pairing needed: it is the public summary). */
+  async probe(address: string, options: { signal?: AbortSignal } = {}): Promise<ClusterPeer> {
+    const target = normalizeAddress(address)
+    const found = await askHello(await this.open(target, 'hello', options.signal), this.options.handshakeTimeoutMs)
+    if (found.instanceId === this.selfId) throw new AppError('E_VALIDATION', `${target} is this machine.`)
+    const { host } = parseTcpAddress(target)
+    this.discovered.set(found.instanceId, { ...found, addresses: [host], via: 'static', lastSeen: this.now() })
+    return this.peers().find((peer) => peer.id === found.instanceId) as ClusterPeer
+  }
+
+  /** A paired peer's full capabilities (RDMA, links, models with sizes, RAM, GPU). */
+  async peerInfo(peer: string, options: { signal?: AbortSignal } = {}): Promise<PeerCapabilities> {
+    const target = this.resolvePeer(peer)
+    const capabilities = await askInfo(await this.open(target.address, 'info', options.signal), this.authOptions(target.expectedPeerId))
+    this.touch(target.expectedPeerId)
+    return capabilities
+  }
+
+  /** Times a short stream of bytes to a paired peer over TCP. */
+  async measure(peer: string, options: { signal?: AbortSignal; bytes?: number } = {}): Promise<Measurement & { address: string; peerId: string }> {
+    const target = this.resolvePeer(peer)
+    const channel = await this.open(target.address, 'measure', options.signal)
+    const measured = await measureLink(channel, this.authOptions(target.expectedPeerId), { ...(options.bytes ? { bytes: options.bytes } : {}) })
+    this.touch(target.expectedPeerId)
+    return { ...measured, address: target.address, peerId: target.expectedPeerId ?? '' }
+  }
+
+  /** Forgets a paired peer (by id or name) and its key: its connections are refused from now on. */
+  unpair(peer: string): { id: string; removed: boolean } {
+    const known = this.peersStore.list().find((candidate) => candidate.id === peer || candidate.name === peer)
+    if (!known) throw new AppError('E_NOT_FOUND', `No paired machine is called "${peer.slice(0, 100)}".`, { hint: 'Use an id or name from `ollama-desk cluster peers`.' })
+    const removed = this.peersStore.remove(known.id)
+    this.options.log.info({ peer: known.id }, 'unpaired a machine')
+    return { id: known.id, removed }
+  }
+
   /** Copies an installed model to a paired peer (by id, name or address). */
   async sendModel(model: string, peer: string, options: { signal?: AbortSignal; onProgress?: (progress: TransferProgress) => void } = {}): Promise<SendResult> {
     const target = this.resolvePeer(peer)
@@ -171,11 +226,12 @@ export class ClusterService {
     const addressesOf = (found: DiscoveredPeer) => found.addresses.map((host) => formatTcpAddress(host, found.port))
     const paired = this.peersStore.list().map((peer): ClusterPeer => {
       const found = this.discovered.get(peer.id)
-      return { id: peer.id, name: peer.name, paired: true, pairedAt: peer.pairedAt, addresses: found ? addressesOf(found) : [], ...(found ? { via: found.via } : {}) }
+      const seen = found ? { via: found.via, summary: found.capabilities, lastSeen: found.lastSeen } : {}
+      return { id: peer.id, name: peer.name, paired: true, pairedAt: peer.pairedAt, addresses: found ? addressesOf(found) : [], ...seen }
     })
     const others = [...this.discovered.values()]
       .filter((found) => !paired.some((peer) => peer.id === found.instanceId))
-      .map((found): ClusterPeer => ({ id: found.instanceId, name: found.name, paired: false, addresses: addressesOf(found), via: found.via }))
+      .map((found): ClusterPeer => ({ id: found.instanceId, name: found.name, paired: false, addresses: addressesOf(found), via: found.via, summary: found.capabilities, lastSeen: found.lastSeen }))
     return [...paired, ...others]
   }
 
@@ -191,7 +247,20 @@ export class ClusterService {
   }
 
   private selfName(): string {
-    return this.options.name ?? os.hostname()
+    return this.options.name || os.hostname()
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)()
+  }
+
+  private touch(peerId: string | undefined): void {
+    const found = peerId === undefined ? undefined : this.discovered.get(peerId)
+    if (found) found.lastSeen = this.now()
+  }
+
+  private authOptions(expectedPeerId?: string): AuthOptions {
+    return { peersStore: this.peersStore, selfId: this.selfId, timeoutMs: this.options.handshakeTimeoutMs, ...(expectedPeerId ? { expectedPeerId } : {}) }
   }
 
   private authHook(expectedPeerId?: string): Authenticate {
@@ -248,6 +317,17 @@ export class ClusterService {
       const io = new HandshakeChannel(channel, this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS)
       purpose = (await io.receive(openSchema)).purpose
       const rest = io.rest()
+      if (purpose === 'hello') {
+        if (this.advertised) await answerHello(rest, this.advertised)
+        else rest.destroy()
+        return
+      }
+      if (purpose === 'info' || purpose === 'measure') {
+        const describe = this.options.describe ?? (() => Promise.reject(new AppError('E_UNSUPPORTED', 'This machine does not describe itself.')))
+        const peerId = purpose === 'info' ? await answerInfo(rest, this.authOptions(), describe) : await answerMeasure(rest, this.authOptions())
+        this.touch(peerId)
+        return
+      }
       if (purpose === 'pair') {
         const peer = await acceptPairing(rest, this.gate, { peersStore: this.peersStore, selfName: this.selfName(), timeoutMs: this.options.handshakeTimeoutMs })
         this.options.log.info({ peer: peer.id }, 'paired with a machine')

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { blobPath, digestHex, formatModelName, listBlobs, manifestPath, ModelNotInstalledError, parseManifest, parseModelName, readManifest, resolveModelsDir } from './model-store'
+import { blobPath, digestHex, formatModelName, listBlobs, listInstalledModels, manifestPath, ModelNotInstalledError, parseManifest, parseModelName, readManifest, resolveModelsDir } from './model-store'
 import { makeModel } from './testdata/make-model'
 
 const HEX = 'ab'.repeat(32)
@@ -91,6 +91,18 @@ describe('manifests', () => {
     await expect(readManifest(dir, 'bad')).rejects.toThrow('is not JSON')
     expect(() => parseManifest(JSON.stringify({ config: { digest: `sha256:${HEX}`, size: 1, mediaType: 'x' } }), 'm')).toThrow('lacks a valid config or layers')
     expect(() => parseManifest(JSON.stringify({ config: { digest: 'sha256:../x', size: 1, mediaType: 'x' }, layers: [] }), 'm')).toThrow('is not a sha256 digest')
+  })
+
+  it('lists installed models with their sizes, skipping a broken manifest', async () => {
+    const tiny = await makeModel({ modelsDir: dir, name: 'tiny', tag: '1b', weightsBytes: 1000 })
+    const other = await makeModel({ modelsDir: dir, name: 'other', weightsBytes: 300, seed: 2 })
+    await makeModel({ modelsDir: dir, name: 'broken', weightsBytes: 10 })
+    await writeFile(manifestPath(dir, 'broken'), '{ nope')
+    expect(await listInstalledModels(dir)).toEqual([
+      { name: 'other:latest', sizeBytes: other.totalBytes },
+      { name: 'tiny:1b', sizeBytes: tiny.totalBytes },
+    ])
+    expect(await listInstalledModels(path.join(dir, 'missing'))).toEqual([])
   })
 
   it('a digest listed twice is one blob', () => {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { AppError, IoError, ValidationError } from '../../errors'
 
@@ -154,4 +154,27 @@ export function listBlobs(manifest: OllamaManifest): ManifestEntry[] {
   const seen = new Map<string, ManifestEntry>()
   for (const entry of [manifest.config, ...manifest.layers]) if (!seen.has(entry.digest)) seen.set(entry.digest, entry)
   return [...seen.values()]
+}
+
+/** Installed models with their size (unique blobs), read from the manifests; an unreadable manifest is skipped. */
+export async function listInstalledModels(modelsDir: string): Promise<Array<{ name: string; sizeBytes: number }>> {
+  const root = path.join(modelsDir, 'manifests')
+  const found: Array<{ name: string; sizeBytes: number }> = []
+  const entries = async (dir: string): Promise<string[]> => (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((entry) => entry.isDirectory() || entry.isFile()).map((entry) => entry.name)
+  for (const host of await entries(root)) {
+    for (const namespace of await entries(path.join(root, host))) {
+      for (const model of await entries(path.join(root, host, namespace))) {
+        for (const tag of await entries(path.join(root, host, namespace, model))) {
+          const name = formatModelName({ host, namespace, model, tag })
+          try {
+            const text = await readFile(path.join(root, host, namespace, model, tag), 'utf8')
+            found.push({ name, sizeBytes: listBlobs(parseManifest(text, name)).reduce((sum, entry) => sum + entry.size, 0) })
+          } catch {
+            // A half-written or foreign file in the store is not a model to offer.
+          }
+        }
+      }
+    }
+  }
+  return found.sort((a, b) => a.name.localeCompare(b.name))
 }

@@ -1,0 +1,313 @@
+import os from 'node:os'
+import type { ClusterLink, ClusterPeerView, ClusterSendProgress, ClusterSettings, ClusterStatus } from '../../../src-shared/contract/cluster'
+import { AppError } from '../errors'
+import type { Logger } from '../log/logger'
+import type { LinkKind } from '../rdma/transport'
+import type { SecretStore } from '../secrets'
+import { collectCapabilities, ipLinkKinds, type PeerCapabilities, type RdmaDeviceSummary } from './capabilities'
+import { MdnsDiscovery, StaticDiscovery, type Discovery } from './discovery'
+import { ClusterService, type ClusterEvent, type ClusterPeer } from './service'
+import { listInstalledModels, resolveModelsDir, type SendResult } from './transfer'
+
+export type ClusterChange = 'started' | 'stopped' | 'peers' | 'paired' | 'unpaired' | 'measured' | 'received' | 'failed'
+
+export interface ClusterControllerOptions {
+  dataDir: string
+  secrets: SecretStore
+  env: Record<string, string | undefined>
+  home: string
+  log: Logger
+  version: string
+  /** Only the long-running app listens; one-shot CLI commands never do. */
+  canListen: boolean
+  changed: (reason: ClusterChange) => void
+  /** Where the listener binds; peers on the LAN need 0.0.0.0 (tests use 127.0.0.1). */
+  host?: string
+  discovery?: (mode: ClusterSettings['discovery']) => Discovery
+  rdma?: { status: () => { ok: boolean; reason: string }; devices: () => RdmaDeviceSummary[] }
+  networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>
+  /** Bytes per bandwidth probe. */
+  measureBytes?: number
+  now?: () => number
+}
+
+const PROBE_TIMEOUT_MS = 3000
+const STATIC_REFRESH_MS = 15_000
+
+export class ClusterOffError extends AppError {
+  constructor(canListen: boolean) {
+    super('E_CONFIG', canListen ? 'Clustering is off.' : 'Clustering runs only in the running app, not in a one-shot command.', {
+      hint: canListen ? 'Turn clustering on in the Cluster screen (Settings › cluster.enabled).' : 'Open the desktop app or the web companion, or use `ollama-desk cluster serve`.',
+    })
+  }
+}
+
+/** Runs the ClusterService as the settings say, and keeps what the Cluster screen shows about peers. */
+export class ClusterController {
+  private service: ClusterService | undefined
+  private runningKey: string | undefined
+  private settings: ClusterSettings | undefined
+  private startError: string | null = null
+  private queue: Promise<void> = Promise.resolve()
+  private probedAt = 0
+  private readonly infos = new Map<string, PeerCapabilities>()
+  private readonly links = new Map<string, ClusterLink>()
+  private readonly errors = new Map<string, string>()
+  readonly modelsDir: string
+
+  constructor(private readonly options: ClusterControllerOptions) {
+    this.modelsDir = resolveModelsDir(options.env, options.home)
+  }
+
+  /** Starts, restarts or stops the service to match the settings; calls are serialised. */
+  apply(settings: ClusterSettings): Promise<void> {
+    this.settings = settings
+    const run = this.queue.then(() => this.reconcile(settings))
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  async close(): Promise<void> {
+    await this.queue
+    await this.stopService()
+  }
+
+  describe = (): Promise<PeerCapabilities> =>
+    collectCapabilities({
+      appVersion: this.options.version,
+      listModels: () => listInstalledModels(this.modelsDir),
+      rdmaStatus: this.options.rdma?.status,
+      listRdmaDevices: this.options.rdma?.devices,
+      gpu: () => (process.platform === 'darwin' && process.arch === 'arm64' ? (os.cpus()[0]?.model ?? null) : null),
+      ...(this.options.networkInterfaces ? { networkInterfaces: this.options.networkInterfaces } : {}),
+    })
+
+  async status(): Promise<ClusterStatus> {
+    const settings = this.settings
+    const service = this.service
+    const state = service?.discoveryState
+    return {
+      enabled: settings?.enabled ?? false,
+      listening: service?.address ?? null,
+      port: settings?.port ?? 0,
+      discovery: { mode: settings?.discovery ?? 'mdns', state: state?.status ?? 'idle', error: state?.status === 'unavailable' ? state.error.message : null },
+      self: { id: service?.selfId ?? null, name: this.selfName(), capabilities: await this.describe() },
+      error: this.startError,
+      canListen: this.options.canListen,
+    }
+  }
+
+  async peers(refresh: boolean): Promise<ClusterPeerView[]> {
+    const service = this.running()
+    if (refresh || this.now() - this.probedAt > STATIC_REFRESH_MS) await this.probeStaticPeers(service)
+    const listed = service.peers()
+    await Promise.all(listed.filter((peer) => peer.paired && peer.addresses.length > 0 && (refresh || !this.infos.has(peer.id))).map((peer) => this.refreshInfo(service, peer.id)))
+    return service.peers().map((peer) => this.view(peer))
+  }
+
+  pairingCode(): { code: string; expiresAt: number } {
+    return this.running().showPairingCode()
+  }
+
+  async pair(peer: string, code: string, signal: AbortSignal): Promise<ClusterPeerView> {
+    const service = this.running()
+    const known = service.peers().find((candidate) => candidate.id === peer || candidate.name === peer)
+    const address = known ? known.addresses[0] : peer
+    if (!address) throw new AppError('E_NOT_FOUND', `${known?.name ?? peer} is not visible on the network right now.`, { hint: 'Enter its address (host:port) instead.' })
+    const paired = await service.pair(address, code, { signal })
+    if (!known) await service.probe(address, { signal }).catch(() => undefined)
+    this.errors.delete(paired.id)
+    await this.measureQuietly(paired.id)
+    await this.refreshInfo(service, paired.id)
+    this.options.changed('paired')
+    return this.view(service.peers().find((candidate) => candidate.id === paired.id) ?? { id: paired.id, name: paired.name, paired: true, pairedAt: paired.pairedAt, addresses: [address] })
+  }
+
+  unpair(peer: string): { removed: boolean } {
+    const { id, removed } = this.running().unpair(peer)
+    this.infos.delete(id)
+    this.links.delete(id)
+    this.errors.delete(id)
+    this.options.changed('unpaired')
+    return { removed }
+  }
+
+  async measure(peer: string, signal: AbortSignal): Promise<ClusterLink> {
+    const service = this.running()
+    const measured = await service.measure(peer, { signal, ...(this.options.measureBytes ? { bytes: this.options.measureBytes } : {}) })
+    const link: ClusterLink = { kind: this.linkKindOf(measured.address), address: measured.address, bytesPerSecond: measured.bytesPerSecond, bytesMeasured: measured.bytes, measuredAt: this.now() }
+    if (measured.peerId) this.links.set(measured.peerId, link)
+    this.options.changed('measured')
+    return link
+  }
+
+  async *sendModel(model: string, peer: string, signal: AbortSignal): AsyncGenerator<ClusterSendProgress, SendResult, void> {
+    const service = this.running()
+    const queue: ClusterSendProgress[] = []
+    let wake: (() => void) | undefined
+    let finished = false
+    const job = service
+      .sendModel(model, peer, {
+        signal,
+        onProgress: (progress) => {
+          queue.push({ ...progress, resumed: progress.bytesDone > progress.bytesTransferred })
+          wake?.()
+        },
+      })
+      .finally(() => {
+        finished = true
+        wake?.()
+      })
+    job.catch(() => undefined)
+    for (;;) {
+      while (queue.length > 0) yield queue.shift() as ClusterSendProgress
+      if (finished) break
+      await new Promise<void>((resolve) => (wake = resolve))
+      wake = undefined
+    }
+    const result = await job
+    void this.refreshInfo(service, result.peerId).then(() => this.options.changed('peers'))
+    return result
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private running(): ClusterService {
+    if (!this.service) throw new ClusterOffError(this.options.canListen)
+    return this.service
+  }
+
+  private selfName(): string {
+    return this.settings?.name.trim() || os.hostname()
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)()
+  }
+
+  private async reconcile(settings: ClusterSettings): Promise<void> {
+    const wanted = settings.enabled && this.options.canListen
+    const key = JSON.stringify([settings.port, settings.name, settings.discovery, settings.staticPeers])
+    if (wanted && this.service && this.runningKey === key) return
+    if (this.service) await this.stopService()
+    if (!wanted) {
+      this.startError = null
+      return
+    }
+    const service = new ClusterService({
+      dataDir: this.options.dataDir,
+      secrets: this.options.secrets,
+      env: this.options.env,
+      home: this.options.home,
+      log: this.options.log,
+      modelsDir: this.modelsDir,
+      name: this.selfName(),
+      version: this.options.version,
+      describe: this.describe,
+      discovery: (this.options.discovery ?? defaultDiscovery)(settings.discovery),
+      onEvent: (event) => this.onEvent(event),
+      onDiscovered: () => this.options.changed('peers'),
+    })
+    try {
+      await service.start({ host: this.options.host ?? this.options.env.OLLAMA_DESK_CLUSTER_HOST ?? '0.0.0.0', port: settings.port })
+    } catch (error) {
+      await service.stop().catch(() => undefined)
+      this.startError = error instanceof Error ? error.message : String(error)
+      this.options.log.warn({ err: error }, 'the cluster service did not start')
+      this.options.changed('failed')
+      return
+    }
+    this.service = service
+    this.runningKey = key
+    this.startError = null
+    this.probedAt = 0
+    this.options.changed('started')
+    void this.probeStaticPeers(service).then(() => this.options.changed('peers'))
+  }
+
+  private async stopService(): Promise<void> {
+    const service = this.service
+    if (!service) return
+    this.service = undefined
+    this.runningKey = undefined
+    await service.stop()
+    this.options.changed('stopped')
+  }
+
+  private onEvent(event: ClusterEvent): void {
+    if (event.type === 'paired') this.options.changed('paired')
+    else if (event.type === 'received') this.options.changed('received')
+  }
+
+  private async probeStaticPeers(service: ClusterService): Promise<void> {
+    this.probedAt = this.now()
+    const addresses = this.settings?.staticPeers ?? []
+    await Promise.all(addresses.map((address) => service.probe(address, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).catch((error: unknown) => this.options.log.debug({ address, err: error }, 'a static peer did not answer'))))
+  }
+
+  private async refreshInfo(service: ClusterService, peerId: string): Promise<void> {
+    try {
+      this.infos.set(peerId, await service.peerInfo(peerId, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS * 2) }))
+      this.errors.delete(peerId)
+    } catch (error) {
+      this.errors.set(peerId, error instanceof Error ? error.message : String(error))
+    }
+  }
+
+  private async measureQuietly(peerId: string): Promise<void> {
+    try {
+      await this.measure(peerId, AbortSignal.timeout(30_000))
+    } catch (error) {
+      this.options.log.info({ peer: peerId, err: error }, 'measuring the new link failed')
+    }
+  }
+
+  private view(peer: ClusterPeer): ClusterPeerView {
+    const capabilities = peer.paired ? (this.infos.get(peer.id) ?? null) : null
+    return {
+      id: peer.id,
+      name: peer.name,
+      paired: peer.paired,
+      pairedAt: peer.pairedAt ?? null,
+      addresses: peer.addresses,
+      via: peer.via ?? null,
+      lastSeen: peer.lastSeen ?? null,
+      summary: peer.summary ?? null,
+      capabilities,
+      link: peer.paired ? (this.links.get(peer.id) ?? null) : null,
+      error: peer.paired ? (this.errors.get(peer.id) ?? null) : null,
+    }
+  }
+
+  /** Which local interface the address is reached through, by subnet. */
+  private linkKindOf(address: string): LinkKind {
+    return linkKindFor(address, (this.options.networkInterfaces ?? os.networkInterfaces)())
+  }
+}
+
+function defaultDiscovery(mode: ClusterSettings['discovery']): Discovery {
+  return mode === 'mdns' ? new MdnsDiscovery() : new StaticDiscovery([])
+}
+
+/** The kind of the local interface whose IPv4 subnet holds `address` (tcp://host:port). */
+export function linkKindFor(address: string, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): LinkKind {
+  const host = address.replace(/^tcp:\/\//, '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
+  if (host === '::1' || host.startsWith('127.') || host === 'localhost') return 'loopback'
+  const target = ipv4ToNumber(host)
+  if (target === undefined) return 'unknown'
+  for (const [name, entries] of Object.entries(interfaces)) {
+    for (const entry of entries ?? []) {
+      const local = entry.family === 'IPv4' ? ipv4ToNumber(entry.address) : undefined
+      const mask = ipv4ToNumber(entry.netmask)
+      if (local === undefined || mask === undefined) continue
+      if (((local & mask) >>> 0) === ((target & mask) >>> 0)) return ipLinkKinds({ [name]: [entry] })[0] ?? 'unknown'
+    }
+  }
+  return 'unknown'
+}
+
+function ipv4ToNumber(text: string): number | undefined {
+  const parts = text.split('.').map(Number)
+  if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part < 0 || part > 255)) return undefined
+  return parts.reduce((sum, part) => sum * 256 + part, 0) >>> 0
+}
