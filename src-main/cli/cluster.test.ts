@@ -63,6 +63,7 @@ describe('ollama-desk cluster', () => {
     expect(await run(['pair', '127.0.0.1:4000'])).toMatchObject({ code: 2, err: expect.stringMatching(/give the address and the code/) })
     expect(await run(['send-model', 'tiny'])).toMatchObject({ code: 2, err: expect.stringMatching(/name the model and the peer/) })
     expect(await run(['serve', '--port', 'abc'])).toMatchObject({ code: 2, err: expect.stringMatching(/--port must be a number/) })
+    expect(await run(['unpair'])).toMatchObject({ code: 2, err: expect.stringMatching(/name the paired machine/) })
     expect(await run(['frobnicate'])).toMatchObject({ code: 2, err: expect.stringMatching(/unknown cluster command "frobnicate"/) })
   })
 
@@ -89,6 +90,14 @@ describe('ollama-desk cluster', () => {
       await served.io.waitForOut('received tiny:latest')
       expect(readFileSync(manifestPath(receiver.modelsDir, model.name), 'utf8')).toBe(model.manifestText)
       for (const blob of model.blobs) expect(await sha256OfFile(blobPath(receiver.modelsDir, blob.digest))).toBe(blob.digest)
+
+      const unpaired = await sender.run(['unpair', peers[0].name])
+      expect(unpaired).toMatchObject({ code: 0, out: expect.stringMatching(/^unpaired .+ \(.+\); it can no longer connect/) })
+      expect(JSON.parse((await sender.run(['peers', '--json'])).out).peers).toEqual([expect.objectContaining({ paired: false })])
+      const again = await sender.run(['send-model', model.name, address])
+      expect(again.code).toBe(1)
+      expect(again.err).toMatch(/not paired/)
+      expect(await sender.run(['unpair', peers[0].id])).toMatchObject({ code: 1, err: expect.stringMatching(/No paired machine is called/) })
     } finally {
       served.io.stop()
       expect(await served.done).toBe(0)

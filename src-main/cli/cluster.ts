@@ -125,6 +125,20 @@ async function sendCommand(args: ParsedArgs, io: Io, deps: ClusterCommandDeps): 
   }
 }
 
+async function unpairCommand(args: ParsedArgs, io: Io, deps: ClusterCommandDeps): Promise<number> {
+  const [, peer] = args.positionals
+  if (!peer) return usage(io, 'name the paired machine, e.g. `cluster unpair beta` (see `cluster peers`)')
+  const service = openService(args, io, deps)
+  try {
+    const { id } = service.unpair(peer)
+    if (args.values.json) io.out(`${JSON.stringify({ unpaired: id })}\n`)
+    else io.out(`unpaired ${peer === id ? id : `${peer} (${id})`}; it can no longer connect to this machine\n`)
+    return 0
+  } finally {
+    await service.stop()
+  }
+}
+
 function printEvent(io: Io, json: boolean, event: ClusterEvent): void {
   if (json) {
     io.out(`${JSON.stringify(event.type === 'failed' ? { ...event, error: { code: event.error.code, message: event.error.message } } : event)}\n`)
@@ -168,6 +182,7 @@ async function serveCommand(args: ParsedArgs, io: Io, deps: ClusterCommandDeps):
 const subcommands: Record<string, (args: ParsedArgs, io: Io, deps: ClusterCommandDeps) => Promise<number>> = {
   peers: peersCommand,
   pair: pairCommand,
+  unpair: unpairCommand,
   'send-model': sendCommand,
   serve: serveCommand,
 }
@@ -177,7 +192,7 @@ export function makeClusterCommand(deps: ClusterCommandDeps = {}): Command {
   return {
     name: 'cluster',
     summary: 'Pair with other Ollama Desk machines and copy models between them.',
-    usage: 'cluster peers | pair <address> <code> | send-model <model> <peer> | serve [--port N] [--host H]',
+    usage: 'cluster peers | pair <address> <code> | unpair <peer> | send-model <model> <peer> | serve [--port N] [--host H]',
     options: [
       { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
       { name: 'port', type: 'string', summary: `Port for \`cluster serve\` (default ${DEFAULT_CLUSTER_PORT}; 0 picks a free one)` },
@@ -188,7 +203,7 @@ export function makeClusterCommand(deps: ClusterCommandDeps = {}): Command {
     async run(args, io) {
       const name = args.positionals[0]
       const sub = name === undefined ? undefined : subcommands[name]
-      if (!sub) return usage(io, name === undefined ? 'say what to do: peers, pair, send-model, serve' : `unknown cluster command "${name}"; use peers, pair, send-model or serve`)
+      if (!sub) return usage(io, name === undefined ? 'say what to do: peers, pair, unpair, send-model, serve' : `unknown cluster command "${name}"; use peers, pair, unpair, send-model or serve`)
       return sub(args, io, deps)
     },
   }
