@@ -9,6 +9,7 @@ import { wireIpc } from './ipc'
 import { installMenu } from './menu'
 import { hardenSession, isExternalLink, type TrustedOrigins } from './security'
 import { ElectronSettingsStorage, safeStorageCodec } from './storage'
+import { createDesktopUpdater } from './updater'
 import { createMainWindow } from './window'
 import { WindowStateFile } from './window-state'
 
@@ -43,6 +44,7 @@ export async function startDesktop(paths: DesktopPaths, electronApp: App = app):
     electronVersion: process.versions.electron,
     settingsStorage: new ElectronSettingsStorage(dataDir),
     secrets: new FileSecretStore(path.join(dataDir, 'secrets.json'), safeStorageCodec),
+    updater: createDesktopUpdater({ isPackaged: electronApp.isPackaged }),
     // Inside the desktop app the running binary is Electron itself.
     locateElectron: () => process.execPath,
     openExternal: async (url) => {

@@ -1,5 +1,6 @@
 import type { updatesRoutes, updatesStreams } from '../../../src-shared/contract/updates'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import { HANDLED_BY_DESKTOP, UpdateService, type UpdateTimers } from '../updates'
 import type { WiringContext } from './wiring-context'
 
 export type UpdatesRouteHandlers = Pick<RouteHandlers, keyof typeof updatesRoutes>
@@ -9,9 +10,39 @@ export interface UpdatesWiring {
   handlers: UpdatesRouteHandlers
   streamHandlers: UpdatesStreamHandlers
   close(): Promise<void> | void
+  service: UpdateService
+}
+
+const realTimers: UpdateTimers = {
+  // Unref'd: a pending check never keeps a closing app (or a test) alive.
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 }
 
 /** Automatic updates of the desktop app: channel, checks, download progress, install. */
-export function wireUpdates(_ctx: WiringContext): UpdatesWiring {
-  return { handlers: {}, streamHandlers: {}, close() {} }
+export function wireUpdates(ctx: WiringContext, timers: UpdateTimers = realTimers): UpdatesWiring {
+  const service = new UpdateService({
+    port: ctx.options.updater ?? null,
+    unavailableReason: HANDLED_BY_DESKTOP,
+    currentVersion: ctx.version,
+    settings: () => ctx.settings.get().updates,
+    onSettingsChange: (listener) => ctx.settings.onChange((next) => listener(next.updates)),
+    activeReplies: () => ctx.providers.chat.activeReplies,
+    changed: (status) => ctx.broadcast('updates.changed', status),
+    timers,
+    now: Date.now,
+    log: ctx.logger.log.child({ component: 'updates' }),
+  })
+  service.start()
+  return {
+    service,
+    handlers: {
+      'updates.status': () => service.status(),
+      'updates.check': () => service.check(),
+      'updates.download': () => service.download(),
+      'updates.install': () => service.install(),
+    },
+    streamHandlers: {},
+    close: () => service.close(),
+  }
 }
