@@ -8,6 +8,7 @@ import { ValidationError, toAppError } from '../errors'
 import { HookService } from '../hooks'
 import type { AppLogger } from '../log'
 import type { RouteHandlers } from '../rpc/handlers'
+import type { SpanHandle, Tracing } from '../telemetry'
 import { discoverSkills, findSkill, runSkill, type LoadedSkill } from '../skills'
 import { builtinToolSpecs, decidePermission, previewFor, ruleFor, runBuiltinTool } from '../tools'
 
@@ -21,12 +22,14 @@ export interface AgentWiringOptions {
   broadcast: <K extends EventName>(name: K, payload: EventPayload<K>) => void
   /** Tools of the connected MCP servers (see core/mcp). */
   mcp?: McpToolSource
+  /** A span per hook run (see core/telemetry). */
+  tracing?: Tracing
 }
 
 /** Hooks, skills, built-in tools, permissions and approvals: built once per core. */
 export function wireAgent(options: AgentWiringOptions) {
   const log = options.logger.log.child({ component: 'hooks' })
-  const hooks = new HookService({ dataDir: options.dataDir, env: options.env, log, onRun: (run) => options.broadcast('hooks.ran', run) })
+  const hooks = new HookService({ dataDir: options.dataDir, env: options.env, log, onRun: (run) => options.broadcast('hooks.ran', run), ...(options.tracing ? { tracing: options.tracing } : {}) })
   const approvals = new ApprovalBroker()
   /** "Always for this session" answers, by session; they end with the app. */
   const sessionAllows = new Map<string, string[]>()
@@ -50,7 +53,7 @@ export function wireAgent(options: AgentWiringOptions) {
         return [...builtinToolSpecs(), ...(skills.length > 0 ? [skillToolSpec(skills.map((s) => s.skill))] : []), ...mcpTools]
       },
       async run(name, input, ctx) {
-        if (options.mcp && name.startsWith(MCP_PREFIX)) return options.mcp.callTool(name, input, { signal: ctx.signal })
+        if (options.mcp && name.startsWith(MCP_PREFIX)) return options.mcp.callTool(name, input, { signal: ctx.signal, ...(ctx.span ? { span: ctx.span } : {}) })
         if (name !== SKILL_TOOL) return runBuiltinTool(name, input, ctx)
         const skill = typeof input.skill === 'string' ? input.skill.replace(/^\//, '') : ''
         try {
@@ -140,7 +143,7 @@ const MCP_PREFIX = 'mcp__'
 /** What the chat needs of the MCP client. */
 export interface McpToolSource {
   tools(): McpTool[]
-  callTool(qualifiedName: string, args: Record<string, unknown>, options: { signal: AbortSignal }): Promise<{ ok: boolean; output: string }>
+  callTool(qualifiedName: string, args: Record<string, unknown>, options: { signal: AbortSignal; span?: SpanHandle }): Promise<{ ok: boolean; output: string }>
 }
 
 function mcpToolSpec(tool: McpTool): ToolSpec {

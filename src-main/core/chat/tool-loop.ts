@@ -3,6 +3,7 @@ import type { ChatEvent, HookEvent, HookOutcome, PermissionDecision, PermissionR
 import { toAppError } from '../errors'
 import type { ProviderMessage, ProviderToolCall, ToolSpec } from '../providers/types'
 import type { SessionStore } from '../sessions'
+import { ATTR, SPAN, noopSpan, type SpanHandle } from '../telemetry'
 import type { ApprovalBroker } from './approvals'
 
 /** How many model ↔ tool rounds one prompt may take before the app stops and says so. */
@@ -18,6 +19,7 @@ export interface HookFireContext {
   workspace?: string | null
   matchOn?: string
   signal?: AbortSignal
+  span?: SpanHandle
 }
 
 /** What the chat needs of hooks, tools and permissions; the core wires the real ones. */
@@ -29,7 +31,7 @@ export interface AgentRuntime {
      * with a workspace folder.
      */
     specs(workspace: string | null): Promise<ToolSpec[]>
-    run(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal; sessionId?: string }): Promise<{ ok: boolean; output: string }>
+    run(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal; sessionId?: string; span?: SpanHandle }): Promise<{ ok: boolean; output: string }>
     preview(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal }): Promise<{ summary: string; diff?: string }>
   }
   permissions: {
@@ -50,6 +52,8 @@ export interface ToolRoundContext {
   /** Where hooks and tools run: the workspace, or the user's home without one. */
   cwd: string
   signal: AbortSignal
+  /** The chat's span; each tool call gets a child span, its hooks go under that. */
+  span?: SpanHandle
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -82,36 +86,51 @@ export async function* runToolCalls(calls: ProviderToolCall[], ctx: ToolRoundCon
   let parentId = ctx.parentId
   for (const call of calls) {
     const id = call.id ?? `call_${randomUUID()}`
-    const verdict = yield* decide(call.name, isRecord(call.arguments) ? call.arguments : {}, id, ctx)
-    let result = { ok: false, output: verdict.reason }
-    if (verdict.allowed) {
-      const toolCtx = { roots: ctx.workspace ? [ctx.workspace] : [], cwd: ctx.cwd, signal: ctx.signal, sessionId: ctx.sessionId }
-      try {
-        result = await ctx.runtime.tools.run(call.name, verdict.input, toolCtx)
-      } catch (error) {
-        result = { ok: false, output: toAppError(error).message }
-      }
-      const hookCtx = { sessionId: ctx.sessionId, cwd: ctx.cwd, workspace: ctx.workspace, matchOn: call.name, signal: ctx.signal }
-      const post = result.ok
-        ? await ctx.runtime.hooks.fire('PostToolUse', { tool_name: call.name, tool_input: verdict.input, tool_response: result.output, tool_use_id: id }, hookCtx)
-        : await ctx.runtime.hooks.fire('PostToolUseFailure', { tool_name: call.name, tool_input: verdict.input, error: result.output, tool_use_id: id }, hookCtx)
-      yield* hookNotices(post)
-      // Claude Code feeds a PostToolUse block reason and extra context back to the model.
-      const feedback = [post.allowed ? undefined : post.reason, post.additionalContext].filter(Boolean).join('\n')
-      if (feedback) result = { ...result, output: `${result.output}\n\n[hook] ${feedback}` }
+    const span = (ctx.span ?? noopSpan).child(SPAN.executeTool(call.name), { [ATTR.genAiOperation]: 'execute_tool', [ATTR.genAiToolName]: call.name, [ATTR.genAiToolCallId]: id, [ATTR.genAiToolType]: 'function' })
+    try {
+      const done = yield* runToolCall(call, id, parentId, { ...ctx, span })
+      results.push(done.result)
+      parentId = done.messageId
+    } catch (error) {
+      span.recordError(error)
+      throw error
+    } finally {
+      span.end()
     }
-    const output = cap(result.output, MAX_TOOL_RESULT_CHARS)
-    const saved = await ctx.store.appendMessage(ctx.sessionId, { role: 'tool', text: output, parentId, toolCalls: [{ id, name: call.name, arguments: verdict.input, decision: verdict.decision }] })
-    parentId = saved.id
-    yield { type: 'tool_result', callId: id, name: call.name, ok: result.ok, output: cap(output, EVENT_OUTPUT_CHARS), decision: verdict.decision }
-    results.push({ role: 'tool', content: output, toolCallId: id, toolName: call.name })
   }
   return { results, lastMessageId: parentId }
 }
 
+async function* runToolCall(call: ProviderToolCall, id: string, parentId: string, ctx: ToolRoundContext & { span: SpanHandle }): AsyncGenerator<ChatEvent, { result: ProviderMessage; messageId: string }> {
+  const verdict = yield* decide(call.name, isRecord(call.arguments) ? call.arguments : {}, id, ctx)
+  ctx.span.set({ [ATTR.toolDecision]: verdict.decision })
+  let result = { ok: false, output: verdict.reason }
+  if (verdict.allowed) {
+    const toolCtx = { roots: ctx.workspace ? [ctx.workspace] : [], cwd: ctx.cwd, signal: ctx.signal, sessionId: ctx.sessionId, span: ctx.span }
+    try {
+      result = await ctx.runtime.tools.run(call.name, verdict.input, toolCtx)
+    } catch (error) {
+      result = { ok: false, output: toAppError(error).message }
+    }
+    if (!result.ok) ctx.span.recordError('tool_error')
+    const hookCtx = { sessionId: ctx.sessionId, cwd: ctx.cwd, workspace: ctx.workspace, matchOn: call.name, signal: ctx.signal, span: ctx.span }
+    const post = result.ok
+      ? await ctx.runtime.hooks.fire('PostToolUse', { tool_name: call.name, tool_input: verdict.input, tool_response: result.output, tool_use_id: id }, hookCtx)
+      : await ctx.runtime.hooks.fire('PostToolUseFailure', { tool_name: call.name, tool_input: verdict.input, error: result.output, tool_use_id: id }, hookCtx)
+    yield* hookNotices(post)
+    // Claude Code feeds a PostToolUse block reason and extra context back to the model.
+    const feedback = [post.allowed ? undefined : post.reason, post.additionalContext].filter(Boolean).join('\n')
+    if (feedback) result = { ...result, output: `${result.output}\n\n[hook] ${feedback}` }
+  }
+  const output = cap(result.output, MAX_TOOL_RESULT_CHARS)
+  const saved = await ctx.store.appendMessage(ctx.sessionId, { role: 'tool', text: output, parentId, toolCalls: [{ id, name: call.name, arguments: verdict.input, decision: verdict.decision }] })
+  yield { type: 'tool_result', callId: id, name: call.name, ok: result.ok, output: cap(output, EVENT_OUTPUT_CHARS), decision: verdict.decision }
+  return { result: { role: 'tool', content: output, toolCallId: id, toolName: call.name }, messageId: saved.id }
+}
+
 async function* decide(tool: string, requested: Record<string, unknown>, callId: string, ctx: ToolRoundContext): AsyncGenerator<ChatEvent, Verdict> {
   const { runtime } = ctx
-  const hookCtx = { sessionId: ctx.sessionId, cwd: ctx.cwd, workspace: ctx.workspace, matchOn: tool, signal: ctx.signal }
+  const hookCtx = { sessionId: ctx.sessionId, cwd: ctx.cwd, workspace: ctx.workspace, matchOn: tool, signal: ctx.signal, span: ctx.span }
   const pre = await runtime.hooks.fire('PreToolUse', { tool_name: tool, tool_input: requested, tool_use_id: callId }, hookCtx)
   yield* hookNotices(pre)
   if (!pre.allowed || pre.decision === 'deny') return { allowed: false, decision: 'denied by hook', reason: `Blocked by a PreToolUse hook: ${pre.reason ?? 'no reason given'}`, input: requested }

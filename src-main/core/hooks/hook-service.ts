@@ -14,6 +14,7 @@ import {
 } from '../../../src-shared/contract'
 import { AppError, ValidationError, parseOrThrow, toAppError } from '../errors'
 import type { Logger } from '../log'
+import { ATTR, SPAN, noopTracing, type SpanHandle, type Tracing } from '../telemetry'
 import { importHooks, type HookImportSource } from './import'
 import { combineOutcomes, failedVerdict, toHookRun, type HookRunResult } from './outcome'
 import { matchSubjectOf, samplePayload } from './payloads'
@@ -43,6 +44,8 @@ export interface HookServiceDeps {
   runCommand?: RunHookCommand
   defaultTimeoutSec?: number
   maxOutputBytes?: number
+  /** A span per hook run (under the chat's span when the fire context has one). */
+  tracing?: Tracing
 }
 
 export interface FireContext {
@@ -53,6 +56,8 @@ export interface FireContext {
   /** What matchers are tested against; by default the event's subject field (tool_name …). */
   matchOn?: string
   signal?: AbortSignal
+  /** The span the hook runs belong under (a chat, a tool call). */
+  span?: SpanHandle
 }
 
 export class HookNotFoundError extends AppError {
@@ -225,9 +230,20 @@ export class HookService {
       now: this.now,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     }
-    const results = await Promise.all(planned.map((hook) => this.runOne(hook, payload, options)))
+    const results = await Promise.all(planned.map((hook) => this.runTraced(hook, payload, options, ctx.span)))
     for (const result of results) this.record(result)
     return combineOutcomes(event, results, errors)
+  }
+
+  private async runTraced(hook: HookCommand, payload: HookPayload, options: Parameters<RunHookCommand>[2], parent: SpanHandle | undefined): Promise<HookRunResult> {
+    const event = payload.hook_event_name
+    const span = parent ? parent.child(SPAN.hook(event), { [ATTR.hookEvent]: event }) : (this.deps.tracing ?? noopTracing).startSpan(SPAN.hook(event), { [ATTR.hookEvent]: event })
+    const result = await this.runOne(hook, payload, options)
+    // The command line is left out: it may hold tokens or paths the user would not share.
+    span.set({ [ATTR.hookExitCode]: result.exitCode, [ATTR.hookDecision]: result.decision, [ATTR.hookTimedOut]: result.timedOut })
+    if (result.error) span.recordError(result.timedOut ? 'timeout' : 'hook_failed')
+    span.end()
+    return result
   }
 
   private async runOne(hook: HookCommand, payload: HookPayload, options: Parameters<RunHookCommand>[2]): Promise<HookRunResult> {

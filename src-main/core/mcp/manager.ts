@@ -2,6 +2,7 @@ import type { ErrorCode } from '../../../src-shared/contract'
 import type { McpPrompt, McpResource, McpServerConfig, McpServerConfigInput, McpServerStatus, McpServerView, McpTool } from '../../../src-shared/contract/mcp'
 import { AppError, CancelledError } from '../errors'
 import type { SecretStore } from '../secrets'
+import { ATTR, SPAN, inSpan, type SpanHandle, type Tracing } from '../telemetry'
 import { McpConfigStore, resolveSecrets } from './config-store'
 import { McpConnection, type McpChange, type McpLog } from './connection'
 import type { McpTimers } from './connection-support'
@@ -27,6 +28,8 @@ export interface McpManagerDeps {
   openExternal?: (url: string) => void | Promise<void>
   /** How long a sign-in waits for the browser; 5 minutes by default. */
   signInTimeoutMs?: number
+  /** A span per tool call (under the chat's tool span when the caller passes one). */
+  tracing?: Tracing
 }
 
 export interface McpToolOutcome {
@@ -100,7 +103,16 @@ export class McpManager {
     return [...this.index().values()].map((entry) => entry.tool)
   }
 
-  async callTool(qualifiedName: string, args: Record<string, unknown>, options: { signal?: AbortSignal } = {}): Promise<McpToolOutcome> {
+  async callTool(qualifiedName: string, args: Record<string, unknown>, options: { signal?: AbortSignal; span?: SpanHandle } = {}): Promise<McpToolOutcome> {
+    const attributes = { [ATTR.mcpMethod]: 'tools/call', [ATTR.genAiToolName]: qualifiedName }
+    return inSpan(options.span, this.deps.tracing, SPAN.mcpToolCall(qualifiedName), attributes, async (span) => {
+      const outcome = await this.callUntraced(qualifiedName, args, options.signal ? { signal: options.signal } : {})
+      if (!outcome.ok) span.recordError(outcome.errorCode ?? 'tool_error')
+      return outcome
+    }, 'client')
+  }
+
+  private async callUntraced(qualifiedName: string, args: Record<string, unknown>, options: { signal?: AbortSignal }): Promise<McpToolOutcome> {
     const entry = this.index().get(qualifiedName)
     if (!entry) {
       // A tool of a server that is restarting is "not connected", not "unknown".

@@ -3,6 +3,7 @@ import { AppError, CancelledError, toAppError } from '../errors'
 import type { TrafficRecorder } from '../health/metrics'
 import { errorClassOf } from '../providers/errors'
 import type { ChatChunk, ChatProvider, ChatRequest, FinishReason, ProviderUsage } from '../providers/types'
+import { ATTR, SPAN, type SpanHandle } from '../telemetry'
 import type { BreakerRegistry } from './breaker'
 import { tokensForChars } from './pricing'
 import { retryDelayFor, type RetryOptions } from './retry'
@@ -46,6 +47,8 @@ export interface FallbackOptions {
   recorder?: TrafficRecorder
   /** How "circuit open until …" shows a time; local HH:MM:SS by default. */
   formatTime?: (ms: number) => string
+  /** Each try becomes a child span of this one: the first, a retry, or a fallback to a later provider. */
+  span?: SpanHandle
 }
 
 /** Every candidate failed or was skipped. `attempts` says what happened to each. */
@@ -107,7 +110,8 @@ export async function* streamWithFallback(
     yield { type: 'attempt', attempt }
   }
 
-  for (const candidate of candidates) {
+  let retryDelayMs: number | null = null
+  for (const [candidateIndex, candidate] of candidates.entries()) {
     const { providerId, model, provider } = candidate
     if (signal.aborted) throw cancelled(signal)
     const breaker = breakers.get(providerId, model)
@@ -117,6 +121,7 @@ export async function* streamWithFallback(
       if (!gate.allowed) {
         if (tryNo === 1) {
           const reason = gate.openUntil === null ? 'circuit half-open: a trial request is under way' : `circuit open until ${formatTime(gate.openUntil)}`
+          options.span?.event('ollama_desk.skipped', { [ATTR.providerId]: providerId, [ATTR.genAiRequestModel]: model })
           yield* record({ providerId, model, outcome: 'skipped', reason })
           break
         }
@@ -126,6 +131,13 @@ export async function* streamWithFallback(
       }
 
       const attemptStart = now()
+      const trySpan = options.span?.child(tryNo > 1 ? SPAN.retry : candidateIndex > 0 ? SPAN.fallback : SPAN.attempt, {
+        [ATTR.genAiProvider]: provider.kind,
+        [ATTR.providerId]: providerId,
+        [ATTR.genAiRequestModel]: model,
+        [ATTR.attemptNumber]: tryNo,
+        [ATTR.retryDelayMs]: tryNo > 1 ? retryDelayMs : null,
+      }, 'client')
       let firstTokenAt: number | null = null
       let usage: ProviderUsage | null = null
       let finishReason: FinishReason = 'stop'
@@ -152,6 +164,7 @@ export async function* streamWithFallback(
       } catch (raw) {
         settled = true
         const error = signal.aborted ? cancelled(signal, raw instanceof AppError ? raw : undefined) : toAppError(raw)
+        trySpan?.recordError(error)
         if (error instanceof CancelledError || error.code === 'E_CANCELLED') {
           breaker.onNeutral()
           throw error
@@ -166,6 +179,7 @@ export async function* streamWithFallback(
         }
         const delay = tryNo < retry.maxAttempts ? retryDelayFor(error, tryNo, retry, options.random) : null
         if (delay !== null) {
+          retryDelayMs = delay
           yield { type: 'retry', providerId, model, attempt: tryNo + 1, delayMs: delay, reason: error.message }
           try {
             await options.sleep(delay, signal)
@@ -180,6 +194,7 @@ export async function* streamWithFallback(
         break
       } finally {
         if (!settled) breaker.onNeutral()
+        trySpan?.end()
       }
 
       const end = now()
