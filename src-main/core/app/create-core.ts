@@ -64,6 +64,8 @@ export interface CoreOptions {
   installerEnv?: () => InstallerEnv
   /** Provider kinds, clock and timers swapped for tests. */
   providers?: Pick<ProviderWiringOptions, 'factories' | 'clock' | 'timers'>
+  /** The desktop app's updater (electron-updater); the web companion and CLI have none. */
+  updater?: import('../updates').UpdaterPort
 }
 
 export interface Core {

@@ -53,9 +53,25 @@ export interface ChatServiceDeps {
  * model wrote.
  */
 export class ChatService {
+  private streaming = 0
+
   constructor(private readonly deps: ChatServiceDeps) {}
 
+  /** Replies being streamed right now (an app update waits for none before it restarts). */
+  get activeReplies(): number {
+    return this.streaming
+  }
+
   async *send(input: ParsedSend, signal: AbortSignal): AsyncGenerator<ChatEvent, SendResult> {
+    this.streaming++
+    try {
+      return yield* this.sendTurn(input, signal)
+    } finally {
+      this.streaming--
+    }
+  }
+
+  private async *sendTurn(input: ParsedSend, signal: AbortSignal): AsyncGenerator<ChatEvent, SendResult> {
     const { deps } = this
     deps.markActive?.()
     const store = await deps.sessions()
