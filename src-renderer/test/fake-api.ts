@@ -5,6 +5,7 @@ import { fakeMcp, type FakeMcpOptions } from './fake-mcp'
 import { fakeModels, type FakeModelsOptions } from './fake-models'
 import { fakeProviders, type FakeProvidersOptions } from './fake-providers'
 import { fakeSessions, type FakeSessionsOptions } from './fake-sessions'
+import { fakeTelemetry, type FakeTelemetryOptions } from './fake-telemetry'
 
 // Every section's defaults come from the schema, so a new settings section needs no edit here.
 export const defaultSettings = (): Settings =>
@@ -39,6 +40,7 @@ export interface FakeApiOptions {
   agent?: FakeAgentOptions
   /** The MCP servers behind the mcp.* routes; status changes are pushed through the returned `mcp`. */
   mcp?: FakeMcpOptions
+  telemetry?: FakeTelemetryOptions
   /** Answers wait this long (ms), to see loading states and out-of-order replies. */
   delay?: (route: string, input: unknown) => number
 }
@@ -58,6 +60,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
   const providers = fakeProviders(options.providers ?? {}, emit)
   const agent = fakeAgent(options.agent ?? {}, (run) => emit('hooks.ran', run))
   const mcp = fakeMcp(options.mcp ?? {}, (payload) => emit('mcp.changed', payload))
+  const telemetry = fakeTelemetry(options.telemetry ?? {}, () => settings)
   const ok = <T>(value: T): Result<T> => ({ ok: true, value })
   const answer = (route: string, input: unknown): Result<unknown> => {
     const failure = options.failing?.[route]
@@ -68,6 +71,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     if (providers.isProviderRoute(route)) return providers.call(route, input)
     if (agent.isAgentRoute(route)) return agent.call(route, input)
     if (mcp.isMcpRoute(route)) return mcp.call(route, input)
+    if (telemetry.isTelemetryRoute(route)) return telemetry.call(route, input)
     switch (route) {
       case 'app.info':
         return ok({ ...info, ...options.info })
