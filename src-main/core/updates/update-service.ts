@@ -163,9 +163,13 @@ export class UpdateService {
       this.pollTimer = null
       const port = this.port
       if (this.state.state !== 'downloaded' || !port) return
-      if (this.installPending) this.tryInstall(port)
-      else if (this.blockedBy() !== this.lastBlocked) this.emit()
-      if (this.installPending || this.state.state === 'downloaded') this.pollBlocked()
+      if (this.installPending) {
+        this.tryInstall(port)
+        if (this.installPending) this.pollBlocked()
+        return
+      }
+      if (this.blockedBy() !== this.lastBlocked) this.emit()
+      this.pollBlocked()
     }, this.deps.idlePollMs ?? IDLE_POLL_MS)
   }
 
