@@ -1,5 +1,6 @@
 import { SettingsSchema, type ApiClient, type AppInfo, type DoctorCheck, type ErrorShape, type EventName, type OllamaStatus, type Result, type Settings } from '../../src-shared/contract'
 import { fakeAgent, type FakeAgentOptions } from './fake-agent'
+import { withFakeCluster } from './fake-cluster'
 import { fakeInstaller, type FakeInstallerOptions } from './fake-installer'
 import { fakeMcp, type FakeMcpOptions } from './fake-mcp'
 import { fakeModels, type FakeModelsOptions } from './fake-models'
@@ -128,6 +129,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     providers,
     agent,
     mcp,
+    ...withFakeCluster({ api, emit, calls, settings: () => settings }),
     emit,
     listenerCount: (name: EventName) => listeners.get(name)?.size ?? 0,
   }
