@@ -1,6 +1,16 @@
+import path from 'node:path'
 import type { voiceRoutes, voiceStreams } from '../../../src-shared/contract/voice'
-import { AppError } from '../errors'
+import { AppError, ConfigError } from '../errors'
+import { createOpenAiClient } from '../providers/openai'
+import { createProviderFetch } from '../providers/proxy'
+import { keyNameFor } from '../providers/registry'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import type { OpenAiConnection } from '../voice/engines/openai'
+import { forkSherpa, SherpaHost } from '../voice/engines/sherpa-host'
+import { defaultCatalog, VoiceModelStore } from '../voice/models/catalog'
+import { downloadModel } from '../voice/models/downloader'
+import { voiceRuntimeDefaults, type VoiceCoreOptions } from '../voice/runtime'
+import { VoiceService } from '../voice/service'
 import type { WiringContext } from './wiring-context'
 
 export type VoiceRouteHandlers = Pick<RouteHandlers, keyof typeof voiceRoutes>
@@ -9,34 +19,85 @@ export type VoiceStreamHandlers = Pick<StreamHandlers, keyof typeof voiceStreams
 export interface VoiceWiring {
   handlers: VoiceRouteHandlers
   streamHandlers: VoiceStreamHandlers
+  service: VoiceService
   close(): Promise<void> | void
 }
 
-// Temporary while the voice core lands in the next commits.
-const pending = (): never => {
-  throw new AppError('E_UNSUPPORTED', 'Voice is being wired in; try again after the update.')
+const OPENAI_DEFAULT_URL = 'https://api.openai.com/v1'
+
+/** The OpenAI-speaking provider the voice settings name (empty = the first enabled OpenAI one), with its key. */
+function openAiConnection(ctx: WiringContext, providerId: string): OpenAiConnection {
+  const configs = ctx.providers.configs
+  const config = providerId ? configs.get(providerId) : configs.providers().find((p) => p.kind === 'openai' && p.enabled)
+  if (!config) {
+    return { error: new ConfigError(providerId ? `There is no provider "${providerId}" for voice.` : 'No OpenAI provider is set up for voice.', { hint: 'Add OpenAI in Providers & Health, then pick it in Settings → Voice.' }) }
+  }
+  if (config.kind !== 'openai' && config.kind !== 'openai-compatible') {
+    return { error: new ConfigError(`${config.name} does not speak OpenAI's audio API.`, { hint: 'Pick an OpenAI provider in Settings → Voice.' }) }
+  }
+  const apiKey = ctx.secrets.get(keyNameFor(config.id))
+  if (!apiKey && config.kind === 'openai') return { error: new ConfigError(`${config.name} needs an API key for voice.`, { hint: 'Add the key in Providers & Health.' }) }
+  const baseUrl = config.baseUrl || OPENAI_DEFAULT_URL
+  const client = createOpenAiClient({ baseUrl, ...(apiKey ? { apiKey } : {}), fetch: createProviderFetch(config.proxy, baseUrl, ctx.env), timeoutMs: config.timeoutMs })
+  return { client, name: config.name }
 }
 
 /** Dictation (speech to text) and read-aloud (text to speech), local first. */
-export function wireVoice(_ctx: WiringContext): VoiceWiring {
-  return {
-    handlers: {
-      'voice.status': pending,
-      'voice.dictation.start': pending,
-      'voice.dictation.push': pending,
-      'voice.dictation.stop': pending,
-      'voice.dictation.cancel': pending,
-      'voice.speak': pending,
-      'voice.voices': pending,
-      'voice.models': pending,
-      'voice.models.remove': pending,
+export function wireVoice(ctx: WiringContext): VoiceWiring {
+  const options: VoiceCoreOptions = { ...voiceRuntimeDefaults(), ...(ctx.options as { voice?: VoiceCoreOptions }).voice }
+  const log = ctx.logger.log.child({ capability: 'voice' })
+  const spawn = options.spawnSherpa ?? (options.sherpaEntry ? forkSherpa(options.sherpaEntry) : undefined)
+  const host = new SherpaHost({ ...(spawn ? { spawn } : {}), onStderr: (text) => log.warn({ stderr: text.slice(0, 500) }, 'speech engine said') })
+  const store = new VoiceModelStore(path.join(ctx.paths.root, 'voice-models'), options.catalog ?? defaultCatalog())
+  const service = new VoiceService({
+    settings: () => ctx.settings.get().voice,
+    host,
+    store,
+    openAi: (providerId) => openAiConnection(ctx, providerId),
+    broadcast: ctx.broadcast,
+    ...(options.sttEngines ? { sttEngines: options.sttEngines } : {}),
+    ...(options.ttsEngines ? { ttsEngines: options.ttsEngines } : {}),
+  })
+  const fetcher = options.fetch ?? (ctx.options.fetch as typeof fetch | undefined) ?? fetch
+  const downloading = new Set<string>()
+
+  const handlers: VoiceRouteHandlers = {
+    'voice.status': () => service.status(),
+    'voice.dictation.start': (input) => {
+      const settings = ctx.settings.get().voice
+      return service.dictation.start({ sampleRate: input.sampleRate, engine: input.engine ?? settings.sttEngine, mode: input.mode ?? settings.sttMode, language: input.language ?? settings.sttLanguage })
     },
-    streamHandlers: {
-      // eslint-disable-next-line require-yield
-      'voice.models.download': async function* () {
-        return pending()
-      },
+    'voice.dictation.push': (input) => service.dictation.push(input.id, input.pcm),
+    'voice.dictation.stop': (input) => service.dictation.stop(input.id),
+    'voice.dictation.cancel': (input) => service.dictation.cancel(input.id),
+    'voice.speak': async (input, request) => {
+      const spoken = await service.speak(input.text, input.engine, input.voice)
+      if (request.signal.aborted) throw new AppError('E_CANCELLED', 'Stopped.')
+      return { audio: spoken.audio.toString('base64'), mime: spoken.mime, engine: spoken.engine, ...(spoken.sampleRate ? { sampleRate: spoken.sampleRate } : {}) }
     },
-    close() {},
+    'voice.voices': () => service.voices(),
+    'voice.models': () => ({ models: store.list(), dir: store.root }),
+    'voice.models.remove': (input) => {
+      if (downloading.has(input.id)) throw new AppError('E_CONFIG', 'This model is downloading; cancel the download first.')
+      return { removed: store.remove(input.id) }
+    },
   }
+
+  const streamHandlers: VoiceStreamHandlers = {
+    'voice.models.download': async function* (input, request) {
+      const entry = store.entry(input.id)
+      if (downloading.has(entry.id)) throw new AppError('E_CONFIG', `${entry.name} is already downloading.`)
+      downloading.add(entry.id)
+      try {
+        log.info({ model: entry.id }, 'voice model download started with consent')
+        const { dir } = yield* downloadModel(entry, store.root, { fetch: fetcher, ...(options.extract ? { extract: options.extract } : {}) }, request.signal)
+        log.info({ model: entry.id }, 'voice model installed')
+        return { id: entry.id, installed: true, dir }
+      } finally {
+        downloading.delete(entry.id)
+      }
+    },
+  }
+
+  return { handlers, streamHandlers, service, close: () => service.close() }
 }

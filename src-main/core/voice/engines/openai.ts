@@ -1,0 +1,104 @@
+import type OpenAI from 'openai'
+import { toFile } from 'openai'
+import type { EngineStatus, VoiceInfo } from '../../../../src-shared/contract'
+import { AppError } from '../../errors'
+import { mapOpenAiError } from '../../providers/openai'
+import { encodeWav } from '../audio/wav'
+import { AudioCollector, type SpeakOptions, type SpeechToText, type SttSession, type SttSessionOptions, type SynthesizedAudio, type TextToSpeech } from './types'
+
+/** A ready OpenAI client for one configured provider, or why there is none. */
+export type OpenAiConnection = { client: OpenAI; name: string } | { error: AppError }
+
+export interface OpenAiSpeechOptions {
+  connect: () => OpenAiConnection
+  /** Read at call time: model names live in settings, not code. */
+  model: () => string
+  sampleRate?: number
+  /** Longest audio kept per dictation, in samples. */
+  maxSamples?: number
+}
+
+const connected = (connection: OpenAiConnection): { client: OpenAI; name: string } => {
+  if ('error' in connection) throw connection.error
+  return connection
+}
+
+const statusOf = (connection: OpenAiConnection): EngineStatus =>
+  'error' in connection ? { available: false, reason: connection.error.message } : { available: true }
+
+/** Cloud transcription: the utterance is uploaded as one WAV when dictation stops. */
+export class OpenAiSttEngine implements SpeechToText {
+  constructor(private readonly options: OpenAiSpeechOptions) {}
+
+  status(): Promise<EngineStatus> {
+    return Promise.resolve(statusOf(this.options.connect()))
+  }
+
+  start(session: SttSessionOptions): Promise<SttSession> {
+    const { client, name } = connected(this.options.connect())
+    const rate = this.options.sampleRate ?? 16_000
+    const audio = new AudioCollector(this.options.maxSamples ?? rate * 300)
+    const abort = new AbortController()
+    const model = this.options.model()
+    return Promise.resolve({
+      push: (samples) => {
+        audio.add(samples)
+        return Promise.resolve(undefined)
+      },
+      finish: async () => {
+        const samples = audio.take()
+        if (samples.length === 0) return ''
+        const file = await toFile(encodeWav(samples, rate), 'dictation.wav', { type: 'audio/wav' })
+        const signal = session.signal ? AbortSignal.any([session.signal, abort.signal]) : abort.signal
+        try {
+          const result = await client.audio.transcriptions.create(
+            { file, model, response_format: 'json', ...(session.language === 'auto' ? {} : { language: session.language }) },
+            { signal },
+          )
+          return result.text.trim()
+        } catch (error) {
+          throw mapOpenAiError(name, model, error, signal)
+        }
+      },
+      cancel: () => abort.abort(),
+    })
+  }
+}
+
+/** The voices OpenAI's speech endpoint documents; the model itself is a setting. */
+export const OPENAI_VOICES: VoiceInfo[] = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'nova', 'onyx', 'sage', 'shimmer', 'verse'].map(
+  (id) => ({ id, name: id[0]?.toUpperCase() + id.slice(1) }),
+)
+
+export interface OpenAiTtsOptions extends Omit<OpenAiSpeechOptions, 'maxSamples' | 'sampleRate'> {
+  voice: () => string
+}
+
+/** Cloud read-aloud: `audio.speech.create`, MP3 back. */
+export class OpenAiTtsEngine implements TextToSpeech {
+  constructor(private readonly options: OpenAiTtsOptions) {}
+
+  status(): Promise<EngineStatus> {
+    return Promise.resolve(statusOf(this.options.connect()))
+  }
+
+  voices(): Promise<VoiceInfo[]> {
+    return Promise.resolve(OPENAI_VOICES)
+  }
+
+  async speak(text: string, options: SpeakOptions): Promise<SynthesizedAudio> {
+    const { client, name } = connected(this.options.connect())
+    const model = this.options.model()
+    try {
+      const response = await client.audio.speech.create(
+        { model, voice: options.voice || this.options.voice(), input: text, response_format: 'mp3', speed: options.rate },
+        options.signal ? { signal: options.signal } : {},
+      )
+      const audio = Buffer.from(await response.arrayBuffer())
+      if (audio.length === 0) throw new AppError('E_BAD_RESPONSE', `${name} sent no audio.`, { retryable: true })
+      return { audio, mime: 'audio/mpeg' }
+    } catch (error) {
+      throw mapOpenAiError(name, model, error, options.signal)
+    }
+  }
+}

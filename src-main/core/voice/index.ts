@@ -1,0 +1,7 @@
+export { VoiceService, type VoiceServiceDeps } from './service'
+export { DictationManager } from './dictation'
+export { configureVoiceRuntime, type VoiceCoreOptions } from './runtime'
+export { VoiceModelStore, defaultCatalog, type CatalogEntry } from './models/catalog'
+export { downloadModel } from './models/downloader'
+export { SherpaHost, forkSherpa, type SpawnSherpa, type SherpaChild } from './engines/sherpa-host'
+export type { SpeechToText, SttSession, TextToSpeech } from './engines/types'
