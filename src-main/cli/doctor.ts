@@ -1,5 +1,7 @@
-import type { DoctorCheck } from '../../src-shared/contract'
-import type { Command } from './command'
+import path from 'node:path'
+import type { DiagnosticsBundle, DoctorCheck } from '../../src-shared/contract'
+import type { Core } from '../core/app'
+import type { Command, Io, ParsedArgs } from './command'
 import { openCore } from './runtime'
 
 const mark: Record<DoctorCheck['status'], string> = { ok: 'ok  ', warn: 'warn', fail: 'fail' }
@@ -14,15 +16,41 @@ export function formatChecks(checks: DoctorCheck[]): string {
     .join('\n')
 }
 
+const requestContext = () => ({ signal: new AbortController().signal, clientId: 'cli' })
+
+/** `doctor --bundle [path]`: the zip a bug report needs (logs, redacted config, versions, checks). */
+async function writeBundle(core: Core, { values, positionals }: ParsedArgs, io: Io): Promise<number> {
+  const target = positionals[0]
+  const result = await core.dispatcher.call('diagnostics.bundle', target ? { path: path.resolve(target) } : {}, requestContext())
+  if (!result.ok) {
+    io.err(`error: ${result.error.message}\n${result.error.hint ? `hint: ${result.error.hint}\n` : ''}`)
+    return 1
+  }
+  const bundle = result.value as DiagnosticsBundle
+  if (values.json) {
+    io.out(`${JSON.stringify({ path: bundle.path, bytes: bundle.bytes, files: bundle.files, checks: bundle.checks }, null, 2)}\n`)
+    return 0
+  }
+  io.out(`${formatChecks(bundle.checks)}\n\n`)
+  io.out(`Diagnostics bundle written to ${bundle.path} (${Math.max(1, Math.round(bundle.bytes / 1024))} KB).\n`)
+  io.out('It holds the recent logs, your configuration with keys and tokens removed, versions and these checks.\n')
+  return 0
+}
+
 export const doctorCommand: Command = {
   name: 'doctor',
   summary: 'Check the data folder, settings, Ollama and Electron; exits 1 when something is broken.',
-  usage: 'doctor [--json] [--data-dir DIR]',
-  options: [{ name: 'json', type: 'boolean', summary: 'Print the checks as JSON' }],
-  async run({ values }, io) {
+  usage: 'doctor [--json] [--bundle [PATH]] [--data-dir DIR]',
+  options: [
+    { name: 'json', type: 'boolean', summary: 'Print the checks as JSON' },
+    { name: 'bundle', type: 'boolean', summary: 'Write a diagnostics zip (logs, redacted config, versions) to PATH or the data folder' },
+  ],
+  async run(args, io) {
+    const { values } = args
     const core = openCore(values, io.env)
     try {
-      const result = await core.dispatcher.call('diagnostics.doctor', {}, { signal: new AbortController().signal, clientId: 'cli' })
+      if (values.bundle) return await writeBundle(core, args, io)
+      const result = await core.dispatcher.call('diagnostics.doctor', {}, requestContext())
       if (!result.ok) {
         io.err(`error: ${result.error.message}\n`)
         return 1

@@ -1,3 +1,5 @@
 export * from './logger'
 export * from './redact'
 export * from './rotating-file'
+export * from './renderer-log'
+export * from './scrubbing-secrets'

@@ -1,0 +1,3 @@
+export * from './bundle'
+export * from './known-secrets'
+export * from './redact-config'

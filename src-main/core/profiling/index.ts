@@ -1,0 +1,2 @@
+export * from './cpu-profile'
+export * from './marks'
