@@ -6,6 +6,7 @@ import { fakeMcp, type FakeMcpOptions } from './fake-mcp'
 import { fakeModels, type FakeModelsOptions } from './fake-models'
 import { fakeProviders, type FakeProvidersOptions } from './fake-providers'
 import { fakeSessions, type FakeSessionsOptions } from './fake-sessions'
+import { withFakeUpdates } from './fake-updates'
 import { fakeTelemetry, type FakeTelemetryOptions } from './fake-telemetry'
 
 // Every section's defaults come from the schema, so a new settings section needs no edit here.
@@ -130,6 +131,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     agent,
     mcp,
     ...withFakeCluster({ api, emit, calls, settings: () => settings }),
+    ...withFakeUpdates({ api, calls, emit, settings: () => settings }),
     emit,
     listenerCount: (name: EventName) => listeners.get(name)?.size ?? 0,
   }
