@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_MESSAGE_CHARS, type ErrorShape } from '../../src-shared/contract'
 import type { Core } from '../core/app'
 import { AppError } from '../core/errors'
+import { beginMark } from '../core/profiling'
 import { createConnection, type Connection } from '../core/rpc'
 import { TOKEN_COOKIE, allowedHosts, checkRequest, isLoopbackHost, requestUrl } from './auth'
 import { contentSecurityPolicy, serveStatic } from './static'
@@ -163,10 +164,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const server = http.createServer(handleHttp)
   server.on('upgrade', handleUpgrade)
+  const listening = beginMark('startup.web.listen')
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, options.port ?? 0)))
     server.listen(options.port ?? 0, host, () => resolve())
   })
+  listening.end()
   const unsubscribe = core.onBroadcast((name, payload) => {
     for (const { connection } of sockets) connection.push(name, payload)
   })

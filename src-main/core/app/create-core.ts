@@ -6,7 +6,8 @@ import { JsonFileStorage, SettingsService, type SettingsStorage } from '../confi
 import { locateElectronBinary } from '../doctor'
 import { AppError } from '../errors'
 import { defaultInstallerEnv, type InstallerEnv } from '../installer'
-import { createLogger, type AppLogger, type LogSink } from '../log'
+import { createLogger, scrubbingSecretStore, type AppLogger, type LogSink } from '../log'
+import { beginMark, trackMark } from '../profiling'
 import { ModelService, probeMachine, type ModelServiceOptions } from '../models'
 import type { FetchLike } from '../ollama'
 import { dataPaths, type DataPaths } from '../paths'
@@ -92,12 +93,13 @@ export type Broadcast = <K extends EventName>(name: K, payload: EventPayload<K>)
 
 /** The one place that wires the core together; every adapter (Electron, web, CLI) calls it. */
 export function createCore(options: CoreOptions): Core {
+  const coreStartup = beginMark('startup.core')
   const paths = dataPaths(options.dataDir)
   fs.mkdirSync(paths.root, { recursive: true })
   const env = options.env ?? process.env
   const logger = createLogger({ sink: options.logSink, file: options.logSink ? undefined : paths.logFile, level: options.logLevel, echo: options.logEcho })
   const settings = new SettingsService(options.settingsStorage ?? new JsonFileStorage(paths.settings), logger.log)
-  const secrets = options.secrets ?? new FileSecretStore(paths.secrets)
+  const secrets = scrubbingSecretStore(options.secrets ?? new FileSecretStore(paths.secrets), logger.scrubber)
   const ollamaHost = (): string => env.OLLAMA_HOST || settings.get().ollama.host
 
   const broadcasts = new Set<Broadcast>()
@@ -113,7 +115,7 @@ export function createCore(options: CoreOptions): Core {
 
   let store: Promise<SessionStore> | undefined
   const sessions = (): Promise<SessionStore> => {
-    store ??= openSessions(paths.root, options, logger).catch((error: unknown) => {
+    store ??= trackMark('startup.sessions.open', openSessions(paths.root, options, logger)).catch((error: unknown) => {
       store = undefined // let the next request try again (e.g. after the disk was freed)
       throw error
     })
@@ -196,6 +198,7 @@ export function createCore(options: CoreOptions): Core {
   // Servers start in parallel in the background (long-running app only): a chat never waits for them.
   if (options.ownsHistory) mcp.startAll()
   const agent = wireAgent({ dataDir: paths.root, env, home: options.home ?? os.homedir(), logger, broadcast, mcp })
+  const providersStartup = beginMark('startup.providers')
   const providers = wireProviders({
     dataDir: paths.root,
     storage: new JsonFileStorage(path.join(paths.root, 'providers.json')),
@@ -212,6 +215,7 @@ export function createCore(options: CoreOptions): Core {
     homeDir: options.home ?? os.homedir(),
     ...options.providers,
   })
+  providersStartup.end()
   const context: WiringContext = { ...base, sessions, providers, agent, mcp }
   const analytics = wireAnalytics(context)
   const updates = wireUpdates(context)
@@ -249,6 +253,7 @@ export function createCore(options: CoreOptions): Core {
     logger.log,
   )
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
+  coreStartup.end()
   // Setup hooks run once when the app (not a one-shot CLI command) starts.
   if (options.ownsHistory) void agent.fire('Setup', { trigger: 'init' }, { sessionId: null })
   // Not awaited: the app opens while Ollama starts.

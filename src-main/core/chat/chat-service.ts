@@ -11,6 +11,7 @@ import { budgetStatus, streamWithFallback, type BreakerRegistry, type FallbackOp
 import type { TrafficRecorder } from '../health'
 import type { Message, SessionStore } from '../sessions'
 import { NoProviderError, planCandidates } from './candidates'
+import { beginMark } from '../profiling'
 import { skillSlashCommand } from '../skills'
 import { titleFrom, toProviderMessages } from './history'
 import { streamRound, type RoundResult } from './reply-round'
@@ -73,6 +74,7 @@ export class ChatService {
 
   private async *sendTurn(input: ParsedSend, signal: AbortSignal): AsyncGenerator<ChatEvent, SendResult> {
     const { deps } = this
+    const turnMark = beginMark('chat.turn')
     deps.markActive?.()
     const store = await deps.sessions()
     const routing = deps.routing()
@@ -182,6 +184,7 @@ export class ChatService {
         writer = await store.beginStreamingMessage(session.id, { provider: asked.providerId, model: asked.model, parentId: ran.lastMessageId })
       }
     } finally {
+      turnMark.end()
       signal.removeEventListener('abort', stopInner)
     }
   }

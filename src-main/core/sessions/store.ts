@@ -10,6 +10,7 @@ import type {
   SearchFilters, SearchHit, Session, SessionPage, StreamingFinal, StreamingMeta,
 } from './types'
 import { serveSessionEngine } from './worker-host'
+import { trackMark } from '../profiling'
 
 export interface SessionStoreOptions extends SessionEngineOptions {
   /**
@@ -101,7 +102,7 @@ export class SessionStore {
   private call<M extends EngineMethod>(method: M, ...args: Parameters<EngineApi[M]>): Promise<ReturnType<EngineApi[M]>> {
     // Trailing undefined arguments are dropped so defaults apply on the other side.
     while (args.length > 0 && args[args.length - 1] === undefined) args.pop()
-    return this.send(method, args) as Promise<ReturnType<EngineApi[M]>>
+    return trackMark(`store.${method}`, this.send(method, args)) as Promise<ReturnType<EngineApi[M]>>
   }
 
   createSession(input?: NewSession): Promise<Session> { return this.call('createSession', input) }
