@@ -1,7 +1,8 @@
 import os from 'node:os'
 import { ClusterService, type ClusterEvent, type ClusterPeer } from '../core/cluster/service'
 import { MdnsDiscovery, type Discovery } from '../core/cluster/discovery'
-import type { TransferProgress } from '../core/cluster/transfer'
+import { describeLocalMachine, rdmaProbe } from '../core/cluster/local-machine'
+import { resolveModelsDir, type TransferProgress } from '../core/cluster/transfer'
 import { silentLogger } from '../core/log/logger'
 import { dataPaths, resolveDataDir } from '../core/paths'
 import { FileSecretStore } from '../core/secrets'
@@ -26,6 +27,7 @@ function openService(args: ParsedArgs, io: Io, deps: ClusterCommandDeps, onEvent
   const home = io.env.HOME || io.env.USERPROFILE || os.homedir()
   const override = typeof args.values['data-dir'] === 'string' ? args.values['data-dir'] : undefined
   const root = resolveDataDir({ override, env: io.env, platform: process.platform, home }).root
+  const modelsDir = resolveModelsDir(io.env, home, typeof args.values['models-dir'] === 'string' ? args.values['models-dir'] : undefined)
   return new ClusterService({
     dataDir: root,
     secrets: new FileSecretStore(dataPaths(root).secrets),
@@ -33,8 +35,10 @@ function openService(args: ParsedArgs, io: Io, deps: ClusterCommandDeps, onEvent
     home,
     log: silentLogger(),
     discovery: (deps.discovery ?? (() => new MdnsDiscovery()))(),
-    ...(typeof args.values['models-dir'] === 'string' ? { modelsDir: args.values['models-dir'] } : {}),
+    modelsDir,
     version: APP_VERSION,
+    // Paired peers may ask what this machine has (models with sizes, RDMA, RAM) while `serve` runs.
+    describe: describeLocalMachine({ version: APP_VERSION, modelsDir, rdma: rdmaProbe() }),
     ...(onEvent ? { onEvent } : {}),
   })
 }

@@ -1,7 +1,6 @@
 import type { clusterRoutes, clusterStreams } from '../../../src-shared/contract/cluster'
 import { ClusterController, type ClusterControllerOptions } from '../cluster/controller'
-import type { RdmaDeviceSummary } from '../cluster/capabilities'
-import { listRdmaDevices, rdmaStatus, type RdmaDevice } from '../rdma/native'
+import { rdmaProbe } from '../cluster/local-machine'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
 import type { WiringContext } from './wiring-context'
 
@@ -13,15 +12,6 @@ export interface ClusterWiring {
   streamHandlers: ClusterStreamHandlers
   controller: ClusterController
   close(): Promise<void> | void
-}
-
-/** What the RDMA addon reports, in the cluster's words; the addon loads lazily (only when asked). */
-function rdmaProbe(): NonNullable<ClusterControllerOptions['rdma']> {
-  const summary = (device: RdmaDevice): RdmaDeviceSummary => {
-    const speed = Math.max(0, ...device.ports.map((port) => port.speed))
-    return { name: device.name, linkKind: device.transport === 'Thunderbolt' ? 'rdma-thunderbolt' : 'rdma-network', ...(speed > 0 ? { speedGbps: speed } : {}) }
-  }
-  return { status: () => rdmaStatus(), devices: () => listRdmaDevices().map(summary) }
 }
 
 /**

@@ -4,10 +4,11 @@ import { AppError } from '../errors'
 import type { Logger } from '../log/logger'
 import type { LinkKind } from '../rdma/transport'
 import type { SecretStore } from '../secrets'
-import { collectCapabilities, ipLinkKinds, type PeerCapabilities, type RdmaDeviceSummary } from './capabilities'
+import { ipLinkKinds, type PeerCapabilities } from './capabilities'
 import { MdnsDiscovery, StaticDiscovery, type Discovery } from './discovery'
+import { describeLocalMachine, type RdmaProbe } from './local-machine'
 import { ClusterService, type ClusterEvent, type ClusterPeer } from './service'
-import { listInstalledModels, resolveModelsDir, type SendResult } from './transfer'
+import { resolveModelsDir, type SendResult } from './transfer'
 
 export type ClusterChange = 'started' | 'stopped' | 'peers' | 'paired' | 'unpaired' | 'measured' | 'received' | 'failed'
 
@@ -24,7 +25,7 @@ export interface ClusterControllerOptions {
   /** Where the listener binds; peers on the LAN need 0.0.0.0 (tests use 127.0.0.1). */
   host?: string
   discovery?: (mode: ClusterSettings['discovery']) => Discovery
-  rdma?: { status: () => { ok: boolean; reason: string }; devices: () => RdmaDeviceSummary[] }
+  rdma?: RdmaProbe
   networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>
   /** Bytes per bandwidth probe. */
   measureBytes?: number
@@ -57,6 +58,7 @@ export class ClusterController {
 
   constructor(private readonly options: ClusterControllerOptions) {
     this.modelsDir = resolveModelsDir(options.env, options.home)
+    this.describe = describeLocalMachine({ version: options.version, modelsDir: this.modelsDir, ...(options.rdma ? { rdma: options.rdma } : {}), ...(options.networkInterfaces ? { networkInterfaces: options.networkInterfaces } : {}) })
   }
 
   /** Starts, restarts or stops the service to match the settings; calls are serialised. */
@@ -72,15 +74,7 @@ export class ClusterController {
     await this.stopService()
   }
 
-  describe = (): Promise<PeerCapabilities> =>
-    collectCapabilities({
-      appVersion: this.options.version,
-      listModels: () => listInstalledModels(this.modelsDir),
-      rdmaStatus: this.options.rdma?.status,
-      listRdmaDevices: this.options.rdma?.devices,
-      gpu: () => (process.platform === 'darwin' && process.arch === 'arm64' ? (os.cpus()[0]?.model ?? null) : null),
-      ...(this.options.networkInterfaces ? { networkInterfaces: this.options.networkInterfaces } : {}),
-    })
+  readonly describe: () => Promise<PeerCapabilities>
 
   async status(): Promise<ClusterStatus> {
     const settings = this.settings
