@@ -23,6 +23,9 @@ export function describeUpdateFailure(error: unknown): UpdateFailure {
   if (code === 'ERR_CHECKSUM_MISMATCH') {
     return { code, message: 'The downloaded update did not match its published sha512 checksum and was discarded. Nothing will be installed; try again later.' }
   }
+  if (code === 'ERR_UPDATER_INVALID_SIGNATURE') {
+    return { code, message: 'The downloaded update is not signed by the expected publisher and was discarded. Nothing will be installed.' }
+  }
   if (code === 'ERR_UPDATER_CHANNEL_FILE_NOT_FOUND') {
     const file = /channel "([^"]+)"/.exec(raw)?.[1]
     return { code, message: `The update server has no ${file ?? 'feed file'} for this channel (HTTP 404).` }

@@ -309,6 +309,7 @@ describe('describeUpdateFailure', () => {
     expect(describeUpdateFailure(Object.assign(new Error('odd'), { code: 'ERR_UPDATER_CHANNEL_FILE_NOT_FOUND' })).message).toBe('The update server has no feed file for this channel (HTTP 404).')
     expect(describeUpdateFailure(Object.assign(new Error('No files provided'), { code: 'ERR_UPDATER_NO_FILES_PROVIDED' })).message).toBe('The update feed is malformed: No files provided')
     expect(describeUpdateFailure(new Error('HttpError: 503 Service Unavailable\n  at stack'))).toEqual({ code: null, message: 'The update server answered HTTP 503.' })
+    expect(describeUpdateFailure(Object.assign(new Error('New version 1.1.0 is not signed by the application owner'), { code: 'ERR_UPDATER_INVALID_SIGNATURE' })).message).toMatch(/not signed by the expected publisher/)
     expect(describeUpdateFailure('plain words')).toEqual({ code: null, message: 'The update failed: plain words' })
     expect(describeUpdateFailure(undefined)).toEqual({ code: null, message: 'The update failed: unknown error' })
     expect(describeUpdateFailure({ code: 42 })).toEqual({ code: null, message: 'The update failed: unknown error' })
