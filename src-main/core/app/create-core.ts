@@ -193,11 +193,12 @@ export function createCore(options: CoreOptions): Core {
       mcpLog.info('an MCP server needs a sign-in; the link was shown to the user')
       broadcast('app.notice', { level: 'warning', message: 'An MCP server needs you to sign in. Open this address in a browser on this computer:', hint: url })
     },
+    tracing: telemetry.tracing,
   })
   const unsubscribeMcp = mcp.onChange((servers) => broadcast('mcp.changed', { servers }))
   // Servers start in parallel in the background (long-running app only): a chat never waits for them.
   if (options.ownsHistory) mcp.startAll()
-  const agent = wireAgent({ dataDir: paths.root, env, home: options.home ?? os.homedir(), logger, broadcast, mcp })
+  const agent = wireAgent({ dataDir: paths.root, env, home: options.home ?? os.homedir(), logger, broadcast, mcp, tracing: telemetry.tracing })
   const providersStartup = beginMark('startup.providers')
   const providers = wireProviders({
     dataDir: paths.root,
@@ -213,6 +214,7 @@ export function createCore(options: CoreOptions): Core {
     agent: agent.runtime,
     runSkill: agent.runNamedSkill,
     homeDir: options.home ?? os.homedir(),
+    tracing: telemetry.tracing,
     ...options.providers,
   })
   providersStartup.end()

@@ -17,6 +17,7 @@ import type { ProviderFactory } from '../providers/types'
 import { BreakerRegistry, SpendLedger, priceFor } from '../resilience'
 import type { SecretStore } from '../secrets'
 import type { SessionStore } from '../sessions'
+import type { Tracing } from '../telemetry'
 import { createProviderHandlers, createProviderStreamHandlers } from './provider-handlers'
 
 export interface ProviderWiringOptions {
@@ -40,6 +41,8 @@ export interface ProviderWiringOptions {
   agent?: AgentRuntime
   runSkill?: ChatServiceDeps['runSkill']
   homeDir?: string
+  /** Chat request spans (see core/telemetry); none when tracing is off. */
+  tracing?: Tracing
 }
 
 /** Any interface besides loopback that is up: a cheap, synchronous "are we online at all". */
@@ -141,6 +144,7 @@ export function wireProviders(options: ProviderWiringOptions) {
     ...(options.agent ? { agent: options.agent } : {}),
     ...(options.runSkill ? { runSkill: options.runSkill } : {}),
     ...(options.homeDir ? { homeDir: options.homeDir } : {}),
+    ...(options.tracing ? { tracing: options.tracing } : {}),
   })
   const summarizer = createProviderSummarizer({ registry, catalog, routing: () => configs.routing(), breakers, clock, recorder: traffic })
   const deps = { registry, configs, catalog, breakers, ledger, monitor, history, chat, now, changed: () => undefined }

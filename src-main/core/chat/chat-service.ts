@@ -11,6 +11,8 @@ import { budgetStatus, streamWithFallback, type BreakerRegistry, type FallbackOp
 import type { TrafficRecorder } from '../health'
 import type { Message, SessionStore } from '../sessions'
 import { NoProviderError, planCandidates } from './candidates'
+import { ChatTrace } from './chat-span'
+import type { Tracing } from '../telemetry'
 import { beginMark } from '../profiling'
 import { skillSlashCommand } from '../skills'
 import { titleFrom, toProviderMessages } from './history'
@@ -45,6 +47,8 @@ export interface ChatServiceDeps {
   /** Where hooks run when a chat has no workspace. */
   homeDir?: string
   /** `/name args` in a prompt runs that skill (SkillTrigger hooks, its scripts) and sends its instructions. */
+  /** Spans for each chat request; none while tracing is off. */
+  tracing?: Tracing
   runSkill?: (name: string, args: string, ctx: { sessionId: string | null; workspace?: string | null; signal?: AbortSignal }) => Promise<{ result: { allowed: boolean; reason?: string; content: string } }>
 }
 
@@ -65,15 +69,21 @@ export class ChatService {
 
   async *send(input: ParsedSend, signal: AbortSignal): AsyncGenerator<ChatEvent, SendResult> {
     this.streaming++
+    const trace = new ChatTrace(this.deps.tracing, input)
     try {
-      return yield* this.sendTurn(input, signal)
+      return yield* this.sendTurn(input, signal, trace)
+    } catch (error) {
+      trace.span.recordError(error)
+      throw error
     } finally {
       this.streaming--
+      trace.span.end()
     }
   }
 
-  private async *sendTurn(input: ParsedSend, signal: AbortSignal): AsyncGenerator<ChatEvent, SendResult> {
+  private async *sendTurn(input: ParsedSend, signal: AbortSignal, trace: ChatTrace): AsyncGenerator<ChatEvent, SendResult> {
     const { deps } = this
+    const { span } = trace
     const turnMark = beginMark('chat.turn')
     deps.markActive?.()
     const store = await deps.sessions()
@@ -86,7 +96,7 @@ export class ChatService {
     // UserPromptSubmit hooks see the prompt first; a block leaves no trace in the history.
     let promptContext: string | undefined
     if (agent && !input.regenerate) {
-      const submitted = await agent.hooks.fire('UserPromptSubmit', { prompt: input.text }, { sessionId: input.sessionId ?? null, cwd, workspace, signal })
+      const submitted = await agent.hooks.fire('UserPromptSubmit', { prompt: input.text }, { sessionId: input.sessionId ?? null, cwd, workspace, signal, span })
       if (!submitted.allowed) throw new AppError('E_BLOCKED', `A hook blocked this prompt: ${submitted.reason ?? 'no reason given'}`, { hint: 'The hook is listed in Agents → Hooks; the prompt was not sent or saved.' })
       promptContext = submitted.additionalContext
     }
@@ -118,6 +128,7 @@ export class ChatService {
       if (plan.candidates.length === 0) throw budgetError(budget.todayUsd, budget.monthUsd)
     }
     if (plan.candidates.length === 0) throw new NoProviderError(plan.skipped)
+    trace.planned(plan.candidates)
 
     // A new chat has no history to read, so even its session is created while the provider thinks.
     const existing = input.sessionId ? await store.getSession(input.sessionId) : undefined
@@ -133,7 +144,7 @@ export class ChatService {
     const stopInner = (): void => inner.abort(signal.reason)
     signal.addEventListener('abort', stopInner, { once: true })
     try {
-      const stream = streamWithFallback(plan.candidates, request, resilienceOptions(deps, routing, inner.signal))
+      const stream = streamWithFallback(plan.candidates, request, { ...resilienceOptions(deps, routing, inner.signal), span })
       const first = plan.candidates[0]!
       const firstStep = stream.next()
       firstStep.catch(() => undefined) // read in streamRound; this only keeps Node from calling it unhandled meanwhile
@@ -151,7 +162,7 @@ export class ChatService {
       const { session } = saved
       deps.changed([session.id])
       yield { type: 'started', sessionId: session.id, userMessageId: turn.replyParent ? null : saved.userMessageId, assistantMessageId: saved.writer.id }
-      if (agent && !existing) yield* hookNotices(await agent.hooks.fire('SessionStart', { source: 'startup' }, { sessionId: session.id, cwd, workspace, signal }))
+      if (agent && !existing) yield* hookNotices(await agent.hooks.fire('SessionStart', { source: 'startup' }, { sessionId: session.id, cwd, workspace, signal, span }))
       if (budget.state === 'warn') yield { type: 'budget', state: 'warn', message: budgetWarning(budget.todayUsd, budget.monthUsd, routing) }
       for (const attempt of plan.skipped) yield { type: 'attempt', attempt }
 
@@ -166,20 +177,21 @@ export class ChatService {
           deps.changed([session.id])
         }
         attempts.push(...result.outcome.attempts)
+        trace.round(result)
         const useTools = agent && request.tools && result.toolCalls.length > 0
         if (!useTools || round >= MAX_TOOL_ROUNDS) {
           if (useTools) yield { type: 'hook', event: 'Stop', blocked: false, message: `Stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls; ask again to continue.` }
-          if (agent) yield* hookNotices(await agent.hooks.fire('Stop', { stop_hook_active: false, last_assistant_message: result.text }, { sessionId: session.id, cwd, workspace, signal }))
+          if (agent) yield* hookNotices(await agent.hooks.fire('Stop', { stop_hook_active: false, last_assistant_message: result.text }, { sessionId: session.id, cwd, workspace, signal, span }))
           return { sessionId: session.id, message: result.message as SendResult['message'], attempts }
         }
         // Run the tools, then give the model their results in a new round, starting with the provider that asked.
-        const ran = yield* runToolCalls(result.toolCalls, { runtime: agent, store, sessionId: session.id, parentId: result.message.id, workspace, cwd, signal })
+        const ran = yield* runToolCalls(result.toolCalls, { runtime: agent, store, sessionId: session.id, parentId: result.message.id, workspace, cwd, signal, span })
         request.messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls }, ...ran.results)
         deps.changed([session.id])
         const asked = result.outcome
         const answered = plan.candidates.find((c) => c.providerId === asked.providerId && c.model === asked.model)
         const order = answered ? [answered, ...plan.candidates.filter((c) => c !== answered)] : plan.candidates
-        const again = streamWithFallback(order, request, resilienceOptions(deps, routing, inner.signal))
+        const again = streamWithFallback(order, request, { ...resilienceOptions(deps, routing, inner.signal), span })
         next = stepsOf(again, again.next())
         writer = await store.beginStreamingMessage(session.id, { provider: asked.providerId, model: asked.model, parentId: ran.lastMessageId })
       }
