@@ -70,7 +70,7 @@ describe('ollama-desk cluster', () => {
   it('serves, pairs with the printed code, lists the peer and receives a model', async () => {
     const receiver = machine()
     const sender = machine()
-    const served = receiver.start(['serve', '--port', '0', '--host', '127.0.0.1'])
+    const served = receiver.start(['serve', '--port', '0', '--host', '127.0.0.1', '--name', 'receiver-box'])
     try {
       const banner = await served.io.waitForOut('pairing code: ')
       const address = /listening on (\S+) as/.exec(banner)?.[1] ?? ''
@@ -80,7 +80,7 @@ describe('ollama-desk cluster', () => {
       expect(paired).toMatchObject({ code: 0, out: expect.stringMatching(/^paired with /) })
       await served.io.waitForOut('paired with ')
       const peers = JSON.parse((await sender.run(['peers', '--json'])).out).peers
-      expect(peers).toEqual([expect.objectContaining({ paired: true, addresses: [address] })])
+      expect(peers).toEqual([expect.objectContaining({ paired: true, name: 'receiver-box', addresses: [address] })])
 
       const model = await makeModel({ modelsDir: sender.modelsDir, name: 'tiny', weightsBytes: 2 * 1024 * 1024, seed: 5 })
       const sent = await sender.run(['send-model', model.name, peers[0].id])

@@ -36,6 +36,7 @@ function openService(args: ParsedArgs, io: Io, deps: ClusterCommandDeps, onEvent
     log: silentLogger(),
     discovery: (deps.discovery ?? (() => new MdnsDiscovery()))(),
     modelsDir,
+    ...(typeof args.values.name === 'string' && args.values.name.trim() ? { name: args.values.name.trim() } : {}),
     version: APP_VERSION,
     // Paired peers may ask what this machine has (models with sizes, RDMA, RAM) while `serve` runs.
     describe: describeLocalMachine({ version: APP_VERSION, modelsDir, rdma: rdmaProbe() }),
@@ -201,6 +202,7 @@ export function makeClusterCommand(deps: ClusterCommandDeps = {}): Command {
       { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
       { name: 'port', type: 'string', summary: `Port for \`cluster serve\` (default ${DEFAULT_CLUSTER_PORT}; 0 picks a free one)` },
       { name: 'host', type: 'string', summary: 'Address for `cluster serve` to listen on (default 0.0.0.0)' },
+      { name: 'name', type: 'string', summary: 'How other machines list this one (default: the host name)' },
       { name: 'models-dir', type: 'string', summary: 'Ollama models folder (default: OLLAMA_MODELS or ~/.ollama/models)', values: 'dir' },
     ],
     positionals: Object.keys(subcommands),
