@@ -63,9 +63,9 @@ export function UpdatesSection() {
 
   if (update.state === 'disabled') {
     return (
-      <section className="card" aria-labelledby="updates-title">
+      <section className="card updates" aria-labelledby="updates-title">
         <h2 id="updates-title">Updates</h2>
-        <p role="status">{update.reason}</p>
+        <p className="update-state" role="status">{update.reason}</p>
         <p className="hint">This is version {status.currentVersion}.</p>
       </section>
     )
