@@ -1,11 +1,11 @@
 import path from 'node:path'
+import OpenAI from 'openai'
 import type { voiceRoutes, voiceStreams } from '../../../src-shared/contract/voice'
 import { AppError, ConfigError } from '../errors'
-import { createOpenAiClient } from '../providers/openai'
 import { createProviderFetch } from '../providers/proxy'
 import { keyNameFor } from '../providers/registry'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
-import type { OpenAiConnection } from '../voice/engines/openai'
+import { withFormDataBodies, type OpenAiConnection } from '../voice/engines/openai'
 import { forkSherpa, SherpaHost } from '../voice/engines/sherpa-host'
 import { defaultCatalog, VoiceModelStore } from '../voice/models/catalog'
 import { downloadModel } from '../voice/models/downloader'
@@ -38,7 +38,24 @@ function openAiConnection(ctx: WiringContext, providerId: string): OpenAiConnect
   const apiKey = ctx.secrets.get(keyNameFor(config.id))
   if (!apiKey && config.kind === 'openai') return { error: new ConfigError(`${config.name} needs an API key for voice.`, { hint: 'Add the key in Providers & Health.' }) }
   const baseUrl = config.baseUrl || OPENAI_DEFAULT_URL
-  const client = createOpenAiClient({ baseUrl, ...(apiKey ? { apiKey } : {}), fetch: createProviderFetch(config.proxy, baseUrl, ctx.env), timeoutMs: config.timeoutMs })
+  const routed = createProviderFetch(config.proxy, baseUrl, ctx.env)
+  // Local OpenAI-compatible servers (whisper.cpp, speaches) want no Authorization header at all.
+  const keyless: typeof fetch = (input, init) => {
+    const headers = new Headers(init?.headers)
+    headers.delete('authorization')
+    return routed(input, { ...init, headers })
+  }
+  const client = new OpenAI({
+    apiKey: apiKey || 'no-key-configured',
+    baseURL: baseUrl,
+    organization: null,
+    project: null,
+    adminAPIKey: null,
+    fetch: withFormDataBodies(apiKey ? routed : keyless),
+    maxRetries: 0,
+    timeout: config.timeoutMs,
+    logLevel: 'off',
+  })
   return { client, name: config.name }
 }
 
@@ -59,7 +76,8 @@ export function wireVoice(ctx: WiringContext): VoiceWiring {
     ...(options.ttsEngines ? { ttsEngines: options.ttsEngines } : {}),
   })
   const fetcher = options.fetch ?? (ctx.options.fetch as typeof fetch | undefined) ?? fetch
-  const downloading = new Set<string>()
+  /** Downloads in progress; a cancelled one is awaited (it is cleaning up) before the same model starts again. */
+  const downloading = new Map<string, { signal: AbortSignal; done: Promise<void> }>()
 
   const handlers: VoiceRouteHandlers = {
     'voice.status': () => service.status(),
@@ -86,8 +104,11 @@ export function wireVoice(ctx: WiringContext): VoiceWiring {
   const streamHandlers: VoiceStreamHandlers = {
     'voice.models.download': async function* (input, request) {
       const entry = store.entry(input.id)
-      if (downloading.has(entry.id)) throw new AppError('E_CONFIG', `${entry.name} is already downloading.`)
-      downloading.add(entry.id)
+      const previous = downloading.get(entry.id)
+      if (previous && !previous.signal.aborted) throw new AppError('E_CONFIG', `${entry.name} is already downloading.`)
+      if (previous) await previous.done
+      let finished = (): void => undefined
+      downloading.set(entry.id, { signal: request.signal, done: new Promise<void>((resolve) => (finished = resolve)) })
       try {
         log.info({ model: entry.id }, 'voice model download started with consent')
         const { dir } = yield* downloadModel(entry, store.root, { fetch: fetcher, ...(options.extract ? { extract: options.extract } : {}) }, request.signal)
@@ -95,6 +116,7 @@ export function wireVoice(ctx: WiringContext): VoiceWiring {
         return { id: entry.id, installed: true, dir }
       } finally {
         downloading.delete(entry.id)
+        finished()
       }
     },
   }

@@ -18,6 +18,23 @@ export interface OpenAiSpeechOptions {
   maxSamples?: number
 }
 
+/**
+ * The providers' proxy-aware fetch comes from the undici package, whose Response cannot encode
+ * Node's global FormData, so the SDK would refuse uploads. This encodes multipart bodies with the
+ * global Request first and hands the routed fetch plain bytes.
+ */
+export function withFormDataBodies(inner: typeof fetch): typeof fetch {
+  const wrapped = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
+    if (!(init?.body instanceof FormData)) return inner(input, init)
+    const encoded = new Request('http://form.invalid/', { method: 'POST', body: init.body })
+    const headers = new Headers(init.headers)
+    headers.set('content-type', encoded.headers.get('content-type') ?? 'multipart/form-data')
+    return inner(input, { ...init, headers, body: Buffer.from(await encoded.arrayBuffer()) })
+  }
+  // The SDK probes `fetch.Response` to decide whether FormData bodies work.
+  return Object.assign(wrapped, { Response: globalThis.Response }) as unknown as typeof fetch
+}
+
 const connected = (connection: OpenAiConnection): { client: OpenAI; name: string } => {
   if ('error' in connection) throw connection.error
   return connection
