@@ -196,6 +196,19 @@ describe('electron-updater against a loopback feed', () => {
     await port.download()
     expect(progress.at(-1)).toBe(100)
     expect(loads).toBe(1)
+    port.quitAndInstall()
+    await vi.waitFor(() => expect(adapter.quits).toBe(1))
+  })
+
+  it('the development stand-in refuses every call without a network request', async () => {
+    const port = createDesktopUpdater({ isPackaged: false })
+    port.configure({ channel: 'beta' })
+    const off = port.on(() => undefined)
+    off()
+    await expect(port.check()).rejects.toThrow('not packaged')
+    await expect(port.download()).rejects.toThrow('not packaged')
+    port.quitAndInstall()
+    expect(server.requests).toEqual([])
   })
 })
 
