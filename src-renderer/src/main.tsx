@@ -5,6 +5,7 @@ import { ApiProvider } from './api/context'
 import { App } from './App'
 import { useAppStore } from './store/app-store'
 import { bootstrap } from './store/bootstrap'
+import { installLogForwarding } from './lib/log-forwarding'
 import './styles.css'
 import './sessions.css'
 import './models.css'
@@ -12,6 +13,7 @@ import './onboarding.css'
 
 const { api, transport } = connectApi(window, (state) => useAppStore.getState().setConnection(state))
 useAppStore.getState().setTransport(transport)
+installLogForwarding(api)
 void bootstrap(api)
 
 createRoot(document.getElementById('root')!).render(

@@ -3,6 +3,7 @@ import { fakeAgent, type FakeAgentOptions } from './fake-agent'
 import { withFakeCluster } from './fake-cluster'
 import { fakeInstaller, type FakeInstallerOptions } from './fake-installer'
 import { fakeMcp, type FakeMcpOptions } from './fake-mcp'
+import { withFakeObservability } from './fake-observability'
 import { fakeModels, type FakeModelsOptions } from './fake-models'
 import { fakeProviders, type FakeProvidersOptions } from './fake-providers'
 import { fakeSessions, type FakeSessionsOptions } from './fake-sessions'
@@ -132,6 +133,7 @@ export function fakeApi(options: FakeApiOptions = {}) {
     mcp,
     ...withFakeCluster({ api, emit, calls, settings: () => settings }),
     ...withFakeUpdates({ api, calls, emit, settings: () => settings }),
+    ...withFakeObservability({ api, calls }),
     emit,
     listenerCount: (name: EventName) => listeners.get(name)?.size ?? 0,
   }
