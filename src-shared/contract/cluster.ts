@@ -6,20 +6,27 @@ export const DEFAULT_CLUSTER_PORT = 47811
 
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]{0,252}):\d{1,5}$/
 
+const ClusterFields = {
+  port: z.number().int().min(0).max(65535),
+  /** How other machines list this one; empty means the host name. */
+  name: z.string().max(63),
+  discovery: z.enum(['mdns', 'static']),
+  /** Machines to reach by address (`host:port`), used with either discovery mode. */
+  staticPeers: z.array(z.string().regex(HOST_PORT, 'use host:port, e.g. 192.168.1.20:47811')).max(64),
+}
+
 /** Settings section `cluster`: every field has a default so older settings files still parse. */
 export const ClusterSettingsSchema = z.object({
   /** Off by default: the app listens on the LAN only after the user turns clustering on. */
   enabled: z.boolean().default(false),
-  port: z.number().int().min(0).max(65535).default(DEFAULT_CLUSTER_PORT),
-  /** How other machines list this one; empty means the host name. */
-  name: z.string().max(63).default(''),
-  discovery: z.enum(['mdns', 'static']).default('mdns'),
-  /** Machines to reach by address (`host:port`), used with either discovery mode. */
-  staticPeers: z.array(z.string().regex(HOST_PORT, 'use host:port, e.g. 192.168.1.20:47811')).max(64).default([]),
+  port: ClusterFields.port.default(DEFAULT_CLUSTER_PORT),
+  name: ClusterFields.name.default(''),
+  discovery: ClusterFields.discovery.default('mdns'),
+  staticPeers: ClusterFields.staticPeers.default([]),
 })
 export type ClusterSettings = z.infer<typeof ClusterSettingsSchema>
-/** A partial update of the `cluster` section; unknown keys are refused. */
-export const ClusterSettingsPatchSchema = ClusterSettingsSchema.partial().strict()
+/** A partial update of the `cluster` section (no defaults, so an absent field keeps its value); unknown keys are refused. */
+export const ClusterSettingsPatchSchema = z.object({ enabled: z.boolean(), ...ClusterFields }).partial().strict()
 
 export const LinkKindSchema = z.enum(['rdma-network', 'rdma-thunderbolt', 'thunderbolt-ip', 'ethernet', 'wifi', 'loopback', 'unknown'])
 export type ClusterLinkKind = z.infer<typeof LinkKindSchema>

@@ -101,6 +101,13 @@ describe('cluster wiring', () => {
     expect(cli.changed('started')).toBe(false)
   })
 
+  it('a partial settings update keeps the other cluster fields', async () => {
+    const app = appCore(false)
+    await app.call('settings.update', { cluster: { port: 40123, name: 'laptop', discovery: 'static', staticPeers: ['10.0.0.2:47811'] } })
+    const next = await app.call<{ cluster: object }>('settings.update', { cluster: { enabled: true } })
+    expect(next.cluster).toEqual({ enabled: true, port: 40123, name: 'laptop', discovery: 'static', staticPeers: ['10.0.0.2:47811'] })
+  })
+
   it('refuses bad input with specific errors', async () => {
     const app = appCore(true)
     await expect(app.call('settings.update', { cluster: { staticPeers: ['not an address'] } })).rejects.toMatchObject({ code: 'E_VALIDATION' })

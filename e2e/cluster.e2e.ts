@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { launchBrowser, root, screenshotDir, startCompanion, startFakeOllama, type Companion } from './harness.ts'
+
+/**
+ * Two real instances on loopback: the web companion under test (machine "laptop") and a second
+ * Ollama Desk running `cluster serve` (machine "studio"), each with its own HOME, data dir and
+ * Ollama models folder. Clustering is turned on in the UI, studio is paired with the code it
+ * prints, the link is measured and a generated model is copied across.
+ */
+let browser: Browser
+let companion: Companion
+let ollama: { host: string; close(): Promise<void> }
+let page: Page
+let studio: ChildProcess
+let studioOutput = ''
+let studioAddress = ''
+const temp: string[] = []
+const tempDir = (prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  temp.push(dir)
+  return dir
+}
+const laptopModels = path.join(tempDir('cluster-e2e-a-'), 'models')
+const studioModels = path.join(tempDir('cluster-e2e-b-'), 'models')
+
+const shot = (name: string) => page.screenshot({ path: path.join(screenshotDir, `${name}.png`) })
+const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click()
+
+/** An Ollama model as Ollama stores it: content-addressed blobs and a manifest. */
+function writeModel(modelsDir: string, model: string, tag: string, weightsBytes: number): string {
+  fs.mkdirSync(path.join(modelsDir, 'blobs'), { recursive: true })
+  const blob = (mediaType: string, data: Buffer) => {
+    const hex = createHash('sha256').update(data).digest('hex')
+    fs.writeFileSync(path.join(modelsDir, 'blobs', `sha256-${hex}`), data)
+    return { mediaType, digest: `sha256:${hex}`, size: data.length }
+  }
+  const weights = blob('application/vnd.ollama.image.model', Buffer.concat([Buffer.from('GGUF'), randomBytes(weightsBytes)]))
+  const template = blob('application/vnd.ollama.image.template', Buffer.from(`{{ .Prompt }} (${model})`))
+  const config = blob('application/vnd.docker.container.image.v1+json', Buffer.from(JSON.stringify({ model_format: 'gguf', model_family: 'llama', rootfs: { type: 'layers', diff_ids: [weights.digest, template.digest] } })))
+  const text = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config, layers: [weights, template] })
+  const file = path.join(modelsDir, 'manifests', 'registry.ollama.ai', 'library', model, tag)
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, text)
+  return text
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** The newest pairing code studio printed (it prints a fresh one every two minutes and after each pairing). */
+function studioCode(): string {
+  const codes = [...studioOutput.matchAll(/"type":"pairing-code","code":"(\d{6})"/g)]
+  return codes.at(-1)?.[1] ?? ''
+}
+
+async function waitForStudio(pattern: RegExp, ms = 20_000): Promise<RegExpMatchArray> {
+  const end = Date.now() + ms
+  for (;;) {
+    const match = pattern.exec(studioOutput)
+    if (match) return match
+    if (Date.now() > end) throw new Error(`studio did not print ${pattern}:\n${studioOutput}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+before(async () => {
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  writeModel(studioModels, 'qwen3', '32b', 3 * 2 ** 20)
+  studio = spawn(process.execPath, [path.join(root, 'bin', 'ollama-desk.js'), 'cluster', 'serve', '--json', '--port', '0', '--host', '127.0.0.1', '--name', 'studio', '--data-dir', tempDir('cluster-e2e-b-data-'), '--models-dir', studioModels], {
+    env: { ...process.env, HOME: tempDir('cluster-e2e-b-home-'), OLLAMA_DESK_RELEASE_API: 'off' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  studio.stdout?.on('data', (chunk: Buffer) => (studioOutput += chunk.toString()))
+  studio.stderr?.on('data', (chunk: Buffer) => (studioOutput += chunk.toString()))
+  studioAddress = (await waitForStudio(/"type":"listening","address":"tcp:\/\/([^"]+)"/))[1] ?? ''
+
+  // Clustering is set up to find studio by address but stays off until the user turns it on.
+  const dataDir = tempDir('ollama-desk-e2e-')
+  const port = await freePort()
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ version: 1, onboarding: { completed: true }, cluster: { port, name: 'laptop', discovery: 'static', staticPeers: [studioAddress] } }))
+  ollama = await startFakeOllama()
+  companion = await startCompanion({ OLLAMA_HOST: ollama.host, OLLAMA_MODELS: laptopModels, OLLAMA_DESK_CLUSTER_HOST: '127.0.0.1' }, { dataDir })
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, colorScheme: 'light' })
+  await page.goto(companion.url)
+  await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+})
+
+after(async () => {
+  await browser?.close()
+  await companion?.stop()
+  await ollama?.close()
+  if (studio && studio.exitCode === null) {
+    const exited = new Promise((resolve) => studio.once('exit', resolve))
+    studio.kill('SIGTERM')
+    await exited
+  }
+  for (const dir of temp) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+describe('Cluster', () => {
+  const tinyText = writeModel(laptopModels, 'tiny', '1b', 6 * 2 ** 20)
+
+  test('turning clustering on shows this machine and finds studio by address', async () => {
+    await nav('Cluster')
+    const off = page.getByRole('region', { name: 'Clustering is off' })
+    await off.waitFor()
+    assert.match(await off.innerText(), /listen on your local network on port \d+/)
+    await off.getByRole('switch', { name: 'Turn clustering on' }).click()
+    const self = page.getByRole('region', { name: /laptop \(this machine\)/ })
+    await self.waitFor({ timeout: 15_000 })
+    assert.match(await self.innerText(), /Listening on 127\.0\.0\.1:\d+/)
+    assert.match(await self.innerText(), /RDMA\s+Not available/)
+    const peer = page.getByRole('listitem', { name: 'Peer studio' })
+    await peer.waitFor({ timeout: 15_000 })
+    assert.match(await peer.innerText(), /Not paired/)
+    assert.match(await peer.innerText(), /1 \(pair to see which\)/)
+  })
+
+  test('pairs with the code studio shows, and measures the link', async () => {
+    const peer = page.getByRole('listitem', { name: 'Peer studio' })
+    await peer.getByRole('button', { name: 'Pair…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Pair with studio' })
+    await dialog.getByLabel('Pairing code').fill(studioCode())
+    await shot('cluster-pair')
+    await dialog.getByRole('button', { name: 'Pair', exact: true }).click()
+    await dialog.waitFor({ state: 'detached', timeout: 20_000 })
+    await peer.getByText('Paired', { exact: true }).waitFor()
+    await peer.getByText('qwen3:32b').waitFor()
+    await peer.getByText(/bit\/s over This computer \(loopback\)/).waitFor({ timeout: 20_000 })
+    await peer.getByRole('button', { name: 'Measure' }).click()
+    await peer.getByRole('button', { name: 'Measure' }).waitFor()
+    assert.match(await peer.innerText(), /\d+(\.\d)? [MG]bit\/s over/)
+    await waitForStudio(/"type":"paired"/)
+  })
+
+  test('sends a model to studio with progress, and it arrives there', async () => {
+    const peer = page.getByRole('listitem', { name: 'Peer studio' })
+    await peer.getByRole('button', { name: 'Send model…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Send a model to studio' })
+    await dialog.getByLabel('Model').selectOption('tiny:1b')
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click()
+    await dialog.getByRole('status').filter({ hasText: 'Sent tiny:1b' }).waitFor({ timeout: 30_000 })
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    await waitForStudio(/"type":"received"/)
+    assert.equal(fs.readFileSync(path.join(studioModels, 'manifests', 'registry.ollama.ai', 'library', 'tiny', '1b'), 'utf8'), tinyText)
+    await page.getByRole('button', { name: 'Refresh' }).click()
+    await peer.getByText('tiny:1b').waitFor({ timeout: 15_000 })
+    await page.getByRole('heading', { level: 2, name: 'Machines on the network' }).scrollIntoViewIfNeeded()
+    await shot('cluster')
+  })
+})
