@@ -26,7 +26,7 @@ export async function validateLayout(layout: ModelLayout): Promise<void> {
 async function engineStatus(host: SherpaHost, source: ModelSource<ModelLayout>): Promise<EngineStatus> {
   if (!host.configured) return { available: false, reason: 'Local speech is not available in this build.' }
   try {
-    await source()
+    await validateLayout((await source()).layout)
   } catch (error) {
     return { available: false, reason: error instanceof AppError ? error.message : String(error) }
   }

@@ -1,0 +1,127 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { makeTempDir, removeTempDirs } from '../../../../test/support/tmp'
+import { decodeWav } from '../audio/wav'
+import { defaultCatalog, detectWhisperLayout, VoiceModelStore } from '../models/catalog'
+import { SherpaSttEngine, SherpaTtsEngine, SileroVad } from './sherpa-engines'
+import { SherpaHost } from './sherpa-host'
+import type { SileroLayout, VitsLayout, WhisperLayout } from './sherpa-protocol'
+import { scriptedHost } from '../../../../test/support/voice/scripted-sherpa'
+
+afterAll(removeTempDirs)
+
+const dir = makeTempDir()
+const onnx = (name: string): string => {
+  const file = path.join(dir, name)
+  fs.writeFileSync(file, Buffer.concat([Buffer.from([0x08, 0x07, 0x3a, 0x10]), Buffer.alloc(16, 1)]))
+  return file
+}
+const tokens = path.join(dir, 'tokens.txt')
+fs.writeFileSync(tokens, 'a 0\nb 1\n')
+const whisper: WhisperLayout = { type: 'whisper', encoder: onnx('enc.onnx'), decoder: onnx('dec.onnx'), tokens }
+const vits: VitsLayout = { type: 'vits', model: onnx('voice.onnx'), tokens }
+const silero: SileroLayout = { type: 'silero', model: onnx('silero.onnx') }
+
+describe('SherpaSttEngine', () => {
+  it('sends the whole utterance at 16 kHz with the language, and nothing when cancelled or empty', async () => {
+    const { host, calls } = scriptedHost({ 'stt.transcribe': (args: { samples: Float32Array }) => ({ text: `${args.samples.length} samples` }) })
+    const engine = new SherpaSttEngine(host, () => Promise.resolve({ id: 'w', layout: whisper }))
+    expect(await engine.status()).toEqual({ available: true })
+    const session = await engine.start({ language: 'de' })
+    await session.push(new Float32Array(800))
+    await session.push(new Float32Array(200))
+    expect(await session.finish()).toBe('1000 samples')
+    expect(calls[0]).toMatchObject({ method: 'stt.transcribe', args: { language: 'de', sampleRate: 16_000, model: whisper } })
+    const cancelled = await engine.start({ language: 'auto' })
+    await cancelled.push(new Float32Array(100))
+    cancelled.cancel()
+    expect(await cancelled.finish()).toBe('')
+    expect(calls).toHaveLength(1)
+  })
+
+  it('reports an engine error from the child as a typed error naming the model on first load', async () => {
+    const { host } = scriptedHost({ 'stt.transcribe': () => { throw new Error('Invalid model config') } })
+    const session = await new SherpaSttEngine(host, () => Promise.resolve({ id: 'odd-model', layout: whisper })).start({ language: 'en' })
+    await session.push(new Float32Array(10))
+    await expect(session.finish()).rejects.toMatchObject({ code: 'E_VOICE_MODEL_INVALID', message: expect.stringContaining('odd-model') })
+  })
+
+  it('says why it is unavailable: not in this build, or no model', async () => {
+    expect(await new SherpaSttEngine(new SherpaHost({}), () => Promise.resolve({ id: 'w', layout: whisper })).status()).toMatchObject({ available: false, reason: expect.stringContaining('build') })
+    const store = new VoiceModelStore(dir, defaultCatalog())
+    const missing = new SherpaSttEngine(scriptedHost({}).host, () => Promise.resolve({ id: 'whisper-tiny-en', layout: store.layout('whisper-tiny-en') as WhisperLayout }))
+    expect(await missing.status()).toMatchObject({ available: false, reason: expect.stringContaining('not downloaded') })
+  })
+})
+
+describe('SherpaTtsEngine', () => {
+  it('returns the generated samples as a WAV at the voice’s rate, with the speaker and speed asked for', async () => {
+    const { host, calls } = scriptedHost({
+      'tts.generate': () => ({ samples: new Float32Array(22_050).fill(0.25), sampleRate: 22_050 }),
+      'tts.info': () => ({ numSpeakers: 3, sampleRate: 22_050 }),
+    })
+    const engine = new SherpaTtsEngine(host, () => Promise.resolve({ id: 'piper', layout: vits }))
+    const spoken = await engine.speak('hello', { rate: 1.5, voice: '2' })
+    expect(spoken).toMatchObject({ mime: 'audio/wav', sampleRate: 22_050 })
+    const wav = decodeWav(spoken.audio)
+    expect(wav.samples.length).toBe(22_050)
+    expect(calls[0]?.args).toMatchObject({ text: 'hello', sid: 2, speed: 1.5 })
+    await engine.speak('again', { rate: 1, voice: 'not-a-number' })
+    expect(calls[1]?.args).toMatchObject({ sid: 0 })
+    expect(await engine.voices()).toEqual([
+      { id: '0', name: 'piper #0' },
+      { id: '1', name: 'piper #1' },
+      { id: '2', name: 'piper #2' },
+    ])
+  })
+
+  it('refuses silence from the voice as a bad response', async () => {
+    const { host } = scriptedHost({ 'tts.generate': () => ({ samples: new Float32Array(0), sampleRate: 22_050 }) })
+    await expect(new SherpaTtsEngine(host, () => Promise.resolve({ id: 'p', layout: vits })).speak('x', { rate: 1 })).rejects.toMatchObject({ code: 'E_BAD_RESPONSE' })
+  })
+})
+
+describe('SileroVad', () => {
+  it('turns the child’s segments and speaking flag into start/end events and closes on flush', async () => {
+    const replies = [
+      { segments: [], speaking: true },
+      { segments: [{ start: 1600, samples: new Float32Array(8000) }], speaking: false },
+      { segments: [{ start: 32_000, samples: new Float32Array(4800) }], speaking: false },
+    ]
+    const { host, calls } = scriptedHost({ 'vad.open': () => ({ handle: 7 }), 'vad.accept': () => replies.shift(), 'vad.close': () => ({}) })
+    const vad = new SileroVad(host, { id: 'silero-vad', layout: silero }, { threshold: 0.5, silenceMs: 300 })
+    expect(await vad.accept(new Float32Array(1600))).toEqual([{ type: 'start', atMs: 100 }])
+    expect(vad.speaking).toBe(true)
+    expect(await vad.accept(new Float32Array(16_000))).toEqual([{ type: 'end', atMs: 600, samples: new Float32Array(8000) }])
+    expect(vad.speaking).toBe(false)
+    const flushed = await vad.flush()
+    expect(flushed.map((e) => e.type)).toEqual(['start', 'end'])
+    expect(calls.map((c) => c.method)).toEqual(['vad.open', 'vad.accept', 'vad.accept', 'vad.accept', 'vad.close'])
+    expect(calls[0]?.args).toMatchObject({ threshold: 0.5, silenceMs: 300 })
+  })
+})
+
+describe('model catalog', () => {
+  it('ships entries that parse, each unpinned one marked not downloadable with the reason', () => {
+    const store = new VoiceModelStore(makeTempDir(), defaultCatalog())
+    const models = store.list()
+    expect(models.map((m) => m.kind).sort()).toEqual(expect.arrayContaining(['stt', 'tts', 'vad']))
+    for (const model of models) {
+      expect(model.url).toMatch(/^https:\/\/github\.com\/k2-fsa\/sherpa-onnx\/releases\/download\//)
+      expect(model.sizeBytes).toBeGreaterThan(0)
+      expect(model.downloadable).toBe(model.files.every((f) => f.sha256 !== null))
+      if (!model.downloadable) expect(model.reason).toContain('checksum')
+    }
+    expect(() => store.entry('nope')).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND' }))
+    expect(store.remove('whisper-tiny-en')).toBe(false)
+  })
+
+  it('finds a Whisper model in a folder, preferring int8 files', () => {
+    const folder = makeTempDir()
+    for (const name of ['tiny.en-encoder.onnx', 'tiny.en-encoder.int8.onnx', 'tiny.en-decoder.int8.onnx', 'tiny.en-tokens.txt']) fs.writeFileSync(path.join(folder, name), '')
+    expect(detectWhisperLayout(folder)).toEqual({ type: 'whisper', encoder: path.join(folder, 'tiny.en-encoder.int8.onnx'), decoder: path.join(folder, 'tiny.en-decoder.int8.onnx'), tokens: path.join(folder, 'tiny.en-tokens.txt') })
+    expect(detectWhisperLayout(makeTempDir())).toBeUndefined()
+    expect(detectWhisperLayout(path.join(folder, 'missing'))).toBeUndefined()
+  })
+})
