@@ -122,6 +122,7 @@ describe('Cluster', () => {
     const off = page.getByRole('region', { name: 'Clustering is off' })
     await off.waitFor()
     assert.match(await off.innerText(), /listen on your local network on port \d+/)
+    await shot('cluster-off')
     await off.getByRole('switch', { name: 'Turn clustering on' }).click()
     const self = page.getByRole('region', { name: /laptop \(this machine\)/ })
     await self.waitFor({ timeout: 15_000 })
@@ -129,7 +130,7 @@ describe('Cluster', () => {
     assert.match(await self.innerText(), /RDMA\s+Not available/)
     const peer = page.getByRole('listitem', { name: 'Peer studio' })
     await peer.waitFor({ timeout: 15_000 })
-    assert.match(await peer.innerText(), /Not paired/)
+    assert.match(await peer.innerText(), /not paired/i)
     assert.match(await peer.innerText(), /1 \(pair to see which\)/)
   })
 
@@ -146,8 +147,16 @@ describe('Cluster', () => {
     await peer.getByText(/bit\/s over This computer \(loopback\)/).waitFor({ timeout: 20_000 })
     await peer.getByRole('button', { name: 'Measure' }).click()
     await peer.getByRole('button', { name: 'Measure' }).waitFor()
-    assert.match(await peer.innerText(), /\d+(\.\d)? [MG]bit\/s over/)
+    assert.match(await peer.innerText(), /\d+(\.\d)? [MG]bit\/s\s+over/)
     await waitForStudio(/"type":"paired"/)
+
+    await page.getByRole('button', { name: 'Show pairing code' }).click()
+    const code = page.getByRole('dialog', { name: 'Pairing code' })
+    await code.getByRole('timer').waitFor()
+    assert.match(await code.getByRole('timer').innerText(), /^Valid for [12]:\d\d$/)
+    await shot('cluster-code')
+    await page.keyboard.press('Escape')
+    await code.waitFor({ state: 'detached' })
   })
 
   test('sends a model to studio with progress, and it arrives there', async () => {
@@ -157,6 +166,7 @@ describe('Cluster', () => {
     await dialog.getByLabel('Model').selectOption('tiny:1b')
     await dialog.getByRole('button', { name: 'Send', exact: true }).click()
     await dialog.getByRole('status').filter({ hasText: 'Sent tiny:1b' }).waitFor({ timeout: 30_000 })
+    await shot('cluster-send')
     await dialog.getByRole('button', { name: 'Close' }).click()
     await waitForStudio(/"type":"received"/)
     assert.equal(fs.readFileSync(path.join(studioModels, 'manifests', 'registry.ollama.ai', 'library', 'tiny', '1b'), 'utf8'), tinyText)

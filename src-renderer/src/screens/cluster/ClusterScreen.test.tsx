@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { defaultSettings } from '../../../test/fake-api'
 import { renderApp } from '../../../test/render'
-import { formatAgo, formatBandwidth } from './cluster-format'
+import { formatAgo, formatBandwidth, formatGiB } from './cluster-format'
 
 const openCluster = async (enabled = false) => {
   location.hash = '#/cluster'
@@ -121,6 +121,8 @@ describe('cluster formatting', () => {
     expect(formatBandwidth(1_200_000_000)).toBe('9.6 Gbit/s')
     expect(formatBandwidth(2_500_000_000)).toBe('20 Gbit/s')
     expect(formatBandwidth(100_000)).toBe('800 kbit/s')
+    expect(formatGiB(23.5 * 2 ** 30)).toBe('23.5 GB')
+    expect(formatGiB(64 * 2 ** 30)).toBe('64 GB')
     expect(formatAgo(1_000, 3_000)).toBe('just now')
     expect(formatAgo(0, 42_000)).toBe('42 s ago')
     expect(formatAgo(0, 5 * 60_000)).toBe('5 min ago')

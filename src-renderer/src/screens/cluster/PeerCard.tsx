@@ -72,7 +72,7 @@ export function PeerCard({ peer, actions }: { peer: ClusterPeerView; actions: Pe
 
       <dl className="facts peer-facts">
         <dt>Memory</dt>
-        <dd>{caps ? formatGiB(caps.ramBytes) : summary ? `${summary.ramGiB} GB` : '—'}</dd>
+        <dd>{caps ? formatGiB(caps.ramBytes) : summary ? formatGiB(summary.ramGiB * 2 ** 30) : '—'}</dd>
         <dt>GPU</dt>
         <dd>{(caps ? caps.gpu : summary?.gpu) ?? <span className="muted">Unknown</span>}</dd>
         <dt>RDMA</dt>

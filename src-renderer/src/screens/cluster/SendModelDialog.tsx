@@ -6,7 +6,7 @@ import { Dialog } from './Dialog'
 import { Problem } from './PairingDialogs'
 
 type Sent = StreamResult<'cluster.sendModel'>
-type Phase = { state: 'pick' } | { state: 'sending'; progress?: ClusterSendProgress } | { state: 'done'; result: Sent } | { state: 'failed'; error: ErrorShape; progress?: ClusterSendProgress }
+type Phase = { state: 'pick' } | { state: 'sending'; progress?: ClusterSendProgress } | { state: 'done'; result: Sent; progress?: ClusterSendProgress } | { state: 'failed'; error: ErrorShape; progress?: ClusterSendProgress }
 
 /** Pick a local model and copy it to a paired peer, with progress, speed and cancel. */
 export function SendModelDialog({ peer, models, onClose }: { peer: ClusterPeerView; models: Array<{ name: string; sizeBytes: number }>; onClose: () => void }) {
@@ -28,11 +28,11 @@ export function SendModelDialog({ peer, models, onClose }: { peer: ClusterPeerVi
     cancel.current = () => handle.cancel()
     void handle.done.then((result) => {
       cancel.current = undefined
-      setPhase(result.ok ? { state: 'done', result: result.value } : { state: 'failed', error: result.error, ...(last ? { progress: last } : {}) })
+      setPhase(result.ok ? { state: 'done', result: result.value, ...(last ? { progress: last } : {}) } : { state: 'failed', error: result.error, ...(last ? { progress: last } : {}) })
     })
   }
 
-  const progress = phase.state === 'sending' || phase.state === 'failed' ? phase.progress : undefined
+  const progress = phase.state === 'pick' ? undefined : phase.progress
   const percent = progress && progress.bytesTotal > 0 ? (100 * progress.bytesDone) / progress.bytesTotal : 0
   const title = `Send a model to ${peer.name}`
   return (

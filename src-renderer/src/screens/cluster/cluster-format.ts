@@ -21,8 +21,8 @@ export function formatBandwidth(bytesPerSecond: number): string {
 }
 
 export function formatGiB(bytes: number): string {
-  const gib = bytes / 2 ** 30
-  return `${gib >= 10 ? Math.round(gib) : gib.toFixed(1)} GB`
+  const gib = Math.round((bytes / 2 ** 30) * 10) / 10
+  return `${Number.isInteger(gib) || gib >= 100 ? Math.round(gib) : gib.toFixed(1)} GB`
 }
 
 /** "just now", "42 s ago", "5 min ago", "3 h ago". */
