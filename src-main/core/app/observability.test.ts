@@ -114,6 +114,14 @@ describe('observability routes', () => {
     expect(doctor.checks).toHaveLength(5)
   })
 
+  it('diagnostics.bundle checks the Ollama host from OLLAMA_HOST and looks for Electron itself when not told how', async () => {
+    const made = createTestCore({ fetch: offline, env: { OLLAMA_HOST: 'http://127.0.0.1:9' }, locateElectron: undefined })
+    cores.push(made.core)
+    const bundle = await call<{ checks: { id: string; detail: string }[] }>(made.core, 'diagnostics.bundle', {})
+    expect(bundle.checks.find((c) => c.id === 'ollama')?.detail).toContain('127.0.0.1:9')
+    expect(bundle.checks.find((c) => c.id === 'electron')?.detail).toBeTruthy()
+  })
+
   it('log.write refuses oversized batches, messages and contexts with validation errors', async () => {
     const { core } = make()
     const line = { level: 'info', message: 'hi' }
