@@ -25,6 +25,8 @@ export interface EnergyVadOptions {
   minSpeechMs?: number
   /** Audio kept from before the start, so the first syllable is not cut. */
   preRollMs?: number
+  /** Longest utterance: a longer one is cut here (Whisper decodes at most 30 s at a time). */
+  maxSpeechMs?: number
 }
 
 const FRAME_MS = 20
@@ -36,6 +38,7 @@ export class EnergyVad implements VoiceActivityDetector {
   private readonly silenceFrames: number
   private readonly minSpeechFrames: number
   private readonly preRollFrames: number
+  private readonly maxFrames: number
   private pending = new Float32Array(0)
   private frames: Float32Array[] = []
   private framesSeen = 0
@@ -50,6 +53,7 @@ export class EnergyVad implements VoiceActivityDetector {
     this.silenceFrames = Math.max(1, Math.round((options.silenceMs ?? 500) / FRAME_MS))
     this.minSpeechFrames = Math.max(1, Math.round((options.minSpeechMs ?? 100) / FRAME_MS))
     this.preRollFrames = Math.round((options.preRollMs ?? 200) / FRAME_MS)
+    this.maxFrames = Math.round((options.maxSpeechMs ?? Infinity) / FRAME_MS)
   }
 
   get speaking(): boolean {
@@ -99,6 +103,7 @@ export class EnergyVad implements VoiceActivityDetector {
     }
     this.quietRun = voiced ? 0 : this.quietRun + 1
     if (this.quietRun >= this.silenceFrames) return this.close(this.frames.length - this.quietRun)
+    if (this.frames.length >= this.maxFrames) return this.close(this.frames.length)
     return undefined
   }
 

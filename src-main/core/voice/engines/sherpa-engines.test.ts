@@ -12,6 +12,7 @@ import { scriptedHost } from '../../../../test/support/voice/scripted-sherpa'
 afterAll(removeTempDirs)
 
 const dir = makeTempDir()
+const tone = (seconds: number): Float32Array => Float32Array.from({ length: Math.round(16_000 * seconds) }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 220 * i) / 16_000))
 const onnx = (name: string): string => {
   const file = path.join(dir, name)
   fs.writeFileSync(file, Buffer.concat([Buffer.from([0x08, 0x07, 0x3a, 0x10]), Buffer.alloc(16, 1)]))
@@ -24,26 +25,42 @@ const vits: VitsLayout = { type: 'vits', model: onnx('voice.onnx'), tokens }
 const silero: SileroLayout = { type: 'silero', model: onnx('silero.onnx') }
 
 describe('SherpaSttEngine', () => {
-  it('sends the whole utterance at 16 kHz with the language, and nothing when cancelled or empty', async () => {
-    const { host, calls } = scriptedHost({ 'stt.transcribe': (args: { samples: Float32Array }) => ({ text: `${args.samples.length} samples` }) })
+  it('decodes each utterance as it ends, in order, so partials arrive while dictating', async () => {
+    const { host, calls } = scriptedHost({ 'stt.transcribe': (args: { samples: Float32Array }) => ({ text: `[${(args.samples.length / 16_000).toFixed(1)}s]` }) })
     const engine = new SherpaSttEngine(host, () => Promise.resolve({ id: 'w', layout: whisper }))
     expect(await engine.status()).toEqual({ available: true })
     const session = await engine.start({ language: 'de' })
-    await session.push(new Float32Array(800))
-    await session.push(new Float32Array(200))
-    expect(await session.finish()).toBe('1000 samples')
+    expect(await session.push(tone(0.5))).toBeUndefined()
+    await session.push(new Float32Array(16_000)) // the pause ends the first utterance
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(await session.push(tone(1))).toMatch(/^\[0\.\ds\]$/)
+    expect(await session.finish()).toMatch(/^\[0\.\ds\] \[1\.\ds\]$/)
+    expect(calls).toHaveLength(2)
     expect(calls[0]).toMatchObject({ method: 'stt.transcribe', args: { language: 'de', sampleRate: 16_000, model: whisper } })
+  })
+
+  it('sends nothing for silence or after cancel, and cuts utterances longer than Whisper’s window', async () => {
+    const { host, calls } = scriptedHost({ 'stt.transcribe': (args: { samples: Float32Array }) => ({ text: String(args.samples.length) }) })
+    const engine = new SherpaSttEngine(host, () => Promise.resolve({ id: 'w', layout: whisper }))
+    const quiet = await engine.start({ language: 'auto' })
+    await quiet.push(new Float32Array(32_000))
+    expect(await quiet.finish()).toBe('')
     const cancelled = await engine.start({ language: 'auto' })
-    await cancelled.push(new Float32Array(100))
+    await cancelled.push(tone(0.3))
     cancelled.cancel()
     expect(await cancelled.finish()).toBe('')
-    expect(calls).toHaveLength(1)
+    expect(calls).toHaveLength(0)
+    const long = await engine.start({ language: 'auto' })
+    for (let i = 0; i < 30; i++) await long.push(tone(1))
+    const lengths = (await long.finish()).split(' ').map(Number)
+    expect(lengths.length).toBe(2)
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(28.5 * 16_000)
   })
 
   it('reports an engine error from the child as a typed error naming the model on first load', async () => {
     const { host } = scriptedHost({ 'stt.transcribe': () => { throw new Error('Invalid model config') } })
     const session = await new SherpaSttEngine(host, () => Promise.resolve({ id: 'odd-model', layout: whisper })).start({ language: 'en' })
-    await session.push(new Float32Array(10))
+    await session.push(tone(0.3))
     await expect(session.finish()).rejects.toMatchObject({ code: 'E_VOICE_MODEL_INVALID', message: expect.stringContaining('odd-model') })
   })
 

@@ -1,11 +1,11 @@
 import type { EngineStatus, VoiceInfo } from '../../../../src-shared/contract'
 import { AppError } from '../../errors'
 import { encodeWav } from '../audio/wav'
-import type { VadEvent, VoiceActivityDetector } from '../audio/vad'
+import { EnergyVad, type VadEvent, type VoiceActivityDetector } from '../audio/vad'
 import { validateOnnxFile, validateTokensFile } from './onnx-check'
 import type { SherpaHost } from './sherpa-host'
 import type { ModelLayout, SileroLayout, VitsLayout, WhisperLayout } from './sherpa-protocol'
-import { AudioCollector, type SpeakOptions, type SpeechToText, type SttSession, type SttSessionOptions, type SynthesizedAudio, type TextToSpeech } from './types'
+import { type SpeakOptions, type SpeechToText, type SttSession, type SttSessionOptions, type SynthesizedAudio, type TextToSpeech } from './types'
 
 /** An installed model: its catalog id (or path) and where its files are. */
 export interface LocalModel<L extends ModelLayout> {
@@ -33,7 +33,11 @@ async function engineStatus(host: SherpaHost, source: ModelSource<ModelLayout>):
   return { available: true }
 }
 
-/** Whisper through sherpa-onnx in the child process; the utterance is decoded when dictation stops. */
+/**
+ * Whisper through sherpa-onnx in the child process. Audio is cut into utterances at pauses (a
+ * generous energy VAD, at most 28 s each: Whisper's window is 30 s); each is decoded as soon as
+ * it ends, in order, so partial transcripts arrive while the user is still talking.
+ */
 export class SherpaSttEngine implements SpeechToText {
   constructor(private readonly host: SherpaHost, private readonly source: ModelSource<WhisperLayout>, private readonly maxSamples = 16_000 * 300) {}
 
@@ -44,22 +48,44 @@ export class SherpaSttEngine implements SpeechToText {
   async start(options: SttSessionOptions): Promise<SttSession> {
     const model = await this.source()
     await validateLayout(model.layout)
-    const audio = new AudioCollector(this.maxSamples)
+    const splitter = new EnergyVad({ thresholdDb: -55, silenceMs: 600, minSpeechMs: 60, preRollMs: 300, maxSpeechMs: 28_000 })
+    const texts: string[] = []
+    let queue: Promise<void> = Promise.resolve()
+    let failure: unknown
+    let received = 0
     let cancelled = false
+    const decode = (samples: Float32Array): void => {
+      queue = queue.then(async () => {
+        if (cancelled || failure !== undefined) return
+        try {
+          const { text } = await this.host.call('stt.transcribe', { model: model.layout, language: options.language, samples, sampleRate: 16_000 }, model.id)
+          if (text) texts.push(text)
+        } catch (error) {
+          failure = error
+        }
+      })
+    }
+    const take = (events: VadEvent[]): void => {
+      for (const event of events) if (event.type === 'end') decode(event.samples)
+    }
     return {
-      push: (samples) => {
-        audio.add(samples)
-        return Promise.resolve(undefined)
+      push: async (samples) => {
+        if (failure !== undefined) throw failure
+        const room = this.maxSamples - received
+        if (room <= 0) return texts.join(' ') || undefined
+        const kept = samples.length > room ? samples.subarray(0, room) : samples
+        received += kept.length
+        take(await splitter.accept(kept))
+        return texts.join(' ') || undefined
       },
       finish: async () => {
-        const samples = audio.take()
-        if (cancelled || samples.length === 0) return ''
-        const { text } = await this.host.call('stt.transcribe', { model: model.layout, language: options.language, samples, sampleRate: 16_000 }, model.id)
-        return text
+        take(await splitter.flush())
+        await queue
+        if (failure !== undefined) throw failure
+        return cancelled ? '' : texts.join(' ')
       },
       cancel: () => {
         cancelled = true
-        audio.take()
       },
     }
   }

@@ -98,7 +98,7 @@ describe('the sherpa-onnx child process', () => {
     const host = newHost()
     const engine = new SherpaSttEngine(host, () => Promise.resolve({ id: 'broken-model', layout: model }))
     const session = await engine.start({ language: 'en' })
-    await session.push(new Float32Array(16_000))
+    await session.push(Float32Array.from({ length: 16_000 }, (_, i) => 0.3 * Math.sin(i / 10)))
     await expect(session.finish()).rejects.toMatchObject({ code: 'E_VOICE_MODEL_INVALID', message: expect.stringContaining('broken-model') })
     expect(process.pid).toBeGreaterThan(0)
     await expect(host.call('probe', {})).resolves.toMatchObject({ version: expect.any(String) })
