@@ -67,6 +67,8 @@ export interface CoreOptions {
   providers?: Pick<ProviderWiringOptions, 'factories' | 'clock' | 'timers'>
   /** The desktop app's updater (electron-updater); the web companion and CLI have none. */
   updater?: import('../updates').UpdaterPort
+  /** Where analytics batches go once the user consents; defaults to an HTTP POST to the set endpoint. */
+  analyticsTransport?: import('../analytics').AnalyticsTransport
 }
 
 export interface Core {
@@ -146,7 +148,7 @@ export function createCore(options: CoreOptions): Core {
     fetch: options.fetch,
   })
   const home = options.home ?? os.homedir()
-  const base: BaseWiringContext = { options, mode: options.mode, version: options.version, paths, env, home, settings, secrets, logger, broadcast }
+  const base: BaseWiringContext = { options, mode: options.mode, version: options.version, paths, env, home, settings, secrets, logger, broadcast, onBroadcast: (listener) => (broadcasts.add(listener), () => void broadcasts.delete(listener)) }
   // Logs, diagnostics and tracing come first: the services built below report through them.
   const observability = wireObservability(base)
   const telemetry = wireTelemetry(base)

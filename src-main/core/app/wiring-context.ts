@@ -21,6 +21,8 @@ export interface BaseWiringContext {
   secrets: SecretStore
   logger: AppLogger
   broadcast: Broadcast
+  /** Hears every broadcast (analytics counts finished update checks from them). */
+  onBroadcast?(listener: Broadcast): () => void
 }
 
 /** The base plus the services built from it (history, providers, hooks and skills, MCP). */

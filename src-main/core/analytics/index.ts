@@ -1,0 +1,5 @@
+export * from './analytics'
+export * from './catalogue'
+export * from './sent-log'
+export * from './transport'
+export * from './chat-turns'
