@@ -163,8 +163,17 @@ export const ProviderHealthSchema = z.object({
     latencyP95Ms: z.number().nullable(),
     tokensPerSec: z.number().nullable(),
   }),
-  /** Ollama pools: one row per server. */
-  hosts: z.array(z.object({ url: z.string(), up: z.boolean(), latencyMs: z.number().nullable(), error: z.string().optional() })),
+  /** Ollama pools: one row per server; inFlight: chats of ours it serves now; models: how many it lists (null: unknown). */
+  hosts: z.array(
+    z.object({
+      url: z.string(),
+      up: z.boolean(),
+      latencyMs: z.number().nullable(),
+      error: z.string().optional(),
+      inFlight: z.number().int().nonnegative().optional(),
+      models: z.number().int().nonnegative().nullable().optional(),
+    }),
+  ),
   spend: z.object({ todayUsd: z.number(), monthUsd: z.number() }),
 })
 export type ProviderHealth = z.infer<typeof ProviderHealthSchema>

@@ -177,8 +177,8 @@ describe('Ollama provider', () => {
     expect(result.ok).toBe(true)
     expect(result.latencyMs).toBeGreaterThanOrEqual(0)
     expect(result.hosts).toEqual([
-      { url: fake.url, up: true, latencyMs: expect.any(Number) },
-      { url: down, up: false, latencyMs: null, error: expect.stringContaining('refused') },
+      { url: fake.url, up: true, latencyMs: expect.any(Number), inFlight: 0, models: 3 },
+      { url: down, up: false, latencyMs: null, error: expect.stringContaining('refused'), inFlight: 0, models: null },
     ])
   })
 
@@ -195,7 +195,8 @@ describe('Ollama provider', () => {
     const pool = createOllamaProvider({ config: config({ baseUrl: await closedUrl(), hosts: [fake.url, second.url] }), fetch })
     const chunks = await collect(pool.chat(ask({ model: 'qwen3:8b' }), new AbortController().signal))
     expect(texts(chunks)).toEqual(['from the GPU box'])
-    expect(fake.requests.filter((r) => r.path === '/api/chat')).toHaveLength(1)
+    // Its model list says it lacks qwen3:8b, so the chat is not sent there at all.
+    expect(fake.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0)
   })
 
   it('says the model is missing when no reachable server has it', async () => {

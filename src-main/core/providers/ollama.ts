@@ -4,20 +4,23 @@ import { normalizeOllamaHost, probeOllama } from '../ollama'
 import { capabilityHints, withKnown } from './capabilities'
 import { BadResponseError } from './errors'
 import { mapHttpFailure, mapTransportError } from './map-error'
+import { OllamaPool } from './ollama-pool'
 import { requestFetch } from './sdk-fetch'
 import { argumentsObject } from './tool-arguments'
 import type { ChatChunk, ChatProvider, ChatRequest, FinishReason, ProbeResult, ProviderDeps, ProviderFactory, ProviderMessage, ProviderModel, ProviderToolCall } from './types'
 
 /**
  * Ollama through ollama-js, over a pool of servers (config.baseUrl plus config.hosts). A chat
- * goes to the first healthy server that has the model; a server that cannot be reached, or
- * does not have the model, before the first token is passed over for the next one.
+ * goes to the least busy reachable server that has the model (see ./ollama-pool.ts); a server
+ * that cannot be reached, or does not have the model, before the first token is passed over.
  */
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434'
 /** Asking /api/show for every model costs one request each; past this many, names decide. */
 const SHOW_LIMIT = 24
 const FREE = { inputPerMTok: 0, outputPerMTok: 0 }
+/** A chat waits at most this long for stale model lists before it picks a server anyway. */
+const INVENTORY_WAIT_MS = 1500
 
 export const createOllamaProvider: ProviderFactory = (deps) => new OllamaProvider(deps)
 
@@ -31,10 +34,9 @@ class OllamaProvider implements ChatProvider {
   readonly id: string
   private readonly deps: ProviderDeps
   private readonly name: string
-  private readonly pool: string[]
+  private readonly pool: OllamaPool
   private readonly configError: AppError | undefined
-  /** Last known reachability per server, from probes and real traffic. */
-  private readonly health = new Map<string, boolean>()
+  private inventorying: Promise<void> | undefined
 
   constructor(deps: ProviderDeps) {
     this.deps = deps
@@ -46,13 +48,31 @@ class OllamaProvider implements ChatProvider {
     } catch (error) {
       this.configError = error instanceof AppError ? error : new ValidationError(String(error))
     }
-    this.pool = pool
+    this.pool = new OllamaPool(pool, deps.now ? { now: deps.now } : {})
   }
 
-  /** Healthy and untested servers first, in the order the user gave; known-down ones last. */
-  private ordered(): string[] {
+  /** Refreshes model lists that are out of date, waiting for them a short while at most. */
+  private async ready(): Promise<void> {
     if (this.configError) throw this.configError
-    return [...this.pool.filter((h) => this.health.get(h) !== false), ...this.pool.filter((h) => this.health.get(h) === false)]
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, INVENTORY_WAIT_MS)))
+    await Promise.race([this.inventory(), waited]).finally(() => clearTimeout(timer))
+  }
+
+  /** /api/tags and /api/ps of every server whose list is out of date; one refresh at a time. */
+  private inventory(): Promise<void> {
+    const stale = this.pool.stale()
+    if (stale.length === 0) return Promise.resolve()
+    this.inventorying ??= Promise.allSettled(stale.map((host) => this.inventoryOf(host))).then(() => void (this.inventorying = undefined))
+    return this.inventorying
+  }
+
+  private async inventoryOf(host: string): Promise<void> {
+    const client = new Ollama({ host, fetch: requestFetch(this.deps.fetch, { timeoutMs: Math.min(this.deps.config.timeoutMs, 5000) }) })
+    const [list, ps] = await Promise.allSettled([client.list(), client.ps()])
+    if (list.status === 'fulfilled') this.pool.setModels(host, (list.value.models ?? []).map((m) => m.name || m.model))
+    else if (this.mapError(list.reason, '', undefined, undefined).code === 'E_NETWORK') this.pool.markDown(host)
+    this.pool.setLoaded(host, ps.status === 'fulfilled' ? (ps.value.models ?? []).map((m) => m.name || m.model) : undefined)
   }
 
   /** One client per request: ollama-js's abort() stops every stream of a client, not just one. */
@@ -74,26 +94,32 @@ class OllamaProvider implements ChatProvider {
   async *chat(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatChunk> {
     let notFound: AppError | undefined
     let unreachable: AppError | undefined
-    for (const host of this.ordered()) {
+    await this.ready()
+    // Order and count in one synchronous step, so concurrent chats see each other's load.
+    for (const host of this.pool.order(request.model)) {
       let started = false
+      const release = this.pool.begin(host)
       try {
         for await (const chunk of this.chatOn(host, request, signal)) {
           started = true
           yield chunk
         }
-        this.health.set(host, true)
+        this.pool.served(host, request.model)
         return
       } catch (error) {
         const mapped = error as AppError
         if (started || signal.aborted) throw mapped
         if (mapped.code === 'E_NETWORK') {
-          this.health.set(host, false)
+          this.pool.markDown(host)
           unreachable ??= mapped
         } else if (mapped.code === 'E_MODEL_NOT_FOUND') {
+          this.pool.forgetModel(host, request.model)
           notFound ??= mapped
         } else {
           throw mapped
         }
+      } finally {
+        release()
       }
     }
     // A server that answered "no such model" says more than one that did not answer.
@@ -136,7 +162,8 @@ class OllamaProvider implements ChatProvider {
   }
 
   async listModels(signal?: AbortSignal): Promise<ProviderModel[]> {
-    const results = await Promise.allSettled(this.ordered().map((host) => this.listOn(host, signal)))
+    if (this.configError) throw this.configError
+    const results = await Promise.allSettled(this.pool.order('').map((host) => this.listOn(host, signal)))
     const models = new Map<string, ProviderModel>()
     for (const result of results) if (result.status === 'fulfilled') for (const model of result.value) if (!models.has(model.id)) models.set(model.id, model)
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
@@ -148,8 +175,8 @@ class OllamaProvider implements ChatProvider {
     try {
       const { models } = await this.client(host, signal).list()
       const names = (models ?? []).map((m) => m.name || m.model)
+      this.pool.setModels(host, names)
       const shows = names.length <= SHOW_LIMIT ? await Promise.all(names.map((name) => this.client(host, signal).show({ model: name }).catch(() => undefined))) : []
-      this.health.set(host, true)
       return names.flatMap((name, i) => {
         const show = shows[i]
         if (show?.capabilities?.includes('embedding') && !show.capabilities.includes('completion')) return []
@@ -157,7 +184,7 @@ class OllamaProvider implements ChatProvider {
       })
     } catch (error) {
       const mapped = this.mapError(error, '', signal, undefined)
-      if (mapped.code === 'E_NETWORK') this.health.set(host, false)
+      if (mapped.code === 'E_NETWORK') this.pool.markDown(host)
       throw mapped
     }
   }
@@ -165,13 +192,18 @@ class OllamaProvider implements ChatProvider {
   async probe(signal?: AbortSignal): Promise<ProbeResult> {
     if (this.configError) return { ok: false, latencyMs: null, hosts: [], error: this.configError }
     const timeoutMs = Math.min(this.deps.config.timeoutMs, 5000)
-    const hosts = await Promise.all(
-      this.pool.map(async (url) => {
+    const probed = await Promise.all(
+      this.pool.urls.map(async (url) => {
         const status = await probeOllama(url, { fetch: this.deps.fetch, timeoutMs, signal, ...(this.deps.now ? { now: this.deps.now } : {}) })
-        this.health.set(url, status.reachable)
+        if (status.reachable) this.pool.markUp(url)
+        else this.pool.markDown(url)
         return { url, up: status.reachable, latencyMs: status.latencyMs ?? null, ...(status.error ? { error: status.error } : {}) }
       }),
     )
+    if (!signal?.aborted) await this.inventory()
+    // Our own chats per server and how many models each lists, for the health card.
+    const view = this.pool.view()
+    const hosts = probed.map((row, i) => ({ ...row, inFlight: view[i]?.inFlight ?? 0, models: view[i]?.models ?? null }))
     const up = hosts.filter((h) => h.up)
     if (up.length > 0) return { ok: true, latencyMs: Math.min(...up.map((h) => h.latencyMs ?? Number.POSITIVE_INFINITY)), hosts }
     if (signal?.aborted) return { ok: false, latencyMs: null, hosts, error: new CancelledError('Stopped.') }

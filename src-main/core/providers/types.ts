@@ -79,8 +79,8 @@ export interface ProviderModel {
 export interface ProbeResult {
   ok: boolean
   latencyMs: number | null
-  /** Ollama pools: one row per server. */
-  hosts?: { url: string; up: boolean; latencyMs: number | null; error?: string }[]
+  /** Ollama pools: one row per server (inFlight: our chats it serves now; models: how many it lists, null if unknown). */
+  hosts?: { url: string; up: boolean; latencyMs: number | null; error?: string; inFlight?: number; models?: number | null }[]
   error?: AppError
 }
 
