@@ -62,6 +62,7 @@ function HealthCard({ health }: { health: ProviderHealth }) {
                 <th scope="row">{host.url}</th>
                 <td className={host.up ? 'host-up' : 'host-down'}>{host.up ? 'up' : 'down'}</td>
                 <td>{host.up ? ms(host.latencyMs) : (host.error ?? '')}</td>
+                {host.inFlight !== undefined && <td className="muted">{`${host.inFlight} running${host.models != null ? ` · ${host.models} models` : ''}`}</td>}
               </tr>
             ))}
           </tbody>
