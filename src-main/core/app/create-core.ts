@@ -69,6 +69,8 @@ export interface CoreOptions {
   updater?: import('../updates').UpdaterPort
   /** Where analytics batches go once the user consents; defaults to an HTTP POST to the set endpoint. */
   analyticsTransport?: import('../analytics').AnalyticsTransport
+  /** Where the sherpa-onnx child starts, and engines or a catalog swapped in for tests. */
+  voice?: import('../voice/runtime').VoiceCoreOptions
 }
 
 export interface Core {

@@ -61,7 +61,7 @@ function openAiConnection(ctx: WiringContext, providerId: string): OpenAiConnect
 
 /** Dictation (speech to text) and read-aloud (text to speech), local first. */
 export function wireVoice(ctx: WiringContext): VoiceWiring {
-  const options: VoiceCoreOptions = { ...voiceRuntimeDefaults(), ...(ctx.options as { voice?: VoiceCoreOptions }).voice }
+  const options: VoiceCoreOptions = { ...voiceRuntimeDefaults(), ...ctx.options.voice }
   const log = ctx.logger.log.child({ capability: 'voice' })
   const spawn = options.spawnSherpa ?? (options.sherpaEntry ? forkSherpa(options.sherpaEntry) : undefined)
   const host = new SherpaHost({ ...(spawn ? { spawn } : {}), onStderr: (text) => log.warn({ stderr: text.slice(0, 500) }, 'speech engine said') })
