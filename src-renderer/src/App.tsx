@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, type ComponentType } from 'react'
 import { useApi } from './api/context'
+import { AnalyticsConsent } from './components/AnalyticsConsent'
 import { CommandPalette } from './components/CommandPalette'
 import { ErrorBoundary } from './components/ErrorBoundary'
 import { Notices } from './components/Notices'
@@ -86,6 +87,7 @@ export function App() {
       </main>
       <OnboardingWizard />
       <CommandPalette context={context} />
+      <AnalyticsConsent />
       <Notices />
     </div>
   )

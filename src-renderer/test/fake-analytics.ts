@@ -1,0 +1,76 @@
+import { AnalyticsEventTypeSchema, type AnalyticsSentEvent, type AnalyticsStatus, type ApiClient, type EventName, type Result, type Settings } from '../../src-shared/contract'
+
+/*
+ * The analytics.* routes as the core answers them, over the fake's settings: consent goes through
+ * settings.update (and settings.changed is pushed, as the core does), the install id appears only
+ * while granted, and the sent log is whatever the test puts in through `analytics.deliver`.
+ */
+
+interface Deps {
+  api: ApiClient
+  calls: { route: string; input: unknown }[]
+  emit: (name: EventName, payload: unknown) => void
+  settings: () => Settings
+}
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value })
+
+export function withFakeAnalytics({ api, calls, emit, settings }: Deps) {
+  const world = { installId: null as string | null, ids: 0, sent: [] as AnalyticsSentEvent[], counts: { sent: 0, failed: 0, dropped: 0 }, lastError: null as string | null }
+  const newId = (): string => `00000000-0000-4000-8000-${String(++world.ids).padStart(12, '0')}`
+  const status = (): AnalyticsStatus => {
+    const { consent, endpoint } = settings().analytics
+    return { consent, endpoint, installId: consent === 'granted' ? world.installId : null, active: consent === 'granted' && endpoint !== '', queued: 0, ...world.counts, lastError: world.lastError }
+  }
+  const call = api.call
+
+  const answer = async (route: string, input: unknown): Promise<Result<unknown>> => {
+    switch (route) {
+      case 'analytics.status':
+        return ok(status())
+      case 'analytics.setConsent': {
+        const granted = (input as { granted: boolean }).granted
+        const was = settings().analytics.consent
+        await call('settings.update', { analytics: { consent: granted ? 'granted' : 'denied' } })
+        world.installId = granted ? (was === 'granted' ? world.installId : newId()) : null
+        emit('settings.changed', settings())
+        emit('analytics.changed', status())
+        return ok(status())
+      }
+      case 'analytics.resetId':
+        if (settings().analytics.consent !== 'granted') return { ok: false, error: { code: 'E_CONFIG', message: 'Analytics is off, so there is no install id to reset.', retryable: false } }
+        world.installId = newId()
+        return ok(status())
+      case 'analytics.sent':
+        return ok({ events: [...world.sent].reverse().slice(0, (input as { limit?: number }).limit ?? 1000) })
+      case 'analytics.track': {
+        const { type } = input as { type: string }
+        if (!AnalyticsEventTypeSchema.safeParse(type).success) return { ok: false, error: { code: 'E_VALIDATION', message: `There is no analytics event named "${type}".`, retryable: false } }
+        return ok({ recorded: status().active })
+      }
+      default:
+        return { ok: false, error: { code: 'E_UNKNOWN_ROUTE', message: `no ${route}`, retryable: false } }
+    }
+  }
+
+  api.call = ((route: string, input: unknown) => {
+    if (!route.startsWith('analytics.')) return call(route as never, input as never)
+    calls.push({ route, input })
+    return answer(route, input)
+  }) as ApiClient['call']
+
+  return {
+    analytics: {
+      world,
+      /** Events reach the endpoint (or fail to), as a flushed batch does; pushes `analytics.changed`. */
+      deliver(events: Omit<AnalyticsSentEvent, 'installId' | 'endpoint'>[]) {
+        for (const event of events) {
+          world.sent.push({ ...event, installId: world.installId ?? 'none', endpoint: settings().analytics.endpoint })
+          world.counts[event.outcome === 'sent' ? 'sent' : 'failed']++
+          if (event.error) world.lastError = event.error
+        }
+        emit('analytics.changed', status())
+      },
+    },
+  }
+}
