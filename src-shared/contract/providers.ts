@@ -9,7 +9,7 @@ export const ProviderKindSchema = z.enum(['ollama', 'anthropic', 'openai', 'gemi
 export type ProviderKind = z.infer<typeof ProviderKindSchema>
 
 /** Ready-made settings for OpenAI-compatible servers. */
-export const CompatPresetSchema = z.enum(['llamacpp', 'vllm', 'lmstudio', 'openrouter', 'exo', 'custom'])
+export const CompatPresetSchema = z.enum(['llamacpp', 'llamacpp-rpc', 'vllm', 'lmstudio', 'openrouter', 'exo', 'custom'])
 export type CompatPreset = z.infer<typeof CompatPresetSchema>
 
 /**
@@ -73,6 +73,8 @@ export const PresetInfoSchema = z.object({
   name: z.string(),
   baseUrl: z.string(),
   needsKey: z.boolean(),
+  /** How to get the server running, for presets that need more than installing it. */
+  note: z.string().optional(),
 })
 export type PresetInfo = z.infer<typeof PresetInfoSchema>
 

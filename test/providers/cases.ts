@@ -1,5 +1,6 @@
 import type { ProviderConfig, ProviderKind } from '../../src-shared/contract'
 import { providerFactories } from '../../src-main/core/providers/factories'
+import { defaultBaseUrl } from '../../src-main/core/providers/presets'
 import type { ChatProvider } from '../../src-main/core/providers/types'
 import { startFakeAnthropic } from '../support/fakes/anthropic-server'
 import { startFakeGemini } from '../support/fakes/gemini-server'
@@ -42,6 +43,13 @@ const KEYS = {
 }
 
 const bearer = (key: string) => ({ name: 'authorization', value: `Bearer ${key}` })
+
+/** The preset's own default address with only host and port moved to the fake, so the preset's path is what gets tested. */
+function presetAddressOn(preset: 'exo' | 'llamacpp-rpc', fake: FakeProviderServer): string {
+  const address = new URL(defaultBaseUrl('openai-compatible', preset))
+  address.host = new URL(fake.url).host
+  return address.href.replace(/\/$/, '')
+}
 
 export const cases: ProviderCase[] = [
   {
@@ -111,6 +119,24 @@ export const cases: ProviderCase[] = [
     chatPath: '/v1/chat/completions',
     start: () => startOpenAiFake({ basePath: '/v1', models: ['qwen2.5-7b-instruct'], reasoningField: 'reasoning_content' }),
     config: (fake, over) => ({ ...base, id: 'llamacpp', kind: 'openai-compatible', preset: 'llamacpp', name: 'llama.cpp server', baseUrl: fake.url, ...over }),
+  },
+  {
+    // exo (a model split over the machines it finds) answers the OpenAI chat API on :52415/v1.
+    name: 'exo',
+    kind: 'openai-compatible',
+    model: 'llama-3.2-3b',
+    chatPath: '/v1/chat/completions',
+    start: () => startOpenAiFake({ basePath: '/v1', models: ['llama-3.2-3b'] }),
+    config: (fake, over) => ({ ...base, id: 'exo', kind: 'openai-compatible', preset: 'exo', name: 'exo', baseUrl: presetAddressOn('exo', fake), ...over }),
+  },
+  {
+    // llama-server started with --rpc host1:50052,host2:50052: the same OpenAI API as a single llama-server.
+    name: 'llamacpp-rpc',
+    kind: 'openai-compatible',
+    model: 'qwen2.5-72b-instruct-q4_k_m',
+    chatPath: '/v1/chat/completions',
+    start: () => startOpenAiFake({ basePath: '/v1', models: ['qwen2.5-72b-instruct-q4_k_m'], reasoningField: 'reasoning_content' }),
+    config: (fake, over) => ({ ...base, id: 'llamacpp-rpc', kind: 'openai-compatible', preset: 'llamacpp-rpc', name: 'llama.cpp RPC cluster', baseUrl: presetAddressOn('llamacpp-rpc', fake), ...over }),
   },
   {
     name: 'openrouter',

@@ -20,6 +20,7 @@ const ENDPOINT = /\/(chat\/completions|completions|responses|models|embeddings|m
 const VERSION_SEGMENT = /\/v\d+(?:alpha|beta)?\d*$/i
 const SERVER_NAMES: Record<CompatPreset, string> = {
   llamacpp: 'llama.cpp',
+  'llamacpp-rpc': 'llama.cpp',
   vllm: 'vLLM',
   lmstudio: 'LM Studio',
   openrouter: 'OpenRouter',
