@@ -8,6 +8,8 @@ import { fakeModels, type FakeModelsOptions } from './fake-models'
 import { fakeProviders, type FakeProvidersOptions } from './fake-providers'
 import { fakeSessions, type FakeSessionsOptions } from './fake-sessions'
 import { withFakeUpdates } from './fake-updates'
+import { withFakeAnalytics } from './fake-analytics'
+import { withFakeVoice } from './fake-voice'
 import { fakeTelemetry, type FakeTelemetryOptions } from './fake-telemetry'
 
 // Every section's defaults come from the schema, so a new settings section needs no edit here.
@@ -133,7 +135,9 @@ export function fakeApi(options: FakeApiOptions = {}) {
     mcp,
     ...withFakeCluster({ api, emit, calls, settings: () => settings }),
     ...withFakeUpdates({ api, calls, emit, settings: () => settings }),
+    ...withFakeAnalytics({ api, calls, emit, settings: () => settings }),
     ...withFakeObservability({ api, calls }),
+    ...withFakeVoice({ api, calls, emit, settings: () => settings }),
     emit,
     listenerCount: (name: EventName) => listeners.get(name)?.size ?? 0,
   }

@@ -9,6 +9,8 @@ import { fillPrompt, McpPromptForm } from './McpPromptForm'
 import { McpResourcePicker, ResourceChips } from './McpResourcePicker'
 import { ModelPicker, targetLabel } from './ModelPicker'
 import { useComposerDraft } from './composer-draft'
+import { DictationBar, DictationButton } from './Dictation'
+import { insertAtCursor } from '../../lib/voice/dictation'
 import { useReplies } from './reply-store'
 import { attachmentOf, sameResource, withResources, type ResourceAttachment } from './resource-attachments'
 import { SlashSuggestions, useSlash, type SlashItem } from './SlashSuggestions'
@@ -178,6 +180,7 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
         onKeyDown={onKeyDown}
         onPaste={onPaste}
       />
+      <DictationBar />
       <div className="composer-bar">
         <WorkspacePicker disabled={noProviders} />
         <ModelPicker providers={data.providers} models={data.models} value={target} onChange={choose} disabled={noProviders} />
@@ -195,6 +198,13 @@ export function Composer({ sessionId, replyKey, data, onStarted }: ComposerProps
           Attach image
         </button>
         <McpResourcePicker resources={resources} disabled={noProviders} onPick={(resource) => void attachResource(resource)} />
+        <DictationButton disabled={noProviders} onText={(spoken) => {
+          // Dictated words go where the cursor is; what was typed stays.
+          const at = box.current?.selectionEnd ?? text.length
+          const next = insertAtCursor(box.current?.value ?? text, spoken, at)
+          putText(next.text)
+          requestAnimationFrame(() => box.current?.setSelectionRange(next.cursor, next.cursor))
+        }} />
         <span className="composer-spacer" />
         {streaming ? (
           <button type="button" className="button danger" onClick={() => useReplies.getState().stop(replyKey)}>Stop</button>

@@ -3,6 +3,7 @@ import type { SessionMessage } from '../../../../src-shared/contract'
 import { formatBytes, formatDateTime } from '../../lib/format'
 import { splitCodeFences } from '../../lib/message-text'
 import { CopyButton, Markdown } from './Markdown'
+import { ReadAloudButton } from './Dictation'
 import { attemptsLine, ReplyFailure, ReplyStats, ToolCards, useThread } from './reply-parts'
 import { useReplies } from './reply-store'
 import { ToolActivity } from './ToolActivity'
@@ -112,6 +113,7 @@ function ChatMessage({ message }: { message: SessionMessage }) {
       {thread && !streaming && !editing && !synthetic && (message.role === 'user' || assistant) && (
         <div className="message-actions">
           {message.text && <CopyButton text={() => message.text} />}
+          {assistant && message.text && <ReadAloudButton id={message.id} text={message.text} />}
           {assistant && !failed && <button type="button" className="link-button" disabled={thread.busy} onClick={() => thread.regenerate(message.id)}>Regenerate</button>}
           {message.role === 'user' && <button type="button" className="link-button" disabled={thread.busy} onClick={() => setEditing(true)}>Edit</button>}
         </div>

@@ -1,0 +1,166 @@
+import type { ApiClient, ErrorShape, EventName, Result, Settings, StreamEvent, StreamHandle, VoiceModel, VoiceStatus } from '../../src-shared/contract'
+
+/*
+ * The voice.* routes over an in-memory speech engine. Dictation records every pushed chunk
+ * (decoded back to Int16 samples) and answers stop with `world.transcript`; model downloads are
+ * driven by the test step by step. It wraps a fake API in place so fake-api.ts needs one line.
+ */
+
+export interface FakeDownload {
+  id: string
+  progress(receivedBytes: number): void
+  finish(): void
+  cancelled: boolean
+}
+
+export interface FakeVoiceWorld {
+  status: VoiceStatus
+  models: VoiceModel[]
+  transcript: string
+  /** Sent back with each push (as the response's `partial`) when set. */
+  partial: string | undefined
+  /** Int16 samples of each pushed chunk, per session id. */
+  chunks: Record<string, Int16Array[]>
+  /** Sample rates sessions were started with. */
+  started: { id: string; sampleRate: number; mode: string | undefined }[]
+  spoken: string[]
+  downloads: FakeDownload[]
+  /** Routes that answer with this error. */
+  failing: Record<string, ErrorShape>
+}
+
+interface Deps {
+  api: ApiClient
+  calls: { route: string; input: unknown }[]
+  emit: (name: EventName, payload: unknown) => void
+  settings: () => Settings
+}
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value })
+const fail = (code: ErrorShape['code'], message: string): Result<never> => ({ ok: false, error: { code, message, retryable: false } })
+const available = { available: true }
+
+export const voiceModel = (patch: Partial<VoiceModel> & { id: string }): VoiceModel => ({
+  kind: 'stt',
+  name: patch.id,
+  description: 'A speech model',
+  language: 'en',
+  license: 'MIT',
+  sizeBytes: 40 * 1024 * 1024,
+  url: `https://models.example/${patch.id}.tar.bz2`,
+  sha256: 'a'.repeat(64),
+  files: [{ name: `${patch.id}.tar.bz2`, url: `https://models.example/${patch.id}.tar.bz2`, sizeBytes: 40 * 1024 * 1024, sha256: 'a'.repeat(64) }],
+  installed: false,
+  downloadable: true,
+  ...patch,
+})
+
+function decode(pcm: string): Int16Array {
+  const binary = atob(pcm)
+  const out = new Int16Array(binary.length / 2)
+  for (let i = 0; i < out.length; i++) out[i] = (binary.charCodeAt(i * 2) | (binary.charCodeAt(i * 2 + 1) << 8)) << 16 >> 16
+  return out
+}
+
+export function withFakeVoice({ api, calls, emit, settings }: Deps) {
+  const world: FakeVoiceWorld = {
+    status: { sherpa: available, stt: { local: available, openai: available }, tts: { local: available, openai: available }, vad: 'energy', selected: { stt: 'local', tts: 'system' } },
+    models: [voiceModel({ id: 'whisper-tiny-en', name: 'Whisper tiny (English)' })],
+    transcript: 'hello from the microphone',
+    partial: undefined,
+    chunks: {},
+    started: [],
+    spoken: [],
+    downloads: [],
+    failing: {},
+  }
+  let sessions = 0
+
+  const answer = (route: string, input: Record<string, unknown>): Result<unknown> => {
+    const failure = world.failing[route]
+    if (failure) return { ok: false, error: failure }
+    switch (route) {
+      case 'voice.status':
+        return ok({ ...world.status, selected: { stt: settings().voice.sttEngine, tts: settings().voice.ttsEngine } })
+      case 'voice.models':
+        return ok({ models: world.models, dir: '/tmp/data/voice-models' })
+      case 'voice.voices':
+        return ok({ local: [{ id: '0', name: 'Amy' }], openai: [{ id: 'alloy', name: 'Alloy' }, { id: 'nova', name: 'Nova' }] })
+      case 'voice.models.remove': {
+        const model = world.models.find((m) => m.id === input.id)
+        if (model) model.installed = false
+        return ok({ removed: Boolean(model) })
+      }
+      case 'voice.dictation.start': {
+        const id = `dictation-${++sessions}`
+        world.chunks[id] = []
+        world.started.push({ id, sampleRate: input.sampleRate as number, mode: input.mode as string | undefined })
+        return ok({ id, engine: settings().voice.sttEngine, mode: (input.mode as 'push-to-talk' | undefined) ?? settings().voice.sttMode, maxChunkChars: 65_536, maxSessionMs: 300_000 })
+      }
+      case 'voice.dictation.push': {
+        const chunks = world.chunks[input.id as string]
+        if (!chunks) return fail('E_NOT_FOUND', `There is no dictation ${String(input.id)}`)
+        chunks.push(decode(input.pcm as string))
+        return ok({ levelDb: -20, speaking: false, ...(world.partial ? { partial: world.partial } : {}) })
+      }
+      case 'voice.dictation.stop': {
+        const chunks = world.chunks[input.id as string]
+        if (!chunks) return fail('E_NOT_FOUND', `There is no dictation ${String(input.id)}`)
+        const samples = chunks.reduce((n, c) => n + c.length, 0)
+        return ok({ text: world.transcript, durationMs: Math.round(samples / 16), engine: settings().voice.sttEngine })
+      }
+      case 'voice.dictation.cancel':
+        return ok({ cancelled: true })
+      case 'voice.speak':
+        world.spoken.push(input.text as string)
+        return ok({ audio: 'UklGRg==', mime: 'audio/wav', sampleRate: 16_000, engine: input.engine ?? 'local' })
+      default:
+        return fail('E_UNKNOWN_ROUTE', `no ${route}`)
+    }
+  }
+
+  const call = api.call
+  api.call = ((route: string, input: unknown) => {
+    if (!route.startsWith('voice.')) return call(route as never, input as never)
+    calls.push({ route, input })
+    return Promise.resolve(answer(route, input as Record<string, unknown>))
+  }) as ApiClient['call']
+
+  const stream = api.stream
+  api.stream = ((route: string, input: unknown, onEvent: (event: unknown) => void) => {
+    if (route !== 'voice.models.download') return stream(route as never, input as never, onEvent as never)
+    calls.push({ route, input })
+    const { id } = input as { id: string }
+    const model = world.models.find((m) => m.id === id)
+    let settle: (result: Result<unknown>) => void = () => undefined
+    const done = new Promise<Result<unknown>>((resolve) => (settle = resolve))
+    const download: FakeDownload = {
+      id,
+      cancelled: false,
+      progress: (receivedBytes) => onEvent({ phase: 'download', file: model?.files[0]?.name ?? id, receivedBytes, totalBytes: model?.sizeBytes ?? 0 } satisfies StreamEvent<'voice.models.download'>),
+      finish: () => {
+        if (model) model.installed = true
+        settle(ok({ id, installed: true, dir: `/tmp/data/voice-models/${id}` }))
+      },
+    }
+    world.downloads.push(download)
+    const handle: StreamHandle<unknown> = {
+      id: 1,
+      done,
+      cancel: () => {
+        download.cancelled = true
+        settle(fail('E_CANCELLED', 'Cancelled.'))
+      },
+    }
+    return handle
+  }) as ApiClient['stream']
+
+  return {
+    voice: {
+      world,
+      /** The core's VAD heard speech start or stop in a session. */
+      vad: (id: string, speaking: boolean) => emit('voice.vad', { id, speaking }),
+      partial: (id: string, text: string) => emit('voice.partial', { id, text }),
+    },
+  }
+}
