@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, net, protocol, screen, session, shell, type App } from 'electron'
+import { app, BrowserWindow, ipcMain, net, protocol, screen, session, shell, systemPreferences, type App } from 'electron'
 import path from 'node:path'
 import { createCore, type Core } from '../core/app'
 import { resolveDataDir } from '../core/paths'
@@ -59,7 +59,8 @@ export async function startDesktop(paths: DesktopPaths, electronApp: App = app):
     devServerUrl: electronApp.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL || undefined,
   }
   serveAppScheme(protocol, net, origins.rendererDir)
-  hardenSession(session.defaultSession, origins.devServerUrl)
+  // Dictation: macOS asks the user once (Privacy & Security → Microphone); elsewhere the page's request is enough.
+  hardenSession(session.defaultSession, origins, () => (process.platform === 'darwin' ? systemPreferences.askForMediaAccess('microphone') : Promise.resolve(true)))
   const unwire = wireIpc(ipcMain, core, origins)
   installMenu(process.platform)
 

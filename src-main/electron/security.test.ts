@@ -69,7 +69,7 @@ describe('hardenSession', () => {
 
   it('adds the CSP to every response and keeps the other headers', () => {
     const session = fakeSession()
-    hardenSession(session as unknown as Session)
+    hardenSession(session as unknown as Session, built)
     const handler = session.webRequest.onHeadersReceived.mock.calls[0]?.[0] as (details: object, callback: (response: object) => void) => void
     const callback = vi.fn()
     handler({ responseHeaders: { 'X-Other': ['1'] } }, callback)
@@ -78,23 +78,47 @@ describe('hardenSession', () => {
 
   it('uses the dev CSP when a dev server is given', () => {
     const session = fakeSession()
-    hardenSession(session as unknown as Session, 'http://localhost:5173')
+    hardenSession(session as unknown as Session, { rendererDir: '/x', devServerUrl: 'http://localhost:5173' })
     const handler = session.webRequest.onHeadersReceived.mock.calls[0]?.[0] as (details: object, callback: (response: object) => void) => void
     const callback = vi.fn()
     handler({}, callback)
     expect(callback.mock.calls[0]?.[0]).toEqual({ responseHeaders: { 'Content-Security-Policy': [rendererCsp('http://localhost:5173')] } })
   })
 
-  it('denies every permission request and check', () => {
+  type RequestHandler = (wc: unknown, permission: string, callback: (granted: boolean) => void, details: object) => void
+  type CheckHandler = (wc: unknown, permission: string, origin: string, details: object) => boolean
+  const handlers = (origins: TrustedOrigins, ask?: () => Promise<boolean>) => {
     const session = fakeSession()
-    hardenSession(session as unknown as Session)
-    const request = session.setPermissionRequestHandler.mock.calls[0]?.[0] as (wc: unknown, permission: string, callback: (granted: boolean) => void) => void
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read']) {
-      const callback = vi.fn()
-      request({}, permission, callback)
-      expect(callback).toHaveBeenCalledWith(false)
+    hardenSession(session as unknown as Session, origins, ask)
+    const request = session.setPermissionRequestHandler.mock.calls[0]?.[0] as RequestHandler
+    const ask1 = (permission: string, details: object) =>
+      new Promise<boolean>((resolve) => request({}, permission, resolve, details))
+    return { ask: ask1, check: session.setPermissionCheckHandler.mock.calls[0]?.[0] as CheckHandler }
+  }
+  const page = 'app://ollama-desk/index.html#/chat'
+
+  it('refuses every permission except the microphone, and that only to the app pages', async () => {
+    const { ask, check } = handlers(built)
+    for (const permission of ['geolocation', 'notifications', 'clipboard-read', 'display-capture']) {
+      expect(await ask(permission, { requestingUrl: page })).toBe(false)
+      expect(check({}, permission, 'app://ollama-desk', {})).toBe(false)
     }
-    const check = session.setPermissionCheckHandler.mock.calls[0]?.[0] as () => boolean
-    expect(check()).toBe(false)
+    expect(await ask('media', { requestingUrl: page, mediaTypes: ['video'] })).toBe(false)
+    expect(await ask('media', { requestingUrl: page, mediaTypes: ['audio', 'video'] })).toBe(false)
+    expect(await ask('media', { requestingUrl: page, mediaTypes: [] })).toBe(false)
+    expect(await ask('media', { requestingUrl: 'https://evil.example/', mediaTypes: ['audio'] })).toBe(false)
+    expect(await ask('media', { requestingUrl: page, mediaTypes: ['audio'] })).toBe(true)
+    expect(check({}, 'media', 'app://ollama-desk', { mediaType: 'audio', requestingUrl: page })).toBe(true)
+    expect(check({}, 'media', 'app://ollama-desk', { mediaType: 'video', requestingUrl: page })).toBe(false)
+    expect(check({}, 'media', 'https://evil.example', { mediaType: 'audio' })).toBe(false)
+  })
+
+  it('grants the microphone only when the OS prompt says yes, and never on a failed prompt', async () => {
+    expect(await handlers(built, async () => false).ask('media', { requestingUrl: page, mediaTypes: ['audio'] })).toBe(false)
+    expect(await handlers(built, () => Promise.reject(new Error('no TCC'))).ask('media', { requestingUrl: page, mediaTypes: ['audio'] })).toBe(false)
+    // In development the pages come from the dev server, and app:// is not ours then.
+    const devSide = handlers(dev)
+    expect(await devSide.ask('media', { requestingUrl: 'http://localhost:5173/#/chat', mediaTypes: ['audio'] })).toBe(true)
+    expect(await devSide.ask('media', { requestingUrl: page, mediaTypes: ['audio'] })).toBe(false)
   })
 })

@@ -32,12 +32,36 @@ export function isAppUrl(url: string, origins: TrustedOrigins): boolean {
 /** Links the user clicks open in their browser; nothing else leaves the app. */
 export const isExternalLink = (url: string): boolean => /^https?:\/\//i.test(url)
 
-/** CSP on every response, and no permission (camera, geolocation, …) granted without a feature asking. */
-export function hardenSession(session: Session, devServerUrl?: string): void {
-  const csp = rendererCsp(devServerUrl)
+/**
+ * Asks the operating system for the microphone (macOS shows its own prompt once and remembers the
+ * answer in Privacy & Security); resolves true where the OS has no such gate.
+ */
+export type AskMicrophone = () => Promise<boolean>
+
+type PermissionDetails = { requestingUrl?: string; mediaTypes?: string[]; mediaType?: string }
+
+/** Only dictation's request qualifies: audio alone (no camera, no screen), from our own pages. */
+function isMicrophoneRequest(permission: string, details: PermissionDetails, url: string | undefined, origins: TrustedOrigins): boolean {
+  if (permission !== 'media' || !url || !isAppUrl(url, origins)) return false
+  const types = details.mediaTypes ?? (details.mediaType ? [details.mediaType] : [])
+  return types.length > 0 && types.every((type) => type === 'audio')
+}
+
+/**
+ * CSP on every response. No permission is granted except the microphone for dictation, to the
+ * app's own pages, after the OS says yes; camera, screen, geolocation, notifications… are refused.
+ */
+export function hardenSession(session: Session, origins: TrustedOrigins, askMicrophone: AskMicrophone = async () => true): void {
+  const csp = rendererCsp(origins.devServerUrl)
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } })
   })
-  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
-  session.setPermissionCheckHandler(() => false)
+  session.setPermissionRequestHandler((_webContents, permission, callback, details) => {
+    const info = details as PermissionDetails
+    if (!isMicrophoneRequest(permission, info, info.requestingUrl, origins)) return callback(false)
+    askMicrophone().then(callback, () => callback(false))
+  })
+  session.setPermissionCheckHandler((_webContents, permission, requestingOrigin, details) =>
+    isMicrophoneRequest(permission, details as PermissionDetails, (details as PermissionDetails).requestingUrl ?? requestingOrigin, origins),
+  )
 }

@@ -102,6 +102,9 @@ export const session = {
   },
 }
 
+/** macOS's microphone prompt; tests set the user's answer. */
+export const systemPreferences = { askForMediaAccess: vi.fn(async (_media: 'microphone' | 'camera') => true) }
+
 export const safeStorageState = { available: true }
 export const safeStorage = {
   isEncryptionAvailable: () => safeStorageState.available,
@@ -162,6 +165,6 @@ export const net = {
 }
 
 export function electronModule() {
-  const api = { app, BrowserWindow: FakeBrowserWindow, ipcMain, net, protocol, screen, session, shell, safeStorage, Menu }
+  const api = { app, BrowserWindow: FakeBrowserWindow, ipcMain, net, protocol, screen, session, shell, safeStorage, systemPreferences, Menu }
   return { ...api, default: api }
 }
