@@ -298,7 +298,14 @@ describe('build/entitlements.mac.plist', () => {
       'com.apple.security.cs.disable-library-validation': true,
       // Talking to Ollama and cloud providers.
       'com.apple.security.network.client': true,
+      // Dictation (the app still asks the user through macOS's own prompt).
+      'com.apple.security.device.audio-input': true,
     })
+  })
+
+  it('explains in the macOS prompt why the app wants the microphone', () => {
+    const config = JSON.parse(read('build/electron-builder.json').toString('utf8')) as { mac: { extendInfo?: Record<string, string> } }
+    expect(config.mac.extendInfo?.NSMicrophoneUsageDescription).toMatch(/dictat/i)
   })
 
   it('the parser rejects a broken plist (so the checks above can fail)', () => {
