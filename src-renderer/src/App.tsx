@@ -81,13 +81,13 @@ export function App() {
       </a>
       <Sidebar onNavigate={navigate} />
       <main id="main" className="content" data-screen={screen}>
+        <AnalyticsConsent />
         <ErrorBoundary resetKey={screen}>
           <View />
         </ErrorBoundary>
       </main>
       <OnboardingWizard />
       <CommandPalette context={context} />
-      <AnalyticsConsent />
       <Notices />
     </div>
   )

@@ -24,7 +24,9 @@ export function AnalyticsConsent() {
 
   return (
     <aside className="card analytics-consent" aria-labelledby="analytics-consent-title">
-      <h2 id="analytics-consent-title">Help improve Ollama Desk?</h2>
+      <span className="consent-title" id="analytics-consent-title">
+        Help improve Ollama Desk?
+      </span>
       <p>
         Sends anonymous usage counts — never your prompts, replies, files or keys — to <strong>{where}</strong>.
       </p>
