@@ -12,6 +12,10 @@ export interface FakeMicrophone {
   stoppedTracks: number
   closedContexts: number
   constraints: MediaStreamConstraints[]
+  /** Byte sizes of the audio played through Web Audio (read-aloud), in order. */
+  played: number[]
+  /** Sources of that audio still playing; `end()` one as the speaker finishing. */
+  playing: { stopped: boolean; end(): void }[]
   restore(): void
 }
 
@@ -31,6 +35,8 @@ export function installFakeMicrophone(options: { sampleRate?: number; deny?: str
     stoppedTracks: 0,
     closedContexts: 0,
     constraints: [],
+    played: [],
+    playing: [],
     feed(samples, frame = 2048) {
       const processor = processors.at(-1)
       for (let at = 0; at < samples.length; at += frame) {
@@ -50,7 +56,23 @@ export function installFakeMicrophone(options: { sampleRate?: number; deny?: str
       processors.push(processor)
       return processor
     }
+    decodeAudioData = (data: ArrayBuffer) => (data.byteLength > 0 ? Promise.resolve({ bytes: data.byteLength }) : Promise.reject(new DOMException('Unable to decode audio data', 'EncodingError')))
+    createBufferSource = () => {
+      const source = {
+        ...node(),
+        buffer: null as { bytes: number } | null,
+        onended: null as (() => void) | null,
+        stopped: false,
+        start: () => {
+          mic.played.push(source.buffer?.bytes ?? 0)
+          mic.playing.push(source)
+        },
+        end: () => source.onended?.(),
+      }
+      return source
+    }
     close = () => {
+      for (const source of mic.playing) source.stopped = true
       mic.closedContexts++
       return Promise.resolve()
     }

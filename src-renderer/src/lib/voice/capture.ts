@@ -1,4 +1,5 @@
 /** The microphone as Float32 frames on the main thread: an AudioWorklet, or a ScriptProcessor where worklets are missing. */
+import workletUrl from './capture-worklet.js?url'
 
 export interface Capture {
   /** The context's rate, which the frames come at (often 48 kHz). */
@@ -18,10 +19,6 @@ export class MicrophoneError extends Error {
   }
 }
 
-// Posts each 128-sample block; the main thread batches them.
-const WORKLET = `registerProcessor('desk-capture', class extends AudioWorkletProcessor {
-  process(inputs) { const channel = inputs[0] && inputs[0][0]; if (channel) this.port.postMessage(channel.slice(0)); return true }
-})`
 
 export function microphoneError(error: unknown): MicrophoneError {
   const name = error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error) ? String((error as { name: unknown }).name) : ''
@@ -45,12 +42,7 @@ export const openMicrophone: OpenMicrophone = async (onFrame) => {
   let node: AudioNode
   let detach: () => void
   try {
-    const url = URL.createObjectURL(new Blob([WORKLET], { type: 'text/javascript' }))
-    try {
-      await context.audioWorklet.addModule(url)
-    } finally {
-      URL.revokeObjectURL(url)
-    }
+    await context.audioWorklet.addModule(workletUrl)
     const worklet = new AudioWorkletNode(context, 'desk-capture')
     worklet.port.onmessage = (event: MessageEvent<Float32Array>) => onFrame(event.data)
     node = worklet

@@ -1,7 +1,7 @@
 import { waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { fakeApi } from '../../../test/fake-api'
-import { installFakeMicrophone } from '../../../test/fake-microphone'
+import { installFakeMicrophone, type FakeMicrophone } from '../../../test/fake-microphone'
 import { initialState } from '../../../test/render'
 import { useAppStore } from '../../store/app-store'
 import { useDictation } from './dictation'
@@ -16,8 +16,7 @@ class Utterance {
 }
 
 let synth: { speak: ReturnType<typeof vi.fn>; cancel: ReturnType<typeof vi.fn>; getVoices: () => { name: string }[] }
-
-let played: string[]
+let mic: FakeMicrophone
 
 const setup = (voice: Record<string, unknown> = {}) => {
   const fake = fakeApi()
@@ -28,25 +27,9 @@ const setup = (voice: Record<string, unknown> = {}) => {
 
 beforeEach(() => {
   synth = { speak: vi.fn(), cancel: vi.fn(), getVoices: () => [{ name: 'Daniel' }, { name: 'Karen' }] }
-  played = []
   vi.stubGlobal('speechSynthesis', synth)
   vi.stubGlobal('SpeechSynthesisUtterance', Utterance)
-  vi.stubGlobal(
-    'Audio',
-    class {
-      onended: (() => void) | null = null
-      onerror: (() => void) | null = null
-      constructor(readonly src: string) {}
-      play() {
-        played.push(this.src)
-        return Promise.resolve()
-      }
-      pause() {
-        played.push('paused')
-      }
-    },
-  )
-  installFakeMicrophone()
+  mic = installFakeMicrophone()
 })
 afterEach(() => {
   useReadAloud.getState().stop()
@@ -93,10 +76,17 @@ describe('read-aloud', () => {
     const { api, voice } = setup({ ttsEngine: 'local' })
     await useReadAloud.getState().read(api, 'm1', 'Hello *there*')
     expect(voice.world.spoken).toEqual(['Hello there'])
-    await waitFor(() => expect(played).toEqual(['data:audio/wav;base64,UklGRg==']))
+    await waitFor(() => expect(mic.played).toEqual([4]))
     expect(synth.speak).not.toHaveBeenCalled()
+    expect(useReadAloud.getState().reading).toBe('m1')
+    mic.playing[0]!.end()
+    expect(useReadAloud.getState().reading).toBeUndefined()
+
+    await useReadAloud.getState().read(api, 'm2', 'Again')
+    await waitFor(() => expect(mic.played).toHaveLength(2))
     useReadAloud.getState().stop()
-    expect(played.at(-1)).toBe('paused')
+    expect(mic.playing[1]!.stopped).toBe(true)
+    expect(useReadAloud.getState().reading).toBeUndefined()
   })
 
   it('says what went wrong when the core cannot speak', async () => {

@@ -70,15 +70,27 @@ export const useReadAloud = create<ReadAloudState>((set, get) => ({
       done()
       return useAppStore.getState().notifyError(result.error)
     }
-    const audio = new Audio(`data:${result.value.mime};base64,${result.value.audio}`)
-    audio.onended = done
-    audio.onerror = done
-    stopCurrent = () => audio.pause()
+    // Web Audio rather than an <audio> element: the interface's CSP allows no data: media.
+    const context = new AudioContext()
+    stopCurrent = () => void context.close()
     try {
-      await audio.play()
+      const bytes = Uint8Array.from(atob(result.value.audio), (c) => c.charCodeAt(0))
+      const buffer = await context.decodeAudioData(bytes.buffer)
+      if (generation !== mine) return
+      const source = context.createBufferSource()
+      source.buffer = buffer
+      source.connect(context.destination)
+      source.onended = () => {
+        void context.close()
+        done()
+      }
+      source.start()
     } catch {
-      // Autoplay refused or nothing playable: nothing is reading any more.
+      // Stopped while decoding, or audio the window cannot decode.
+      void context.close()
+      if (generation !== mine) return
       done()
+      useAppStore.getState().notify({ level: 'warning', message: 'The synthesized speech could not be played.' })
     }
   },
 }))
