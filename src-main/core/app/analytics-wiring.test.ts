@@ -185,4 +185,15 @@ describe('analytics consent gate (real core)', () => {
     expect(app.core.settings.get().analytics.endpoint).toBe(collector.url)
     expect(await client.call('analytics.resetId', {})).toMatchObject({ ok: false, error: { code: 'E_CONFIG' } })
   }, 30_000)
+
+  it('an app moment whose event does not fit the catalogue is logged and dropped, never thrown into the app', async () => {
+    const dir = makeTempDir()
+    fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ version: 1, onboarding: { completed: true }, analytics: { consent: 'granted', endpoint: 'http://127.0.0.1:9/e' } }))
+    const spy = spyTransport()
+    const { t } = createRecordingCore({ dataDir: dir, ownsHistory: true, analyticsTransport: spy, version: 'dev build' })
+    cleanups.push(() => t.core.close())
+    expect(await createLocalClient(t.core.dispatcher, 'test').call('analytics.status', {})).toMatchObject({ ok: true, value: { active: true, queued: 0 } })
+    expect(t.lines.some((line) => line.includes('analytics event refused') && line.includes('app_started'))).toBe(true)
+    expect(spy.calls).toBe(0)
+  })
 })
