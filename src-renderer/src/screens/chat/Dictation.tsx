@@ -82,7 +82,11 @@ export function DictationButton({ disabled = false, onText }: DictationButtonPro
         title={phase === 'idle' ? 'Dictate (or hold Ctrl+Space)' : mode === 'hands-free' ? 'Stops by itself after a pause' : 'Click to finish'}
         onClick={toggle}
       >
-        <span aria-hidden="true" className="mic-icon">🎙</span> {label}
+        <svg className="mic-icon" aria-hidden="true" viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+          <rect x="9" y="3" width="6" height="11" rx="3" />
+          <path d="M5 11a7 7 0 0014 0M12 18v3" />
+        </svg>
+        {label}
       </button>
       {active && (
         <span className="level-meter" role="meter" aria-label="Microphone level" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(level * 100)}>

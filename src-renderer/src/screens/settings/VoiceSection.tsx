@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import type { EngineStatus, RouteOutput, VoiceSettings, VoiceStatus } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { useReadAloud } from '../../lib/voice/read-aloud'
@@ -26,7 +26,7 @@ function useSystemVoices(): SpeechSynthesisVoice[] {
 }
 
 /** A text setting saved when the field is left (or Enter), so half-typed names are never sent. */
-function TextSetting({ label, value, onSave, hint }: { label: string; value: string; onSave: (value: string) => void; hint?: ReactNode }) {
+function TextSetting({ label, value, onSave }: { label: string; value: string; onSave: (value: string) => void }) {
   const [draft, setDraft] = useState(value)
   useEffect(() => setDraft(value), [value])
   const commit = (): void => {
@@ -36,7 +36,6 @@ function TextSetting({ label, value, onSave, hint }: { label: string; value: str
     <label className="field">
       <span className="field-label">{label}</span>
       <input value={draft} onChange={(event) => setDraft(event.target.value)} onBlur={commit} onKeyDown={(event) => event.key === 'Enter' && commit()} />
-      {hint && <span className="hint">{hint}</span>}
     </label>
   )
 }
@@ -107,11 +106,11 @@ export function VoiceSection() {
         <label className="field">
           <span className="field-label">Mode</span>
           <select value={settings.sttMode} onChange={(event) => void save({ sttMode: event.target.value as VoiceSettings['sttMode'] })}>
-            <option value="push-to-talk">Push to talk (click, or hold Ctrl+Space)</option>
+            <option value="push-to-talk">Push to talk</option>
             <option value="hands-free">Hands-free (a pause ends it)</option>
           </select>
         </label>
-        <TextSetting label="Language" value={settings.sttLanguage} onSave={(value) => void save({ sttLanguage: value })} hint="auto, or a code like en or pt-BR" />
+        <TextSetting label="Language (auto, or en, pt-BR…)" value={settings.sttLanguage} onSave={(value) => void save({ sttLanguage: value })} />
         {settings.sttEngine === 'openai' && (
           <>
             <ProviderSetting label="Transcription provider" value={settings.sttOpenaiProvider} providers={providers} onSave={(value) => void save({ sttOpenaiProvider: value })} />

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { startOpenAiAudioFake, type OpenAiAudioFake } from '../test/support/fakes/openai-audio.ts'
+import { SENTENCE, voiceFixtures } from '../test/support/voice/fixtures.ts'
+import { launchBrowser, screenshotDir, startCompanion, startProviderFakes, type Companion, type ProviderFakes } from './harness.ts'
+
+/**
+ * Dictation in the web companion against the real core, with Chromium's fake microphone playing
+ * a sentence spoken by espeak-ng. No speech model exists here, so the core transcribes with its
+ * OpenAI engine against the loopback fake of OpenAI's audio API; the chat reply comes from the
+ * Ollama fake.
+ */
+let browser: Browser
+let companion: Companion
+let fakes: ProviderFakes
+let audio: OpenAiAudioFake
+let page: Page
+let micWav: string
+/** Console errors and uncaught page errors: the capture worklet must load within the CSP. */
+const pageErrors: string[] = []
+
+const shot = async (name: string): Promise<void> => {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) })
+}
+const messages = () => page.getByRole('log', { name: 'Messages' })
+
+/** Duration and RMS (dBFS) of a 16-bit PCM WAV. */
+function wavStats(bytes: Buffer): { sampleRate: number; seconds: number; rmsDb: number } {
+  assert.equal(bytes.subarray(0, 4).toString('latin1'), 'RIFF')
+  assert.equal(bytes.subarray(8, 12).toString('latin1'), 'WAVE')
+  const sampleRate = bytes.readUInt32LE(24)
+  const data = bytes.indexOf('data', 12, 'latin1')
+  const samples = (bytes.length - data - 8) >> 1
+  let sum = 0
+  for (let i = 0; i < samples; i++) sum += (bytes.readInt16LE(data + 8 + i * 2) / 32768) ** 2
+  return { sampleRate, seconds: samples / sampleRate, rmsDb: 10 * Math.log10(sum / Math.max(1, samples)) }
+}
+
+before(async () => {
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  // The sentence at 48 kHz with a little silence around it; Chromium loops the file.
+  const fixtures = voiceFixtures()
+  micWav = path.join(fixtures.dir, 'fake-mic.wav')
+  execFileSync('sox', [fixtures.speech16k, '-r', '48000', micWav, 'pad', '0.3', '1.2'])
+  audio = await startOpenAiAudioFake()
+  audio.transcript = SENTENCE
+  fakes = await startProviderFakes()
+  companion = await startCompanion({ OLLAMA_HOST: fakes.ollama })
+  // A prompt hook that keeps what it was given: a dictated prompt must reach it like a typed one.
+  const hookOut = path.join(companion.dataDir, 'prompt-hook.json')
+  fs.writeFileSync(path.join(companion.dataDir, 'agent-settings.json'), JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: 'command', command: `cat > '${hookOut}'` }] }] } }))
+  browser = await launchBrowser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${micWav}`])
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })
+  page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()))
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  await page.goto(companion.url)
+  await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+})
+
+after(async () => {
+  await browser?.close()
+  await companion?.stop()
+  await fakes?.stop()
+  await audio?.close()
+})
+
+describe('voice', () => {
+  test('Settings → Voice: OpenAI transcription through a configured provider', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Providers & Health' }).click()
+    await page.getByLabel('Add a provider').selectOption({ label: 'OpenAI' })
+    await page.getByRole('button', { name: 'Add provider' }).click()
+    await page.getByLabel('Base URL').fill(audio.url)
+    await page.getByLabel('Base URL').blur()
+    await page.getByLabel('API key').fill('sk-e2e-voice-key-0123456789abcd')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByText('Key set · …abcd').waitFor()
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
+    const section = page.locator('section[aria-labelledby="voice-title"]')
+    await section.scrollIntoViewIfNeeded()
+    // The local engine has no model here, and says why.
+    await section.getByRole('note').waitFor()
+    await section.getByLabel('Speech-to-text engine').selectOption('openai')
+    await section.getByLabel('Transcription provider').waitFor()
+    await section.getByLabel('OpenAI transcription model').waitFor()
+    await assertEventually(async () => (await section.getByRole('note').count()) === 0, 'OpenAI dictation is available once a provider is set up')
+    await section.getByRole('list', { name: 'Local speech models' }).waitFor()
+    // Tall enough for the whole section in one picture.
+    await page.setViewportSize({ width: 1280, height: 1700 })
+    await section.screenshot({ path: path.join(screenshotDir, 'settings-voice.png') })
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+
+  test('dictates into the chat with the fake microphone and sends the transcript', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat', exact: true }).click()
+    await page.getByRole('button', { name: /^Model: / }).click()
+    await page.getByRole('combobox', { name: 'Search models' }).or(page.getByRole('textbox', { name: 'Search models' })).fill('llama3.2')
+    await page.getByRole('listbox', { name: 'Models' }).getByRole('option', { name: /llama3\.2/ }).first().click()
+    const box = page.getByRole('textbox', { name: 'Message' })
+    await box.fill('Please answer:')
+
+    await page.getByRole('button', { name: 'Dictate' }).click()
+    const meter = page.getByRole('meter', { name: 'Microphone level' })
+    await meter.waitFor()
+    await assertEventually(async () => Number(await meter.getAttribute('aria-valuenow')) > 20, 'the level meter moves with the speech')
+    await page.getByRole('status', { name: 'Dictation' }).getByText(/Listening/).waitFor()
+    await shot('voice-dictation')
+    // Let the whole sentence play once (≈ 2.4 s with its padding).
+    await page.waitForTimeout(2_800)
+    await page.getByRole('button', { name: 'Stop dictation' }).click()
+    await assertEventually(async () => (await box.inputValue()) === `Please answer: ${SENTENCE}`, 'the transcript is added after the typed text')
+
+    // What the core uploaded is the microphone's audio: a 16 kHz WAV of speech, not silence.
+    assert.equal(audio.transcriptions.length, 1)
+    const upload = audio.transcriptions[0]!
+    assert.equal(upload.model, 'gpt-4o-mini-transcribe')
+    assert.equal(upload.fileType, 'audio/wav')
+    const stats = wavStats(upload.file)
+    assert.equal(stats.sampleRate, 16_000)
+    assert.ok(stats.seconds > 2 && stats.seconds < 6, `uploaded ${stats.seconds.toFixed(2)} s`)
+    assert.ok(stats.rmsDb > -40, `the upload is speech, not silence (${stats.rmsDb.toFixed(1)} dBFS)`)
+
+    await fakes.control({ target: 'ollama', script: [{ text: ['Heard you: ', 'a dictation test.'] }] })
+    await page.getByRole('button', { name: 'Send' }).click()
+    await messages().getByText(`Please answer: ${SENTENCE}`).waitFor()
+    await messages().getByText('Heard you: a dictation test.').waitFor()
+    await assertEventually(() => Promise.resolve(fs.existsSync(path.join(companion.dataDir, 'prompt-hook.json'))), 'the prompt hook ran')
+    const hook = JSON.parse(fs.readFileSync(path.join(companion.dataDir, 'prompt-hook.json'), 'utf8')) as { hook_event_name: string; prompt: string }
+    assert.equal(hook.hook_event_name, 'UserPromptSubmit')
+    assert.equal(hook.prompt, `Please answer: ${SENTENCE}`)
+    await shot('voice-sent')
+    assert.deepEqual(pageErrors.filter((text) => /Content Security Policy|worklet|AudioContext/i.test(text)), [])
+  })
+})
+
+async function assertEventually(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  assert.fail(`timed out: ${what}`)
+}
