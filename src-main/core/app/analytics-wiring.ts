@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { analyticsRoutes, analyticsStreams, EventName, EventPayload, UpdateState } from '../../../src-shared/contract'
-import { Analytics, HttpAnalyticsTransport, SentLog, durationBucket, observeChatTurns, platformOf, tokensBucket, type AnalyticsTimers } from '../analytics'
+import { Analytics, HttpAnalyticsTransport, SentLog, durationBucket, platformOf, tokensBucket, type AnalyticsTimers } from '../analytics'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
 import type { WiringContext } from './wiring-context'
 
@@ -67,8 +67,8 @@ export function wireAnalytics(ctx: WiringContext, options: AnalyticsWiringOption
     onboarded = next.onboarding.completed
   })
 
-  const stopObservingChats = observeChatTurns(ctx.providers.chat, Date.now, (turn) => {
-    const kind = ctx.providers.registry.list().find(({ config }) => config.id === turn.providerId)?.config.kind
+  const stopObservingChats = ctx.providers.chat.onTurn((turn) => {
+    const kind = turn.providerKind
     if (!kind) return
     note('chat_completed', { provider_kind: kind, duration_ms_bucket: durationBucket(turn.durationMs), tokens_bucket: tokensBucket(turn.tokens), tool_calls: Math.min(turn.toolCalls, 1000), fell_back: turn.fellBack })
   })

@@ -11,7 +11,7 @@ import { budgetStatus, streamWithFallback, type BreakerRegistry, type FallbackOp
 import type { TrafficRecorder } from '../health'
 import type { Message, SessionStore } from '../sessions'
 import { NoProviderError, planCandidates } from './candidates'
-import { ChatTrace } from './chat-span'
+import { ChatTrace, type ChatTurnSummary } from './chat-span'
 import type { Tracing } from '../telemetry'
 import { beginMark } from '../profiling'
 import { skillSlashCommand } from '../skills'
@@ -59,6 +59,7 @@ export interface ChatServiceDeps {
  */
 export class ChatService {
   private streaming = 0
+  private readonly turnListeners = new Set<(turn: ChatTurnSummary) => void>()
 
   constructor(private readonly deps: ChatServiceDeps) {}
 
@@ -67,17 +68,36 @@ export class ChatService {
     return this.streaming
   }
 
+  /** Hears every turn that completed (not failed or stopped ones); returns the unsubscribe. */
+  onTurn(listener: (turn: ChatTurnSummary) => void): () => void {
+    this.turnListeners.add(listener)
+    return () => this.turnListeners.delete(listener)
+  }
+
   async *send(input: ParsedSend, signal: AbortSignal): AsyncGenerator<ChatEvent, SendResult> {
     this.streaming++
+    const started = this.deps.clock.now()
     const trace = new ChatTrace(this.deps.tracing, input)
     try {
-      return yield* this.sendTurn(input, signal, trace)
+      const result = yield* this.sendTurn(input, signal, trace)
+      this.announceTurn({ ...trace.summary(), durationMs: Math.max(0, this.deps.clock.now() - started), fellBack: result.attempts.some((attempt) => attempt.outcome !== 'answered') })
+      return result
     } catch (error) {
       trace.span.recordError(error)
       throw error
     } finally {
       this.streaming--
       trace.span.end()
+    }
+  }
+
+  private announceTurn(turn: ChatTurnSummary): void {
+    for (const listener of this.turnListeners) {
+      try {
+        listener(turn)
+      } catch {
+        // A listener's failure never breaks the chat that just finished.
+      }
     }
   }
 

@@ -15,6 +15,9 @@ export class ChatTrace {
   private outputTokens = 0
   private estimated = false
   private rounds = 0
+  private toolCalls = 0
+  private providerId: string | null = null
+  private providerKind: string | null = null
 
   constructor(tracing: Tracing | undefined, input: Pick<ChatSendInput, 'target'>) {
     const model = 'model' in input.target ? input.target.model : 'auto'
@@ -34,7 +37,10 @@ export class ChatTrace {
     this.inputTokens += result.message.usage?.inputTokens ?? 0
     this.outputTokens += result.message.usage?.outputTokens ?? 0
     this.estimated ||= result.message.usage?.estimated === true
+    this.toolCalls += result.toolCalls.length
     const answered = this.candidates.find((c) => c.providerId === outcome.providerId)
+    this.providerId = outcome.providerId
+    this.providerKind = answered?.provider.kind ?? this.providerKind
     this.span.set({
       [ATTR.genAiResponseModel]: outcome.model,
       [ATTR.genAiInputTokens]: this.inputTokens,
@@ -47,4 +53,21 @@ export class ChatTrace {
     // The user waited for the first round's first token; later rounds follow tool calls.
     if (this.rounds === 1 && outcome.firstTokenMs !== null) this.span.set({ [ATTR.ttftMs]: outcome.firstTokenMs })
   }
+
+  /** The same counts as the span, for whoever listens to finished turns (usage analytics). */
+  summary(): Omit<ChatTurnSummary, 'durationMs' | 'fellBack'> {
+    return { providerId: this.providerId, providerKind: this.providerKind, tokens: this.inputTokens + this.outputTokens, toolCalls: this.toolCalls, rounds: this.rounds }
+  }
+}
+
+/** A finished chat turn in counts and names, never its text. */
+export interface ChatTurnSummary {
+  providerId: string | null
+  providerKind: string | null
+  durationMs: number
+  tokens: number
+  toolCalls: number
+  rounds: number
+  /** Someone other than the first choice answered (a retry gave up, a fallback took over). */
+  fellBack: boolean
 }

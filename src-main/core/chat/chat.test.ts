@@ -99,6 +99,26 @@ describe('chat.send', () => {
     expect(events.some((e) => e.type === 'answering' && e.providerId === 'ollama')).toBe(true)
   })
 
+  it('tells turn listeners who answered, the tokens and whether it fell back; failed turns are not announced', async () => {
+    const turns: unknown[] = []
+    const stop = t.core.providers.chat.onTurn((turn) => void turns.push(turn))
+    t.core.providers.chat.onTurn(() => {
+      throw new Error('a broken listener')
+    })
+    openai.script({ text: ['ok'], usage: { inputTokens: 7, outputTokens: 3 } })
+    expect((await send({ text: 'hi', target: { providerId: 'openai', model: 'gpt-4o-mini' } })).result.ok).toBe(true)
+    openai.fault({ kind: 'status', status: 500 })
+    ollama.script({ text: ['local'] })
+    expect((await send({ text: 'hi', target: { providerId: 'openai', model: 'gpt-4o-mini' } })).result.ok).toBe(true)
+    ollama.fault({ kind: 'status', status: 500 })
+    await send({ text: 'hi', target: { providerId: 'ollama', model: 'llama3.2:latest' } })
+    stop()
+    expect(turns).toEqual([
+      expect.objectContaining({ providerId: 'openai', providerKind: 'openai', tokens: 10, toolCalls: 0, rounds: 1, fellBack: false }),
+      expect.objectContaining({ providerId: 'ollama', providerKind: 'ollama', fellBack: true }),
+    ])
+  })
+
   it('does not fall back on a refused key: the user must fix it, and no reply is stored', async () => {
     openai.fault({ kind: 'status', status: 401 })
     const { result, events } = await send({ text: 'hi', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
