@@ -1,4 +1,8 @@
+import os from 'node:os'
+import { benchRdmaDevices } from '../core/rdma/bench'
+import { createSysfsReader } from '../core/rdma/links'
 import { listRdmaDevices, loadRdma, rdmaStatus, type RdmaDevice } from '../core/rdma/native'
+import { TcpTransport } from '../core/rdma/tcp-transport'
 import type { Command, Io, ParsedArgs } from './command'
 import { table } from './models'
 
@@ -29,7 +33,10 @@ async function runRdma(args: ParsedArgs, io: Io): Promise<number> {
     return 0
   }
   io.out(`${devicesTable(devices)}\n`)
-  if (sub === 'bench') io.out('RDMA bandwidth needs a peer: pair a machine (ollama-desk cluster pair) and send a model to measure it.\n')
+  if (sub === 'bench') {
+    const lines = await benchRdmaDevices({ native: rdma, devices, interfaces: os.networkInterfaces(), sysfs: createSysfsReader(), tcp: new TcpTransport() })
+    io.out(`${lines.join('\n')}\nBetween two machines: pair them (ollama-desk cluster pair) and send a model.\n`)
+  }
   return 0
 }
 
