@@ -108,6 +108,8 @@ describe('voice', () => {
     await meter.waitFor()
     await assertEventually(async () => Number(await meter.getAttribute('aria-valuenow')) > 20, 'the level meter moves with the speech')
     await page.getByRole('status', { name: 'Dictation' }).getByText(/Listening/).waitFor()
+    // The AudioWorklet (served from the app itself, as the CSP wants) reads the microphone.
+    assert.equal(await page.locator('.dictation').getAttribute('data-capture'), 'worklet')
     await shot('voice-dictation')
     // Let the whole sentence play once (≈ 2.4 s with its padding).
     await page.waitForTimeout(2_800)

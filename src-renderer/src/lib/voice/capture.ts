@@ -1,9 +1,12 @@
 /** The microphone as Float32 frames on the main thread: an AudioWorklet, or a ScriptProcessor where worklets are missing. */
-import workletUrl from './capture-worklet.js?url'
+// Never inlined as a data: URL: the interface's CSP loads scripts from 'self' only.
+import workletUrl from './capture-worklet.js?url&no-inline'
 
 export interface Capture {
   /** The context's rate, which the frames come at (often 48 kHz). */
   sampleRate: number
+  /** Which path reads the microphone (the worklet unless the engine lacks it). */
+  via: 'worklet' | 'script-processor'
   stop(): void
 }
 
@@ -41,6 +44,7 @@ export const openMicrophone: OpenMicrophone = async (onFrame) => {
   const source = context.createMediaStreamSource(stream)
   let node: AudioNode
   let detach: () => void
+  let via: Capture['via'] = 'worklet'
   try {
     await context.audioWorklet.addModule(workletUrl)
     const worklet = new AudioWorkletNode(context, 'desk-capture')
@@ -49,6 +53,7 @@ export const openMicrophone: OpenMicrophone = async (onFrame) => {
     detach = () => (worklet.port.onmessage = null)
   } catch {
     // Older engines (and test stand-ins): the deprecated but universal ScriptProcessor.
+    via = 'script-processor'
     const processor = context.createScriptProcessor(2048, 1, 1)
     processor.onaudioprocess = (event) => onFrame(event.inputBuffer.getChannelData(0).slice(0))
     node = processor
@@ -59,6 +64,7 @@ export const openMicrophone: OpenMicrophone = async (onFrame) => {
   node.connect(context.destination)
   return {
     sampleRate: context.sampleRate,
+    via,
     stop: () => {
       detach()
       source.disconnect()

@@ -28,6 +28,8 @@ export interface DictationState {
   partial: string
   /** Hands-free: the core's VAD hears speech now. */
   speaking: boolean
+  /** How the microphone is read while listening (for diagnostics). */
+  capture: Capture['via'] | undefined
   notice: DictationNotice | undefined
   start(api: ApiClient, options: StartOptions): Promise<void>
   stop(): Promise<void>
@@ -75,7 +77,7 @@ export const useDictation = create<DictationState>((set, get) => {
       current.capture?.stop()
       current.off.forEach((off) => off())
     }
-    set({ phase: 'idle', level: 0, partial: '', speaking: false, ...(notice ? { notice } : {}) })
+    set({ phase: 'idle', level: 0, partial: '', speaking: false, capture: undefined, ...(notice ? { notice } : {}) })
   }
 
   /** Resampled audio so far, out as base64 chunks within the contract's limit. */
@@ -124,6 +126,7 @@ export const useDictation = create<DictationState>((set, get) => {
     level: 0,
     partial: '',
     speaking: false,
+    capture: undefined,
     notice: undefined,
     stop,
     dismiss: () => set({ notice: undefined }),
@@ -174,7 +177,7 @@ export const useDictation = create<DictationState>((set, get) => {
         }),
       )
       session.timer = setInterval(() => flush(session), CHUNK_MS)
-      set({ phase: 'listening' })
+      set({ phase: 'listening', capture: session.capture.via })
     },
   }
 })

@@ -37,6 +37,7 @@ export function DictationButton({ disabled = false, onText }: DictationButtonPro
   const phase = useDictation((state) => state.phase)
   const level = useDictation((state) => state.level)
   const mode = useDictation((state) => state.mode)
+  const capture = useDictation((state) => state.capture)
   const handsFree = useAppStore((state) => state.settings?.voice.sttMode === 'hands-free')
   const onTextRef = useRef(onText)
   onTextRef.current = onText
@@ -73,7 +74,7 @@ export function DictationButton({ disabled = false, onText }: DictationButtonPro
   }
   const label = phase === 'idle' ? (handsFree ? 'Dictate hands-free' : 'Dictate') : phase === 'finishing' ? 'Transcribing…' : 'Stop dictation'
   return (
-    <span className={`dictation${active ? ' is-active' : ''}`}>
+    <span className={`dictation${active ? ' is-active' : ''}`} data-capture={capture}>
       <button
         type="button"
         className={active ? 'button danger mic-button' : 'button secondary mic-button'}
