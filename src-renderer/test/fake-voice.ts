@@ -27,6 +27,8 @@ export interface FakeVoiceWorld {
   downloads: FakeDownload[]
   /** Routes that answer with this error. */
   failing: Record<string, ErrorShape>
+  /** The longest dictation the fake core allows. */
+  maxSessionMs: number
 }
 
 interface Deps {
@@ -73,6 +75,7 @@ export function withFakeVoice({ api, calls, emit, settings }: Deps) {
     spoken: [],
     downloads: [],
     failing: {},
+    maxSessionMs: 300_000,
   }
   let sessions = 0
 
@@ -95,7 +98,7 @@ export function withFakeVoice({ api, calls, emit, settings }: Deps) {
         const id = `dictation-${++sessions}`
         world.chunks[id] = []
         world.started.push({ id, sampleRate: input.sampleRate as number, mode: input.mode as string | undefined })
-        return ok({ id, engine: settings().voice.sttEngine, mode: (input.mode as 'push-to-talk' | undefined) ?? settings().voice.sttMode, maxChunkChars: 65_536, maxSessionMs: 300_000 })
+        return ok({ id, engine: settings().voice.sttEngine, mode: (input.mode as 'push-to-talk' | undefined) ?? settings().voice.sttMode, maxChunkChars: 65_536, maxSessionMs: world.maxSessionMs })
       }
       case 'voice.dictation.push': {
         const chunks = world.chunks[input.id as string]

@@ -103,6 +103,19 @@ describe('dictation', () => {
     expect(mic.stoppedTracks).toBe(1)
   })
 
+  it('stops by itself just before the time limit of the core and keeps what was said', async () => {
+    const { start, voice, heard } = setup()
+    voice.world.maxSessionMs = 2_000
+    await start()
+    mic.feed(speechLike(0.6, 48_000))
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(useDictation.getState().phase).toBe('listening')
+    mic.feed(speechLike(0.6, 48_000))
+    await waitFor(() => expect(heard).toEqual(['hello from the microphone']))
+    expect(useDictation.getState()).toMatchObject({ phase: 'idle', notice: { message: 'Dictation stopped at its 2 s limit.' } })
+    expect(voice.world.chunks['dictation-1']!.reduce((n, c) => n + c.length, 0)).toBeLessThan(2 * 16_000)
+  })
+
   it('a push the core refuses ends the dictation with its message', async () => {
     const { start, voice } = setup()
     await start()

@@ -45,6 +45,10 @@ interface Running {
   pending: Float32Array[]
   peak: number
   maxChunkChars: number
+  maxSessionMs: number
+  /** 16 kHz samples sent so far. */
+  sent: number
+  limitReached: boolean
   timer: ReturnType<typeof setInterval> | undefined
   /** Pushes go out one after another, in capture order. */
   pushing: Promise<void>
@@ -85,6 +89,7 @@ export const useDictation = create<DictationState>((set, get) => {
     if (!session.id || session.pending.length === 0) return
     const samples = concat(session.pending)
     session.pending = []
+    session.sent += samples.length
     set({ level: session.peak })
     session.peak = 0
     const id = session.id
@@ -98,6 +103,11 @@ export const useDictation = create<DictationState>((set, get) => {
           if (running === session) finishWith(fromError(result.error))
         } else if (result.value.partial !== undefined && running === session) set({ partial: result.value.partial })
       })
+    }
+    // Stop a second before the core's limit, so what was said is transcribed rather than refused.
+    if ((session.sent / VOICE_LIMITS.engineSampleRate) * 1000 >= session.maxSessionMs - 1000 && !session.limitReached) {
+      session.limitReached = true
+      void stop()
     }
   }
 
@@ -117,6 +127,7 @@ export const useDictation = create<DictationState>((set, get) => {
     if (!result.ok) return finishWith(fromError(result.error))
     const text = result.value.text.trim()
     if (text) session.onText(text)
+    if (session.limitReached) return finishWith({ message: `Dictation stopped at its ${Math.round(session.maxSessionMs / 1000)} s limit.`, hint: 'Start it again to go on.' })
     finishWith(text ? undefined : { message: 'No words were heard.', hint: 'Speak a little closer to the microphone, or check the input level in your sound settings.' })
   }
 
@@ -140,7 +151,7 @@ export const useDictation = create<DictationState>((set, get) => {
       if (get().phase !== 'idle') return
       const settings = useAppStore.getState().settings?.voice
       const mode = options.mode ?? settings?.sttMode ?? 'push-to-talk'
-      const session: Running = { api, id: undefined, capture: undefined, resampler: undefined, pending: [], peak: 0, maxChunkChars: VOICE_LIMITS.maxChunkChars, timer: undefined, pushing: Promise.resolve(), failed: false, onText: options.onText, off: [] }
+      const session: Running = { api, id: undefined, capture: undefined, resampler: undefined, pending: [], peak: 0, maxChunkChars: VOICE_LIMITS.maxChunkChars, maxSessionMs: VOICE_LIMITS.maxSessionMs, sent: 0, limitReached: false, timer: undefined, pushing: Promise.resolve(), failed: false, onText: options.onText, off: [] }
       running = session
       set({ phase: 'starting', mode, level: 0, partial: '', speaking: false, notice: undefined })
       try {
@@ -165,6 +176,7 @@ export const useDictation = create<DictationState>((set, get) => {
       if (!started.ok) return finishWith(fromError(started.error))
       session.id = started.value.id
       session.maxChunkChars = Math.min(started.value.maxChunkChars, VOICE_LIMITS.maxChunkChars)
+      session.maxSessionMs = started.value.maxSessionMs
       session.off.push(
         api.on('voice.partial', (event) => {
           if (event.id === session.id && running === session && get().phase === 'listening') set({ partial: event.text })
