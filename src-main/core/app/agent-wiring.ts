@@ -9,7 +9,7 @@ import { HookService } from '../hooks'
 import type { AppLogger } from '../log'
 import type { RouteHandlers } from '../rpc/handlers'
 import type { SpanHandle, Tracing } from '../telemetry'
-import { discoverSkills, findSkill, runSkill, type LoadedSkill } from '../skills'
+import { findSkill, runSkill, SkillCache, type LoadedSkill } from '../skills'
 import { builtinToolSpecs, decidePermission, previewFor, ruleFor, runBuiltinTool } from '../tools'
 
 export type AgentRouteHandlers = Pick<RouteHandlers, keyof typeof agentRoutes>
@@ -34,6 +34,8 @@ export function wireAgent(options: AgentWiringOptions) {
   /** "Always for this session" answers, by session; they end with the app. */
   const sessionAllows = new Map<string, string[]>()
   const skillsDir = path.join(options.dataDir, 'skills')
+  /** Every turn with a workspace asks for the skills; unchanged SKILL.md files are not read again. */
+  const skillCache = new SkillCache()
 
   const permissionInputs = (workspace: string | null, sessionId: string) => ({
     user: hooks.permissions('user'),
@@ -90,7 +92,7 @@ export function wireAgent(options: AgentWiringOptions) {
     approvals,
   }
 
-  const skillsFor = (workspace?: string) => discoverSkills({ userDir: skillsDir, ...(workspace ? { workspace } : {}), home: options.home })
+  const skillsFor = (workspace?: string) => skillCache.discover({ userDir: skillsDir, ...(workspace ? { workspace } : {}), home: options.home })
 
   /** Runs a skill through its pipeline: SkillTrigger hooks may deny it; its own hooks run its scripts. */
   const runNamedSkill = async (name: string, args: string, ctx: { sessionId: string | null; workspace?: string | null; signal?: AbortSignal }) => {

@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises'
+import nodeFs from 'node:fs/promises'
 import path from 'node:path'
 import type { HooksConfig, Skill } from '../../../src-shared/contract'
 import { AppError } from '../errors'
@@ -26,6 +26,22 @@ export interface DiscoverSkillsOptions {
   workspace?: string | null
   /** Home directory: `~/.claude/skills` (Claude Code's user skills) is read when given. */
   home?: string | null
+  /** The file system to read; node's by default (the skill cache passes one that records what it saw). */
+  fs?: SkillFs
+}
+
+/** What discovery needs of the file system. */
+export interface SkillFs {
+  readdir(dir: string): Promise<string[]>
+  stat(file: string): Promise<SkillFileStat>
+  readFile(file: string, encoding: 'utf8'): Promise<string>
+}
+
+export interface SkillFileStat {
+  isDirectory(): boolean
+  size: number
+  mtimeMs: number
+  ino: number
 }
 
 export interface DiscoveredSkills {
@@ -70,8 +86,9 @@ export async function discoverSkills(options: DiscoverSkillsOptions): Promise<Di
   const byName = new Map<string, LoadedSkill>()
   const problems: SkillProblem[] = []
   const roots = skillRoots(options)
+  const fs = options.fs ?? nodeFs
   for (const root of roots) {
-    for (const loaded of await loadRoot(root, problems)) byName.set(loaded.skill.name, loaded)
+    for (const loaded of await loadRoot(root, problems, fs)) byName.set(loaded.skill.name, loaded)
   }
   const skills = [...byName.values()].sort((a, b) => a.skill.name.localeCompare(b.skill.name))
   return { skills, problems, dirs: roots.map((root) => root.dir) }
@@ -83,7 +100,7 @@ export function findSkill(skills: LoadedSkill[], name: string): LoadedSkill {
   return found
 }
 
-async function loadRoot(root: SkillRoot, problems: SkillProblem[]): Promise<LoadedSkill[]> {
+async function loadRoot(root: SkillRoot, problems: SkillProblem[], fs: SkillFs): Promise<LoadedSkill[]> {
   let entries: string[]
   try {
     entries = (await fs.readdir(root.dir)).sort()
@@ -97,13 +114,13 @@ async function loadRoot(root: SkillRoot, problems: SkillProblem[]): Promise<Load
   for (const entry of entries) {
     if (entry.startsWith('.')) continue
     const dir = path.join(root.dir, entry)
-    if (!(await isDirectory(dir))) continue
+    if (!(await isDirectory(dir, fs))) continue
     if (loaded.length >= MAX_SKILLS_PER_DIR) {
       problems.push({ path: dir, message: `Skipped: a skills folder holds at most ${MAX_SKILLS_PER_DIR} skills.` })
       continue
     }
     try {
-      const skill = await loadSkill(dir, root.source)
+      const skill = await loadSkill(dir, root.source, fs)
       const earlier = seen.get(skill.skill.name)
       if (earlier !== undefined) {
         problems.push({ path: skill.file, message: `Skipped: the skill in ${earlier} already has the name "${skill.skill.name}".` })
@@ -119,7 +136,7 @@ async function loadRoot(root: SkillRoot, problems: SkillProblem[]): Promise<Load
 }
 
 /** One skill folder; throws SkillFileError when its SKILL.md is missing or invalid. */
-export async function loadSkill(dir: string, source: Skill['source']): Promise<LoadedSkill> {
+export async function loadSkill(dir: string, source: Skill['source'], fs: SkillFs = nodeFs): Promise<LoadedSkill> {
   const file = path.join(dir, SKILL_FILE)
   let text: string
   try {
@@ -148,7 +165,7 @@ export async function loadSkill(dir: string, source: Skill['source']): Promise<L
   }
 }
 
-async function isDirectory(dir: string): Promise<boolean> {
+async function isDirectory(dir: string, fs: SkillFs): Promise<boolean> {
   try {
     return (await fs.stat(dir)).isDirectory()
   } catch {
@@ -156,7 +173,7 @@ async function isDirectory(dir: string): Promise<boolean> {
   }
 }
 
-function errnoOf(error: unknown): string | undefined {
+export function errnoOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined
 }
 

@@ -1,5 +1,7 @@
 export { discoverSkills, findSkill, loadSkill, skillRoots, SkillNotFoundError } from './discover'
-export type { DiscoverSkillsOptions, DiscoveredSkills, LoadedSkill, SkillProblem } from './discover'
+export type { DiscoverSkillsOptions, DiscoveredSkills, LoadedSkill, SkillFileStat, SkillFs, SkillProblem } from './discover'
+export { SkillCache } from './cache'
+export type { SkillCacheOptions } from './cache'
 export { parseSkillMarkdown, SkillFileError, SKILL_NAME_PATTERN, MAX_SKILL_NAME, MAX_SKILL_DESCRIPTION } from './frontmatter'
 export type { SkillDefinition } from './frontmatter'
 export { parseYamlSubset, YamlSubsetError } from './yaml-subset'
