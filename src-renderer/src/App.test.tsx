@@ -99,7 +99,8 @@ describe('App shell', () => {
     await renderApp()
     for (const [query, target] of [['diagnostics', 'Settings'], ['check ollama', 'Models']] as const) {
       act(() => useAppStore.getState().setPaletteOpen(true))
-      await userEvent.type(await screen.findByRole('combobox'), query)
+      // The palette's own search box: the screen behind it may have selects of its own.
+      await userEvent.type(within(await screen.findByRole('dialog')).getByRole('combobox'), query)
       const option = screen.getAllByRole('option')[0]!
       await userEvent.hover(option)
       await userEvent.click(option)
