@@ -99,9 +99,10 @@ describe('App shell', () => {
     await renderApp()
     for (const [query, target] of [['diagnostics', 'Settings'], ['check ollama', 'Models']] as const) {
       act(() => useAppStore.getState().setPaletteOpen(true))
-      // The palette's own search box: the screen behind it may have selects of its own.
-      await userEvent.type(within(await screen.findByRole('dialog')).getByRole('combobox'), query)
-      const option = screen.getAllByRole('option')[0]!
+      // The palette's own box and options: the screen behind it may have selects of its own.
+      const palette = within(await screen.findByRole('dialog'))
+      await userEvent.type(palette.getByRole('combobox'), query)
+      const option = palette.getAllByRole('option')[0]!
       await userEvent.hover(option)
       await userEvent.click(option)
       await heading(target)
