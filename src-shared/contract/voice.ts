@@ -134,6 +134,8 @@ export const VoiceModelSchema = z.object({
   /** False when a checksum is missing: the UI shows `reason` instead of a download button. */
   downloadable: z.boolean(),
   reason: z.string().optional(),
+  /** `imported`: from a folder the user already had (`voice.models.import`); absent = the catalog. */
+  source: z.enum(['catalog', 'imported']).optional(),
 })
 export type VoiceModel = z.infer<typeof VoiceModelSchema>
 
@@ -223,6 +225,18 @@ export const voiceRoutes = {
     description: 'The speech model catalog with sizes, licences, checksums and what is installed.',
     input: Empty,
     output: z.object({ models: z.array(VoiceModelSchema), dir: z.string() }),
+  },
+  'voice.models.import': {
+    description:
+      'Use a speech model the user already has: an absolute folder (or .tar.bz2 archive) on the machine running the core. Its files are checked, their sha256 recorded, and they are linked or copied into the models folder.',
+    input: z
+      .object({
+        path: z.string().trim().min(1, 'the path of the model folder').max(4_096),
+        kind: z.enum(['stt', 'tts', 'vad']),
+        name: z.string().trim().min(1).max(80).optional(),
+      })
+      .strict(),
+    output: z.object({ model: VoiceModelSchema }),
   },
   'voice.models.remove': {
     description: 'Delete an installed voice model.',

@@ -9,6 +9,7 @@ import { withFormDataBodies, type OpenAiConnection } from '../voice/engines/open
 import { forkSherpa, SherpaHost } from '../voice/engines/sherpa-host'
 import { defaultCatalog, VoiceModelStore } from '../voice/models/catalog'
 import { downloadModel } from '../voice/models/downloader'
+import { importModel } from '../voice/models/import'
 import { voiceRuntimeDefaults, type VoiceCoreOptions } from '../voice/runtime'
 import { VoiceService } from '../voice/service'
 import type { WiringContext } from './wiring-context'
@@ -95,6 +96,13 @@ export function wireVoice(ctx: WiringContext): VoiceWiring {
     },
     'voice.voices': () => service.voices(),
     'voice.models': () => ({ models: store.list(), dir: store.root }),
+    'voice.models.import': async (input) => {
+      const manifest = await importModel(input, store.root, { home: ctx.home, ...(options.extract ? { extract: options.extract } : {}) })
+      log.info({ model: manifest.id, kind: manifest.kind, files: manifest.files.length }, 'voice model imported from a folder')
+      const model = store.list().find((listed) => listed.id === manifest.id)
+      if (!model) throw new AppError('E_INTERNAL', `${manifest.name} was imported but is not listed.`)
+      return { model }
+    },
     'voice.models.remove': (input) => {
       if (downloading.has(input.id)) throw new AppError('E_CONFIG', 'This model is downloading; cancel the download first.')
       return { removed: store.remove(input.id) }

@@ -32,6 +32,7 @@ export const systemTarExtract = (archive: string, into: string): Promise<void> =
  * unpacked, validated, and only then moved into place. An entry without a pinned sha256 is refused.
  */
 export async function* downloadModel(entry: CatalogEntry, root: string, deps: DownloadDeps, signal: AbortSignal): AsyncGenerator<DownloadProgress, { dir: string }, void> {
+  if (entry.downloads.length === 0) throw new AppError('E_CONFIG', `${entry.name} came from a folder on this computer; there is nothing to download.`)
   const unpinned = entry.downloads.filter((download) => download.sha256 === null)
   if (unpinned.length > 0) {
     throw new AppError('E_UNSUPPORTED', `${entry.name} cannot be verified: its checksum is not pinned in this build.`, { hint: 'Nothing was downloaded. Use another model or the OpenAI engine.' })
