@@ -165,7 +165,8 @@ describe('onboarding wizard', () => {
     await click('Skip setup')
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
     act(() => useAppStore.getState().setPaletteOpen(true))
-    await userEvent.type(screen.getByRole('combobox'), 'setup again')
+    // The palette's own box: the Settings screen behind it has selects of its own.
+    await userEvent.type(within(await screen.findByRole('dialog')).getByRole('combobox'), 'setup again')
     await userEvent.keyboard('{Enter}')
     await heading('Welcome to Ollama Desk')
   })
