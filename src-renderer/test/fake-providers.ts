@@ -44,6 +44,7 @@ export const presets: PresetInfo[] = [
   { kind: 'gemini', name: 'Google Gemini', baseUrl: 'https://generativelanguage.googleapis.com', needsKey: true },
   { kind: 'huggingface', name: 'Hugging Face', baseUrl: 'https://router.huggingface.co/v1', needsKey: true },
   { kind: 'openai-compatible', preset: 'openrouter', name: 'OpenRouter', baseUrl: 'https://openrouter.ai/api/v1', needsKey: true },
+  { kind: 'openai-compatible', preset: 'llamacpp-rpc', name: 'llama.cpp RPC cluster', baseUrl: 'http://127.0.0.1:8080/v1', needsKey: false, note: 'On each worker run `rpc-server -H 0.0.0.0 -p 50052`.' },
   { kind: 'gguf', name: 'GGUF file', baseUrl: '', needsKey: false },
 ]
 

@@ -85,6 +85,8 @@ export function ProviderForm({ existing, preset, takenIds, onDone }: ProviderFor
   const proxy = config.proxy
   return (
     <form className="provider-form" aria-label={existing ? `Edit ${existing.config.name}` : `Add ${preset?.name ?? 'provider'}`} onSubmit={(event) => void save(event)} noValidate>
+      {/* How to start the server this preset talks to (exo, a llama.cpp RPC cluster…). */}
+      {preset?.note && <p className="hint preset-note">{preset.note}</p>}
       <div className="form-grid">
         <Field label="Name" error={issues['config.name']}>
           <input value={config.name} onChange={(event) => set({ name: event.target.value })} required />

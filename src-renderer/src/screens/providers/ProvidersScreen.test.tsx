@@ -23,12 +23,21 @@ const row = (name: string) => screen.getByRole('listitem', { name })
 const routingSection = () => screen.getByRole('region', { name: 'Routing, retries and budget' })
 
 describe('Providers', () => {
+  it('shows how to start the server a preset talks to', async () => {
+    await open()
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Add a provider' }), 'llama.cpp RPC cluster')
+    await userEvent.click(screen.getByRole('button', { name: 'Add provider' }))
+    const form = screen.getByRole('form', { name: 'Add llama.cpp RPC cluster' })
+    expect(within(form).getByText(/rpc-server -H 0\.0\.0\.0 -p 50052/)).toBeTruthy()
+  })
+
   it('adds a provider: the URL is normalised with a note, the key goes out once and only its last four come back', async () => {
     const { providers: core, calls } = await open()
     expect(screen.getByRole('heading', { level: 1, name: 'Providers & Health' })).toBeTruthy()
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Add a provider' }), 'Ollama')
     await userEvent.click(screen.getByRole('button', { name: 'Add provider' }))
     const form = screen.getByRole('form', { name: 'Add Ollama' })
+    expect(form.querySelector('.preset-note')).toBeNull()
     const url = within(form).getByRole('textbox', { name: 'Base URL' })
     await userEvent.clear(url)
     await userEvent.type(url, 'http://gpu-box:11434/v1/')
