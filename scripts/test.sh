@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what it needs, then type checks, lints, runs
-# unit tests with coverage (Node 24) and again on Node 22, builds, runs the browser end-to-end
+# builds the API reference, runs unit tests with coverage (Node 24) and again on Node 22, builds, runs the browser end-to-end
 # tests against the real web companion, audits production dependencies and runs the Electron
 # security linter. Every step runs; the summary says which failed.
 set -uo pipefail
@@ -25,6 +25,7 @@ step() {
 
 step "Type check (strict, all layers)" npm run --silent typecheck
 step "Lint (incl. layering rules)" npm run --silent lint
+step "API reference (TypeDoc, warnings are errors)" npm run --silent docs
 step "Unit tests, Node 24, with coverage gate" vitest run --coverage --reporter=default --reporter=json --outputFile.json="$REPORT/vitest-node24.json"
 step "Unit tests, Node 22 (core + main)" bash scripts/with-node22.sh vitest run --project core --project main --reporter=default --reporter=json --outputFile.json="$REPORT/vitest-node22.json"
 step "Build (electron-vite)" npm run --silent build
