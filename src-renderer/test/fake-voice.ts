@@ -92,7 +92,19 @@ export function withFakeVoice({ api, calls, emit, settings }: Deps) {
       case 'voice.models.remove': {
         const model = world.models.find((m) => m.id === input.id)
         if (model) model.installed = false
+        // An imported model's folder is gone with it, so it leaves the list.
+        if (model?.source === 'imported') world.models.splice(world.models.indexOf(model), 1)
         return ok({ removed: Boolean(model) })
+      }
+      case 'voice.models.import': {
+        const folder = input.path as string
+        if (!folder.startsWith('/')) return fail('E_VALIDATION', `"${folder}" is not a full path.`)
+        const name = (input.name as string | undefined) ?? folder.split('/').filter(Boolean).at(-1) ?? 'model'
+        const id = `custom-${name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}`
+        if (world.models.some((m) => m.id === id)) return fail('E_CONFIG', `A model named “${name}” is already imported.`)
+        const model = voiceModel({ id, name, kind: input.kind as VoiceModel['kind'], description: `Imported from ${folder}`, sizeBytes: 30 * 1024 * 1024, url: '', files: [{ name: 'tiny-encoder.int8.onnx', url: '', sizeBytes: 30 * 1024 * 1024, sha256: 'b'.repeat(64) }], installed: true, downloadable: false, source: 'imported' })
+        world.models.push(model)
+        return ok({ model })
       }
       case 'voice.dictation.start': {
         const id = `dictation-${++sessions}`

@@ -112,7 +112,7 @@ export class VoiceModelStore {
         installed: this.installedHere(entry.id),
         downloadable: pinned,
         source: 'catalog',
-        ...(pinned ? {} : { reason: 'This build does not pin this model’s checksum yet, so it is not downloaded: it could not be verified.' }),
+        ...(pinned ? {} : { reason: 'This build does not pin this model’s checksum yet, so it is not downloaded (it could not be verified).' }),
       }
     })
     const imported = this.imported().map((model): VoiceModel => {
