@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
@@ -22,6 +23,8 @@ let page: Page
 let micWav: string
 /** Console errors and uncaught page errors: the capture worklet must load within the CSP. */
 const pageErrors: string[] = []
+/** Folders made for the test, removed afterwards. */
+const tempDirs: string[] = []
 
 const shot = async (name: string): Promise<void> => {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) })
@@ -66,6 +69,7 @@ after(async () => {
   await companion?.stop()
   await fakes?.stop()
   await audio?.close()
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true })
 })
 
 describe('voice', () => {
@@ -89,8 +93,20 @@ describe('voice', () => {
     await section.getByLabel('OpenAI transcription model').waitFor()
     await assertEventually(async () => (await section.getByRole('note').count()) === 0, 'OpenAI dictation is available once a provider is set up')
     await section.getByRole('list', { name: 'Local speech models' }).waitFor()
+
+    // A Whisper folder the user already has (files with valid ONNX headers) is imported through the real core.
+    const form = section.getByRole('form', { name: 'Use a model folder' })
+    await form.getByLabel('Folder or .tar.bz2 archive (full path)').fill('models/whisper')
+    await form.getByRole('button', { name: 'Import' }).click()
+    await form.getByRole('alert').getByText('is not a full path').waitFor()
+    await form.getByLabel('Folder or .tar.bz2 archive (full path)').fill(whisperFolder())
+    await form.getByRole('button', { name: 'Import' }).click()
+    await form.getByRole('status').getByText('Imported sherpa-onnx-whisper-tiny.en').waitFor()
+    const imported = section.getByRole('listitem', { name: 'sherpa-onnx-whisper-tiny.en' })
+    await imported.getByText('From a folder').waitFor()
+    await imported.getByRole('button', { name: 'Use for dictation' }).waitFor()
     // Tall enough for the whole section in one picture.
-    await page.setViewportSize({ width: 1280, height: 1700 })
+    await page.setViewportSize({ width: 1280, height: 2300 })
     await section.screenshot({ path: path.join(screenshotDir, 'settings-voice.png') })
     await page.setViewportSize({ width: 1280, height: 900 })
   })
@@ -138,6 +154,19 @@ describe('voice', () => {
     assert.deepEqual(pageErrors.filter((text) => /Content Security Policy|worklet|AudioContext/i.test(text)), [])
   })
 })
+
+/** A sherpa-onnx Whisper folder made of small files with valid ONNX headers (no real weights). */
+function whisperFolder(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-voice-model-'))
+  tempDirs.push(root)
+  const dir = path.join(root, 'sherpa-onnx-whisper-tiny.en')
+  fs.mkdirSync(dir)
+  const onnx = (size: number): Buffer => Buffer.concat([Buffer.from([0x08, 0x07, 0x3a, 0x80 | (size & 0x7f), size >> 7]), Buffer.alloc(size, 7)])
+  fs.writeFileSync(path.join(dir, 'tiny.en-encoder.int8.onnx'), onnx(9000))
+  fs.writeFileSync(path.join(dir, 'tiny.en-decoder.int8.onnx'), onnx(6000))
+  fs.writeFileSync(path.join(dir, 'tiny.en-tokens.txt'), 'a 0\nb 1\n')
+  return dir
+}
 
 async function assertEventually(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs

@@ -79,6 +79,7 @@ describe('Settings → Voice → Use a model folder', () => {
     expect(row.getByText('https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models/silero_vad.onnx').tagName).toBe('CODE')
     await userEvent.click(row.getByRole('button', { name: 'Use a model folder…' }))
     expect(form.getByRole('combobox', { name: 'Kind' })).toHaveProperty('value', 'vad')
+    expect(form.getByText('The folder needs silero_vad.onnx.')).toBeTruthy()
     expect(document.activeElement).toBe(form.getByRole('textbox', { name: 'Folder or .tar.bz2 archive (full path)' }))
   })
 

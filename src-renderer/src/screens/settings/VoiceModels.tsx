@@ -8,7 +8,8 @@ import { updateSettings } from '../../store/bootstrap'
 type Progress = StreamEvent<'voice.models.download'>
 type Kind = VoiceModel['kind']
 const KIND: Record<Kind, string> = { stt: 'Dictation', tts: 'Voice', vad: 'Speech detection' }
-const FOLDER_KIND: Record<Kind, string> = { stt: 'Dictation: Whisper (encoder, decoder, tokens)', tts: 'Read aloud: Piper/VITS voice (.onnx, tokens.txt)', vad: 'Speech detection: Silero VAD (silero_vad.onnx)' }
+const FOLDER_KIND: Record<Kind, string> = { stt: 'Dictation (Whisper)', tts: 'Read aloud (Piper/VITS voice)', vad: 'Speech detection (Silero VAD)' }
+const FOLDER_NEEDS: Record<Kind, string> = { stt: '*-encoder*.onnx, *-decoder*.onnx and *tokens.txt', tts: 'a *.onnx model and tokens.txt (and espeak-ng-data/ for Piper)', vad: 'silero_vad.onnx' }
 /** The setting that picks an installed model for its job; speech detection picks itself. */
 const SETTING: Partial<Record<Kind, { key: 'sttLocalModel' | 'ttsLocalModel'; label: string }>> = {
   stt: { key: 'sttLocalModel', label: 'Use for dictation' },
@@ -156,11 +157,11 @@ function ImportFolder({ kind, setKind, pathInput, onChanged }: { kind: Kind; set
         Already have a sherpa-onnx model? Give its folder or its .tar.bz2 archive: the files are checked, their sha256 is recorded, and they are linked or copied into the
         models folder. {web ? 'This is a path on the computer running the companion, not on this device.' : 'This is a path on this computer.'}
       </span>
+      <label className="field">
+        <span className="field-label">Folder or .tar.bz2 archive (full path)</span>
+        <input ref={pathInput} value={folder} placeholder="/home/you/models/sherpa-onnx-whisper-tiny.en" onChange={(event) => setFolder(event.target.value)} spellCheck={false} />
+      </label>
       <div className="voice-grid">
-        <label className="field">
-          <span className="field-label">Folder or .tar.bz2 archive (full path)</span>
-          <input ref={pathInput} value={folder} placeholder="/home/you/models/sherpa-onnx-whisper-tiny.en" onChange={(event) => setFolder(event.target.value)} spellCheck={false} />
-        </label>
         <label className="field">
           <span className="field-label">Kind</span>
           <select value={kind} onChange={(event) => setKind(event.target.value as Kind)}>
@@ -172,6 +173,7 @@ function ImportFolder({ kind, setKind, pathInput, onChanged }: { kind: Kind; set
           <input value={name} placeholder="The folder’s name" onChange={(event) => setName(event.target.value)} />
         </label>
       </div>
+      <span className="hint">The folder needs {FOLDER_NEEDS[kind]}.</span>
       <div className="row">
         <button type="submit" className="button" disabled={busy}>{busy ? 'Checking and importing…' : 'Import'}</button>
       </div>
