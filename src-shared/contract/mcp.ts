@@ -35,7 +35,11 @@ export const McpServerConfigSchema = z
 export type McpServerConfig = z.output<typeof McpServerConfigSchema>
 export type McpServerConfigInput = z.input<typeof McpServerConfigSchema>
 
-export const McpStateSchema = z.enum(['disabled', 'connecting', 'connected', 'error', 'restarting', 'stopped'])
+/**
+ * `restarting`: a stdio server that died is started again; `reconnecting`: a remote server that went
+ * away is connected to again (both with backoff, see `retry`); `signing-in`: waiting on the browser (OAuth).
+ */
+export const McpStateSchema = z.enum(['disabled', 'connecting', 'connected', 'error', 'restarting', 'reconnecting', 'signing-in', 'stopped'])
 export type McpState = z.infer<typeof McpStateSchema>
 
 export const McpServerStatusSchema = z.object({
@@ -50,6 +54,8 @@ export const McpServerStatusSchema = z.object({
   restarts: z.number(),
   serverName: z.string().nullable(),
   serverVersion: z.string().nullable(),
+  /** While restarting / reconnecting: the attempt coming (1 for the first) and when, epoch ms; null while it is under way. */
+  retry: z.object({ attempt: z.number().int().min(1), nextAttemptAt: z.number().nullable() }).optional(),
 })
 export type McpServerStatus = z.infer<typeof McpServerStatusSchema>
 

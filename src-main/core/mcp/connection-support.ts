@@ -103,6 +103,18 @@ export function describeConnectFailure(error: unknown, context: ConnectFailureCo
   return `${message.slice(0, 300)}${noise}${stderr}`
 }
 
+/** Every page of a list (bounded: a server that keeps handing out cursors stops at `pageLimit`). */
+export async function listAllPages<T>(pageLimit: number, page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | undefined }>): Promise<T[]> {
+  const items: T[] = []
+  let cursor: string | undefined
+  for (let n = 0; n < pageLimit; n++) {
+    const result = await page(cursor)
+    items.push(...result.items)
+    if (!(cursor = result.nextCursor)) break
+  }
+  return items
+}
+
 /** A request error as an AppError naming the server and what was asked. */
 export function mapRequestError(error: unknown, server: string, what: string, timeoutMs: number, signal?: AbortSignal): Error {
   if (signal?.aborted) return new McpCancelledError(server, what)
@@ -111,6 +123,8 @@ export function mapRequestError(error: unknown, server: string, what: string, ti
     if (error.code === ErrorCode.ConnectionClosed) return new McpRequestError(server, what, 'the connection closed before it answered', { retryable: true, cause: error })
     return new McpRequestError(server, what, error.message.replace(/^MCP error -?\d+: /, ''), { cause: error })
   }
+  const network = causeCode(error)
+  if (network) return new McpRequestError(server, what, `the server cannot be reached (${network})`, { retryable: true, cause: error })
   return new McpRequestError(server, what, error instanceof Error ? error.message : String(error), { cause: error })
 }
 

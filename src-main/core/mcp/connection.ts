@@ -18,9 +18,11 @@ import {
 import type { McpServerConfig, McpServerStatus, McpState } from '../../../src-shared/contract/mcp'
 import type { Logger } from '../log'
 import { StderrTail, closeLive, describeConnectFailure, isStdoutNoise, killIfAlive, mapRequestError, realTimers, shouldFallBackToSse, type Live, type McpTimers } from './connection-support'
-import { McpCancelledError, McpNotConnectedError } from './errors'
+import { McpCancelledError, McpNotConnectedError, retryInFrom } from './errors'
 import { windowsCommand } from './login-path'
-import { finishSignIn, type McpOAuthProvider } from './oauth'
+import { McpSignInRequiredError, finishSignIn, type McpOAuthProvider } from './oauth'
+import { McpOfferings } from './offerings'
+import { DEFAULT_BACKOFF_MAX_MS, REMOTE_JITTER, backoffDelay, callSuggestsLoss, describeLoss, isAuthRefusal, meansServerLost, type McpBackoff } from './reconnect'
 
 export type McpLog = Pick<Logger, 'debug' | 'info' | 'warn'>
 export type McpChange = 'status' | 'tools' | 'resources' | 'prompts'
@@ -40,9 +42,11 @@ export interface McpConnectionOptions {
   timers?: McpTimers
   now?: () => number
   initTimeoutMs?: number
-  /** Reconnect after a crash (off for test connections). */
+  /** Reconnect after a crash or a lost remote server (off for test connections). */
   autoRestart?: boolean
-  backoff?: { initialMs?: number; maxMs?: number }
+  backoff?: McpBackoff
+  /** For the jitter of remote reconnects; Math.random by default. */
+  random?: () => number
   onChange?: (what: McpChange) => void
   /** http / sse: signs in with OAuth when the server answers 401. */
   oauth?: McpOAuthProvider
@@ -50,7 +54,8 @@ export interface McpConnectionOptions {
 
 export const DEFAULT_INIT_TIMEOUT_MS = 30_000
 const CLIENT_INFO = { name: 'ollama-desk', version: '1.0.0' }
-const PAGE_LIMIT = 50
+/** How long a remote server suspected gone has to answer a ping. */
+const PROBE_TIMEOUT_MS = 10_000
 
 type HttpTransport = StreamableHTTPClientTransport | SSEClientTransport
 
@@ -67,14 +72,17 @@ export class McpConnection {
   private wanted = false
   private restartTimer: unknown
   private attempt = 0
+  private retry: { attempt: number; nextAttemptAt: number | null } | undefined
+  private probing = false
   private connectedAt = 0
   private restarts = 0
   private lastError: string | null = null
   private latencyMs: number | null = null
   private server: Implementation | undefined
-  private toolList: Tool[] = []
-  private resourceList: Resource[] = []
-  private promptList: Prompt[] = []
+  private readonly offered: McpOfferings
+  /** http / sse: a server that goes away is reconnected to (`reconnecting`); a stdio one is restarted. */
+  private readonly remote: boolean
+  private readonly downState: McpState
   private stderr = new StderrTail()
   private stdoutNoise: string | undefined
   private pending: Promise<void> | undefined
@@ -88,6 +96,9 @@ export class McpConnection {
     this.state = options.config.enabled ? 'stopped' : 'disabled'
     this.timers = options.timers ?? realTimers
     this.now = options.now ?? Date.now
+    this.offered = new McpOfferings(options.config.name, options.log)
+    this.remote = options.config.transport !== 'stdio'
+    this.downState = this.remote ? 'reconnecting' : 'restarting'
   }
 
   get name(): string {
@@ -98,14 +109,15 @@ export class McpConnection {
     return {
       name: this.config.name,
       state: this.state,
-      tools: this.toolList.length,
-      resources: this.resourceList.length,
-      prompts: this.promptList.length,
+      tools: this.offered.tools.length,
+      resources: this.offered.resources.length,
+      prompts: this.offered.prompts.length,
       lastError: this.lastError,
       latencyMs: this.latencyMs,
       restarts: this.restarts,
       serverName: this.server?.name ?? null,
       serverVersion: this.server?.version ?? null,
+      ...(this.retry ? { retry: { ...this.retry } } : {}),
     }
   }
 
@@ -115,15 +127,15 @@ export class McpConnection {
   }
 
   tools(): Tool[] {
-    return this.toolList
+    return this.offered.tools
   }
 
   resources(): Resource[] {
-    return this.resourceList
+    return this.offered.resources
   }
 
   prompts(): Prompt[] {
-    return this.promptList
+    return this.offered.prompts
   }
 
   /** Connects; resolves once connected or failed (the state says which), never rejects. */
@@ -141,6 +153,7 @@ export class McpConnection {
     this.generation++
     if (this.restartTimer !== undefined) this.timers.clearTimeout(this.restartTimer)
     this.restartTimer = undefined
+    this.retry = undefined
     this.pending = undefined
     this.options.oauth?.cancelFlow()
     // A handshake still under way is cut off so its child does not outlive us.
@@ -149,9 +162,7 @@ export class McpConnection {
     if (opening) await opening.close().catch(() => undefined)
     const live = this.live
     this.live = undefined
-    this.toolList = []
-    this.resourceList = []
-    this.promptList = []
+    this.offered.clear()
     if (live) await closeLive(live)
     this.setState(this.config.enabled ? 'stopped' : 'disabled')
   }
@@ -170,7 +181,7 @@ export class McpConnection {
 
   private async request<T>(what: string, options: { signal?: AbortSignal; timeoutMs?: number }, run: (client: Client, options: RequestOptions) => Promise<T>): Promise<T> {
     const live = this.live
-    if (!live || this.state !== 'connected') throw new McpNotConnectedError(this.name, this.state, this.lastError)
+    if (!live || this.state !== 'connected') throw new McpNotConnectedError(this.name, this.state, this.lastError, retryInFrom(this.retry, this.now()))
     if (options.signal?.aborted) throw new McpCancelledError(this.name, what)
     const timeout = options.timeoutMs ?? this.config.timeoutMs
     const started = this.now()
@@ -180,19 +191,22 @@ export class McpConnection {
       return result
     } catch (error) {
       if (error instanceof UnauthorizedError) void this.signInAgain(live)
+      else if (!options.signal?.aborted && callSuggestsLoss(error)) void this.checkAlive(live)
       throw mapRequestError(error, this.name, what, timeout, options.signal)
     }
   }
 
-  private setState(state: McpState): void {
-    if (this.state === state) return
+  /** `announce`: tell listeners even when only the retry details changed. */
+  private setState(state: McpState, announce = false): void {
+    if (this.state === state && !announce) return
     this.state = state
     this.options.onChange?.('status')
   }
 
   private async connect(isRestart: boolean): Promise<void> {
     const generation = ++this.generation
-    this.setState(isRestart ? 'restarting' : 'connecting')
+    if (this.retry) this.retry = { attempt: this.retry.attempt, nextAttemptAt: null }
+    this.setState(isRestart ? this.downState : 'connecting', isRestart)
     this.stdoutNoise = undefined
     this.stderr = new StderrTail()
     let live: Live | undefined
@@ -200,13 +214,14 @@ export class McpConnection {
       live = await this.open(generation)
       if (generation !== this.generation) return void (await closeLive(live))
       this.live = live
-      await this.refreshAll(live.client)
+      await this.offered.refreshAll(live.client, this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS)
       if (generation !== this.generation) return
       this.connectedAt = this.now()
       this.lastError = null
+      this.retry = undefined
       this.setState('connected')
       this.options.onChange?.('tools')
-      this.options.log.info({ server: this.name, serverInfo: this.server, tools: this.toolList.length }, 'MCP server connected')
+      this.options.log.info({ server: this.name, serverInfo: this.server, tools: this.offered.tools.length }, 'MCP server connected')
     } catch (error) {
       if (generation !== this.generation) return
       this.live = undefined
@@ -218,8 +233,12 @@ export class McpConnection {
         stdoutNoise: this.stdoutNoise,
       })
       this.options.log.warn({ server: this.name, error: this.lastError }, 'MCP server failed to start')
-      if (isRestart && this.wanted && this.options.autoRestart !== false) this.scheduleRestart()
-      else this.setState('error')
+      // A sign-in nobody finished is not retried: each try would open the browser again.
+      if (isRestart && this.wanted && this.options.autoRestart !== false && !(error instanceof McpSignInRequiredError)) this.scheduleRestart()
+      else {
+        this.retry = undefined
+        this.setState('error')
+      }
     }
   }
 
@@ -233,7 +252,10 @@ export class McpConnection {
       const transport = made.at(-1)
       if (!(error instanceof UnauthorizedError) || !this.options.oauth || !transport || generation !== this.generation) throw error
       this.options.log.info({ server: this.name }, 'MCP server: waiting for the sign-in in the browser')
+      const before = this.state
+      this.setState('signing-in')
       await finishSignIn(this.options.oauth, transport)
+      if (generation === this.generation) this.setState(before)
       return this.openHttp(generation, made)
     }
   }
@@ -258,9 +280,11 @@ export class McpConnection {
     if (!this.options.oauth || this.signingIn) return
     this.signingIn = true
     const generation = this.generation
+    if (this.live === live) this.setState('signing-in')
     const failure = await finishSignIn(this.options.oauth, live.transport).then(() => undefined, (error: Error) => error.message)
     this.signingIn = false
-    if (failure === undefined || generation !== this.generation || this.live !== live) return
+    if (generation !== this.generation || this.live !== live) return
+    if (failure === undefined) return this.setState('connected')
     this.options.log.warn({ server: this.name, error: failure }, 'MCP server sign-in failed')
     await this.stop()
     this.lastError = failure
@@ -287,6 +311,8 @@ export class McpConnection {
       if (generation !== this.generation) return
       if (this.config.transport === 'stdio' && isStdoutNoise(error)) this.stdoutNoise ??= error.message
       this.options.log.warn({ server: this.name, error: error.message.slice(0, 500) }, 'MCP transport error')
+      // A remote server's event stream broke (it went down or restarted): find out whether it is still there.
+      if (this.remote && this.live?.client === client && !isAuthRefusal(error)) void this.checkAlive(this.live)
     }
     client.onclose = () => this.onClosed(generation)
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.refreshOne(generation, 'tools'))
@@ -318,76 +344,55 @@ export class McpConnection {
     return live
   }
 
-  private async refreshAll(client: Client): Promise<void> {
-    const caps = client.getServerCapabilities() ?? {}
-    const lists: Promise<void>[] = []
-    if (caps.tools) lists.push(this.list(client, 'tools'))
-    if (caps.resources) lists.push(this.list(client, 'resources'))
-    if (caps.prompts) lists.push(this.list(client, 'prompts'))
-    await Promise.all(lists)
-  }
-
   private async refreshOne(generation: number, what: 'tools' | 'resources' | 'prompts'): Promise<void> {
     const live = this.live
     if (generation !== this.generation || !live) return
-    await this.list(live.client, what)
+    await this.offered.refresh(live.client, what, this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS)
     if (generation === this.generation) this.options.onChange?.(what)
-  }
-
-  /** Lists every page (bounded); a failing list is logged and left as it was rather than failing the connection. */
-  private async list(client: Client, what: 'tools' | 'resources' | 'prompts'): Promise<void> {
-    const timeout = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS
-    try {
-      let cursor: string | undefined
-      if (what === 'tools') {
-        const items: Tool[] = []
-        for (let page = 0; page < PAGE_LIMIT; page++) {
-          const result = await client.listTools(cursor ? { cursor } : {}, { timeout })
-          items.push(...result.tools)
-          if (!(cursor = result.nextCursor)) break
-        }
-        this.toolList = items
-      } else if (what === 'resources') {
-        const items: Resource[] = []
-        for (let page = 0; page < PAGE_LIMIT; page++) {
-          const result = await client.listResources(cursor ? { cursor } : {}, { timeout })
-          items.push(...result.resources)
-          if (!(cursor = result.nextCursor)) break
-        }
-        this.resourceList = items
-      } else {
-        const items: Prompt[] = []
-        for (let page = 0; page < PAGE_LIMIT; page++) {
-          const result = await client.listPrompts(cursor ? { cursor } : {}, { timeout })
-          items.push(...result.prompts)
-          if (!(cursor = result.nextCursor)) break
-        }
-        this.promptList = items
-      }
-    } catch (error) {
-      this.options.log.warn({ server: this.name, list: what, error: (error as Error).message }, 'MCP server failed to list')
-    }
   }
 
   private onClosed(generation: number): void {
     if (generation !== this.generation || !this.wanted || this.state !== 'connected') return
     const last = this.stderr.last()
-    this.lastError = `the server ${this.config.transport === 'stdio' ? 'exited' : 'closed the connection'}${last ? `; its last words on stderr: "${last.slice(0, 300)}"` : ''}`
-    this.options.log.warn({ server: this.name, error: this.lastError }, 'MCP server stopped unexpectedly')
+    this.dropped(`the server ${this.remote ? 'closed the connection' : 'exited'}${last ? `; its last words on stderr: "${last.slice(0, 300)}"` : ''}`)
+  }
+
+  /** Asks a remote server suspected gone for a ping; no answer (or no session) means it is, and we reconnect. */
+  private async checkAlive(live: Live): Promise<void> {
+    // A ping during a sign-in would only start another one.
+    if (!this.remote || this.probing || this.signingIn || this.options.oauth?.signInPending || this.live !== live || this.state !== 'connected') return
+    this.probing = true
+    const generation = this.generation
+    try {
+      await live.client.ping({ timeout: Math.min(PROBE_TIMEOUT_MS, this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS) })
+    } catch (error) {
+      if (generation !== this.generation || this.live !== live || this.state !== 'connected' || !meansServerLost(error)) return
+      // The old client's handlers fall silent; a new client and session come with the reconnect.
+      this.generation++
+      void closeLive(live)
+      this.dropped(describeLoss(error, this.config.url ?? 'the server'))
+    } finally {
+      this.probing = false
+    }
+  }
+
+  /** A connected server went away while wanted: restart or reconnect with backoff. */
+  private dropped(reason: string): void {
+    this.lastError = reason
+    this.options.log.warn({ server: this.name, error: reason }, this.remote ? 'MCP server lost; reconnecting' : 'MCP server stopped unexpectedly')
     this.live = undefined
     if (this.options.autoRestart === false) return this.setState('error')
     // A server that stayed up for a while starts the backoff over.
-    const maxMs = this.options.backoff?.maxMs ?? 60_000
-    if (this.now() - this.connectedAt >= maxMs) this.attempt = 0
+    if (this.now() - this.connectedAt >= (this.options.backoff?.maxMs ?? DEFAULT_BACKOFF_MAX_MS)) this.attempt = 0
     this.scheduleRestart()
   }
 
   private scheduleRestart(): void {
-    const initialMs = this.options.backoff?.initialMs ?? 1000
-    const maxMs = this.options.backoff?.maxMs ?? 60_000
-    const delay = Math.min(initialMs * 2 ** this.attempt, maxMs)
+    // Remote retries get jitter (many clients may wait on one server); a local process needs none.
+    const delay = backoffDelay(this.attempt, this.options.backoff, this.remote ? REMOTE_JITTER : 0, this.options.random)
     this.attempt++
-    this.setState('restarting')
+    this.retry = { attempt: this.attempt, nextAttemptAt: this.now() + delay }
+    this.setState(this.downState, true)
     this.restartTimer = this.timers.setTimeout(() => {
       this.restartTimer = undefined
       if (!this.wanted) return

@@ -1,11 +1,26 @@
 import { AppError, CancelledError, TimeoutError } from '../errors'
 
-/** A call reached a server that is not connected right now (starting, crashed, disabled). */
+/** When a server that is down is tried again: attempt number and the wait left (null: under way now). */
+export interface McpRetryIn {
+  attempt: number
+  inMs: number | null
+}
+
+/** A status's retry details as the wait left, now being `now`. */
+export function retryInFrom(retry: { attempt: number; nextAttemptAt: number | null } | undefined, now: number): McpRetryIn | undefined {
+  if (!retry) return undefined
+  return { attempt: retry.attempt, inMs: retry.nextAttemptAt === null ? null : Math.max(0, retry.nextAttemptAt - now) }
+}
+
+const COMING_BACK = new Set(['connecting', 'restarting', 'reconnecting', 'signing-in'])
+
+/** A call reached a server that is not connected right now (starting, crashed, gone away, signing in, disabled). */
 export class McpNotConnectedError extends AppError {
-  constructor(server: string, state: string, lastError: string | null) {
-    super('E_NETWORK', `The MCP server "${server}" is not connected (${state}${lastError ? `: ${lastError}` : ''}).`, {
-      retryable: state === 'connecting' || state === 'restarting',
-      hint: 'Open Settings → MCP servers to see its log, test it or restart it.',
+  constructor(server: string, state: string, lastError: string | null, retry?: McpRetryIn) {
+    const next = retry ? ` Attempt ${retry.attempt} to ${state === 'reconnecting' ? 'reconnect' : 'restart'} ${retry.inMs === null ? 'is under way' : `starts in ${Math.ceil(retry.inMs / 1000)} s`}.` : ''
+    super('E_NETWORK', `The MCP server "${server}" is not connected (${state}${lastError ? `: ${lastError}` : ''}).${next}`, {
+      retryable: COMING_BACK.has(state),
+      hint: state === 'signing-in' ? 'Finish the sign-in in the browser.' : 'Open Settings → MCP servers to see its log, test it or restart it.',
     })
   }
 }

@@ -6,11 +6,12 @@ import { ATTR, SPAN, inSpan, type SpanHandle, type Tracing } from '../telemetry'
 import { McpConfigStore, resolveSecrets } from './config-store'
 import { McpConnection, type McpChange, type McpLog } from './connection'
 import type { McpTimers } from './connection-support'
-import { McpNotConnectedError, McpUnknownServerError, McpUnknownToolError } from './errors'
+import { McpNotConnectedError, McpUnknownServerError, McpUnknownToolError, retryInFrom } from './errors'
 import { formatPrompt, formatResource, formatToolResult } from './format'
 import { exportMcpServersJson, parseMcpServersJson, type McpSecretValues } from './import-export'
 import { loginShellPath } from './login-path'
 import { McpOAuthProvider, forgetMcpOAuth } from './oauth'
+import type { McpBackoff } from './reconnect'
 
 export interface McpManagerDeps {
   dataDir: string
@@ -23,7 +24,10 @@ export interface McpManagerDeps {
   /** The PATH for stdio servers; the login shell's by default. */
   loginPath?: () => Promise<string>
   initTimeoutMs?: number
-  backoff?: { initialMs?: number; maxMs?: number }
+  /** Restarts of stdio servers and reconnects to remote ones: 1 s, 2 s, 4 s … capped at 60 s by default. */
+  backoff?: McpBackoff
+  /** The jitter of remote reconnects; Math.random by default. */
+  random?: () => number
   /** Opens an OAuth sign-in page (shell.openExternal on the desktop); without it, servers answering 401 just fail. */
   openExternal?: (url: string) => void | Promise<void>
   /** How long a sign-in waits for the browser; 5 minutes by default. */
@@ -115,10 +119,10 @@ export class McpManager {
   private async callUntraced(qualifiedName: string, args: Record<string, unknown>, options: { signal?: AbortSignal }): Promise<McpToolOutcome> {
     const entry = this.index().get(qualifiedName)
     if (!entry) {
-      // A tool of a server that is restarting is "not connected", not "unknown".
+      // A tool of a server that is restarting or reconnecting is "not connected", not "unknown".
       const server = /^mcp__([A-Za-z0-9_-]+?)__/.exec(qualifiedName)?.[1]
       const status = server === undefined ? undefined : this.connections.get(server)?.status
-      if (status && status.state !== 'connected') return failure(new McpNotConnectedError(status.name, status.state, status.lastError))
+      if (status && status.state !== 'connected') return failure(new McpNotConnectedError(status.name, status.state, status.lastError, retryInFrom(status.retry, (this.deps.now ?? Date.now)())))
       return failure(new McpUnknownToolError(qualifiedName))
     }
     const connection = this.connections.get(entry.server)
@@ -243,6 +247,7 @@ export class McpManager {
       ...(this.deps.now ? { now: this.deps.now } : {}),
       ...(this.deps.initTimeoutMs ? { initTimeoutMs: this.deps.initTimeoutMs } : {}),
       ...(this.deps.backoff ? { backoff: this.deps.backoff } : {}),
+      ...(this.deps.random ? { random: this.deps.random } : {}),
       ...(live ? { onChange: (what: McpChange) => this.emit(what) } : {}),
       ...(oauth ? { oauth } : {}),
     })

@@ -111,6 +111,21 @@ describe('MCP OAuth sign-in', () => {
     expect(await portRefuses(Number(redirect.port))).toBe(true)
   })
 
+  it('shows signing-in while the browser page is open, with tool calls told to finish the sign-in', async () => {
+    const server = await oauthServer()
+    const opened: string[] = []
+    const { manager } = setup((url) => void opened.push(url))
+    await manager.save({ name: 'remote', transport: 'http', url: server.url })
+    await expect.poll(() => manager.status()[0]?.state, { timeout: 10_000 }).toBe('signing-in')
+    const waiting = await manager.callTool('mcp__remote__whoami', {})
+    expect(waiting).toMatchObject({ ok: false, errorCode: 'E_NETWORK', output: 'The MCP server "remote" is not connected (signing-in).' })
+
+    // The user signs in: the browser follows the page to our callback.
+    expect((await fetch(opened[0] ?? '')).status).toBe(200)
+    expect(await settled(manager)).toBe('connected')
+    expect((await manager.callTool('mcp__remote__whoami', {})).ok).toBe(true)
+  })
+
   it('reuses the stored token on the next start without opening the browser, and refreshes an expired one silently', async () => {
     const server = await oauthServer()
     const b = browser()

@@ -26,9 +26,9 @@ function buildServer(): McpServer {
 /**
  * A real MCP server on 127.0.0.1:0. `streamable`: the current transport at /mcp with sessions.
  * `sse-only`: an old server (GET /mcp opens the event stream, POST /messages), which refuses
- * the streamable POST with 405 as such servers do.
+ * the streamable POST with 405 as such servers do. `port`: a port used before, to play a server coming back.
  */
-export async function startHttpServer(mode: 'streamable' | 'sse-only'): Promise<TestHttpServer> {
+export async function startHttpServer(mode: 'streamable' | 'sse-only', options: { port?: number } = {}): Promise<TestHttpServer> {
   const requests: TestHttpServer['requests'] = []
   const servers = new Set<McpServer>()
   const streamable = new Map<string, StreamableHTTPServerTransport>()
@@ -67,7 +67,7 @@ export async function startHttpServer(mode: 'streamable' | 'sse-only'): Promise<
       if (!res.headersSent) res.writeHead(500).end(String(error))
     })
   })
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => httpServer.listen(options.port ?? 0, '127.0.0.1', resolve))
   const { port } = httpServer.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}/mcp`,

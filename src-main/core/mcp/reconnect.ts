@@ -1,0 +1,73 @@
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js'
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
+
+export interface McpBackoff {
+  initialMs?: number
+  maxMs?: number
+}
+
+export const DEFAULT_BACKOFF_INITIAL_MS = 1000
+export const DEFAULT_BACKOFF_MAX_MS = 60_000
+/** Remote retries are spread ±20% so clients of a server that came back do not all knock at once. */
+export const REMOTE_JITTER = 0.2
+
+/** The wait before retry number `attempt` (0 first): initial·2^attempt, capped, spread by ±jitter. */
+export function backoffDelay(attempt: number, backoff: McpBackoff | undefined, jitter = 0, random: () => number = Math.random): number {
+  const initialMs = backoff?.initialMs ?? DEFAULT_BACKOFF_INITIAL_MS
+  const maxMs = backoff?.maxMs ?? DEFAULT_BACKOFF_MAX_MS
+  const base = Math.min(initialMs * 2 ** Math.min(attempt, 30), maxMs)
+  if (jitter <= 0) return base
+  return Math.round(Math.min(maxMs, base * (1 + jitter * (2 * random() - 1))))
+}
+
+function causeCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause
+  return typeof cause?.code === 'string' ? cause.code : undefined
+}
+
+/** An HTTP status a transport error carries: StreamableHTTPError's code, or the old SSE transport's message. */
+function httpStatus(error: unknown): number | undefined {
+  if (error instanceof StreamableHTTPError) return error.code
+  const found = error instanceof Error ? /\(HTTP (\d{3})\)/.exec(error.message) : null
+  return found ? Number(found[1]) : undefined
+}
+
+/** The server refused us (a sign-in matter, handled by the OAuth flow), which says nothing about it being gone. */
+export function isAuthRefusal(error: unknown): boolean {
+  const status = httpStatus(error)
+  return error instanceof UnauthorizedError || status === 401 || status === 403 || (error instanceof Error && /\bUnauthorized\b/.test(error.message))
+}
+
+/** A request failed before any server answered it: refused, reset, DNS … (fetch's "fetch failed" and its cause). */
+export function isUnreachable(error: unknown): boolean {
+  return causeCode(error) !== undefined || (error instanceof TypeError && /fetch failed/i.test(error.message))
+}
+
+/**
+ * Whether a failed ping says the remote server is gone (down, restarted without our session, or not
+ * answering) rather than refusing us: a 401/403 is a sign-in matter, handled elsewhere.
+ */
+export function meansServerLost(error: unknown): boolean {
+  if (isAuthRefusal(error)) return false
+  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed || error.code === ErrorCode.RequestTimeout
+  return httpStatus(error) !== undefined || isUnreachable(error)
+}
+
+/** Whether a failed call is worth asking the server whether it is still there. */
+export function callSuggestsLoss(error: unknown): boolean {
+  if (isAuthRefusal(error)) return false
+  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed
+  return httpStatus(error) !== undefined || isUnreachable(error)
+}
+
+/** A sentence for the status line: why the remote server counts as gone. */
+export function describeLoss(error: unknown, url: string): string {
+  const code = causeCode(error)
+  if (code) return `lost the connection to ${url} (${code})`
+  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) return `${url} stopped answering`
+  const status = httpStatus(error)
+  if (status === 404 || status === 400) return `${url} no longer knows our session (HTTP ${status}); it probably restarted`
+  if (status !== undefined) return `${url} answered HTTP ${status}`
+  return `lost the connection to ${url}: ${(error instanceof Error ? error.message : String(error)).slice(0, 200)}`
+}
