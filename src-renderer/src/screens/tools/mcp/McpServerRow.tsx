@@ -15,11 +15,12 @@ export interface McpServerRowProps {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
-/** The numbers under a server's name: its tools, how fast it answered, how often it restarted. */
+/** The numbers under a server's name: its tools, how fast it answered, how often it restarted, when it is tried again. */
 function StatusLine({ status }: { status: McpServerStatus }) {
   const parts = [plural(status.tools, 'tool')]
   if (status.latencyMs !== null) parts.push(`${status.latencyMs} ms`)
   if (status.restarts > 0) parts.push(plural(status.restarts, 'restart'))
+  if (status.retry) parts.push(`attempt ${status.retry.attempt} ${status.retry.nextAttemptAt === null ? 'under way' : `at ${new Date(status.retry.nextAttemptAt).toLocaleTimeString()}`}`)
   if (status.serverName) parts.push(`${status.serverName}${status.serverVersion ? ` ${status.serverVersion}` : ''}`)
   return <span className="mcp-status-line">{parts.join(' · ')}</span>
 }

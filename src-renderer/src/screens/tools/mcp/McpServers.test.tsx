@@ -53,6 +53,19 @@ describe('MCP server list', () => {
     expect(within(row('github')).getByText(/^2 tools · 40 ms · 3 restarts/)).toBeTruthy()
   })
 
+  it('shows a remote server reconnecting with the attempt coming and its time, then the attempt under way', async () => {
+    const { mcp } = await open({ servers: [github], tools: githubTools })
+    const nextAttemptAt = Date.UTC(2026, 0, 2, 9, 30, 15)
+    mcp.setStatus('github', { state: 'reconnecting', lastError: 'lost the connection (ECONNREFUSED)', restarts: 2, tools: 0, latencyMs: null, retry: { attempt: 3, nextAttemptAt } })
+    await waitFor(() => expect(within(row('github')).getByLabelText('State: reconnecting')).toBeTruthy())
+    expect(within(row('github')).getByText(`0 tools · 2 restarts · attempt 3 at ${new Date(nextAttemptAt).toLocaleTimeString()} · github 1.0.0`)).toBeTruthy()
+    mcp.setStatus('github', { retry: { attempt: 3, nextAttemptAt: null } })
+    await waitFor(() => expect(within(row('github')).getByText('0 tools · 2 restarts · attempt 3 under way · github 1.0.0')).toBeTruthy())
+    mcp.setStatus('github', { state: 'signing-in', retry: undefined })
+    await waitFor(() => expect(within(row('github')).getByLabelText('State: signing-in')).toBeTruthy())
+    expect(within(row('github')).queryByText(/attempt/)).toBeNull()
+  })
+
   it('switches a server off and on with mcp.save, keeping the rest of its config', async () => {
     const { calls, mcp } = await open({ servers: [github] })
     await userEvent.click(within(row('github')).getByRole('switch', { name: 'Enable github' }))
