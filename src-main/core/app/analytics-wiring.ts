@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { analyticsRoutes, analyticsStreams, EventName, EventPayload, UpdateState } from '../../../src-shared/contract'
-import { Analytics, HttpAnalyticsTransport, SentLog, durationBucket, platformOf, tokensBucket, type AnalyticsTimers } from '../analytics'
+import { Analytics, HttpAnalyticsTransport, SentLog, durationBucket, platformOf, sizeBucket, tokensBucket, type AnalyticsTimers } from '../analytics'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
 import type { WiringContext } from './wiring-context'
 
@@ -11,6 +11,8 @@ export interface AnalyticsWiring {
   handlers: AnalyticsRouteHandlers
   streamHandlers: AnalyticsStreamHandlers
   analytics: Analytics
+  /** A model pull finished (its download size in bytes). */
+  modelPulled(bytes: number): void
   close(): Promise<void> | void
 }
 
@@ -98,6 +100,10 @@ export function wireAnalytics(ctx: WiringContext, options: AnalyticsWiringOption
     handlers,
     streamHandlers: {},
     analytics,
+    /** A model pull finished: only its size bucket is counted, never its name. */
+    modelPulled(bytes: number): void {
+      note('model_pulled', { size_bucket: sizeBucket(bytes) })
+    },
     async close() {
       unsubscribeSettings()
       stopObservingChats()

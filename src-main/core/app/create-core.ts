@@ -177,6 +177,7 @@ export function createCore(options: CoreOptions): Core {
       providers.catalog.invalidate()
       broadcast('models.changed', {})
     },
+    pulled: ({ bytes }: { bytes: number }) => analytics.modelPulled(bytes),
   }
   const installerDeps = {
     installerEnv: options.installerEnv ?? (() => defaultInstallerEnv({ env, home: options.home ?? os.homedir(), ...(options.fetch ? { probeFetch: options.fetch } : {}) })),

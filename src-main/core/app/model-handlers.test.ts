@@ -3,6 +3,7 @@ import { createTestCore } from '../../../test/support/core'
 import { startFakeOllamaApi, type FakeOllamaApi } from '../../../test/support/fake-ollama-api'
 import { removeTempDirs } from '../../../test/support/tmp'
 import type { PullEvent } from '../../../src-shared/contract'
+import type { AnalyticsBatch } from '../analytics'
 import { createLocalClient } from '../rpc'
 import type { Core } from './create-core'
 
@@ -73,5 +74,26 @@ describe('models.* routes and the models.pull stream', () => {
 
     const unknown = await api.stream('models.pull', { name: 'ghost' }, () => undefined).done
     expect(unknown.ok ? undefined : unknown.error).toMatchObject({ code: 'E_NOT_FOUND', hint: expect.any(String) })
+  })
+
+  it('counts a finished pull for analytics by its size bucket only (with consent), never a cancelled one', async () => {
+    const { api, core } = await setup()
+    const batches: AnalyticsBatch[] = []
+    // The core above has no spy: a second one over the same fake, with consent given.
+    const { core: counted } = createTestCore({
+      env: { OLLAMA_HOST: core.ollamaHost() },
+      analyticsTransport: { send: async (_endpoint, batch) => void batches.push(batch) },
+    })
+    counted.settings.update({ analytics: { consent: 'granted', endpoint: 'http://127.0.0.1:9/events' } })
+    const countedApi = createLocalClient(counted.dispatcher)
+    expect((await countedApi.stream('models.pull', { name: 'fast' }, () => undefined).done).ok).toBe(true)
+    const slow = countedApi.stream('models.pull', { name: 'slow' }, () => undefined)
+    slow.cancel()
+    await slow.done
+    await counted.close() // flushes the queue
+    const pulls = batches.flatMap((batch) => batch.events).filter((event) => event.type === 'model_pulled')
+    expect(pulls.map((event) => event.fields)).toEqual([{ size_bucket: '<1GB' }])
+    expect(JSON.stringify(batches)).not.toContain('fast')
+    expect((await api.call('models.list', {})).ok).toBe(true)
   })
 })

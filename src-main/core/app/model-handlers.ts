@@ -11,6 +11,8 @@ export interface ModelHandlerDeps {
   models: ModelService
   /** Tells every client the installed models changed (after a pull or delete). */
   changed?: () => void
+  /** A pull finished: the model and its download size (the sum of its layers). */
+  pulled?: (pull: { name: string; bytes: number }) => void
 }
 
 export function createModelHandlers({ models, changed }: ModelHandlerDeps): ModelRouteHandlers {
@@ -28,12 +30,21 @@ export function createModelHandlers({ models, changed }: ModelHandlerDeps): Mode
   }
 }
 
-export function createModelStreamHandlers({ models, changed }: ModelHandlerDeps): ModelStreamHandlers {
+export function createModelStreamHandlers({ models, changed, pulled }: ModelHandlerDeps): ModelStreamHandlers {
   return {
     async *'models.pull'({ name }, { signal }) {
-      const result = yield* models.pull(name, signal)
-      changed?.()
-      return result
+      const layers = new Map<string, number>()
+      const pull = models.pull(name, signal)
+      for (;;) {
+        const step = await pull.next()
+        if (step.done) {
+          changed?.()
+          pulled?.({ name, bytes: [...layers.values()].reduce((sum, size) => sum + size, 0) })
+          return step.value
+        }
+        if (step.value.digest && step.value.total) layers.set(step.value.digest, step.value.total)
+        yield step.value
+      }
     },
   }
 }
