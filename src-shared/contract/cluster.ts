@@ -33,6 +33,18 @@ export type ClusterLinkKind = z.infer<typeof LinkKindSchema>
 
 export const ClusterModelSchema = z.object({ name: z.string(), sizeBytes: z.number().min(0) })
 
+/** A machine's own Ollama server as it sees it: whether it runs, and whether other machines can reach it. */
+export const ClusterOllamaSchema = z.object({
+  port: z.number().int().min(1).max(65535),
+  reachable: z.boolean(),
+  /** False when it answers only on this machine (OLLAMA_HOST left at 127.0.0.1). */
+  listensOnLan: z.boolean(),
+  version: z.string().optional(),
+  /** How to make it listen on the LAN, in that machine's OS terms; set when it does not. */
+  hint: z.string().optional(),
+})
+export type ClusterOllama = z.infer<typeof ClusterOllamaSchema>
+
 /** What a machine offers: told in full to paired peers only. */
 export const ClusterCapabilitiesSchema = z.object({
   rdma: z.object({
@@ -46,6 +58,8 @@ export const ClusterCapabilitiesSchema = z.object({
   ramBytes: z.number().min(0),
   gpu: z.string().nullable(),
   appVersion: z.string(),
+  /** Absent from peers running an older Ollama Desk. */
+  ollama: ClusterOllamaSchema.optional(),
 })
 export type ClusterCapabilities = z.infer<typeof ClusterCapabilitiesSchema>
 
@@ -83,6 +97,8 @@ export const ClusterPeerSchema = z.object({
   link: ClusterLinkSchema.nullable(),
   /** Why its details could not be read just now. */
   error: z.string().nullable(),
+  /** Its Ollama server is one of the hosts this machine's Ollama provider spreads chats over. */
+  usedForChat: z.boolean(),
 })
 export type ClusterPeerView = z.infer<typeof ClusterPeerSchema>
 
@@ -121,12 +137,17 @@ export const clusterRoutes = {
     output: z.object({ peer: ClusterPeerSchema }),
   },
   'cluster.unpair': { description: 'Forget a paired peer and refuse its key from now on.', input: z.object({ peer: PeerRef }).strict(), output: z.object({ removed: z.boolean() }) },
+  'cluster.useForChat': {
+    description: 'Add a paired peer’s Ollama server to the hosts chats run on (or take it out again).',
+    input: z.object({ peer: PeerRef, enabled: z.boolean() }).strict(),
+    output: z.object({ peer: ClusterPeerSchema, hosts: z.array(z.string()) }),
+  },
   'cluster.measure': { description: 'Measure the bandwidth to a paired peer with a short TCP probe.', input: z.object({ peer: PeerRef }).strict(), output: z.object({ link: ClusterLinkSchema }) },
 } as const
 
 export const clusterEvents = {
   /** Clustering started or stopped, a peer appeared, paired, unpaired, or a model arrived. */
-  'cluster.changed': z.object({ reason: z.enum(['started', 'stopped', 'peers', 'paired', 'unpaired', 'measured', 'received', 'failed']) }),
+  'cluster.changed': z.object({ reason: z.enum(['started', 'stopped', 'peers', 'paired', 'unpaired', 'measured', 'received', 'failed', 'chat']) }),
 } as const
 
 export const ClusterSendProgressSchema = z.object({

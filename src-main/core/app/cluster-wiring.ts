@@ -1,6 +1,11 @@
 import type { clusterRoutes, clusterStreams } from '../../../src-shared/contract/cluster'
+import type { ProviderConfig } from '../../../src-shared/contract'
+import { ChatHosts, type OllamaHostsPort } from '../cluster/chat-hosts'
 import { ClusterController, type ClusterControllerOptions } from '../cluster/controller'
 import { rdmaProbe } from '../cluster/local-machine'
+import { describeOwnOllama } from '../cluster/ollama-reach'
+import { AppError } from '../errors'
+import { probeOllama } from '../ollama'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
 import type { WiringContext } from './wiring-context'
 
@@ -20,6 +25,12 @@ export interface ClusterWiring {
  */
 export function wireCluster(ctx: WiringContext, overrides: Partial<ClusterControllerOptions> = {}): ClusterWiring {
   const log = ctx.logger.log.child({ component: 'cluster' })
+  const fetch = ctx.options.fetch
+  const chat = new ChatHosts({
+    dataDir: ctx.paths.root,
+    pool: localOllamaHosts(ctx),
+    probe: (url, signal) => probeOllama(url, { signal, ...(fetch ? { fetch } : {}) }),
+  })
   const controller = new ClusterController({
     dataDir: ctx.paths.root,
     secrets: ctx.secrets,
@@ -30,6 +41,8 @@ export function wireCluster(ctx: WiringContext, overrides: Partial<ClusterContro
     canListen: ctx.options.ownsHistory === true,
     changed: (reason) => ctx.broadcast('cluster.changed', { reason }),
     rdma: rdmaProbe(),
+    ollama: describeOwnOllama({ host: () => ctx.env.OLLAMA_HOST || ctx.settings.get().ollama.host, ...(fetch ? { fetch } : {}) }),
+    chat,
     ...overrides,
   })
   const apply = (settings: ReturnType<WiringContext['settings']['get']>): void => {
@@ -44,6 +57,7 @@ export function wireCluster(ctx: WiringContext, overrides: Partial<ClusterContro
     'cluster.pairing.code': () => controller.pairingCode(),
     'cluster.pair': async ({ peer, code }, { signal }) => ({ peer: await controller.pair(peer, code, signal) }),
     'cluster.unpair': ({ peer }) => controller.unpair(peer),
+    'cluster.useForChat': ({ peer, enabled }, { signal }) => controller.useForChat(peer, enabled, signal),
     'cluster.measure': async ({ peer }, { signal }) => ({ link: await controller.measure(peer, signal) }),
   }
   const streamHandlers: ClusterStreamHandlers = {
@@ -56,6 +70,29 @@ export function wireCluster(ctx: WiringContext, overrides: Partial<ClusterContro
     async close() {
       unsubscribe()
       await controller.close()
+    },
+  }
+}
+
+/** The built-in provider for this computer's Ollama (see LOCAL_OLLAMA in providers/config-store.ts). */
+const LOCAL_OLLAMA_ID = 'ollama'
+
+/** The local Ollama provider's `hosts`, saved through `providers.save` so the provider is rebuilt and clients hear `providers.changed`. */
+function localOllamaHosts(ctx: WiringContext): OllamaHostsPort {
+  const local = (): ProviderConfig | undefined => {
+    const config = ctx.providers.configs.get(LOCAL_OLLAMA_ID)
+    return config?.kind === 'ollama' ? config : undefined
+  }
+  return {
+    hosts: () => local()?.hosts ?? [],
+    setHosts: async (hosts) => {
+      const config = local()
+      if (!config) {
+        throw new AppError('E_CONFIG', 'This computer’s Ollama provider was removed, so chats have no pool to add the machine to.', {
+          hint: 'Add an Ollama provider with the id "ollama" in Providers & Health, then try again.',
+        })
+      }
+      await ctx.providers.handlers['providers.save']({ config: { ...config, hosts } }, { signal: AbortSignal.timeout(10_000), clientId: 'cluster' })
     },
   }
 }

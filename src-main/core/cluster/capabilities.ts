@@ -1,6 +1,7 @@
 import os from 'node:os'
 import { z } from 'zod'
 import type { LinkKind } from '../rdma/transport'
+import type { OllamaReach } from './ollama-reach'
 
 /** One RDMA device as the native module reports it (a summary; the addon has the details). */
 export interface RdmaDeviceSummary {
@@ -25,6 +26,8 @@ export interface PeerCapabilities {
   /** GPU name, or null when it cannot be found out. */
   gpu: string | null
   appVersion: string
+  /** Its own Ollama server; absent from older peers. */
+  ollama?: OllamaReach
 }
 
 export interface CapabilityInputs {
@@ -37,6 +40,8 @@ export interface CapabilityInputs {
   rdmaStatus?: () => { ok: boolean; reason: string }
   gpu?: () => Promise<string | null> | string | null
   totalMemory?: () => number
+  /** Probes this machine's Ollama (whether it runs and answers the LAN). */
+  ollama?: () => Promise<OllamaReach>
   networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>
 }
 
@@ -54,6 +59,7 @@ export async function collectCapabilities(inputs: CapabilityInputs): Promise<Pee
     models.set(model.name, Math.max(models.get(model.name) ?? 0, model.sizeBytes))
   }
   const gpu = await settle(inputs.gpu ?? (() => null), null)
+  const ollama = inputs.ollama ? await settle(inputs.ollama, undefined) : undefined
   const ipLinks = ipLinkKinds((inputs.networkInterfaces ?? os.networkInterfaces)())
   const linkKinds = unique([...rdmaDevices.map((device) => device.linkKind), ...ipLinks])
   const reason = !status.ok ? status.reason : rdmaDevices.length === 0 ? 'No RDMA device was found.' : null
@@ -64,6 +70,7 @@ export async function collectCapabilities(inputs: CapabilityInputs): Promise<Pee
     ramBytes: (inputs.totalMemory ?? os.totalmem)(),
     gpu: typeof gpu === 'string' && gpu.trim() !== '' ? gpu.trim() : null,
     appVersion: inputs.appVersion,
+    ...(ollama ? { ollama } : {}),
   }
 }
 

@@ -5,12 +5,14 @@ import type { Logger } from '../log/logger'
 import type { LinkKind } from '../rdma/transport'
 import type { SecretStore } from '../secrets'
 import { ipLinkKinds, type PeerCapabilities } from './capabilities'
+import type { ChatHosts } from './chat-hosts'
 import { MdnsDiscovery, StaticDiscovery, type Discovery } from './discovery'
 import { describeLocalMachine, type RdmaProbe } from './local-machine'
+import type { OllamaReach } from './ollama-reach'
 import { ClusterService, type ClusterEvent, type ClusterPeer } from './service'
 import { resolveModelsDir, type SendResult } from './transfer'
 
-export type ClusterChange = 'started' | 'stopped' | 'peers' | 'paired' | 'unpaired' | 'measured' | 'received' | 'failed'
+export type ClusterChange = 'started' | 'stopped' | 'peers' | 'paired' | 'unpaired' | 'measured' | 'received' | 'failed' | 'chat'
 
 export interface ClusterControllerOptions {
   dataDir: string
@@ -27,6 +29,10 @@ export interface ClusterControllerOptions {
   discovery?: (mode: ClusterSettings['discovery']) => Discovery
   rdma?: RdmaProbe
   networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>
+  /** This machine's own Ollama, as told to paired peers. */
+  ollama?: () => Promise<OllamaReach>
+  /** Paired peers' Ollama servers among the hosts chats run on. */
+  chat?: ChatHosts
   /** Bytes per bandwidth probe. */
   measureBytes?: number
   now?: () => number
@@ -58,7 +64,7 @@ export class ClusterController {
 
   constructor(private readonly options: ClusterControllerOptions) {
     this.modelsDir = resolveModelsDir(options.env, options.home)
-    this.describe = describeLocalMachine({ version: options.version, modelsDir: this.modelsDir, ...(options.rdma ? { rdma: options.rdma } : {}), ...(options.networkInterfaces ? { networkInterfaces: options.networkInterfaces } : {}) })
+    this.describe = describeLocalMachine({ version: options.version, modelsDir: this.modelsDir, ...(options.rdma ? { rdma: options.rdma } : {}), ...(options.networkInterfaces ? { networkInterfaces: options.networkInterfaces } : {}), ...(options.ollama ? { ollama: options.ollama } : {}) })
   }
 
   /** Starts, restarts or stops the service to match the settings; calls are serialised. */
@@ -117,13 +123,38 @@ export class ClusterController {
     return this.view(service.peers().find((candidate) => candidate.id === paired.id) ?? { id: paired.id, name: paired.name, paired: true, pairedAt: paired.pairedAt, addresses: [address] })
   }
 
-  unpair(peer: string): { removed: boolean } {
+  async unpair(peer: string): Promise<{ removed: boolean }> {
     const { id, removed } = this.running().unpair(peer)
     this.infos.delete(id)
     this.links.delete(id)
     this.errors.delete(id)
+    // A machine no longer trusted must not receive chats either.
+    await this.options.chat?.disable(id)
     this.options.changed('unpaired')
     return { removed }
+  }
+
+  /** Adds a paired peer's Ollama to the hosts chats run on (after probing it from here), or takes it out. */
+  async useForChat(peer: string, enabled: boolean, signal: AbortSignal): Promise<{ peer: ClusterPeerView; hosts: string[] }> {
+    const chat = this.options.chat
+    if (!chat) throw new AppError('E_UNSUPPORTED', 'Chats cannot run on other machines in this build.')
+    const service = this.running()
+    const known = service.peers().find((candidate) => candidate.id === peer || candidate.name === peer)
+    if (!known) throw new AppError('E_NOT_FOUND', `No paired machine is called "${peer.slice(0, 100)}".`, { hint: 'Use an id or name from `ollama-desk cluster peers`.' })
+    if (enabled) {
+      if (!known.paired) throw new AppError('E_FORBIDDEN', `${known.name} is not paired with this machine.`, { hint: 'Pair with it first: chats go only to machines you paired with.' })
+      const address = known.addresses[0]
+      if (!address) throw new AppError('E_NOT_FOUND', `${known.name} is not visible on the network right now.`, { hint: 'Check that Ollama Desk runs there with clustering on.' })
+      await this.refreshInfo(service, known.id)
+      const info = this.infos.get(known.id)
+      if (!info) throw new AppError('E_NETWORK', `${known.name} did not say where its Ollama listens: ${this.errors.get(known.id) ?? 'no answer'}.`, { hint: 'Try again when it answers (Refresh).' })
+      const hosts = await chat.enable({ id: known.id, name: known.name, address, ollama: info.ollama }, signal)
+      this.options.changed('chat')
+      return { peer: this.view(known), hosts }
+    }
+    const hosts = await chat.disable(known.id)
+    this.options.changed('chat')
+    return { peer: this.view(known), hosts }
   }
 
   async measure(peer: string, signal: AbortSignal): Promise<ClusterLink> {
@@ -270,6 +301,7 @@ export class ClusterController {
       capabilities,
       link: peer.paired ? (this.links.get(peer.id) ?? null) : null,
       error: peer.paired ? (this.errors.get(peer.id) ?? null) : null,
+      usedForChat: this.options.chat?.isUsed(peer.id) ?? false,
     }
   }
 

@@ -1,6 +1,7 @@
 import os from 'node:os'
 import { listRdmaDevices, rdmaStatus, type RdmaDevice } from '../rdma/native'
 import { collectCapabilities, type PeerCapabilities, type RdmaDeviceSummary } from './capabilities'
+import type { OllamaReach } from './ollama-reach'
 import { listInstalledModels } from './transfer'
 
 export interface RdmaProbe {
@@ -22,8 +23,14 @@ function gpuName(): string | null {
   return process.platform === 'darwin' && process.arch === 'arm64' ? (os.cpus()[0]?.model ?? null) : null
 }
 
-/** This machine's capabilities: RDMA (with the reason when absent), links, installed models with sizes, RAM, GPU. */
-export function describeLocalMachine(options: { version: string; modelsDir: string; rdma?: RdmaProbe; networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]> }): () => Promise<PeerCapabilities> {
+/** This machine's capabilities: RDMA (with the reason when absent), links, installed models with sizes, RAM, GPU, its Ollama. */
+export function describeLocalMachine(options: {
+  version: string
+  modelsDir: string
+  rdma?: RdmaProbe
+  networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>
+  ollama?: () => Promise<OllamaReach>
+}): () => Promise<PeerCapabilities> {
   return () =>
     collectCapabilities({
       appVersion: options.version,
@@ -31,6 +38,7 @@ export function describeLocalMachine(options: { version: string; modelsDir: stri
       rdmaStatus: options.rdma?.status,
       listRdmaDevices: options.rdma?.devices,
       gpu: gpuName,
+      ...(options.ollama ? { ollama: options.ollama } : {}),
       ...(options.networkInterfaces ? { networkInterfaces: options.networkInterfaces } : {}),
     })
 }

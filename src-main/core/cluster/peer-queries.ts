@@ -27,6 +27,8 @@ const capabilitiesSchema = z.object({
   ramBytes: z.number().min(0),
   gpu: z.string().max(200).nullable(),
   appVersion: z.string().max(50),
+  // Optional: peers running an older Ollama Desk do not send it.
+  ollama: z.object({ port: z.number().int().min(1).max(65535), reachable: z.boolean(), listensOnLan: z.boolean(), version: z.string().max(50).optional(), hint: z.string().max(500).optional() }).optional(),
 })
 const infoSchema = z.object({ type: z.literal('info'), capabilities: capabilitiesSchema })
 const measureSchema = z.object({ type: z.literal('measure'), bytes: z.number().int().min(1).max(MAX_MEASURE_BYTES) })
