@@ -1,4 +1,5 @@
-import { AnalyticsEventTypeSchema, type AnalyticsSentEvent, type AnalyticsStatus, type ApiClient, type EventName, type Result, type Settings } from '../../src-shared/contract'
+import { AnalyticsEventTypeSchema, type AnalyticsSentEvent, type AnalyticsStatus, type Result } from '../../src-shared/contract'
+import { answerRoutes, fail, ok, type FakeDeps } from './fake-route-helpers'
 
 /*
  * The analytics.* routes as the core answers them, over the fake's settings: consent goes through
@@ -6,22 +7,14 @@ import { AnalyticsEventTypeSchema, type AnalyticsSentEvent, type AnalyticsStatus
  * while granted, and the sent log is whatever the test puts in through `analytics.deliver`.
  */
 
-interface Deps {
-  api: ApiClient
-  calls: { route: string; input: unknown }[]
-  emit: (name: EventName, payload: unknown) => void
-  settings: () => Settings
-}
-
-const ok = <T>(value: T): Result<T> => ({ ok: true, value })
-
-export function withFakeAnalytics({ api, calls, emit, settings }: Deps) {
+export function withFakeAnalytics({ api, calls, emit, settings }: FakeDeps) {
   const world = { installId: null as string | null, ids: 0, sent: [] as AnalyticsSentEvent[], counts: { sent: 0, failed: 0, dropped: 0 }, lastError: null as string | null }
   const newId = (): string => `00000000-0000-4000-8000-${String(++world.ids).padStart(12, '0')}`
   const status = (): AnalyticsStatus => {
     const { consent, endpoint } = settings().analytics
     return { consent, endpoint, installId: consent === 'granted' ? world.installId : null, active: consent === 'granted' && endpoint !== '', queued: 0, ...world.counts, lastError: world.lastError }
   }
+  // Consent goes through the fake's own settings.update, underneath these routes.
   const call = api.call
 
   const answer = async (route: string, input: unknown): Promise<Result<unknown>> => {
@@ -38,26 +31,22 @@ export function withFakeAnalytics({ api, calls, emit, settings }: Deps) {
         return ok(status())
       }
       case 'analytics.resetId':
-        if (settings().analytics.consent !== 'granted') return { ok: false, error: { code: 'E_CONFIG', message: 'Analytics is off, so there is no install id to reset.', retryable: false } }
+        if (settings().analytics.consent !== 'granted') return fail('E_CONFIG', 'Analytics is off, so there is no install id to reset.')
         world.installId = newId()
         return ok(status())
       case 'analytics.sent':
         return ok({ events: [...world.sent].reverse().slice(0, (input as { limit?: number }).limit ?? 1000) })
       case 'analytics.track': {
         const { type } = input as { type: string }
-        if (!AnalyticsEventTypeSchema.safeParse(type).success) return { ok: false, error: { code: 'E_VALIDATION', message: `There is no analytics event named "${type}".`, retryable: false } }
+        if (!AnalyticsEventTypeSchema.safeParse(type).success) return fail('E_VALIDATION', `There is no analytics event named "${type}".`)
         return ok({ recorded: status().active })
       }
       default:
-        return { ok: false, error: { code: 'E_UNKNOWN_ROUTE', message: `no ${route}`, retryable: false } }
+        return fail('E_UNKNOWN_ROUTE', `no ${route}`)
     }
   }
 
-  api.call = ((route: string, input: unknown) => {
-    if (!route.startsWith('analytics.')) return call(route as never, input as never)
-    calls.push({ route, input })
-    return answer(route, input)
-  }) as ApiClient['call']
+  answerRoutes({ api, calls }, 'analytics.', answer)
 
   return {
     analytics: {

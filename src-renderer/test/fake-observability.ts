@@ -1,4 +1,5 @@
-import type { ApiClient, CpuProfileState, DiagnosticsBundle, MarkEntry, RendererLogLine, Result } from '../../src-shared/contract'
+import type { CpuProfileState, DiagnosticsBundle, MarkEntry, RendererLogLine, Result } from '../../src-shared/contract'
+import { answerRoutes, ok, type FakeDeps } from './fake-route-helpers'
 
 const ROUTES = new Set(['log.write', 'diagnostics.bundle', 'profiling.marks', 'profiling.cpuProfile'])
 
@@ -13,7 +14,7 @@ export const sampleMarks = (): MarkEntry[] => [
  * profile at a time. It wraps a fake API in place so fake-api.ts needs one line; tests steer it
  * through the returned `observability`.
  */
-export function withFakeObservability({ api, calls }: { api: ApiClient; calls: { route: string; input: unknown }[] }) {
+export function withFakeObservability({ api, calls }: Pick<FakeDeps, 'api' | 'calls'>) {
   const state = {
     logged: [] as RendererLogLine[],
     marks: sampleMarks(),
@@ -22,7 +23,6 @@ export function withFakeObservability({ api, calls }: { api: ApiClient; calls: {
     /** Set to make the next bundle fail with this message. */
     bundleError: undefined as string | undefined,
   }
-  const ok = <T>(value: T): Result<T> => ({ ok: true, value })
   const call = (route: string, input: unknown): Result<unknown> => {
     switch (route) {
       case 'log.write': {
@@ -62,11 +62,6 @@ export function withFakeObservability({ api, calls }: { api: ApiClient; calls: {
       }
     }
   }
-  const next = api.call
-  api.call = ((route: string, input: unknown) => {
-    if (!ROUTES.has(route)) return next(route as never, input as never)
-    calls.push({ route, input })
-    return Promise.resolve(call(route, input))
-  }) as ApiClient['call']
+  answerRoutes({ api, calls }, (route) => ROUTES.has(route), call)
   return { observability: state }
 }

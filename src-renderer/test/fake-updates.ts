@@ -1,4 +1,5 @@
-import type { ApiClient, ErrorShape, EventName, Result, Settings, UpdateStatus } from '../../src-shared/contract'
+import type { Result, UpdateStatus } from '../../src-shared/contract'
+import { answerRoutes, fail, ok, type FakeDeps } from './fake-route-helpers'
 
 /*
  * The updates.* routes over an in-memory updater. It starts as the web companion sees it
@@ -16,17 +17,7 @@ export interface FakeUpdatesWorld {
   installs: number
 }
 
-interface Deps {
-  api: ApiClient
-  calls: { route: string; input: unknown }[]
-  emit: (name: EventName, payload: unknown) => void
-  settings: () => Settings
-}
-
-const ok = <T>(value: T): Result<T> => ({ ok: true, value })
-const fail = (code: ErrorShape['code'], message: string): Result<never> => ({ ok: false, error: { code, message, retryable: false } })
-
-export function withFakeUpdates({ api, calls, emit, settings }: Deps) {
+export function withFakeUpdates({ api, calls, emit, settings }: FakeDeps) {
   const world: FakeUpdatesWorld = {
     status: { currentVersion: '9.9.9', channel: 'latest', update: { state: 'disabled', reason: HANDLED_BY_DESKTOP }, lastCheckedAt: null, installBlockedBy: null, installPending: false },
     offers: { latest: null, beta: null },
@@ -65,12 +56,7 @@ export function withFakeUpdates({ api, calls, emit, settings }: Deps) {
     }
   }
 
-  const call = api.call
-  api.call = ((route: string, input: unknown) => {
-    if (!route.startsWith('updates.')) return call(route as never, input as never)
-    calls.push({ route, input })
-    return Promise.resolve(answer(route))
-  }) as ApiClient['call']
+  answerRoutes({ api, calls }, 'updates.', answer)
 
   return {
     updates: {

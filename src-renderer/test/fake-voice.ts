@@ -1,4 +1,5 @@
-import type { ApiClient, ErrorShape, EventName, Result, Settings, StreamEvent, StreamHandle, VoiceModel, VoiceStatus } from '../../src-shared/contract'
+import type { ApiClient, ErrorShape, Result, StreamEvent, StreamHandle, VoiceModel, VoiceStatus } from '../../src-shared/contract'
+import { answerRoutes, fail, ok, type FakeDeps } from './fake-route-helpers'
 
 /*
  * The voice.* routes over an in-memory speech engine. Dictation records every pushed chunk
@@ -31,15 +32,6 @@ export interface FakeVoiceWorld {
   maxSessionMs: number
 }
 
-interface Deps {
-  api: ApiClient
-  calls: { route: string; input: unknown }[]
-  emit: (name: EventName, payload: unknown) => void
-  settings: () => Settings
-}
-
-const ok = <T>(value: T): Result<T> => ({ ok: true, value })
-const fail = (code: ErrorShape['code'], message: string): Result<never> => ({ ok: false, error: { code, message, retryable: false } })
 const available = { available: true }
 
 export const voiceModel = (patch: Partial<VoiceModel> & { id: string }): VoiceModel => ({
@@ -64,7 +56,7 @@ function decode(pcm: string): Int16Array {
   return out
 }
 
-export function withFakeVoice({ api, calls, emit, settings }: Deps) {
+export function withFakeVoice({ api, calls, emit, settings }: FakeDeps) {
   const world: FakeVoiceWorld = {
     status: { sherpa: available, stt: { local: available, openai: available }, tts: { local: available, openai: available }, vad: 'energy', selected: { stt: 'local', tts: 'system' } },
     models: [voiceModel({ id: 'whisper-tiny-en', name: 'Whisper tiny (English)' })],
@@ -134,12 +126,7 @@ export function withFakeVoice({ api, calls, emit, settings }: Deps) {
     }
   }
 
-  const call = api.call
-  api.call = ((route: string, input: unknown) => {
-    if (!route.startsWith('voice.')) return call(route as never, input as never)
-    calls.push({ route, input })
-    return Promise.resolve(answer(route, input as Record<string, unknown>))
-  }) as ApiClient['call']
+  answerRoutes({ api, calls }, 'voice.', (route, input) => answer(route, input as Record<string, unknown>))
 
   const stream = api.stream
   api.stream = ((route: string, input: unknown, onEvent: (event: unknown) => void) => {
