@@ -3,7 +3,9 @@
  * ExportTraceServiceRequest bodies the real exporter sends and keeps the spans, flattened.
  */
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listenOnLoopback } from '../support/loopback-server.ts'
+
+export { closedPort } from '../support/loopback-server.ts'
 
 type AnyValue = { stringValue?: string; intValue?: number | string; doubleValue?: number; boolValue?: boolean; arrayValue?: { values?: AnyValue[] } }
 interface KeyValue {
@@ -98,8 +100,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       res.end('{}')
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  const { port, close } = await listenOnLoopback(server)
   return {
     url: `http://127.0.0.1:${port}/v1/traces`,
     requests,
@@ -107,19 +108,6 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     failWith(status) {
       failStatus = status
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+    close,
   }
-}
-
-/** A loopback port nothing listens on (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
 }
