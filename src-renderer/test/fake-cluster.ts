@@ -28,6 +28,7 @@ export const clusterPeer = (extra: Partial<ClusterPeerView> = {}): ClusterPeerVi
   capabilities: null,
   link: null,
   error: null,
+  usedForChat: false,
   ...extra,
 })
 
@@ -45,6 +46,8 @@ export interface FakeClusterWorld {
   sendSteps: number
   holdSends: boolean
   failing: Partial<Record<string, ErrorShape>>
+  /** The local Ollama provider's hosts, as cluster.useForChat leaves them. */
+  chatHosts: string[]
 }
 
 interface Deps {
@@ -61,17 +64,19 @@ export function withFakeCluster({ api, emit, calls, settings }: Deps) {
   const world: FakeClusterWorld = {
     self: { id: 'a1a1a1a1-0000-4000-8000-000000000001', name: 'laptop', capabilities: capabilities({ models: [{ name: 'llama3.2:3b', sizeBytes: 2_019_393_189 }, { name: 'qwen3:8b', sizeBytes: 5_225_387_923 }], gpu: null }) },
     peers: [clusterPeer()],
-    peerCapabilities: { 'b0b0b0b0-0000-4000-8000-000000000002': capabilities({ models: [{ name: 'qwen3:32b', sizeBytes: 20_201_253_588 }], ramBytes: 64 * 2 ** 30, gpu: 'Apple M2 Ultra' }) },
+    peerCapabilities: { 'b0b0b0b0-0000-4000-8000-000000000002': capabilities({ models: [{ name: 'qwen3:32b', sizeBytes: 20_201_253_588 }], ramBytes: 64 * 2 ** 30, gpu: 'Apple M2 Ultra', ollama: { port: 11434, reachable: true, listensOnLan: true, version: '0.12.6' } }) },
     codes: { 'b0b0b0b0-0000-4000-8000-000000000002': '482913' },
     nextCode: '305117',
     bytesPerSecond: 117_000_000,
     sendSteps: 3,
     holdSends: false,
     failing: {},
+    chatHosts: [],
   }
   let release: (() => void) | undefined
   const changed = (reason: string) => emit('cluster.changed', { reason })
   const find = (ref: string) => world.peers.find((peer) => peer.id === ref || peer.name === ref || peer.addresses.some((a) => a.endsWith(ref)))
+  const ollamaUrl = (peer: ClusterPeerView) => `http://${(peer.addresses[0] ?? '').replace(/^tcp:\/\//, '').replace(/:\d+$/, '')}:${peer.capabilities?.ollama?.port ?? 11434}`
   const listening = () => (settings().cluster.enabled ? `tcp://0.0.0.0:${settings().cluster.port}` : null)
 
   const status = (): ClusterStatus => ({
@@ -105,9 +110,23 @@ export function withFakeCluster({ api, emit, calls, settings }: Deps) {
       case 'cluster.unpair': {
         const peer = find(input.peer ?? '')
         if (!peer?.paired) return fail('E_NOT_FOUND', `No paired machine is called "${input.peer}".`)
-        Object.assign(peer, { paired: false, pairedAt: null, capabilities: null, link: null })
+        Object.assign(peer, { paired: false, pairedAt: null, capabilities: null, link: null, usedForChat: false })
+        world.chatHosts = world.chatHosts.filter((host) => host !== ollamaUrl(peer))
         changed('unpaired')
         return ok({ removed: true })
+      }
+      case 'cluster.useForChat': {
+        const peer = find(input.peer ?? '')
+        const enabled = (input as unknown as { enabled: boolean }).enabled
+        if (!peer) return fail('E_NOT_FOUND', `No paired machine is called "${input.peer}".`)
+        if (enabled && !peer.paired) return fail('E_FORBIDDEN', `${peer.name} is not paired with this machine.`, 'Pair with it first: chats go only to machines you paired with.')
+        const ollama = peer.capabilities?.ollama
+        if (enabled && ollama && !ollama.reachable) return fail('E_NETWORK', `Ollama is not running on ${peer.name}.`, `Start Ollama on ${peer.name}, then turn this on again.`)
+        if (enabled && ollama && !ollama.listensOnLan) return fail('E_NETWORK', `Ollama on ${peer.name} does not answer from here at ${ollamaUrl(peer)}: connection refused (nothing is listening there).`, ollama.hint)
+        world.chatHosts = world.chatHosts.filter((host) => host !== ollamaUrl(peer)).concat(enabled ? [ollamaUrl(peer)] : [])
+        peer.usedForChat = enabled
+        changed('chat')
+        return ok({ peer, hosts: world.chatHosts })
       }
       case 'cluster.measure': {
         const peer = find(input.peer ?? '')

@@ -4,6 +4,7 @@ import { useApi } from '../../api/context'
 import { formatBytes } from '../../lib/format'
 import { formatAgo, formatBandwidth, formatGiB, linkLabel, showAddress } from './cluster-format'
 import { Problem } from './PairingDialogs'
+import { UseForChats } from './UseForChats'
 
 export interface PeerActions {
   pair(peer: ClusterPeerView): void
@@ -98,6 +99,10 @@ export function PeerCard({ peer, actions }: { peer: ClusterPeerView; actions: Pe
               <button type="button" className="button secondary small" onClick={() => void measure()} disabled={measuring || !visible}>
                 {measuring ? 'Measuring…' : 'Measure'}
               </button>
+            </dd>
+            <dt>Chats</dt>
+            <dd>
+              <UseForChats peer={peer} changed={actions.changed} />
             </dd>
           </>
         )}

@@ -36,3 +36,9 @@ export function formatAgo(ms: number, now = Date.now()): string {
 
 /** `tcp://192.168.1.20:47811` → `192.168.1.20:47811`. */
 export const showAddress = (address: string): string => address.replace(/^tcp:\/\//, '')
+
+/** Whether a `tcp://host:port` address is this computer (two instances side by side). */
+export function isLoopbackAddress(address: string): boolean {
+  const host = showAddress(address).replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
+  return host === 'localhost' || host === '::1' || host.startsWith('127.')
+}
