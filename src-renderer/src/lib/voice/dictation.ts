@@ -4,6 +4,7 @@ import { useAppStore } from '../../store/app-store'
 import { MicrophoneError, openMicrophone as browserMicrophone, type Capture, type OpenMicrophone } from './capture'
 import { meterLevel, pcmChunks, Resampler } from './pcm'
 import { microphoneHelp } from './permission'
+import { noteFeatureUse } from '../feature-use'
 
 /** How often captured audio goes to the core: small enough for a live meter, large enough to batch. */
 export const CHUNK_MS = 150
@@ -168,6 +169,7 @@ export const useDictation = create<DictationState>((set, get) => {
       }
       if (running !== session) return session.capture.stop()
       session.resampler = new Resampler(session.capture.sampleRate, VOICE_LIMITS.engineSampleRate)
+      noteFeatureUse(api, 'voice_dictation')
       const started = await api.call('voice.dictation.start', { sampleRate: VOICE_LIMITS.engineSampleRate, mode })
       if (running !== session) {
         if (started.ok) void api.call('voice.dictation.cancel', { id: started.value.id })

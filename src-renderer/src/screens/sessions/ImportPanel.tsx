@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { ApiClient, RouteOutput } from '../../../../src-shared/contract'
 import { plural } from '../../lib/format'
 import { useAppStore } from '../../store/app-store'
+import { noteFeatureUse } from '../../lib/feature-use'
 
 type ImportResult = RouteOutput<'sessions.import'>
 
@@ -37,6 +38,7 @@ export function ImportPanel({ api, onClose, onImported }: { api: ApiClient; onCl
     if (paths.length === 0) return
     setRunning(true)
     setResult(undefined)
+    noteFeatureUse(api, 'import')
     const answer = await api.call('sessions.import', { paths: paths.slice(0, MAX_PATHS) })
     setRunning(false)
     if (answer.ok) {

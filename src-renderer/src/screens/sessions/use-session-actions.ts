@@ -3,6 +3,7 @@ import { routes, type ApiClient, type ErrorShape, type RouteInput, type SessionS
 import { downloadText } from '../../lib/download'
 import { plural } from '../../lib/format'
 import { useAppStore } from '../../store/app-store'
+import { noteFeatureUse } from '../../lib/feature-use'
 
 export type SessionPatch = Omit<RouteInput<'sessions.update'>, 'id'>
 export type ExportFormat = RouteInput<'sessions.export'>['format']
@@ -97,6 +98,7 @@ export function useSessionActions(api: ApiClient, options: SessionActionsOptions
 
   const exportSession = useCallback(
     async (id: string, format: ExportFormat): Promise<boolean> => {
+      noteFeatureUse(api, 'export')
       const result = await api.call('sessions.export', { id, format })
       if (!result.ok) {
         notifyError(result.error)

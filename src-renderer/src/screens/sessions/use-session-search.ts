@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ApiClient, ErrorShape, RouteInput, SearchHit } from '../../../../src-shared/contract'
 import { useAppStore } from '../../store/app-store'
+import { noteFeatureUse } from '../../lib/feature-use'
 
 export type SearchFilters = Omit<RouteInput<'sessions.search'>, 'query' | 'limit'>
 
@@ -34,6 +35,7 @@ export function useSessionSearch(api: ApiClient, text: string, filters: SearchFi
     }
     setState((previous) => ({ ...previous, status: 'searching' }))
     const timer = setTimeout(() => {
+      noteFeatureUse(api, 'search')
       void api.call('sessions.search', { ...(JSON.parse(filtersKey) as SearchFilters), query, limit: SEARCH_LIMIT }).then((result) => {
         if (seq !== sequence.current) return
         if (result.ok) setState({ hits: result.value.hits, status: 'ready', searchedFor: query })
