@@ -175,4 +175,17 @@ describe('Cluster', () => {
     await page.getByRole('heading', { level: 2, name: 'Machines on the network' }).scrollIntoViewIfNeeded()
     await shot('cluster')
   })
+
+  test('offers studio for chats once paired (off until turned on)', async () => {
+    // `cluster serve` does not report its Ollama (like an older app), so the switch is offered and off;
+    // turning it on is covered by the core tests, where each machine has its own fake Ollama.
+    const peer = page.getByRole('listitem', { name: 'Peer studio' })
+    const toggle = peer.getByRole('switch', { name: 'Use for chats' })
+    await toggle.waitFor()
+    assert.equal(await toggle.isChecked(), false)
+    assert.equal(await toggle.isEnabled(), true)
+    assert.match(await peer.innerText(), /Off: chats run on this computer’s Ollama only\./)
+    await peer.scrollIntoViewIfNeeded()
+    await peer.screenshot({ path: path.join(screenshotDir, 'cluster-use-for-chats.png') })
+  })
 })
