@@ -18,6 +18,8 @@ import { launchBrowser, root, screenshotDir, startCompanion, startFakeOllama, ty
 let browser: Browser
 let companion: Companion
 let ollama: { host: string; close(): Promise<void> }
+/** studio's own Ollama (a fake speaking Ollama's API), which the laptop may route chats to. */
+let studioOllama: { host: string; close(): Promise<void> }
 let page: Page
 let studio: ChildProcess
 let studioOutput = ''
@@ -82,8 +84,9 @@ async function waitForStudio(pattern: RegExp, ms = 20_000): Promise<RegExpMatchA
 before(async () => {
   fs.mkdirSync(screenshotDir, { recursive: true })
   writeModel(studioModels, 'qwen3', '32b', 3 * 2 ** 20)
+  studioOllama = await startFakeOllama()
   studio = spawn(process.execPath, [path.join(root, 'bin', 'ollama-desk.js'), 'cluster', 'serve', '--json', '--port', '0', '--host', '127.0.0.1', '--name', 'studio', '--data-dir', tempDir('cluster-e2e-b-data-'), '--models-dir', studioModels], {
-    env: { ...process.env, HOME: tempDir('cluster-e2e-b-home-'), OLLAMA_DESK_RELEASE_API: 'off' },
+    env: { ...process.env, HOME: tempDir('cluster-e2e-b-home-'), OLLAMA_DESK_RELEASE_API: 'off', OLLAMA_HOST: studioOllama.host },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   studio.stdout?.on('data', (chunk: Buffer) => (studioOutput += chunk.toString()))
@@ -93,7 +96,7 @@ before(async () => {
   // Clustering is set up to find studio by address but stays off until the user turns it on.
   const dataDir = tempDir('ollama-desk-e2e-')
   const port = await freePort()
-  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ version: 1, onboarding: { completed: true }, cluster: { port, name: 'laptop', discovery: 'static', staticPeers: [studioAddress] } }))
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ version: 1, onboarding: { completed: true }, analytics: { consent: 'denied' }, cluster: { port, name: 'laptop', discovery: 'static', staticPeers: [studioAddress] } }))
   ollama = await startFakeOllama()
   companion = await startCompanion({ OLLAMA_HOST: ollama.host, OLLAMA_MODELS: laptopModels, OLLAMA_DESK_CLUSTER_HOST: '127.0.0.1' }, { dataDir })
   browser = await launchBrowser()
@@ -106,6 +109,7 @@ after(async () => {
   await browser?.close()
   await companion?.stop()
   await ollama?.close()
+  await studioOllama?.close()
   if (studio && studio.exitCode === null) {
     const exited = new Promise((resolve) => studio.once('exit', resolve))
     studio.kill('SIGTERM')
@@ -176,16 +180,20 @@ describe('Cluster', () => {
     await shot('cluster')
   })
 
-  test('offers studio for chats once paired (off until turned on)', async () => {
-    // `cluster serve` does not report its Ollama (like an older app), so the switch is offered and off;
-    // turning it on is covered by the core tests, where each machine has its own fake Ollama.
+  test('offers studio for chats once paired, and adds its Ollama to the pool when turned on', async () => {
     const peer = page.getByRole('listitem', { name: 'Peer studio' })
     const toggle = peer.getByRole('switch', { name: 'Use for chats' })
     await toggle.waitFor()
     assert.equal(await toggle.isChecked(), false)
     assert.equal(await toggle.isEnabled(), true)
     assert.match(await peer.innerText(), /Off: chats run on this computer’s Ollama only\./)
+    await toggle.click()
+    await peer.getByText(/Chats can run on studio/).waitFor({ timeout: 15_000 })
+    assert.equal(await toggle.isChecked(), true)
     await peer.scrollIntoViewIfNeeded()
     await peer.screenshot({ path: path.join(screenshotDir, 'cluster-use-for-chats.png') })
+    // The Ollama provider now lists studio's server beside this computer's.
+    const providers = JSON.parse(fs.readFileSync(path.join(companion.dataDir, 'providers.json'), 'utf8')) as { providers: { id: string; hosts?: string[] }[] }
+    assert.deepEqual(providers.providers.find((p) => p.id === 'ollama')?.hosts, [`http://${studioOllama.host}`])
   })
 })

@@ -2,6 +2,7 @@ import os from 'node:os'
 import { ClusterService, type ClusterEvent, type ClusterPeer } from '../core/cluster/service'
 import { MdnsDiscovery, type Discovery } from '../core/cluster/discovery'
 import { describeLocalMachine, rdmaProbe } from '../core/cluster/local-machine'
+import { describeOwnOllama } from '../core/cluster/ollama-reach'
 import { resolveModelsDir, type TransferProgress } from '../core/cluster/transfer'
 import { silentLogger } from '../core/log/logger'
 import { dataPaths, resolveDataDir } from '../core/paths'
@@ -39,7 +40,8 @@ function openService(args: ParsedArgs, io: Io, deps: ClusterCommandDeps, onEvent
     ...(typeof args.values.name === 'string' && args.values.name.trim() ? { name: args.values.name.trim() } : {}),
     version: APP_VERSION,
     // Paired peers may ask what this machine has (models with sizes, RDMA, RAM) while `serve` runs.
-    describe: describeLocalMachine({ version: APP_VERSION, modelsDir, rdma: rdmaProbe() }),
+    // …and whether its Ollama answers the LAN, so a paired app can route chats to it.
+    describe: describeLocalMachine({ version: APP_VERSION, modelsDir, rdma: rdmaProbe(), ollama: describeOwnOllama({ host: () => io.env.OLLAMA_HOST || '127.0.0.1:11434' }) }),
     ...(onEvent ? { onEvent } : {}),
   })
 }

@@ -6,7 +6,7 @@ const LINK_LABELS: Record<ClusterLinkKind, string> = {
   'thunderbolt-ip': 'Thunderbolt',
   ethernet: 'Ethernet',
   wifi: 'Wi-Fi',
-  loopback: 'This computer (loopback)',
+  loopback: 'loopback (this computer)',
   unknown: 'Other network',
 }
 
