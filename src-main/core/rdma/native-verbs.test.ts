@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
 import { describe, expect, it, vi, type TestContext } from 'vitest'
 import { LoopbackRdma, loopbackDevice } from '../../../test/support/fakes/rdma-native-loopback'
@@ -7,21 +7,10 @@ import { loadRdma } from './native'
 import { completionStatusOf, createNativeVerbs, decodeFrame, encodeFrame, NativeVerbsFailure, toVerbsFailure } from './native-verbs'
 import { RdmaTransport, type Ring } from './rdma-transport'
 import type { TransportChannel } from './transport'
+import { drain, firstAccepted, sendInPieces, sha256Hex as sha } from './testdata/channels'
 import type { MemoryRegion, QueuePair, WorkCompletion } from './verbs'
 
 const hasRdmaHardware = existsSync('/sys/class/infiniband') && readdirSync('/sys/class/infiniband').length > 0
-
-async function drain(channel: TransportChannel): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256')
-  let bytes = 0
-  for await (const chunk of channel) {
-    hash.update(chunk)
-    bytes += chunk.byteLength
-  }
-  return { bytes, sha256: hash.digest('hex') }
-}
-
-const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex')
 
 /** Two RdmaTransports, each over the adapter, on one in-memory stand-in of the addon. */
 async function pair(ring: Ring = { count: 4, size: 4096 }, port = 7471) {
@@ -29,23 +18,13 @@ async function pair(ring: Ring = { count: 4, size: 4096 }, port = 7471) {
   const server = new RdmaTransport({ verbs: createNativeVerbs(rdma, { maxMessageBytes: ring.size, localName: 'studio' }), device: 'mlx5_0', ring })
   const client = new RdmaTransport({ verbs: createNativeVerbs(rdma, { maxMessageBytes: ring.size, localName: 'laptop' }), device: 'mlx5_0', ring })
   const listener = await server.listen({ host: '10.0.0.1', port })
-  const accepting = (async () => {
-    for await (const channel of listener.accept()) return channel
-    throw new Error('listener closed')
-  })()
+  const accepting = firstAccepted(listener)
   const atClient = await client.connect(listener.address)
   const atServer = await accepting
   return { rdma, listener, atClient, atServer, client }
 }
 
-async function send(channel: TransportChannel, data: Uint8Array): Promise<void> {
-  for (let offset = 0; offset < data.length; ) {
-    const size = Math.min(data.length - offset, 1 + Math.floor(Math.random() * 20_000))
-    await channel.write(data.subarray(offset, offset + size))
-    offset += size
-  }
-  await channel.end()
-}
+const send = (channel: TransportChannel, data: Uint8Array): Promise<void> => sendInPieces(channel, data, 20_000)
 
 describe('native verbs on this machine (addon built, no RDMA device)', () => {
   const skipUnlessNoDevice = (ctx: TestContext, kind: string): void => {

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { AppError, CancelledError, NetworkError, ValidationError } from '../errors'
 import { RdmaCompletionError, RdmaTransport, decodeHandshake, decodeImmediate, encodeHandshake, encodeImmediate, parseRdmaAddress, type Ring } from './rdma-transport'
+import { drain, firstAccepted, sendInPieces, sha256Hex } from './testdata/channels'
 import type { TransportChannel } from './transport'
 import { FakeFabric, refuseConnections } from './verbs'
 
@@ -9,24 +10,11 @@ async function pair(fabric = new FakeFabric(), ring: Ring = { count: 8, size: 64
   const serverSide = new RdmaTransport({ verbs: fabric.verbs('10.0.0.1', ['mlx5_0']), device: 'mlx5_0', ring })
   const clientSide = new RdmaTransport({ verbs: fabric.verbs('10.0.0.2', ['mlx5_0']), device: 'mlx5_0', ring })
   const listener = await serverSide.listen({ host: '10.0.0.1', port: 0 })
-  const accepting = (async () => {
-    for await (const channel of listener.accept()) return channel
-    throw new Error('listener closed')
-  })()
+  const accepting = firstAccepted(listener)
   const client = await clientSide.connect(listener.address)
   const server = await accepting
   await listener.close()
   return { client, server, fabric }
-}
-
-async function drain(channel: TransportChannel): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256')
-  let bytes = 0
-  for await (const chunk of channel) {
-    hash.update(chunk)
-    bytes += chunk.byteLength
-  }
-  return { bytes, sha256: hash.digest('hex') }
 }
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
@@ -58,17 +46,10 @@ describe('RdmaTransport over FakeVerbs', () => {
     const total = 8 * 1024 * 1024
     const source = randomBytes(total)
     const reply = randomBytes(total / 4)
-    const send = async (channel: TransportChannel, data: Buffer): Promise<void> => {
-      for (let offset = 0; offset < data.length; ) {
-        const size = Math.min(data.length - offset, 1 + Math.floor(Math.random() * 300 * 1024))
-        await channel.write(data.subarray(offset, offset + size))
-        offset += size
-      }
-      await channel.end()
-    }
+    const send = (channel: TransportChannel, data: Buffer): Promise<void> => sendInPieces(channel, data, 300 * 1024)
     const [atServer, atClient] = await Promise.all([drain(server), drain(client), send(client, source), send(server, reply)])
-    expect(atServer).toEqual({ bytes: total, sha256: createHash('sha256').update(source).digest('hex') })
-    expect(atClient).toEqual({ bytes: reply.length, sha256: createHash('sha256').update(reply).digest('hex') })
+    expect(atServer).toEqual({ bytes: total, sha256: sha256Hex(source) })
+    expect(atClient).toEqual({ bytes: reply.length, sha256: sha256Hex(reply) })
     // 64 KiB messages on a 1 KiB MTU travel as many packets: the fabric really segmented them.
     expect(fabric.stats.packets).toBeGreaterThan(fabric.stats.messages * 10)
     expect(fabric.stats.bytes).toBe(total + reply.length)

@@ -3,6 +3,7 @@ import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CancelledError, NetworkError, TimeoutError, ValidationError } from '../errors'
 import { TcpChannel, TcpTransport, formatTcpAddress, parseTcpAddress, type TcpSocketOptions } from './tcp-transport'
+import { drain, firstAccepted as accepted } from './testdata/channels'
 import type { TransportChannel, TransportListener } from './transport'
 
 const cleanups: (() => unknown)[] = []
@@ -17,11 +18,9 @@ async function listen(transport: TcpTransport): Promise<TransportListener> {
 }
 
 async function firstAccepted(listener: TransportListener): Promise<TransportChannel> {
-  for await (const channel of listener.accept()) {
-    cleanups.push(() => channel.destroy())
-    return channel
-  }
-  throw new Error('listener closed before a connection arrived')
+  const channel = await accepted(listener)
+  cleanups.push(() => channel.destroy())
+  return channel
 }
 
 async function pair(transport = new TcpTransport()): Promise<{ client: TransportChannel; server: TransportChannel; listener: TransportListener }> {
@@ -29,16 +28,6 @@ async function pair(transport = new TcpTransport()): Promise<{ client: Transport
   const [server, client] = await Promise.all([firstAccepted(listener), transport.connect(listener.address)])
   cleanups.push(() => client.destroy())
   return { client, server, listener }
-}
-
-async function drain(channel: TransportChannel): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256')
-  let bytes = 0
-  for await (const chunk of channel) {
-    hash.update(chunk)
-    bytes += chunk.byteLength
-  }
-  return { bytes, sha256: hash.digest('hex') }
 }
 
 describe('tcp addresses', () => {
