@@ -1,15 +1,11 @@
-import { screen, waitFor, within } from '@testing-library/react'
+import { waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { SettingsSchema } from '../../../../src-shared/contract'
-import { renderApp } from '../../../test/render'
+import { openSettingsSection } from '../../../test/settings-section'
 
-const openAnalytics = async (analytics: object = { consent: 'denied' }) => {
-  location.hash = '#/settings'
-  const rendered = await renderApp({ settings: SettingsSchema.parse({ version: 1, appearance: { theme: 'light' }, onboarding: { completed: true }, analytics }) })
-  const section = (await screen.findByRole('heading', { name: 'Usage analytics' })).closest('section')!
-  return { ...rendered, section: within(section as HTMLElement) }
-}
+const openAnalytics = (analytics: object = { consent: 'denied' }) =>
+  openSettingsSection('Usage analytics', { settings: SettingsSchema.parse({ version: 1, appearance: { theme: 'light' }, onboarding: { completed: true }, analytics }) })
 
 describe('Settings → Usage analytics', () => {
   it('is off when refused and says what would and would never be sent', async () => {

@@ -1,14 +1,9 @@
-import { screen, waitFor, within } from '@testing-library/react'
+import { waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { renderApp } from '../../../test/render'
+import { openSettingsSection } from '../../../test/settings-section'
 
-const openTracing = async (options: Parameters<typeof renderApp>[0] = {}) => {
-  location.hash = '#/settings'
-  const rendered = await renderApp(options)
-  const section = (await screen.findByRole('heading', { name: 'Tracing (OpenTelemetry)' })).closest('section')!
-  return { ...rendered, section: within(section as HTMLElement) }
-}
+const openTracing = (options: Parameters<typeof openSettingsSection>[1] = {}) => openSettingsSection('Tracing (OpenTelemetry)', options)
 
 describe('Settings → Tracing', () => {
   it('is off by default and says what would be sent', async () => {

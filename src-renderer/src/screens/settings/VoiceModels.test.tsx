@@ -1,18 +1,14 @@
-import { act, screen, waitFor, within } from '@testing-library/react'
+import { act, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { useAppStore } from '../../store/app-store'
 import { voiceModel } from '../../../test/fake-voice'
-import { renderApp } from '../../../test/render'
+import { openSettingsSection } from '../../../test/settings-section'
 
-const openVoice = async (prepare?: (fake: Awaited<ReturnType<typeof renderApp>>) => void) => {
-  location.hash = '#/settings'
-  const rendered = await renderApp()
-  prepare?.(rendered)
-  const section = (await screen.findByRole('heading', { name: 'Voice', level: 2 })).closest('section')!
-  await within(section as HTMLElement).findByRole('list', { name: 'Local speech models' })
-  const form = within(within(section as HTMLElement).getByRole('form', { name: 'Use a model folder' }))
-  return { ...rendered, section: within(section as HTMLElement), form }
+const openVoice = async (prepare?: Parameters<typeof openSettingsSection>[2]) => {
+  const opened = await openSettingsSection('Voice', {}, prepare)
+  await opened.section.findByRole('list', { name: 'Local speech models' })
+  return { ...opened, form: within(opened.section.getByRole('form', { name: 'Use a model folder' })) }
 }
 const importCalls = (calls: { route: string; input: unknown }[]) => calls.filter((c) => c.route === 'voice.models.import')
 
