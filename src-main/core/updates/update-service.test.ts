@@ -99,6 +99,19 @@ function setup(options: { port?: UpdaterPort | null; settings?: Partial<UpdatesS
 
 const flush = () => new Promise((resolve) => setImmediate(resolve))
 
+/** Started with autoDownload on; a check found `release` and it has been downloaded. */
+async function downloaded() {
+  const port = fakePort()
+  const harness = setup({ port, settings: { autoDownload: true } })
+  harness.service.start()
+  const checking = harness.service.check()
+  port.checks[0]!.resolve(release)
+  await flush()
+  port.downloads[0]!.resolve()
+  await checking
+  return { port, ...harness }
+}
+
 describe('UpdateService', () => {
   it('without an updater (web companion, CLI) is disabled and says why', async () => {
     const { service, timers } = setup({ port: null })
@@ -211,14 +224,7 @@ describe('UpdateService', () => {
   })
 
   it('installs at once on the click when nothing streams', async () => {
-    const port = fakePort()
-    const { service } = setup({ port, settings: { autoDownload: true } })
-    service.start()
-    const checking = service.check()
-    port.checks[0]!.resolve(release)
-    await flush()
-    port.downloads[0]!.resolve()
-    await checking
+    const { port, service } = await downloaded()
     expect(service.install()).toMatchObject({ installPending: false })
     expect(port.installs).toBe(1)
   })
@@ -267,14 +273,7 @@ describe('UpdateService', () => {
   })
 
   it('keeps a downloaded update when the channel changes (it still installs on quit)', async () => {
-    const port = fakePort()
-    const { service, change, changes } = setup({ port, settings: { autoDownload: true } })
-    service.start()
-    const checking = service.check()
-    port.checks[0]!.resolve(release)
-    await flush()
-    port.downloads[0]!.resolve()
-    await checking
+    const { change, changes } = await downloaded()
     change({ channel: 'beta' })
     expect(changes.at(-1)).toMatchObject({ channel: 'beta', update: { state: 'downloaded', version: '1.1.0' } })
   })
