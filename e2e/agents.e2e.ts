@@ -3,21 +3,18 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, screenshotDir, startCompanion, startProviderFakes, type Companion, type ProviderFakes } from './harness.ts'
+import type { Page } from 'playwright-core'
+import { goTo, openAppWithFakes, shoot, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * Hooks and tool approvals in Chromium against the real web companion: a model (the fake Ollama)
  * asks to run a shell command; the user denies, then allows; a UserPromptSubmit hook blocks a prompt.
  */
-let browser: Browser
-let companion: Companion
+let app: OpenAppWithFakes
 let fakes: ProviderFakes
 let page: Page
 let workspace: string
 
-const shot = (name: string) => page.screenshot({ path: path.join(screenshotDir, `${name}.png`) })
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click()
 const messages = () => page.getByRole('log', { name: 'Messages' })
 
 async function send(text: string): Promise<void> {
@@ -26,42 +23,38 @@ async function send(text: string): Promise<void> {
 }
 
 before(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
   workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-ws-')))
-  fakes = await startProviderFakes()
-  companion = await startCompanion({ OLLAMA_HOST: fakes.ollama })
-  // A user-level hook, as a user would write it in Claude Code's format.
-  const block = 'grep -q secret && { echo "Prompts must not contain secrets" >&2; exit 2; }; exit 0'
-  fs.writeFileSync(path.join(companion.dataDir, 'agent-settings.json'), JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: 'command', command: block }] }] } }))
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })
-  await page.goto(companion.url)
-  await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+  app = await openAppWithFakes({
+    // A user-level hook, as a user would write it in Claude Code's format.
+    beforeBrowser: ({ dataDir }) => {
+      const block = 'grep -q secret && { echo "Prompts must not contain secrets" >&2; exit 2; }; exit 0'
+      fs.writeFileSync(path.join(dataDir, 'agent-settings.json'), JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: 'command', command: block }] }] } }))
+    },
+  })
+  ;({ fakes, page } = app)
 })
 
 after(async () => {
-  await browser?.close()
-  await companion?.stop()
-  await fakes?.stop()
+  await app?.close()
   fs.rmSync(workspace, { recursive: true, force: true })
 })
 
 describe('hooks and tool approvals', () => {
   test('the Agents screen lists the hook and scopes to a workspace folder', async () => {
-    await nav('Agents')
+    await goTo(page, 'Agents')
     await page.getByRole('heading', { level: 1, name: 'Agents' }).waitFor()
     await page.getByText('Prompts must not contain secrets', { exact: false }).first().waitFor()
     const form = page.getByRole('form', { name: 'Workspace' })
     await form.getByLabel('Workspace folder').fill(workspace)
     await form.getByRole('button', { name: 'Use folder' }).click()
-    await shot('agents-hooks')
+    await shoot(page, 'agents-hooks')
   })
 
   test('a UserPromptSubmit hook blocks a prompt and says why', async () => {
-    await nav('Chat')
+    await goTo(page, 'Chat')
     await send('here is my secret key')
     await page.getByText(/A hook blocked this prompt: Prompts must not contain secrets/).waitFor()
-    await shot('chat-hook-blocked')
+    await shoot(page, 'chat-hook-blocked')
   })
 
   test('a shell command the model asks for waits for approval; denied, nothing runs', async () => {
@@ -69,7 +62,7 @@ describe('hooks and tool approvals', () => {
     await send('create a file please')
     const dialog = page.getByRole('dialog', { name: 'Allow Bash?' })
     await dialog.getByLabel('Command').getByText('echo hello > e2e.txt').waitFor()
-    await shot('chat-approval')
+    await shoot(page, 'chat-approval')
     await dialog.getByRole('button', { name: 'Deny' }).click()
     await messages().getByText('All right, I did not run it.').waitFor()
     assert.equal(fs.existsSync(path.join(workspace, 'e2e.txt')), false)
@@ -83,6 +76,6 @@ describe('hooks and tool approvals', () => {
     await messages().getByText('Created e2e.txt.').waitFor()
     assert.equal(fs.readFileSync(path.join(workspace, 'e2e.txt'), 'utf8'), 'hello\n')
     await page.getByText('allowed once by you').first().waitFor()
-    await shot('chat-tool-result')
+    await shoot(page, 'chat-tool-result')
   })
 })

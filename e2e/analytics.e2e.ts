@@ -1,58 +1,51 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, screenshotDir, startCompanion, startProviderFakes, type Companion, type ProviderFakes } from './harness.ts'
+import type { Page } from 'playwright-core'
+import { listenOnLoopback, type Listening } from '../test/support/loopback-server.ts'
+import { goTo, openAppWithFakes, sectionTitled, shoot, type Companion, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * Opt-in analytics in Chromium against the real web companion: the one-time question after
  * onboarding, consent given with a loopback collector as the endpoint, a chat, and the events that
  * reached the collector listed in Settings.
  */
-let browser: Browser
+let app: OpenAppWithFakes
 let companion: Companion
 let fakes: ProviderFakes
 let page: Page
-let collector: http.Server
+let collector: Listening
 let collectorUrl: string
 const bodies: string[] = []
 
 const PROMPT = 'my private question about /home/alice/taxes.pdf'
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click()
 const events = () => bodies.flatMap((body) => (JSON.parse(body) as { events: { type: string; fields: Record<string, unknown> }[] }).events)
 
 before(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
-  collector = http.createServer((req, res) => {
-    let body = ''
-    req.on('data', (part: Buffer) => (body += part.toString()))
-    req.on('end', () => {
-      bodies.push(body)
-      res.writeHead(204).end()
-    })
-  })
-  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve))
-  collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/events`
-  fakes = await startProviderFakes()
+  collector = await listenOnLoopback(
+    http.createServer((req, res) => {
+      let body = ''
+      req.on('data', (part: Buffer) => (body += part.toString()))
+      req.on('end', () => {
+        bodies.push(body)
+        res.writeHead(204).end()
+      })
+    }),
+  )
+  collectorUrl = `http://127.0.0.1:${collector.port}/events`
   // Setup is done and a self-hosted collector address is set; the user has not been asked yet.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-'))
   fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ version: 1, onboarding: { completed: true }, analytics: { endpoint: collectorUrl } }))
-  companion = await startCompanion({ OLLAMA_HOST: fakes.ollama }, { dataDir })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })
-  await page.goto(companion.url)
-  await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+  app = await openAppWithFakes({ dataDir })
+  ;({ companion, fakes, page } = app)
 })
 
 after(async () => {
-  await browser?.close()
-  await companion?.stop()
-  await fakes?.stop()
-  await new Promise((resolve) => collector?.close(resolve))
+  await app?.close()
+  await collector?.close()
 })
 
 describe('Usage analytics', () => {
@@ -61,7 +54,7 @@ describe('Usage analytics', () => {
     await question.waitFor()
     const text = await question.textContent()
     assert.ok(text?.includes(`never your prompts, replies, files or keys — to ${collectorUrl}`), text ?? '')
-    await page.screenshot({ path: path.join(screenshotDir, 'analytics-consent.png') })
+    await shoot(page, 'analytics-consent')
     assert.deepEqual(bodies, [])
     await question.getByRole('button', { name: 'Yes, share' }).click()
     await question.waitFor({ state: 'detached' })
@@ -72,8 +65,8 @@ describe('Usage analytics', () => {
     await page.getByRole('textbox', { name: 'Message' }).fill(PROMPT)
     await page.getByRole('button', { name: 'Send' }).click()
     await page.getByText('Counted reply.').waitFor()
-    await nav('Settings')
-    const section = page.locator('section', { has: page.getByRole('heading', { name: 'Usage analytics' }) })
+    await goTo(page, 'Settings')
+    const section = sectionTitled(page, 'Usage analytics')
     assert.equal(await section.getByRole('switch', { name: 'Share anonymous usage counts' }).isChecked(), true)
     const table = section.getByRole('table', { name: 'Sent events' })
     // Events leave in batches a few seconds apart; the table follows analytics.changed.
@@ -89,18 +82,18 @@ describe('Usage analytics', () => {
     for (const secret of [PROMPT, 'taxes', 'Counted reply', companion.dataDir]) assert.ok(!raw.includes(secret), `the collector saw ${secret}`)
     await section.getByLabel('Analytics status').filter({ hasText: /On · 2 events sent · 0 failed/ }).waitFor()
     await section.scrollIntoViewIfNeeded()
-    await page.screenshot({ path: path.join(screenshotDir, 'settings-analytics.png') })
+    await shoot(page, 'settings-analytics')
   })
 
   test('turned off: the install id is gone and later chats send nothing', async () => {
-    const section = page.locator('section', { has: page.getByRole('heading', { name: 'Usage analytics' }) })
+    const section = sectionTitled(page, 'Usage analytics')
     await section.getByRole('switch', { name: 'Share anonymous usage counts' }).click()
     await section.getByLabel('Analytics status').filter({ hasText: 'Off: nothing is recorded or sent.' }).waitFor()
     assert.equal(await section.getByRole('button', { name: 'Reset id' }).count(), 0)
     assert.equal(fs.existsSync(path.join(companion.dataDir, 'analytics-id.json')), false)
     const before = bodies.length
     await fakes.control({ target: 'ollama', script: [{ text: ['Not counted.'] }] })
-    await nav('Chat')
+    await goTo(page, 'Chat')
     await page.getByRole('textbox', { name: 'Message' }).fill('again')
     await page.getByRole('button', { name: 'Send' }).click()
     await page.getByText('Not counted.').waitFor()

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, screenshotDir, startCompanion, startFakeOllama, type Companion } from './harness.ts'
+import { goTo, openApp, shoot, type Companion, type OpenApp } from './harness.ts'
 
 const screens = [
   { id: 'chat', heading: 'Chat' },
@@ -15,30 +15,17 @@ const screens = [
   { id: 'settings', heading: 'Settings' },
 ]
 
+let app: OpenApp
 let browser: Browser
 let companion: Companion
-let ollama: Awaited<ReturnType<typeof startFakeOllama>>
 let page: Page
 
-const shot = async (name: string): Promise<void> => {
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) })
-}
-
 before(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
-  ollama = await startFakeOllama()
-  companion = await startCompanion({ OLLAMA_HOST: ollama.host })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
-  await page.goto(companion.url)
-  await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+  app = await openApp({ page: { viewport: { width: 1280, height: 800 } } })
+  ;({ browser, companion, page } = app)
 })
 
-after(async () => {
-  await browser?.close()
-  await companion?.stop()
-  await ollama?.close()
-})
+after(() => app?.close())
 
 describe('web companion', () => {
   test('refuses a browser without the token', async () => {
@@ -55,15 +42,15 @@ describe('web companion', () => {
   test('shows the connection and Ollama status', async () => {
     await page.getByRole('status').filter({ hasText: 'Web companion' }).waitFor()
     await page.getByText(/Ollama 0\.12\.6 is running/).waitFor()
-    await shot('chat')
+    await shoot(page, 'chat')
   })
 
   for (const screen of screens) {
     test(`navigates to ${screen.heading}`, async () => {
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen.heading, exact: true }).click()
+      await goTo(page, screen.heading)
       await page.getByRole('heading', { level: 1, name: screen.heading }).waitFor()
       assert.ok(page.url().endsWith(`#/${screen.id}`))
-      if (screen.id !== 'chat') await shot(screen.id === 'sessions' ? 'sessions-empty' : screen.id === 'models' ? 'models-status' : screen.id)
+      if (screen.id !== 'chat') await shoot(page, screen.id === 'sessions' ? 'sessions-empty' : screen.id === 'models' ? 'models-status' : screen.id)
     })
   }
 
@@ -80,7 +67,7 @@ describe('web companion', () => {
     await input.fill('prv hlth')
     const options = page.getByRole('option')
     assert.match((await options.first().textContent()) ?? '', /Providers & Health/)
-    await shot('command-palette')
+    await shoot(page, 'command-palette')
     await page.keyboard.press('Enter')
     await page.getByRole('heading', { level: 1, name: 'Providers & Health' }).waitFor()
     assert.equal(await page.getByRole('dialog').count(), 0)
@@ -103,7 +90,7 @@ describe('web companion', () => {
     const text = await page.locator('.checks').textContent()
     assert.match(text ?? '', /Ollama/)
     assert.match(text ?? '', /Data folder/)
-    await shot('settings-dark')
+    await shoot(page, 'settings-dark')
   })
 
   test('a bad Ollama host is explained, not saved', async () => {
@@ -113,7 +100,7 @@ describe('web companion', () => {
     await page.getByRole('status').filter({ hasText: /Ollama speaks http or https/ }).waitFor()
     await page.getByRole('button', { name: 'Save' }).click()
     await page.getByRole('alert').filter({ hasText: /http or https/ }).waitFor()
-    await shot('settings-error')
+    await shoot(page, 'settings-error')
     const saved = JSON.parse(fs.readFileSync(path.join(companion.dataDir, 'settings.json'), 'utf8')) as { ollama: { host: string } }
     assert.equal(saved.ollama.host, 'http://127.0.0.1:11434')
   })

@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, screenshotDir, startCompanion, startProviderFakes, type Companion, type ProviderFakes } from './harness.ts'
+import type { Page } from 'playwright-core'
+import { goTo, openAppWithFakes, shoot, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * Providers, streaming chat, stop, fallback and the health dashboard, in Chromium against the
  * real web companion and core, with loopback fakes of the OpenAI and Ollama wire protocols.
  */
-let browser: Browser
-let companion: Companion
+let app: OpenAppWithFakes
 let fakes: ProviderFakes
 let page: Page
 
-const shot = async (name: string): Promise<void> => {
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) })
-}
 const words = (count: number): string[] => Array.from({ length: count }, (_, i) => `word${i} `)
 const messages = () => page.getByRole('log', { name: 'Messages' })
 
@@ -32,24 +26,15 @@ async function sendMessage(text: string): Promise<void> {
 }
 
 before(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
-  fakes = await startProviderFakes()
-  companion = await startCompanion({ OLLAMA_HOST: fakes.ollama })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })
-  await page.goto(companion.url)
-  await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+  app = await openAppWithFakes()
+  ;({ fakes, page } = app)
 })
 
-after(async () => {
-  await browser?.close()
-  await companion?.stop()
-  await fakes?.stop()
-})
+after(() => app?.close())
 
 describe('providers and chat', () => {
   test('adds an OpenAI provider with a key, normalises its URL and tests the connection', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Providers & Health' }).click()
+    await goTo(page, 'Providers & Health')
     await page.getByRole('heading', { level: 1, name: 'Providers & Health' }).waitFor()
     await page.getByLabel('Add a provider').selectOption({ label: 'OpenAI' })
     await page.getByRole('button', { name: 'Add provider' }).click()
@@ -66,20 +51,20 @@ describe('providers and chat', () => {
     const row = page.getByRole('listitem').filter({ hasText: 'OpenAI' }).first()
     await row.getByRole('button', { name: 'Test connection' }).click()
     await page.getByText(/2 models/).waitFor()
-    await shot('providers-added')
+    await shoot(page, 'providers-added')
   })
 
   test('streams a reply with Markdown, then shows tokens, cost and speed', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat', exact: true }).click()
+    await goTo(page, 'Chat')
     await fakes.control({ target: 'openai', script: [{ text: ['Here is a table:\n\n', '| a | b |\n', '|---|---|\n', '| 1 | 2 |\n\n', '```js\n', 'const x = 1\n', '```\n', ...words(30)], chunkDelayMs: 40, usage: { inputTokens: 20, outputTokens: 60 } }] })
     await pickModel('gpt-4o-mini', /gpt-4o-mini/)
     await sendMessage('Show me a table and some code')
     await messages().getByText('word3').waitFor()
-    await shot('chat-streaming')
+    await shoot(page, 'chat-streaming')
     await messages().getByText(/word29/).waitFor()
     await messages().getByText(/20 in · 60 out/).waitFor()
     assert.equal(await messages().getByRole('table').count(), 1)
-    await shot('chat-reply')
+    await shoot(page, 'chat-reply')
   })
 
   test('stops mid-reply: the request is cancelled at the provider and the partial text stays', async () => {
@@ -102,17 +87,17 @@ describe('providers and chat', () => {
     await sendMessage('Are you there?')
     await messages().getByText('The local model answered.').waitFor({ timeout: 20_000 })
     await messages().getByText(/Answered by ollama/).waitFor()
-    await shot('chat-fallback')
+    await shoot(page, 'chat-fallback')
   })
 
   test('the dashboard shows the circuit open after repeated failures', async () => {
     // Another failing turn pushes OpenAI past the breaker threshold (5 failures by default).
     await sendMessage('Once more')
     await messages().getByText('The local model answered.').nth(1).waitFor({ timeout: 20_000 })
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Providers & Health' }).click()
+    await goTo(page, 'Providers & Health')
     const card = page.getByRole('article', { name: 'OpenAI health' })
     await card.getByRole('table', { name: 'OpenAI circuit breakers' }).getByText('open', { exact: false }).first().waitFor()
-    await shot('providers-health')
+    await shoot(page, 'providers-health')
   })
 
   test('builds a fallback chain in the routing editor and saves it', async () => {
@@ -126,7 +111,7 @@ describe('providers and chat', () => {
     await page.getByRole('button', { name: 'Save routing' }).click()
     await page.getByRole('button', { name: 'Save routing' }).and(page.locator('[disabled]')).waitFor()
     await routing.first().scrollIntoViewIfNeeded()
-    await routing.first().screenshot({ path: path.join(screenshotDir, 'providers-routing.png') })
+    await shoot(routing.first(), 'providers-routing')
     // The saved order survives a reload.
     await page.reload()
     await page.getByRole('heading', { level: 1, name: 'Providers & Health' }).waitFor()

@@ -3,39 +3,27 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { strFromU8, unzipSync } from 'fflate'
-import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, screenshotDir, startCompanion, startFakeOllama, type Companion } from './harness.ts'
+import type { Page } from 'playwright-core'
+import { goTo, openApp, sectionTitled, shoot, type Companion, type OpenApp } from './harness.ts'
 
 /**
  * Settings → Developer in Chromium against the real web companion: Copy diagnostics writes a
  * real zip with no secrets in it, renderer errors reach the main log scrubbed, and the developer
  * panel lists the core's performance marks and saves a CPU profile.
  */
-let browser: Browser
+let app: OpenApp
 let companion: Companion
-let ollama: { host: string; close(): Promise<void> }
 let page: Page
 
 const PLANTED = 'sk-proj-e2ePLANTEDkey0123456789abcdef'
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click()
-const developer = () => page.locator('section', { has: page.getByRole('heading', { name: 'Developer', exact: true }) })
+const developer = () => sectionTitled(page, 'Developer')
 
 before(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
-  ollama = await startFakeOllama()
-  companion = await startCompanion({ OLLAMA_HOST: ollama.host })
-  browser = await launchBrowser()
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', permissions: ['clipboard-read', 'clipboard-write'] })
-  page = await context.newPage()
-  await page.goto(companion.url)
-  await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+  app = await openApp({ page: { permissions: ['clipboard-read', 'clipboard-write'] } })
+  ;({ companion, page } = app)
 })
 
-after(async () => {
-  await browser?.close()
-  await companion?.stop()
-  await ollama?.close()
-})
+after(() => app?.close())
 
 describe('Settings → Developer', () => {
   test('a renderer error reaches the main log with the key scrubbed', async () => {
@@ -51,7 +39,7 @@ describe('Settings → Developer', () => {
   })
 
   test('Copy diagnostics copies a summary and writes a real zip without secrets', async () => {
-    await nav('Settings')
+    await goTo(page, 'Settings')
     const card = developer()
     await card.getByRole('button', { name: 'Copy diagnostics' }).click()
     const status = card.getByRole('status').filter({ hasText: 'Copied a summary to the clipboard.' })
@@ -70,9 +58,9 @@ describe('Settings → Developer', () => {
 
   test('the developer panel lists marks and saves a CPU profile', async () => {
     // The history is opened and queried on the Sessions screen: store marks to list.
-    await nav('Sessions')
+    await goTo(page, 'Sessions')
     await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor()
-    await nav('Settings')
+    await goTo(page, 'Settings')
     const card = developer()
     await card.getByRole('switch', { name: 'Show the developer panel' }).click()
     const table = card.getByRole('table', { name: 'Performance marks' })
@@ -93,6 +81,6 @@ describe('Settings → Developer', () => {
     await card.getByRole('button', { name: 'Copy diagnostics' }).click()
     await card.getByRole('status').filter({ hasText: 'Copied a summary to the clipboard.' }).waitFor()
     await card.scrollIntoViewIfNeeded()
-    await card.screenshot({ path: path.join(screenshotDir, 'settings-developer.png') })
+    await shoot(card, 'settings-developer')
   })
 })

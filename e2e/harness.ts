@@ -1,16 +1,21 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core'
+import { listenOnLoopback } from '../test/support/loopback-server.ts'
 
 export const root = path.resolve(import.meta.dirname, '..')
 export const screenshotDir = path.join(root, 'e2e', 'screenshots')
 
+export interface FakeOllama {
+  host: string
+  close(): Promise<void>
+}
+
 /** A stand-in Ollama on loopback with no models yet: the version probe and empty lists, as the real server answers. */
-export async function startFakeOllama(version = '0.12.6'): Promise<{ host: string; close(): Promise<void> }> {
+export async function startFakeOllama(version = '0.12.6'): Promise<FakeOllama> {
   const answers: Record<string, unknown> = { '/api/version': { version }, '/api/tags': { models: [] }, '/api/ps': { models: [] } }
   const server = http.createServer((req, res) => {
     const answer = answers[req.url ?? '']
@@ -22,12 +27,8 @@ export async function startFakeOllama(version = '0.12.6'): Promise<{ host: strin
       res.end('404 page not found')
     }
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    host: `127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  }
+  const { port, close } = await listenOnLoopback(server)
+  return { host: `127.0.0.1:${port}`, close }
 }
 
 export interface Companion {
@@ -145,4 +146,96 @@ export async function startProviderFakes(): Promise<ProviderFakes> {
       }
     },
   }
+}
+
+export interface OpenAppOptions {
+  /** Where the companion finds Ollama; without it, a fresh startFakeOllama() that closes with the app. */
+  ollamaHost?: string
+  /** More environment for the companion (HOME, release URLs, ...). */
+  env?: Record<string, string>
+  /** A data dir prepared beforehand (see startCompanion). */
+  dataDir?: string
+  firstRun?: boolean
+  /** Runs once the companion is up, before the browser starts: e.g. files in its data dir. */
+  beforeBrowser?: (companion: Companion) => void | Promise<void>
+  /** More Chromium switches (see launchBrowser). */
+  browserArgs?: string[]
+  /** Over the default 1280×900 light page. */
+  page?: BrowserContextOptions
+  /** Runs on the new page before it loads the app: e.g. listeners for its errors. */
+  onPage?: (page: Page) => void
+  /** The first-run wizard shows instead of the Chat screen, so there is nothing to wait for. */
+  skipChatWait?: boolean
+}
+
+export interface OpenApp {
+  browser: Browser
+  companion: Companion
+  page: Page
+  /** The fake Ollama openApp started (none when `ollamaHost` was given). */
+  ollama?: FakeOllama
+  /** Closes the browser, stops the companion, then closes the fake Ollama. */
+  close(): Promise<void>
+}
+
+/**
+ * The web companion over the real core, open in Chromium: the Chat screen has loaded unless
+ * `skipChatWait`. If a step fails, what was already started is stopped before the error is thrown.
+ */
+export async function openApp(options: OpenAppOptions = {}): Promise<OpenApp> {
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  const closers: (() => Promise<unknown>)[] = []
+  const close = async (): Promise<void> => {
+    for (const closer of closers.splice(0).reverse()) await closer()
+  }
+  try {
+    const ollama = options.ollamaHost === undefined ? await startFakeOllama() : undefined
+    if (ollama) closers.push(() => ollama.close())
+    const companion = await startCompanion({ OLLAMA_HOST: options.ollamaHost ?? ollama?.host ?? '', ...options.env }, { dataDir: options.dataDir, firstRun: options.firstRun })
+    closers.push(() => companion.stop())
+    await options.beforeBrowser?.(companion)
+    const browser = await launchBrowser(options.browserArgs)
+    closers.push(() => browser.close())
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', ...options.page })
+    options.onPage?.(page)
+    await page.goto(companion.url)
+    if (!options.skipChatWait) await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+    return { browser, companion, page, ollama, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+export type OpenAppWithFakes = OpenApp & { fakes: ProviderFakes }
+
+/** openApp with the scriptable provider fakes (startProviderFakes) as its Ollama; they stop after the app closes. */
+export async function openAppWithFakes(options: Omit<OpenAppOptions, 'ollamaHost'> = {}): Promise<OpenAppWithFakes> {
+  const fakes = await startProviderFakes()
+  try {
+    const app = await openApp({ ...options, ollamaHost: fakes.ollama })
+    const close = async (): Promise<void> => {
+      await app.close()
+      await fakes.stop()
+    }
+    return { ...app, fakes, close }
+  } catch (error) {
+    await fakes.stop()
+    throw error
+  }
+}
+
+/** Opens a screen through the sidebar, by its link's exact label. */
+export function goTo(page: Page, screen: string): Promise<void> {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen, exact: true }).click()
+}
+
+/** The `<section>` whose heading is exactly `heading` (a Settings card, for one). */
+export function sectionTitled(page: Page, heading: string): Locator {
+  return page.locator('section', { has: page.getByRole('heading', { name: heading, exact: true }) })
+}
+
+/** Saves a screenshot of a page (`fullPage` for all of it) or of one element as e2e/screenshots/<name>.png. */
+export async function shoot(target: Page | Locator, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  await target.screenshot({ path: path.join(screenshotDir, `${name}.png`), ...options })
 }

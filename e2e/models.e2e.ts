@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { startFakeOllamaApi, type FakeOllamaApi } from './fake-ollama-api.ts'
-import { launchBrowser, screenshotDir, startCompanion, type Companion } from './harness.ts'
+import { goTo, openApp, shoot, type OpenApp } from './harness.ts'
 
 const GB = 1024 ** 3
-let browser: Browser
-let companion: Companion
+let app: OpenApp
 let ollama: FakeOllamaApi
 let page: Page
 
-const shot = async (name: string): Promise<void> => {
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true })
-}
+const shot = (name: string) => shoot(page, name, { fullPage: true })
 
 before(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
   ollama = await startFakeOllamaApi({
     models: [
       { name: 'llama3.2:3b', size: 2_019_393_189, modifiedAt: '2025-09-20T10:00:00Z' },
@@ -30,18 +24,14 @@ before(async () => {
       { name: 'gpt-oss:20b', layers: [13 * GB, 7_200], steps: 400, stepMs: 50 },
     ],
   })
-  companion = await startCompanion({ OLLAMA_HOST: ollama.host })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })
-  await page.goto(companion.url)
-  await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models', exact: true }).click()
+  app = await openApp({ ollamaHost: ollama.host })
+  page = app.page
+  await goTo(page, 'Models')
   await page.getByRole('heading', { level: 1, name: 'Models' }).waitFor()
 })
 
 after(async () => {
-  await browser?.close()
-  await companion?.stop()
+  await app?.close()
   await ollama?.close()
 })
 

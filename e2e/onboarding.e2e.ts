@@ -4,20 +4,18 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { startReleaseServer, type ReleaseServer } from '../src-main/core/installer/testdata/release-server.ts'
-import { launchBrowser, screenshotDir, startCompanion, type Companion } from './harness.ts'
+import { openApp, shoot, type Companion, type OpenApp } from './harness.ts'
 import { STANDIN_VERSION, standinArchive } from './ollama-standin.ts'
 
-let browser: Browser
+let app: OpenApp
 let companion: Companion
 let release: ReleaseServer
 let page: Page
 let home: string
 
-const shot = async (name: string): Promise<void> => {
-  await page.screenshot({ path: path.join(screenshotDir, `onboarding-${name}.png`), fullPage: true })
-}
+const shot = (name: string) => shoot(page, `onboarding-${name}`, { fullPage: true })
 
 const freePort = (): Promise<number> =>
   new Promise((resolve) => {
@@ -31,14 +29,12 @@ const dialog = () => page.getByRole('dialog', { name: /./ })
 const button = (name: string | RegExp) => dialog().getByRole('button', { name, exact: typeof name === 'string' })
 
 before(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
   const archive = standinArchive()
   release = await startReleaseServer({ artifacts: new Map([['ollama-linux-amd64.tar.zst', archive], ['ollama-linux-arm64.tar.zst', archive]]), faults: { slowMs: 40 } })
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-home-'))
-  companion = await startCompanion({ HOME: home, OLLAMA_HOST: `127.0.0.1:${await freePort()}`, OLLAMA_DESK_RELEASE_URL: release.url, OLLAMA_MODELS: path.join(home, 'models') }, { firstRun: true })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })
-  await page.goto(companion.url)
+  // Nothing answers at the Ollama address: the wizard finds no Ollama and installs one.
+  app = await openApp({ ollamaHost: `127.0.0.1:${await freePort()}`, env: { HOME: home, OLLAMA_DESK_RELEASE_URL: release.url, OLLAMA_MODELS: path.join(home, 'models') }, firstRun: true, skipChatWait: true })
+  ;({ companion, page } = app)
 })
 
 after(async () => {
@@ -53,8 +49,7 @@ after(async () => {
       // already stopped
     }
   }
-  await browser?.close()
-  await companion?.stop()
+  await app?.close()
   await release?.close()
   fs.rmSync(home, { recursive: true, force: true })
 })

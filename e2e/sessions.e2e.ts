@@ -4,19 +4,15 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import type { Browser, Locator, Page } from 'playwright-core'
-import { launchBrowser, root, screenshotDir, startCompanion, startFakeOllama, type Companion } from './harness.ts'
+import type { Locator, Page } from 'playwright-core'
+import { goTo, openApp, root, shoot, type Companion, type OpenApp } from './harness.ts'
 
 const SESSIONS = 500
 
-let browser: Browser
+let app: OpenApp
 let companion: Companion
-let ollama: Awaited<ReturnType<typeof startFakeOllama>>
 let page: Page
 
-const shot = async (name: string): Promise<void> => {
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) })
-}
 const heading = (name: string): Locator => page.getByRole('heading', { level: 1, name })
 const sessionList = (): Locator => page.getByRole('listbox', { name: 'Sessions' })
 const preview = (): Locator => page.getByRole('complementary', { name: 'Preview' })
@@ -33,24 +29,15 @@ function seed(dataDir: string): void {
 }
 
 before(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-sessions-'))
   seed(dataDir)
-  ollama = await startFakeOllama()
-  companion = await startCompanion({ OLLAMA_HOST: ollama.host }, { dataDir })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', acceptDownloads: true })
-  await page.goto(companion.url)
-  await heading('Chat').waitFor()
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions', exact: true }).click()
+  app = await openApp({ dataDir, page: { viewport: { width: 1280, height: 800 }, acceptDownloads: true } })
+  ;({ companion, page } = app)
+  await goTo(page, 'Sessions')
   await heading('Sessions').waitFor()
 })
 
-after(async () => {
-  await browser?.close()
-  await companion?.stop()
-  await ollama?.close()
-})
+after(() => app?.close())
 
 describe('sessions', () => {
   test('lists the seeded history in date groups, rendering only what is in view', async () => {
@@ -64,7 +51,7 @@ describe('sessions', () => {
     const headers = await page.locator('.list-header').allTextContents()
     assert.ok(headers.some((header) => /Today|Yesterday|Previous|\d{4}|Pinned/.test(header)), headers.join())
     await preview().getByRole('article').first().waitFor()
-    await shot('sessions')
+    await shoot(page, 'sessions')
   })
 
   test('scrolling pages in more sessions', async () => {
@@ -81,7 +68,7 @@ describe('sessions', () => {
     const marks = await results.locator('mark').allTextContents()
     assert.ok(marks.length > 0 && marks.every((mark) => mark.toLowerCase().startsWith('levain')), marks.join())
     await preview().getByRole('article').first().waitFor()
-    await shot('sessions-search')
+    await shoot(page, 'sessions-search')
     await page.getByRole('searchbox', { name: 'Search sessions' }).press('Escape')
     await sessionList().waitFor()
   })
@@ -111,7 +98,7 @@ describe('sessions', () => {
     assert.ok((await log.getByRole('article').count()) < counts[longest]!, 'only part of a long conversation is rendered')
     // A stored conversation can be continued: the composer is there and takes text.
     assert.equal(await page.getByRole('textbox', { name: 'Message' }).isEditable(), true)
-    await shot('conversation')
+    await shoot(page, 'conversation')
     for (let i = 0; i < 40 && (await log.evaluate((element) => element.scrollTop)) > 0; i++) await log.hover().then(() => page.mouse.wheel(0, -1500))
     await log.getByText(/^(How do I|Can you explain|What is the best way|Why does|Give me an example|Compare)/).first().waitFor()
     assert.equal(await log.evaluate((element) => element.scrollTop), 0)
@@ -149,9 +136,9 @@ describe('sessions', () => {
     await page.goto(`${companion.origin}/#/settings`)
     await page.locator('label', { hasText: 'Dark' }).click()
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark')
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions', exact: true }).click()
+    await goTo(page, 'Sessions')
     await sessionList().getByRole('option').first().waitFor()
     await preview().getByRole('article').first().waitFor()
-    await shot('sessions-dark')
+    await shoot(page, 'sessions-dark')
   })
 })

@@ -1,45 +1,33 @@
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { startOtlpReceiver, type OtlpReceiver } from '../test/telemetry/otlp-receiver.ts'
-import { launchBrowser, screenshotDir, startCompanion, startProviderFakes, type Companion, type ProviderFakes } from './harness.ts'
+import { goTo, openAppWithFakes, sectionTitled, shoot, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * Tracing in Chromium against the real web companion: point it at a loopback OTLP receiver,
  * send a test span, turn tracing on and see a chat's span arrive.
  */
-let browser: Browser
-let companion: Companion
+let app: OpenAppWithFakes
 let fakes: ProviderFakes
 let receiver: OtlpReceiver
 let page: Page
 
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click()
-
 before(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
   receiver = await startOtlpReceiver()
-  fakes = await startProviderFakes()
-  companion = await startCompanion({ OLLAMA_HOST: fakes.ollama })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })
-  await page.goto(companion.url)
-  await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+  app = await openAppWithFakes()
+  ;({ fakes, page } = app)
 })
 
 after(async () => {
-  await browser?.close()
-  await companion?.stop()
-  await fakes?.stop()
+  await app?.close()
   await receiver?.close()
 })
 
 describe('Settings → Tracing', () => {
   test('off by default; a test span reaches the collector', async () => {
-    await nav('Settings')
-    const section = page.locator('section', { has: page.getByRole('heading', { name: 'Tracing (OpenTelemetry)' }) })
+    await goTo(page, 'Settings')
+    const section = sectionTitled(page, 'Tracing (OpenTelemetry)')
     const toggle = section.getByRole('switch', { name: 'Send traces to an OpenTelemetry collector' })
     assert.equal(await toggle.isChecked(), false)
     await section.getByRole('textbox', { name: 'Collector endpoint (OTLP/HTTP)' }).fill(receiver.url)
@@ -50,15 +38,15 @@ describe('Settings → Tracing', () => {
   })
 
   test('turned on, a chat’s span is exported and counted', async () => {
-    const section = page.locator('section', { has: page.getByRole('heading', { name: 'Tracing (OpenTelemetry)' }) })
+    const section = sectionTitled(page, 'Tracing (OpenTelemetry)')
     await section.getByRole('switch', { name: 'Send traces to an OpenTelemetry collector' }).check()
     await section.getByLabel('Tracing status').filter({ hasText: /^On/ }).waitFor()
     await fakes.control({ target: 'ollama', script: [{ text: ['Traced ', 'hello.'] }] })
-    await nav('Chat')
+    await goTo(page, 'Chat')
     await page.getByRole('textbox', { name: 'Message' }).fill('hello')
     await page.getByRole('button', { name: 'Send' }).click()
     await page.getByText('Traced hello.').waitFor()
-    await nav('Settings')
+    await goTo(page, 'Settings')
     // Spans leave in batches every 2 s; the counts refresh every 5 s.
     await section.getByLabel('Tracing status').filter({ hasText: /On · [1-9]\d* spans? exported · 0 failed/ }).waitFor({ timeout: 20_000 })
     const chat = receiver.spans.find((span) => span.name.startsWith('chat '))
@@ -68,6 +56,6 @@ describe('Settings → Tracing', () => {
     await section.getByRole('button', { name: 'Send test span' }).click()
     await section.getByLabel('Test span result').filter({ hasText: 'The collector accepted the test span' }).waitFor()
     await section.scrollIntoViewIfNeeded()
-    await page.screenshot({ path: path.join(screenshotDir, 'settings-telemetry.png') })
+    await shoot(page, 'settings-telemetry')
   })
 })

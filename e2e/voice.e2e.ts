@@ -4,10 +4,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { startOpenAiAudioFake, type OpenAiAudioFake } from '../test/support/fakes/openai-audio.ts'
 import { SENTENCE, voiceFixtures } from '../test/support/voice/fixtures.ts'
-import { launchBrowser, screenshotDir, startCompanion, startProviderFakes, type Companion, type ProviderFakes } from './harness.ts'
+import { goTo, openAppWithFakes, sectionTitled, shoot, type Companion, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * Dictation in the web companion against the real core, with Chromium's fake microphone playing
@@ -15,7 +15,7 @@ import { launchBrowser, screenshotDir, startCompanion, startProviderFakes, type 
  * OpenAI engine against the loopback fake of OpenAI's audio API; the chat reply comes from the
  * Ollama fake.
  */
-let browser: Browser
+let app: OpenAppWithFakes
 let companion: Companion
 let fakes: ProviderFakes
 let audio: OpenAiAudioFake
@@ -26,9 +26,6 @@ const pageErrors: string[] = []
 /** Folders made for the test, removed afterwards. */
 const tempDirs: string[] = []
 
-const shot = async (name: string): Promise<void> => {
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) })
-}
 const messages = () => page.getByRole('log', { name: 'Messages' })
 
 /** Duration and RMS (dBFS) of a 16-bit PCM WAV. */
@@ -44,37 +41,36 @@ function wavStats(bytes: Buffer): { sampleRate: number; seconds: number; rmsDb: 
 }
 
 before(async () => {
-  fs.mkdirSync(screenshotDir, { recursive: true })
   // The sentence at 48 kHz with a little silence around it; Chromium loops the file.
   const fixtures = voiceFixtures()
   micWav = path.join(fixtures.dir, 'fake-mic.wav')
   execFileSync('sox', [fixtures.speech16k, '-r', '48000', micWav, 'pad', '0.3', '1.2'])
   audio = await startOpenAiAudioFake()
   audio.transcript = SENTENCE
-  fakes = await startProviderFakes()
-  companion = await startCompanion({ OLLAMA_HOST: fakes.ollama })
-  // A prompt hook that keeps what it was given: a dictated prompt must reach it like a typed one.
-  const hookOut = path.join(companion.dataDir, 'prompt-hook.json')
-  fs.writeFileSync(path.join(companion.dataDir, 'agent-settings.json'), JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: 'command', command: `cat > '${hookOut}'` }] }] } }))
-  browser = await launchBrowser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${micWav}`])
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })
-  page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()))
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  await page.goto(companion.url)
-  await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
+  app = await openAppWithFakes({
+    // A prompt hook that keeps what it was given: a dictated prompt must reach it like a typed one.
+    beforeBrowser: ({ dataDir }) => {
+      const hookOut = path.join(dataDir, 'prompt-hook.json')
+      fs.writeFileSync(path.join(dataDir, 'agent-settings.json'), JSON.stringify({ hooks: { UserPromptSubmit: [{ hooks: [{ type: 'command', command: `cat > '${hookOut}'` }] }] } }))
+    },
+    browserArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${micWav}`],
+    onPage: (tab) => {
+      tab.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()))
+      tab.on('pageerror', (error) => pageErrors.push(error.message))
+    },
+  })
+  ;({ companion, fakes, page } = app)
 })
 
 after(async () => {
-  await browser?.close()
-  await companion?.stop()
-  await fakes?.stop()
+  await app?.close()
   await audio?.close()
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true })
 })
 
 describe('voice', () => {
   test('Settings → Voice: OpenAI transcription through a configured provider', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Providers & Health' }).click()
+    await goTo(page, 'Providers & Health')
     await page.getByLabel('Add a provider').selectOption({ label: 'OpenAI' })
     await page.getByRole('button', { name: 'Add provider' }).click()
     await page.getByLabel('Base URL').fill(audio.url)
@@ -83,8 +79,8 @@ describe('voice', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByText('Key set · …abcd').waitFor()
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
-    const section = page.locator('section[aria-labelledby="voice-title"]')
+    await goTo(page, 'Settings')
+    const section = sectionTitled(page, 'Voice')
     await section.scrollIntoViewIfNeeded()
     // The local engine has no model here, and says why.
     await section.getByRole('note').waitFor()
@@ -107,12 +103,12 @@ describe('voice', () => {
     await imported.getByRole('button', { name: 'Use for dictation' }).waitFor()
     // Tall enough for the whole section in one picture.
     await page.setViewportSize({ width: 1280, height: 2300 })
-    await section.screenshot({ path: path.join(screenshotDir, 'settings-voice.png') })
+    await shoot(section, 'settings-voice')
     await page.setViewportSize({ width: 1280, height: 900 })
   })
 
   test('dictates into the chat with the fake microphone and sends the transcript', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat', exact: true }).click()
+    await goTo(page, 'Chat')
     await page.getByRole('button', { name: /^Model: / }).click()
     await page.getByRole('combobox', { name: 'Search models' }).or(page.getByRole('textbox', { name: 'Search models' })).fill('llama3.2')
     await page.getByRole('listbox', { name: 'Models' }).getByRole('option', { name: /llama3\.2/ }).first().click()
@@ -126,7 +122,7 @@ describe('voice', () => {
     await page.getByRole('status', { name: 'Dictation' }).getByText(/Listening/).waitFor()
     // The AudioWorklet (served from the app itself, as the CSP wants) reads the microphone.
     assert.equal(await page.locator('.dictation').getAttribute('data-capture'), 'worklet')
-    await shot('voice-dictation')
+    await shoot(page, 'voice-dictation')
     // Let the whole sentence play once (≈ 2.4 s with its padding).
     await page.waitForTimeout(2_800)
     await page.getByRole('button', { name: 'Stop dictation' }).click()
@@ -150,7 +146,7 @@ describe('voice', () => {
     const hook = JSON.parse(fs.readFileSync(path.join(companion.dataDir, 'prompt-hook.json'), 'utf8')) as { hook_event_name: string; prompt: string }
     assert.equal(hook.hook_event_name, 'UserPromptSubmit')
     assert.equal(hook.prompt, `Please answer: ${SENTENCE}`)
-    await shot('voice-sent')
+    await shoot(page, 'voice-sent')
     assert.deepEqual(pageErrors.filter((text) => /Content Security Policy|worklet|AudioContext/i.test(text)), [])
   })
 })
