@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { goTo, openApp, shoot, type Companion, type OpenApp } from './harness.ts'
+import { goTo, openApp, sectionTitled, shoot, type Companion, type OpenApp } from './harness.ts'
 
 const screens = [
   { id: 'chat', heading: 'Chat' },
@@ -63,9 +63,11 @@ describe('web companion', () => {
 
   test('command palette finds a screen by fuzzy text and opens it', async () => {
     await page.keyboard.press('Control+K')
-    const input = page.getByRole('combobox')
+    // The palette's own box and list: the screen behind it has selects of its own.
+    const palette = page.getByRole('dialog')
+    const input = palette.getByRole('combobox')
     await input.fill('prv hlth')
-    const options = page.getByRole('option')
+    const options = palette.getByRole('option')
     assert.match((await options.first().textContent()) ?? '', /Providers & Health/)
     await shoot(page, 'command-palette')
     await page.keyboard.press('Enter')
@@ -94,12 +96,14 @@ describe('web companion', () => {
   })
 
   test('a bad Ollama host is explained, not saved', async () => {
-    const host = page.getByRole('textbox', { name: 'Host' })
+    // Settings has several sections with fields and buttons of their own: this is the Ollama one.
+    const ollama = sectionTitled(page, 'Ollama')
+    const host = ollama.getByRole('textbox', { name: 'Host', exact: true })
     await host.fill('ftp://nowhere')
-    await page.getByRole('button', { name: 'Test' }).click()
-    await page.getByRole('status').filter({ hasText: /Ollama speaks http or https/ }).waitFor()
-    await page.getByRole('button', { name: 'Save' }).click()
-    await page.getByRole('alert').filter({ hasText: /http or https/ }).waitFor()
+    await ollama.getByRole('button', { name: 'Test', exact: true }).click()
+    await ollama.getByRole('status').filter({ hasText: /Ollama speaks http or https/ }).waitFor()
+    await ollama.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByRole('alert').filter({ hasText: /http or https/ }).waitFor() // a notice, outside the section
     await shoot(page, 'settings-error')
     const saved = JSON.parse(fs.readFileSync(path.join(companion.dataDir, 'settings.json'), 'utf8')) as { ollama: { host: string } }
     assert.equal(saved.ollama.host, 'http://127.0.0.1:11434')

@@ -148,7 +148,7 @@ describe('Cluster', () => {
     await dialog.waitFor({ state: 'detached', timeout: 20_000 })
     await peer.getByText('Paired', { exact: true }).waitFor()
     await peer.getByText('qwen3:32b').waitFor()
-    await peer.getByText(/bit\/s over This computer \(loopback\)/).waitFor({ timeout: 20_000 })
+    await peer.getByText(/bit\/s over loopback \(this computer\)/).waitFor({ timeout: 20_000 })
     await peer.getByRole('button', { name: 'Measure' }).click()
     await peer.getByRole('button', { name: 'Measure' }).waitFor()
     assert.match(await peer.innerText(), /\d+(\.\d)? [MG]bit\/s\s+over/)

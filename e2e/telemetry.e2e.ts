@@ -39,8 +39,10 @@ describe('Settings → Tracing', () => {
 
   test('turned on, a chat’s span is exported and counted', async () => {
     const section = sectionTitled(page, 'Tracing (OpenTelemetry)')
-    await section.getByRole('switch', { name: 'Send traces to an OpenTelemetry collector' }).check()
+    // The switch shows the saved setting, so it flips once the core has saved it: wait for that.
+    await section.getByRole('switch', { name: 'Send traces to an OpenTelemetry collector' }).click()
     await section.getByLabel('Tracing status').filter({ hasText: /^On/ }).waitFor()
+    assert.equal(await section.getByRole('switch', { name: 'Send traces to an OpenTelemetry collector' }).isChecked(), true)
     await fakes.control({ target: 'ollama', script: [{ text: ['Traced ', 'hello.'] }] })
     await goTo(page, 'Chat')
     await page.getByRole('textbox', { name: 'Message' }).fill('hello')
