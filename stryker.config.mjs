@@ -31,7 +31,8 @@ export default {
   ],
   incremental: true,
   incrementalFile: 'stryker-incremental.json',
-  thresholds: { high: 80, low: 65, break: 60 },
+  // The first full run scored 76.7% (2026-11-26); the break sits just under it and only goes up.
+  thresholds: { high: 85, low: 76, break: 76 },
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   concurrency: 2,
