@@ -13,7 +13,7 @@ import tseslint from 'typescript-eslint'
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'coverage/**', 'node_modules/**', '.tools/**', 'e2e/screenshots/**', 'native/build/**'] },
+  { ignores: ['out/**', 'dist/**', 'coverage/**', 'node_modules/**', '.tools/**', 'e2e/screenshots/**', 'native/build/**', '.stryker-tmp/**', 'reports/**', 'docs/api/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
