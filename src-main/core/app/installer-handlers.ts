@@ -6,6 +6,7 @@ import { checkLatestRelease, compareVersions, DEFAULT_RELEASE_API, detectOllama,
 import { mapOllamaError } from '../models/errors'
 import { normalizeOllamaHost, type FetchLike } from '../ollama'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import { streamCallbacks } from '../rpc/callback-stream'
 
 export type InstallerRouteName = keyof typeof installerRoutes
 export type InstallerStreamName = keyof typeof installerStreams
@@ -135,32 +136,15 @@ export function createInstallerStreamHandlers(deps: InstallerHandlerDeps): Pick<
           return { version: found.host.version ?? '', binary: install?.path ?? '', service: 'already-running' }
         }
       }
-      const queue: InstallProgress[] = []
-      let wake: (() => void) | undefined
-      let finished = false
-      const job = chosen
-        .install({
+      return yield* streamCallbacks((emit: (progress: InstallProgress) => void) =>
+        chosen.install({
           ...(method ? { method } : {}),
           baseUrl: baseUrl ?? (deps.env.OLLAMA_DESK_RELEASE_URL || DEFAULT_RELEASE_URL),
           host,
           signal,
-          onEvent: (event) => {
-            queue.push(toProgress(event))
-            wake?.()
-          },
-        })
-        .finally(() => {
-          finished = true
-          wake?.()
-        })
-      job.catch(() => undefined)
-      for (;;) {
-        while (queue.length > 0) yield queue.shift() as InstallProgress
-        if (finished) break
-        await new Promise<void>((resolve) => (wake = resolve))
-        wake = undefined
-      }
-      return await job
+          onEvent: (event) => emit(toProgress(event)),
+        }),
+      )
     },
   }
 }

@@ -11,6 +11,7 @@ import { describeLocalMachine, type RdmaProbe } from './local-machine'
 import type { OllamaReach } from './ollama-reach'
 import { ClusterService, type ClusterEvent, type ClusterPeer } from './service'
 import { resolveModelsDir, type SendResult } from './transfer'
+import { streamCallbacks } from '../rpc/callback-stream'
 
 export type ClusterChange = 'started' | 'stopped' | 'peers' | 'paired' | 'unpaired' | 'measured' | 'received' | 'failed' | 'chat'
 
@@ -168,29 +169,9 @@ export class ClusterController {
 
   async *sendModel(model: string, peer: string, signal: AbortSignal): AsyncGenerator<ClusterSendProgress, SendResult, void> {
     const service = this.running()
-    const queue: ClusterSendProgress[] = []
-    let wake: (() => void) | undefined
-    let finished = false
-    const job = service
-      .sendModel(model, peer, {
-        signal,
-        onProgress: (progress) => {
-          queue.push({ ...progress, resumed: progress.bytesDone > progress.bytesTransferred })
-          wake?.()
-        },
-      })
-      .finally(() => {
-        finished = true
-        wake?.()
-      })
-    job.catch(() => undefined)
-    for (;;) {
-      while (queue.length > 0) yield queue.shift() as ClusterSendProgress
-      if (finished) break
-      await new Promise<void>((resolve) => (wake = resolve))
-      wake = undefined
-    }
-    const result = await job
+    const result = yield* streamCallbacks<ClusterSendProgress, SendResult>((emit) =>
+      service.sendModel(model, peer, { signal, onProgress: (progress) => emit({ ...progress, resumed: progress.bytesDone > progress.bytesTransferred }) }),
+    )
     void this.refreshInfo(service, result.peerId).then(() => this.options.changed('peers'))
     return result
   }
