@@ -90,12 +90,15 @@ export class McpConnection {
   private signingIn = false
   private readonly timers: McpTimers
   private readonly now: () => number
+  /** How long the handshake and each list refresh may take. */
+  private readonly initTimeoutMs: number
 
   constructor(private readonly options: McpConnectionOptions) {
     this.config = options.config
     this.state = options.config.enabled ? 'stopped' : 'disabled'
     this.timers = options.timers ?? realTimers
     this.now = options.now ?? Date.now
+    this.initTimeoutMs = options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS
     this.offered = new McpOfferings(options.config.name, options.log)
     this.remote = options.config.transport !== 'stdio'
     this.downState = this.remote ? 'reconnecting' : 'restarting'
@@ -214,7 +217,7 @@ export class McpConnection {
       live = await this.open(generation)
       if (generation !== this.generation) return void (await closeLive(live))
       this.live = live
-      await this.offered.refreshAll(live.client, this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS)
+      await this.offered.refreshAll(live.client, this.initTimeoutMs)
       if (generation !== this.generation) return
       this.connectedAt = this.now()
       this.lastError = null
@@ -228,7 +231,7 @@ export class McpConnection {
       if (live) void closeLive(live)
       this.lastError = describeConnectFailure(error, {
         config: this.config,
-        initTimeoutMs: this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS,
+        initTimeoutMs: this.initTimeoutMs,
         stderr: this.stderr.last(),
         stdoutNoise: this.stdoutNoise,
       })
@@ -319,7 +322,6 @@ export class McpConnection {
     client.setNotificationHandler(ResourceListChangedNotificationSchema, () => this.refreshOne(generation, 'resources'))
     client.setNotificationHandler(PromptListChangedNotificationSchema, () => this.refreshOne(generation, 'prompts'))
     const started = this.now()
-    const initTimeoutMs = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS
     const live: Live = { client, transport, pid: null }
     if (transport instanceof StdioClientTransport) {
       // The SDK forgets the child when it closes; keep its pid to make sure it is gone.
@@ -331,7 +333,7 @@ export class McpConnection {
     }
     this.opening = transport
     try {
-      await client.connect(transport, { timeout: initTimeoutMs })
+      await client.connect(transport, { timeout: this.initTimeoutMs })
     } catch (error) {
       // A server that failed initialize gets no polite two-second grace period.
       killIfAlive(live.pid, 'SIGTERM')
@@ -347,7 +349,7 @@ export class McpConnection {
   private async refreshOne(generation: number, what: 'tools' | 'resources' | 'prompts'): Promise<void> {
     const live = this.live
     if (generation !== this.generation || !live) return
-    await this.offered.refresh(live.client, what, this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS)
+    await this.offered.refresh(live.client, what, this.initTimeoutMs)
     if (generation === this.generation) this.options.onChange?.(what)
   }
 
@@ -364,7 +366,7 @@ export class McpConnection {
     this.probing = true
     const generation = this.generation
     try {
-      await live.client.ping({ timeout: Math.min(PROBE_TIMEOUT_MS, this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS) })
+      await live.client.ping({ timeout: Math.min(PROBE_TIMEOUT_MS, this.initTimeoutMs) })
     } catch (error) {
       if (generation !== this.generation || this.live !== live || this.state !== 'connected' || !meansServerLost(error)) return
       // The old client's handlers fall silent; a new client and session come with the reconnect.
