@@ -2,6 +2,17 @@ import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vitest/config'
 
 /**
+ * No test may depend on how fast the machine is: every wait gets a ceiling far above any plausible
+ * delay (waits end as soon as their condition holds), see test/support/patient-waits.ts.
+ */
+const patient = {
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  expect: { poll: { timeout: 30_000 } },
+} as const
+const waitsSetup = 'test/support/patient-waits.ts'
+
+/**
  * Three projects, one per layer: core (plain Node), main (Electron glue with `electron` mocked,
  * plus the web companion and CLI adapters), renderer (happy-dom + Testing Library).
  */
@@ -12,6 +23,8 @@ export default defineConfig({
         test: {
           name: 'core',
           environment: 'node',
+          ...patient,
+          setupFiles: [waitsSetup],
           include: ['src-main/core/**/*.test.ts', 'src-shared/**/*.test.ts', 'test/**/*.test.ts'],
         },
       },
@@ -19,6 +32,8 @@ export default defineConfig({
         test: {
           name: 'main',
           environment: 'node',
+          ...patient,
+          setupFiles: [waitsSetup],
           include: ['src-main/{electron,web,cli}/**/*.test.ts', 'src-preload/**/*.test.ts'],
           server: { deps: { inline: ['electron-store'] } },
         },
@@ -29,7 +44,8 @@ export default defineConfig({
           name: 'renderer',
           environment: 'happy-dom',
           include: ['src-renderer/**/*.test.{ts,tsx}'],
-          setupFiles: ['src-renderer/test/setup.ts'],
+          ...patient,
+          setupFiles: [waitsSetup, 'src-renderer/test/setup.ts'],
         },
       },
     ],
