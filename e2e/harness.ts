@@ -7,7 +7,11 @@ import { chromium, type Browser, type BrowserContextOptions, type Locator, type 
 import { listenOnLoopback } from '../test/support/loopback-server.ts'
 
 export const root = path.resolve(import.meta.dirname, '..')
-export const screenshotDir = path.join(root, 'e2e', 'screenshots')
+/**
+ * Where screenshots land: a git-ignored folder, so a test run leaves the working tree clean.
+ * `npm run screenshots` points this at the committed e2e/screenshots/ to refresh them on purpose.
+ */
+export const screenshotDir = process.env.OLLAMA_DESK_SCREENSHOTS ? path.resolve(process.env.OLLAMA_DESK_SCREENSHOTS) : path.join(root, 'e2e', '.tmp', 'screenshots')
 
 export interface FakeOllama {
   host: string
@@ -235,7 +239,7 @@ export function sectionTitled(page: Page, heading: string): Locator {
   return page.locator('section', { has: page.getByRole('heading', { name: heading, exact: true }) })
 }
 
-/** Saves a screenshot of a page (`fullPage` for all of it) or of one element as e2e/screenshots/<name>.png. */
+/** Saves a screenshot of a page (`fullPage` for all of it) or of one element as `<screenshotDir>/<name>.png`. */
 export async function shoot(target: Page | Locator, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   await target.screenshot({ path: path.join(screenshotDir, `${name}.png`), ...options })
 }
