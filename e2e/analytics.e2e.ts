@@ -70,7 +70,7 @@ describe('Usage analytics', () => {
     assert.equal(await section.getByRole('switch', { name: 'Share anonymous usage counts' }).isChecked(), true)
     const table = section.getByRole('table', { name: 'Sent events' })
     // Events leave in batches a few seconds apart; the table follows analytics.changed.
-    await table.getByRole('cell', { name: 'chat_completed' }).waitFor({ timeout: 20_000 })
+    await table.getByRole('cell', { name: 'chat_completed' }).waitFor()
     await table.getByRole('cell', { name: 'app_started' }).waitFor()
     assert.deepEqual(
       events().map((event) => event.type),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
-import { goTo, openAppWithFakes, shoot, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
+import { eventually, goTo, openAppWithFakes, shoot, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * Providers, streaming chat, stop, fallback and the health dashboard, in Chromium against the
@@ -75,7 +75,7 @@ describe('providers and chat', () => {
     await page.getByRole('button', { name: 'Stop' }).click()
     await page.getByRole('button', { name: 'Send' }).waitFor()
     await messages().getByText('Stopped', { exact: true }).waitFor()
-    await assertEventually(async () => (await fakes.stats()).openai!.aborted > before, 'the fake saw the client close the stream')
+    await eventually(async () => (await fakes.stats()).openai!.aborted > before, 'the fake saw the client close the stream')
     const text = await messages().innerText()
     assert.match(text, /word5/)
     assert.doesNotMatch(text, /word199/)
@@ -85,7 +85,7 @@ describe('providers and chat', () => {
     await fakes.control({ target: 'openai', fault: { kind: 'status', status: 500 } })
     await fakes.control({ target: 'ollama', script: [{ text: ['The local model ', 'answered.'] }] })
     await sendMessage('Are you there?')
-    await messages().getByText('The local model answered.').waitFor({ timeout: 20_000 })
+    await messages().getByText('The local model answered.').waitFor()
     await messages().getByText(/Answered by ollama/).waitFor()
     await shoot(page, 'chat-fallback')
   })
@@ -93,7 +93,7 @@ describe('providers and chat', () => {
   test('the dashboard shows the circuit open after repeated failures', async () => {
     // Another failing turn pushes OpenAI past the breaker threshold (5 failures by default).
     await sendMessage('Once more')
-    await messages().getByText('The local model answered.').nth(1).waitFor({ timeout: 20_000 })
+    await messages().getByText('The local model answered.').nth(1).waitFor()
     await goTo(page, 'Providers & Health')
     const card = page.getByRole('article', { name: 'OpenAI health' })
     await card.getByRole('table', { name: 'OpenAI circuit breakers' }).getByText('open', { exact: false }).first().waitFor()
@@ -121,11 +121,3 @@ describe('providers and chat', () => {
     assert.match(await items.nth(1).innerText(), /gpt-4o-mini/)
   })
 })
-
-async function assertEventually(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now()
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) assert.fail(`never true: ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, root, screenshotDir, startCompanion, startFakeOllama, type Companion } from './harness.ts'
+import { E2E_WAIT_MS, eventually, launchBrowser, root, screenshotDir, startCompanion, startFakeOllama, type Companion } from './harness.ts'
 
 /**
  * Two real instances on loopback: the web companion under test (machine "laptop") and a second
@@ -71,14 +71,9 @@ function studioCode(): string {
   return codes.at(-1)?.[1] ?? ''
 }
 
-async function waitForStudio(pattern: RegExp, ms = 20_000): Promise<RegExpMatchArray> {
-  const end = Date.now() + ms
-  for (;;) {
-    const match = pattern.exec(studioOutput)
-    if (match) return match
-    if (Date.now() > end) throw new Error(`studio did not print ${pattern}:\n${studioOutput}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+async function waitForStudio(pattern: RegExp): Promise<RegExpMatchArray> {
+  await eventually(() => pattern.test(studioOutput), () => `studio prints ${pattern}:\n${studioOutput}`)
+  return pattern.exec(studioOutput) as RegExpMatchArray
 }
 
 before(async () => {
@@ -101,6 +96,7 @@ before(async () => {
   companion = await startCompanion({ OLLAMA_HOST: ollama.host, OLLAMA_MODELS: laptopModels, OLLAMA_DESK_CLUSTER_HOST: '127.0.0.1' }, { dataDir })
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, colorScheme: 'light' })
+  page.setDefaultTimeout(E2E_WAIT_MS)
   await page.goto(companion.url)
   await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
 })
@@ -129,11 +125,11 @@ describe('Cluster', () => {
     await shot('cluster-off')
     await off.getByRole('switch', { name: 'Turn clustering on' }).click()
     const self = page.getByRole('region', { name: /laptop \(this machine\)/ })
-    await self.waitFor({ timeout: 15_000 })
+    await self.waitFor()
     assert.match(await self.innerText(), /Listening on 127\.0\.0\.1:\d+/)
     assert.match(await self.innerText(), /RDMA\s+Not available/)
     const peer = page.getByRole('listitem', { name: 'Peer studio' })
-    await peer.waitFor({ timeout: 15_000 })
+    await peer.waitFor()
     assert.match(await peer.innerText(), /not paired/i)
     assert.match(await peer.innerText(), /1 \(pair to see which\)/)
   })
@@ -145,10 +141,10 @@ describe('Cluster', () => {
     await dialog.getByLabel('Pairing code').fill(studioCode())
     await shot('cluster-pair')
     await dialog.getByRole('button', { name: 'Pair', exact: true }).click()
-    await dialog.waitFor({ state: 'detached', timeout: 20_000 })
+    await dialog.waitFor({ state: 'detached' })
     await peer.getByText('Paired', { exact: true }).waitFor()
     await peer.getByText('qwen3:32b').waitFor()
-    await peer.getByText(/bit\/s over loopback \(this computer\)/).waitFor({ timeout: 20_000 })
+    await peer.getByText(/bit\/s over loopback \(this computer\)/).waitFor()
     await peer.getByRole('button', { name: 'Measure' }).click()
     await peer.getByRole('button', { name: 'Measure' }).waitFor()
     assert.match(await peer.innerText(), /\d+(\.\d)? [MG]bit\/s\s+over/)
@@ -169,13 +165,13 @@ describe('Cluster', () => {
     const dialog = page.getByRole('dialog', { name: 'Send a model to studio' })
     await dialog.getByLabel('Model').selectOption('tiny:1b')
     await dialog.getByRole('button', { name: 'Send', exact: true }).click()
-    await dialog.getByRole('status').filter({ hasText: 'Sent tiny:1b' }).waitFor({ timeout: 30_000 })
+    await dialog.getByRole('status').filter({ hasText: 'Sent tiny:1b' }).waitFor()
     await shot('cluster-send')
     await dialog.getByRole('button', { name: 'Close' }).click()
     await waitForStudio(/"type":"received"/)
     assert.equal(fs.readFileSync(path.join(studioModels, 'manifests', 'registry.ollama.ai', 'library', 'tiny', '1b'), 'utf8'), tinyText)
     await page.getByRole('button', { name: 'Refresh' }).click()
-    await peer.getByText('tiny:1b').waitFor({ timeout: 15_000 })
+    await peer.getByText('tiny:1b').waitFor()
     await page.getByRole('heading', { level: 2, name: 'Machines on the network' }).scrollIntoViewIfNeeded()
     await shot('cluster')
   })
@@ -188,7 +184,7 @@ describe('Cluster', () => {
     assert.equal(await toggle.isEnabled(), true)
     assert.match(await peer.innerText(), /Off: chats run on this computer’s Ollama only\./)
     await toggle.click()
-    await peer.getByText(/Chats can run on studio/).waitFor({ timeout: 15_000 })
+    await peer.getByText(/Chats can run on studio/).waitFor()
     assert.equal(await toggle.isChecked(), true)
     await peer.scrollIntoViewIfNeeded()
     await peer.screenshot({ path: path.join(screenshotDir, 'cluster-use-for-chats.png') })

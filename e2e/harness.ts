@@ -91,6 +91,22 @@ export async function startCompanion(env: Record<string, string> = {}, options: 
   }
 }
 
+/**
+ * How long any wait in an end-to-end test may take: far above a plausible delay, because the e2e
+ * tests run beside the unit tests on a busy 2-core machine. Waits end as soon as their condition
+ * holds; tests assert what the user sees, never how fast.
+ */
+export const E2E_WAIT_MS = 60_000
+
+/** Waits until `check` is true (polling every 50 ms), failing with `what` after {@link E2E_WAIT_MS}. */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string | (() => string)): Promise<void> {
+  const deadline = performance.now() + E2E_WAIT_MS
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`never true: ${typeof what === 'string' ? what : what()}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 /** `extraArgs`: more Chromium switches (e.g. a fake microphone for the voice test). */
 export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
@@ -201,6 +217,7 @@ export async function openApp(options: OpenAppOptions = {}): Promise<OpenApp> {
     const browser = await launchBrowser(options.browserArgs)
     closers.push(() => browser.close())
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', ...options.page })
+    page.setDefaultTimeout(E2E_WAIT_MS)
     options.onPage?.(page)
     await page.goto(companion.url)
     if (!options.skipChatWait) await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()

@@ -35,7 +35,7 @@ describe('MCP servers', () => {
     await goTo(page, 'Tools & MCP')
     await page.getByRole('button', { name: 'Import from Claude Desktop' }).click()
     const row = page.getByRole('listitem', { name: 'demo' })
-    await row.getByLabel('State: connected').waitFor({ timeout: 20_000 })
+    await row.getByLabel('State: connected').waitFor()
     await page.getByText('mcp__demo__echo').first().waitFor()
     await row.scrollIntoViewIfNeeded()
     await shoot(page, 'mcp-servers')

@@ -60,7 +60,7 @@ describe('models screen against a fake Ollama', () => {
     await shot('models-pull')
     await second.getByRole('button', { name: 'Cancel' }).click()
     await second.getByText('Cancelled; pull again to resume').waitFor()
-    await first.getByText('Pulled').waitFor({ timeout: 20_000 })
+    await first.getByText('Pulled').waitFor()
     await page.getByRole('table').getByRole('button', { name: 'gemma3:4b', exact: true }).waitFor()
     assert.ok(ollama.models.has('gemma3:4b'))
     assert.ok(!ollama.models.has('gpt-oss:20b'))

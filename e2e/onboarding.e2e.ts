@@ -68,7 +68,7 @@ describe('first-run setup, from "not found" to a first chat', () => {
     await page.waitForFunction(() => Number(document.querySelector('[aria-label="Ollama download"]')?.getAttribute('aria-valuenow')) >= 25)
     await dialog().getByText(/ left/).waitFor()
     await shot('install')
-    await dialog().getByText(`Ollama ${STANDIN_VERSION} is running at`).waitFor({ timeout: 30_000 })
+    await dialog().getByText(`Ollama ${STANDIN_VERSION} is running at`).waitFor()
     assert.ok(fs.existsSync(path.join(home, '.local/share/ollama-desk/ollama/bin/ollama')))
     await shot('running')
     await button('Next').click()
@@ -82,7 +82,7 @@ describe('first-run setup, from "not found" to a first chat', () => {
     await button(/^Download /).click()
     await page.waitForFunction(() => Number(document.querySelector('[aria-label$=" download"][role="progressbar"]')?.getAttribute('aria-valuenow')) >= 30)
     await shot('pull')
-    await dialog().getByText(/ is ready$/).waitFor({ timeout: 20_000 })
+    await dialog().getByText(/ is ready$/).waitFor()
     await button('Next').click()
   })
 

@@ -50,7 +50,7 @@ describe('Settings → Tracing', () => {
     await page.getByText('Traced hello.').waitFor()
     await goTo(page, 'Settings')
     // Spans leave in batches every 2 s; the counts refresh every 5 s.
-    await section.getByLabel('Tracing status').filter({ hasText: /On · [1-9]\d* spans? exported · 0 failed/ }).waitFor({ timeout: 20_000 })
+    await section.getByLabel('Tracing status').filter({ hasText: /On · [1-9]\d* spans? exported · 0 failed/ }).waitFor()
     const chat = receiver.spans.find((span) => span.name.startsWith('chat '))
     assert.ok(chat, `spans: ${receiver.spans.map((span) => span.name).join(', ')}`)
     assert.equal(chat.attributes['gen_ai.provider.name'], 'ollama')

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { startOpenAiAudioFake, type OpenAiAudioFake } from '../test/support/fakes/openai-audio.ts'
 import { SENTENCE, voiceFixtures } from '../test/support/voice/fixtures.ts'
-import { goTo, openAppWithFakes, sectionTitled, shoot, type Companion, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
+import { eventually, goTo, openAppWithFakes, sectionTitled, shoot, type Companion, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * Dictation in the web companion against the real core, with Chromium's fake microphone playing
@@ -87,7 +87,7 @@ describe('voice', () => {
     await section.getByLabel('Speech-to-text engine').selectOption('openai')
     await section.getByLabel('Transcription provider').waitFor()
     await section.getByLabel('OpenAI transcription model').waitFor()
-    await assertEventually(async () => (await section.getByRole('note').count()) === 0, 'OpenAI dictation is available once a provider is set up')
+    await eventually(async () => (await section.getByRole('note').count()) === 0, 'OpenAI dictation is available once a provider is set up')
     await section.getByRole('list', { name: 'Local speech models' }).waitFor()
 
     // A Whisper folder the user already has (files with valid ONNX headers) is imported through the real core.
@@ -118,7 +118,7 @@ describe('voice', () => {
     await page.getByRole('button', { name: 'Dictate' }).click()
     const meter = page.getByRole('meter', { name: 'Microphone level' })
     await meter.waitFor()
-    await assertEventually(async () => Number(await meter.getAttribute('aria-valuenow')) > 20, 'the level meter moves with the speech')
+    await eventually(async () => Number(await meter.getAttribute('aria-valuenow')) > 20, 'the level meter moves with the speech')
     await page.getByRole('status', { name: 'Dictation' }).getByText(/Listening/).waitFor()
     // The AudioWorklet (served from the app itself, as the CSP wants) reads the microphone.
     assert.equal(await page.locator('.dictation').getAttribute('data-capture'), 'worklet')
@@ -126,7 +126,7 @@ describe('voice', () => {
     // Let the whole sentence play once (≈ 2.4 s with its padding).
     await page.waitForTimeout(2_800)
     await page.getByRole('button', { name: 'Stop dictation' }).click()
-    await assertEventually(async () => (await box.inputValue()) === `Please answer: ${SENTENCE}`, 'the transcript is added after the typed text')
+    await eventually(async () => (await box.inputValue()) === `Please answer: ${SENTENCE}`, 'the transcript is added after the typed text')
 
     // What the core uploaded is the microphone's audio: a 16 kHz WAV of speech, not silence.
     assert.equal(audio.transcriptions.length, 1)
@@ -142,7 +142,7 @@ describe('voice', () => {
     await page.getByRole('button', { name: 'Send' }).click()
     await messages().getByText(`Please answer: ${SENTENCE}`).waitFor()
     await messages().getByText('Heard you: a dictation test.').waitFor()
-    await assertEventually(() => Promise.resolve(fs.existsSync(path.join(companion.dataDir, 'prompt-hook.json'))), 'the prompt hook ran')
+    await eventually(() => Promise.resolve(fs.existsSync(path.join(companion.dataDir, 'prompt-hook.json'))), 'the prompt hook ran')
     const hook = JSON.parse(fs.readFileSync(path.join(companion.dataDir, 'prompt-hook.json'), 'utf8')) as { hook_event_name: string; prompt: string }
     assert.equal(hook.hook_event_name, 'UserPromptSubmit')
     assert.equal(hook.prompt, `Please answer: ${SENTENCE}`)
@@ -162,13 +162,4 @@ function whisperFolder(): string {
   fs.writeFileSync(path.join(dir, 'tiny.en-decoder.int8.onnx'), onnx(6000))
   fs.writeFileSync(path.join(dir, 'tiny.en-tokens.txt'), 'a 0\nb 1\n')
   return dir
-}
-
-async function assertEventually(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  assert.fail(`timed out: ${what}`)
 }
