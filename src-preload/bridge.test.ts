@@ -102,8 +102,11 @@ describe('createBridgeApi', () => {
     await vi.waitFor(() => expect(themes).toEqual(['dark']))
     off()
     expect(noop()).toBe(false)
+    // A listener still subscribed hears the next change; the one that unsubscribed does not.
+    const later: string[] = []
+    api.on('settings.changed', (settings) => later.push(settings.appearance.theme))
     t.core.settings.update({ appearance: { theme: 'light' } })
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await vi.waitFor(() => expect(later).toEqual(['light']))
     expect(themes).toEqual(['dark'])
   })
 })

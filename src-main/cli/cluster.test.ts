@@ -11,7 +11,8 @@ import { commands, runCli } from './run'
 
 // Registered here the way run.ts will register it, with multicast DNS swapped for a loopback registry.
 let registry = new LoopbackRegistry()
-const command = makeClusterCommand({ discovery: () => new LoopbackDiscovery(registry), sleep: async () => undefined })
+// Handshakes on loopback always complete: a busy machine may make them slow, never too slow.
+const command = makeClusterCommand({ discovery: () => new LoopbackDiscovery(registry), sleep: async () => undefined, handshakeTimeoutMs: 60_000 })
 // Replaces the registered one (if run.ts already has it), so runCli dispatches to this instance.
 const registered = commands.findIndex((candidate) => candidate.name === 'cluster')
 if (registered >= 0) commands.splice(registered, 1, command)

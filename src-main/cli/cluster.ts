@@ -20,6 +20,8 @@ export interface ClusterCommandDeps {
   /** Discovery for one command run; tests pass a LoopbackDiscovery. */
   discovery?: () => Discovery
   sleep?: (ms: number) => Promise<void>
+  /** Pairing and peer handshakes; defaults to the service's own (tests on a busy machine wait longer). */
+  handshakeTimeoutMs?: number
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -43,6 +45,7 @@ function openService(args: ParsedArgs, io: Io, deps: ClusterCommandDeps, onEvent
     // …and whether its Ollama answers the LAN, so a paired app can route chats to it.
     describe: describeLocalMachine({ version: APP_VERSION, modelsDir, rdma: rdmaProbe(), ollama: describeOwnOllama({ host: () => io.env.OLLAMA_HOST || '127.0.0.1:11434' }) }),
     ...(onEvent ? { onEvent } : {}),
+    ...(deps.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: deps.handshakeTimeoutMs }),
   })
 }
 

@@ -17,7 +17,8 @@ async function setup() {
     running: ['llama3.2:3b'],
     registry: [
       { name: 'tiny', layers: [1000, 2000], steps: 2 },
-      { name: 'slow', layers: [100_000], steps: 100, stepMs: 20 },
+      // 100 steps 200 ms apart: Ctrl+C lands long before the pull could end, however busy the machine.
+      { name: 'slow', layers: [100_000], steps: 100, stepMs: 200 },
     ],
   })
   servers.push(server)

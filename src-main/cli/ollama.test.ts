@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { linuxPaths, stopLinux, defaultInstallerEnv } from '../core/installer'
-import { startReleaseServer, type ReleaseServer } from '../core/installer/testdata/release-server'
+import { fakeLinuxArchive, startReleaseServer, type ReleaseServer } from '../core/installer/testdata/release-server'
 import { closedPort } from '../../test/support/fake-ollama'
 import { testIo } from '../../test/support/io'
 import { makeTempDir, removeTempDirs } from '../../test/support/tmp'
@@ -19,8 +20,8 @@ afterEach(async () => {
   removeTempDirs()
 })
 
-async function setup(faults = {}) {
-  const release = await startReleaseServer({ faults })
+async function setup(faults = {}, artifacts?: Map<string, Buffer>) {
+  const release = await startReleaseServer({ faults, ...(artifacts ? { artifacts } : {}) })
   servers.push(release)
   const home = makeTempDir('ollama-desk-cli-home-')
   homes.push(home)
@@ -62,10 +63,12 @@ describe('ollama command', () => {
     io = testIo(env)
     expect(await runOllama(['uninstall'], io)).toBe(0)
     expect(io.stdout()).toBe('nothing of ours was installed\n')
-  }, 30_000)
+  })
 
   it('Ctrl+C during the download cancels cleanly and installs nothing', async () => {
-    const { release, home, env } = await setup({ slowMs: 200 })
+    // 128 chunks of 16 KiB, 200 ms apart: Ctrl+C lands long before the download could end, however busy the machine.
+    const big = fakeLinuxArchive([{ name: 'lib/ollama/blob.bin', data: randomBytes(2 * 1024 * 1024) }])
+    const { release, home, env } = await setup({ slowMs: 200 }, new Map([['ollama-linux-amd64.tar.zst', big]]))
     const io = testIo(env)
     const exit = runOllama(['install', '--base-url', release.url, '--service', 'process'], io)
     await io.waitForOut('download')

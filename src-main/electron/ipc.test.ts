@@ -65,9 +65,10 @@ describe('wireIpc', () => {
   ])('drops messages from %s, and logs it', async (_name, frame) => {
     const contents = new FakeWebContents()
     send(contents, call(1, 'app.info'), frame && { ...frame, url: frame.url === 'APP' ? appUrl() : frame.url })
+    await vi.waitFor(() => expect(t.lines.some((line) => line.includes('untrusted frame dropped'))).toBe(true))
+    // Only a check that no answer goes out: a slow machine can make it pass early, never fail.
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(contents.sent).toEqual([])
-    expect(t.lines.some((line) => line.includes('untrusted frame dropped'))).toBe(true)
   })
 
   it('broadcasts settings.changed to every window', async () => {
@@ -108,6 +109,7 @@ describe('wireIpc', () => {
     await reply(contents, 2)
     const isDestroyed = vi.spyOn(contents, 'isDestroyed').mockReturnValue(true)
     send(contents, call(3, 'app.info'))
+    // Only a check that nothing is written: a slow machine can make it pass early, never fail.
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(messagesOf(contents).some((m) => 'id' in m && m.id === 3)).toBe(false)
     isDestroyed.mockRestore()

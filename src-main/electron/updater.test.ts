@@ -233,7 +233,7 @@ describe('feed failures become clear errors, never a crash', () => {
     await server.close()
     const status = await service.check()
     expect(status.update).toMatchObject({ state: 'error', code: 'ECONNREFUSED', message: expect.stringMatching(/Could not reach the update server/) })
-  }, 15_000)
+  })
 })
 
 describe('release notes', () => {

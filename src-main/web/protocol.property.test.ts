@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { IpcMain, IpcMainEvent, WebContents } from 'electron'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import {
   ClientMessageSchema,
@@ -150,12 +150,14 @@ interface Harness {
 
 let nextId = 2 ** 40
 
-async function until(condition: () => boolean, what: () => string, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now()
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what()}`)
-    await new Promise((resolve) => setTimeout(resolve, 1))
-  }
+/** Waits (up to the shared ceiling) until the condition holds; the error names what was missing. */
+async function until(condition: () => boolean, what: () => string): Promise<void> {
+  await vi.waitFor(
+    () => {
+      if (!condition()) throw new Error(`timed out waiting for ${what()}`)
+    },
+    { interval: 1 },
+  )
 }
 
 async function exercise(harness: Harness, drafts: Draft[]): Promise<void> {
@@ -176,7 +178,7 @@ async function exercise(harness: Harness, drafts: Draft[]): Promise<void> {
   const report = () => `answers; owed ${JSON.stringify([...owed])}, got ${JSON.stringify(harness.received).slice(0, 500)}`
   await until(() => answered(sentinel) === 1, report)
   // Requests sent before the sentinel are answered by the time it is, give or take a tick.
-  await until(() => [...owed].every(([id, count]) => answered(id) >= count), report, 500)
+  await until(() => [...owed].every(([id, count]) => answered(id) >= count), report)
   let seenRejections = 0
   for (const message of harness.received) {
     if (message.t === 'rejected') {

@@ -1,11 +1,12 @@
 import type { Io } from '../../src-main/cli/command'
+import { WAIT_CEILING_MS } from './patient-waits'
 
 export interface TestIo extends Io {
   stdout(): string
   stderr(): string
   /** Resolves io.untilStopped(), as Ctrl+C would. */
   stop(): void
-  /** Resolves once stdout contains `text`. */
+  /** Resolves once stdout contains `text` (gives up after the shared wait ceiling unless told otherwise). */
   waitForOut(text: string, timeoutMs?: number): Promise<string>
 }
 
@@ -24,7 +25,7 @@ export function testIo(env: Record<string, string | undefined> = {}, stdin: stri
     stdout: () => out.join(''),
     stderr: () => err.join(''),
     stop: () => stop(),
-    async waitForOut(text, timeoutMs = 10_000) {
+    async waitForOut(text, timeoutMs = WAIT_CEILING_MS) {
       const started = Date.now()
       while (!out.join('').includes(text)) {
         if (Date.now() - started > timeoutMs) throw new Error(`stdout never contained ${JSON.stringify(text)}; stderr: ${err.join('')}`)

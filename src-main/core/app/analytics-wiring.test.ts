@@ -87,7 +87,10 @@ async function useTheApp(app: App): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-/** Longer than the batching delay: anything queued would have gone out by then. */
+/**
+ * Longer than the batching delay: anything queued would have gone out by then. Used only to see
+ * that nothing is sent; a slow machine can make such a check pass too early, never fail it.
+ */
 const PAST_FLUSH = 3_500
 
 describe('analytics consent gate (real core)', () => {
@@ -109,7 +112,7 @@ describe('analytics consent gate (real core)', () => {
     expect(collector.bodies).toEqual([])
     expect(fs.existsSync(path.join(app.dir, ANALYTICS_SENT_FILE))).toBe(false)
     expect(fs.existsSync(path.join(app.dir, ANALYTICS_ID_FILE))).toBe(false)
-  }, 30_000)
+  })
 
   it('granted: exactly the expected events arrive with allow-listed fields only; revoking forgets the id and stops sending', async () => {
     const collector = await startCollector()
@@ -120,7 +123,9 @@ describe('analytics consent gate (real core)', () => {
     const granted = await app.call('analytics.setConsent', { granted: true })
     expect(granted).toMatchObject({ consent: 'granted', active: true, installId: expect.stringMatching(/^[0-9a-f-]{36}$/) })
     await useTheApp(app)
-    await expect.poll(() => collector.batches().flatMap((batch) => batch.events).length, { timeout: 10_000 }).toBe(4)
+    // The sent log is written after the collector answered, so once it holds four events every batch is settled.
+    await expect.poll(async () => (await app.call('analytics.sent', {})).events.length).toBe(4)
+    expect(collector.batches().flatMap((batch) => batch.events)).toHaveLength(4)
 
     const events = collector.batches().flatMap((batch) => batch.events)
     expect(events.map((event) => event.type)).toEqual(['app_started', 'onboarding_completed', 'chat_completed', 'update_checked'])
@@ -155,10 +160,10 @@ describe('analytics consent gate (real core)', () => {
     const again = await app.call('analytics.setConsent', { granted: true })
     expect(again.installId).toMatch(/^[0-9a-f-]{36}$/)
     expect(again.installId).not.toBe(granted.installId)
-    await expect.poll(() => collector.batches().at(-1)?.installId, { timeout: 10_000 }).toBe(again.installId)
+    await expect.poll(() => collector.batches().at(-1)?.installId).toBe(again.installId)
     expect(collector.batches().at(-1)).toMatchObject({ events: [{ type: 'app_started' }] })
     expect(spy.calls).toBe(callsBefore + 1)
-  }, 40_000)
+  })
 
   it('a renderer event outside the catalogue is refused with a specific error, whatever the consent', async () => {
     const collector = await startCollector()
@@ -172,7 +177,7 @@ describe('analytics consent gate (real core)', () => {
     const path_ = await client.call('analytics.track', { type: 'feature_used', fields: { feature: '/home/alice/notes.txt' } })
     expect(path_).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', issues: [{ path: 'feature' }] } })
     expect(await app.call('analytics.track', { type: 'feature_used', fields: { feature: 'compare' } })).toEqual({ recorded: true })
-  }, 30_000)
+  })
 
   it('an endpoint given through settings must be an http(s) address', async () => {
     const collector = await startCollector()
@@ -184,7 +189,7 @@ describe('analytics consent gate (real core)', () => {
     }
     expect(app.core.settings.get().analytics.endpoint).toBe(collector.url)
     expect(await client.call('analytics.resetId', {})).toMatchObject({ ok: false, error: { code: 'E_CONFIG' } })
-  }, 30_000)
+  })
 
   it('an app moment whose event does not fit the catalogue is logged and dropped, never thrown into the app', async () => {
     const dir = makeTempDir()

@@ -26,10 +26,12 @@ export interface ClusterWiring {
 export function wireCluster(ctx: WiringContext, overrides: Partial<ClusterControllerOptions> = {}): ClusterWiring {
   const log = ctx.logger.log.child({ component: 'cluster' })
   const fetch = ctx.options.fetch
+  // Tests on a busy machine wait longer for answers that must come (peers, Ollama servers).
+  const timeoutMs = overrides.probeTimeoutMs === undefined ? {} : { timeoutMs: overrides.probeTimeoutMs }
   const chat = new ChatHosts({
     dataDir: ctx.paths.root,
     pool: localOllamaHosts(ctx),
-    probe: (url, signal) => probeOllama(url, { signal, ...(fetch ? { fetch } : {}) }),
+    probe: (url, signal) => probeOllama(url, { signal, ...timeoutMs, ...(fetch ? { fetch } : {}) }),
   })
   const controller = new ClusterController({
     dataDir: ctx.paths.root,
@@ -41,7 +43,7 @@ export function wireCluster(ctx: WiringContext, overrides: Partial<ClusterContro
     canListen: ctx.options.ownsHistory === true,
     changed: (reason) => ctx.broadcast('cluster.changed', { reason }),
     rdma: rdmaProbe(),
-    ollama: describeOwnOllama({ host: () => ctx.env.OLLAMA_HOST || ctx.settings.get().ollama.host, ...(fetch ? { fetch } : {}) }),
+    ollama: describeOwnOllama({ host: () => ctx.env.OLLAMA_HOST || ctx.settings.get().ollama.host, ...timeoutMs, ...(fetch ? { fetch } : {}) }),
     chat,
     ...overrides,
   })

@@ -71,6 +71,8 @@ export interface CoreOptions {
   analyticsTransport?: import('../analytics').AnalyticsTransport
   /** Where the sherpa-onnx child starts, and engines or a catalog swapped in for tests. */
   voice?: import('../voice/runtime').VoiceCoreOptions
+  /** How long cluster peers and their Ollama servers may take to answer; tests on a busy machine wait longer. */
+  cluster?: Pick<import('../cluster/controller').ClusterControllerOptions, 'probeTimeoutMs' | 'handshakeTimeoutMs'>
 }
 
 export interface Core {
@@ -227,7 +229,7 @@ export function createCore(options: CoreOptions): Core {
   const analytics = wireAnalytics(context)
   const updates = wireUpdates(context)
   const voice = wireVoice(context)
-  const cluster = wireCluster(context)
+  const cluster = wireCluster(context, options.cluster)
   const capabilities = [observability, telemetry, analytics, updates, voice, cluster]
   const dispatcher = createDispatcher(
     {

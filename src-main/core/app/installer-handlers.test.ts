@@ -76,11 +76,12 @@ describe('ollama.* installer routes through the real core', () => {
     const removed = await api.call('ollama.uninstall', {})
     expect(removed.ok && removed.value.removed).toContain(linuxPaths(env.home).installDir)
     expect((await api.call('ollama.detect', {})).ok).toBe(true)
-  }, 30_000)
+  })
 
   it('cancels mid-download and leaves no install behind', async () => {
     const big = fakeLinuxArchive([{ name: 'lib/ollama/blob.bin', data: randomBytes(2 * 1024 * 1024) }])
-    const server = await release(new Map([['ollama-linux-amd64.tar.zst', big]]), 20)
+    // 128 chunks of 16 KiB, 200 ms apart: the cancel at the first bytes lands long before the end, however busy the machine.
+    const server = await release(new Map([['ollama-linux-amd64.tar.zst', big]]), 200)
     const { api, env } = await setup({ release: server })
     const events: InstallProgress[] = []
     const handle = api.stream('ollama.install', { baseUrl: server.url, force: true }, (event) => {
@@ -91,7 +92,7 @@ describe('ollama.* installer routes through the real core', () => {
     expect(result.ok ? undefined : result.error.code).toBe('E_CANCELLED')
     expect(events.some((e) => e.phase === 'download')).toBe(true)
     expect(fs.existsSync(linuxPaths(env.home).binary)).toBe(false)
-  }, 30_000)
+  })
 
   it('refuses an unknown method, and on an unsupported system says so', async () => {
     const server = await release()

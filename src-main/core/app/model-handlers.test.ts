@@ -20,7 +20,8 @@ async function setup() {
     models: [{ name: 'llama3.2:3b', size: 2_000_000_000 }],
     running: ['llama3.2:3b'],
     registry: [
-      { name: 'slow', layers: [10_000], steps: 20, stepMs: 10 },
+      // 20 steps 100 ms apart: a cancel at its first layer lands long before the pull could end, however busy the machine.
+      { name: 'slow', layers: [10_000], steps: 20, stepMs: 100 },
       { name: 'fast', layers: [100, 200], steps: 2, stepMs: 5 },
     ],
   })
@@ -60,11 +61,14 @@ describe('models.* routes and the models.pull stream', () => {
     const { api, server, changes } = await setup()
     const slowEvents: PullEvent[] = []
     const fastEvents: PullEvent[] = []
-    const slow = api.stream('models.pull', { name: 'slow' }, (e) => slowEvents.push(e))
+    // Cancelled as soon as its first layer shows up, while the rest is still on its way.
+    const slow = api.stream('models.pull', { name: 'slow' }, (e) => {
+      slowEvents.push(e)
+      if (e.digest) slow.cancel()
+    })
     const fast = api.stream('models.pull', { name: 'fast' }, (e) => fastEvents.push(e))
-    while (!slowEvents.some((e) => e.digest)) await new Promise((r) => setTimeout(r, 5))
-    slow.cancel()
     const cancelled = await slow.done
+    expect(slowEvents.some((e) => e.digest)).toBe(true)
     expect(cancelled.ok ? undefined : cancelled.error.code).toBe('E_CANCELLED')
     expect(await fast.done).toEqual({ ok: true, value: { name: 'fast', status: 'success' } })
     expect(fastEvents.at(-1)).toMatchObject({ status: 'success', percent: 100 })

@@ -86,7 +86,8 @@ describe('tools in a chat', () => {
 })
 
 describe('hooks in a chat', () => {
-  const hook = (command: string) => [{ hooks: [{ type: 'command' as const, command, timeout: 10 }] }]
+  // Hooks here must finish, so they get the default minute: a busy machine may start node slowly.
+  const hook = (command: string) => [{ hooks: [{ type: 'command' as const, command, timeout: 60 }] }]
 
   it('a UserPromptSubmit hook that blocks stops the prompt with its reason, and nothing is saved', async () => {
     await call('hooks.save', { source: 'user', hooks: { UserPromptSubmit: hook('echo "no secrets in prompts" >&2; exit 2') } })
@@ -138,7 +139,7 @@ describe('hooks in a chat', () => {
         const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : []
         for (const line of lines) seen.add((JSON.parse(line) as { hook_event_name: HookEvent }).hook_event_name)
         return HOOK_EVENTS.filter((event) => !seen.has(event))
-      }, { timeout: 10_000 })
+      })
       .toEqual([])
     const payloads = fs.readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
     expect(payloads.find((p) => p.hook_event_name === 'UserPromptSubmit')).toMatchObject({ prompt: 'run a failing command', cwd: workspace })

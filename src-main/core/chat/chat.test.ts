@@ -156,7 +156,8 @@ describe('chat.send', () => {
   })
 
   it('stops at the provider when the user cancels, keeping what was already shown', async () => {
-    openai.script({ text: ['first ', 'second ', 'third'], chunkDelayMs: 200 })
+    // The next chunk would come seconds after the cancel (which follows the first chunk at once), so it is never part of the reply.
+    openai.script({ text: ['first ', 'second ', 'third'], chunkDelayMs: 2_000 })
     const events: ChatEvent[] = []
     const stream = api().stream('chat.send', { text: 'go', target: { providerId: 'openai', model: 'gpt-4o-mini' } }, (event) => {
       events.push(event)
@@ -244,14 +245,14 @@ describe('chat.send', () => {
   })
 
   it('stops the provider request when the prompt cannot be saved', async () => {
-    openai.script({ text: words(50), chunkDelayMs: 50 })
+    // Serving it all would take 10 s: far longer than the stop needs, however busy the machine.
+    openai.script({ text: words(50), chunkDelayMs: 200 })
     await (await t.core.sessions()).close()
     const { result } = await send({ text: 'hi', target: { providerId: 'openai', model: 'gpt-4o-mini' } })
     expect(result.ok).toBe(false)
     // Either the request was stopped before it left, or the fake saw it cancelled: never served to the end.
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    const chats = openai.requests.filter((r) => r.path.endsWith('/chat/completions')).length
-    expect(openai.aborted).toBe(chats)
+    const chats = () => openai.requests.filter((r) => r.path.endsWith('/chat/completions')).length
+    await expect.poll(() => openai.aborted - chats()).toBe(0)
   })
 
   it('refuses bad input with a specific error and stores nothing', async () => {

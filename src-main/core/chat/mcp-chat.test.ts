@@ -15,7 +15,7 @@ beforeEach(async () => {
   chat = await startChatCore()
   openai = chat.openai
   await call('mcp.save', { config: { name: 'test', transport: 'stdio', command: process.execPath, args: [server] } })
-  await expect.poll(async () => (await call('mcp.tools', {})).tools.map((tool) => tool.qualifiedName), { timeout: 15_000 }).toContain('mcp__test__echo')
+  await expect.poll(async () => (await call('mcp.tools', {})).tools.map((tool) => tool.qualifiedName)).toContain('mcp__test__echo')
 })
 
 afterEach(async () => {

@@ -9,6 +9,9 @@ import { probeOllama } from '../ollama'
 import { ChatHosts, ollamaUrlFor } from './chat-hosts'
 import { describeOwnOllama, ollamaLanHint } from './ollama-reach'
 
+/** Every probe here gets an answer (or a refusal) from loopback: never give up on one because the machine is busy. */
+const patient = { timeoutMs: 60_000 }
+
 const fakes: FakeOllamaChatServer[] = []
 afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()))
@@ -31,22 +34,22 @@ describe('describeOwnOllama', () => {
   it('reports a loopback-only Ollama with the OLLAMA_HOST hint for the OS', async () => {
     const fake = await fakeOllama()
     // The fake listens on 127.0.0.1 only, so asking it at another address of this machine fails.
-    const describe = describeOwnOllama({ host: () => fake.url, networkInterfaces: () => lan('127.0.0.2'), platform: 'darwin' })
+    const describe = describeOwnOllama({ ...patient, host: () => fake.url, networkInterfaces: () => lan('127.0.0.2'), platform: 'darwin' })
     expect(await describe()).toEqual({ port: portOf(fake.url), reachable: true, listensOnLan: false, version: '0.13.0', hint: expect.stringContaining('launchctl setenv OLLAMA_HOST 0.0.0.0') })
   })
 
   it('counts Ollama as listening on the LAN when it answers at a LAN address, or when the host binds every interface', async () => {
     const fake = await fakeOllama()
-    const answersThere = describeOwnOllama({ host: () => fake.url, networkInterfaces: () => lan('127.0.0.1') })
+    const answersThere = describeOwnOllama({ ...patient, host: () => fake.url, networkInterfaces: () => lan('127.0.0.1') })
     expect(await answersThere()).toEqual({ port: portOf(fake.url), reachable: true, listensOnLan: true, version: '0.13.0' })
-    const everywhere = describeOwnOllama({ host: () => `0.0.0.0:${portOf(fake.url)}`, networkInterfaces: () => ({}) })
+    const everywhere = describeOwnOllama({ ...patient, host: () => `0.0.0.0:${portOf(fake.url)}`, networkInterfaces: () => ({}) })
     expect(await everywhere()).toMatchObject({ reachable: true, listensOnLan: true })
   })
 
   it('says when Ollama is not running, and when the host setting is unusable', async () => {
     const down = await closedUrl()
-    expect(await describeOwnOllama({ host: () => down, platform: 'linux' })()).toEqual({ port: portOf(down), reachable: false, listensOnLan: false, hint: expect.stringContaining('Environment="OLLAMA_HOST=0.0.0.0"') })
-    expect(await describeOwnOllama({ host: () => 'ftp://nope', platform: 'win32' })()).toEqual({ port: 11434, reachable: false, listensOnLan: false, hint: expect.stringContaining('user environment variable OLLAMA_HOST=0.0.0.0') })
+    expect(await describeOwnOllama({ ...patient, host: () => down, platform: 'linux' })()).toEqual({ port: portOf(down), reachable: false, listensOnLan: false, hint: expect.stringContaining('Environment="OLLAMA_HOST=0.0.0.0"') })
+    expect(await describeOwnOllama({ ...patient, host: () => 'ftp://nope', platform: 'win32' })()).toEqual({ port: 11434, reachable: false, listensOnLan: false, hint: expect.stringContaining('user environment variable OLLAMA_HOST=0.0.0.0') })
   })
 
   it('reuses one answer for a few seconds, and asks again when the host changes', async () => {
@@ -54,7 +57,7 @@ describe('describeOwnOllama', () => {
     const second = await fakeOllama()
     let host = first.url
     let now = 0
-    const describe = describeOwnOllama({ host: () => host, networkInterfaces: () => ({}), now: () => now, cacheMs: 1000 })
+    const describe = describeOwnOllama({ ...patient, host: () => host, networkInterfaces: () => ({}), now: () => now, cacheMs: 1000 })
     await describe()
     await describe()
     const versions = (fake: FakeOllamaChatServer) => fake.requests.filter((request) => request.path === '/api/version').length
@@ -80,7 +83,7 @@ describe('ChatHosts', () => {
     const store = new ChatHosts({
       dataDir,
       pool: { hosts: () => hosts, setHosts: (next) => void saves.push((hosts = next)) },
-      probe: (url, signal) => probeOllama(url, { signal, timeoutMs: 2000 }),
+      probe: (url, signal) => probeOllama(url, { signal, ...patient }),
     })
     return { store, dataDir, saves, hosts: () => hosts, setHosts: (next: string[]) => (hosts = next) }
   }

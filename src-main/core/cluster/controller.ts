@@ -36,6 +36,10 @@ export interface ClusterControllerOptions {
   chat?: ChatHosts
   /** Bytes per bandwidth probe. */
   measureBytes?: number
+  /** How long a static peer may take to answer a probe (its `info`: twice that); defaults to 3 s. */
+  probeTimeoutMs?: number
+  /** Pairing and peer handshakes (ClusterService); defaults to its own. */
+  handshakeTimeoutMs?: number
   now?: () => number
 }
 
@@ -191,6 +195,10 @@ export class ClusterController {
     return (this.options.now ?? Date.now)()
   }
 
+  private get probeTimeoutMs(): number {
+    return this.options.probeTimeoutMs ?? PROBE_TIMEOUT_MS
+  }
+
   private async reconcile(settings: ClusterSettings): Promise<void> {
     const wanted = settings.enabled && this.options.canListen
     const key = JSON.stringify([settings.port, settings.name, settings.discovery, settings.staticPeers])
@@ -213,6 +221,7 @@ export class ClusterController {
       discovery: (this.options.discovery ?? defaultDiscovery)(settings.discovery),
       onEvent: (event) => this.onEvent(event),
       onDiscovered: () => this.options.changed('peers'),
+      ...(this.options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: this.options.handshakeTimeoutMs }),
     })
     try {
       await service.start({ host: this.options.host ?? this.options.env.OLLAMA_DESK_CLUSTER_HOST ?? '0.0.0.0', port: settings.port })
@@ -248,12 +257,12 @@ export class ClusterController {
   private async probeStaticPeers(service: ClusterService): Promise<void> {
     this.probedAt = this.now()
     const addresses = this.settings?.staticPeers ?? []
-    await Promise.all(addresses.map((address) => service.probe(address, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).catch((error: unknown) => this.options.log.debug({ address, err: error }, 'a static peer did not answer'))))
+    await Promise.all(addresses.map((address) => service.probe(address, { signal: AbortSignal.timeout(this.probeTimeoutMs) }).catch((error: unknown) => this.options.log.debug({ address, err: error }, 'a static peer did not answer'))))
   }
 
   private async refreshInfo(service: ClusterService, peerId: string): Promise<void> {
     try {
-      this.infos.set(peerId, await service.peerInfo(peerId, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS * 2) }))
+      this.infos.set(peerId, await service.peerInfo(peerId, { signal: AbortSignal.timeout(this.probeTimeoutMs * 2) }))
       this.errors.delete(peerId)
     } catch (error) {
       this.errors.set(peerId, error instanceof Error ? error.message : String(error))

@@ -6,6 +6,9 @@ import { PairingCodeGate, PairingError, acceptPairing, generatorFor, requestPair
 
 import { channelPair, instance } from './testdata/memory-peers'
 
+/** Handshakes that must complete get far more time than a busy machine could need. */
+const PATIENT_MS = 60_000
+
 afterEach(removeTempDirs)
 
 type Instance = ReturnType<typeof instance>
@@ -14,8 +17,8 @@ type Instance = ReturnType<typeof instance>
 async function pair(receiver: Instance, initiator: Instance, gate: PairingCodeGate, code: string) {
   const link = channelPair()
   const [accepted, requested] = await Promise.allSettled([
-    acceptPairing(link.a, gate, { peersStore: receiver.store, selfName: receiver.name }),
-    requestPairing(link.b, code, { peersStore: initiator.store, selfName: initiator.name }),
+    acceptPairing(link.a, gate, { peersStore: receiver.store, selfName: receiver.name, timeoutMs: PATIENT_MS }),
+    requestPairing(link.b, code, { peersStore: initiator.store, selfName: initiator.name, timeoutMs: PATIENT_MS }),
   ])
   return { accepted, requested, link }
 }
@@ -133,7 +136,7 @@ describe('pairing', () => {
 
     gate.showCode()
     const replay = channelPair()
-    const accepting = acceptPairing(replay.a, gate, { peersStore: receiver.store, selfName: 'studio' })
+    const accepting = acceptPairing(replay.a, gate, { peersStore: receiver.store, selfName: 'studio', timeoutMs: PATIENT_MS })
     const replies = replay.b[Symbol.asyncIterator]()
     for (const chunk of first.link.sentByB) {
       await replay.b.write(chunk)
@@ -145,7 +148,7 @@ describe('pairing', () => {
 
   it('rejects a malformed code before connecting', async () => {
     const link = channelPair()
-    await expect(requestPairing(link.b, '12ab56', { peersStore: instance('l').store, selfName: 'l' })).rejects.toThrow(/exactly 6 digits/)
+    await expect(requestPairing(link.b, '12ab56', { peersStore: instance('l').store, selfName: 'l', timeoutMs: PATIENT_MS })).rejects.toThrow(/exactly 6 digits/)
   })
 
   it('refuses a second attempt while one is in progress', () => {
@@ -161,7 +164,7 @@ describe('pairing', () => {
     const gate = new PairingCodeGate()
     gate.showCode()
     const link = channelPair()
-    const accepting = acceptPairing(link.a, gate, { peersStore: instance('s').store, selfName: 's' })
+    const accepting = acceptPairing(link.a, gate, { peersStore: instance('s').store, selfName: 's', timeoutMs: PATIENT_MS })
     const body = Buffer.from(JSON.stringify({ type: 'pair-hello', v: 2 }))
     const header = Buffer.alloc(4)
     header.writeUInt32BE(body.length)

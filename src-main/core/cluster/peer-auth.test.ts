@@ -8,6 +8,9 @@ import { peerSecretName } from './peers-store'
 
 import { channelPair, instance } from './testdata/memory-peers'
 
+/** Handshakes that must complete get far more time than a busy machine could need. */
+const PATIENT_MS = 60_000
+
 afterEach(removeTempDirs)
 
 type Instance = ReturnType<typeof instance> & { id: string }
@@ -23,14 +26,15 @@ async function pairedInstances(): Promise<[Instance, Instance]> {
   const { code } = gate.showCode()
   const link = channelPair()
   await Promise.all([
-    acceptPairing(link.a, gate, { peersStore: server.store, selfName: server.name }),
-    requestPairing(link.b, code, { peersStore: client.store, selfName: client.name }),
+    acceptPairing(link.a, gate, { peersStore: server.store, selfName: server.name, timeoutMs: PATIENT_MS }),
+    requestPairing(link.b, code, { peersStore: client.store, selfName: client.name, timeoutMs: PATIENT_MS }),
   ])
   return [server, client]
 }
 
+/** Handshakes over memory that must succeed never give up because the machine is busy; a test that wants a timeout sets its own. */
 function options(self: Instance, extra: Partial<AuthOptions> = {}): AuthOptions {
-  return { peersStore: self.store, selfId: self.id, ...extra }
+  return { peersStore: self.store, selfId: self.id, timeoutMs: PATIENT_MS, ...extra }
 }
 
 async function connect(server: Instance, client: Instance, clientExtra: Partial<AuthOptions> = {}) {

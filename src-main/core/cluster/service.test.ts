@@ -30,7 +30,8 @@ async function instance(registry: LoopbackRegistry, name: string) {
     discovery: new LoopbackDiscovery(registry),
     modelsDir,
     name,
-    handshakeTimeoutMs: 5000,
+    // Loopback handshakes always complete: a busy machine may be slow, never too slow.
+    handshakeTimeoutMs: 60_000,
     onEvent: (event) => events.push(event),
   })
   running.push(service)

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ChatSendInput, ClusterPeerView, EventName, ProviderView, Result, RouteInput, RouteName, RouteOutput } from '../../../src-shared/contract'
 import { createRecordingCore } from '../../../test/support/recording-core'
 import { startFakeOllamaChat, type FakeOllamaChatServer } from '../../../test/support/fakes/ollama-chat-server'
@@ -20,7 +20,8 @@ afterEach(async () => {
 
 async function machine(name: string, models: string[], staticPeers: string[] = []) {
   const ollama = await startFakeOllamaChat({ models })
-  const { t } = createRecordingCore({ ownsHistory: true, env: { OLLAMA_DESK_CLUSTER_HOST: '127.0.0.1' } })
+  // Peers and Ollama servers on loopback always answer: a busy machine may be slow, never too slow.
+  const { t } = createRecordingCore({ ownsHistory: true, env: { OLLAMA_DESK_CLUSTER_HOST: '127.0.0.1' }, cluster: { probeTimeoutMs: 60_000, handshakeTimeoutMs: 60_000 } })
   const core = t.core as Core
   cleanups.push(() => ollama.close(), () => core.close())
   const events: Array<[EventName, unknown]> = []
@@ -44,12 +45,9 @@ async function machine(name: string, models: string[], staticPeers: string[] = [
   return { core, ollama, events, call, attempt, chat, listening, localOllama }
 }
 
-async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+/** Waits (up to the shared ceiling) until the check holds. */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  await vi.waitFor(async () => expect(await check()).toBe(true), { interval: 20 })
 }
 
 const chatsOn = (fake: FakeOllamaChatServer, model?: string) =>

@@ -20,6 +20,8 @@ async function deps(overrides: Partial<DoctorDeps> = {}): Promise<DoctorDeps> {
     settingsNotices: [],
     settingsFile: path.join(dataDir, 'settings.json'),
     ollamaHost: server.url,
+    // The fake answers (or nothing listens and the connection is refused): never give up on it because the machine is busy.
+    ollamaTimeoutMs: 60_000,
     nodeVersion: 'v24.1.0',
     locateElectron: () => '/opt/electron/electron',
     ...overrides,

@@ -83,8 +83,10 @@ describe('RdmaTransport over the adapter and an in-memory stand-in of the addon'
       }
       await atClient.end()
     })()
-    await new Promise((resolve) => setTimeout(resolve, 50))
     // Two credits, then nothing until the reader takes something.
+    await vi.waitFor(() => expect(written).toBe(2))
+    // Still two a moment later: only a check that nothing more happens, which a slow machine cannot fail.
+    await new Promise((resolve) => setTimeout(resolve, 50))
     expect(written).toBe(2)
     const got = await drain(atServer)
     await writing
@@ -95,8 +97,15 @@ describe('RdmaTransport over the adapter and an in-memory stand-in of the addon'
   it('a peer that goes away mid-transfer fails the reader with a network error', async () => {
     const { atClient, atServer, listener } = await pair()
     await atClient.write(new Uint8Array(5000).fill(7))
-    const reading = drain(atServer).catch((error: unknown) => error as AppError)
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    let got = 0
+    const reading = (async () => {
+      for await (const chunk of atServer) got += chunk.byteLength
+    })().then(
+      () => undefined,
+      (error: unknown) => error as AppError,
+    )
+    // Mid-transfer: the reader has what was sent, and the channel is still open.
+    await vi.waitFor(() => expect(got).toBe(5000))
     atClient.destroy()
     const error = await reading
     expect(error).toBeInstanceOf(AppError)

@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto'
 import net from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CancelledError, NetworkError, TimeoutError, ValidationError } from '../errors'
-import { TcpChannel, TcpTransport, formatTcpAddress, parseTcpAddress, type TcpSocketOptions } from './tcp-transport'
+import { TcpChannel, TcpTransport, formatTcpAddress, parseTcpAddress, type TcpSocketOptions, type TcpTransportOptions } from './tcp-transport'
 import { drain, firstAccepted as accepted } from './testdata/channels'
 import type { TransportChannel, TransportListener } from './transport'
+
+/** Loopback connections always complete: a busy machine may make them slow, never too slow. */
+const patientTcp = (options: TcpTransportOptions = {}): TcpTransport => new TcpTransport({ connectTimeoutMs: 60_000, ...options })
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
@@ -23,7 +26,7 @@ async function firstAccepted(listener: TransportListener): Promise<TransportChan
   return channel
 }
 
-async function pair(transport = new TcpTransport()): Promise<{ client: TransportChannel; server: TransportChannel; listener: TransportListener }> {
+async function pair(transport = patientTcp()): Promise<{ client: TransportChannel; server: TransportChannel; listener: TransportListener }> {
   const listener = await listen(transport)
   const [server, client] = await Promise.all([firstAccepted(listener), transport.connect(listener.address)])
   cleanups.push(() => client.destroy())
@@ -46,7 +49,7 @@ describe('tcp addresses', () => {
 
 describe('TcpTransport', () => {
   it('listens on an ephemeral port and names it as tcp://host:port', async () => {
-    const listener = await listen(new TcpTransport())
+    const listener = await listen(patientTcp())
     expect(listener.address).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/)
     expect(listener.address).not.toBe('tcp://127.0.0.1:0')
   })
@@ -74,32 +77,39 @@ describe('TcpTransport', () => {
 
   it('keeps the writer’s buffer bounded while the reader is slow, then delivers everything', async () => {
     const highWaterMark = 1024 * 1024
-    const { client, server } = await pair(new TcpTransport({ highWaterMark }))
+    const { client, server } = await pair(patientTcp({ highWaterMark }))
     const chunk = Buffer.alloc(256 * 1024, 7)
+    // Kernel buffers on loopback hold a few MiB at most; 64 MiB would mean no back-pressure at all.
+    const unbounded = 64 * 1024 * 1024
     let written = 0
     let maxBuffered = 0
     let stop = false
     const writer = (async () => {
-      while (!stop) {
+      while (!stop && written < unbounded) {
         await client.write(chunk)
         written += chunk.length
         maxBuffered = Math.max(maxBuffered, (client as TcpChannel).bufferedBytes)
       }
       await client.end()
     })()
-    // Nobody reads for a while: the writer must stall instead of queueing without limit.
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    const stalledAt = written
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    expect(written).toBe(stalledAt)
+    // Nobody reads: the writer must stall instead of queueing without limit. It fills the kernel's
+    // buffers and its own first (however long a busy machine takes), then stands still for 200 ms.
+    let before = -1
+    await vi.waitFor(
+      () => {
+        const stalled = written === before
+        before = written
+        expect(stalled).toBe(true)
+      },
+      { interval: 200 },
+    )
     expect(maxBuffered).toBeLessThanOrEqual(highWaterMark + chunk.length)
-    // Kernel buffers on loopback hold a few MiB at most; 64 MiB would mean no back-pressure at all.
-    expect(written).toBeLessThan(64 * 1024 * 1024)
+    expect(written).toBeLessThan(unbounded)
     stop = true
     const received = await drain(server)
     await writer
     expect(received.bytes).toBe(written)
-  }, 20_000)
+  })
 
   it('half-closes: the peer reads to the end and can still answer', async () => {
     const { client, server } = await pair()
@@ -126,7 +136,7 @@ describe('TcpTransport', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     cleanups.push(() => new Promise((resolve) => server.close(resolve)))
     const port = (server.address() as net.AddressInfo).port
-    const channel = await new TcpTransport().connect(`tcp://127.0.0.1:${port}`)
+    const channel = await patientTcp().connect(`tcp://127.0.0.1:${port}`)
     await channel.write(new TextEncoder().encode('hello'))
     const reading = drain(channel)
     const error = await reading.catch((caught: unknown) => caught)
@@ -136,22 +146,22 @@ describe('TcpTransport', () => {
   })
 
   it('refused connections are a retryable NetworkError with a hint', async () => {
-    const listener = await new TcpTransport().listen({ host: '127.0.0.1', port: 0 })
+    const listener = await patientTcp().listen({ host: '127.0.0.1', port: 0 })
     const address = listener.address
     await listener.close()
-    const error = await new TcpTransport().connect(address).catch((caught: unknown) => caught)
+    const error = await patientTcp().connect(address).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(NetworkError)
     expect((error as NetworkError).retryable).toBe(true)
     expect((error as NetworkError).message).toContain('refused')
   })
 
   it('abort during connect cancels the attempt; an already aborted signal never dials', async () => {
-    const listener = await listen(new TcpTransport())
+    const listener = await listen(patientTcp())
     const controller = new AbortController()
-    const connecting = new TcpTransport().connect(listener.address, { signal: controller.signal })
+    const connecting = patientTcp().connect(listener.address, { signal: controller.signal })
     controller.abort()
     await expect(connecting).rejects.toBeInstanceOf(CancelledError)
-    await expect(new TcpTransport().connect(listener.address, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CancelledError)
+    await expect(patientTcp().connect(listener.address, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CancelledError)
   })
 
   it('times out when the handshake never completes', async () => {
@@ -166,11 +176,11 @@ describe('TcpTransport', () => {
   })
 
   it('bad addresses fail before dialling', async () => {
-    await expect(new TcpTransport().connect('rdma://127.0.0.1:1')).rejects.toBeInstanceOf(ValidationError)
+    await expect(patientTcp().connect('rdma://127.0.0.1:1')).rejects.toBeInstanceOf(ValidationError)
   })
 
   it('closing the listener ends accept()', async () => {
-    const listener = await new TcpTransport().listen({ host: '127.0.0.1', port: 0 })
+    const listener = await patientTcp().listen({ host: '127.0.0.1', port: 0 })
     const accepted: TransportChannel[] = []
     const loop = (async () => {
       for await (const channel of listener.accept()) accepted.push(channel)

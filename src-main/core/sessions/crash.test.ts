@@ -62,5 +62,5 @@ describe('crash safety', () => {
     } finally {
       engine.close()
     }
-  }, 20_000)
+  })
 })

@@ -29,7 +29,7 @@ describe('a dictated prompt runs the same hooks as a typed one', () => {
   it('UserPromptSubmit receives the transcript when the renderer sends it through chat.send', async () => {
     const log = path.join(workspace, 'prompts.log')
     const record = `node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>require('fs').appendFileSync(process.argv[1],JSON.stringify(JSON.parse(s))+'\\n'))" ${JSON.stringify(log)}`
-    await chat.call('hooks.save', { source: 'user', hooks: { UserPromptSubmit: [{ hooks: [{ type: 'command', command: record, timeout: 10 }] }] } })
+    await chat.call('hooks.save', { source: 'user', hooks: { UserPromptSubmit: [{ hooks: [{ type: 'command', command: record, timeout: 60 }] }] } })
 
     // Dictate the spoken fixture as the chat input would.
     const wav = decodeWav(fs.readFileSync(voiceFixtures().speech16k))

@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor } from '@testing-library/react'
+import { act, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { describe, expect, it, vi } from 'vitest'
@@ -90,8 +90,16 @@ describe('Notices', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Undo' }))
     expect(run).toHaveBeenCalledOnce()
     expect(screen.queryByText('Moved to the trash')).toBeNull()
-    act(() => useAppStore.getState().notify({ level: 'info', message: 'Short-lived', timeoutMs: 20 }))
-    expect(screen.getByText('Short-lived')).toBeTruthy()
-    await waitFor(() => expect(screen.queryByText('Short-lived')).toBeNull())
+    // The notice's own timer on a fake clock: it is there until its moment, and gone at it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      act(() => useAppStore.getState().notify({ level: 'info', message: 'Short-lived', timeoutMs: 5000 }))
+      act(() => vi.advanceTimersByTime(4999))
+      expect(screen.getByText('Short-lived')).toBeTruthy()
+      act(() => vi.advanceTimersByTime(1))
+      expect(screen.queryByText('Short-lived')).toBeNull()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -102,7 +102,7 @@ describe('the sherpa-onnx child process', () => {
     await expect(session.finish()).rejects.toMatchObject({ code: 'E_VOICE_MODEL_INVALID', message: expect.stringContaining('broken-model') })
     expect(process.pid).toBeGreaterThan(0)
     await expect(host.call('probe', {})).resolves.toMatchObject({ version: expect.any(String) })
-  }, 30_000)
+  })
 
   it('reports a crash outside model loading as a retryable internal error', async () => {
     const exits: ((code: number | null) => void)[] = []

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { CoreOptions } from '../../app'
 import type { Result, StreamEvent, StreamResult } from '../../../../src-shared/contract'
 import { createLocalClient } from '../../rpc'
@@ -183,13 +183,9 @@ describe('voice model downloads', () => {
     const release = server.hold('vad.onnx', 65_536)
     const part = path.join(t.dir, 'voice-models', '.staging-test-vad', 'vad.onnx.part')
     // Cancel once the first bytes are on disk, while the server holds the rest back.
+    let cancelling: Promise<void> | undefined
     const { result } = await download('test-vad', { consent: true }, (_event, cancel) => {
-      const poll = setInterval(() => {
-        if (fs.existsSync(part) && fs.statSync(part).size > 0) {
-          clearInterval(poll)
-          cancel()
-        }
-      }, 5)
+      cancelling ??= vi.waitFor(() => expect(fs.statSync(part).size).toBeGreaterThan(0), { interval: 5 }).then(cancel)
     })
     release()
     expect(result).toMatchObject({ ok: false, error: { code: 'E_CANCELLED' } })

@@ -12,7 +12,7 @@ const firstRun = { settings: { ...defaultSettings(), onboarding: { completed: fa
 const recommended = [recommendedModel('gemma3:4b', { title: 'Gemma 3 4B' }), recommendedModel('llama3.3:70b', { fit: 'too-big' }), recommendedModel('qwen3:8b', { title: 'Qwen 3 8B' })]
 const wizard = () => screen.getByRole('dialog', { name: /./ })
 const heading = (name: string) => screen.findByRole('heading', { level: 1, name })
-const click = async (name: string | RegExp) => userEvent.click(await within(wizard()).findByRole('button', { name }, { timeout: 5000 }))
+const click = async (name: string | RegExp) => userEvent.click(await within(wizard()).findByRole('button', { name }))
 
 describe('onboarding wizard', () => {
   afterEach(() => {

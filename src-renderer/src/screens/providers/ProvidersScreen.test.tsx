@@ -116,7 +116,7 @@ describe('Health', () => {
     await waitFor(() => expect(within(card()).getByText('up')).toBeTruthy())
     expect(within(card()).getByText('300 ms / 900 ms')).toBeTruthy()
     expect(within(card()).getByText('42.0')).toBeTruthy()
-    const until = Date.now() + 60_000
+    const until = Date.UTC(2030, 0, 1, 12, 30)
     act(() =>
       core.setHealth([
         healthOf('ollama', { name: 'Ollama', hosts: [{ url: 'http://gpu:11434', up: false, latencyMs: null, error: 'refused' }] }),

@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../../../src-shared/contract'
 import type { FakeApiOptions } from '../../../test/fake-api'
 import { renderAt } from '../../../test/render'
@@ -22,6 +22,10 @@ describe('Sessions list', () => {
   })
 
   it('groups sessions under Pinned, Today, Yesterday, Previous 7 and 30 days, then months', async () => {
+    // A fixed noon, so "today" cannot end while the test runs.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date(2025, 5, 18, 12, 0))
+    onTestFinished(() => void vi.useRealTimers())
     const midnight = new Date().setHours(0, 0, 0, 0)
     const hour = 3_600_000
     const old = midnight - 90 * 24 * hour
