@@ -63,13 +63,20 @@ async function call<K extends RouteName>(t: TestCore, route: K, input: RouteInpu
   return result.value
 }
 
-async function rig(providerCase: ProviderCase): Promise<Rig> {
+/**
+ * The first-byte timeout: short where the server hangs (that timeout is the fault under test and
+ * is meant to run out), generous everywhere else, where running out would be a false failure on
+ * a busy machine (the cells run concurrently).
+ */
+const HANG_TIMEOUT_MS = 1000
+const ANSWER_TIMEOUT_MS = 120_000
+
+async function rig(providerCase: ProviderCase, faultCase: FaultCase): Promise<Rig> {
   const fake = await providerCase.start()
   const backup = await startFakeOllamaChat({ models: [BACKUP_MODEL] })
   const { t, delays } = createRecordingCore()
   await t.core.settings.update({ ollama: { host: backup.url } })
-  // A short first-byte timeout, so a hanging server becomes E_TIMEOUT within the test's time.
-  const config = providerCase.config(fake, { timeoutMs: 1000 })
+  const config = providerCase.config(fake, { timeoutMs: faultCase.fault.kind === 'hang' ? HANG_TIMEOUT_MS : ANSWER_TIMEOUT_MS })
   await call(t, 'providers.save', { config, ...(providerCase.key ? { key: providerCase.key } : {}) })
   const routing = await call(t, 'routing.get', {})
   await call(t, 'routing.update', { ...routing, chain: [{ providerId: 'ollama', model: BACKUP_MODEL, enabled: true }], retry: RETRY })
@@ -88,7 +95,7 @@ afterAll(() => removeTempDirs())
 
 describe.concurrent('provider × fault matrix', () => {
   it.for(cells)('$title', async ({ providerCase, faultCase }, { expect }) => {
-    const { t, fake, backup, delays, providerId } = await rig(providerCase)
+    const { t, fake, backup, delays, providerId } = await rig(providerCase, faultCase)
     try {
       fake.script({ text: SCRIPT, usage: { inputTokens: 10, outputTokens: 3 } })
       backup.script({ text: ['backup ', 'answer'] })

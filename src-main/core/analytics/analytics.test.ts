@@ -210,7 +210,8 @@ describe('HttpAnalyticsTransport', () => {
         res.writeHead(200, { 'set-cookie': 'track=me' }).end('ok')
       })
     })
-    const transport = new HttpAnalyticsTransport()
+    // A generous timeout: these answers must not be given up on (the 5 s default is for a user's machine).
+    const transport = new HttpAnalyticsTransport({ timeoutMs: 30_000 })
     await transport.send(`${url}/e`, batch)
     await transport.send(`${url}/e`, batch)
     expect(seen).toHaveLength(2)
@@ -223,10 +224,12 @@ describe('HttpAnalyticsTransport', () => {
       else if (req.url === '/redirect') res.writeHead(302, { location: '/500' }).end()
       // '/slow' never answers
     })
-    const transport = new HttpAnalyticsTransport({ timeoutMs: 200 })
+    // Only the request that is meant to time out gets a short timeout; the others must get their answer, however busy the machine.
+    const transport = new HttpAnalyticsTransport({ timeoutMs: 30_000 })
+    const impatient = new HttpAnalyticsTransport({ timeoutMs: 200 })
     await expect(transport.send(`${url}/500`, batch)).rejects.toThrow('the endpoint answered HTTP 500')
     await expect(transport.send(`${url}/redirect`, batch)).rejects.toThrow(/could not reach the endpoint/)
-    await expect(transport.send(`${url}/slow`, batch)).rejects.toThrow('the endpoint did not answer in time')
+    await expect(impatient.send(`${url}/slow`, batch)).rejects.toThrow('the endpoint did not answer in time')
     const closed = await serve(() => undefined)
     await new Promise((resolve) => servers.pop()!.close(resolve))
     await expect(transport.send(`${closed}/e`, batch)).rejects.toThrow('could not reach the endpoint (ECONNREFUSED)')
@@ -235,7 +238,7 @@ describe('HttpAnalyticsTransport', () => {
   it('an unreachable endpoint behind the real transport ends as failed entries, not a throw', async () => {
     const closed = await serve(() => undefined)
     await new Promise((resolve) => servers.pop()!.close(resolve))
-    const t = setup({ consent: 'granted', endpoint: `${closed}/e` }, { transport: () => new HttpAnalyticsTransport({ timeoutMs: 500 }) })
+    const t = setup({ consent: 'granted', endpoint: `${closed}/e` }, { transport: () => new HttpAnalyticsTransport({ timeoutMs: 30_000 }) })
     t.analytics.record('feature_used', { feature: 'mcp' })
     await t.analytics.flush()
     expect(await t.analytics.sent()).toEqual([expect.objectContaining({ outcome: 'failed', endpoint: `${closed}/e`, error: expect.stringContaining('could not reach') })])

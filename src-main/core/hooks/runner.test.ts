@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { combineOutcomes } from './outcome'
 import { runHookCommand, type HookPayload, type RunHookOptions } from './runner'
@@ -19,7 +19,8 @@ const interpreters = [
 afterAll(removeTempDirs)
 
 function options(overrides: Partial<RunHookOptions> = {}): RunHookOptions {
-  return { cwd: makeTempDir('hooks-cwd-'), env: { PATH: process.env.PATH }, projectDir: null, defaultTimeoutSec: 20, maxOutputBytes: 64 * 1024, now: Date.now, ...overrides }
+  // 30 s: no hook here is meant to time out unless its test says so, however slow the machine.
+  return { cwd: makeTempDir('hooks-cwd-'), env: { PATH: process.env.PATH }, projectDir: null, defaultTimeoutSec: 30, maxOutputBytes: 64 * 1024, now: Date.now, ...overrides }
 }
 
 const preToolUse: HookPayload = { hook_event_name: 'PreToolUse', session_id: 's1', cwd: '/tmp', tool_name: 'Bash', tool_input: { command: 'git status' } }
@@ -39,13 +40,39 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function waitUntilDead(pid: number, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true
-    await new Promise((resolve) => setTimeout(resolve, 50))
+async function waitUntilDead(pid: number): Promise<void> {
+  await vi.waitFor(() => expect(isAlive(pid)).toBe(false))
+}
+
+/** The pids a script wrote to `file` ("shell child"), once both are there. */
+function pidsIn(file: string): number[] {
+  const pids = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split(' ').filter(Boolean).map(Number) : []
+  return pids.length === 2 ? pids : []
+}
+
+// Captured before any test fakes the clock.
+const realSetTimeout = globalThis.setTimeout
+
+/**
+ * Runs a hook with the runner's timeout clock frozen, waits in real time until `ready` holds, then
+ * lets `ms` pass: the timeout fires once the script got as far as the test needs, however slow the
+ * machine. (vi.waitFor would move a fake clock by itself, hence the own loop.)
+ */
+async function runUntilTimedOut(run: () => ReturnType<typeof runHookCommand>, ready: () => boolean, ms: number): ReturnType<typeof runHookCommand> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  let running: ReturnType<typeof runHookCommand>
+  try {
+    running = run()
+    const giveUpAt = Date.now() + 30_000
+    while (!ready()) {
+      if (Date.now() > giveUpAt) throw new Error('the hook never got as far as the test waits for')
+      await new Promise((resolve) => realSetTimeout(resolve, 20))
+    }
+    vi.advanceTimersByTime(ms)
+  } finally {
+    vi.useRealTimers()
   }
-  return !isAlive(pid)
+  return running
 }
 
 for (const lang of interpreters) {
@@ -132,17 +159,18 @@ for (const lang of interpreters) {
 describe('runHookCommand: failures that are not the script’s answer', () => {
   it('kills the whole process tree on timeout', async () => {
     const pidFile = path.join(makeTempDir(), 'pids')
-    const result = await runHookCommand({ type: 'command', command: `bash ${q(path.join(testdata, 'tree.sh'))} ${q(pidFile)}`, timeout: 1 }, preToolUse, options())
+    // The 1 s runs out only once both processes of the tree are up (their pids written).
+    const result = await runUntilTimedOut(() => runHookCommand({ type: 'command', command: `bash ${q(path.join(testdata, 'tree.sh'))} ${q(pidFile)}`, timeout: 1 }, preToolUse, options()), () => pidsIn(pidFile).length === 2, 1000)
     expect(result).toMatchObject({ timedOut: true, decision: 'error', error: 'timed out after 1 s', exitCode: null })
-    const [shell, child] = fs.readFileSync(pidFile, 'utf8').trim().split(' ').map(Number)
-    expect(await waitUntilDead(shell!, 2000)).toBe(true)
-    expect(await waitUntilDead(child!, 2000)).toBe(true)
+    const [shell, child] = pidsIn(pidFile)
+    await waitUntilDead(shell!)
+    await waitUntilDead(child!)
   })
 
   it('uses the default timeout when the hook has none', async () => {
     const result = await runHookCommand({ type: 'command', command: 'sleep 30' }, preToolUse, options({ defaultTimeoutSec: 1 }))
-    expect(result.error).toBe('timed out after 1 s')
-    expect(result.durationMs).toBeLessThan(10_000)
+    // Killed by the 1 s default, not finished on its own.
+    expect(result).toMatchObject({ timedOut: true, exitCode: null, error: 'timed out after 1 s' })
   })
 
   it('caps 10 MB of output per stream without hanging', async () => {
@@ -179,17 +207,31 @@ describe('runHookCommand: failures that are not the script’s answer', () => {
 
   it('stops the tree when the signal aborts', async () => {
     const controller = new AbortController()
-    const started = Date.now()
-    setTimeout(() => controller.abort(), 200)
-    const result = await runHookCommand({ type: 'command', command: 'sleep 30' }, preToolUse, options({ signal: controller.signal }))
-    expect(result).toMatchObject({ decision: 'error', error: 'cancelled' })
-    expect(Date.now() - started).toBeLessThan(10_000)
+    const pidFile = path.join(makeTempDir(), 'pids')
+    const running = runHookCommand({ type: 'command', command: `bash ${q(path.join(testdata, 'tree.sh'))} ${q(pidFile)}` }, preToolUse, options({ signal: controller.signal }))
+    // Aborts once the tree is up, then sees every process of it gone (it would otherwise run for 1000 s).
+    await vi.waitFor(() => expect(pidsIn(pidFile)).toHaveLength(2))
+    controller.abort()
+    const result = await running
+    expect(result).toMatchObject({ decision: 'error', error: 'cancelled', timedOut: false, exitCode: null })
+    const [shell, child] = pidsIn(pidFile)
+    await waitUntilDead(shell!)
+    await waitUntilDead(child!)
   })
 
   it('returns once the shell exits even if a background child keeps the pipes open', async () => {
-    const result = await runHookCommand({ type: 'command', command: 'sleep 20 & echo done' }, preToolUse, options())
-    expect(result).toMatchObject({ exitCode: 0, stdout: 'done\n' })
-    expect(result.durationMs).toBeLessThan(5000)
+    const pidFile = path.join(makeTempDir(), 'pid')
+    // The child would hold the pipes for 1000 s: the runner returning at all shows it did not wait for them.
+    const result = await runHookCommand({ type: 'command', command: `sleep 1000 & echo $! > ${q(pidFile)}; echo done` }, preToolUse, options())
+    const child = Number(fs.readFileSync(pidFile, 'utf8'))
+    try {
+      expect(result).toMatchObject({ exitCode: 0, stdout: 'done\n' })
+      // It returned while the child was still running, holding the pipes.
+      expect(child).toBeGreaterThan(0)
+      expect(isAlive(child)).toBe(true)
+    } finally {
+      if (child > 0) process.kill(child, 'SIGKILL')
+    }
   })
 
   it('reads PermissionRequest answers given as decision.behavior', async () => {

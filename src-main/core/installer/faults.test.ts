@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { closedPort } from '../../../test/support/fake-ollama'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import type { AppError } from '../errors'
@@ -108,7 +108,8 @@ describe('fault matrix over seeded runs', () => {
           baseUrl: release.url,
           host: `127.0.0.1:${await closedPort()}`,
           service: 'process',
-          healthTimeoutMs: 15_000,
+          // Generous: the fake Ollama only has to start, however busy the machine.
+          healthTimeoutMs: 30_000,
           signal: controller.signal,
           onEvent: (event) => {
             if (scenario.kind === 'cancel' && event.type === 'phase' && event.phase === scenario.phase) controller.abort()
@@ -164,8 +165,12 @@ describe('checksum verification', () => {
   })
 
   it('resumes a dropped download with a Range request and reports progress with speed and ETA', async () => {
-    const release = await startReleaseServer({ faults: { drops: 2 } })
     const dir = makeTempDir()
+    const part = path.join(dir, 'ollama-linux-amd64.tar.zst.part')
+    // Each drop waits until the client has stored what it got: it then resumes from there with a Range
+    // request. (Dropped before, the bytes are lost in transit and the retry starts from zero.)
+    const holdDrop = (sentUpTo: number) => vi.waitFor(() => expect(fs.statSync(part, { throwIfNoEntry: false })?.size ?? 0).toBeGreaterThanOrEqual(sentUpTo))
+    const release = await startReleaseServer({ faults: { drops: 2, holdDrop } })
     const env = defaultInstallerEnv({ sleep: (ms, s) => sleep(Math.min(ms, 10), s) })
     const events: unknown[] = []
     try {

@@ -6,6 +6,7 @@ import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { linuxPaths, setAutoStartLinux, stopLinux, UNIT_NAME } from './linux'
 import { linuxSystemPaths, pkexecError, pkexecInstallArgs, pkexecUninstallArgs, SYSTEM_INSTALL_SCRIPT } from './linux-system'
 import { strategyFor } from './strategy'
+import { patientProbeFetch, patientRun } from './testdata/patient'
 import { FAKE_OLLAMA_VERSION, startReleaseServer, type ReleaseServer } from './testdata/release-server'
 import { defaultInstallerEnv, nodeRunner, type InstallerEnv, type RunResult } from './types'
 
@@ -17,7 +18,7 @@ afterEach(async () => {
 })
 afterAll(() => removeTempDirs())
 
-/** A temp HOME and root; `pkexec` is recorded, and (unless `pkexec` answers otherwise) runs its command as this user. */
+/** A temp HOME and root; `pkexec` is recorded, and (unless `pkexec` answers otherwise) runs its command as this user. Probes and commands get all the time a busy machine needs. */
 function linuxEnv(pkexec?: (args: string[]) => RunResult | undefined) {
   const base = makeTempDir('ollama-desk-sys-')
   const calls: string[][] = []
@@ -26,13 +27,15 @@ function linuxEnv(pkexec?: (args: string[]) => RunResult | undefined) {
     arch: 'x64',
     home: path.join(base, 'home'),
     root: path.join(base, 'root'),
+    probeFetch: patientProbeFetch,
     runner: {
       ...nodeRunner,
       run: async (command, args, options) => {
+        const run = patientRun(nodeRunner.run)
         if (command === 'systemctl') return (calls.push([command, ...args]), { code: 1, stdout: '', stderr: 'no user bus' })
-        if (command !== 'pkexec') return nodeRunner.run(command, args, options)
+        if (command !== 'pkexec') return run(command, args, options)
         calls.push([command, ...args])
-        return pkexec?.(args) ?? nodeRunner.run(args[0] as string, args.slice(1), options)
+        return pkexec?.(args) ?? run(args[0] as string, args.slice(1), options)
       },
     },
   })
@@ -56,7 +59,7 @@ describe('system-wide Linux install through pkexec', () => {
     expect(system).toEqual({ dir: path.join(env.root, '/usr/local/lib/ollama'), link: path.join(env.root, '/usr/local/bin/ollama') })
     expect(await strategy.owned()).toBe(false)
 
-    const result = await strategy.install({ method: 'system-wide', baseUrl: server.url, host, healthTimeoutMs: 15_000 })
+    const result = await strategy.install({ method: 'system-wide', baseUrl: server.url, host, healthTimeoutMs: 30_000 })
     expect(result).toEqual({ version: FAKE_OLLAMA_VERSION, binary: path.join(system.dir, 'bin/ollama'), service: 'process' })
     const pkexec = calls.filter((call) => call[0] === 'pkexec')
     expect(pkexec).toHaveLength(1)
@@ -74,14 +77,14 @@ describe('system-wide Linux install through pkexec', () => {
     expect((await fetch(`http://${host}/api/version`)).ok).toBe(true)
 
     expect((await strategy.stop()).stopped[0]).toMatch(/ollama serve/)
-    expect(await strategy.start({ host, healthTimeoutMs: 15_000 })).toMatchObject({ service: 'process' })
+    expect(await strategy.start({ host, healthTimeoutMs: 30_000 })).toMatchObject({ service: 'process' })
 
     const { removed } = await strategy.uninstall()
     expect(removed).toEqual(expect.arrayContaining([system.dir, system.link]))
     expect(calls.filter((call) => call[0] === 'pkexec').at(-1)).toEqual(['pkexec', ...pkexecUninstallArgs(system)])
     expect(fs.existsSync(system.dir) || fs.existsSync(system.link)).toBe(false)
     expect(await strategy.owned()).toBe(false)
-  }, 30_000)
+  })
 
   it('a dismissed prompt or a missing pkexec fails clearly, points at the per-user install, and leaves nothing', async () => {
     const server = await release()
@@ -100,7 +103,7 @@ describe('system-wide Linux install through pkexec', () => {
       expect(fs.existsSync(paths.systemMarker) || fs.existsSync(linuxSystemPaths(env).dir)).toBe(false)
       expect(await strategyFor(env).owned()).toBe(false)
     }
-  }, 30_000)
+  })
 
   it('builds the uninstall command from the recorded path, and reports its failure with a manual hint', () => {
     expect(pkexecInstallArgs('/tmp/x', { dir: '/usr/local/lib/ollama', link: '/usr/local/bin/ollama' })).toEqual(['/bin/sh', '-c', SYSTEM_INSTALL_SCRIPT, 'ollama-desk-install', '/tmp/x', '/usr/local/lib/ollama', '/usr/local/bin/ollama'])

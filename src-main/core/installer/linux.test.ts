@@ -5,6 +5,7 @@ import { closedPort, startFakeServer } from '../../../test/support/fake-ollama'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { detectOllama } from './detect'
 import { installLinux, linuxPaths, startLinux, stopLinux, uninstallLinux } from './linux'
+import { patientProbeFetch, patientRun } from './testdata/patient'
 import { FAKE_OLLAMA_VERSION, startReleaseServer, type ReleaseServer } from './testdata/release-server'
 import { defaultInstallerEnv, nodeRunner, type InstallEvent, type InstallerEnv } from './types'
 
@@ -16,13 +17,14 @@ afterEach(async () => {
 })
 afterAll(() => removeTempDirs())
 
-/** A temp HOME on this machine; systemd is reported missing so the managed process runs. */
+/** A temp HOME on this machine; systemd is reported missing so the managed process runs. Probes and commands get all the time a busy machine needs. */
 function linuxEnv(): InstallerEnv {
   const env = defaultInstallerEnv({
     platform: 'linux',
     arch: 'x64',
     home: makeTempDir('ollama-desk-home-'),
-    runner: { ...nodeRunner, run: async (command, args, options) => (command === 'systemctl' ? { code: 1, stdout: '', stderr: 'no user bus' } : nodeRunner.run(command, args, options)) },
+    probeFetch: patientProbeFetch,
+    runner: { ...nodeRunner, run: async (command, args, options) => (command === 'systemctl' ? { code: 1, stdout: '', stderr: 'no user bus' } : patientRun(nodeRunner.run)(command, args, options)) },
   })
   envs.push(env)
   return env
@@ -35,7 +37,7 @@ describe('Linux install, for real against the loopback release server', () => {
     const env = linuxEnv()
     const host = `127.0.0.1:${await closedPort()}`
     const events: InstallEvent[] = []
-    const result = await installLinux(env, { baseUrl: release.url, host, service: 'process', onEvent: (event) => events.push(event), healthTimeoutMs: 15_000 })
+    const result = await installLinux(env, { baseUrl: release.url, host, service: 'process', onEvent: (event) => events.push(event), healthTimeoutMs: 30_000 })
     expect(result).toMatchObject({ version: FAKE_OLLAMA_VERSION, service: 'process' })
     const paths = linuxPaths(env.home)
     expect(fs.readlinkSync(paths.link)).toBe(paths.binary)
@@ -60,7 +62,7 @@ describe('Linux install, for real against the loopback release server', () => {
     expect(removed).toEqual(expect.arrayContaining([paths.link, paths.installDir]))
     expect(fs.existsSync(paths.installDir) || fs.existsSync(paths.link) || fs.existsSync(paths.pidFile)).toBe(false)
     expect((await detectOllama(env, host)).installs).toEqual([])
-  }, 30_000)
+  })
 
   it('refuses to start when the port answers but not like Ollama, with an OLLAMA_HOST hint', async () => {
     const other = await startFakeServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>router</html>'))
@@ -85,7 +87,7 @@ describe('Linux install, for real against the loopback release server', () => {
     env.runner = {
       ...nodeRunner,
       run: async (command, args, options) => {
-        if (command !== 'systemctl') return nodeRunner.run(command, args, options)
+        if (command !== 'systemctl') return patientRun(nodeRunner.run)(command, args, options)
         calls.push(args.join(' '))
         if (args.includes('--now')) {
           // Play systemd: start the unit's ExecStart.
@@ -96,7 +98,7 @@ describe('Linux install, for real against the loopback release server', () => {
         return { code: 0, stdout: '', stderr: '' }
       },
     }
-    const result = await installLinux(env, { baseUrl: release.url, host, healthTimeoutMs: 15_000 })
+    const result = await installLinux(env, { baseUrl: release.url, host, healthTimeoutMs: 30_000 })
     expect(result.service).toBe('systemd')
     const paths = linuxPaths(env.home)
     expect(fs.readFileSync(paths.unitFile, 'utf8')).toContain(`ExecStart=${paths.binary} serve\nEnvironment=OLLAMA_HOST=${host}`)
@@ -104,5 +106,5 @@ describe('Linux install, for real against the loopback release server', () => {
     await uninstallLinux(env)
     expect(calls.slice(3)).toEqual(['--user stop ollama-desk-ollama.service', '--user disable ollama-desk-ollama.service', '--user daemon-reload'])
     expect(fs.existsSync(paths.unitFile)).toBe(false)
-  }, 30_000)
+  })
 })

@@ -39,7 +39,8 @@ describe('checkLatestRelease against a loopback API', () => {
       expect(req.headers['user-agent']).toBe('ollama-desk')
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ tag_name: 'v0.12.6', name: 'v0.12.6' }))
     })
-    expect(await checkLatestRelease(defaultInstallerEnv(), { url })).toBe('0.12.6')
+    // A generous timeout: this answer must not be given up on, however busy the machine.
+    expect(await checkLatestRelease(defaultInstallerEnv(), { url, timeoutMs: 30_000 })).toBe('0.12.6')
   })
 
   it('gives nothing, never an error, on 404, malformed JSON, an odd tag or a timeout', async () => {
@@ -48,9 +49,8 @@ describe('checkLatestRelease against a loopback API', () => {
     expect(await checkLatestRelease(env, { url: await api((_req, res) => void res.writeHead(200).end('{"tag_name": ')) })).toBeUndefined()
     expect(await checkLatestRelease(env, { url: await api((_req, res) => void res.writeHead(200).end('{"tag_name": 12}')) })).toBeUndefined()
     expect(await checkLatestRelease(env, { url: await api((_req, res) => void res.writeHead(200).end('{"tag_name": "nightly"}')) })).toBeUndefined()
-    const started = Date.now()
+    // A server that never answers: the 200 ms run out (the test would hang otherwise) and the answer is nothing.
     expect(await checkLatestRelease(env, { url: await api(() => undefined), timeoutMs: 200 })).toBeUndefined()
-    expect(Date.now() - started).toBeLessThan(5000)
     expect(await checkLatestRelease(env, { url: 'http://127.0.0.1:1/closed' })).toBeUndefined()
   })
 

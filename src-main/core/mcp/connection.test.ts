@@ -2,8 +2,9 @@ import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { McpServerConfigSchema, type McpServerConfigInput } from '../../../src-shared/contract/mcp'
+import pino from 'pino'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
+import { McpServerConfigSchema, type McpServerConfigInput, type McpServerStatus } from '../../../src-shared/contract/mcp'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { CancelledError, TimeoutError } from '../errors'
 import { silentLogger } from '../log'
@@ -50,12 +51,34 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function until(check: () => boolean, withinMs = 10_000): Promise<void> {
-  const deadline = Date.now() + withinMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 20))
+async function until(check: () => boolean): Promise<void> {
+  await vi.waitFor(() => expect(check()).toBe(true))
+}
+
+// Captured before any test fakes the clock.
+const realSetTimeout = globalThis.setTimeout
+
+/**
+ * Starts `c` with the handshake's clock frozen, waits in real time until `ready` holds and the
+ * initialize timeout is armed, then lets `ms` pass: the timeout fires only after the server did its
+ * part, however slow the machine. (vi.waitFor would move a fake clock by itself, hence the own loop;
+ * its ceiling is the one of every wait in the suite.)
+ */
+async function startUntilTimedOut(c: McpConnection, ready: () => boolean, ms: number): Promise<McpServerStatus> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  let starting: Promise<McpServerStatus>
+  try {
+    starting = c.start()
+    const giveUpAt = Date.now() + 30_000
+    while (!(ready() && vi.getTimerCount() > 0)) {
+      if (Date.now() > giveUpAt) throw new Error('the server never got as far as the test waits for')
+      await new Promise((resolve) => realSetTimeout(resolve, 20))
+    }
+    vi.advanceTimersByTime(ms)
+  } finally {
+    vi.useRealTimers()
   }
+  return starting
 }
 
 /** Timers that run only when the test says so, recording the delays asked for. */
@@ -117,7 +140,9 @@ describe('McpConnection over stdio', () => {
     await c.start()
     const controller = new AbortController()
     const call = c.callTool('slow', { ms: 30_000 }, { signal: controller.signal })
-    setTimeout(() => controller.abort(), 100)
+    // Aborts once the server is running the call, not after a guess at how long that takes.
+    await vi.waitFor(() => expect(c.logLines()).toContain('slow: waiting 30000 ms'))
+    controller.abort()
     await expect(call).rejects.toBeInstanceOf(CancelledError)
     await expect.poll(async () => text(await c.callTool('was_cancelled', {}))).toBe('true')
     await expect(c.callTool('echo', { text: 'x' }, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError)
@@ -171,8 +196,11 @@ describe('McpConnection over stdio', () => {
   })
 
   it('reports a server that prints garbage on stdout as an error, naming the cause', async () => {
-    const c = connection(stdio('garbage-server.mjs'), { initTimeoutMs: 1000 })
-    const status = await c.start()
+    const logLines: string[] = []
+    const log = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) })
+    const c = connection(stdio('garbage-server.mjs'), { initTimeoutMs: 1000, log })
+    // The 1 s runs out only once the garbage has arrived (the client reported it as a transport error).
+    const status = await startUntilTimedOut(c, () => logLines.some((line) => line.includes('MCP transport error')), 1000)
     expect(status.state).toBe('error')
     expect(status.lastError).toMatch(/^did not answer initialize in 1 s; it wrote something that is not MCP on stdout \(.*\) — stdio servers must write logs to stderr/)
     await expect(c.callTool('echo', {})).rejects.toThrow('The MCP server "srv" is not connected (error: did not answer initialize')
@@ -187,10 +215,11 @@ describe('McpConnection over stdio', () => {
     const pidFile = path.join(makeTempDir('mcp-silent-'), 'pid')
     const script = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); require(${JSON.stringify(path.join(testdata, 'silent-server.mjs'))})`
     const c = connection({ name: 'srv', transport: 'stdio', command: process.execPath, args: ['-e', script] }, { initTimeoutMs: 1000 })
-    const status = await c.start()
+    // The 1 s runs out only once the server is up (its pid written), so there is a process to see killed.
+    const status = await startUntilTimedOut(c, () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '', 1000)
     expect(status).toMatchObject({ state: 'error', lastError: 'did not answer initialize in 1 s' })
     const pid = Number(fs.readFileSync(pidFile, 'utf8'))
-    await until(() => !isAlive(pid), 5000)
+    await until(() => !isAlive(pid))
   })
 
   it('stops a server still in its handshake, killing the child', async () => {
@@ -203,7 +232,7 @@ describe('McpConnection over stdio', () => {
     await c.stop()
     expect(c.status.state).toBe('stopped')
     const pid = Number(fs.readFileSync(pidFile, 'utf8'))
-    await until(() => !isAlive(pid), 6000)
+    await until(() => !isAlive(pid))
     await starting
     expect(c.status.state).toBe('stopped')
   })

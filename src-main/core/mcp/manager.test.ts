@@ -24,7 +24,8 @@ afterAll(removeTempDirs)
 function setup(): { manager: McpManager; secrets: FileSecretStore; dir: string } {
   const dir = makeTempDir('mcp-manager-')
   const secrets = new FileSecretStore(path.join(dir, 'secrets.json'))
-  const manager = new McpManager({ dataDir: dir, secrets, env: { PATH: process.env.PATH }, log: silentLogger(), loginPath: () => Promise.resolve(process.env.PATH ?? ''), initTimeoutMs: 10_000 })
+  // The default handshake timeout (30 s): no server here may fail for being slow to start on a busy machine.
+  const manager = new McpManager({ dataDir: dir, secrets, env: { PATH: process.env.PATH }, log: silentLogger(), loginPath: () => Promise.resolve(process.env.PATH ?? '') })
   managers.push(manager)
   return { manager, secrets, dir }
 }
@@ -34,18 +35,19 @@ function stdio(name: string, extra: Partial<McpServerConfigInput> = {}): McpServ
 }
 
 async function connected(manager: McpManager, name: string): Promise<void> {
-  await expect.poll(() => manager.status().find((s) => s.name === name)?.state, { timeout: 10_000 }).toBe('connected')
+  await expect.poll(() => manager.status().find((s) => s.name === name)?.state).toBe('connected')
 }
 
 describe('McpManager', () => {
   it('starts every enabled server in the background, in parallel', async () => {
-    const { manager } = setup()
-    manager.store.save(stdio('slow', { env: { STARTUP_DELAY_MS: '4000' } }))
+    const { manager, dir } = setup()
+    // The slow server holds its handshake until the test opens the gate: slow for as long as the test needs, however busy the machine.
+    const gate = path.join(dir, 'open-the-gate')
+    manager.store.save(stdio('slow', { env: { STARTUP_GATE: gate } }))
     manager.store.save(stdio('fast'))
     manager.store.save(stdio('off', { enabled: false }))
-    const started = Date.now()
     manager.startAll()
-    expect(Date.now() - started).toBeLessThan(200)
+    // startAll returned without waiting for any handshake: both servers are still connecting.
     expect(manager.status().map((s) => [s.name, s.state])).toEqual([
       ['fast', 'connecting'],
       ['off', 'disabled'],
@@ -56,22 +58,26 @@ describe('McpManager', () => {
     // The fast one does not wait for the slow one.
     expect(manager.status().find((s) => s.name === 'slow')?.state).toBe('connecting')
     expect(manager.tools().some((t) => t.qualifiedName === 'mcp__fast__echo')).toBe(true)
+    fs.writeFileSync(gate, '')
     await connected(manager, 'slow')
     expect(manager.tools().filter((t) => t.name === 'echo').map((t) => t.qualifiedName).sort()).toEqual(['mcp__fast__echo', 'mcp__slow__echo'])
   })
 
   it('calls tools by qualified name and turns results into text for the model', async () => {
     const { manager } = setup()
-    await manager.save(stdio('srv', { timeoutMs: 1000 }))
+    // The calls that must succeed get the default 60 s; only the server whose call is meant to time out gets 1 s.
+    await manager.save(stdio('srv'))
+    await manager.save(stdio('tight', { timeoutMs: 1000 }))
     await connected(manager, 'srv')
+    await connected(manager, 'tight')
     expect(manager.tools().find((t) => t.qualifiedName === 'mcp__srv__add')).toMatchObject({ server: 'srv', name: 'add', description: 'Adds two numbers' })
     expect(await manager.callTool('mcp__srv__add', { a: 1, b: 2 })).toEqual({ ok: true, output: '3' })
     expect(await manager.callTool('mcp__srv__fail', {})).toEqual({ ok: false, output: 'the thing went wrong' })
     expect(await manager.callTool('mcp__srv__picture', {})).toEqual({ ok: true, output: 'a red dot\n[image: image/png, 16 bytes]' })
     expect(await manager.callTool('mcp__srv__nope', {})).toEqual({ ok: false, output: 'There is no MCP tool named "mcp__srv__nope" among the connected servers.', errorCode: 'E_NOT_FOUND' })
-    expect(await manager.callTool('mcp__srv__slow', { ms: 30_000 })).toEqual({
+    expect(await manager.callTool('mcp__tight__slow', { ms: 30_000 })).toEqual({
       ok: false,
-      output: 'The MCP server "srv" did not answer the tool "slow" within 1 s; the request was cancelled.',
+      output: 'The MCP server "tight" did not answer the tool "slow" within 1 s; the request was cancelled.',
       errorCode: 'E_TIMEOUT',
     })
     const controller = new AbortController()

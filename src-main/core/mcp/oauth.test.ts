@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { silentLogger } from '../log'
 import { FileSecretStore } from '../secrets'
+import type { McpTimers } from './connection-support'
 import { McpManager, type McpManagerDeps } from './manager'
 import { McpOAuthProvider, McpSignInRequiredError, oauthSecretName } from './oauth'
 import { startOAuthServer, type TestOAuthServer } from './testdata/oauth-server'
@@ -52,14 +53,36 @@ function setup(openExternal: McpManagerDeps['openExternal'], extra: Partial<McpM
   const secrets = new FileSecretStore(path.join(dir, 'secrets.json'))
   const logLines: string[] = []
   const log = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) })
-  const manager = new McpManager({ dataDir: dir, secrets, env: {}, log, initTimeoutMs: 10_000, ...(openExternal ? { openExternal } : {}), ...extra })
+  // The default handshake timeout (30 s): no connection here is meant to time out.
+  const manager = new McpManager({ dataDir: dir, secrets, env: {}, log, ...(openExternal ? { openExternal } : {}), ...extra })
   managers.push(manager)
   return { manager, secrets, dir, logLines }
 }
 
 async function settled(manager: McpManager, name = 'remote'): Promise<string | undefined> {
-  await expect.poll(() => manager.status().find((s) => s.name === name)?.state, { timeout: 10_000 }).toMatch(/^(connected|error)$/)
+  await expect.poll(() => manager.status().find((s) => s.name === name)?.state).toMatch(/^(connected|error)$/)
   return manager.status().find((s) => s.name === name)?.state
+}
+
+/** Timers that run only when the test says so: a sign-in runs out of time when the test decides nobody came, not when a busy machine is slow. */
+function manualTimers(): McpTimers & { pending(): number[]; runAll(): void } {
+  let next = 0
+  const queue = new Map<number, { fn: () => void; ms: number }>()
+  return {
+    setTimeout(fn, ms) {
+      queue.set(++next, { fn, ms })
+      return next
+    },
+    clearTimeout(handle) {
+      queue.delete(handle as number)
+    },
+    pending: () => [...queue.values()].map((timer) => timer.ms),
+    runAll() {
+      const due = [...queue.values()]
+      queue.clear()
+      for (const timer of due) timer.fn()
+    },
+  }
 }
 
 function portRefuses(port: number): Promise<boolean> {
@@ -116,7 +139,7 @@ describe('MCP OAuth sign-in', () => {
     const opened: string[] = []
     const { manager } = setup((url) => void opened.push(url))
     await manager.save({ name: 'remote', transport: 'http', url: server.url })
-    await expect.poll(() => manager.status()[0]?.state, { timeout: 10_000 }).toBe('signing-in')
+    await expect.poll(() => manager.status()[0]?.state).toBe('signing-in')
     const waiting = await manager.callTool('mcp__remote__whoami', {})
     expect(waiting).toMatchObject({ ok: false, errorCode: 'E_NETWORK', output: 'The MCP server "remote" is not connected (signing-in).' })
 
@@ -180,14 +203,20 @@ describe('MCP OAuth sign-in', () => {
     const server = await oauthServer()
     const b = browser()
     let answering = true
-    const { manager } = setup((url) => (answering ? b.open(url) : undefined), { signInTimeoutMs: 500 })
+    const timers = manualTimers()
+    const { manager } = setup((url) => (answering ? b.open(url) : undefined), { signInTimeoutMs: 500, timers })
     await manager.save({ name: 'remote', transport: 'http', url: server.url })
     expect(await settled(manager)).toBe('connected')
+    // The first sign-in was completed: its timeout is gone.
+    expect(timers.pending()).toEqual([])
 
     answering = false
     server.revokeAll()
     expect((await manager.callTool('mcp__remote__whoami', {})).ok).toBe(false)
-    await expect.poll(() => manager.status()[0]?.state, { timeout: 5000 }).toBe('error')
+    // The second sign-in waits for the browser; nobody comes and its time runs out.
+    await expect.poll(() => timers.pending()).toEqual([500])
+    timers.runAll()
+    await expect.poll(() => manager.status()[0]?.state).toBe('error')
     expect(manager.status()[0]?.lastError).toMatch(/^Sign-in needed for the MCP server "remote": the sign-in in the browser was not completed/)
     expect(manager.tools()).toEqual([])
   })
@@ -195,8 +224,14 @@ describe('MCP OAuth sign-in', () => {
   it('turns to error with "sign-in needed" when nobody completes the sign-in, and closes the listener', async () => {
     const server = await oauthServer()
     const opened: string[] = []
-    const { manager, secrets } = setup((url) => void opened.push(url), { signInTimeoutMs: 300 })
+    const timers = manualTimers()
+    const { manager, secrets } = setup((url) => void opened.push(url), { signInTimeoutMs: 300, timers })
     await manager.save({ name: 'remote', transport: 'http', url: server.url })
+    // The browser page is open and nobody completes it; then its time runs out.
+    await expect.poll(() => manager.status()[0]?.state).toBe('signing-in')
+    expect(opened).toHaveLength(1)
+    expect(timers.pending()).toEqual([300])
+    timers.runAll()
     expect(await settled(manager)).toBe('error')
     expect(manager.status()[0]?.lastError).toMatch(/^Sign-in needed for the MCP server "remote": the sign-in in the browser was not completed within 0 s/)
     expect(opened).toHaveLength(1)

@@ -68,7 +68,7 @@ function setup() {
     secrets: new FileSecretStore(path.join(dir, 'secrets.json')),
     env: {},
     log: silentLogger(),
-    initTimeoutMs: 5000,
+    // The default handshake and ping timeouts (30 s, 10 s): none of them is meant to fire here.
     timers,
     now: () => clock.now,
     // The middle of the jitter range: delays come out exact.
@@ -127,7 +127,7 @@ describe('McpManager reconnecting to a remote server', () => {
 
     await kill(server)
     // Nobody calls a tool: the broken event stream is enough to notice.
-    await expect.poll(stateOf(status), { timeout: 10_000 }).toBe('reconnecting')
+    await expect.poll(stateOf(status)).toBe('reconnecting')
     expect(McpServerStatusSchema.parse(status())).toMatchObject({ retry: { attempt: 1, nextAttemptAt: 1_001_000 }, restarts: 0 })
     expect(status()?.lastError).toMatch(/^lost the connection to http:\/\/127\.0\.0\.1:\d+\/mcp \(ECONNREFUSED\)$/)
     expect(timers.delays).toEqual([1000])
@@ -162,7 +162,7 @@ describe('McpManager reconnecting to a remote server', () => {
     const failed = await manager.callTool('mcp__remote__whoami', {})
     expect(failed).toMatchObject({ ok: false, errorCode: 'E_BAD_RESPONSE' })
     expect(failed.output).toBe('The MCP server "remote" failed the tool "whoami": the server cannot be reached (ECONNREFUSED)')
-    await expect.poll(stateOf(status), { timeout: 10_000 }).toBe('reconnecting')
+    await expect.poll(stateOf(status)).toBe('reconnecting')
   })
 
   it('starts a new session with a server that restarted and forgot ours', async () => {
@@ -172,7 +172,7 @@ describe('McpManager reconnecting to a remote server', () => {
     await expect.poll(stateOf(status)).toBe('connected')
     await kill(server)
     await serve(portOf(server))
-    await expect.poll(stateOf(status), { timeout: 10_000 }).toBe('reconnecting')
+    await expect.poll(stateOf(status)).toBe('reconnecting')
     expect(status()?.lastError).toMatch(/no longer knows our session \(HTTP 40\d\); it probably restarted$/)
     timers.runNext()
     await expect.poll(stateOf(status)).toBe('connected')
@@ -186,7 +186,7 @@ describe('McpManager reconnecting to a remote server', () => {
     await manager.save({ name: 'other', transport: 'http', url: server.url })
     await expect.poll(() => manager.status().map((s) => s.state)).toEqual(['connected', 'connected'])
     await kill(server)
-    await expect.poll(() => manager.status().map((s) => s.state), { timeout: 10_000 }).toEqual(['reconnecting', 'reconnecting'])
+    await expect.poll(() => manager.status().map((s) => s.state)).toEqual(['reconnecting', 'reconnecting'])
     expect(timers.pending()).toBe(2)
 
     await manager.remove('remote')

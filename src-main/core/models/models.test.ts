@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { closedPort } from '../../../test/support/fake-ollama'
 import { startFakeOllamaApi, type FakeOllamaApi, type FakeOllamaApiOptions } from '../../../test/support/fake-ollama-api'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
@@ -15,11 +15,13 @@ afterEach(async () => {
 })
 
 const machine: Machine = { totalMemory: 16 * GB, freeDisk: 100 * GB, modelsDir: '/m', gpu: 'unknown', note: '' }
+/** For requests that must get their answer: the 15 s default is for a user's machine, not a busy test machine. */
+const PATIENT_MS = 30_000
 
 async function setup(options: FakeOllamaApiOptions = {}, extra: { timeoutMs?: number } = {}) {
   const server = await startFakeOllamaApi(options)
   servers.push(server)
-  const service = new ModelService({ host: () => server.host, machine: async () => machine, ...extra })
+  const service = new ModelService({ host: () => server.host, machine: async () => machine, timeoutMs: PATIENT_MS, ...extra })
   return { server, service }
 }
 
@@ -84,7 +86,7 @@ describe('ModelService over the real ollama package', () => {
 
   it('says Ollama is unreachable, with a hint, and times out on a silent server', async () => {
     const port = await closedPort()
-    const service = new ModelService({ host: () => `127.0.0.1:${port}`, machine: async () => machine })
+    const service = new ModelService({ host: () => `127.0.0.1:${port}`, machine: async () => machine, timeoutMs: PATIENT_MS })
     const error = await failure(service.list())
     expect(error).toMatchObject({ code: 'E_NETWORK', retryable: true, message: `Ollama is not reachable at http://127.0.0.1:${port}.` })
     expect(error.hint).toMatch(/ollama serve/)
@@ -99,7 +101,7 @@ describe('ModelService over the real ollama package', () => {
     let tick = 0
     const server = await startFakeOllamaApi({ registry: [{ name: 'tiny', layers: [1000, 3000], steps: 2 }] })
     servers.push(server)
-    const service = new ModelService({ host: () => server.host, machine: async () => machine, now: () => (tick += 500) })
+    const service = new ModelService({ host: () => server.host, machine: async () => machine, timeoutMs: PATIENT_MS, now: () => (tick += 500) })
     const { events, result } = await drain(service.pull('tiny', new AbortController().signal))
     expect(result).toEqual({ name: 'tiny', status: 'success' })
     expect(events[0]).toEqual({ status: 'pulling manifest' })
@@ -147,10 +149,12 @@ describe('ModelService over the real ollama package', () => {
       ],
     })
     const cancel = new AbortController()
-    const a = drain(service.pull('a', cancel.signal))
+    const a = service.pull('a', cancel.signal)
     const b = drain(service.pull('b', new AbortController().signal))
-    setTimeout(() => cancel.abort(), 40)
-    const cancelled = await failure(a)
+    // Cancelled once its download is under way (ten steps are still to come).
+    expect((await a.next()).done).toBe(false)
+    cancel.abort()
+    const cancelled = await failure(drain(a))
     expect(cancelled.code).toBe('E_CANCELLED')
     expect((await b).result).toEqual({ name: 'b', status: 'success' })
     expect(server.models.has('b:latest')).toBe(true)
@@ -162,7 +166,9 @@ describe('ModelService over the real ollama package', () => {
     server.faults.set('h:latest', { kind: 'hang' })
     const cancel = new AbortController()
     const pending = failure(drain(service.pull('h', cancel.signal)))
-    setTimeout(() => cancel.abort(), 30)
+    // Cancelled while the server keeps the pull waiting.
+    await vi.waitFor(() => expect(server.requests).toContain('POST /api/pull'))
+    cancel.abort()
     expect((await pending).code).toBe('E_CANCELLED')
     expect((await failure(drain(service.pull('h', AbortSignal.abort())))).code).toBe('E_CANCELLED')
   })
@@ -173,7 +179,7 @@ describe('ModelService over the real ollama package', () => {
     expect(m.gpu).toBe('unknown')
     expect(models.find((x) => x.name === 'llama3.2:3b')?.installed).toBe(true)
     const port = await closedPort()
-    const offline = new ModelService({ host: () => `127.0.0.1:${port}`, machine: async () => machine })
+    const offline = new ModelService({ host: () => `127.0.0.1:${port}`, machine: async () => machine, timeoutMs: PATIENT_MS })
     expect((await offline.recommended()).models.every((x) => !x.installed)).toBe(true)
   })
 })
@@ -222,7 +228,7 @@ describe('a server that is not Ollama', () => {
     const { startFakeServer } = await import('../../../test/support/fake-ollama')
     const other = await startFakeServer()
     try {
-      const service = new ModelService({ host: () => other.url, machine: async () => machine })
+      const service = new ModelService({ host: () => other.url, machine: async () => machine, timeoutMs: PATIENT_MS })
       const error = await failure(service.list())
       expect(error).toMatchObject({ code: 'E_NETWORK', message: expect.stringMatching(/does not look like Ollama/) })
     } finally {

@@ -1,5 +1,5 @@
 import http from 'node:http'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { closedPort, startFakeServer, type FakeServer } from '../../../test/support/fake-ollama'
 import { ValidationError } from '../errors'
 import { DEFAULT_OLLAMA_PORT, normalizeOllamaHost, probeOllama } from '.'
@@ -54,6 +54,8 @@ describe('probeOllama', () => {
       await new Promise((resolve) => server.close(resolve))
     }
   })
+  /** For probes that must get their answer: the 3 s default is for a user's machine, not a busy test machine. */
+  const patient = { timeoutMs: 30_000 }
   const start = async (...args: Parameters<typeof startFakeServer>) => {
     const server = await startFakeServer(...args)
     servers.push(server)
@@ -63,14 +65,14 @@ describe('probeOllama', () => {
   it('reports the version of a server that answers like Ollama', async () => {
     const server = await start()
     let tick = 100
-    const status = await probeOllama(`127.0.0.1:${server.port}`, { now: () => (tick += 7) })
+    const status = await probeOllama(`127.0.0.1:${server.port}`, { ...patient, now: () => (tick += 7) })
     expect(status).toEqual({ host: server.url, reachable: true, version: '0.12.0', latencyMs: 7 })
     expect(server.requests).toEqual(['/api/version'])
   })
 
   it('says connection refused for a closed port', async () => {
     const port = await closedPort()
-    const status = await probeOllama(`http://127.0.0.1:${port}`)
+    const status = await probeOllama(`http://127.0.0.1:${port}`, patient)
     expect(status.reachable).toBe(false)
     expect(status.host).toBe(`http://127.0.0.1:${port}`)
     expect(status.error).toMatch(/connection refused/)
@@ -81,7 +83,7 @@ describe('probeOllama', () => {
       res.writeHead(500)
       res.end('oops')
     })
-    const status = await probeOllama(server.url)
+    const status = await probeOllama(server.url, patient)
     expect(status).toMatchObject({ reachable: false, error: expect.stringMatching(/HTTP 500/) })
   })
 
@@ -90,12 +92,12 @@ describe('probeOllama', () => {
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end('{"name":"some other service"}')
     })
-    expect((await probeOllama(json.url)).error).toMatch(/not like Ollama/)
+    expect((await probeOllama(json.url, patient)).error).toMatch(/not like Ollama/)
     const html = await start((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' })
       res.end('<html>router login</html>')
     })
-    const status = await probeOllama(html.url)
+    const status = await probeOllama(html.url, patient)
     expect(status.reachable).toBe(false)
     expect(status.error).toBeTruthy()
   })
@@ -110,13 +112,16 @@ describe('probeOllama', () => {
   })
 
   it('reports cancellation by the caller', async () => {
-    const silent = http.createServer(() => undefined)
+    let asked = false
+    const silent = http.createServer(() => void (asked = true))
     rawServers.push(silent)
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     const { port } = silent.address() as { port: number }
     const controller = new AbortController()
-    const pending = probeOllama(`127.0.0.1:${port}`, { signal: controller.signal })
-    setTimeout(() => controller.abort(), 20)
+    const pending = probeOllama(`127.0.0.1:${port}`, { ...patient, signal: controller.signal })
+    // Cancelled while the server keeps it waiting.
+    await vi.waitFor(() => expect(asked).toBe(true))
+    controller.abort()
     expect((await pending).error).toBe('cancelled')
   })
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ProviderConfig } from '../../../src-shared/contract'
 import { FakeOllamaChatServer, type OllamaFakeOptions } from '../../../test/support/fakes/ollama-chat-server'
 import { writeJson } from '../../../test/support/fakes/sse'
-import { abortWhen, closedAfterEach, collect, failure, texts } from '../../../test/support/provider-harness'
+import { closedAfterEach, collect, failure, texts } from '../../../test/support/provider-harness'
 import { createOllamaProvider } from './ollama'
 import { modelKey, OllamaPool } from './ollama-pool'
 import type { ChatProvider, ChatRequest } from './types'
@@ -75,6 +75,13 @@ describe('OllamaPool order', () => {
 })
 
 describe('Ollama provider over a pool of servers', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  /** Timers frozen: a chat waits for the model lists however long they take, not at most INVENTORY_WAIT_MS. */
+  const patientForLists = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+
   const start = closedAfterEach(async (options: OllamaFakeOptions & { reply?: string } = {}) => {
     const fake = await new FakeOllamaWithPs(options).listen()
     if (options.reply) fake.script({ text: [options.reply] })
@@ -92,6 +99,7 @@ describe('Ollama provider over a pool of servers', () => {
   })
 
   it('skips a server whose list lacks the model without sending it the chat', async () => {
+    patientForLists()
     const without = await start({ models: ['qwen3:8b'], reply: 'wrong' })
     const withModel = await start({ reply: 'right' })
     const provider = createOllamaProvider({ config: config([without.url, withModel.url]), fetch })
@@ -104,6 +112,7 @@ describe('Ollama provider over a pool of servers', () => {
   })
 
   it('prefers the server that has the model loaded in memory', async () => {
+    patientForLists()
     const cold = await start({ reply: 'cold' })
     const warm = await start({ reply: 'warm' })
     warm.loaded = ['llama3.2:latest']
@@ -112,9 +121,11 @@ describe('Ollama provider over a pool of servers', () => {
   })
 
   it('moves traffic off a server that goes down mid-session', async () => {
+    patientForLists()
     const first = await start({ reply: 'first' })
     const second = await start({ reply: 'second' })
-    const provider = createOllamaProvider({ config: config([first.url, second.url]), fetch })
+    // A clock that stands still: the lists never go stale during the test, however long it takes.
+    const provider = createOllamaProvider({ config: config([first.url, second.url]), fetch, now: () => 0 })
     expect(texts(await collect(provider.chat(ask(), new AbortController().signal)))).toEqual(['first'])
     await first.close()
     expect(texts(await collect(provider.chat(ask(), new AbortController().signal)))).toEqual(['second'])
@@ -140,7 +151,8 @@ describe('Ollama provider over a pool of servers', () => {
   it('counts in-flight chats per server and returns to zero after a cancel, an error and an early stop', async () => {
     const one = await start()
     const two = await start()
-    one.script({ text: ['a', 'b', 'c', 'd'], chunkDelayMs: 40 })
+    // After 'a' a chat on `one` waits a minute: it is in flight for as long as the test needs it to be.
+    one.script({ text: ['a', 'b', 'c', 'd'], chunkDelayMs: 60_000 })
     two.fault({ kind: 'status', status: 500 })
     const provider = createOllamaProvider({ config: config([one.url, two.url]), fetch })
     await provider.listModels()
@@ -154,9 +166,11 @@ describe('Ollama provider over a pool of servers', () => {
     expect(await inFlight(provider)).toEqual([0, 0])
 
     // The busy-first order sends this one to `two`, whose 500 is not a reason to try another server.
-    const blocker = abortWhen((signal) => provider.chat(ask(), signal), (chunk) => chunk.type === 'text' && chunk.text === 'c')
+    const stopBlocker = new AbortController()
+    const blocker = failure(provider.chat(ask(), stopBlocker.signal))
     await vi.waitFor(() => expect(chats(one)).toBe(2))
     expect((await failure(provider.chat(ask(), new AbortController().signal))).code).toBe('E_PROVIDER_SERVER')
+    stopBlocker.abort()
     expect((await blocker).code).toBe('E_CANCELLED')
     expect(await inFlight(provider)).toEqual([0, 0])
 

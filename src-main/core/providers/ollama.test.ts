@@ -28,6 +28,7 @@ describe('Ollama provider', () => {
   })
 
   afterEach(async () => {
+    vi.useRealTimers()
     vi.restoreAllMocks()
     await fake.close()
   })
@@ -144,9 +145,13 @@ describe('Ollama provider', () => {
   })
 
   it('aborting one of two concurrent chats leaves the other to finish', async () => {
-    fake.script({ text: ['a', 'b', 'c', 'd', 'e'], chunkDelayMs: 5 })
+    // The first chat gets 'a' and then nothing for a minute: it is surely still streaming when it is
+    // aborted, and no later chunk can slip in with 'a'. The second, started once the first is being
+    // answered, gets the quick reply.
+    fake.script({ text: ['a', 'b', 'c', 'd', 'e'], chunkDelayMs: 60_000 }, { text: ['a', 'b', 'c', 'd', 'e'], chunkDelayMs: 5 })
     const seenFirst: ChatChunk[] = []
     const one = abortWhen((signal) => provider.chat(ask(), signal), (chunk) => chunk.type === 'text', seenFirst)
+    await vi.waitFor(() => expect(fake.requests.filter((r) => r.path === '/api/chat')).toHaveLength(1))
     const two = collect(provider.chat(ask(), new AbortController().signal))
     expect((await one).code).toBe('E_CANCELLED')
     expect(texts(await two)).toEqual(['a', 'b', 'c', 'd', 'e'])
@@ -190,6 +195,8 @@ describe('Ollama provider', () => {
   })
 
   it('falls through to the next server when the first is down or lacks the model', async () => {
+    // Timers frozen: the chat waits for the model lists however long they take, not at most INVENTORY_WAIT_MS.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const second = await another({ models: ['qwen3:8b'] })
     second.script({ text: ['from the GPU box'] })
     const pool = createOllamaProvider({ config: config({ baseUrl: await closedUrl(), hosts: [fake.url, second.url] }), fetch })

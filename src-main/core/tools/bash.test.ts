@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { removeTempDirs } from '../../../test/support/tmp'
 import { runBuiltinTool } from './run-tool'
 import { makeWorkspace } from './tools.fixture'
@@ -18,13 +18,38 @@ function alive(pid: number): boolean {
   }
 }
 
-async function waitFor(check: () => boolean, ms = 3000): Promise<boolean> {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    if (check()) return true
-    await new Promise((resolve) => setTimeout(resolve, 25))
+async function waitUntilGone(pid: number): Promise<void> {
+  await vi.waitFor(() => expect(alive(pid)).toBe(false))
+}
+
+/** The pid a command wrote to `file`, or 0 while it has not yet. */
+function pidIn(file: string): number {
+  return fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8').trim()) : 0
+}
+
+// Captured before any test fakes the clock.
+const realSetTimeout = globalThis.setTimeout
+
+/**
+ * Runs with the shell's timeout clock frozen, waits in real time until `ready` holds, then lets `ms`
+ * pass: the timeout fires once the command got as far as the test needs, however slow the machine.
+ * (vi.waitFor would move a fake clock by itself, hence the own loop.)
+ */
+async function runUntilTimedOut(run: () => ReturnType<typeof runBuiltinTool>, ready: () => boolean, ms: number): ReturnType<typeof runBuiltinTool> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  let running: ReturnType<typeof runBuiltinTool>
+  try {
+    running = run()
+    const giveUpAt = Date.now() + 30_000
+    while (!ready()) {
+      if (Date.now() > giveUpAt) throw new Error('the command never got as far as the test waits for')
+      await new Promise((resolve) => realSetTimeout(resolve, 20))
+    }
+    vi.advanceTimersByTime(ms)
+  } finally {
+    vi.useRealTimers()
   }
-  return check()
+  return running
 }
 
 describe.runIf(posix)('Bash', () => {
@@ -43,14 +68,14 @@ describe.runIf(posix)('Bash', () => {
   it('kills the whole process tree on timeout', async () => {
     const { ctx, root } = makeWorkspace()
     const pidFile = path.join(root, 'child.pid')
-    const started = Date.now()
-    const result = await runBuiltinTool('Bash', { command: `sleep 30 & echo $! > child.pid; echo started; wait`, timeout: 500 }, ctx)
-    expect(Date.now() - started).toBeLessThan(5000)
+    // The 500 ms run out only once the command printed and started its child (whose pid it writes last).
+    const run = () => runBuiltinTool('Bash', { command: `echo started; sleep 30 & echo $! > child.pid; wait`, timeout: 500 }, ctx)
+    const result = await runUntilTimedOut(run, () => pidIn(pidFile) > 0, 500)
     expect(result.ok).toBe(false)
     expect(result.output).toBe('started\n[Command timed out after 500 ms; it and every process it started were killed.]')
-    const childPid = Number(fs.readFileSync(pidFile, 'utf8').trim())
+    const childPid = pidIn(pidFile)
     expect(childPid).toBeGreaterThan(0)
-    expect(await waitFor(() => !alive(childPid))).toBe(true)
+    await waitUntilGone(childPid)
   })
 
   it('is cancelled by the signal, killing the tree', async () => {
@@ -58,12 +83,11 @@ describe.runIf(posix)('Bash', () => {
     const controller = new AbortController()
     const run = runBuiltinTool('Bash', { command: 'sleep 30 & echo $! > child.pid; wait' }, { ...ctx, signal: controller.signal })
     const pidFile = path.join(root, 'child.pid')
-    await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() !== '')
+    await vi.waitFor(() => expect(pidIn(pidFile)).toBeGreaterThan(0))
     controller.abort()
     const result = await run
     expect(result).toEqual({ ok: false, output: '(no output)\n[Command cancelled.]' })
-    const childPid = Number(fs.readFileSync(pidFile, 'utf8').trim())
-    expect(await waitFor(() => !alive(childPid))).toBe(true)
+    await waitUntilGone(pidIn(pidFile))
   })
 
   it('caps the output', async () => {
@@ -74,11 +98,18 @@ describe.runIf(posix)('Bash', () => {
   })
 
   it('returns promptly when a background process keeps the pipes open', async () => {
-    const { ctx } = makeWorkspace()
-    const started = Date.now()
-    const result = await runBuiltinTool('Bash', { command: '(sleep 5 &) ; echo quick' }, ctx)
-    expect(result).toEqual({ ok: true, output: 'quick' })
-    expect(Date.now() - started).toBeLessThan(3000)
+    const { ctx, root } = makeWorkspace()
+    // The background child would hold the pipes for 1000 s: returning at all shows the tool did not wait for them.
+    const result = await runBuiltinTool('Bash', { command: '(sleep 1000 & echo $! > bg.pid) ; echo quick' }, ctx)
+    const child = pidIn(path.join(root, 'bg.pid'))
+    try {
+      expect(result).toEqual({ ok: true, output: 'quick' })
+      // It returned while the child was still running, holding the pipes.
+      expect(child).toBeGreaterThan(0)
+      expect(alive(child)).toBe(true)
+    } finally {
+      if (child > 0) process.kill(child, 'SIGKILL')
+    }
   })
 
   it('validates the timeout', async () => {

@@ -82,6 +82,12 @@ export function fakeLinuxArchive(extra: TarEntry[] = []): Buffer {
 export interface Faults {
   /** Drop the connection mid-body this many times. */
   drops?: number
+  /**
+   * Before each drop, waits for this with the number of bytes of the file sent so far (e.g. until the
+   * client has stored them). Without it the drop follows after 5 ms, whether the client has read
+   * the bytes by then or not.
+   */
+  holdDrop?: (sentUpTo: number) => Promise<void>
   /** Flip one byte in the artifact this many times (each a whole download). */
   corrupt?: number
   /** Answer 503 this many times first. */
@@ -148,7 +154,10 @@ export async function startReleaseServer(options: { faults?: Faults; artifacts?:
         await new Promise((resolve) => res.write(rest.subarray(offset, Math.min(offset + 16384, cut)), resolve))
         if (faults.slowMs) await new Promise((resolve) => setTimeout(resolve, faults.slowMs))
       }
-      if (drop) setTimeout(() => res.socket?.destroy(), 5)
+      if (drop && faults.holdDrop) {
+        await faults.holdDrop(start + cut)
+        res.socket?.destroy()
+      } else if (drop) setTimeout(() => res.socket?.destroy(), 5)
       else res.end()
     })()
   })

@@ -1,5 +1,7 @@
 // A real MCP server over stdio for the connection and manager tests.
-// Env: BANNER=1 prints a line on stdout before speaking MCP; STARTUP_DELAY_MS delays the handshake.
+// Env: BANNER=1 prints a line on stdout before speaking MCP; STARTUP_GATE=<file> holds the
+// handshake until that file exists (the test decides how long a server is slow, not a clock).
+import fs from 'node:fs'
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { z } from 'zod'
@@ -19,11 +21,16 @@ server.registerTool('slow', { description: 'Waits, unless cancelled', inputSchem
   lastCancelled = false
   await new Promise((resolve) => {
     const timer = setTimeout(resolve, ms)
-    extra.signal.addEventListener('abort', () => {
+    const cancelled = () => {
       lastCancelled = true
       clearTimeout(timer)
       resolve()
-    })
+    }
+    // On a busy machine the cancellation can arrive before this handler runs: the signal is then already aborted.
+    if (extra.signal.aborted) return cancelled()
+    extra.signal.addEventListener('abort', cancelled, { once: true })
+    // Tells a test (through the captured stderr) that the call is under way and can be cancelled now.
+    process.stderr.write(`slow: waiting ${ms} ms\n`)
   })
   return { content: [{ type: 'text', text: 'done' }] }
 })
@@ -57,6 +64,8 @@ if (original) {
 
 process.stderr.write(`test-stdio starting; SECRET_TOKEN is ${process.env.SECRET_TOKEN ? 'set' : 'unset'}\n`)
 if (process.env.BANNER === '1') process.stdout.write('Welcome to test-stdio!\n')
-const delay = Number(process.env.STARTUP_DELAY_MS ?? 0)
-if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+const gate = process.env.STARTUP_GATE
+if (gate) {
+  while (!fs.existsSync(gate)) await new Promise((resolve) => setTimeout(resolve, 20))
+}
 await server.connect(new StdioServerTransport())
