@@ -159,6 +159,16 @@ describe('Ollama provider', () => {
     await vi.waitFor(() => expect(fake.aborted).toBe(1))
   })
 
+  it('yields nothing after Stop, even lines that came in the same read', async () => {
+    const lines = ['a', 'b', 'c'].map((content) => JSON.stringify({ model: 'm', message: { role: 'assistant', content }, done: false })).join('\n') + '\n'
+    const oneRead = () => Promise.resolve(new Response(lines, { headers: { 'content-type': 'application/x-ndjson' } }))
+    const stopped = createOllamaProvider({ config: config({ baseUrl: fake.url }), fetch: oneRead })
+    const seen: ChatChunk[] = []
+    const error = await abortWhen((signal) => stopped.chat(ask(), signal), (chunk) => chunk.type === 'text', seen)
+    expect(error.code).toBe('E_CANCELLED')
+    expect(texts(seen)).toEqual(['a'])
+  })
+
   it('lists models with capabilities from /api/show, free, without embedding-only models', async () => {
     const models = await provider.listModels()
     expect(models).toEqual([

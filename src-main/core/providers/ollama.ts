@@ -138,6 +138,8 @@ class OllamaProvider implements ChatProvider {
       let calls = 0
       let last: ChatResponse | undefined
       for await (const part of stream) {
+        // Lines that arrived in the same read as the one before Stop must not reach the user.
+        if (signal.aborted) throw new CancelledError('Stopped.')
         if (typeof part !== 'object' || part === null || typeof part.message !== 'object' || part.message === null) {
           throw new BadResponseError(this.name, 'a chunk without a message')
         }
