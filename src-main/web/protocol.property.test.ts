@@ -25,6 +25,7 @@ import { createConnection } from '../core/rpc'
 import { RPC_CHANNEL, wireIpc } from '../electron/ipc'
 import { newToken } from './auth'
 import { startWebServer, type WebServer } from './server'
+import { scaled } from '../../test/support/reliability'
 
 /**
  * Malformed traffic of every kind, over a real WebSocket, straight into createConnection, and
@@ -32,8 +33,8 @@ import { startWebServer, type WebServer } from './server'
  * for that id; anything else gets a `rejected` notice (or nothing); the server keeps serving.
  */
 
-const RUNS = 110
-const PER_RUN = 10 // 1,100 messages per transport
+const RUNS = scaled(110)
+const PER_RUN = 10 // 1,100 messages per transport in npm test
 
 /** What a generated message is, before a fresh unique id is put in. */
 type Draft = ({ kind: 'text'; build: (id: number) => string } | { kind: 'binary'; bytes: Uint8Array } | { kind: 'value'; value: unknown }) & { tag?: string }

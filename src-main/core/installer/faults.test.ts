@@ -3,6 +3,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { closedPort } from '../../../test/support/fake-ollama'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
+import { scaled } from '../../../test/support/reliability'
 import type { AppError } from '../errors'
 import { downloadVerified } from './download'
 import { installLinux, linuxPaths, stopLinux, uninstallLinux, type LinuxPaths } from './linux'
@@ -68,7 +69,7 @@ function snapshot(paths: LinuxPaths) {
 
 describe('fault matrix over seeded runs', () => {
   it('succeeds ≥95% where success is possible, and every failure leaves the previous state', async () => {
-    const runs = 42
+    const runs = scaled(42)
     const random = rng(20261126)
     let possible = 0
     let succeeded = 0

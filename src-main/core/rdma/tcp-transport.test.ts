@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import net from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { scaled } from '../../../test/support/reliability'
 import { CancelledError, NetworkError, TimeoutError, ValidationError } from '../errors'
 import { TcpChannel, TcpTransport, formatTcpAddress, parseTcpAddress, type TcpSocketOptions, type TcpTransportOptions } from './tcp-transport'
 import { drain, firstAccepted as accepted } from './testdata/channels'
@@ -54,10 +55,10 @@ describe('TcpTransport', () => {
     expect(listener.address).not.toBe('tcp://127.0.0.1:0')
   })
 
-  it('moves 64 MiB in random chunk sizes intact (sha256 on both sides)', async () => {
+  it(`moves ${scaled(64)} MiB in random chunk sizes intact (sha256 on both sides)`, async () => {
     const { client, server } = await pair()
     const sent = createHash('sha256')
-    const total = 64 * 1024 * 1024
+    const total = scaled(64) * 1024 * 1024
     const block = randomBytes(4 * 1024 * 1024)
     const receiving = drain(server)
     let written = 0

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { scaled } from '../../../test/support/reliability'
 import { buildMatchExpression, stripMarkers } from './search-query'
 import { useEngines, useTempDirs } from './testdata/helpers'
 
@@ -51,7 +52,7 @@ describe('search accepts any user string', () => {
         const hits = engine.search(query)
         expect(Array.isArray(hits)).toBe(true)
       }),
-      { numRuns: 1500 },
+      { numRuns: scaled(1500) },
     )
   })
 
