@@ -60,6 +60,8 @@ describe('Settings → Developer', () => {
     // The history is opened and queried on the Sessions screen: store marks to list.
     await goTo(page, 'Sessions')
     await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor()
+    // The heading shows before the first query answers; its answer (the list or the empty state) means the store was queried.
+    await page.getByRole('listbox', { name: 'Sessions' }).or(page.getByText('No sessions yet')).first().waitFor()
     await goTo(page, 'Settings')
     const card = developer()
     await card.getByRole('switch', { name: 'Show the developer panel' }).click()

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { startReleaseServer, type ReleaseServer } from '../src-main/core/installer/testdata/release-server.ts'
-import { openApp, shoot, type Companion, type OpenApp } from './harness.ts'
+import { eventually, openApp, shoot, type Companion, type OpenApp } from './harness.ts'
 import { STANDIN_VERSION, standinArchive } from './ollama-standin.ts'
 
 let app: OpenApp
@@ -105,8 +105,16 @@ describe('first-run setup, from "not found" to a first chat', () => {
     await button('Start chatting').click()
     await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
     await dialog().waitFor({ state: 'detached' })
-    const saved = JSON.parse(fs.readFileSync(path.join(companion.dataDir, 'settings.json'), 'utf8')) as { onboarding: { completed: boolean } }
-    assert.equal(saved.onboarding.completed, true)
+    // The window closes the wizard at once; the core writes settings.json a moment later.
+    const settingsFile = path.join(companion.dataDir, 'settings.json')
+    const completed = () => {
+      try {
+        return (JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { onboarding?: { completed?: boolean } }).onboarding?.completed === true
+      } catch {
+        return false // not written yet
+      }
+    }
+    await eventually(completed, 'settings.json records the finished onboarding')
     await page.reload()
     await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
     assert.equal(await page.getByRole('dialog').count(), 0)
