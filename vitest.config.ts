@@ -18,6 +18,9 @@ const waitsSetup = 'test/support/patient-waits.ts'
  */
 export default defineConfig({
   test: {
+    // Most test files wait on child processes, sockets and servers rather than the CPU, so more
+    // files run at once than there are cores (vitest's default here would be one at a time).
+    maxWorkers: 3,
     projects: [
       {
         test: {
