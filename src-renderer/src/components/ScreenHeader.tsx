@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import { screenMeta, type ScreenId } from '../screens/registry'
+import { screenMeta, type ScreenId } from '../app/screen-registry'
 
 export function ScreenHeader({ id, actions }: { id: ScreenId; actions?: ReactNode }) {
   const meta = screenMeta(id)

@@ -1,5 +1,5 @@
 import { useAppStore } from '../store/app-store'
-import { screens } from '../screens/registry'
+import { screens } from '../app/screen-registry'
 import { Icon } from './Icon'
 
 const modKey = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? '⌘' : 'Ctrl+'

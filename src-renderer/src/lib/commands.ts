@@ -1,5 +1,5 @@
 import type { ApiClient, Theme } from '../../../src-shared/contract'
-import { screens, type ScreenId } from '../screens/registry'
+import { screens, type ScreenId } from '../app/screen-registry'
 import { useOnboarding } from '../screens/onboarding/onboarding-store'
 import { updateSettings } from '../store/bootstrap'
 

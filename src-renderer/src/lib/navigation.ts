@@ -1,4 +1,4 @@
-import type { ScreenId } from '../screens/registry'
+import type { ScreenId } from '../app/screen-registry'
 import { hashFor, useAppStore } from '../store/app-store'
 
 /**

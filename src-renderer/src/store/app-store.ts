@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { AppInfo, ErrorShape, Settings } from '../../../src-shared/contract'
 import type { ConnectionState } from '../api/web-port'
-import { isScreenId, type ScreenId } from '../screens/registry'
+import { isScreenId, type ScreenId } from '../app/screen-registry'
 
 export interface Notice {
   id: number

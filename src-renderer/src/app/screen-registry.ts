@@ -1,3 +1,4 @@
+// Screen ids and their sidebar entries: outside screens/ because the store, lib and components need them.
 export const screenIds = ['chat', 'sessions', 'models', 'providers', 'agents', 'tools', 'cluster', 'settings'] as const
 export type ScreenId = (typeof screenIds)[number]
 
