@@ -1,6 +1,6 @@
 import type { ApiClient, Theme } from '../../../src-shared/contract'
 import { screens, type ScreenId } from '../app/screen-registry'
-import { useOnboarding } from '../screens/onboarding/onboarding-store'
+import { useOnboarding } from '../store/onboarding-store'
 import { updateSettings } from '../store/bootstrap'
 
 export interface CommandContext {

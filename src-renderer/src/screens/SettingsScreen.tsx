@@ -3,7 +3,7 @@ import type { DoctorCheck, OllamaDetection, Theme } from '../../../src-shared/co
 import { useApi } from '../api/context'
 import { ScreenHeader } from '../components/ScreenHeader'
 import { useAppStore } from '../store/app-store'
-import { useOnboarding } from './onboarding/onboarding-store'
+import { useOnboarding } from '../store/onboarding-store'
 import { updateSettings } from '../store/bootstrap'
 import { VoiceSection } from './settings/VoiceSection'
 import { UpdatesSection } from './settings/UpdatesSection'

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { FakeApiOptions } from '../../../test/fake-api'
 import { emptyOutcome, hookRun, skill } from '../../../test/fake-agent'
 import { renderAt } from '../../../test/render'
-import { useWorkspace } from './workspace-store'
+import { useWorkspace } from '../../store/workspace-store'
 
 const agent: NonNullable<FakeApiOptions['agent']> = {
   user: {

@@ -3,7 +3,7 @@ import { ScreenHeader } from '../../components/ScreenHeader'
 import '../../agents.css'
 import { HooksSection } from './HooksSection'
 import { SkillsSection } from './SkillsSection'
-import { useWorkspace } from './workspace-store'
+import { useWorkspace } from '../../store/workspace-store'
 
 /** The folder that scopes workspace hooks and skills; the chat's workspace picker shares it. */
 export function WorkspaceField() {

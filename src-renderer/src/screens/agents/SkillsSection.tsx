@@ -3,7 +3,7 @@ import type { RouteOutput, Skill } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store/app-store'
 import { useSkills } from './use-skills'
-import { workspaceInput } from './workspace-store'
+import { workspaceInput } from '../../store/workspace-store'
 
 type RunResult = RouteOutput<'skills.run'>
 

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import type { ErrorShape, HookEntry, HookEvent, HookOutcome, HookRun, HooksConfig, Result } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store/app-store'
-import { workspaceInput } from './workspace-store'
+import { workspaceInput } from '../../store/workspace-store'
 
 /** How many runs the log keeps; the core keeps its own longer history. */
 const LOG_SIZE = 50

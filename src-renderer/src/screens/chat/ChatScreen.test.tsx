@@ -5,7 +5,7 @@ import type { FakeApiOptions } from '../../../test/fake-api'
 import { renderAt } from '../../../test/render'
 import { makeMessage, makeMessages, makeSession, sessionId } from '../../../test/session-fixtures'
 import { useAppStore } from '../../store/app-store'
-import { useOnboarding } from '../onboarding/onboarding-store'
+import { useOnboarding } from '../../store/onboarding-store'
 import { estimateHeight } from './MessageList'
 
 const id = sessionId(0)

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import { useApi } from '../../api/context'
 import { navigateTo } from '../../lib/navigation'
-import { useOnboarding } from '../onboarding/onboarding-store'
+import { useOnboarding } from '../../store/onboarding-store'
 
 /** No provider yet: say what is missing and go straight to where it is fixed. */
 export function NoProviders() {

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react'
 import '../../agents.css'
-import { folderName, useWorkspace } from '../agents/workspace-store'
+import { folderName, useWorkspace } from '../../store/workspace-store'
 
 /** The folder built-in tools may work in (shared with the Agents screen); tools still ask first. */
 export function WorkspacePicker({ disabled }: { disabled?: boolean }) {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { localModel, recommendedModel } from '../../../test/fake-models'
 import { renderApp } from '../../../test/render'
 import { useAppStore } from '../../store/app-store'
-import { usePulls } from './pull-store'
+import { usePulls } from '../../store/pull-store'
 
 const GB = 1024 ** 3
 

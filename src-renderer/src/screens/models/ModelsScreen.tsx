@@ -5,7 +5,7 @@ import { ScreenHeader } from '../../components/ScreenHeader'
 import { LocalModels } from './LocalModels'
 import { DetailsDrawer, Recommended, RunningModels } from './ModelPanels'
 import { PullPanel } from './PullPanel'
-import { usePulls } from './pull-store'
+import { usePulls } from '../../store/pull-store'
 import { useModelsData } from './use-models-data'
 
 /** Local models: what is installed, what is loaded, pulls in progress, and what to get next. */

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { ModelNameSchema } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { formatBytes } from '../../lib/format'
-import { usePulls, type Pull } from './pull-store'
+import { usePulls, type Pull } from '../../store/pull-store'
 
 function Bar({ value, label }: { value: number; label: string }) {
   return (

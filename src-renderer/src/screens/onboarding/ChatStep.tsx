@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { ErrorShape } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
-import { useOnboarding } from './onboarding-store'
+import { useOnboarding } from '../../store/onboarding-store'
 import { Problem } from './parts'
 
 /** One short prompt through Ollama, to prove the whole chain works before the first real chat. */

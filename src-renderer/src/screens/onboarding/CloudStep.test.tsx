@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { defaultSettings, type FakeApiOptions } from '../../../test/fake-api'
 import { providerView } from '../../../test/fake-providers'
 import { renderApp } from '../../../test/render'
-import { useOnboarding } from './onboarding-store'
+import { useOnboarding } from '../../store/onboarding-store'
 
 const firstRun = { settings: { ...defaultSettings(), onboarding: { completed: false } } }
 const wizard = () => screen.getByRole('dialog', { name: /./ })

@@ -2,8 +2,8 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { ModelNameSchema, type ErrorShape, type RecommendedModel } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { formatBytes } from '../../lib/format'
-import { usePulls } from '../models/pull-store'
-import { useOnboarding } from './onboarding-store'
+import { usePulls } from '../../store/pull-store'
+import { useOnboarding } from '../../store/onboarding-store'
 import { Problem, ProgressBar } from './parts'
 
 /** Pick a first model from what fits this machine (or type any name), and pull it with progress. */

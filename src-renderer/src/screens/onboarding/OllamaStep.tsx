@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import type { ErrorShape, OllamaDetection } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { formatBytes } from '../../lib/format'
-import { useOnboarding, type Install } from './onboarding-store'
+import { useOnboarding, type Install } from '../../store/onboarding-store'
 import { Problem, ProgressBar } from './parts'
 
 const phaseLabel: Record<Install['phase'], string> = {

@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { defaultSettings } from '../../../test/fake-api'
 import { recommendedModel } from '../../../test/fake-models'
 import { renderApp } from '../../../test/render'
-import { usePulls } from '../models/pull-store'
+import { usePulls } from '../../store/pull-store'
 import { useAppStore } from '../../store/app-store'
-import { useOnboarding } from './onboarding-store'
+import { useOnboarding } from '../../store/onboarding-store'
 
 const firstRun = { settings: { ...defaultSettings(), onboarding: { completed: false } } }
 const recommended = [recommendedModel('gemma3:4b', { title: 'Gemma 3 4B' }), recommendedModel('llama3.3:70b', { fit: 'too-big' }), recommendedModel('qwen3:8b', { title: 'Qwen 3 8B' })]

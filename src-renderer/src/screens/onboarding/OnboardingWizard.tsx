@@ -6,7 +6,7 @@ import { ChatStep } from './ChatStep'
 import { CloudStep } from './CloudStep'
 import { ModelStep } from './ModelStep'
 import { OllamaStep } from './OllamaStep'
-import { steps, stepTitles, useOnboarding, type Step } from './onboarding-store'
+import { steps, stepTitles, useOnboarding, type Step } from '../../store/onboarding-store'
 
 const headings: Record<Step, string> = {
   welcome: 'Welcome to Ollama Desk',

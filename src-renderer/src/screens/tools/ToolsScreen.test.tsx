@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { BUILTIN_TOOLS } from '../../../../src-shared/contract'
 import type { FakeApiOptions } from '../../../test/fake-api'
 import { renderAt } from '../../../test/render'
-import { useWorkspace } from '../agents/workspace-store'
+import { useWorkspace } from '../../store/workspace-store'
 import { fieldErrors } from './PermissionsEditor'
 
 const open = async (agent: FakeApiOptions['agent'] = {}) => {

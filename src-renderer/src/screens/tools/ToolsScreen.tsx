@@ -1,6 +1,6 @@
 import { ScreenHeader } from '../../components/ScreenHeader'
 import '../../tools.css'
-import { useWorkspace } from '../agents/workspace-store'
+import { useWorkspace } from '../../store/workspace-store'
 import { BuiltinToolsTable } from './BuiltinToolsTable'
 import { McpSection } from './mcp/McpSection'
 import { PermissionsEditor } from './PermissionsEditor'

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { ErrorShape, Permissions } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
-import { workspaceInput } from '../agents/workspace-store'
+import { workspaceInput } from '../../store/workspace-store'
 
 export type PermissionLevel = 'user' | 'workspace'
 

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { FakeApiOptions } from '../../../../test/fake-api'
 import { renderAt } from '../../../../test/render'
-import { useWorkspace } from '../../agents/workspace-store'
+import { useWorkspace } from '../../../store/workspace-store'
 
 const claudeDesktop = JSON.stringify({
   mcpServers: {

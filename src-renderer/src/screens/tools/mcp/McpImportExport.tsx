@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { ErrorShape, RouteInput, RouteOutput } from '../../../../../src-shared/contract'
 import { useApi } from '../../../api/context'
-import { folderName, useWorkspace, workspaceInput } from '../../agents/workspace-store'
+import { folderName, useWorkspace, workspaceInput } from '../../../store/workspace-store'
 
 type Imported = RouteOutput<'mcp.import'>
 

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import type { ApiClient, ErrorShape, PullEvent } from '../../../../src-shared/contract'
-import { useAppStore } from '../../store/app-store'
+import type { ApiClient, ErrorShape, PullEvent } from '../../../src-shared/contract'
+import { useAppStore } from './app-store'
 
 export interface Layer {
   digest: string

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import type { ApiClient, ErrorShape, InstallProgress, StreamResult } from '../../../../src-shared/contract'
-import { updateSettings } from '../../store/bootstrap'
+import type { ApiClient, ErrorShape, InstallProgress, StreamResult } from '../../../src-shared/contract'
+import { updateSettings } from './bootstrap'
 
 export const steps = ['welcome', 'ollama', 'model', 'chat', 'cloud', 'done'] as const
 export type Step = (typeof steps)[number]
