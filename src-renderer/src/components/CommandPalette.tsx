@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { fuzzyFilter } from '../lib/fuzzy'
 import { paletteCommands, type CommandContext, type PaletteCommand } from '../lib/commands'
-import { loadSkillNames, skillCommands, useSkillNames } from '../screens/agents/skill-commands'
+import { loadSkillNames, skillCommands, useSkillNames } from '../lib/skill-commands'
 import { useAppStore } from '../store/app-store'
 
 function Highlighted({ text, indices }: { text: string; indices: number[] }) {

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import type { RouteOutput, Skill } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store/app-store'
-import { useSkills } from './use-skills'
+import { useSkills } from '../../lib/use-skills'
 import { workspaceInput } from '../../store/workspace-store'
 
 type RunResult = RouteOutput<'skills.run'>

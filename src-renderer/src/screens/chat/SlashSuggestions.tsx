@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { McpPrompt } from '../../../../src-shared/contract'
-import { useSkills } from '../agents/use-skills'
+import { useSkills } from '../../lib/use-skills'
 import { promptCommand } from './McpPromptForm'
 import { useMcpPrompts } from './use-mcp-lists'
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
-import type { ErrorShape, Skill } from '../../../../src-shared/contract'
-import { useApi } from '../../api/context'
-import { workspaceInput } from '../../store/workspace-store'
+import type { ErrorShape, Skill } from '../../../src-shared/contract'
+import { useApi } from '../api/context'
+import { workspaceInput } from '../store/workspace-store'
 
 export interface SkillsData {
   skills: Skill[]

@@ -1,8 +1,8 @@
 import { create } from 'zustand'
-import type { ApiClient } from '../../../../src-shared/contract'
-import type { PaletteCommand } from '../../lib/commands'
-import { useComposerDraft } from '../../store/composer-draft'
-import { useWorkspace, workspaceInput } from '../../store/workspace-store'
+import type { ApiClient } from '../../../src-shared/contract'
+import type { PaletteCommand } from './commands'
+import { useComposerDraft } from '../store/composer-draft'
+import { useWorkspace, workspaceInput } from '../store/workspace-store'
 
 /** Skill names the palette offers, refreshed each time it opens. */
 export const useSkillNames = create<{ names: string[] }>(() => ({ names: [] }))
