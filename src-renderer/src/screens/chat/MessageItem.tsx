@@ -1,8 +1,8 @@
 import { memo, useState } from 'react'
 import type { SessionMessage } from '../../../../src-shared/contract'
 import { formatBytes, formatDateTime } from '../../lib/format'
-import { splitCodeFences } from '../../lib/message-text'
-import { CopyButton, Markdown } from './Markdown'
+import { CopyButton, Markdown } from '../../components/Markdown'
+import { MessageBody } from '../../components/MessageBody'
 import { ReadAloudButton } from './Dictation'
 import { attemptsLine, ReplyFailure, ReplyStats, ToolCards, useThread } from './reply-parts'
 import { useReplies } from './reply-store'
@@ -11,23 +11,6 @@ import { LIVE_REPLY, LIVE_USER } from './thread'
 import { ToolMessage } from './ToolMessage'
 
 const roleName: Record<SessionMessage['role'], string> = { user: 'You', assistant: 'Assistant', system: 'System', tool: 'Tool' }
-
-/** Plain text with code fences as code: what the user wrote, and previews elsewhere. */
-export function MessageBody({ text }: { text: string }) {
-  return (
-    <div className="message-body">
-      {splitCodeFences(text).map((block, i) =>
-        block.kind === 'code' ? (
-          <pre key={i} data-lang={block.lang || undefined}>
-            <code>{block.code}</code>
-          </pre>
-        ) : (
-          <p key={i}>{block.text}</p>
-        ),
-      )}
-    </div>
-  )
-}
 
 function EditBox({ initial, onSend, onCancel }: { initial: string; onSend(text: string): void; onCancel(): void }) {
   const [text, setText] = useState(initial)

@@ -5,7 +5,7 @@ import { HealthCharts } from './HealthCharts'
 import { PriceTable } from './PriceTable'
 import { ProviderList } from './ProviderList'
 import { RoutingSettings } from './RoutingSettings'
-import { McpHealthCards } from '../tools/mcp/McpHealthCards'
+import { McpHealthCards } from '../../components/McpHealthCards'
 import { useProvidersData } from './use-providers-data'
 import { useRouting } from './use-routing'
 

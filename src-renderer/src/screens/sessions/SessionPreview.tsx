@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import type { ApiClient, SessionMessage, SessionSummary } from '../../../../src-shared/contract'
 import { formatDateTime, formatWhen, plural } from '../../lib/format'
 import { useAppStore } from '../../store/app-store'
-import { MessageBody } from '../chat/MessageItem'
+import { MessageBody } from '../../components/MessageBody'
 import { RenameField, TagEditor } from './SessionFields'
 import type { ExportFormat, SessionActions } from './use-session-actions'
 

@@ -4,7 +4,7 @@ import { useApi } from '../../api/context'
 import { formatBytes, formatWhen } from '../../lib/format'
 import { useAppStore } from '../../store/app-store'
 import { updateSettings } from '../../store/bootstrap'
-import { Markdown } from '../chat/Markdown'
+import { Markdown } from '../../components/Markdown'
 import '../../updates.css'
 
 const CHANNELS: { value: UpdateChannel; label: string }[] = [

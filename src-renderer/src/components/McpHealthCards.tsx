@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
-import type { McpServerStatus } from '../../../../../src-shared/contract'
-import { useApi } from '../../../api/context'
-import '../../../mcp.css'
+import type { McpServerStatus } from '../../../src-shared/contract'
+import { useApi } from '../api/context'
+import '../mcp.css'
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import type { FakeApiOptions } from '../../../../test/fake-api'
-import { renderAt } from '../../../../test/render'
+import type { FakeApiOptions } from '../../test/fake-api'
+import { renderAt } from '../../test/render'
 
 const openProviders = async (mcp: FakeApiOptions['mcp']) => {
   const rendered = await renderAt('#/providers', { mcp })
