@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { renderApp } from '../../test/render'
+import { renderApp } from '../../../test/render'
 
 const openSettings = async (options: Parameters<typeof renderApp>[0] = {}) => {
   location.hash = '#/settings'
