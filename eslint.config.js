@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
@@ -8,9 +10,26 @@ import tseslint from 'typescript-eslint'
  *   src-main/core ← plain Node; no electron, no adapters
  *   src-main/{electron,web,cli} ← adapters over the core
  *   src-preload ← contract only (+ electron)
- *   src-renderer ← contract only
+ *   src-renderer ← contract only; inside it, a screen (a folder under screens/) imports no other
+ *                  screen, and lib/, components/, store/, app/, api/, theme/ import no screen
  */
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
+
+const rendererContract = { group: ['electron', 'electron/*', 'node:*', '**/src-main/**', '**/src-preload/**'], message: 'The renderer reaches the app only through the contract client.' }
+
+/** Screen folders and how deep each one's files go: the rule matches relative specifiers, so it is written per depth. */
+const screensDir = fileURLToPath(new URL('src-renderer/src/screens/', import.meta.url))
+const depthOf = (dir) => Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => 1 + depthOf(`${dir}/${e.name}`)))
+const screenFolders = fs.existsSync(screensDir) ? fs.readdirSync(screensDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []
+
+/** A file `depth` folders below screens/<screen>/ reaches another screen as ../<other> or ../../screens/<other> (one ../ more per level). */
+const otherScreens = (screen, depth) => {
+  const others = screenFolders.filter((name) => name !== screen).join('|')
+  return {
+    regex: `^${'\\.\\./'.repeat(depth + 1)}(\\.\\./screens/)?(${others})(/|$)`,
+    message: 'A screen does not import another screen: move what both use to store/, components/ or lib/.',
+  }
+}
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'coverage/**', 'node_modules/**', '.tools/**', 'e2e/screenshots/**', 'native/build/**', '.stryker-tmp/**', 'reports/**', 'docs/api/**'] },
@@ -47,8 +66,17 @@ export default tseslint.config(
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: restrict([
-      { group: ['electron', 'electron/*', 'node:*', '**/src-main/**', '**/src-preload/**'], message: 'The renderer reaches the app only through the contract client.' },
-    ]),
+    rules: restrict([rendererContract]),
   },
+  // The blocks below replace the renderer's rule for their files, so each repeats rendererContract.
+  {
+    files: ['src-renderer/src/{lib,components,store,app,api,theme}/**/*.{ts,tsx}'],
+    rules: restrict([rendererContract, { group: ['**/screens', '**/screens/**'], message: 'lib/, components/, store/, app/, api/ and theme/ import no screen: only App.tsx puts screens together.' }]),
+  },
+  ...screenFolders.flatMap((screen) =>
+    Array.from({ length: depthOf(`${screensDir}${screen}`) + 1 }, (_, depth) => ({
+      files: [`src-renderer/src/screens/${screen}/${'*/'.repeat(depth)}*.{ts,tsx}`],
+      rules: restrict([rendererContract, otherScreens(screen, depth)]),
+    })),
+  ),
 )

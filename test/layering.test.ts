@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import { builtinModules } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ESLint } from 'eslint'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 
@@ -11,7 +12,9 @@ import { describe, expect, it } from 'vitest'
  *   src-shared        imports nothing of ours, no Electron, no Node
  *   src-main/core     no Electron, no adapters (src-main/electron|web|cli), no preload/renderer
  *   src-preload       electron and src-shared only
- *   src-renderer      no src-main, no src-preload, no Electron, no Node
+ *   src-renderer      no src-main, no src-preload, no Electron, no Node; inside it, a screen (a folder
+ *                     under src/screens/) imports no other screen, and nothing outside screens/ but
+ *                     App.tsx and main.tsx imports a screen
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -46,7 +49,7 @@ function classify(specifier: string, fromFile: string): Target {
 
 const under = (p: string, folder: string) => p === folder || p.startsWith(`${folder}/`)
 
-type Rule = (target: Target, specifier: string) => string | undefined
+type Rule = (target: Target, specifier: string, from: string) => string | undefined
 
 const rules: Record<'shared' | 'core' | 'preload' | 'renderer', Rule> = {
   shared: (t) =>
@@ -75,10 +78,30 @@ const rules: Record<'shared' | 'core' | 'preload' | 'renderer', Rule> = {
   },
 }
 
+const screensDir = 'src-renderer/src/screens'
+
+/** The screen a path belongs to: the first name under src/screens/ (a folder, or a stray file there). */
+const screenOf = (p: string): string | undefined => (under(p, screensDir) ? p.slice(screensDir.length + 1).split('/')[0] || undefined : undefined)
+
+/** Only the composition root puts screens together. */
+const composesScreens = (from: string) => from === 'src-renderer/src/App.tsx' || from === 'src-renderer/src/main.tsx'
+
+const rendererInner: Record<'screens' | 'shared', Rule> = {
+  screens: (t, _specifier, from) => {
+    const own = screenOf(from)
+    const other = t.kind === 'ours' ? screenOf(t.path) : undefined
+    return own && other && other !== own ? `the ${own} screen may not import the ${other} screen` : undefined
+  },
+  shared: (t, _specifier, from) =>
+    !composesScreens(from) && screenOf(from) === undefined && t.kind === 'ours' && screenOf(t.path) !== undefined
+      ? 'only App.tsx imports screens: lib, components, store and the rest import none'
+      : undefined,
+}
+
 /** Violations in one source text, as `file: 'specifier' (why)`. */
 function violations(source: string, file: string, rule: Rule): string[] {
   return importsOf(source).flatMap((specifier) => {
-    const why = rule(classify(specifier, file), specifier)
+    const why = rule(classify(specifier, file), specifier, rel(file))
     return why ? [`${rel(file)}: '${specifier}' (${why})`] : []
   })
 }
@@ -109,6 +132,48 @@ describe('layering', () => {
 
   it('src-renderer never imports src-main, src-preload, electron or node:*', () => {
     expect(scan('src-renderer', rules.renderer, false).problems).toEqual([])
+  })
+
+  it('a screen (tests included) never imports another screen', () => {
+    const screens = fs.readdirSync(path.join(root, screensDir), { withFileTypes: true }).filter((entry) => entry.isDirectory())
+    expect(screens.length).toBeGreaterThanOrEqual(8)
+    const { files, problems } = scan(screensDir, rendererInner.screens, true)
+    expect(files).toBeGreaterThan(100)
+    expect(problems).toEqual([])
+  })
+
+  it('nothing in src-renderer but App.tsx and main.tsx (tests included) imports a screen', () => {
+    const { files, problems } = scan('src-renderer', rendererInner.shared, true)
+    expect(files).toBeGreaterThan(150)
+    expect(problems).toEqual([])
+  })
+
+  it('eslint.config.js flags the same planted renderer imports (and passes the clean ones)', async () => {
+    const eslint = new ESLint({ cwd: root })
+    const restricted = async (file: string, source: string) => {
+      const [result] = await eslint.lintText(`${source}\nexport const used = x\n`, { filePath: path.join(root, file) })
+      return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message)
+    }
+    for (const [file, bad] of [
+      ['src-renderer/src/screens/chat/Planted.tsx', "import { x } from '../agents/use-hooks'"],
+      ['src-renderer/src/screens/chat/Planted.tsx', "import { x } from '../../screens/sessions/filters'"],
+      ['src-renderer/src/screens/tools/mcp/Planted.tsx', "import { x } from '../../agents/use-hooks'"],
+    ] as const) {
+      expect(await restricted(file, bad), bad).toEqual([expect.stringContaining('A screen does not import another screen')])
+    }
+    for (const [file, bad] of [
+      ['src-renderer/src/lib/planted.ts', "import { x } from '../screens/chat/thread'"],
+      ['src-renderer/src/lib/voice/planted.ts', "import { x } from '../../screens/chat/thread'"],
+      ['src-renderer/src/components/Planted.tsx', "import { x } from '../screens/agents/AgentsScreen'"],
+      ['src-renderer/src/store/planted.ts', "import { x } from '../screens/models/ModelsScreen'"],
+    ] as const) {
+      expect(await restricted(file, bad), bad).toEqual([expect.stringContaining('import no screen')])
+    }
+    // The screen rules replace the renderer's rule for their files: the contract restriction must survive.
+    expect(await restricted('src-renderer/src/screens/chat/Planted.tsx', "import { x } from 'node:fs'")).toEqual([expect.stringContaining('contract client')])
+    expect(await restricted('src-renderer/src/store/planted.ts', "import { x } from 'electron'")).toEqual([expect.stringContaining('contract client')])
+    expect(await restricted('src-renderer/src/screens/chat/Planted.tsx', "import { x } from './reply-store'\nimport { y } from '../../store/workspace-store'\nexport const z = y")).toEqual([])
+    expect(await restricted('src-renderer/src/App.tsx', "import { x } from './screens/chat/ChatScreen'")).toEqual([])
   })
 
   describe('the scanner itself (so the checks above cannot pass vacuously)', () => {
@@ -157,6 +222,46 @@ describe('layering', () => {
       expect(violations("import path from 'node:path'", shared, rules.shared)).toHaveLength(1)
       expect(violations("import { AppError } from '../../src-main/core/errors'", shared, rules.shared)).toHaveLength(1)
       expect(violations("import { z } from 'zod'", shared, rules.shared)).toEqual([])
+    })
+
+    it('flags a screen importing another screen, however the path is spelled', () => {
+      const chat = path.join(root, 'src-renderer/src/screens/chat/Composer.tsx')
+      const mcp = path.join(root, 'src-renderer/src/screens/tools/mcp/McpSection.tsx')
+      for (const [file, bad, other] of [
+        [chat, "import { useSkills } from '../agents/use-skills'", 'agents'],
+        [chat, "export { x } from '../../screens/sessions/filters'", 'sessions'],
+        [chat, "const m = import('../settings/SettingsScreen')", 'settings'],
+        [mcp, "import { useWorkspace } from '../../agents/workspace-store'", 'agents'],
+      ] as const) {
+        const found = violations(bad, file, rendererInner.screens)
+        expect(found, bad).toHaveLength(1)
+        expect(found[0]).toContain(`may not import the ${other} screen`)
+      }
+      const clean = [
+        "import { useReplies } from './reply-store'",
+        "import { Markdown } from '../../components/Markdown'",
+        "import { useWorkspace } from '../../store/workspace-store'",
+        "import { useSkills } from '../../lib/use-skills'",
+        "import { renderAt } from '../../../test/render'",
+        "import { ModelPicker } from '../chat/ModelPicker'",
+      ].join('\n')
+      expect(violations(clean, chat, rendererInner.screens)).toEqual([])
+      expect(violations("import { mcpStatusOf } from './status'\nimport { usePermissions } from '../use-permissions'", mcp, rendererInner.screens)).toEqual([])
+    })
+
+    it('flags lib, components and store importing a screen, and lets App.tsx do it', () => {
+      for (const [from, bad] of [
+        ['src-renderer/src/lib/commands.ts', "import { useOnboarding } from '../screens/onboarding/OnboardingWizard'"],
+        ['src-renderer/src/lib/voice/dictation.ts', "import type { X } from '../../screens/chat/thread'"],
+        ['src-renderer/src/components/CommandPalette.tsx', "import { skillCommands } from '../screens/agents/AgentsScreen'"],
+        ['src-renderer/src/store/pull-store.ts', "import { usePulls } from '../screens/models/ModelsScreen'"],
+      ] as const) {
+        expect(violations(bad, path.join(root, from), rendererInner.shared), from).toHaveLength(1)
+      }
+      const app = path.join(root, 'src-renderer/src/App.tsx')
+      expect(violations("import { ChatScreen } from './screens/chat/ChatScreen'", app, rendererInner.shared)).toEqual([])
+      const lib = path.join(root, 'src-renderer/src/lib/commands.ts')
+      expect(violations("import { screens } from '../app/screen-registry'\nimport { useOnboarding } from '../store/onboarding-store'", lib, rendererInner.shared)).toEqual([])
     })
   })
 })
