@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTestCore } from '../../../test/support/core'
 import { removeTempDirs } from '../../../test/support/tmp'
-import { registerStrategy, type InstallStrategy } from '../installer/strategy'
-import { defaultInstallerEnv, type Platform } from '../installer/types'
+import { registerStrategy } from '../installer/strategy'
+import { defaultInstallerEnv, type InstallStrategy, type Platform } from '../installer/types'
 import { autoStartOllama } from './ollama-autostart'
 
 afterAll(() => removeTempDirs())

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { linuxPaths } from './linux'
+import { linuxPaths } from './linux-service'
 import { checkHost, type HostCheck } from './service'
 import type { InstallerEnv } from './types'
 

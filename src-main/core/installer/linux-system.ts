@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { AppError } from '../errors'
 import { downloadVerified } from './download'
-import { archiveName, linuxPaths, startLinux, stopLinux, unpack, type InstallOptions } from './linux'
-import { readMarker, writeMarker } from './macos'
+import { archiveName, unpack } from './linux-archive'
+import { linuxPaths, startLinux, stopLinux } from './linux-service'
+import { withRollback } from './rollback'
 import { detectPhase, throwIfCancelled } from './service'
-import type { InstallerEnv, RunResult } from './types'
+import { readMarker, writeMarker, type InstallerEnv, type InstallOptions, type RunResult } from './types'
 
 export interface LinuxSystemPaths {
   /** The whole release tree: `bin/ollama` and `lib/ollama`. */
@@ -65,7 +66,6 @@ export function pkexecError(what: 'installed' | 'removed', result: RunResult): A
   return new AppError('E_IO', `The system-wide ${what === 'installed' ? 'install' : 'removal'} failed (exit code ${result.code})${output ? `: ${output}` : ''}.`, { hint })
 }
 
-
 /**
  * System-wide install: the same verified download and in-process unpack as per-user, into a temp
  * folder we own, then one pkexec prompt copies it to /usr/local/lib/ollama and links
@@ -77,12 +77,13 @@ export async function installLinuxSystem(env: InstallerEnv, options: InstallOpti
   const emit = options.onEvent ?? (() => undefined)
   await detectPhase(env, { ...options, onEvent: emit })
   const temp = path.join(paths.dataRoot, `.ollama-system-${randomBytes(4).toString('hex')}`)
-  let archive: string | undefined
-  try {
+  return withRollback(env, paths.downloads, async (rollback) => {
     await env.fs.mkdir(paths.dataRoot)
-    archive = await downloadVerified(env, { baseUrl: options.baseUrl, fileName: archiveName(env), dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit })
+    const archive = await downloadVerified(env, { baseUrl: options.baseUrl, fileName: archiveName(env), dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit })
+    rollback.removeAtEnd(archive)
     throwIfCancelled(options.signal)
     emit({ type: 'phase', phase: 'extract' })
+    rollback.removeAtEnd(temp)
     await unpack(env, archive, temp, options.signal)
     if (!(await env.fs.exists(path.join(temp, 'bin/ollama')))) {
       throw new AppError('E_IO', 'The release archive has no bin/ollama.', { hint: 'The mirror may serve the wrong file; try the default release address.' })
@@ -102,14 +103,7 @@ export async function installLinuxSystem(env: InstallerEnv, options: InstallOpti
       version = started.version
     }
     return { version, binary: path.join(system.dir, 'bin/ollama'), service }
-  } catch (error) {
-    const code = (error as AppError).code
-    if (code !== 'E_CANCELLED' && code !== 'E_NETWORK') await env.fs.rm(paths.downloads).catch(() => undefined)
-    throw error
-  } finally {
-    await env.fs.rm(temp).catch(() => undefined)
-    if (archive) await env.fs.rm(archive).catch(() => undefined)
-  }
+  })
 }
 
 /** Removes our system-wide install (one pkexec prompt); nothing when we made none. */

@@ -1,171 +1,76 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
-import { Readable, pipeline } from 'node:stream'
-import zlib from 'node:zlib'
 import { AppError } from '../errors'
-import { normalizeOllamaHost } from '../ollama'
 import { downloadVerified } from './download'
-import { readMarker } from './macos'
-import { checkHost, detectPhase, portConflictError, removeIfPresent, throwIfCancelled, waitHealthy } from './service'
-import { extractTar } from './tar'
-import type { InstallEvent, InstallerEnv } from './types'
-
-export const UNIT_NAME = 'ollama-desk-ollama.service'
-
-export interface LinuxPaths {
-  dataRoot: string
-  installDir: string
-  binary: string
-  link: string
-  unitFile: string
-  pidFile: string
-  logFile: string
-  downloads: string
-  /** Records a system-wide (pkexec) install, so start and uninstall know it is ours. */
-  systemMarker: string
-}
-
-export function linuxPaths(home: string): LinuxPaths {
-  const dataRoot = path.join(home, '.local/share/ollama-desk')
-  const installDir = path.join(dataRoot, 'ollama')
-  return {
-    dataRoot,
-    installDir,
-    binary: path.join(installDir, 'bin/ollama'),
-    link: path.join(home, '.local/bin/ollama'),
-    unitFile: path.join(home, '.config/systemd/user', UNIT_NAME),
-    pidFile: path.join(dataRoot, 'ollama-serve.pid'),
-    logFile: path.join(dataRoot, 'ollama-serve.log'),
-    downloads: path.join(dataRoot, 'downloads'),
-    systemMarker: path.join(dataRoot, 'system-wide.json'),
-  }
-}
-
-export type ServiceMode = 'auto' | 'systemd' | 'process'
-
-export interface StartOptions {
-  host: string
-  service?: ServiceMode
-  signal?: AbortSignal
-  onEvent?: (event: InstallEvent) => void
-  healthTimeoutMs?: number
-}
-
-export interface InstallOptions extends StartOptions {
-  baseUrl: string
-  /** Start and health-check after unpacking (default true). */
-  start?: boolean
-}
-
-export const archiveName = (env: InstallerEnv) => `ollama-linux-${env.arch === 'arm64' ? 'arm64' : 'amd64'}.tar.zst`
-
-/** The Ollama we installed: the per-user one, else the system-wide one recorded by a pkexec install. */
-export async function ourLinuxBinary(env: InstallerEnv): Promise<{ binary: string; systemWide: boolean } | undefined> {
-  const paths = linuxPaths(env.home)
-  if (await env.fs.exists(paths.binary)) return { binary: paths.binary, systemWide: false }
-  const marker = await readMarker(env, paths.systemMarker)
-  const binary = marker && path.join(marker.path, 'bin/ollama')
-  return binary && (await env.fs.exists(binary)) ? { binary, systemWide: true } : undefined
-}
+import { archiveName, unpack } from './linux-archive'
+import { linuxPaths, ourLinuxBinary, setAutoStartLinux, startLinux, stopLinux, UNIT_NAME } from './linux-service'
+import { installLinuxSystem, uninstallLinuxSystem } from './linux-system'
+import { withRollback } from './rollback'
+import { detectPhase, removeIfPresent, throwIfCancelled } from './service'
+import type { InstallerEnv, InstallOptions, InstallStrategy } from './types'
 
 /**
- * Login start on or off: enables or disables our systemd user unit. Without one, Ollama Desk
- * starts its managed process when it opens (when the setting is on), so there is nothing to change.
+ * Per-user install without root: download and verify the release, unpack into a temp folder next
+ * to the install, swap it in, link `~/.local/bin/ollama`, start and health-check. Any failure
+ * (including cancel) puts the previous state back.
  */
-export async function setAutoStartLinux(env: InstallerEnv, enabled: boolean): Promise<{ supported: boolean; detail: string }> {
+export async function installLinux(env: InstallerEnv, options: InstallOptions): Promise<{ version: string; binary: string; service: string }> {
   const paths = linuxPaths(env.home)
-  if (!(await env.fs.exists(paths.unitFile))) {
-    return { supported: true, detail: enabled ? 'Ollama Desk starts its Ollama when it opens.' : 'Ollama Desk no longer starts its Ollama when it opens.' }
-  }
-  const verb = enabled ? 'enable' : 'disable'
-  const result = await env.runner.run('systemctl', ['--user', verb, UNIT_NAME], { timeoutMs: 10_000 })
-  if (result.code !== 0) {
-    throw new AppError('E_IO', `systemctl --user ${verb} ${UNIT_NAME} failed (exit code ${result.code}).`, { hint: `Run \`systemctl --user ${verb} ${UNIT_NAME}\` in a terminal to see why.` })
-  }
-  return { supported: true, detail: `systemd user unit ${UNIT_NAME} ${enabled ? 'enabled' : 'disabled'}` }
-}
-
-export function unitText(binary: string, hostPort: string): string {
-  return `[Unit]
-Description=Ollama (installed by Ollama Desk)
-After=network-online.target
-
-[Service]
-ExecStart=${binary} serve
-Environment=OLLAMA_HOST=${hostPort}
-Restart=on-failure
-RestartSec=3
-
-[Install]
-WantedBy=default.target
-`
-}
-
-async function systemdWorks(env: InstallerEnv): Promise<boolean> {
-  return (await env.runner.run('systemctl', ['--user', 'show-environment'], { timeoutMs: 5000 })).code === 0
-}
-
-/** Starts the installed Ollama (systemd user unit, else a managed background process) and waits for it. */
-export async function startLinux(env: InstallerEnv, options: StartOptions): Promise<{ service: 'systemd' | 'process' | 'already-running'; version: string }> {
-  const paths = linuxPaths(env.home)
-  const hostCheck = await checkHost(env, options.host, options.signal)
-  if (hostCheck.reachable) return { service: 'already-running', version: hostCheck.version ?? '' }
-  if (hostCheck.conflict) throw portConflictError(hostCheck)
-  const ours = await ourLinuxBinary(env)
-  if (!ours) {
-    throw new AppError('E_NOT_FOUND', 'Ollama is not installed by Ollama Desk.', { hint: 'Run `ollama-desk ollama install` first.' })
-  }
-  throwIfCancelled(options.signal)
-  options.onEvent?.({ type: 'phase', phase: 'start' })
-  const hostPort = new URL(normalizeOllamaHost(options.host)).host
-  // A system-wide install runs as our managed process (a system service is out of scope).
-  const mode = ours.systemWide ? 'process' : (options.service ?? 'auto')
-  const tried: string[] = []
-  let service: 'systemd' | 'process' = 'process'
-  if (mode === 'systemd' || (mode === 'auto' && (await systemdWorks(env)))) {
-    await env.fs.mkdir(path.dirname(paths.unitFile))
-    await env.fs.writeFile(paths.unitFile, unitText(ours.binary, hostPort))
-    const reload = await env.runner.run('systemctl', ['--user', 'daemon-reload'])
-    const enable = await env.runner.run('systemctl', ['--user', 'enable', '--now', UNIT_NAME])
-    tried.push(`systemctl --user enable --now ${UNIT_NAME} (exit ${enable.code})`)
-    if (reload.code === 0 && enable.code === 0) service = 'systemd'
-    else await env.fs.rm(paths.unitFile)
-  }
-  if (service === 'process') {
+  const emit = options.onEvent ?? (() => undefined)
+  await detectPhase(env, { ...options, onEvent: emit })
+  const id = randomBytes(4).toString('hex')
+  const temp = path.join(paths.dataRoot, `.ollama-new-${id}`)
+  const backup = path.join(paths.dataRoot, `.ollama-old-${id}`)
+  return withRollback(env, paths.downloads, async (rollback) => {
     await env.fs.mkdir(paths.dataRoot)
-    const pid = await env.runner.spawnDetached(ours.binary, ['serve'], { env: { ...env.env, OLLAMA_HOST: hostPort }, logFile: paths.logFile })
-    await env.fs.writeFile(paths.pidFile, `${pid}\n`)
-    tried.push(`${ours.binary} serve (pid ${pid}, log ${paths.logFile})`)
-  }
-  const version = await waitHealthy(env, options.host, {
-    ...(options.healthTimeoutMs !== undefined ? { timeoutMs: options.healthTimeoutMs } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    tried,
-    logFile: paths.logFile,
-  })
-  return { service, version }
-}
-
-/** Stops what we started (the unit or the managed process); leaves other Ollamas alone. */
-export async function stopLinux(env: InstallerEnv): Promise<{ stopped: string[] }> {
-  const paths = linuxPaths(env.home)
-  const stopped: string[] = []
-  if (await env.fs.exists(paths.unitFile)) {
-    const result = await env.runner.run('systemctl', ['--user', 'stop', UNIT_NAME])
-    if (result.code === 0) stopped.push(`systemd unit ${UNIT_NAME}`)
-  }
-  const pid = Number((await env.fs.readFile(paths.pidFile).catch(() => Buffer.from(''))).toString().trim())
-  if (Number.isInteger(pid) && pid > 0) {
-    if (env.runner.alive(pid)) {
-      env.runner.kill(pid, 'SIGTERM')
-      for (let i = 0; i < 50 && env.runner.alive(pid); i++) await env.sleep(100)
-      if (env.runner.alive(pid)) env.runner.kill(pid, 'SIGKILL')
-      stopped.push(`ollama serve (pid ${pid})`)
+    const archive = await downloadVerified(env, { baseUrl: options.baseUrl, fileName: archiveName(env), dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit })
+    rollback.removeAtEnd(archive)
+    throwIfCancelled(options.signal)
+    emit({ type: 'phase', phase: 'extract' })
+    rollback.onFailure(() => env.fs.rm(temp))
+    await unpack(env, archive, temp, options.signal)
+    if (!(await env.fs.exists(path.join(temp, 'bin/ollama')))) {
+      throw new AppError('E_IO', 'The release archive has no bin/ollama.', { hint: 'The mirror may serve the wrong file; try the default release address.' })
     }
-    await env.fs.rm(paths.pidFile)
-  }
-  return { stopped }
+    await env.fs.chmod(path.join(temp, 'bin/ollama'), 0o755)
+    throwIfCancelled(options.signal)
+    emit({ type: 'phase', phase: 'install', detail: paths.installDir })
+    if (await env.fs.exists(paths.installDir)) {
+      await stopLinux(env)
+      await env.fs.rename(paths.installDir, backup)
+      rollback.onFailure(() => env.fs.rename(backup, paths.installDir))
+    }
+    await env.fs.rename(temp, paths.installDir)
+    rollback.onFailure(() => env.fs.rm(paths.installDir))
+    const previousLink = await env.fs.readlink(paths.link)
+    if (previousLink === undefined && (await env.fs.exists(paths.link))) {
+      emit({ type: 'log', message: `${paths.link} exists and is not a link; left as it is` })
+    } else if (previousLink !== paths.binary) {
+      await env.fs.mkdir(path.dirname(paths.link))
+      const tempLink = `${paths.link}.ollama-desk-${id}`
+      await env.fs.symlink(paths.binary, tempLink)
+      rollback.onFailure(() => env.fs.rm(tempLink))
+      await env.fs.rename(tempLink, paths.link)
+      rollback.onFailure(async () => (await env.fs.rm(paths.link), previousLink ? env.fs.symlink(previousLink, paths.link) : undefined))
+    }
+    throwIfCancelled(options.signal)
+    let service = 'not started'
+    let version = ''
+    if (options.start !== false) {
+      rollback.onFailure(async () => {
+        await stopLinux(env)
+        if (await env.fs.exists(paths.unitFile)) {
+          await env.runner.run('systemctl', ['--user', 'disable', UNIT_NAME])
+          await env.fs.rm(paths.unitFile)
+        }
+      })
+      const started = await startLinux(env, options)
+      service = started.service
+      version = started.version
+    }
+    await env.fs.rm(backup)
+    return { version, binary: paths.binary, service }
+  })
 }
 
 /** Removes exactly what we installed: the unit, the link (when it is ours), the folder. */
@@ -187,90 +92,19 @@ export async function uninstallLinux(env: InstallerEnv): Promise<{ removed: stri
   return { removed }
 }
 
-export async function unpack(env: InstallerEnv, archive: string, into: string, signal?: AbortSignal): Promise<void> {
-  const decompressed = pipeline(Readable.from(env.fs.readStream(archive)), zlib.createZstdDecompress(), () => undefined)
-  try {
-    await extractTar(decompressed, into, env.fs, signal)
-  } catch (error) {
-    if (error instanceof AppError) throw error
-    if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_ZSTD') || (error as NodeJS.ErrnoException).code === 'Z_DATA_ERROR') {
-      throw new AppError('E_IO', 'The downloaded archive could not be decompressed.', { retryable: true, hint: 'Try the installation again.' })
-    }
-    throw error
-  } finally {
-    decompressed.destroy()
-  }
-}
-
-/**
- * Per-user install without root: download and verify the release, unpack into a temp folder next
- * to the install, swap it in, link `~/.local/bin/ollama`, start and health-check. Any failure
- * (including cancel) puts the previous state back.
- */
-export async function installLinux(env: InstallerEnv, options: InstallOptions): Promise<{ version: string; binary: string; service: string }> {
-  const paths = linuxPaths(env.home)
-  const emit = options.onEvent ?? (() => undefined)
-  await detectPhase(env, { ...options, onEvent: emit })
-  const id = randomBytes(4).toString('hex')
-  const temp = path.join(paths.dataRoot, `.ollama-new-${id}`)
-  const backup = path.join(paths.dataRoot, `.ollama-old-${id}`)
-  const undo: (() => Promise<unknown>)[] = []
-  let archive: string | undefined
-  try {
-    await env.fs.mkdir(paths.dataRoot)
-    archive = await downloadVerified(env, { baseUrl: options.baseUrl, fileName: archiveName(env), dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit })
-    throwIfCancelled(options.signal)
-    emit({ type: 'phase', phase: 'extract' })
-    undo.push(() => env.fs.rm(temp))
-    await unpack(env, archive, temp, options.signal)
-    if (!(await env.fs.exists(path.join(temp, 'bin/ollama')))) {
-      throw new AppError('E_IO', 'The release archive has no bin/ollama.', { hint: 'The mirror may serve the wrong file; try the default release address.' })
-    }
-    await env.fs.chmod(path.join(temp, 'bin/ollama'), 0o755)
-    throwIfCancelled(options.signal)
-    emit({ type: 'phase', phase: 'install', detail: paths.installDir })
-    if (await env.fs.exists(paths.installDir)) {
-      await stopLinux(env)
-      await env.fs.rename(paths.installDir, backup)
-      undo.push(() => env.fs.rename(backup, paths.installDir))
-    }
-    await env.fs.rename(temp, paths.installDir)
-    undo.push(() => env.fs.rm(paths.installDir))
-    const previousLink = await env.fs.readlink(paths.link)
-    if (previousLink === undefined && (await env.fs.exists(paths.link))) {
-      emit({ type: 'log', message: `${paths.link} exists and is not a link; left as it is` })
-    } else if (previousLink !== paths.binary) {
-      await env.fs.mkdir(path.dirname(paths.link))
-      const tempLink = `${paths.link}.ollama-desk-${id}`
-      await env.fs.symlink(paths.binary, tempLink)
-      undo.push(() => env.fs.rm(tempLink))
-      await env.fs.rename(tempLink, paths.link)
-      undo.push(async () => (await env.fs.rm(paths.link), previousLink ? env.fs.symlink(previousLink, paths.link) : undefined))
-    }
-    throwIfCancelled(options.signal)
-    let service = 'not started'
-    let version = ''
-    if (options.start !== false) {
-      undo.push(async () => {
-        await stopLinux(env)
-        if (await env.fs.exists(paths.unitFile)) {
-          await env.runner.run('systemctl', ['--user', 'disable', UNIT_NAME])
-          await env.fs.rm(paths.unitFile)
-        }
-      })
-      const started = await startLinux(env, options)
-      service = started.service
-      version = started.version
-    }
-    await env.fs.rm(backup)
-    return { version, binary: paths.binary, service }
-  } catch (error) {
-    for (const step of undo.reverse()) await step().catch(() => undefined)
-    const code = (error as AppError).code
-    // A failed attempt leaves no .part behind, except a cancelled or dropped download that can resume.
-    if (code !== 'E_CANCELLED' && code !== 'E_NETWORK') await env.fs.rm(paths.downloads).catch(() => undefined)
-    throw error
-  } finally {
-    if (archive) await env.fs.rm(archive).catch(() => undefined)
+export function linuxStrategy(env: InstallerEnv): InstallStrategy {
+  return {
+    platform: 'linux',
+    methods: ['per-user', 'system-wide'],
+    install: (options) => (options.method === 'system-wide' ? installLinuxSystem(env, options) : installLinux(env, options)),
+    start: (options) => startLinux(env, options),
+    stop: () => stopLinux(env),
+    async uninstall() {
+      const user = await uninstallLinux(env)
+      const system = await uninstallLinuxSystem(env)
+      return { removed: [...user.removed, ...system.removed] }
+    },
+    owned: async () => (await ourLinuxBinary(env)) !== undefined,
+    setAutoStart: (enabled) => setAutoStartLinux(env, enabled),
   }
 }

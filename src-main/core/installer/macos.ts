@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { AppError } from '../errors'
 import { downloadVerified } from './download'
-import type { InstallOptions, StartOptions } from './linux'
+import { withRollback, type Rollback } from './rollback'
 import { checkHost, detectPhase, keepRunningInstall, portConflictError, removeIfPresent, throwIfCancelled, waitHealthy } from './service'
-import type { InstallStrategy } from './strategy'
-import type { InstallerEnv } from './types'
+import { readMarker, writeMarker, type InstallerEnv, type InstallStrategy, type StartOptions, type StrategyInstallOptions } from './types'
 
 export const MAC_ARCHIVE = 'Ollama-darwin.zip'
 export const MAC_APP = 'Ollama.app'
@@ -36,29 +35,6 @@ export function macPaths(env: InstallerEnv): MacPaths {
     logFile: path.join(env.home, '.ollama/logs/server.log'),
   }
 }
-
-export interface InstallMarker {
-  method: string
-  /** The app bundle (macOS) or install folder (Windows) we put there. */
-  path: string
-}
-
-export async function readMarker(env: InstallerEnv, file: string): Promise<InstallMarker | undefined> {
-  try {
-    const data = JSON.parse((await env.fs.readFile(file)).toString('utf8')) as Partial<InstallMarker>
-    return typeof data.method === 'string' && typeof data.path === 'string' ? { method: data.method, path: data.path } : undefined
-  } catch {
-    return undefined
-  }
-}
-
-export async function writeMarker(env: InstallerEnv, file: string, marker: InstallMarker): Promise<void> {
-  await env.fs.mkdir(path.dirname(file))
-  await env.fs.writeFile(file, `${JSON.stringify({ ...marker, installedAt: new Date(env.now()).toISOString() }, null, 2)}\n`)
-}
-
-export type StrategyInstallOptions = InstallOptions & { method?: string; force?: boolean }
-
 
 function commandError(what: string, result: { code: number; stderr: string; stdout: string }, hint: string): AppError {
   const output = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n')
@@ -139,22 +115,21 @@ export async function installMac(env: InstallerEnv, options: StrategyInstallOpti
   if (keepRunningInstall(hostCheck, { ...options, onEvent: emit })) {
     return { version: hostCheck.version ?? '', binary: (await findApp(env)) ?? '', service: 'already-running' }
   }
-  const undo: (() => Promise<unknown>)[] = []
   const id = randomBytes(4).toString('hex')
-  let archive: string | undefined
-  let temp: string | undefined
-  try {
+  return withRollback(env, paths.downloads, async (rollback) => {
     if (options.method === 'homebrew') {
-      if (await brewAvailable(env)) return await installBrew(env, options, undo)
+      if (await brewAvailable(env)) return await installBrew(env, options, rollback)
       emit({ type: 'log', message: 'Homebrew is not available (`brew --version` failed); installing the app directly' })
     }
     await env.fs.mkdir(paths.dataRoot)
-    archive = await downloadVerified(env, { baseUrl: options.baseUrl, fileName: MAC_ARCHIVE, dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit })
+    const archive = await downloadVerified(env, { baseUrl: options.baseUrl, fileName: MAC_ARCHIVE, dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit })
+    rollback.removeAtEnd(archive)
     throwIfCancelled(options.signal)
     emit({ type: 'phase', phase: 'extract' })
     const targetDir = (await env.fs.writable(paths.systemApps)) ? paths.systemApps : paths.userApps
     await env.fs.mkdir(targetDir)
-    temp = path.join(targetDir, `.ollama-desk-new-${id}`)
+    const temp = path.join(targetDir, `.ollama-desk-new-${id}`)
+    rollback.removeAtEnd(temp)
     await env.fs.mkdir(temp)
     const unzip = await env.runner.run('ditto', ['-x', '-k', archive, temp], { timeoutMs: 300_000 })
     if (unzip.code !== 0) throw commandError('Unpacking Ollama-darwin.zip', unzip, 'Try the installation again; the download is verified, so free disk space is the usual cause.')
@@ -169,32 +144,23 @@ export async function installMac(env: InstallerEnv, options: StrategyInstallOpti
     if (await env.fs.exists(app)) {
       await stopMac(env)
       await env.fs.rename(app, backup)
-      undo.push(() => env.fs.rename(backup, app))
+      rollback.onFailure(() => env.fs.rename(backup, app))
     }
     await env.fs.rename(unpacked, app)
-    undo.push(() => env.fs.rm(app))
+    rollback.onFailure(() => env.fs.rm(app))
     const xattr = await env.runner.run('xattr', ['-dr', 'com.apple.quarantine', app])
     if (xattr.code !== 0) emit({ type: 'log', message: `xattr -dr com.apple.quarantine exited ${xattr.code}; macOS may ask before the first start` })
     const previousMarker = await env.fs.readFile(paths.marker).catch(() => undefined)
     await writeMarker(env, paths.marker, { method: 'app', path: app })
-    undo.push(() => (previousMarker ? env.fs.writeFile(paths.marker, previousMarker) : env.fs.rm(paths.marker)))
+    rollback.onFailure(() => (previousMarker ? env.fs.writeFile(paths.marker, previousMarker) : env.fs.rm(paths.marker)))
     throwIfCancelled(options.signal)
-    const { service, version } = await startIfAsked(env, options, undo)
+    const { service, version } = await startIfAsked(env, options, rollback)
     await env.fs.rm(backup)
     return { version, binary: path.join(app, 'Contents/Resources/ollama'), service }
-  } catch (error) {
-    for (const step of undo.reverse()) await step().catch(() => undefined)
-    const code = (error as AppError).code
-    // Like Linux: only a cancelled or dropped download keeps its .part, to resume.
-    if (code !== 'E_CANCELLED' && code !== 'E_NETWORK') await env.fs.rm(paths.downloads).catch(() => undefined)
-    throw error
-  } finally {
-    if (temp) await env.fs.rm(temp).catch(() => undefined)
-    if (archive) await env.fs.rm(archive).catch(() => undefined)
-  }
+  })
 }
 
-async function installBrew(env: InstallerEnv, options: StrategyInstallOptions, undo: (() => Promise<unknown>)[]): Promise<{ version: string; binary: string; service: string }> {
+async function installBrew(env: InstallerEnv, options: StrategyInstallOptions, rollback: Rollback): Promise<{ version: string; binary: string; service: string }> {
   const paths = macPaths(env)
   const app = path.join(paths.systemApps, MAC_APP)
   options.onEvent?.({ type: 'phase', phase: 'install', detail: `brew install --cask ${BREW_CASK}` })
@@ -202,9 +168,9 @@ async function installBrew(env: InstallerEnv, options: StrategyInstallOptions, u
   if (result.code !== 0) throw commandError(`brew install --cask ${BREW_CASK}`, result, 'Run `brew install --cask ollama-app` in a terminal to see why, or choose the direct download.')
   await writeMarker(env, paths.marker, { method: 'homebrew', path: app })
   // The cask stays (brew owns it and it may have been there before); only our record goes.
-  undo.push(() => env.fs.rm(paths.marker))
+  rollback.onFailure(() => env.fs.rm(paths.marker))
   throwIfCancelled(options.signal)
-  const { service, version } = await startIfAsked(env, options, undo)
+  const { service, version } = await startIfAsked(env, options, rollback)
   return { version, binary: path.join(app, 'Contents/Resources/ollama'), service }
 }
 
@@ -228,8 +194,8 @@ export function macosStrategy(env: InstallerEnv): InstallStrategy {
 }
 
 /** Starts the app unless the caller asked for no start; a later failure stops it again. */
-async function startIfAsked(env: InstallerEnv, options: StrategyInstallOptions, undo: (() => Promise<unknown>)[]): Promise<{ service: string; version: string }> {
+async function startIfAsked(env: InstallerEnv, options: StrategyInstallOptions, rollback: Rollback): Promise<{ service: string; version: string }> {
   if (options.start === false) return { service: 'not started', version: '' }
-  undo.push(() => stopMac(env))
+  rollback.onFailure(() => stopMac(env))
   return startMac(env, options)
 }

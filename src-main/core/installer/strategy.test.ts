@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
-import { registerStrategy, strategyFor, type InstallStrategy } from './strategy'
-import { defaultInstallerEnv, type Platform } from './types'
+import { registerStrategy, strategyFor } from './strategy'
+import { defaultInstallerEnv, type InstallStrategy, type Platform } from './types'
 
 afterAll(() => removeTempDirs())
 

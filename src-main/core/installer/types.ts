@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import net from 'node:net'
+import path from 'node:path'
 import type { FetchLike } from '../ollama'
 
 /** Writes appended to one open file (the download's .part). */
@@ -71,6 +72,69 @@ export type InstallEvent =
   | { type: 'phase'; phase: InstallPhase; detail?: string }
   | { type: 'progress'; bytes: number; total: number | undefined; bytesPerSecond: number; etaSeconds: number | undefined }
   | { type: 'log'; message: string }
+
+export type ServiceMode = 'auto' | 'systemd' | 'process'
+
+export interface StartOptions {
+  host: string
+  service?: ServiceMode
+  signal?: AbortSignal
+  onEvent?: (event: InstallEvent) => void
+  healthTimeoutMs?: number
+}
+
+export interface InstallOptions extends StartOptions {
+  baseUrl: string
+  /** Start and health-check after unpacking (default true). */
+  start?: boolean
+}
+
+export type StrategyInstallOptions = InstallOptions & { method?: string; force?: boolean }
+
+/**
+ * One way to install and run Ollama on one OS. The app, the CLI and the onboarding wizard only
+ * ever talk to this interface; `strategyFor` picks the implementation for the machine.
+ */
+export interface InstallStrategy {
+  readonly platform: Platform
+  /** What the user can choose between, e.g. per-user vs system-wide, Homebrew, winget. */
+  readonly methods: readonly string[]
+  /** `force`: reinstall even when Ollama already answers at the host (macOS/Windows skip otherwise). */
+  install(options: StrategyInstallOptions): Promise<{ version: string; binary: string; service: string }>
+  start(options: StartOptions): Promise<{ service: string; version: string }>
+  stop(): Promise<{ stopped: string[] }>
+  uninstall(): Promise<{ removed: string[] }>
+  /** Whether Ollama Desk installed the Ollama here (only then may it start it on its own). */
+  owned(): Promise<boolean>
+  /** Start on login on or off; `supported: false` with the reason where the OS's own switch applies. */
+  setAutoStart(enabled: boolean): Promise<AutoStartResult>
+}
+
+export interface AutoStartResult {
+  supported: boolean
+  detail: string
+}
+
+/** What we installed and where, recorded so start and uninstall only ever touch our own install. */
+export interface InstallMarker {
+  method: string
+  /** The app bundle (macOS), install folder (Windows) or system-wide tree (Linux) we put there. */
+  path: string
+}
+
+export async function readMarker(env: InstallerEnv, file: string): Promise<InstallMarker | undefined> {
+  try {
+    const data = JSON.parse((await env.fs.readFile(file)).toString('utf8')) as Partial<InstallMarker>
+    return typeof data.method === 'string' && typeof data.path === 'string' ? { method: data.method, path: data.path } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export async function writeMarker(env: InstallerEnv, file: string, marker: InstallMarker): Promise<void> {
+  await env.fs.mkdir(path.dirname(file))
+  await env.fs.writeFile(file, `${JSON.stringify({ ...marker, installedAt: new Date(env.now()).toISOString() }, null, 2)}\n`)
+}
 
 export const nodeFs: InstallerFs = {
   mkdir: async (p) => void (await fsp.mkdir(p, { recursive: true })),

@@ -2,11 +2,9 @@ import path from 'node:path'
 import { AppError } from '../errors'
 import { normalizeOllamaHost } from '../ollama'
 import { downloadVerified } from './download'
-import type { StartOptions } from './linux'
-import { readMarker, writeMarker, type StrategyInstallOptions } from './macos'
+import { withRollback } from './rollback'
 import { checkHost, detectPhase, keepRunningInstall, portConflictError, removeIfPresent, throwIfCancelled, waitHealthy } from './service'
-import type { InstallStrategy } from './strategy'
-import type { InstallerEnv } from './types'
+import { readMarker, writeMarker, type InstallerEnv, type InstallStrategy, type StartOptions, type StrategyInstallOptions } from './types'
 
 // Native Ollama for Windows needs no WSL2: OllamaSetup.exe installs a Windows build per user.
 
@@ -50,7 +48,6 @@ export function windowsPaths(env: InstallerEnv): WindowsPaths {
     logFile: win.join(dataRoot, 'ollama-serve.log'),
   }
 }
-
 
 const LOG_HINT = 'OllamaSetup.exe writes "Setup Log <date> #<n>.txt" to %TEMP%; its last lines say what went wrong. Inno Setup rolls a failed install back.'
 
@@ -132,9 +129,7 @@ export async function installWindows(env: InstallerEnv, options: StrategyInstall
   }
   const hadInstall = await env.fs.exists(paths.binary)
   const previousMarker = await env.fs.readFile(paths.marker).catch(() => undefined)
-  const undo: (() => Promise<unknown>)[] = []
-  let setup: string | undefined
-  try {
+  return withRollback(env, paths.downloads, async (rollback) => {
     await env.fs.mkdir(paths.dataRoot)
     let method = 'installer'
     if (options.method === 'winget') {
@@ -145,38 +140,32 @@ export async function installWindows(env: InstallerEnv, options: StrategyInstall
       emit({ type: 'phase', phase: 'install', detail: `winget install --id ${WINGET_ID}` })
       const result = await env.runner.run('winget', WINGET_INSTALL_ARGS, { timeoutMs: 1_800_000 })
       if (result.code !== 0) throw new AppError('E_IO', `winget install failed (exit code ${result.code}).`, { hint: 'Run `winget install --id Ollama.Ollama -e` in a terminal to see why, or choose the installer.' })
-      if (!hadInstall) undo.push(() => env.runner.run('winget', WINGET_UNINSTALL_ARGS, { timeoutMs: 600_000 }))
+      if (!hadInstall) rollback.onFailure(() => env.runner.run('winget', WINGET_UNINSTALL_ARGS, { timeoutMs: 600_000 }))
     } else {
-      setup = win.normalize(await downloadVerified(env, { baseUrl: options.baseUrl, fileName: WIN_SETUP, dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit }))
+      const setup = win.normalize(await downloadVerified(env, { baseUrl: options.baseUrl, fileName: WIN_SETUP, dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit }))
+      rollback.removeAtEnd(setup)
       throwIfCancelled(options.signal)
       emit({ type: 'phase', phase: 'install', detail: paths.installDir })
       const result = await env.runner.run(setup, SETUP_ARGS, { timeoutMs: 1_800_000 })
       if (result.code !== 0) throw new AppError('E_IO', `OllamaSetup.exe failed (exit code ${result.code}).`, { retryable: true, hint: LOG_HINT })
-      if (!hadInstall) undo.push(() => env.runner.run(paths.uninstaller, ['/VERYSILENT', '/NORESTART'], { timeoutMs: 600_000 }))
+      if (!hadInstall) rollback.onFailure(() => env.runner.run(paths.uninstaller, ['/VERYSILENT', '/NORESTART'], { timeoutMs: 600_000 }))
     }
     if (!(await env.fs.exists(paths.binary))) {
       throw new AppError('E_IO', `The installer finished but ${paths.binary} is not there.`, { hint: LOG_HINT })
     }
     await writeMarker(env, paths.marker, { method, path: paths.installDir })
-    undo.push(() => (previousMarker ? env.fs.writeFile(paths.marker, previousMarker) : env.fs.rm(paths.marker)))
+    rollback.onFailure(() => (previousMarker ? env.fs.writeFile(paths.marker, previousMarker) : env.fs.rm(paths.marker)))
     throwIfCancelled(options.signal)
     let service = 'not started'
     let version = ''
     if (options.start !== false) {
-      undo.push(() => stopWindows(env))
+      rollback.onFailure(() => stopWindows(env))
       const started = await startWindows(env, options)
       service = started.service
       version = started.version
     }
     return { version, binary: paths.binary, service }
-  } catch (error) {
-    for (const step of undo.reverse()) await step().catch(() => undefined)
-    const code = (error as AppError).code
-    if (code !== 'E_CANCELLED' && code !== 'E_NETWORK') await env.fs.rm(paths.downloads).catch(() => undefined)
-    throw error
-  } finally {
-    if (setup) await env.fs.rm(setup).catch(() => undefined)
-  }
+  })
 }
 
 export function windowsStrategy(env: InstallerEnv): InstallStrategy {
