@@ -18,11 +18,12 @@ import {
 import type { McpServerConfig, McpServerStatus, McpState } from '../../../src-shared/contract/mcp'
 import type { Logger } from '../log'
 import { StderrTail, closeLive, describeConnectFailure, isStdoutNoise, killIfAlive, mapRequestError, realTimers, shouldFallBackToSse, type Live, type McpTimers } from './connection-support'
+import { liveOf, shownRetry, shownState, type Connected, type Connecting, type Phase } from './connection-phase'
 import { McpCancelledError, McpNotConnectedError, retryInFrom } from './errors'
-import { windowsCommand } from './login-path'
 import { McpSignInRequiredError, finishSignIn, type McpOAuthProvider } from './oauth'
 import { McpOfferings } from './offerings'
-import { DEFAULT_BACKOFF_MAX_MS, REMOTE_JITTER, backoffDelay, callSuggestsLoss, describeLoss, isAuthRefusal, meansServerLost, type McpBackoff } from './reconnect'
+import { REMOTE_JITTER, RestartBackoff, callSuggestsLoss, describeLoss, isAuthRefusal, meansServerLost, type McpBackoff } from './reconnect'
+import { stdioTransport, type StdioSpawnOptions } from './stdio-transport'
 
 export type McpLog = Pick<Logger, 'debug' | 'info' | 'warn'>
 export type McpChange = 'status' | 'tools' | 'resources' | 'prompts'
@@ -30,15 +31,11 @@ export type CallToolResult = Awaited<ReturnType<Client['callTool']>>
 export type ReadResourceResult = Awaited<ReturnType<Client['readResource']>>
 export type GetPromptResult = Awaited<ReturnType<Client['getPrompt']>>
 
-export interface McpConnectionOptions {
+/** `env`, `loginPath` and `platform` are for the child of a stdio server. */
+export interface McpConnectionOptions extends StdioSpawnOptions {
   /** With secret values filled in (see resolveSecrets). */
   config: McpServerConfig
-  /** The environment stdio servers inherit. */
-  env: NodeJS.ProcessEnv
   log: McpLog
-  platform?: NodeJS.Platform
-  /** The PATH for stdio servers (the login shell's); the env's PATH when omitted. */
-  loginPath?: () => Promise<string>
   timers?: McpTimers
   now?: () => number
   initTimeoutMs?: number
@@ -59,22 +56,16 @@ const PROBE_TIMEOUT_MS = 10_000
 
 type HttpTransport = StreamableHTTPClientTransport | SSEClientTransport
 
-
 /**
  * One MCP server: connects, keeps its tool/resource/prompt lists (refreshed on list_changed, never
  * per chat turn), and reconnects with exponential backoff when it dies while wanted.
  */
 export class McpConnection {
   readonly config: McpServerConfig
-  private state: McpState
-  private live: Live | undefined
+  private phase: Phase = { is: 'stopped' }
+  /** Bumped whenever an attempt or a client is abandoned; its callbacks that find it changed fall silent. */
   private generation = 0
-  private wanted = false
-  private restartTimer: unknown
-  private attempt = 0
-  private retry: { attempt: number; nextAttemptAt: number | null } | undefined
-  private probing = false
-  private connectedAt = 0
+  private readonly backoff: RestartBackoff
   private restarts = 0
   private lastError: string | null = null
   private latencyMs: number | null = null
@@ -84,10 +75,6 @@ export class McpConnection {
   private readonly remote: boolean
   private readonly downState: McpState
   private stderr = new StderrTail()
-  private stdoutNoise: string | undefined
-  private pending: Promise<void> | undefined
-  private opening: Transport | undefined
-  private signingIn = false
   private readonly timers: McpTimers
   private readonly now: () => number
   /** How long the handshake and each list refresh may take. */
@@ -95,20 +82,26 @@ export class McpConnection {
 
   constructor(private readonly options: McpConnectionOptions) {
     this.config = options.config
-    this.state = options.config.enabled ? 'stopped' : 'disabled'
     this.timers = options.timers ?? realTimers
     this.now = options.now ?? Date.now
     this.initTimeoutMs = options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS
     this.offered = new McpOfferings(options.config.name, options.log)
     this.remote = options.config.transport !== 'stdio'
     this.downState = this.remote ? 'reconnecting' : 'restarting'
+    // Remote retries get jitter (many clients may wait on one server); a local process needs none.
+    this.backoff = new RestartBackoff({ backoff: options.backoff, jitter: this.remote ? REMOTE_JITTER : 0, random: options.random })
   }
 
   get name(): string {
     return this.config.name
   }
 
+  private get state(): McpState {
+    return shownState(this.phase, this.config.enabled, this.downState)
+  }
+
   get status(): McpServerStatus {
+    const retry = shownRetry(this.phase, this.backoff.attempt)
     return {
       name: this.config.name,
       state: this.state,
@@ -120,7 +113,7 @@ export class McpConnection {
       restarts: this.restarts,
       serverName: this.server?.name ?? null,
       serverVersion: this.server?.version ?? null,
-      ...(this.retry ? { retry: { ...this.retry } } : {}),
+      ...(retry ? { retry } : {}),
     }
   }
 
@@ -143,31 +136,28 @@ export class McpConnection {
 
   /** Connects; resolves once connected or failed (the state says which), never rejects. */
   start(): Promise<McpServerStatus> {
-    if (!this.wanted || this.state === 'error') {
-      this.wanted = true
-      this.attempt = 0
-      this.pending = this.connect(false)
+    const { is } = this.phase
+    if (is === 'stopped' || is === 'stopping' || is === 'failed') {
+      this.backoff.reset()
+      this.connect(false)
     }
-    return (this.pending ?? Promise.resolve()).then(() => this.status)
+    return (this.phase.is === 'connecting' ? this.phase.done : Promise.resolve()).then(() => this.status)
   }
 
   async stop(): Promise<void> {
-    this.wanted = false
+    const was = this.phase
     this.generation++
-    if (this.restartTimer !== undefined) this.timers.clearTimeout(this.restartTimer)
-    this.restartTimer = undefined
-    this.retry = undefined
-    this.pending = undefined
+    if (was.is === 'waiting') this.timers.clearTimeout(was.timer)
+    const stopping: Phase = { is: 'stopping', shows: this.state }
+    this.phase = stopping
     this.options.oauth?.cancelFlow()
     // A handshake still under way is cut off so its child does not outlive us.
-    const opening = this.opening
-    this.opening = undefined
-    if (opening) await opening.close().catch(() => undefined)
-    const live = this.live
-    this.live = undefined
+    if (was.is === 'connecting' && was.opening) await was.opening.close().catch(() => undefined)
+    const live = liveOf(was)
     this.offered.clear()
     if (live) await closeLive(live)
-    this.setState(this.config.enabled ? 'stopped' : 'disabled')
+    // A start() during the close has begun a new attempt: that one's phase stands.
+    if (this.phase === stopping) this.enter({ is: 'stopped' })
   }
 
   callTool(name: string, args: Record<string, unknown>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<CallToolResult> {
@@ -183,8 +173,11 @@ export class McpConnection {
   }
 
   private async request<T>(what: string, options: { signal?: AbortSignal; timeoutMs?: number }, run: (client: Client, options: RequestOptions) => Promise<T>): Promise<T> {
-    const live = this.live
-    if (!live || this.state !== 'connected') throw new McpNotConnectedError(this.name, this.state, this.lastError, retryInFrom(this.retry, this.now()))
+    const phase = this.phase
+    if (phase.is !== 'connected' || this.state !== 'connected') {
+      throw new McpNotConnectedError(this.name, this.state, this.lastError, retryInFrom(shownRetry(phase, this.backoff.attempt), this.now()))
+    }
+    const { live } = phase
     if (options.signal?.aborted) throw new McpCancelledError(this.name, what)
     const timeout = options.timeoutMs ?? this.config.timeoutMs
     const started = this.now()
@@ -199,123 +192,120 @@ export class McpConnection {
     }
   }
 
-  /** `announce`: tell listeners even when only the retry details changed. */
-  private setState(state: McpState, announce = false): void {
-    if (this.state === state && !announce) return
-    this.state = state
-    this.options.onChange?.('status')
+  /** Moves to `next`; listeners hear of it when the shown state changes, or always with `announce` (new retry details). */
+  private enter(next: Phase, announce = false): void {
+    const before = this.state
+    this.phase = next
+    if (announce || this.state !== before) this.options.onChange?.('status')
   }
 
-  private async connect(isRestart: boolean): Promise<void> {
+  /** A sign-in starts or ends within the current phase. */
+  private setSigningIn(phase: Connecting | Connected, signingIn: boolean): void {
+    const before = this.state
+    phase.signingIn = signingIn
+    if (this.state !== before) this.options.onChange?.('status')
+  }
+
+  private connect(restart: boolean): void {
     const generation = ++this.generation
-    if (this.retry) this.retry = { attempt: this.retry.attempt, nextAttemptAt: null }
-    this.setState(isRestart ? this.downState : 'connecting', isRestart)
-    this.stdoutNoise = undefined
+    const phase: Connecting = { is: 'connecting', restart, signingIn: false, opening: undefined, live: undefined, stdoutNoise: undefined, done: Promise.resolve() }
+    this.enter(phase, restart)
     this.stderr = new StderrTail()
+    phase.done = this.establish(phase, generation)
+  }
+
+  private async establish(phase: Connecting, generation: number): Promise<void> {
     let live: Live | undefined
     try {
-      live = await this.open(generation)
+      live = await this.open(phase, generation)
       if (generation !== this.generation) return void (await closeLive(live))
-      this.live = live
+      phase.live = live
       await this.offered.refreshAll(live.client, this.initTimeoutMs)
       if (generation !== this.generation) return
-      this.connectedAt = this.now()
       this.lastError = null
-      this.retry = undefined
-      this.setState('connected')
+      this.enter({ is: 'connected', live, since: this.now(), probing: false, signingIn: false })
       this.options.onChange?.('tools')
       this.options.log.info({ server: this.name, serverInfo: this.server, tools: this.offered.tools.length }, 'MCP server connected')
     } catch (error) {
       if (generation !== this.generation) return
-      this.live = undefined
+      phase.live = undefined
       if (live) void closeLive(live)
       this.lastError = describeConnectFailure(error, {
         config: this.config,
         initTimeoutMs: this.initTimeoutMs,
         stderr: this.stderr.last(),
-        stdoutNoise: this.stdoutNoise,
+        stdoutNoise: phase.stdoutNoise,
       })
       this.options.log.warn({ server: this.name, error: this.lastError }, 'MCP server failed to start')
       // A sign-in nobody finished is not retried: each try would open the browser again.
-      if (isRestart && this.wanted && this.options.autoRestart !== false && !(error instanceof McpSignInRequiredError)) this.scheduleRestart()
-      else {
-        this.retry = undefined
-        this.setState('error')
-      }
+      if (phase.restart && this.options.autoRestart !== false && !(error instanceof McpSignInRequiredError)) this.scheduleRestart()
+      else this.enter({ is: 'failed' })
     }
   }
 
   /** Connects; a server that wants OAuth gets the code the browser brings back, then a second attempt with the tokens. */
-  private async open(generation: number): Promise<Live> {
-    if (this.config.transport === 'stdio') return this.connectClient(await this.stdioTransport(), generation)
+  private async open(phase: Connecting, generation: number): Promise<Live> {
+    if (this.config.transport === 'stdio') {
+      const transport = await stdioTransport(this.config, this.options)
+      const stderr = this.stderr
+      if (transport.stderr) stderr.attach(transport.stderr as Readable, (line) => this.options.log.debug({ server: this.name, stderr: line }, 'MCP server stderr'))
+      return this.connectClient(transport, phase, generation)
+    }
     const made: HttpTransport[] = []
     try {
-      return await this.openHttp(generation, made)
+      return await this.openHttp(phase, generation, made)
     } catch (error) {
       const transport = made.at(-1)
       if (!(error instanceof UnauthorizedError) || !this.options.oauth || !transport || generation !== this.generation) throw error
       this.options.log.info({ server: this.name }, 'MCP server: waiting for the sign-in in the browser')
-      const before = this.state
-      this.setState('signing-in')
+      this.setSigningIn(phase, true)
       await finishSignIn(this.options.oauth, transport)
-      if (generation === this.generation) this.setState(before)
-      return this.openHttp(generation, made)
+      if (generation === this.generation) this.setSigningIn(phase, false)
+      return this.openHttp(phase, generation, made)
     }
   }
 
   /** For http, falls back to the old HTTP+SSE transport when the server refuses streamable HTTP. */
-  private async openHttp(generation: number, made: HttpTransport[]): Promise<Live> {
+  private async openHttp(phase: Connecting, generation: number, made: HttpTransport[]): Promise<Live> {
     const url = new URL(this.config.url ?? '')
     const options = { requestInit: { headers: this.config.headers }, ...(this.options.oauth ? { authProvider: this.options.oauth } : {}) }
     const track = <T extends HttpTransport>(transport: T): T => (made.push(transport), transport)
-    if (this.config.transport === 'sse') return this.connectClient(track(new SSEClientTransport(url, options)), generation)
+    if (this.config.transport === 'sse') return this.connectClient(track(new SSEClientTransport(url, options)), phase, generation)
     try {
-      return await this.connectClient(track(new StreamableHTTPClientTransport(url, options)), generation)
+      return await this.connectClient(track(new StreamableHTTPClientTransport(url, options)), phase, generation)
     } catch (error) {
       if (!shouldFallBackToSse(error) || generation !== this.generation) throw error
       this.options.log.info({ server: this.name }, 'MCP server refused streamable HTTP; trying the older HTTP+SSE transport')
-      return this.connectClient(track(new SSEClientTransport(url, options)), generation)
+      return this.connectClient(track(new SSEClientTransport(url, options)), phase, generation)
     }
   }
 
   /** A call met a 401 that refreshing could not cure: the SDK opened the browser; resume with its code, or turn to error. */
   private async signInAgain(live: Live): Promise<void> {
-    if (!this.options.oauth || this.signingIn) return
-    this.signingIn = true
+    const phase = this.phase
+    // Only the connection the call went over is flagged; a sign-in for a lost one still saves its tokens.
+    const current = phase.is === 'connected' && phase.live === live ? phase : undefined
+    if (!this.options.oauth || current?.signingIn) return
     const generation = this.generation
-    if (this.live === live) this.setState('signing-in')
+    if (current) this.setSigningIn(current, true)
     const failure = await finishSignIn(this.options.oauth, live.transport).then(() => undefined, (error: Error) => error.message)
-    this.signingIn = false
-    if (generation !== this.generation || this.live !== live) return
-    if (failure === undefined) return this.setState('connected')
+    if (!current || generation !== this.generation || this.phase !== current) return
+    if (failure === undefined) return this.setSigningIn(current, false)
     this.options.log.warn({ server: this.name, error: failure }, 'MCP server sign-in failed')
     await this.stop()
     this.lastError = failure
-    this.setState('error')
+    this.enter({ is: 'failed' })
   }
 
-  private async stdioTransport(): Promise<StdioClientTransport> {
-    const env: Record<string, string> = {}
-    for (const [key, value] of Object.entries(this.options.env)) if (typeof value === 'string') env[key] = value
-    const pathKey = Object.keys(env).find((key) => key.toUpperCase() === 'PATH') ?? 'PATH'
-    if (this.options.loginPath) env[pathKey] = await this.options.loginPath()
-    Object.assign(env, this.config.env)
-    const command = this.config.command ?? ''
-    const spawn = this.options.platform === 'win32' ? windowsCommand(command, this.config.args) : { command, args: this.config.args }
-    const transport = new StdioClientTransport({ command: spawn.command, args: spawn.args, env, stderr: 'pipe' })
-    const stderr = this.stderr
-    if (transport.stderr) stderr.attach(transport.stderr as Readable, (line) => this.options.log.debug({ server: this.name, stderr: line }, 'MCP server stderr'))
-    return transport
-  }
-
-  private async connectClient(transport: Transport, generation: number): Promise<Live> {
+  private async connectClient(transport: Transport, phase: Connecting, generation: number): Promise<Live> {
     const client = new Client(CLIENT_INFO, { capabilities: {} })
     client.onerror = (error) => {
       if (generation !== this.generation) return
-      if (this.config.transport === 'stdio' && isStdoutNoise(error)) this.stdoutNoise ??= error.message
+      if (this.config.transport === 'stdio' && isStdoutNoise(error)) phase.stdoutNoise ??= error.message
       this.options.log.warn({ server: this.name, error: error.message.slice(0, 500) }, 'MCP transport error')
       // A remote server's event stream broke (it went down or restarted): find out whether it is still there.
-      if (this.remote && this.live?.client === client && !isAuthRefusal(error)) void this.checkAlive(this.live)
+      const live = liveOf(this.phase)
+      if (this.remote && live?.client === client && !isAuthRefusal(error)) void this.checkAlive(live)
     }
     client.onclose = () => this.onClosed(generation)
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.refreshOne(generation, 'tools'))
@@ -331,7 +321,7 @@ export class McpConnection {
         live.pid = transport.pid
       }
     }
-    this.opening = transport
+    phase.opening = transport
     try {
       await client.connect(transport, { timeout: this.initTimeoutMs })
     } catch (error) {
@@ -339,7 +329,7 @@ export class McpConnection {
       killIfAlive(live.pid, 'SIGTERM')
       throw error
     } finally {
-      if (this.opening === transport) this.opening = undefined
+      if (phase.opening === transport) phase.opening = undefined
     }
     this.latencyMs = this.now() - started
     this.server = client.getServerVersion()
@@ -347,59 +337,56 @@ export class McpConnection {
   }
 
   private async refreshOne(generation: number, what: 'tools' | 'resources' | 'prompts'): Promise<void> {
-    const live = this.live
+    const live = liveOf(this.phase)
     if (generation !== this.generation || !live) return
     await this.offered.refresh(live.client, what, this.initTimeoutMs)
     if (generation === this.generation) this.options.onChange?.(what)
   }
 
   private onClosed(generation: number): void {
-    if (generation !== this.generation || !this.wanted || this.state !== 'connected') return
+    const phase = this.phase
+    if (generation !== this.generation || phase.is !== 'connected' || this.state !== 'connected') return
     const last = this.stderr.last()
-    this.dropped(`the server ${this.remote ? 'closed the connection' : 'exited'}${last ? `; its last words on stderr: "${last.slice(0, 300)}"` : ''}`)
+    this.dropped(phase, `the server ${this.remote ? 'closed the connection' : 'exited'}${last ? `; its last words on stderr: "${last.slice(0, 300)}"` : ''}`)
   }
 
   /** Asks a remote server suspected gone for a ping; no answer (or no session) means it is, and we reconnect. */
   private async checkAlive(live: Live): Promise<void> {
+    const phase = this.phase
     // A ping during a sign-in would only start another one.
-    if (!this.remote || this.probing || this.signingIn || this.options.oauth?.signInPending || this.live !== live || this.state !== 'connected') return
-    this.probing = true
+    if (!this.remote || phase.is !== 'connected' || phase.probing || phase.signingIn || this.options.oauth?.signInPending || phase.live !== live) return
+    phase.probing = true
     const generation = this.generation
     try {
       await live.client.ping({ timeout: Math.min(PROBE_TIMEOUT_MS, this.initTimeoutMs) })
     } catch (error) {
-      if (generation !== this.generation || this.live !== live || this.state !== 'connected' || !meansServerLost(error)) return
+      if (generation !== this.generation || this.phase !== phase || this.state !== 'connected' || !meansServerLost(error)) return
       // The old client's handlers fall silent; a new client and session come with the reconnect.
       this.generation++
       void closeLive(live)
-      this.dropped(describeLoss(error, this.config.url ?? 'the server'))
+      this.dropped(phase, describeLoss(error, this.config.url ?? 'the server'))
     } finally {
-      this.probing = false
+      phase.probing = false
     }
   }
 
   /** A connected server went away while wanted: restart or reconnect with backoff. */
-  private dropped(reason: string): void {
+  private dropped(phase: Connected, reason: string): void {
     this.lastError = reason
     this.options.log.warn({ server: this.name, error: reason }, this.remote ? 'MCP server lost; reconnecting' : 'MCP server stopped unexpectedly')
-    this.live = undefined
-    if (this.options.autoRestart === false) return this.setState('error')
-    // A server that stayed up for a while starts the backoff over.
-    if (this.now() - this.connectedAt >= (this.options.backoff?.maxMs ?? DEFAULT_BACKOFF_MAX_MS)) this.attempt = 0
+    if (this.options.autoRestart === false) return this.enter({ is: 'failed' })
+    this.backoff.lostAfter(this.now() - phase.since)
     this.scheduleRestart()
   }
 
   private scheduleRestart(): void {
-    // Remote retries get jitter (many clients may wait on one server); a local process needs none.
-    const delay = backoffDelay(this.attempt, this.options.backoff, this.remote ? REMOTE_JITTER : 0, this.options.random)
-    this.attempt++
-    this.retry = { attempt: this.attempt, nextAttemptAt: this.now() + delay }
-    this.setState(this.downState, true)
-    this.restartTimer = this.timers.setTimeout(() => {
-      this.restartTimer = undefined
-      if (!this.wanted) return
+    const delay = this.backoff.next()
+    const waiting = { is: 'waiting' as const, timer: undefined as unknown, nextAttemptAt: this.now() + delay }
+    this.enter(waiting, true)
+    waiting.timer = this.timers.setTimeout(() => {
+      if (this.phase !== waiting) return
       this.restarts++
-      this.pending = this.connect(true)
+      this.connect(true)
     }, delay)
   }
 }

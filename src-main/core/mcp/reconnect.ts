@@ -21,6 +21,34 @@ export function backoffDelay(attempt: number, backoff: McpBackoff | undefined, j
   return Math.round(Math.min(maxMs, base * (1 + jitter * (2 * random() - 1))))
 }
 
+/** The restarts of one server: how many tries since it last stayed up, and the wait before the next. */
+export class RestartBackoff {
+  private tries = 0
+  constructor(private readonly options: { backoff?: McpBackoff | undefined; jitter: number; random?: (() => number) | undefined }) {}
+
+  /** The tries counted so far (the number of the one scheduled last). */
+  get attempt(): number {
+    return this.tries
+  }
+
+  /** A fresh start begins the backoff over. */
+  reset(): void {
+    this.tries = 0
+  }
+
+  /** A server that stayed up for a while (the longest wait) begins the backoff over. */
+  lostAfter(upMs: number): void {
+    if (upMs >= (this.options.backoff?.maxMs ?? DEFAULT_BACKOFF_MAX_MS)) this.tries = 0
+  }
+
+  /** Counts one more try and returns the wait before it. */
+  next(): number {
+    const delay = backoffDelay(this.tries, this.options.backoff, this.options.jitter, this.options.random)
+    this.tries++
+    return delay
+  }
+}
+
 function causeCode(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause
   return typeof cause?.code === 'string' ? cause.code : undefined
