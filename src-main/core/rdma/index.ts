@@ -4,7 +4,7 @@ export { TcpChannel, TcpTransport, TCP_HIGH_WATER_MARK, formatTcpAddress, parseT
 export { RdmaChannel, RdmaCompletionError, RdmaTransport, RDMA_DEFAULT_RING, parseRdmaAddress, type RdmaTransportOptions, type Ring } from './rdma-transport'
 export { createNativeVerbs, NativeVerbsFailure, type NativeVerbsOptions } from './native-verbs'
 export { benchRdmaDevices, benchTransport, RDMA_BENCH_PORT, type BenchResult } from './bench'
-export { FakeFabric, VerbsFailure, type CompletionStatus, type QueuePair, type Verbs, type VerbsDevice, type VerbsListener, type WorkCompletion } from './verbs'
+export { VerbsFailure, type CompletionStatus, type QueuePair, type Verbs, type VerbsDevice, type VerbsListener, type WorkCompletion } from './verbs'
 export {
   LINK_PREFERENCE,
   NoWorkingPathError,

@@ -1,5 +1,6 @@
+import { BaseQueuePair } from './base-queue-pair'
 import { toRdmaError, type RdmaBuffer, type RdmaConnection, type RdmaErrorCode } from './native'
-import { VerbsFailure, type CompletionStatus, type MemoryRegion, type QueuePair, type VerbsFailureReason, type WorkCompletion } from './verbs'
+import { VerbsFailure, type CompletionStatus, type MemoryRegion, type QueuePair, type VerbsFailureReason } from './verbs'
 
 /**
  * One connection of the native addon as a verbs queue pair (see ./native-verbs.ts for why and how):
@@ -57,15 +58,10 @@ interface Outgoing {
 }
 
 /** One addon connection as a verbs queue pair. */
-export class NativeQueuePair implements QueuePair {
+export class NativeQueuePair extends BaseQueuePair implements QueuePair {
   remotePrivateData: Uint8Array = new Uint8Array(0)
-  private state: 'ready' | 'error' | 'closed' = 'ready'
-  private readonly regions = new Set<MemoryRegion>()
   private readonly recvs: { wrId: number; region: MemoryRegion; offset: number; length: number }[] = []
   private readonly outgoing: Outgoing[] = []
-  private readonly completions: WorkCompletion[] = []
-  private handler: ((event: 'completion' | 'disconnected') => void) | undefined
-  private notifyScheduled = false
   private recvBusy = false
   private sendBusy = false
   private nextKey = 1
@@ -78,7 +74,9 @@ export class NativeQueuePair implements QueuePair {
     private readonly settings: Settings,
     public remote: string,
     readonly pathMtu: number,
-  ) {}
+  ) {
+    super()
+  }
 
   /** The first message from the peer, taken before any posted receive. */
   answer(): Promise<Uint8Array> {
@@ -122,29 +120,8 @@ export class NativeQueuePair implements QueuePair {
     this.pumpSend()
   }
 
-  pollCompletions(max: number): WorkCompletion[] {
-    return this.completions.splice(0, max)
-  }
-
-  onEvent(handler: (event: 'completion' | 'disconnected') => void): void {
-    this.handler = handler
-  }
-
   disconnect(): void {
     if (this.state !== 'closed') this.enterError('closed')
-  }
-
-  private checkPost(wrId: number, opcode: 'send' | 'recv', region: MemoryRegion | null, offset: number, length: number): boolean {
-    if (this.state !== 'ready') {
-      this.complete({ wrId, opcode, status: 'flush', byteLength: 0, immediate: 0 })
-      return false
-    }
-    if (length > 0 && (!region || !this.regions.has(region) || offset < 0 || offset + length > region.bytes.length)) {
-      this.complete({ wrId, opcode, status: 'local-protection', byteLength: 0, immediate: 0 })
-      this.enterError('error')
-      return false
-    }
-    return true
   }
 
   // Receive half of the buffer: [0, slot). A native RECV is posted only when a message can go somewhere.
@@ -227,7 +204,7 @@ export class NativeQueuePair implements QueuePair {
     this.handler?.('disconnected')
   }
 
-  private enterError(state: 'error' | 'closed'): void {
+  protected enterError(state: 'error' | 'closed'): void {
     if (this.state === 'ready') {
       for (const send of this.outgoing.splice(0)) if (send.wrId !== undefined) this.complete({ wrId: send.wrId, opcode: 'send', status: 'flush', byteLength: 0, immediate: 0 })
       for (const recv of this.recvs.splice(0)) this.complete({ wrId: recv.wrId, opcode: 'recv', status: 'flush', byteLength: 0, immediate: 0 })
@@ -248,16 +225,6 @@ export class NativeQueuePair implements QueuePair {
     } catch {
       // Already freed, or still pinned by a connection that closes asynchronously: the GC unmaps it.
     }
-  }
-
-  private complete(completion: WorkCompletion): void {
-    this.completions.push(completion)
-    if (this.notifyScheduled) return
-    this.notifyScheduled = true
-    setImmediate(() => {
-      this.notifyScheduled = false
-      if (this.completions.length > 0) this.handler?.('completion')
-    })
   }
 }
 

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { AppError, CancelledError, NetworkError, ValidationError } from '../errors'
 import { RdmaCompletionError, RdmaTransport, decodeHandshake, decodeImmediate, encodeHandshake, encodeImmediate, parseRdmaAddress, type Ring } from './rdma-transport'
 import { drain, firstAccepted, sendInPieces, sha256Hex } from './testdata/channels'
+import { FakeFabric, refuseConnections } from './testdata/fake-fabric'
 import type { TransportChannel } from './transport'
-import { FakeFabric, refuseConnections } from './verbs'
 
 async function pair(fabric = new FakeFabric(), ring: Ring = { count: 8, size: 64 * 1024 }): Promise<{ client: TransportChannel; server: TransportChannel; fabric: FakeFabric }> {
   const serverSide = new RdmaTransport({ verbs: fabric.verbs('10.0.0.1', ['mlx5_0']), device: 'mlx5_0', ring })

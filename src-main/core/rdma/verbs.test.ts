@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { FakeFabric, VerbsFailure, type QueuePair, type WorkCompletion } from './verbs'
+import { FakeFabric } from './testdata/fake-fabric'
+import { VerbsFailure, type QueuePair, type WorkCompletion } from './verbs'
 
 /** Two connected fake queue pairs, with `setup` run on each before the connection is up. */
 async function connected(fabric: FakeFabric, setup: (qp: QueuePair) => void = () => undefined): Promise<{ a: QueuePair; b: QueuePair }> {
