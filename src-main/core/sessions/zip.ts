@@ -1,45 +1,44 @@
 import fs from 'node:fs'
 import zlib from 'node:zlib'
+import { Zip, type ZipInputFile } from 'fflate'
 import { AppError } from '../errors/app-error'
 
-interface Entry {
-  name: Buffer
-  crc: number
-  compressed: number
-  size: number
-  method: number
-  offset: number
-}
-
 const LIMIT = 0xffffffff
+/** Unix "made by" in the central directory, so unzip sets the mode below. */
+const UNIX = 3
+/** A regular file, rw-r--r--. */
+const FILE_MODE = (0o100644 << 16) >>> 0
 
-/** MS-DOS date and time, the only clock a plain ZIP header has (local fields, 2-second steps). */
-function dosDateTime(date: Date): { time: number; date: number } {
-  const year = Math.min(Math.max(date.getFullYear(), 1980), 2107)
-  return {
-    time: (date.getHours() << 11) | (date.getMinutes() << 5) | (date.getSeconds() >> 1),
-    date: ((year - 1980) << 9) | ((date.getMonth() + 1) << 5) | date.getDate(),
-  }
+/** A plain ZIP header's clock is MS-DOS time (local fields, 2-second steps); fflate takes 1980–2099. */
+function dosRange(date: Date): Date {
+  const clamped = new Date(date)
+  clamped.setFullYear(Math.min(Math.max(date.getFullYear(), 1980), 2099))
+  return clamped
 }
 
 /**
- * A small ZIP writer (deflate, UTF-8 names, no ZIP64) that streams entries to a file as they are
- * added, so an export of a large history never holds the whole archive in memory.
+ * A ZIP file (deflate, UTF-8 names, no ZIP64) written as entries are added, so an export of a large
+ * history never holds the whole archive in memory. fflate's streaming `Zip` writes the format; this
+ * adds what it leaves to the caller: refusing archives past the ZIP limits (it would write wrapped
+ * offsets), and storing entries that deflate does not shrink.
  */
 export class ZipWriter {
   private readonly fd: number
-  private readonly stamp: { time: number; date: number }
-  private readonly entries: Entry[] = []
+  private readonly modified: Date
+  private readonly zip: Zip
+  /** Names written so far; a plain ZIP holds at most 65,535. */
+  private readonly entries: string[] = []
   private offset = 0
 
   constructor(file: string, modified: Date) {
     this.fd = fs.openSync(file, 'w')
-    this.stamp = dosDateTime(modified)
-  }
-
-  private write(buffer: Buffer): void {
-    fs.writeSync(this.fd, buffer)
-    this.offset += buffer.length
+    this.modified = dosRange(modified)
+    // With whole entries pushed at once fflate calls back synchronously, so every add is on disk when it returns.
+    this.zip = new Zip((error, chunk) => {
+      if (error) throw error
+      fs.writeSync(this.fd, chunk)
+      this.offset += chunk.length
+    })
   }
 
   add(name: string, content: string | Uint8Array): void {
@@ -51,54 +50,17 @@ export class ZipWriter {
     if (data.length >= LIMIT || this.offset + body.length >= LIMIT || this.entries.length >= 0xffff) {
       throw new AppError('E_UNSUPPORTED', 'The export is too large for a ZIP file (over 4 GB or 65,535 files).', { hint: 'Export sessions one at a time instead.' })
     }
-    const entry: Entry = { name: Buffer.from(name, 'utf8'), crc: zlib.crc32(data), compressed: body.length, size: data.length, method, offset: this.offset }
-    const header = Buffer.alloc(30)
-    header.writeUInt32LE(0x04034b50, 0)
-    header.writeUInt16LE(20, 4) // version needed: 2.0
-    header.writeUInt16LE(0x0800, 6) // names are UTF-8
-    header.writeUInt16LE(method, 8)
-    header.writeUInt16LE(this.stamp.time, 10)
-    header.writeUInt16LE(this.stamp.date, 12)
-    header.writeUInt32LE(entry.crc, 14)
-    header.writeUInt32LE(entry.compressed, 18)
-    header.writeUInt32LE(entry.size, 22)
-    header.writeUInt16LE(entry.name.length, 26)
-    header.writeUInt16LE(0, 28)
-    this.write(header)
-    this.write(entry.name)
-    this.write(body)
-    this.entries.push(entry)
+    const entry: ZipInputFile = { filename: name, size: data.length, crc: zlib.crc32(data), compression: method, mtime: this.modified, os: UNIX, attrs: FILE_MODE }
+    this.zip.add(entry)
+    // fflate sets ondata when the entry is added; the body goes in as one final chunk.
+    entry.ondata?.(null, body, true)
+    this.entries.push(name)
   }
 
   /** Writes the central directory and closes the file; returns the archive size in bytes. */
   finish(): number {
     try {
-      const start = this.offset
-      for (const e of this.entries) {
-        const header = Buffer.alloc(46)
-        header.writeUInt32LE(0x02014b50, 0)
-        header.writeUInt16LE(0x031e, 4) // made by: Unix, spec 3.0
-        header.writeUInt16LE(20, 6)
-        header.writeUInt16LE(0x0800, 8)
-        header.writeUInt16LE(e.method, 10)
-        header.writeUInt16LE(this.stamp.time, 12)
-        header.writeUInt16LE(this.stamp.date, 14)
-        header.writeUInt32LE(e.crc, 16)
-        header.writeUInt32LE(e.compressed, 20)
-        header.writeUInt32LE(e.size, 24)
-        header.writeUInt16LE(e.name.length, 28)
-        header.writeUInt32LE((0o100644 << 16) >>> 0, 38) // a regular file, rw-r--r--
-        header.writeUInt32LE(e.offset, 42)
-        this.write(header)
-        this.write(e.name)
-      }
-      const end = Buffer.alloc(22)
-      end.writeUInt32LE(0x06054b50, 0)
-      end.writeUInt16LE(this.entries.length, 8)
-      end.writeUInt16LE(this.entries.length, 10)
-      end.writeUInt32LE(this.offset - start, 12)
-      end.writeUInt32LE(start, 16)
-      this.write(end)
+      this.zip.end()
       return this.offset
     } finally {
       fs.closeSync(this.fd)
