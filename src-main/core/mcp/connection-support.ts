@@ -5,7 +5,11 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js'
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
 import type { McpServerConfig } from '../../../src-shared/contract/mcp'
+import type { Logger } from '../log'
 import { McpCancelledError, McpRequestError, McpToolTimeoutError } from './errors'
+
+/** The log calls MCP code makes (the connection, its offerings, the manager). */
+export type McpLog = Pick<Logger, 'debug' | 'info' | 'warn'>
 
 export interface McpTimers {
   setTimeout(fn: () => void, ms: number): unknown

@@ -16,8 +16,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js'
 import type { McpServerConfig, McpServerStatus, McpState } from '../../../src-shared/contract/mcp'
-import type { Logger } from '../log'
-import { StderrTail, closeLive, describeConnectFailure, isStdoutNoise, killIfAlive, mapRequestError, realTimers, shouldFallBackToSse, type Live, type McpTimers } from './connection-support'
+import { StderrTail, closeLive, describeConnectFailure, isStdoutNoise, killIfAlive, mapRequestError, realTimers, shouldFallBackToSse, type Live, type McpLog, type McpTimers } from './connection-support'
 import { liveOf, shownRetry, shownState, type Connected, type Connecting, type Phase } from './connection-phase'
 import { McpCancelledError, McpNotConnectedError, retryInFrom } from './errors'
 import { McpSignInRequiredError, finishSignIn, type McpOAuthProvider } from './oauth'
@@ -25,7 +24,7 @@ import { McpOfferings } from './offerings'
 import { REMOTE_JITTER, RestartBackoff, callSuggestsLoss, describeLoss, isAuthRefusal, meansServerLost, type McpBackoff } from './reconnect'
 import { stdioTransport, type StdioSpawnOptions } from './stdio-transport'
 
-export type McpLog = Pick<Logger, 'debug' | 'info' | 'warn'>
+export type { McpLog }
 export type McpChange = 'status' | 'tools' | 'resources' | 'prompts'
 export type CallToolResult = Awaited<ReturnType<Client['callTool']>>
 export type ReadResourceResult = Awaited<ReturnType<Client['readResource']>>

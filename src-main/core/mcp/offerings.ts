@@ -1,7 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import type { Prompt, Resource, Tool } from '@modelcontextprotocol/sdk/types.js'
-import { listAllPages } from './connection-support'
-import type { McpLog } from './connection'
+import { listAllPages, type McpLog } from './connection-support'
 
 export type McpListKind = 'tools' | 'resources' | 'prompts'
 
