@@ -104,6 +104,10 @@ export interface TarResult {
 /**
  * Unpacks a tar stream (ustar, GNU long names, pax path) into `target`: regular files, folders and
  * symlinks whose targets stay inside `target`. Other entry kinds are skipped.
+ *
+ * Hand-written on purpose: tar-stream accepts an archive cut at an entry boundary (no end-of-archive
+ * blocks) and hides the blocks that would show it; node-tar's extract writes with node:fs, around
+ * the injected InstallerFs, and its parser alone would need a bridge as long as this reader.
  */
 export async function extractTar(source: AsyncIterable<Uint8Array>, targetDir: string, fs: InstallerFs, signal?: AbortSignal): Promise<TarResult> {
   const target = path.resolve(targetDir)
