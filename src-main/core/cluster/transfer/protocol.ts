@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { errorCodes, type ErrorCode } from '../../../../src-shared/contract'
 import { AppError, CancelledError, NetworkError } from '../../errors'
@@ -204,7 +205,7 @@ export interface AuthLink {
  */
 export type Authenticate = (link: AuthLink, context: { side: 'sender' | 'receiver'; local: Hello; remote: Hello }) => Promise<void>
 
-export interface HandshakeOptions {
+interface HandshakeOptions {
   role: 'sender' | 'receiver'
   peerId: string
   nonce: string
@@ -212,7 +213,7 @@ export interface HandshakeOptions {
 }
 
 /** HELLO both ways, then the authenticate hook; returns the peer's HELLO. */
-export async function handshake(framed: FramedChannel, options: HandshakeOptions): Promise<Hello> {
+async function handshake(framed: FramedChannel, options: HandshakeOptions): Promise<Hello> {
   const local: Hello = { t: 'hello', protocol: PROTOCOL_VERSION, peerId: options.peerId, nonce: options.nonce, role: options.role }
   await framed.send(local)
   const remote = await framed.expect('hello')
@@ -229,8 +230,48 @@ export async function handshake(framed: FramedChannel, options: HandshakeOptions
   return remote
 }
 
+/** What both sides of a session take: how to name and prove themselves, when to stop, where progress goes. */
+export interface SessionOptions extends ProgressOptions {
+  signal?: AbortSignal
+  authenticate?: Authenticate
+  /** How this instance names itself in HELLO (default `ollama-desk`). */
+  peerId?: string
+  /** Fresh per session; pairing HMACs bind to it. */
+  nonce?: () => string
+}
+
+const defaultNonce = () => randomBytes(16).toString('base64url')
+
+/**
+ * Runs one side of a session on `channel`: the handshake, then `steps`, then the channel is ended.
+ * The channel closes at once when the signal aborts; on any failure the peer is told why (best
+ * effort), the channel is destroyed and the failure is thrown as the AppError to report.
+ */
+export async function runSession<T>(
+  channel: TransportChannel,
+  role: HandshakeOptions['role'],
+  options: SessionOptions,
+  steps: (framed: FramedChannel, session: { peer: Hello; nonce: string }) => Promise<T>,
+): Promise<T> {
+  const framed = new FramedChannel(channel)
+  const stopWatching = closeOnAbort(options.signal, channel)
+  try {
+    const nonce = (options.nonce ?? defaultNonce)()
+    const peer = await handshake(framed, { role, peerId: options.peerId ?? 'ollama-desk', nonce, authenticate: options.authenticate })
+    const result = await steps(framed, { peer, nonce })
+    await channel.end()
+    return result
+  } catch (error) {
+    const failure = transferError(error, options.signal, framed.remote)
+    await abandon(framed, failure)
+    throw failure
+  } finally {
+    stopWatching()
+  }
+}
+
 /** Tells the peer why this side stops (best effort) and closes the channel. */
-export async function abandon(framed: FramedChannel, error: AppError): Promise<void> {
+async function abandon(framed: FramedChannel, error: AppError): Promise<void> {
   if (!(error instanceof ConnectionLostError) && !(error instanceof PeerError) && !(error instanceof CancelledError)) {
     // A peer that stopped reading must not hold this side open: give the ERROR frame a second.
     let timer: NodeJS.Timeout | undefined
@@ -242,14 +283,14 @@ export async function abandon(framed: FramedChannel, error: AppError): Promise<v
 }
 
 /** Any failure as the AppError to report: cancel wins, then our own errors, then a lost link. */
-export function transferError(error: unknown, signal: AbortSignal | undefined, remote: string): AppError {
+function transferError(error: unknown, signal: AbortSignal | undefined, remote: string): AppError {
   if (signal?.aborted) return new CancelledError(CANCELLED_MESSAGE)
   if (error instanceof AppError) return error
   return new ConnectionLostError(remote, { cause: error })
 }
 
 /** Destroys the channel when the signal fires, so pending reads and writes end at once. */
-export function closeOnAbort(signal: AbortSignal | undefined, channel: TransportChannel): () => void {
+function closeOnAbort(signal: AbortSignal | undefined, channel: TransportChannel): () => void {
   if (!signal) return () => undefined
   const onAbort = () => channel.destroy()
   if (signal.aborted) onAbort()
@@ -271,21 +312,33 @@ export interface TransferProgress {
   bytesPerSecond: number
 }
 
+/** How a session reports progress; both sides' options carry these. */
+export interface ProgressOptions {
+  onProgress?: (progress: TransferProgress) => void
+  now?: () => number
+  /** Least time between progress events (the last byte of a blob always reports); default 100. */
+  progressIntervalMs?: number
+}
+
 /** Turns byte counts into throttled progress events with a rate. */
 export class ProgressMeter {
   private transferred = 0
   private done = 0
   private lastEmit = Number.NEGATIVE_INFINITY
   private readonly startedAt: number
+  private readonly onProgress: ((progress: TransferProgress) => void) | undefined
+  private readonly now: () => number
+  private readonly intervalMs: number
 
   constructor(
     private readonly model: string,
     private readonly total: number,
-    private readonly onProgress: ((progress: TransferProgress) => void) | undefined,
-    private readonly now: () => number,
-    private readonly intervalMs: number,
+    options: ProgressOptions,
   ) {
-    this.startedAt = now()
+    this.onProgress = options.onProgress
+    this.now = options.now ?? Date.now
+    this.intervalMs = options.progressIntervalMs ?? 100
+    this.startedAt = this.now()
   }
 
   /** Bytes the receiver had before this session. */
@@ -304,7 +357,12 @@ export class ProgressMeter {
     this.emit(digest, blobDone, blobSize, blobDone === blobSize)
   }
 
-  emit(digest: string | null, blobDone: number, blobSize: number, force: boolean): void {
+  /** The last event of a session that succeeded, always sent. */
+  finish(): void {
+    this.emit(null, 0, 0, true)
+  }
+
+  private emit(digest: string | null, blobDone: number, blobSize: number, force: boolean): void {
     if (!this.onProgress) return
     const at = this.now()
     if (!force && at - this.lastEmit < this.intervalMs) return

@@ -1,34 +1,14 @@
-import { createHash, randomBytes, type Hash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat, statfs, writeFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { AppError, IoError } from '../../errors'
 import type { TransportChannel, TransportListener } from '../../rdma/transport'
 import { blobPath, digestHex, formatModelName, listBlobs, manifestPath, parseManifest, parseModelName, partialBlobPath, type ManifestEntry } from './model-store'
-import {
-  abandon,
-  BlobIntegrityError,
-  closeOnAbort,
-  ConnectionLostError,
-  FramedChannel,
-  handshake,
-  ProgressMeter,
-  TransferProtocolError,
-  transferError,
-  type Authenticate,
-  type MessageOf,
-  type TransferProgress,
-} from './protocol'
+import { BlobIntegrityError, ConnectionLostError, FramedChannel, ProgressMeter, runSession, TransferProtocolError, type MessageOf, type SessionOptions } from './protocol'
 
-export interface ReceiveOptions {
+export interface ReceiveOptions extends SessionOptions {
   modelsDir: string
-  signal?: AbortSignal
-  onProgress?: (progress: TransferProgress) => void
-  authenticate?: Authenticate
-  peerId?: string
-  nonce?: () => string
-  now?: () => number
-  progressIntervalMs?: number
   /** Free bytes on the disk holding `dir` (default: statfs). */
   freeBytes?: (dir: string) => Promise<number>
 }
@@ -72,7 +52,6 @@ interface BlobState {
 
 /** Blobs being written by some session in this process, by partial path. */
 const claimed = new Set<string>()
-const defaultNonce = () => randomBytes(16).toString('base64url')
 const defaultFreeBytes = async (dir: string) => {
   const fs = await statfs(dir)
   return fs.bavail * fs.bsize
@@ -106,66 +85,58 @@ export async function acceptModels(options: AcceptOptions): Promise<void> {
 
 /** Runs the receiver side of one session; the model's manifest is written only once every blob is in place. */
 export async function receiveOne(channel: TransportChannel, options: ReceiveOptions): Promise<ReceiveResult> {
-  const framed = new FramedChannel(channel)
-  const stopWatching = closeOnAbort(options.signal, channel)
   const claims: string[] = []
-  const result: ReceiveResult = { model: '', peerId: '', bytesReceived: 0, blobsReceived: 0, blobsSkipped: 0 }
   try {
-    const nonce = (options.nonce ?? defaultNonce)()
-    result.peerId = (await handshake(framed, { role: 'receiver', peerId: options.peerId ?? 'ollama-desk', nonce, authenticate: options.authenticate })).peerId
-    const offer = await framed.expect('offer')
-    const name = parseModelName(offer.model)
-    result.model = formatModelName(name)
-    const manifest = parseManifest(offer.manifest, result.model)
-    const entries = listBlobs(manifest)
-    const listed = entries.map((e) => `${e.digest}/${e.size}`).join(',')
-    if (listed !== offer.blobs.map((b) => `${b.digest}/${b.size}`).join(',')) throw new TransferProtocolError(framed.remote, 'an offer whose blob list differs from its manifest')
+    return await runSession(channel, 'receiver', options, async (framed, { peer, nonce }) => {
+      const result: ReceiveResult = { model: '', peerId: peer.peerId, bytesReceived: 0, blobsReceived: 0, blobsSkipped: 0 }
+      const offer = await framed.expect('offer')
+      const name = parseModelName(offer.model)
+      result.model = formatModelName(name)
+      const manifest = parseManifest(offer.manifest, result.model)
+      const entries = listBlobs(manifest)
+      const listed = entries.map((e) => `${e.digest}/${e.size}`).join(',')
+      if (listed !== offer.blobs.map((b) => `${b.digest}/${b.size}`).join(',')) throw new TransferProtocolError(framed.remote, 'an offer whose blob list differs from its manifest')
 
-    await mkdir(path.join(options.modelsDir, 'blobs', '.partial'), { recursive: true })
-    for (const entry of entries) {
-      const key = partialBlobPath(options.modelsDir, entry.digest)
-      if (claimed.has(key)) throw new BlobBusyError(entry.digest)
-      claimed.add(key)
-      claims.push(key)
-    }
-    const states = new Map<string, BlobState>()
-    for (const entry of entries) states.set(entry.digest, await prepareBlob(options.modelsDir, entry))
-    const needed = [...states.values()].reduce((sum, s) => sum + s.entry.size - s.offset, 0)
-    const free = needed > 0 ? await (options.freeBytes ?? defaultFreeBytes)(options.modelsDir) : 0
-    if (needed > free) throw new NotEnoughSpaceError(result.model, needed, free)
-
-    const meter = new ProgressMeter(result.model, entries.reduce((sum, e) => sum + e.size, 0), options.onProgress, options.now ?? Date.now, options.progressIntervalMs ?? 100)
-    const offsets = [...states.values()].map((s) => s.offset)
-    offsets.forEach((offset) => meter.alreadyHad(offset))
-    result.blobsSkipped = [...states.values()].filter((s) => s.complete).length
-    await framed.send({ t: 'want', offsets })
-
-    for (;;) {
-      const message = await framed.expect('blob', 'commit')
-      if (message.t === 'commit') break
-      const state = states.get(message.digest)
-      if (!state || state.complete || message.offset !== state.offset) throw new TransferProtocolError(framed.remote, `an unexpected blob ${message.digest.slice(0, 19)}… at ${message.offset}`)
-      result.bytesReceived += await receiveBlob(framed, options.modelsDir, state, meter)
-      if (await finishBlob(options.modelsDir, state)) {
-        result.blobsReceived++
-        await framed.send({ t: 'ack', digest: state.entry.digest })
-      } else {
-        meter.rewind(state.entry.size)
-        if (state.failures >= 2) throw new BlobIntegrityError(state.entry.digest)
-        await framed.send({ t: 'nack', digest: state.entry.digest })
+      await mkdir(path.join(options.modelsDir, 'blobs', '.partial'), { recursive: true })
+      for (const entry of entries) {
+        const key = partialBlobPath(options.modelsDir, entry.digest)
+        if (claimed.has(key)) throw new BlobBusyError(entry.digest)
+        claimed.add(key)
+        claims.push(key)
       }
-    }
-    await commitManifest(options.modelsDir, offer, states, nonce, framed.remote)
-    await framed.send({ t: 'done' })
-    meter.emit(null, 0, 0, true)
-    await channel.end()
-    return result
-  } catch (error) {
-    const failure = transferError(error, options.signal, framed.remote)
-    await abandon(framed, failure)
-    throw failure
+      const states = new Map<string, BlobState>()
+      for (const entry of entries) states.set(entry.digest, await prepareBlob(options.modelsDir, entry))
+      const needed = [...states.values()].reduce((sum, s) => sum + s.entry.size - s.offset, 0)
+      const free = needed > 0 ? await (options.freeBytes ?? defaultFreeBytes)(options.modelsDir) : 0
+      if (needed > free) throw new NotEnoughSpaceError(result.model, needed, free)
+
+      const meter = new ProgressMeter(result.model, entries.reduce((sum, e) => sum + e.size, 0), options)
+      const offsets = [...states.values()].map((s) => s.offset)
+      offsets.forEach((offset) => meter.alreadyHad(offset))
+      result.blobsSkipped = [...states.values()].filter((s) => s.complete).length
+      await framed.send({ t: 'want', offsets })
+
+      for (;;) {
+        const message = await framed.expect('blob', 'commit')
+        if (message.t === 'commit') break
+        const state = states.get(message.digest)
+        if (!state || state.complete || message.offset !== state.offset) throw new TransferProtocolError(framed.remote, `an unexpected blob ${message.digest.slice(0, 19)}… at ${message.offset}`)
+        result.bytesReceived += await receiveBlob(framed, options.modelsDir, state, meter)
+        if (await finishBlob(options.modelsDir, state)) {
+          result.blobsReceived++
+          await framed.send({ t: 'ack', digest: state.entry.digest })
+        } else {
+          meter.rewind(state.entry.size)
+          if (state.failures >= 2) throw new BlobIntegrityError(state.entry.digest)
+          await framed.send({ t: 'nack', digest: state.entry.digest })
+        }
+      }
+      await commitManifest(options.modelsDir, offer, states, nonce, framed.remote)
+      await framed.send({ t: 'done' })
+      meter.finish()
+      return result
+    })
   } finally {
-    stopWatching()
     for (const key of claims) claimed.delete(key)
   }
 }

@@ -1,36 +1,21 @@
-import { randomBytes } from 'node:crypto'
 import { open, stat } from 'node:fs/promises'
 import { AppError, CancelledError, IoError, NetworkError } from '../../errors'
 import type { Transport, TransportChannel } from '../../rdma/transport'
 import { blobPath, formatModelName, listBlobs, readManifest, type LoadedManifest, type ManifestEntry } from './model-store'
 import {
-  abandon,
   BlobIntegrityError,
   CANCELLED_MESSAGE,
-  closeOnAbort,
   DATA_CHUNK_BYTES,
   FramedChannel,
-  handshake,
   ProgressMeter,
+  runSession,
   TransferProtocolError,
-  transferError,
-  type Authenticate,
-  type TransferProgress,
+  type SessionOptions,
 } from './protocol'
 
-export interface SendOptions {
+export interface SendOptions extends SessionOptions {
   modelsDir: string
   model: string
-  signal?: AbortSignal
-  onProgress?: (progress: TransferProgress) => void
-  authenticate?: Authenticate
-  /** How this instance names itself in HELLO. */
-  peerId?: string
-  /** Fresh per session; pairing HMACs bind to it. */
-  nonce?: () => string
-  now?: () => number
-  /** Least time between progress events (the last byte of a blob always reports). */
-  progressIntervalMs?: number
   chunkBytes?: number
 }
 
@@ -50,8 +35,6 @@ export interface SendResult {
   /** Blobs the receiver already had complete and verified. */
   blobsSkipped: number
 }
-
-const defaultNonce = () => randomBytes(16).toString('base64url')
 
 /** Copies one installed model to the Ollama Desk listening at `address`. */
 export async function sendModel(options: SendModelOptions): Promise<SendResult> {
@@ -88,15 +71,12 @@ export async function loadLocalModel(modelsDir: string, model: string): Promise<
 
 /** Runs the sender side of one session on an open channel; the channel is closed when it returns. */
 export async function sendOver(channel: TransportChannel, loaded: LoadedManifest, options: SendOptions): Promise<SendResult> {
-  const framed = new FramedChannel(channel)
-  const stopWatching = closeOnAbort(options.signal, channel)
   const model = formatModelName(loaded.name)
   const blobs = listBlobs(loaded.manifest)
   const bytesTotal = blobs.reduce((sum, blob) => sum + blob.size, 0)
-  const meter = new ProgressMeter(model, bytesTotal, options.onProgress, options.now ?? Date.now, options.progressIntervalMs ?? 100)
+  const meter = new ProgressMeter(model, bytesTotal, options)
   const result = { model, peerId: '', bytesTotal, bytesSent: 0, blobsSent: 0, blobsSkipped: 0 }
-  try {
-    const peer = await handshake(framed, { role: 'sender', peerId: options.peerId ?? 'ollama-desk', nonce: (options.nonce ?? defaultNonce)(), authenticate: options.authenticate })
+  return runSession(channel, 'sender', options, async (framed, { peer }) => {
     result.peerId = peer.peerId
     await framed.send({ t: 'offer', model, manifest: loaded.text, blobs: blobs.map(({ digest, size }) => ({ digest, size })) })
     const { offsets } = await framed.expect('want')
@@ -115,16 +95,9 @@ export async function sendOver(channel: TransportChannel, loaded: LoadedManifest
     }
     await framed.send({ t: 'commit' })
     await framed.expect('done')
-    meter.emit(null, 0, 0, true)
-    await channel.end()
+    meter.finish()
     return result
-  } catch (error) {
-    const failure = transferError(error, options.signal, framed.remote)
-    await abandon(framed, failure)
-    throw failure
-  } finally {
-    stopWatching()
-  }
+  })
 }
 
 /** Sends one blob from `offset`; after a NACK, once more from 0. Returns the bytes sent. */
