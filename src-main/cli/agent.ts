@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { HookEventSchema } from '../../src-shared/contract'
-import { runApiSubcommand, unwrap, type ApiSubcommand } from './api-command'
+import { printJson, runApiSubcommand, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
 import type { Command } from './command'
 import { table } from './models'
 
@@ -11,10 +11,7 @@ const hookSubcommands: Record<string, ApiSubcommand> = {
   async list(api, { values }, io) {
     const found = unwrap(await api.call('hooks.list', workspaceOf(values)), io)
     if (!found) return 1
-    if (values.json) {
-      io.out(`${JSON.stringify(found, null, 2)}\n`)
-      return 0
-    }
+    if (values.json) return printJson(io, found)
     if (found.entries.length === 0) {
       io.out(`No hooks. Add them to ${found.userFile}${found.workspaceFile ? ` or ${found.workspaceFile}` : ''}, or import: ollama-desk hooks import claude\n`)
       return 0
@@ -74,10 +71,7 @@ const skillSubcommands: Record<string, ApiSubcommand> = {
   async list(api, { values }, io) {
     const found = unwrap(await api.call('skills.list', workspaceOf(values)), io)
     if (!found) return 1
-    if (values.json) {
-      io.out(`${JSON.stringify(found, null, 2)}\n`)
-      return 0
-    }
+    if (values.json) return printJson(io, found)
     if (found.skills.length === 0) {
       io.out(`No skills. A skill is a folder with a SKILL.md in ${found.dirs.join(' or ')}\n`)
       return 0
@@ -86,15 +80,12 @@ const skillSubcommands: Record<string, ApiSubcommand> = {
     return 0
   },
   async run(api, { positionals, values }, io) {
-    const name = positionals[1]
-    if (!name) {
-      io.err('error: name the skill to run, e.g. `ollama-desk skills run review-pr 42`\n')
-      return 2
-    }
+    const name = subcommandArgument(positionals, io, 'name the skill to run, e.g. `ollama-desk skills run review-pr 42`')
+    if (!name) return 2
     const args = positionals.slice(2).join(' ')
     const ran = unwrap(await api.call('skills.run', { name, ...(args ? { args } : {}), ...workspaceOf(values) }), io)
     if (!ran) return 1
-    if (values.json) io.out(`${JSON.stringify(ran, null, 2)}\n`)
+    if (values.json) printJson(io, ran)
     else if (!ran.allowed) io.err(`blocked: ${ran.reason ?? 'a SkillTrigger hook denied it'}\n`)
     else io.out(`${ran.content}\n`)
     return ran.allowed ? 0 : 1

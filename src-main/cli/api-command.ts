@@ -14,6 +14,19 @@ export function unwrap<T>(result: Result<T>, io: Io): T | undefined {
   return undefined
 }
 
+/** Prints `value` as indented JSON, the `--json` output of every subcommand; returns exit code 0. */
+export function printJson(io: Io, value: unknown): number {
+  io.out(`${JSON.stringify(value, null, 2)}\n`)
+  return 0
+}
+
+/** The subcommand's argument (`<name>` in `mcp remove <name>`), or undefined after printing `error: <missing>`. */
+export function subcommandArgument(positionals: string[], io: Io, missing: string): string | undefined {
+  const value = positionals[1]
+  if (!value) io.err(`error: ${missing}\n`)
+  return value
+}
+
 /** `ollama-desk <command> <sub> …`: picks the subcommand, opens the core for it, always closes it. */
 export function runApiSubcommand(command: string, subcommands: Record<string, ApiSubcommand>): Command['run'] {
   return async (args, io) => {

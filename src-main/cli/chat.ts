@@ -1,5 +1,5 @@
 import type { ChatEvent, ChatTarget } from '../../src-shared/contract'
-import { runApiSubcommand, unwrap, type ApiSubcommand, type CliApi } from './api-command'
+import { printJson, runApiSubcommand, subcommandArgument, unwrap, type ApiSubcommand, type CliApi } from './api-command'
 import type { Command, Io, ParsedArgs } from './command'
 import { table } from './models'
 import { openCore } from './runtime'
@@ -97,23 +97,17 @@ const providerSubcommands: Record<string, ApiSubcommand> = {
   async list(api: CliApi, { values }, io) {
     const found = unwrap(await api.call('providers.list', {}), io)
     if (!found) return 1
-    if (values.json) {
-      io.out(`${JSON.stringify(found.providers, null, 2)}\n`)
-      return 0
-    }
+    if (values.json) return printJson(io, found.providers)
     const rows = found.providers.map(({ config, key }) => [config.id, config.kind, config.enabled ? 'on' : 'off', config.baseUrl || '(default)', key === null ? '-' : key.set ? `set …${key.last4 ?? ''}` : 'missing'])
     io.out(`${table([['ID', 'KIND', 'ENABLED', 'URL', 'KEY'], ...rows])}\n`)
     return 0
   },
   async test(api, { positionals, values }, io) {
-    const id = positionals[1]
-    if (!id) {
-      io.err('error: name the provider to test, e.g. `ollama-desk providers test ollama`\n')
-      return 2
-    }
+    const id = subcommandArgument(positionals, io, 'name the provider to test, e.g. `ollama-desk providers test ollama`')
+    if (!id) return 2
     const result = unwrap(await api.call('providers.test', { id }), io)
     if (!result) return 1
-    if (values.json) io.out(`${JSON.stringify(result, null, 2)}\n`)
+    if (values.json) printJson(io, result)
     else if (result.ok) io.out(`ok  ${result.understoodUrl}  ${result.latencyMs ?? '?'} ms  ${result.models} models\n`)
     else io.out(`down  ${result.understoodUrl}  ${result.error?.message ?? ''}${result.error?.hint ? `\nhint: ${result.error.hint}` : ''}\n`)
     return result.ok ? 0 : 1

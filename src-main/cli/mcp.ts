@@ -1,4 +1,4 @@
-import { runApiSubcommand, unwrap, type ApiSubcommand } from './api-command'
+import { printJson, runApiSubcommand, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
 import type { Command, ParsedArgs } from './command'
 import { table } from './models'
 
@@ -29,10 +29,7 @@ const subcommands: Record<string, ApiSubcommand> = {
   async list(api, { values }, io) {
     const found = unwrap(await api.call('mcp.list', {}), io)
     if (!found) return 1
-    if (values.json) {
-      io.out(`${JSON.stringify(found, null, 2)}\n`)
-      return 0
-    }
+    if (values.json) return printJson(io, found)
     if (found.servers.length === 0) {
       io.out(`No MCP servers. Add one (ollama-desk mcp add <name> <command|url>) or import Claude Desktop's: ollama-desk mcp import claude-desktop\n`)
       return 0
@@ -53,25 +50,19 @@ const subcommands: Record<string, ApiSubcommand> = {
     return 0
   },
   async remove(api, { positionals }, io) {
-    const name = positionals[1]
-    if (!name) {
-      io.err('error: name the server to remove\n')
-      return 2
-    }
+    const name = subcommandArgument(positionals, io, 'name the server to remove')
+    if (!name) return 2
     const done = unwrap(await api.call('mcp.remove', { name }), io)
     if (!done) return 1
     io.out(done.removed ? `removed ${name}\n` : `no server named ${name}\n`)
     return done.removed ? 0 : 1
   },
   async test(api, { positionals, values }, io) {
-    const name = positionals[1]
-    if (!name) {
-      io.err('error: name the server to test\n')
-      return 2
-    }
+    const name = subcommandArgument(positionals, io, 'name the server to test')
+    if (!name) return 2
     const result = unwrap(await api.call('mcp.test', { name }), io)
     if (!result) return 1
-    if (values.json) io.out(`${JSON.stringify(result, null, 2)}\n`)
+    if (values.json) printJson(io, result)
     else if (result.ok) io.out(`ok  ${result.latencyMs ?? '?'} ms  ${result.tools.length} tools\n${result.tools.map((t) => `  ${t.qualifiedName}  ${t.description.split('\n')[0]}`).join('\n')}\n`)
     else io.out(`failed  ${result.error ?? ''}\n`)
     return result.ok ? 0 : 1

@@ -1,5 +1,5 @@
 import type { LocalModel, PullEvent, RunningModel } from '../../src-shared/contract'
-import { runApiSubcommand, unwrap, type ApiSubcommand } from './api-command'
+import { printJson, runApiSubcommand, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
 import type { Command, Io, ParsedArgs } from './command'
 
 
@@ -47,29 +47,21 @@ export function formatPullEvent(event: PullEvent): string {
   return parts.join('  ')
 }
 
-const named = (args: ParsedArgs, io: Io, verb: string): string | undefined => {
-  const name = args.positionals[1]
-  if (!name) io.err(`error: name the model to ${verb}, e.g. \`ollama-desk models ${verb} llama3.2\`\n`)
-  return name
-}
-
-const json = (io: Io, value: unknown): number => {
-  io.out(`${JSON.stringify(value, null, 2)}\n`)
-  return 0
-}
+const named = (args: ParsedArgs, io: Io, verb: string): string | undefined =>
+  subcommandArgument(args.positionals, io, `name the model to ${verb}, e.g. \`ollama-desk models ${verb} llama3.2\``)
 
 const subcommands: Record<string, ApiSubcommand> = {
   async list(api, { values }, io) {
     const found = unwrap(await api.call('models.list', {}), io)
     if (!found) return 1
-    if (values.json) return json(io, found)
+    if (values.json) return printJson(io, found)
     io.out(`${formatModels(found.models)}\n`)
     return 0
   },
   async ps(api, { values }, io) {
     const found = unwrap(await api.call('models.running', {}), io)
     if (!found) return 1
-    if (values.json) return json(io, found)
+    if (values.json) return printJson(io, found)
     io.out(`${formatRunning(found.models)}\n`)
     return 0
   },
@@ -78,7 +70,7 @@ const subcommands: Record<string, ApiSubcommand> = {
     if (!name) return 2
     const d = unwrap(await api.call('models.show', { name }), io)
     if (!d) return 1
-    if (args.values.json) return json(io, d)
+    if (args.values.json) return printJson(io, d)
     const lines = [
       `${d.name}`,
       `  family        ${d.family || '-'}`,

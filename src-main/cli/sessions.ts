@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import type { SearchHit, SessionMessage, SessionSummary } from '../../src-shared/contract'
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../src-shared/contract'
-import { runApiSubcommand, unwrap, type ApiSubcommand } from './api-command'
+import { runApiSubcommand, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
 import type { Command } from './command'
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
@@ -82,11 +82,8 @@ const subcommands: Record<string, ApiSubcommand> = {
     return 0
   },
   async restore(api, { values, positionals }, io) {
-    const file = positionals[1]
-    if (!file) {
-      io.err('error: name the backup file to restore\n')
-      return 2
-    }
+    const file = subcommandArgument(positionals, io, 'name the backup file to restore')
+    if (!file) return 2
     const replace = values.replace === true
     const done = unwrap(await api.call('sessions.restoreBackup', { path: file, mode: replace ? 'replace' : 'merge', confirmReplace: replace && values.yes === true }), io)
     if (!done) return 1
