@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { AppError } from '../errors'
-import { downloadVerified } from './download'
-import { archiveName, unpack } from './linux-archive'
+import { fetchRelease } from './linux-archive'
 import { linuxPaths, startLinux, stopLinux } from './linux-service'
 import { withRollback } from './rollback'
-import { detectPhase, throwIfCancelled } from './service'
+import { detectPhase } from './service'
 import { readMarker, writeMarker, type InstallerEnv, type InstallOptions, type RunResult } from './types'
 
 export interface LinuxSystemPaths {
@@ -78,18 +77,7 @@ export async function installLinuxSystem(env: InstallerEnv, options: InstallOpti
   await detectPhase(env, { ...options, onEvent: emit })
   const temp = path.join(paths.dataRoot, `.ollama-system-${randomBytes(4).toString('hex')}`)
   return withRollback(env, paths.downloads, async (rollback) => {
-    await env.fs.mkdir(paths.dataRoot)
-    const archive = await downloadVerified(env, { baseUrl: options.baseUrl, fileName: archiveName(env), dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit })
-    rollback.removeAtEnd(archive)
-    throwIfCancelled(options.signal)
-    emit({ type: 'phase', phase: 'extract' })
-    rollback.removeAtEnd(temp)
-    await unpack(env, archive, temp, options.signal)
-    if (!(await env.fs.exists(path.join(temp, 'bin/ollama')))) {
-      throw new AppError('E_IO', 'The release archive has no bin/ollama.', { hint: 'The mirror may serve the wrong file; try the default release address.' })
-    }
-    await env.fs.chmod(path.join(temp, 'bin/ollama'), 0o755)
-    throwIfCancelled(options.signal)
+    await fetchRelease(env, options, paths, rollback, { into: temp, keepOnSuccess: false })
     emit({ type: 'phase', phase: 'install', detail: `pkexec: ${system.dir}, ${system.link}` })
     if (await readMarker(env, paths.systemMarker)) await stopLinux(env)
     const result = await env.runner.run('pkexec', pkexecInstallArgs(temp, system), { timeoutMs: 600_000 })

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
-import { AppError } from '../errors'
-import { downloadVerified } from './download'
-import { archiveName, unpack } from './linux-archive'
+import { fetchRelease } from './linux-archive'
 import { linuxPaths, ourLinuxBinary, setAutoStartLinux, startLinux, stopLinux, UNIT_NAME } from './linux-service'
 import { installLinuxSystem, uninstallLinuxSystem } from './linux-system'
 import { withRollback } from './rollback'
@@ -22,18 +20,7 @@ export async function installLinux(env: InstallerEnv, options: InstallOptions): 
   const temp = path.join(paths.dataRoot, `.ollama-new-${id}`)
   const backup = path.join(paths.dataRoot, `.ollama-old-${id}`)
   return withRollback(env, paths.downloads, async (rollback) => {
-    await env.fs.mkdir(paths.dataRoot)
-    const archive = await downloadVerified(env, { baseUrl: options.baseUrl, fileName: archiveName(env), dir: paths.downloads, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit })
-    rollback.removeAtEnd(archive)
-    throwIfCancelled(options.signal)
-    emit({ type: 'phase', phase: 'extract' })
-    rollback.onFailure(() => env.fs.rm(temp))
-    await unpack(env, archive, temp, options.signal)
-    if (!(await env.fs.exists(path.join(temp, 'bin/ollama')))) {
-      throw new AppError('E_IO', 'The release archive has no bin/ollama.', { hint: 'The mirror may serve the wrong file; try the default release address.' })
-    }
-    await env.fs.chmod(path.join(temp, 'bin/ollama'), 0o755)
-    throwIfCancelled(options.signal)
+    await fetchRelease(env, options, paths, rollback, { into: temp, keepOnSuccess: true })
     emit({ type: 'phase', phase: 'install', detail: paths.installDir })
     if (await env.fs.exists(paths.installDir)) {
       await stopLinux(env)
