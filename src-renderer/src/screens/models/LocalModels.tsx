@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { LocalModel } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
+import { ColumnHeaders } from '../../components/ColumnHeaders'
 import { formatBytes, formatWhen } from '../../lib/format'
 import { useAppStore } from '../../store/app-store'
 
@@ -31,19 +32,7 @@ export function LocalModels({ models, onShow, onChanged }: { models: LocalModel[
     <section className="card" aria-label="Installed models">
       <h2>Installed ({models.length})</h2>
       <table className="models-table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Size</th>
-            <th scope="col">Family</th>
-            <th scope="col">Parameters</th>
-            <th scope="col">Quantisation</th>
-            <th scope="col">Modified</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <ColumnHeaders columns={['Name', 'Size', 'Family', 'Parameters', 'Quantisation', 'Modified', <span className="visually-hidden">Actions</span>]} />
         <tbody>
           {models.map((model) => (
             <tr key={model.name}>

@@ -1,4 +1,5 @@
 import type { ProviderHealth } from '../../../../src-shared/contract'
+import { ColumnHeaders } from '../../components/ColumnHeaders'
 import { formatCost } from '../../lib/format'
 
 const ms = (value: number | null): string => (value === null ? '—' : value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`)
@@ -40,9 +41,7 @@ function HealthCard({ health }: { health: ProviderHealth }) {
       )}
       {health.breakers.length > 0 && (
         <table className="mini-table" aria-label={`${health.name} circuit breakers`}>
-          <thead>
-            <tr><th scope="col">Model</th><th scope="col">Breaker</th><th scope="col">Failures</th></tr>
-          </thead>
+          <ColumnHeaders columns={['Model', 'Breaker', 'Failures']} />
           <tbody>
             {health.breakers.map((breaker) => (
               <tr key={breaker.model}>

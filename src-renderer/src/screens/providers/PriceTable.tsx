@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { ErrorShape, PriceEntry } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
+import { ColumnHeaders } from '../../components/ColumnHeaders'
 
 interface Row {
   match: string
@@ -54,9 +55,7 @@ export function PriceTable() {
       <h2 id="prices-title">Prices per million tokens</h2>
       <p className="hint">Shipped prices are from {date || '…'}. Your own prices win over them; patterns are kind:model, with * as a wildcard.</p>
       <table className="mini-table price-table" aria-label="Your prices">
-        <thead>
-          <tr><th scope="col">Model pattern</th><th scope="col">Input $</th><th scope="col">Output $</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
-        </thead>
+        <ColumnHeaders columns={['Model pattern', 'Input $', 'Output $', <span className="sr-only">Actions</span>]} />
         <tbody>
           {rows.map((row, i) => (
             <tr key={i}>
@@ -77,9 +76,7 @@ export function PriceTable() {
       <details>
         <summary>Shipped prices ({defaults.length})</summary>
         <table className="mini-table" aria-label="Shipped prices">
-          <thead>
-            <tr><th scope="col">Model pattern</th><th scope="col">Input $</th><th scope="col">Output $</th></tr>
-          </thead>
+          <ColumnHeaders columns={['Model pattern', 'Input $', 'Output $']} />
           <tbody>
             {defaults.map((entry) => (
               <tr key={entry.match}><th scope="row">{entry.match}</th><td>{entry.inputPerMTok}</td><td>{entry.outputPerMTok}</td></tr>

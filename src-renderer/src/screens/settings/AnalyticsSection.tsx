@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { AnalyticsEndpointSchema, type AnalyticsSentEvent, type AnalyticsStatus } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
+import { ColumnHeaders } from '../../components/ColumnHeaders'
 import { formatWhen, plural } from '../../lib/format'
 import { useAppStore } from '../../store/app-store'
 import { updateSettings } from '../../store/bootstrap'
@@ -25,14 +26,7 @@ function SentEvents({ events }: { events: AnalyticsSentEvent[] }) {
   return (
     <div className="sent-scroll">
       <table className="sent-table" aria-label="Sent events">
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Event</th>
-            <th scope="col">Fields</th>
-            <th scope="col">Outcome</th>
-          </tr>
-        </thead>
+        <ColumnHeaders columns={['Time', 'Event', 'Fields', 'Outcome']} />
         <tbody>
           {events.map((event, index) => (
             <tr key={`${event.at}-${index}`}>

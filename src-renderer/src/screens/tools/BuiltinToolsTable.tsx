@@ -1,17 +1,12 @@
 import { BUILTIN_TOOLS } from '../../../../src-shared/contract'
+import { ColumnHeaders } from '../../components/ColumnHeaders'
 import { EFFECT_LABEL, TOOL_INFO } from './builtin-tools'
 
 /** The tools a model can call in a chat with a workspace folder, and what each can do. */
 export function BuiltinToolsTable() {
   return (
     <table className="tools-table" aria-label="Built-in tools">
-      <thead>
-        <tr>
-          <th scope="col">Tool</th>
-          <th scope="col">What it does</th>
-          <th scope="col">Effect</th>
-        </tr>
-      </thead>
+      <ColumnHeaders columns={['Tool', 'What it does', 'Effect']} />
       <tbody>
         {BUILTIN_TOOLS.map((name) => {
           const info = TOOL_INFO[name]
