@@ -16,6 +16,7 @@ import type {
   StreamHandle,
 } from '../../src-shared/contract'
 import { RoutingSchema, routes } from '../../src-shared/contract'
+import { emptyMessage } from '../src/screens/chat/thread'
 
 type SendResult = { sessionId: string; message: SessionMessage; attempts: Attempt[] }
 
@@ -92,24 +93,12 @@ export const defaultRouting = (): Routing => ({
 
 /** A stored message as the core would return it in a chat.send result. */
 export const storedReply = (sessionId: string, id: string, extra: Partial<SessionMessage> = {}): SessionMessage => ({
+  ...emptyMessage(sessionId, 1_700_000_000_000),
   id,
-  sessionId,
   parentId: null,
   role: 'assistant',
   content: [{ type: 'text', text: extra.text ?? '' }],
   text: '',
-  reasoning: null,
-  toolCalls: null,
-  provider: null,
-  model: null,
-  usage: null,
-  cost: null,
-  timings: null,
-  status: 'complete',
-  error: null,
-  createdAt: 1_700_000_000_000,
-  updatedAt: 1_700_000_000_000,
-  attachments: [],
   ...extra,
 })
 

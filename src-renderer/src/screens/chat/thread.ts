@@ -27,7 +27,8 @@ export function visiblePath(messages: readonly SessionMessage[]): SessionMessage
   return messages.filter((message, i) => i < start || onPath.has(message.id))
 }
 
-const blank = (reply: LiveReply, sessionId: string): Omit<SessionMessage, 'id' | 'parentId' | 'role' | 'text'> => ({
+/** A message with nothing in it yet (no content, reasoning, tool calls, usage or error), complete, made `at`. */
+export const emptyMessage = (sessionId: string, at: number): Omit<SessionMessage, 'id' | 'parentId' | 'role' | 'text'> => ({
   sessionId,
   content: [],
   reasoning: null,
@@ -39,8 +40,8 @@ const blank = (reply: LiveReply, sessionId: string): Omit<SessionMessage, 'id' |
   timings: null,
   status: 'complete',
   error: null,
-  createdAt: reply.startedAt,
-  updatedAt: reply.startedAt,
+  createdAt: at,
+  updatedAt: at,
   attachments: [],
 })
 
@@ -48,7 +49,7 @@ const blank = (reply: LiveReply, sessionId: string): Omit<SessionMessage, 'id' |
 export function liveMessage(reply: LiveReply, sessionId: string, parentId: string | null): SessionMessage {
   if (reply.status === 'done' && reply.result) return reply.result.message
   return {
-    ...blank(reply, sessionId),
+    ...emptyMessage(sessionId, reply.startedAt),
     id: reply.assistantMessageId ?? LIVE_REPLY,
     parentId,
     role: 'assistant',
@@ -78,7 +79,7 @@ export function withLiveReply(pages: readonly SessionMessage[], reply: LiveReply
     if (!byId.has(userId)) {
       const parentId = input.editOf ? (byId.get(input.editOf)?.parentId ?? null) : (pages.at(-1)?.id ?? null)
       const attachments = (input.images ?? []).map((image) => ({ sha256: `${image.name}:${image.data.length}`, name: image.name, mime: image.mime, size: Math.floor((image.data.length * 3) / 4) }))
-      out.push({ ...blank(reply, sessionId), id: userId, parentId, role: 'user', text: input.text, content: [{ type: 'text', text: input.text }], attachments })
+      out.push({ ...emptyMessage(sessionId, reply.startedAt), id: userId, parentId, role: 'user', text: input.text, content: [{ type: 'text', text: input.text }], attachments })
     }
     replyParent = userId
   }
