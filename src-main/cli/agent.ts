@@ -1,7 +1,6 @@
 import fs from 'node:fs'
 import { HookEventSchema } from '../../src-shared/contract'
-import { printJson, runApiSubcommand, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
-import type { Command } from './command'
+import { apiCommand, printJson, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
 import { table } from './models'
 
 const workspaceOf = (values: Record<string, string | boolean | undefined>): { workspace?: string } =>
@@ -54,7 +53,7 @@ const hookSubcommands: Record<string, ApiSubcommand> = {
   },
 }
 
-export const hooksCommand: Command = {
+export const hooksCommand = apiCommand({
   name: 'hooks',
   summary: 'List, test-run and import lifecycle hooks (Claude Code’s format).',
   usage: 'hooks list|test <Event> [--payload file.json]|import claude|ollama-cli|qarin [--workspace DIR]',
@@ -63,9 +62,8 @@ export const hooksCommand: Command = {
     { name: 'payload', type: 'string', summary: 'A JSON payload file for `test` (a sample is used otherwise); the settings file for `import file`' },
     { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
   ],
-  positionals: Object.keys(hookSubcommands),
-  run: runApiSubcommand('hooks', hookSubcommands),
-}
+  subcommands: hookSubcommands,
+})
 
 const skillSubcommands: Record<string, ApiSubcommand> = {
   async list(api, { values }, io) {
@@ -92,7 +90,7 @@ const skillSubcommands: Record<string, ApiSubcommand> = {
   },
 }
 
-export const skillsCommand: Command = {
+export const skillsCommand = apiCommand({
   name: 'skills',
   summary: 'List and run skills (folders with a SKILL.md).',
   usage: 'skills list|run <name> [args…] [--workspace DIR]',
@@ -100,6 +98,5 @@ export const skillsCommand: Command = {
     { name: 'workspace', type: 'string', summary: 'Also find skills in this workspace', values: 'dir' },
     { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
   ],
-  positionals: Object.keys(skillSubcommands),
-  run: runApiSubcommand('skills', skillSubcommands),
-}
+  subcommands: skillSubcommands,
+})

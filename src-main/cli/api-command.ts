@@ -27,8 +27,13 @@ export function subcommandArgument(positionals: string[], io: Io, missing: strin
   return value
 }
 
+/** A command made of API subcommands, `ollama-desk <name> <sub> …`: one per key of `subcommands`. */
+export function apiCommand({ subcommands, ...command }: Omit<Command, 'positionals' | 'run'> & { subcommands: Record<string, ApiSubcommand> }): Command {
+  return { ...command, positionals: Object.keys(subcommands), run: runApiSubcommand(command.name, subcommands) }
+}
+
 /** `ollama-desk <command> <sub> …`: picks the subcommand, opens the core for it, always closes it. */
-export function runApiSubcommand(command: string, subcommands: Record<string, ApiSubcommand>): Command['run'] {
+function runApiSubcommand(command: string, subcommands: Record<string, ApiSubcommand>): Command['run'] {
   return async (args, io) => {
     const sub = subcommands[args.positionals[0] ?? '']
     if (!sub) {

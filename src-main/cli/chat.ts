@@ -1,5 +1,5 @@
 import type { ChatEvent, ChatTarget } from '../../src-shared/contract'
-import { printJson, runApiSubcommand, subcommandArgument, unwrap, type ApiSubcommand, type CliApi } from './api-command'
+import { apiCommand, printJson, subcommandArgument, unwrap, type ApiSubcommand, type CliApi } from './api-command'
 import type { Command, Io, ParsedArgs } from './command'
 import { table } from './models'
 import { openCore } from './runtime'
@@ -114,11 +114,10 @@ const providerSubcommands: Record<string, ApiSubcommand> = {
   },
 }
 
-export const providersCommand: Command = {
+export const providersCommand = apiCommand({
   name: 'providers',
   summary: 'List model providers and test their connection.',
   usage: 'providers list|test <id>',
   options: [{ name: 'json', type: 'boolean', summary: 'Machine-readable output' }],
-  positionals: Object.keys(providerSubcommands),
-  run: runApiSubcommand('providers', providerSubcommands),
-}
+  subcommands: providerSubcommands,
+})

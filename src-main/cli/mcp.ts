@@ -1,5 +1,5 @@
-import { printJson, runApiSubcommand, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
-import type { Command, ParsedArgs } from './command'
+import { apiCommand, printJson, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
+import type { ParsedArgs } from './command'
 import { table } from './models'
 
 /** `--env KEY=VALUE` and `--header Name=Value` may repeat; parseArgs gives the last, so they come comma-joined or once. */
@@ -89,7 +89,7 @@ const subcommands: Record<string, ApiSubcommand> = {
   },
 }
 
-export const mcpCommand: Command = {
+export const mcpCommand = apiCommand({
   name: 'mcp',
   summary: 'MCP servers: list, add, remove, test, import (Claude Desktop, ollama-cli, JSON).',
   usage: 'mcp list|add <name> <command|url> [args…]|remove <name>|test <name>|import claude-desktop|ollama-cli|json',
@@ -103,6 +103,5 @@ export const mcpCommand: Command = {
     { name: 'workspace', type: 'string', summary: 'For `import ollama-cli`: the project with .ollama/mcp.json', values: 'dir' },
     { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
   ],
-  positionals: Object.keys(subcommands),
-  run: runApiSubcommand('mcp', subcommands),
-}
+  subcommands: subcommands,
+})

@@ -1,6 +1,6 @@
 import type { LocalModel, PullEvent, RunningModel } from '../../src-shared/contract'
-import { printJson, runApiSubcommand, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
-import type { Command, Io, ParsedArgs } from './command'
+import { apiCommand, printJson, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
+import type { Io, ParsedArgs } from './command'
 
 
 export function formatBytes(bytes: number): string {
@@ -132,7 +132,7 @@ const subcommands: Record<string, ApiSubcommand> = {
   },
 }
 
-export const modelsCommand: Command = {
+export const modelsCommand = apiCommand({
   name: 'models',
   summary: 'List, pull, inspect, unload and delete Ollama models.',
   usage: 'models list|ps|pull <name>|show <name>|unload <name>|rm <name> --yes',
@@ -140,6 +140,5 @@ export const modelsCommand: Command = {
     { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
     { name: 'yes', type: 'boolean', summary: 'Confirm deleting a model' },
   ],
-  positionals: Object.keys(subcommands),
-  run: runApiSubcommand('models', subcommands),
-}
+  subcommands: subcommands,
+})

@@ -1,8 +1,7 @@
 import fs from 'node:fs'
 import type { SearchHit, SessionMessage, SessionSummary } from '../../src-shared/contract'
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../src-shared/contract'
-import { runApiSubcommand, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
-import type { Command } from './command'
+import { apiCommand, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
 
@@ -109,7 +108,7 @@ const subcommands: Record<string, ApiSubcommand> = {
   },
 }
 
-export const sessionsCommand: Command = {
+export const sessionsCommand = apiCommand({
   name: 'sessions',
   summary: 'List, search, show, export and import saved chats.',
   usage:
@@ -126,6 +125,5 @@ export const sessionsCommand: Command = {
     { name: 'replace', type: 'boolean', summary: 'Restore by replacing the history instead of merging (needs --yes)' },
     { name: 'yes', type: 'boolean', summary: 'Confirm a replacing restore' },
   ],
-  positionals: Object.keys(subcommands),
-  run: runApiSubcommand('sessions', subcommands),
-}
+  subcommands: subcommands,
+})
