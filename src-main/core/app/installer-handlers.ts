@@ -6,7 +6,7 @@ import { checkLatestRelease, compareVersions, DEFAULT_RELEASE_API, detectOllama,
 import { mapOllamaError } from '../models/errors'
 import { normalizeOllamaHost, type FetchLike } from '../ollama'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
-import { streamCallbacks } from '../rpc/callback-stream'
+import { streamCallbacks } from '../streaming'
 
 export type InstallerRouteName = keyof typeof installerRoutes
 export type InstallerStreamName = keyof typeof installerStreams

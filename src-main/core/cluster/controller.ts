@@ -11,7 +11,7 @@ import { describeLocalMachine, type RdmaProbe } from './local-machine'
 import type { OllamaReach } from './ollama-reach'
 import { ClusterService, type ClusterEvent, type ClusterPeer } from './service'
 import { resolveModelsDir, type SendResult } from './transfer'
-import { streamCallbacks } from '../rpc/callback-stream'
+import { streamCallbacks } from '../streaming'
 
 export type ClusterChange = 'started' | 'stopped' | 'peers' | 'paired' | 'unpaired' | 'measured' | 'received' | 'failed' | 'chat'
 
