@@ -1,2 +1,3 @@
 export * from './app-error'
 export * from './zod-issues'
+export * from './error-class'

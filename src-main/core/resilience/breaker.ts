@@ -1,6 +1,5 @@
 import type { BreakerState } from '../../../src-shared/contract'
-import { ValidationError, type AppError } from '../errors'
-import { errorClassOf } from '../providers/errors'
+import { ValidationError, errorClassOf, type AppError } from '../errors'
 
 export interface BreakerSettings {
   /** Consecutive provider failures that open the circuit. */

@@ -1,7 +1,6 @@
 import type { Attempt, ErrorClass } from '../../../src-shared/contract'
-import { AppError, CancelledError, toAppError } from '../errors'
+import { AppError, CancelledError, errorClassOf, toAppError } from '../errors'
 import type { TrafficRecorder } from '../health/metrics'
-import { errorClassOf } from '../providers/errors'
 import type { ChatChunk, ChatProvider, ChatRequest, FinishReason, ProviderUsage } from '../providers/types'
 import { ATTR, SPAN, type SpanHandle } from '../telemetry'
 import type { BreakerRegistry } from './breaker'

@@ -1,5 +1,4 @@
-import { AppError, toAppError } from '../errors'
-import { errorClassOf } from '../providers/errors'
+import { AppError, errorClassOf, toAppError } from '../errors'
 
 export type AttributeValue = string | number | boolean | string[]
 /** Undefined and null values are left out, so callers can pass optional fields as they are. */
