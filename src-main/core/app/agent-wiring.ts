@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { agentRoutes } from '../../../src-shared/contract/agent'
 import type { EventName, EventPayload, HookEvent, McpTool, Permissions, Skill } from '../../../src-shared/contract'
-import type { ToolSpec } from '../providers/types'
+import type { ToolSpec } from '../providers'
 import { ApprovalBroker } from '../chat/approvals'
 import type { AgentRuntime } from '../chat/tool-loop'
 import { ValidationError, toAppError } from '../errors'

@@ -1,11 +1,7 @@
 import type { providerRoutes, providerStreams } from '../../../src-shared/contract/providers'
 import type { ChatService } from '../chat/chat-service'
 import type { HealthHistory, HealthMonitor } from '../health'
-import type { ModelCatalog } from '../providers/catalog'
-import type { ProviderConfigStore } from '../providers/config-store'
-import { normalizeBaseUrl } from '../providers/base-url'
-import { PRESETS } from '../providers/presets'
-import type { ProviderRegistry } from '../providers/registry'
+import { normalizeBaseUrl, PRESETS, type ModelCatalog, type ProviderConfigStore, type ProviderRegistry } from '../providers'
 import { DEFAULT_PRICES, PRICES_DATE, budgetStatus, type BreakerRegistry, type SpendLedger } from '../resilience'
 import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
 

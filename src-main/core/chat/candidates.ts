@@ -1,8 +1,6 @@
 import type { Attempt, ChatTarget, ModelInfo, Routing } from '../../../src-shared/contract'
 import { AppError, toAppError } from '../errors'
-import type { ModelCatalog } from '../providers/catalog'
-import type { ProviderRegistry } from '../providers/registry'
-import type { ChatRequest } from '../providers/types'
+import type { ChatRequest, ModelCatalog, ProviderRegistry } from '../providers'
 import { cheapestCapable, requestNeeds, unmetNeed, type Candidate } from '../resilience'
 
 export class NoProviderError extends AppError {

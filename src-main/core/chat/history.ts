@@ -1,5 +1,5 @@
 import type { Message } from '../sessions'
-import type { ProviderImage, ProviderMessage } from '../providers/types'
+import type { ProviderImage, ProviderMessage } from '../providers'
 
 /** Pictures sent again with older turns: the newest few only, so a long chat does not resend them all. */
 export const MAX_HISTORY_IMAGES = 4

@@ -1,6 +1,6 @@
 import type { ChatEvent, ProviderConfig } from '../../../src-shared/contract'
 import { CancelledError, toAppError } from '../errors'
-import type { ChatRequest, ProviderToolCall, ProviderUsage } from '../providers/types'
+import type { ChatRequest, ProviderToolCall, ProviderUsage } from '../providers'
 import { costOf, estimatedUsage, priceFor, type ResilienceEvent, type ResilientOutcome } from '../resilience'
 import type { Message, StreamingMessageWriter } from '../sessions'
 import type { ChatServiceDeps } from './chat-service'

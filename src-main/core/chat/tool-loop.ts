@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ChatEvent, HookEvent, HookOutcome, PermissionDecision, PermissionRequest } from '../../../src-shared/contract'
 import { toAppError } from '../errors'
-import type { ProviderMessage, ProviderToolCall, ToolSpec } from '../providers/types'
+import type { ProviderMessage, ProviderToolCall, ToolSpec } from '../providers'
 import type { SessionStore } from '../sessions'
 import { ATTR, SPAN, noopSpan, type SpanHandle } from '../telemetry'
 import type { ApprovalBroker } from './approvals'

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { SecretScrubber } from '../log'
 import { secretEnvName, secretHeaderName } from '../mcp/config-store'
-import { keyNameFor } from '../providers/registry'
+import { keyNameFor } from '../providers'
 import type { SecretStore } from '../secrets'
 
 interface Deps {

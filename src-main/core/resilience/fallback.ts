@@ -1,7 +1,7 @@
 import type { Attempt, ErrorClass } from '../../../src-shared/contract'
 import { AppError, CancelledError, errorClassOf, toAppError } from '../errors'
 import type { TrafficRecorder } from '../health/metrics'
-import type { ChatChunk, ChatProvider, ChatRequest, FinishReason, ProviderUsage } from '../providers/types'
+import type { ChatChunk, ChatProvider, ChatRequest, FinishReason, ProviderUsage } from '../providers'
 import { ATTR, SPAN, type SpanHandle } from '../telemetry'
 import type { BreakerRegistry } from './breaker'
 import { tokensForChars } from './pricing'

@@ -1,6 +1,6 @@
 import type { Price, PriceEntry, ProviderKind } from '../../../src-shared/contract'
 import { ValidationError } from '../errors'
-import type { ProviderUsage } from '../providers/types'
+import type { ProviderUsage } from '../providers'
 import { DEFAULT_PRICES } from './price-table'
 
 export type PriceSource = 'override' | 'provider' | 'default'

@@ -1,5 +1,5 @@
 import { ValidationError, type AppError } from '../errors'
-import { RateLimitedError } from '../providers/errors'
+import { RateLimitedError } from '../providers'
 
 export interface BackoffOptions {
   baseDelayMs: number

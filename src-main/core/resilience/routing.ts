@@ -1,5 +1,5 @@
 import type { ChainEntry, ModelInfo, Price, Routing } from '../../../src-shared/contract'
-import type { ChatProvider, ChatRequest } from '../providers/types'
+import type { ChatProvider, ChatRequest } from '../providers'
 import type { Candidate } from './fallback'
 import { estimateTokens, typicalCost } from './pricing'
 

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { BuiltinTool } from '../../../src-shared/contract/agent'
 import type { ErrorCode } from '../../../src-shared/contract'
 import { AppError } from '../errors'
-import type { ToolSpec } from '../providers/types'
+import type { ToolSpec } from '../providers'
 
 /** Input shapes are Claude Code's, field for field, so hook scripts reading `tool_input` work unchanged. */
 

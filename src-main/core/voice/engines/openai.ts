@@ -2,7 +2,7 @@ import type OpenAI from 'openai'
 import { toFile } from 'openai'
 import type { EngineStatus, VoiceInfo } from '../../../../src-shared/contract'
 import { AppError } from '../../errors'
-import { mapOpenAiError } from '../../providers/openai'
+import { mapOpenAiError } from '../../providers'
 import { encodeWav } from '../audio/wav'
 import { AudioCollector, type SpeakOptions, type SpeechToText, type SttSession, type SttSessionOptions, type SynthesizedAudio, type TextToSpeech } from './types'
 
