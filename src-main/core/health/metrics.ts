@@ -1,15 +1,7 @@
 import type { ProviderHealth } from '../../../src-shared/contract'
+import type { TrafficSample, TrafficSink } from '../resilience'
 
-export interface TrafficSample {
-  providerId: string
-  model: string
-  ok: boolean
-  /** Time to the first text, reasoning or tool-call chunk; null when none came. */
-  ttftMs: number | null
-  totalMs: number
-  outputTokens: number
-  at: number
-}
+export type { TrafficSample }
 
 export type TrafficSummary = ProviderHealth['traffic']
 
@@ -26,7 +18,7 @@ export function percentile(sorted: number[], p: number): number | null {
  * Passive figures from real requests. Each provider keeps at most `maxPerProvider` recent
  * samples, so memory stays bounded however busy the app gets.
  */
-export class TrafficRecorder {
+export class TrafficRecorder implements TrafficSink {
   private readonly samples = new Map<string, TrafficSample[]>()
   private readonly listeners = new Set<(sample: TrafficSample) => void>()
 

@@ -1,7 +1,7 @@
 import type { ProviderHealth, ProviderKind } from '../../../src-shared/contract'
 import { AppError, TimeoutError, toAppError } from '../errors'
 import type { ChatProvider, ProbeResult } from '../providers'
-import type { BreakerRegistry, BreakerRow } from '../resilience/breaker'
+import type { BreakerRegistry, BreakerRow } from '../resilience'
 import type { HealthHistory } from './history'
 import type { TrafficRecorder, TrafficSummary } from './metrics'
 

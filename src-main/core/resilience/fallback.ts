@@ -1,9 +1,9 @@
 import type { Attempt, ErrorClass } from '../../../src-shared/contract'
 import { AppError, CancelledError, errorClassOf, toAppError } from '../errors'
-import type { TrafficRecorder } from '../health/metrics'
 import type { ChatChunk, ChatProvider, ChatRequest, FinishReason, ProviderUsage } from '../providers'
 import { ATTR, SPAN, type SpanHandle } from '../telemetry'
 import type { BreakerRegistry } from './breaker'
+import type { TrafficSink } from './traffic'
 import { tokensForChars } from './pricing'
 import { retryDelayFor, type RetryOptions } from './retry'
 
@@ -43,7 +43,7 @@ export interface FallbackOptions {
   sleep(ms: number, signal: AbortSignal): Promise<void>
   random(): number
   now(): number
-  recorder?: TrafficRecorder
+  recorder?: TrafficSink
   /** How "circuit open until …" shows a time; local HH:MM:SS by default. */
   formatTime?: (ms: number) => string
   /** Each try becomes a child span of this one: the first, a retry, or a fallback to a later provider. */
