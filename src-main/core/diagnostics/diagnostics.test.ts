@@ -6,7 +6,8 @@ import type { DoctorCheck } from '../../../src-shared/contract'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { SecretScrubber } from '../log'
 import { FileSecretStore } from '../secrets'
-import { KnownSecrets, createDiagnosticsBundle, formatSummary, redactConfig, redactConfigText, type BundleOptions } from '.'
+import { KnownSecrets } from '../app/known-secrets'
+import { createDiagnosticsBundle, formatSummary, redactConfig, redactConfigText, type BundleOptions } from '.'
 
 afterEach(() => removeTempDirs())
 

@@ -1,3 +1,3 @@
 export * from './bundle'
-export * from './known-secrets'
+export * from './secret-scanner'
 export * from './redact-config'

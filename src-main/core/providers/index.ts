@@ -11,5 +11,6 @@ export { providerFactories } from './factories'
 export { createProviderFetch, type ProxyEnv } from './proxy'
 export { normalizeBaseUrl, type NormalizedUrl } from './base-url'
 export { PRESETS, defaultBaseUrl, presetFor } from './presets'
+export { providerSecretNames } from './secret-names'
 /** OpenAI's error mapping, for other OpenAI SDK users (voice's speech engines). */
 export { mapOpenAiError } from './openai'

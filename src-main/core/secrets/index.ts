@@ -1,1 +1,2 @@
 export * from './secret-store'
+export * from './secret-names'
