@@ -5,13 +5,14 @@ import {
   isEventName,
   isRouteName,
   isStreamName,
+  RPC_CHANNEL,
   type ApiClient,
   type ErrorShape,
   type MessagePort,
 } from '../src-shared/contract'
 
-/** Must match RPC_CHANNEL in src-main/electron/ipc.ts (the preload may not import main). */
-export const RPC_CHANNEL = 'ollama-desk:rpc'
+/** Defined once in the contract (wire.ts) and shared with the other end of the channel. */
+export { RPC_CHANNEL }
 export const API_KEY = 'ollamaDesk'
 
 const unknownName = (name: string): ErrorShape => ({

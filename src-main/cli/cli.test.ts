@@ -10,7 +10,7 @@ import { completionScript } from './completion'
 import { formatChecks } from './doctor'
 import { commands, mainHelp, runCli } from './run'
 import { openCore } from './runtime'
-import { APP_VERSION } from './version'
+import { APP_VERSION } from '../core/app'
 
 const servers: FakeServer[] = []
 afterEach(async () => {

@@ -9,7 +9,7 @@ import { dataPaths, resolveDataDir } from '../core/paths'
 import { FileSecretStore } from '../core/secrets'
 import type { Command, Io, ParsedArgs } from './command'
 import { formatBytes, table } from './models'
-import { APP_VERSION } from './version'
+import { APP_VERSION } from '../core/app'
 
 /** The port `cluster serve` listens on unless told otherwise. */
 export const DEFAULT_CLUSTER_PORT = 47811

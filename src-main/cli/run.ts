@@ -10,7 +10,7 @@ import { modelsCommand } from './models'
 import { ollamaCommand } from './ollama'
 import { serveCommand } from './serve'
 import { sessionsCommand } from './sessions'
-import { APP_VERSION } from './version'
+import { APP_VERSION } from '../core/app'
 
 /** Subcommands; later features add theirs here. */
 export const commands: Command[] = [serveCommand, chatCommand, providersCommand, hooksCommand, skillsCommand, mcpCommand, rdmaCommand, clusterCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand]

@@ -1,7 +1,6 @@
 import os from 'node:os'
-import { createCore, type Core, type CoreOptions } from '../core/app'
+import { APP_VERSION, createCore, type Core, type CoreOptions } from '../core/app'
 import { resolveDataDir } from '../core/paths'
-import { APP_VERSION } from './version'
 
 let sessionWorker: CoreOptions['sessionWorker']
 

@@ -1,10 +1,11 @@
 import type { IpcMain, IpcMainEvent, WebContents } from 'electron'
+import { RPC_CHANNEL } from '../../src-shared/contract'
 import type { Core } from '../core/app'
 import { createConnection, type Connection } from '../core/rpc'
 import { isAppUrl, type TrustedOrigins } from './security'
 
-/** The one IPC channel: contract messages as JSON text, both ways. */
-export const RPC_CHANNEL = 'ollama-desk:rpc'
+/** Defined once in the contract (wire.ts) and shared with the other end of the channel. */
+export { RPC_CHANNEL }
 
 /**
  * Each window gets one connection, exactly like a WebSocket client of the web companion, so both

@@ -1,6 +1,9 @@
 import { z } from 'zod'
 import { ErrorShapeSchema } from './errors'
 
+/** The one Electron IPC channel: contract messages as JSON text, both ways (main and preload both use this). */
+export const RPC_CHANNEL = 'ollama-desk:rpc'
+
 /** Largest message either side accepts, in UTF-16 code units of its JSON text. */
 export const MAX_MESSAGE_CHARS = 1024 * 1024
 

@@ -1,2 +1,3 @@
 export * from './create-core'
 export * from './handlers'
+export * from './version'
