@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { analyticsRoutes, analyticsStreams, EventName, EventPayload, UpdateState } from '../../../src-shared/contract'
 import { Analytics, HttpAnalyticsTransport, SentLog, durationBucket, platformOf, sizeBucket, tokensBucket, type AnalyticsTimers } from '../analytics'
-import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import type { RouteHandlers, StreamHandlers } from '../rpc'
 import type { WiringContext } from './wiring-context'
 
 export type AnalyticsRouteHandlers = Pick<RouteHandlers, keyof typeof analyticsRoutes>

@@ -1,12 +1,9 @@
 import type { clusterRoutes, clusterStreams } from '../../../src-shared/contract/cluster'
 import type { ProviderConfig } from '../../../src-shared/contract'
-import { ChatHosts, type OllamaHostsPort } from '../cluster/chat-hosts'
-import { ClusterController, type ClusterControllerOptions } from '../cluster/controller'
-import { rdmaProbe } from '../cluster/local-machine'
-import { describeOwnOllama } from '../cluster/ollama-reach'
+import { ChatHosts, ClusterController, describeOwnOllama, rdmaProbe, type ClusterControllerOptions, type OllamaHostsPort } from '../cluster'
 import { AppError } from '../errors'
 import { probeOllama } from '../ollama'
-import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import type { RouteHandlers, StreamHandlers } from '../rpc'
 import type { WiringContext } from './wiring-context'
 
 export type ClusterRouteHandlers = Pick<RouteHandlers, keyof typeof clusterRoutes>

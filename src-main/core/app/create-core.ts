@@ -11,7 +11,7 @@ import { beginMark, trackMark } from '../profiling'
 import { ModelService, probeMachine, type ModelServiceOptions } from '../models'
 import type { FetchLike } from '../ollama'
 import { dataPaths, type DataPaths } from '../paths'
-import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
+import { createDispatcher, type Dispatcher } from '../rpc'
 import { FileSecretStore, type SecretStore } from '../secrets'
 import { SessionStore, type SessionStoreOptions, type Summarizer } from '../sessions'
 import { createRouteHandlers, createStreamHandlers } from './handlers'
@@ -70,9 +70,9 @@ export interface CoreOptions {
   /** Where analytics batches go once the user consents; defaults to an HTTP POST to the set endpoint. */
   analyticsTransport?: import('../analytics').AnalyticsTransport
   /** Where the sherpa-onnx child starts, and engines or a catalog swapped in for tests. */
-  voice?: import('../voice/runtime').VoiceCoreOptions
+  voice?: import('../voice').VoiceCoreOptions
   /** How long cluster peers and their Ollama servers may take to answer; tests on a busy machine wait longer. */
-  cluster?: Pick<import('../cluster/controller').ClusterControllerOptions, 'probeTimeoutMs' | 'handshakeTimeoutMs'>
+  cluster?: Pick<import('../cluster').ClusterControllerOptions, 'probeTimeoutMs' | 'handshakeTimeoutMs'>
 }
 
 export interface Core {

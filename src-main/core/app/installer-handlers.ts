@@ -1,11 +1,11 @@
 import { Ollama } from 'ollama/browser'
 import { DEFAULT_RELEASE_URL, type InstallProgress, type OllamaDetection } from '../../../src-shared/contract'
 import type { installerRoutes, installerStreams } from '../../../src-shared/contract/installer'
-import { AppError } from '../errors/app-error'
+import { AppError } from '../errors'
 import { checkLatestRelease, compareVersions, DEFAULT_RELEASE_API, detectOllama, portConflictError, strategyFor, type InstallEvent, type InstallerEnv, type InstallStrategy } from '../installer'
-import { mapOllamaError } from '../models/errors'
+import { mapOllamaError } from '../models'
 import { normalizeOllamaHost, type FetchLike } from '../ollama'
-import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import type { RouteHandlers, StreamHandlers } from '../rpc'
 import { streamCallbacks } from '../streaming'
 
 export type InstallerRouteName = keyof typeof installerRoutes

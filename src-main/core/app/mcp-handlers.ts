@@ -1,6 +1,6 @@
 import type { mcpRoutes } from '../../../src-shared/contract/mcp'
 import { McpManager, readImportSource } from '../mcp'
-import type { RouteHandlers } from '../rpc/handlers'
+import type { RouteHandlers } from '../rpc'
 
 export type McpRouteHandlers = Pick<RouteHandlers, keyof typeof mcpRoutes>
 

@@ -1,6 +1,6 @@
 import type { modelRoutes, modelStreams } from '../../../src-shared/contract/models'
 import type { ModelService } from '../models'
-import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import type { RouteHandlers, StreamHandlers } from '../rpc'
 
 export type ModelRouteName = keyof typeof modelRoutes
 export type ModelStreamName = keyof typeof modelStreams

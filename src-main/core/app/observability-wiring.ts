@@ -6,7 +6,7 @@ import { KnownSecrets } from './known-secrets'
 import { locateElectronBinary, runDoctor } from '../doctor'
 import { RendererLogWriter } from '../log'
 import { CpuProfiler, marks } from '../profiling'
-import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import type { RouteHandlers, StreamHandlers } from '../rpc'
 import type { BaseWiringContext } from './wiring-context'
 
 export type ObservabilityRouteHandlers = Pick<RouteHandlers, keyof typeof observabilityRoutes>

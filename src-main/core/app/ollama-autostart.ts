@@ -1,4 +1,4 @@
-import { AppError } from '../errors/app-error'
+import { AppError } from '../errors'
 import { checkHost, strategyFor, type InstallerEnv } from '../installer'
 
 export type AutoStartOutcome = 'off' | 'not-owner' | 'unsupported' | 'not-ours' | 'already-running' | 'port-conflict' | 'started' | 'failed'

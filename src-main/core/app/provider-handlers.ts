@@ -1,9 +1,9 @@
 import type { providerRoutes, providerStreams } from '../../../src-shared/contract/providers'
-import type { ChatService } from '../chat/chat-service'
+import type { ChatService } from '../chat'
 import type { HealthHistory, HealthMonitor } from '../health'
 import { normalizeBaseUrl, PRESETS, type ModelCatalog, type ProviderConfigStore, type ProviderRegistry } from '../providers'
 import { DEFAULT_PRICES, PRICES_DATE, budgetStatus, type BreakerRegistry, type SpendLedger } from '../resilience'
-import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import type { RouteHandlers, StreamHandlers } from '../rpc'
 
 export type ProviderRouteHandlers = Pick<RouteHandlers, keyof typeof providerRoutes>
 export type ProviderStreamHandlers = Pick<StreamHandlers, keyof typeof providerStreams>

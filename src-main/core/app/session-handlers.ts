@@ -1,8 +1,8 @@
 import path from 'node:path'
 import type { sessionRoutes } from '../../../src-shared/contract/sessions'
-import { AppError } from '../errors/app-error'
+import { AppError } from '../errors'
 import { compactSession, sessionPaths, type CompactSessionOptions, type SessionStore, type Summarizer } from '../sessions'
-import type { RouteHandlers } from '../rpc/handlers'
+import type { RouteHandlers } from '../rpc'
 
 export type SessionRouteName = keyof typeof sessionRoutes
 export type SessionRouteHandlers = Pick<RouteHandlers, SessionRouteName>

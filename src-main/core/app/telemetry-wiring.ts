@@ -1,5 +1,5 @@
 import type { telemetryRoutes, telemetryStreams } from '../../../src-shared/contract/telemetry'
-import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import type { RouteHandlers, StreamHandlers } from '../rpc'
 import { OtelTracing, sendTestSpan, type Tracing } from '../telemetry'
 import type { BaseWiringContext } from './wiring-context'
 

@@ -1,5 +1,5 @@
 import type { updatesRoutes, updatesStreams } from '../../../src-shared/contract/updates'
-import type { RouteHandlers, StreamHandlers } from '../rpc/handlers'
+import type { RouteHandlers, StreamHandlers } from '../rpc'
 import { HANDLED_BY_DESKTOP, UpdateService, type UpdateTimers } from '../updates'
 import type { WiringContext } from './wiring-context'
 

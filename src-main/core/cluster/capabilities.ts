@@ -1,6 +1,6 @@
 import os from 'node:os'
 import { z } from 'zod'
-import type { LinkKind } from '../rdma/transport'
+import type { LinkKind } from '../rdma'
 import type { OllamaReach } from './ollama-reach'
 
 /** One RDMA device as the native module reports it (a summary; the addon has the details). */

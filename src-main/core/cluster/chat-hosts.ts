@@ -3,7 +3,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import type { OllamaStatus } from '../../../src-shared/contract'
 import { AppError, IoError } from '../errors'
-import { parseTcpAddress } from '../rdma/tcp-transport'
+import { parseTcpAddress } from '../rdma'
 import type { OllamaReach } from './ollama-reach'
 
 /*

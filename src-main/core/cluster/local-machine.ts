@@ -1,5 +1,5 @@
 import os from 'node:os'
-import { listRdmaDevices, rdmaStatus, type RdmaDevice } from '../rdma/native'
+import { listRdmaDevices, rdmaStatus, type RdmaDevice } from '../rdma'
 import { collectCapabilities, type PeerCapabilities, type RdmaDeviceSummary } from './capabilities'
 import type { OllamaReach } from './ollama-reach'
 import { listInstalledModels } from './transfer'

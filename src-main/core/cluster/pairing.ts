@@ -1,7 +1,7 @@
 import { createHash, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, randomInt, type KeyObject } from 'node:crypto'
 import { z } from 'zod'
 import { AppError } from '../errors'
-import type { TransportChannel } from '../rdma/transport'
+import type { TransportChannel } from '../rdma'
 import { INSTANCE_ID_PATTERN } from './discovery'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeChannel, PeerRefusal, bytes32, macEquals, transcript } from './peer-auth'
 import type { PairedPeer, PeersStore } from './peers-store'

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { AppError, TimeoutError } from '../errors'
-import type { TransportChannel } from '../rdma/transport'
+import type { TransportChannel } from '../rdma'
 import { INSTANCE_ID_PATTERN } from './discovery'
 import type { PeersStore } from './peers-store'
 

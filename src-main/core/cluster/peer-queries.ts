@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AppError } from '../errors'
-import type { TransportChannel } from '../rdma/transport'
+import type { TransportChannel } from '../rdma'
 import type { PeerCapabilities } from './capabilities'
 import { decodeCapabilitySummary, encodeCapabilitySummary } from './capabilities'
 import type { AdvertisedPeer } from './discovery'

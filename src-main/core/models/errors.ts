@@ -1,4 +1,4 @@
-import { AppError, CancelledError, NetworkError, TimeoutError } from '../errors/app-error'
+import { AppError, CancelledError, NetworkError, TimeoutError } from '../errors'
 
 /** What the caller was doing, so the message and hint can say what to do next. */
 export interface ErrorContext {

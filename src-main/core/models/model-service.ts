@@ -1,6 +1,6 @@
 import { Ollama, type ModelResponse, type ProgressResponse } from 'ollama/browser'
 import type { LocalModel, Machine, ModelDetails, PullEvent, RecommendedModel, RunningModel } from '../../../src-shared/contract'
-import { AppError, CancelledError } from '../errors/app-error'
+import { AppError, CancelledError } from '../errors'
 import { normalizeOllamaHost, type FetchLike } from '../ollama'
 import { mapOllamaError, type ErrorContext } from './errors'
 import { PullProgress } from './progress'

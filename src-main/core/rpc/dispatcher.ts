@@ -7,7 +7,7 @@ import {
   type Result,
 } from '../../../src-shared/contract'
 import { AppError, CancelledError, UnknownRouteError, parseOrThrow, toAppError } from '../errors'
-import type { Logger } from '../log/logger'
+import type { Logger } from '../log'
 import type { RequestContext, RouteHandlers, StreamHandlers } from './handlers'
 
 export interface Dispatcher {

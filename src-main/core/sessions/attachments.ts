@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { IoError } from '../errors/app-error'
+import { IoError } from '../errors'
 import { SessionNotFoundError } from './errors'
 
 const SHA256_RE = /^[0-9a-f]{64}$/

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { ValidationError } from '../errors/app-error'
+import { ValidationError } from '../errors'
 import type { StoreContext } from './context'
 import { openDatabase } from './database'
 import { NotASessionStoreError } from './errors'

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors/app-error'
+import { ValidationError } from '../errors'
 import type { StoreContext } from './context'
 import { SessionNotFoundError } from './errors'
 import { getMessage, getThread, insertMessage, isSummaryMessage, latestMessageId } from './messages-repo'

@@ -1,4 +1,4 @@
-import { AppError, CancelledError } from '../errors/app-error'
+import { AppError, CancelledError } from '../errors'
 import type { SessionStore } from './store'
 import type { Message } from './types'
 

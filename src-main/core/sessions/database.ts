@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
-import { AppError, IoError } from '../errors/app-error'
+import { AppError, IoError } from '../errors'
 import { NotASessionStoreError } from './errors'
 import { migrate, type MigrationOutcome } from './migrate'
 import { APPLICATION_ID, type Migration } from './schema'

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { AppError, ValidationError } from '../errors/app-error'
+import { AppError, ValidationError } from '../errors'
 import { AttachmentFiles } from './attachments'
 import { backupTo, hasHistory, maybeDailyBackup, mergeFrom, preparedCopy, removeDatabaseFiles, snapshotBeforeReplace } from './backup'
 import * as compactions from './compactions-repo'

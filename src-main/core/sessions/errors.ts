@@ -1,4 +1,4 @@
-import { AppError, IoError, ValidationError } from '../errors/app-error'
+import { AppError, IoError, ValidationError } from '../errors'
 import type { ErrorShape } from '../../../src-shared/contract'
 
 export class SessionNotFoundError extends AppError {

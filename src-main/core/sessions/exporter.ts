@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { ValidationError } from '../errors/app-error'
+import { ValidationError } from '../errors'
 import type { StoreContext } from './context'
 import { exportNative } from './format-native'
 import { allMessages } from './messages-repo'

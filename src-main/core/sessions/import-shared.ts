@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors/app-error'
+import { ValidationError } from '../errors'
 import type { Compaction, NewMessage, NewSession } from './types'
 
 /** One conversation read from an export, ready to be written in a single transaction. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { AppError } from '../errors/app-error'
+import { AppError } from '../errors'
 import { insertImportedCompaction } from './compactions-repo'
 import type { StoreContext } from './context'
 import { looksLikeNative, parseNative } from './format-native'

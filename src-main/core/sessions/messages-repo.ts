@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors/app-error'
+import { ValidationError } from '../errors'
 import type { StoreContext } from './context'
 import { SessionNotFoundError } from './errors'
 import { jsonOrNull, MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows'

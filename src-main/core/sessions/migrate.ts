@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import type { DatabaseSync } from 'node:sqlite'
-import { AppError } from '../errors/app-error'
+import { AppError } from '../errors'
 import { StoreTooNewError } from './errors'
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './schema'
 

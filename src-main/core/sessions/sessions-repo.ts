@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors/app-error'
+import { ValidationError } from '../errors'
 import type { StoreContext } from './context'
 import type { SqlParam } from './database'
 import { SessionNotFoundError } from './errors'

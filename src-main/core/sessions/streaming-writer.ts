@@ -1,4 +1,4 @@
-import { ValidationError, toAppError, type AppError } from '../errors/app-error'
+import { ValidationError, toAppError, type AppError } from '../errors'
 import type { Message, StreamingFinal } from './types'
 
 /** The three store calls a writer needs (SessionStore provides them). */

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors/app-error'
+import { ValidationError } from '../errors'
 import type { MessageRole } from './types'
 
 export const ROLES: readonly MessageRole[] = ['system', 'user', 'assistant', 'tool']

@@ -1,5 +1,5 @@
 import type { ErrorShape } from '../../../src-shared/contract'
-import { toAppError } from '../errors/app-error'
+import { toAppError } from '../errors'
 import { SessionEngine, type SessionEngineOptions } from './engine'
 import { ENGINE_METHODS, type EngineMethod, type HostMessage, type StoreRequest } from './protocol'
 

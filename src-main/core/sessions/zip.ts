@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import zlib from 'node:zlib'
 import { Zip, type ZipInputFile } from 'fflate'
-import { AppError } from '../errors/app-error'
+import { AppError } from '../errors'
 
 const LIMIT = 0xffffffff
 /** Unix "made by" in the central directory, so unzip sets the mode below. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { errorCodes, type ErrorCode } from '../../../../src-shared/contract'
 import { AppError, CancelledError, NetworkError } from '../../errors'
-import type { TransportChannel } from '../../rdma/transport'
+import type { TransportChannel } from '../../rdma'
 
 /**
  * The model-transfer wire protocol. Every frame is `[kind u8][length u32 BE][payload]`: kind 1 is

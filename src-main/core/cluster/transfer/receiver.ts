@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat, statfs, writeFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { AppError, IoError } from '../../errors'
-import type { TransportChannel, TransportListener } from '../../rdma/transport'
+import type { TransportChannel, TransportListener } from '../../rdma'
 import { blobPath, digestHex, formatModelName, listBlobs, manifestPath, parseManifest, parseModelName, partialBlobPath, type ManifestEntry } from './model-store'
 import { BlobIntegrityError, ConnectionLostError, FramedChannel, ProgressMeter, runSession, TransferProtocolError, type MessageOf, type SessionOptions } from './protocol'
 

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises'
 import { AppError, CancelledError, IoError, NetworkError } from '../../errors'
-import type { Transport, TransportChannel } from '../../rdma/transport'
+import type { Transport, TransportChannel } from '../../rdma'
 import { blobPath, formatModelName, listBlobs, readManifest, type LoadedManifest, type ManifestEntry } from './model-store'
 import {
   BlobIntegrityError,

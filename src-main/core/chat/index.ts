@@ -1,0 +1,9 @@
+/**
+ * The chat turn: plans candidates, streams the reply through resilience, runs tools and hooks,
+ * saves to the session store. Other folders import from here, never a file inside.
+ */
+export { ChatService, type ChatClock, type ChatServiceDeps } from './chat-service'
+export type { ChatTurnSummary } from './chat-span'
+export { ApprovalBroker } from './approvals'
+export type { AgentRuntime, HookFireContext } from './tool-loop'
+export { createProviderSummarizer } from './summarizer'
