@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
+import { coreImportViolation, isCoreTestFile } from './scripts/lint/core-levels.js'
 
 /**
  * Layering (VS Code style), enforced here and by test/layering.test.ts:
@@ -12,6 +13,9 @@ import tseslint from 'typescript-eslint'
  *   src-preload ← contract only (+ electron)
  *   src-renderer ← contract only; inside it, a screen (a folder under screens/) imports no other
  *                  screen, and lib/, components/, store/, app/, api/, theme/ import no screen
+ * Inside src-main/core, folders sit on levels (scripts/lint/core-levels.js, docs/architecture.md):
+ * imports go down the levels, across folders only through the other folder's index.ts, and no
+ * capability imports app/ or rpc/. The `core/levels` rule below checks each import as you type.
  */
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
 
@@ -29,6 +33,32 @@ const otherScreens = (screen, depth) => {
     regex: `^${'\\.\\./'.repeat(depth + 1)}(\\.\\./screens/)?(${others})(/|$)`,
     message: 'A screen does not import another screen: move what both use to store/, components/ or lib/.',
   }
+}
+
+/** core/levels: every module specifier a core file names (imports, re-exports, import(), import('…') types, require()) checked against the levels. */
+const coreLevels = {
+  rules: {
+    levels: {
+      meta: { type: 'problem', docs: { description: 'Imports inside src-main/core go down the levels and through index.ts' }, schema: [] },
+      create(context) {
+        if (isCoreTestFile(context.filename)) return {}
+        const check = (source) => {
+          if (source?.type !== 'Literal' || typeof source.value !== 'string') return
+          const why = coreImportViolation(context.filename, source.value)
+          if (why) context.report({ node: source, message: why })
+        }
+        return {
+          ImportDeclaration: (node) => check(node.source),
+          ExportNamedDeclaration: (node) => check(node.source),
+          ExportAllDeclaration: (node) => check(node.source),
+          ImportExpression: (node) => check(node.source),
+          TSImportType: (node) => check((node.argument ?? node.parameter)?.literal),
+          TSExternalModuleReference: (node) => check(node.expression),
+          CallExpression: (node) => node.callee.type === 'Identifier' && node.callee.name === 'require' && check(node.arguments[0]),
+        }
+      },
+    },
+  },
 }
 
 export default tseslint.config(
@@ -56,6 +86,11 @@ export default tseslint.config(
       { group: ['electron', 'electron/*', 'electron-store'], message: 'src-main/core never imports Electron: pass what you need in through an interface.' },
       { group: ['**/electron/**', '**/web/**', '**/cli/**', '**/src-preload/**', '**/src-renderer/**'], message: 'The core may not import adapters.' },
     ]),
+  },
+  {
+    files: ['src-main/core/**/*.ts'],
+    plugins: { core: coreLevels },
+    rules: { 'core/levels': 'error' },
   },
   {
     files: ['src-preload/**/*.ts'],

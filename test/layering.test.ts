@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { ESLint } from 'eslint'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
+import { CORE_LEVELS, CORE_ROOT, coreImportViolation, coreLevelOf, isCoreTestFile } from '../scripts/lint/core-levels.js'
 
 /**
  * The layering rules of shared/README.md, checked on the real import graph (eslint.config.js
@@ -15,6 +16,9 @@ import { describe, expect, it } from 'vitest'
  *   src-renderer      no src-main, no src-preload, no Electron, no Node; inside it, a screen (a folder
  *                     under src/screens/) imports no other screen, and nothing outside screens/ but
  *                     App.tsx and main.tsx imports a screen
+ * and, inside src-main/core, the levels of scripts/lint/core-levels.js (docs/architecture.md):
+ * imports go down the levels, across folders only through index.ts, never into app/ or rpc/ from
+ * a capability, and the folders' imports form no cycle.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -110,6 +114,122 @@ function scan(folder: string, rule: Rule, includeTests: boolean): { files: numbe
   const files = listTs(path.join(root, folder)).filter((file) => includeTests || !isTest(file))
   return { files: files.length, problems: files.flatMap((file) => violations(fs.readFileSync(file, 'utf8'), file, rule)) }
 }
+
+/** Which core folders each core folder imports, from its non-test files. */
+function coreFolderGraph(): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>()
+  for (const file of listTs(CORE_ROOT).filter((f) => !isCoreTestFile(path.relative(CORE_ROOT, f)))) {
+    const from = path.relative(CORE_ROOT, file).split(path.sep)[0]!
+    for (const specifier of importsOf(fs.readFileSync(file, 'utf8'))) {
+      if (!specifier.startsWith('.')) continue
+      const to = path.relative(CORE_ROOT, path.resolve(path.dirname(file), specifier)).split(path.sep)[0]!
+      if (to && to !== from && !to.startsWith('..')) graph.set(from, (graph.get(from) ?? new Set()).add(to))
+    }
+  }
+  return graph
+}
+
+/** A cycle in a folder graph, as `a -> b -> a`, or undefined. */
+function findCycle(graph: Map<string, Set<string>>): string | undefined {
+  const done = new Set<string>()
+  const visit = (folder: string, trail: string[]): string | undefined => {
+    if (trail.includes(folder)) return [...trail.slice(trail.indexOf(folder)), folder].join(' -> ')
+    if (done.has(folder)) return undefined
+    for (const next of graph.get(folder) ?? []) {
+      const cycle = visit(next, [...trail, folder])
+      if (cycle) return cycle
+    }
+    done.add(folder)
+    return undefined
+  }
+  for (const folder of graph.keys()) {
+    const cycle = visit(folder, [])
+    if (cycle) return cycle
+  }
+  return undefined
+}
+
+describe('levels inside src-main/core', () => {
+  it('every folder of src-main/core has exactly one level, and every level names real folders', () => {
+    const folders = fs.readdirSync(CORE_ROOT, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name)
+    const listed = CORE_LEVELS.flatMap((level) => level.folders)
+    expect([...listed].sort()).toEqual([...folders].sort())
+    expect(new Set(listed).size).toBe(listed.length)
+  })
+
+  it('imports go down the levels, through index.ts, and never from a capability into app/ or rpc/', () => {
+    const files = listTs(CORE_ROOT).filter((file) => !isCoreTestFile(path.relative(CORE_ROOT, file)))
+    expect(files.length).toBeGreaterThan(200)
+    const problems = files.flatMap((file) =>
+      importsOf(fs.readFileSync(file, 'utf8')).flatMap((specifier) => {
+        const why = coreImportViolation(file, specifier)
+        return why ? [`${rel(file)}: '${specifier}' (${why})`] : []
+      }),
+    )
+    expect(problems).toEqual([])
+  })
+
+  it('the folders import each other without a cycle (so no two folders of one level lean on each other)', () => {
+    const graph = coreFolderGraph()
+    expect(graph.get('app')?.size).toBeGreaterThan(20)
+    expect(findCycle(graph)).toBeUndefined()
+  })
+
+  describe('the level checks themselves (so the checks above cannot pass vacuously)', () => {
+    const file = (relative: string) => path.join(CORE_ROOT, relative)
+
+    it.each([
+      ['providers/registry.ts', "import { createCore } from '../app'", 'never import them'],
+      ['voice/engines/openai.ts', "import type { RouteHandlers } from '../../rpc'", 'never import them'],
+      ['sessions/store.ts', "import { ChatService } from '../chat'", 'sessions/ (services) may not import chat/ (features)'],
+      ['errors/app-error.ts', "export { log } from '../log/logger'", 'through its index.ts'],
+      ['chat/candidates.ts', "import type { ProviderRegistry } from '../providers/registry'", "through its index.ts ('../providers')"],
+      ['cluster/transfer/sender.ts', "import type { Transport } from '../../rdma/transport'", "through its index.ts ('../../rdma')"],
+      ['telemetry/tracing.ts', "type P = import('../providers').ChatProvider", 'telemetry/ (observation) may not import providers/ (model access)'],
+      ['newfolder/thing.ts', "import { AppError } from '../errors'", 'has no level'],
+    ])('reports a planted wrong-way import in %s: %s', (from, source, mention) => {
+      const found = importsOf(source).flatMap((specifier) => coreImportViolation(file(from), specifier) ?? [])
+      expect(found).toHaveLength(1)
+      expect(found[0]).toContain(mention)
+    })
+
+    it('passes downward index imports, same-folder files, the contract, packages and tests', () => {
+      const clean: [string, string][] = [
+        ['chat/chat-service.ts', '../providers'],
+        ['voice/engines/openai.ts', '../../providers'],
+        ['voice/engines/openai.ts', '../models/catalog'],
+        ['app/create-core.ts', '../rpc'],
+        ['health/monitor.ts', '../resilience/index'],
+        ['sessions/store.ts', './engine'],
+        ['sessions/store.ts', '../../../src-shared/contract'],
+        ['sessions/store.ts', 'zod'],
+        ['sessions/store.test.ts', '../app'],
+        ['cluster/testdata/memory-peers.ts', '../../rdma/transport'],
+      ]
+      expect(clean.flatMap(([from, specifier]) => coreImportViolation(file(from), specifier) ?? [])).toEqual([])
+      expect(coreLevelOf('errors')).toBe(0)
+      expect(coreLevelOf('app')).toBe(CORE_LEVELS.length - 1)
+    })
+
+    it('finds a planted cycle between two folders of one level', () => {
+      const graph = new Map([
+        ['health', new Set(['resilience', 'providers'])],
+        ['resilience', new Set(['health'])],
+        ['providers', new Set(['errors'])],
+      ])
+      expect(findCycle(graph)).toBe('health -> resilience -> health')
+      graph.set('resilience', new Set(['providers']))
+      expect(findCycle(graph)).toBeUndefined()
+    })
+
+    it('the lint rule (eslint.config.js, core/levels) reports a planted upward import', async () => {
+      const eslint = new ESLint({ cwd: root })
+      const [result] = await eslint.lintText("export { ChatService } from '../chat'\n", { filePath: file('sessions/planted.ts') })
+      expect(result?.messages.map((m) => m.ruleId)).toEqual(['core/levels'])
+      expect(result?.messages[0]?.message).toContain('may not import chat/')
+    })
+  })
+})
 
 describe('layering', () => {
   it('src-main/core (tests included) never imports electron or an adapter', () => {
