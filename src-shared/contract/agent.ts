@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defineCapability } from './capability'
 
 /**
  * Hooks, skills, built-in tools and permissions as they cross the contract. The hook protocol is
@@ -194,3 +195,5 @@ export const agentEvents = {
   /** A hook ran (for the hooks screen's log). */
   'hooks.ran': HookRunSchema,
 } as const
+
+export const agentCapability = defineCapability({ name: 'agent', routes: agentRoutes, events: agentEvents })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defineCapability } from './capability'
 
 /** Opt-in usage analytics: consent, a closed set of events, and the local log of what was sent. */
 
@@ -105,3 +106,5 @@ export const analyticsEvents = {
 } as const
 
 export const analyticsStreams = {} as const
+
+export const analyticsCapability = defineCapability({ name: 'analytics', routes: analyticsRoutes, streams: analyticsStreams, events: analyticsEvents, settings: { analytics: { schema: AnalyticsSettingsSchema, patch: AnalyticsSettingsPatchSchema } } })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defineCapability } from './capability'
 
 /** Peers on the LAN: discovery, pairing, links, models on each, model transfer. */
 
@@ -172,3 +173,5 @@ export const clusterStreams = {
     result: z.object({ model: z.string(), peerId: z.string(), bytesTotal: z.number(), bytesSent: z.number(), blobsSent: z.number(), blobsSkipped: z.number() }),
   },
 } as const
+
+export const clusterCapability = defineCapability({ name: 'cluster', routes: clusterRoutes, streams: clusterStreams, events: clusterEvents, settings: { cluster: { schema: ClusterSettingsSchema, patch: ClusterSettingsPatchSchema } } })

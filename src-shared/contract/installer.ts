@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defineCapability } from './capability'
 import { ModelNameSchema } from './models'
 
 /** Installing, starting and trying Ollama: the onboarding wizard and `ollama-desk ollama …` use these. */
@@ -91,3 +92,5 @@ export const installerStreams = {
     result: z.object({ version: z.string(), binary: z.string(), service: z.string() }),
   },
 } as const
+
+export const installerCapability = defineCapability({ name: 'installer', routes: installerRoutes, streams: installerStreams })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defineCapability } from './capability'
 
 /**
  * MCP servers (Model Context Protocol) as they cross the contract. Secret values (tokens in env
@@ -129,3 +130,5 @@ export const mcpEvents = {
   /** A server connected, failed, restarted, or its tool list changed. */
   'mcp.changed': z.object({ servers: z.array(McpServerStatusSchema) }),
 } as const
+
+export const mcpCapability = defineCapability({ name: 'mcp', routes: mcpRoutes, events: mcpEvents })

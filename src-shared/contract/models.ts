@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defineCapability } from './capability'
 
 /** Model management shapes as they cross the contract (Ollama's /api/tags, /api/show, /api/ps, /api/pull). */
 
@@ -133,3 +134,10 @@ export const modelStreams = {
     result: z.object({ name: z.string(), status: z.string() }),
   },
 } as const
+
+export const modelEvents = {
+  /** Installed models changed: a pull finished or a model was deleted. */
+  'models.changed': z.object({}),
+} as const
+
+export const modelsCapability = defineCapability({ name: 'models', routes: modelRoutes, streams: modelStreams, events: modelEvents })

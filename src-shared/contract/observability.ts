@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defineCapability } from './capability'
 
 /** Logs from every process, the diagnostics bundle, and profiling (performance marks, CPU profiles). */
 
@@ -116,3 +117,5 @@ export const observabilityRoutes = {
 export const observabilityEvents = {} as const
 
 export const observabilityStreams = {} as const
+
+export const observabilityCapability = defineCapability({ name: 'observability', routes: observabilityRoutes, streams: observabilityStreams, events: observabilityEvents, settings: { developer: { schema: ObservabilitySettingsSchema, patch: ObservabilitySettingsPatchSchema } } })

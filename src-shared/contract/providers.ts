@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { ErrorShapeSchema } from './errors'
-import { PermissionRequestSchema } from './agent'
-import { MessageSchema } from './sessions'
+import { defineCapability } from './capability'
 
 /** Model providers, routing, cost and health as they cross the contract. Keys never do. */
 
@@ -258,87 +257,10 @@ export const providerRoutes = {
   },
 } as const
 
-export const ChatTargetSchema = z.union([
-  z.object({ providerId: ProviderIdSchema, model: z.string().min(1).max(200) }).strict(),
-  /** Let routing choose: the fallback chain, or the cheapest capable model under the `cheapest` policy. */
-  z.object({ auto: z.literal(true) }).strict(),
-])
-export type ChatTarget = z.infer<typeof ChatTargetSchema>
-
-export const ImageInputSchema = z
-  .object({
-    name: z.string().max(255),
-    mime: z.enum(['image/png', 'image/jpeg', 'image/webp', 'image/gif']),
-    /** Base64 without a data: prefix. The renderer scales pictures down first. */
-    data: z.string().max(900_000, 'this picture is too large; attach one under 650 KB').regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64'),
-  })
-  .strict()
-
-export const ChatSendInputSchema = z
-  .object({
-    /** Omit to start a new session. */
-    sessionId: z.string().min(1).max(64).optional(),
-    text: z.string().max(200_000),
-    images: z.array(ImageInputSchema).max(4).optional(),
-    target: ChatTargetSchema,
-    /** Replace this assistant reply with a new one (same prompt). */
-    regenerate: z.string().max(64).optional(),
-    /** Edit this user message and resend: a new branch from its parent. */
-    editOf: z.string().max(64).optional(),
-    system: z.string().max(50_000).optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    reasoning: z.boolean().optional(),
-    /** A workspace folder the user granted: built-in tools and workspace hooks work inside it. */
-    workspace: z.string().min(1).max(4096).optional(),
-  })
-  .strict()
-  .refine((input) => input.text.trim().length > 0 || (input.images?.length ?? 0) > 0 || input.regenerate !== undefined, {
-    message: 'write a message or attach a picture',
-    path: ['text'],
-  })
-export type ChatSendInput = z.input<typeof ChatSendInputSchema>
-
-const UsageOut = z.object({ inputTokens: z.number(), outputTokens: z.number(), cachedTokens: z.number().optional(), estimated: z.boolean() })
-
-export const AttemptSchema = z.object({
-  providerId: z.string(),
-  model: z.string(),
-  outcome: z.enum(['answered', 'failed', 'skipped']),
-  /** Why it failed or was skipped, for the user ("circuit open", "no vision", "401 from the API"). */
-  reason: z.string().optional(),
-  code: z.string().optional(),
-})
-export type Attempt = z.infer<typeof AttemptSchema>
-
-export const ChatEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('started'), sessionId: z.string(), userMessageId: z.string().nullable(), assistantMessageId: z.string() }),
-  z.object({ type: z.literal('attempt'), attempt: AttemptSchema }),
-  z.object({ type: z.literal('retry'), providerId: z.string(), model: z.string(), attempt: z.number(), delayMs: z.number(), reason: z.string() }),
-  z.object({ type: z.literal('answering'), providerId: z.string(), model: z.string() }),
-  z.object({ type: z.literal('text'), text: z.string() }),
-  z.object({ type: z.literal('reasoning'), text: z.string() }),
-  z.object({ type: z.literal('tool_call'), call: z.object({ id: z.string().optional(), name: z.string(), arguments: z.unknown() }) }),
-  z.object({ type: z.literal('usage'), usage: UsageOut, costUsd: z.number().nullable() }),
-  z.object({ type: z.literal('budget'), state: z.enum(['warn']), message: z.string() }),
-  /** A tool call waits for the user: answer with the `tools.decide` route. */
-  z.object({ type: z.literal('permission'), request: PermissionRequestSchema }),
-  z.object({ type: z.literal('tool_result'), callId: z.string(), name: z.string(), ok: z.boolean(), output: z.string(), decision: z.string().optional() }),
-  /** A hook blocked something or has a message for the user. */
-  z.object({ type: z.literal('hook'), event: z.string(), blocked: z.boolean(), message: z.string() }),
-])
-export type ChatEvent = z.infer<typeof ChatEventSchema>
-
-export const providerStreams = {
-  'chat.send': {
-    description: 'Send a message and stream the reply, with retries and fallbacks; the reply is saved as it streams.',
-    input: ChatSendInputSchema,
-    event: ChatEventSchema,
-    result: z.object({ sessionId: z.string(), message: MessageSchema, attempts: z.array(AttemptSchema) }),
-  },
-} as const
-
 export const providerEvents = {
   /** Provider health changed (probe result, breaker opened or closed, new traffic figures). */
   'health.changed': z.object({ providers: z.array(ProviderHealthSchema), at: z.number() }),
   'providers.changed': z.object({}),
 } as const
+
+export const providersCapability = defineCapability({ name: 'providers', routes: providerRoutes, events: providerEvents })

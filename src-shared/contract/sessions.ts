@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defineCapability } from './capability'
 
 /** Session history shapes as they cross the contract (mirrors src-main/core/sessions/types.ts). */
 const Id = z.string().min(1).max(64)
@@ -212,3 +213,10 @@ export const sessionRoutes = {
     output: z.object({ path: z.string(), sessions: z.number(), bytes: z.number() }),
   },
 } as const
+
+export const sessionEvents = {
+  /** Sessions were created, changed, deleted or restored (by any window, the CLI or an import). */
+  'sessions.changed': z.object({ ids: z.array(z.string()) }),
+} as const
+
+export const sessionsCapability = defineCapability({ name: 'sessions', routes: sessionRoutes, events: sessionEvents })

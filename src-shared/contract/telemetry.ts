@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defineCapability } from './capability'
 
 /** OpenTelemetry tracing of chat requests, off by default, exported over OTLP to an endpoint the user sets. */
 
@@ -69,3 +70,5 @@ export const telemetryRoutes = {
 export const telemetryEvents = {} as const
 
 export const telemetryStreams = {} as const
+
+export const telemetryCapability = defineCapability({ name: 'telemetry', routes: telemetryRoutes, streams: telemetryStreams, events: telemetryEvents, settings: { telemetry: { schema: TelemetrySettingsSchema, patch: TelemetrySettingsPatchSchema } } })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defineCapability } from './capability'
 
 /** Automatic updates of the desktop app: channel, checks, download progress, install. */
 
@@ -70,3 +71,5 @@ export const updatesEvents = {
 } as const
 
 export const updatesStreams = {} as const
+
+export const updatesCapability = defineCapability({ name: 'updates', routes: updatesRoutes, streams: updatesStreams, events: updatesEvents, settings: { updates: { schema: UpdatesSettingsSchema, patch: UpdatesSettingsPatchSchema } } })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defineCapability } from './capability'
 
 /** Dictation (speech to text) and read-aloud (text to speech), local first. */
 
@@ -271,3 +272,5 @@ export const voiceStreams = {
     result: z.object({ id: VoiceModelIdSchema, installed: z.boolean(), dir: z.string() }),
   },
 } as const
+
+export const voiceCapability = defineCapability({ name: 'voice', routes: voiceRoutes, streams: voiceStreams, events: voiceEvents, settings: { voice: { schema: VoiceSettingsSchema, patch: VoiceSettingsPatchSchema } } })

@@ -1,4 +1,5 @@
-import type { providerRoutes, providerStreams } from '../../../src-shared/contract/providers'
+import type { chatStreams } from '../../../src-shared/contract/chat'
+import type { providerRoutes } from '../../../src-shared/contract/providers'
 import type { ChatService } from '../chat'
 import type { HealthHistory, HealthMonitor } from '../health'
 import { normalizeBaseUrl, PRESETS, type ModelCatalog, type ProviderConfigStore, type ProviderRegistry } from '../providers'
@@ -6,7 +7,7 @@ import { DEFAULT_PRICES, PRICES_DATE, budgetStatus, type BreakerRegistry, type S
 import type { RouteHandlers, StreamHandlers } from '../rpc'
 
 export type ProviderRouteHandlers = Pick<RouteHandlers, keyof typeof providerRoutes>
-export type ProviderStreamHandlers = Pick<StreamHandlers, keyof typeof providerStreams>
+export type ProviderStreamHandlers = Pick<StreamHandlers, keyof typeof chatStreams>
 
 export interface ProviderHandlerDeps {
   registry: ProviderRegistry
