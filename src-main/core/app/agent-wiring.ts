@@ -1,17 +1,16 @@
 import path from 'node:path'
-import type { agentRoutes } from '../../../src-shared/contract/agent'
 import type { EventName, EventPayload, HookEvent, McpTool, Permissions, Skill } from '../../../src-shared/contract'
 import type { ToolSpec } from '../providers'
 import { ApprovalBroker, type AgentRuntime } from '../chat'
 import { ValidationError, toAppError } from '../errors'
 import { HookService } from '../hooks'
 import type { AppLogger } from '../log'
-import type { RouteHandlers } from '../rpc'
 import type { SpanHandle, Tracing } from '../telemetry'
 import { findSkill, runSkill, SkillCache, type LoadedSkill } from '../skills'
 import { builtinToolSpecs, decidePermission, previewFor, ruleFor, runBuiltinTool } from '../tools'
+import type { CapabilityWiring } from './capability'
 
-export type AgentRouteHandlers = Pick<RouteHandlers, keyof typeof agentRoutes>
+export type AgentRouteHandlers = CapabilityWiring<'agent'>['handlers']
 
 export interface AgentWiringOptions {
   dataDir: string
@@ -133,7 +132,7 @@ export function wireAgent(options: AgentWiringOptions) {
     },
   }
 
-  return { hooks, approvals, runtime, handlers, runNamedSkill, fire }
+  return { hooks, approvals, runtime, handlers, streamHandlers: {}, runNamedSkill, fire }
 }
 
 /** The model runs a skill through this tool, as in Claude Code. */

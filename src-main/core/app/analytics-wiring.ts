@@ -1,19 +1,15 @@
 import path from 'node:path'
-import type { analyticsRoutes, analyticsStreams, EventName, EventPayload, UpdateState } from '../../../src-shared/contract'
+import type { EventName, EventPayload, UpdateState } from '../../../src-shared/contract'
 import { Analytics, HttpAnalyticsTransport, SentLog, durationBucket, platformOf, sizeBucket, tokensBucket, type AnalyticsTimers } from '../analytics'
-import type { RouteHandlers, StreamHandlers } from '../rpc'
+import type { CapabilityWiring } from './capability'
 import type { WiringContext } from './wiring-context'
 
-export type AnalyticsRouteHandlers = Pick<RouteHandlers, keyof typeof analyticsRoutes>
-export type AnalyticsStreamHandlers = Pick<StreamHandlers, keyof typeof analyticsStreams>
+export type AnalyticsRouteHandlers = CapabilityWiring<'analytics'>['handlers']
 
-export interface AnalyticsWiring {
-  handlers: AnalyticsRouteHandlers
-  streamHandlers: AnalyticsStreamHandlers
+export interface AnalyticsWiring extends CapabilityWiring<'analytics'> {
   analytics: Analytics
   /** A model pull finished (its download size in bytes). */
   modelPulled(bytes: number): void
-  close(): Promise<void> | void
 }
 
 export const ANALYTICS_SENT_FILE = 'analytics-sent.jsonl'
@@ -69,7 +65,7 @@ export function wireAnalytics(ctx: WiringContext, options: AnalyticsWiringOption
     onboarded = next.onboarding.completed
   })
 
-  const stopObservingChats = ctx.providers.chat.onTurn((turn) => {
+  const stopObservingChats = ctx.chat.service.onTurn((turn) => {
     const kind = turn.providerKind
     if (!kind) return
     note('chat_completed', { provider_kind: kind, duration_ms_bucket: durationBucket(turn.durationMs), tokens_bucket: tokensBucket(turn.tokens), tool_calls: Math.min(turn.toolCalls, 1000), fell_back: turn.fellBack })

@@ -1,19 +1,15 @@
-import type { clusterRoutes, clusterStreams } from '../../../src-shared/contract/cluster'
 import type { ProviderConfig } from '../../../src-shared/contract'
 import { ChatHosts, ClusterController, describeOwnOllama, rdmaProbe, type ClusterControllerOptions, type OllamaHostsPort } from '../cluster'
 import { AppError } from '../errors'
 import { probeOllama } from '../ollama'
-import type { RouteHandlers, StreamHandlers } from '../rpc'
+import type { CapabilityWiring } from './capability'
 import type { WiringContext } from './wiring-context'
 
-export type ClusterRouteHandlers = Pick<RouteHandlers, keyof typeof clusterRoutes>
-export type ClusterStreamHandlers = Pick<StreamHandlers, keyof typeof clusterStreams>
+export type ClusterRouteHandlers = CapabilityWiring<'cluster'>['handlers']
+export type ClusterStreamHandlers = CapabilityWiring<'cluster'>['streamHandlers']
 
-export interface ClusterWiring {
-  handlers: ClusterRouteHandlers
-  streamHandlers: ClusterStreamHandlers
+export interface ClusterWiring extends CapabilityWiring<'cluster'> {
   controller: ClusterController
-  close(): Promise<void> | void
 }
 
 /**

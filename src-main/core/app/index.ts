@@ -1,3 +1,3 @@
 export * from './create-core'
-export * from './handlers'
+export * from './capability'
 export * from './version'

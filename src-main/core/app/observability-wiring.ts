@@ -1,22 +1,16 @@
 import os from 'node:os'
 import path from 'node:path'
-import type { observabilityRoutes, observabilityStreams } from '../../../src-shared/contract/observability'
 import { createDiagnosticsBundle, type BundleVersions } from '../diagnostics'
-import { KnownSecrets } from './known-secrets'
 import { locateElectronBinary, runDoctor } from '../doctor'
 import { RendererLogWriter } from '../log'
 import { CpuProfiler, marks } from '../profiling'
-import type { RouteHandlers, StreamHandlers } from '../rpc'
+import type { CapabilityWiring } from './capability'
+import { KnownSecrets } from './known-secrets'
 import type { BaseWiringContext } from './wiring-context'
 
-export type ObservabilityRouteHandlers = Pick<RouteHandlers, keyof typeof observabilityRoutes>
-export type ObservabilityStreamHandlers = Pick<StreamHandlers, keyof typeof observabilityStreams>
+export type ObservabilityRouteHandlers = CapabilityWiring<'observability'>['handlers']
 
-export interface ObservabilityWiring {
-  handlers: ObservabilityRouteHandlers
-  streamHandlers: ObservabilityStreamHandlers
-  close(): Promise<void> | void
-}
+export type ObservabilityWiring = CapabilityWiring<'observability'>
 
 export function appVersions(ctx: Pick<BaseWiringContext, 'version' | 'mode' | 'options'>): BundleVersions {
   return {

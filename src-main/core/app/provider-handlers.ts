@@ -1,13 +1,9 @@
-import type { chatStreams } from '../../../src-shared/contract/chat'
-import type { providerRoutes } from '../../../src-shared/contract/providers'
-import type { ChatService } from '../chat'
 import type { HealthHistory, HealthMonitor } from '../health'
 import { normalizeBaseUrl, PRESETS, type ModelCatalog, type ProviderConfigStore, type ProviderRegistry } from '../providers'
 import { DEFAULT_PRICES, PRICES_DATE, budgetStatus, type BreakerRegistry, type SpendLedger } from '../resilience'
-import type { RouteHandlers, StreamHandlers } from '../rpc'
+import type { CapabilityWiring } from './capability'
 
-export type ProviderRouteHandlers = Pick<RouteHandlers, keyof typeof providerRoutes>
-export type ProviderStreamHandlers = Pick<StreamHandlers, keyof typeof chatStreams>
+export type ProviderRouteHandlers = CapabilityWiring<'providers'>['handlers']
 
 export interface ProviderHandlerDeps {
   registry: ProviderRegistry
@@ -17,7 +13,6 @@ export interface ProviderHandlerDeps {
   ledger: SpendLedger
   monitor: HealthMonitor
   history: HealthHistory
-  chat: ChatService
   now: () => number
   /** Tells every client the provider list changed. */
   changed: () => void
@@ -72,11 +67,5 @@ export function createProviderHandlers(deps: ProviderHandlerDeps): ProviderRoute
     'budget.status': () => budgetStatus(deps.ledger, configs.routing().budget, deps.now()),
     'health.snapshot': () => ({ providers: deps.monitor.snapshot(), at: deps.now() }),
     'health.history': ({ providerId, since }) => ({ points: deps.history.since(since ?? deps.now() - 24 * 3600_000, providerId) }),
-  }
-}
-
-export function createProviderStreamHandlers(deps: Pick<ProviderHandlerDeps, 'chat'>): ProviderStreamHandlers {
-  return {
-    'chat.send': (input, { signal }) => deps.chat.send(input, signal),
   }
 }

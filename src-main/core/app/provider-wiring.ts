@@ -1,7 +1,6 @@
 import os from 'node:os'
 import path from 'node:path'
 import type { EventName, EventPayload, ProviderConfig } from '../../../src-shared/contract'
-import { ChatService, createProviderSummarizer, type AgentRuntime, type ChatClock, type ChatServiceDeps } from '../chat'
 import type { JsonFileStorage } from '../config'
 import { toAppError } from '../errors'
 import { HealthHistory, HealthMonitor, TrafficRecorder, type Timers } from '../health'
@@ -9,9 +8,8 @@ import type { AppLogger } from '../log'
 import { createProviderFetch, ModelCatalog, ProviderConfigStore, providerFactories, ProviderRegistry, type ProviderFactory } from '../providers'
 import { BreakerRegistry, SpendLedger, priceFor } from '../resilience'
 import type { SecretStore } from '../secrets'
-import type { SessionStore } from '../sessions'
-import type { Tracing } from '../telemetry'
-import { createProviderHandlers, createProviderStreamHandlers } from './provider-handlers'
+import type { CapabilityWiring } from './capability'
+import { createProviderHandlers } from './provider-handlers'
 
 export interface ProviderWiringOptions {
   dataDir: string
@@ -20,42 +18,20 @@ export interface ProviderWiringOptions {
   logger: AppLogger
   env: Record<string, string | undefined>
   ollamaHost: () => string
-  sessions: () => Promise<SessionStore>
   broadcast: <K extends EventName>(name: K, payload: EventPayload<K>) => void
-  sessionsChanged: (ids: string[]) => void
   /** Only the long-running app probes in the background; one-shot CLI commands do not. */
   monitor: boolean
-  /** Tests swap in kinds that talk to fakes, time and randomness. */
+  /** Tests swap in kinds that talk to fakes, and the time. */
   factories?: Partial<Record<ProviderConfig['kind'], ProviderFactory>>
-  clock?: Partial<ChatClock>
+  now?: () => number
   timers?: Timers
   isOnline?: () => boolean
-  /** Hooks, tools and permissions for chats (see agent-wiring.ts). */
-  agent?: AgentRuntime
-  runSkill?: ChatServiceDeps['runSkill']
-  homeDir?: string
-  /** Chat request spans (see core/telemetry); none when tracing is off. */
-  tracing?: Tracing
 }
 
 /** Any interface besides loopback that is up: a cheap, synchronous "are we online at all". */
 export function hasNetwork(): boolean {
   return Object.values(os.networkInterfaces()).some((addresses) => addresses?.some((address) => !address.internal) ?? false)
 }
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error)
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(signal.reason as Error)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 
 function isLoopback(url: string): boolean {
   try {
@@ -66,10 +42,9 @@ function isLoopback(url: string): boolean {
   }
 }
 
-/** Providers, routing, cost, health and chat: built once per core. */
+/** Providers, routing, cost and health: built once per core. */
 export function wireProviders(options: ProviderWiringOptions) {
-  const now = options.clock?.now ?? Date.now
-  const clock: ChatClock = { now, sleep: options.clock?.sleep ?? sleep, random: options.clock?.random ?? Math.random }
+  const now = options.now ?? Date.now
   const log = options.logger.log.child({ component: 'providers' })
   const configs = new ProviderConfigStore(options.storage, log)
   const registry = new ProviderRegistry({
@@ -121,42 +96,25 @@ export function wireProviders(options: ProviderWiringOptions) {
   const unsubscribeConfigs = configs.onChange(() => options.broadcast('providers.changed', {}))
   if (options.monitor) monitor.start()
 
-  const chat = new ChatService({
-    sessions: options.sessions,
-    registry,
-    catalog,
-    routing: () => configs.routing(),
-    priceOverrides: () => configs.priceOverrides(),
-    breakers,
-    ledger,
-    recorder: traffic,
-    markActive: () => monitor.markActive(),
-    changed: options.sessionsChanged,
-    clock,
-    log,
-    ...(options.agent ? { agent: options.agent } : {}),
-    ...(options.runSkill ? { runSkill: options.runSkill } : {}),
-    ...(options.homeDir ? { homeDir: options.homeDir } : {}),
-    ...(options.tracing ? { tracing: options.tracing } : {}),
-  })
-  const summarizer = createProviderSummarizer({ registry, catalog, routing: () => configs.routing(), breakers, clock, recorder: traffic })
-  const deps = { registry, configs, catalog, breakers, ledger, monitor, history, chat, now, changed: () => undefined }
-  return {
+  const deps = { registry, configs, catalog, breakers, ledger, monitor, history, now, changed: () => undefined }
+  const wiring = {
     registry,
     configs,
     catalog,
     breakers,
+    ledger,
+    traffic,
     monitor,
-    chat,
-    summarizer,
+    now,
     handlers: createProviderHandlers(deps),
-    streamHandlers: createProviderStreamHandlers(deps),
+    streamHandlers: {},
     close(): void {
       unsubscribeHealth()
       unsubscribeConfigs()
       monitor.stop()
     },
   }
+  return wiring satisfies CapabilityWiring<'providers'>
 }
 
 export type ProviderWiring = ReturnType<typeof wireProviders>

@@ -1,17 +1,12 @@
-import type { telemetryRoutes, telemetryStreams } from '../../../src-shared/contract/telemetry'
-import type { RouteHandlers, StreamHandlers } from '../rpc'
 import { OtelTracing, sendTestSpan, type Tracing } from '../telemetry'
+import type { CapabilityWiring } from './capability'
 import type { BaseWiringContext } from './wiring-context'
 
-export type TelemetryRouteHandlers = Pick<RouteHandlers, keyof typeof telemetryRoutes>
-export type TelemetryStreamHandlers = Pick<StreamHandlers, keyof typeof telemetryStreams>
+export type TelemetryRouteHandlers = CapabilityWiring<'telemetry'>['handlers']
 
-export interface TelemetryWiring {
-  handlers: TelemetryRouteHandlers
-  streamHandlers: TelemetryStreamHandlers
+export interface TelemetryWiring extends CapabilityWiring<'telemetry'> {
   /** What the rest of the core traces through; spans go nowhere while tracing is off. */
   tracing: Tracing
-  close(): Promise<void> | void
 }
 
 /** OpenTelemetry tracing of chat requests, off by default, exported over OTLP to an endpoint the user sets. */

@@ -1,15 +1,8 @@
-import type { updatesRoutes, updatesStreams } from '../../../src-shared/contract/updates'
-import type { RouteHandlers, StreamHandlers } from '../rpc'
 import { HANDLED_BY_DESKTOP, UpdateService, type UpdateTimers } from '../updates'
+import type { CapabilityWiring } from './capability'
 import type { WiringContext } from './wiring-context'
 
-export type UpdatesRouteHandlers = Pick<RouteHandlers, keyof typeof updatesRoutes>
-export type UpdatesStreamHandlers = Pick<StreamHandlers, keyof typeof updatesStreams>
-
-export interface UpdatesWiring {
-  handlers: UpdatesRouteHandlers
-  streamHandlers: UpdatesStreamHandlers
-  close(): Promise<void> | void
+export interface UpdatesWiring extends CapabilityWiring<'updates'> {
   service: UpdateService
 }
 
@@ -27,7 +20,7 @@ export function wireUpdates(ctx: WiringContext, timers: UpdateTimers = realTimer
     currentVersion: ctx.version,
     settings: () => ctx.settings.get().updates,
     onSettingsChange: (listener) => ctx.settings.onChange((next) => listener(next.updates)),
-    activeReplies: () => ctx.providers.chat.activeReplies,
+    activeReplies: () => ctx.chat.service.activeReplies,
     changed: (status) => ctx.broadcast('updates.changed', status),
     timers,
     now: Date.now,

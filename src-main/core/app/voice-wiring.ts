@@ -1,20 +1,16 @@
 import path from 'node:path'
 import OpenAI from 'openai'
-import type { voiceRoutes, voiceStreams } from '../../../src-shared/contract/voice'
 import { AppError, ConfigError } from '../errors'
 import { createProviderFetch, keyNameFor } from '../providers'
-import type { RouteHandlers, StreamHandlers } from '../rpc'
 import { defaultCatalog, downloadModel, forkSherpa, importModel, SherpaHost, VoiceModelStore, voiceRuntimeDefaults, VoiceService, withFormDataBodies, type OpenAiConnection, type VoiceCoreOptions } from '../voice'
+import type { CapabilityWiring } from './capability'
 import type { WiringContext } from './wiring-context'
 
-export type VoiceRouteHandlers = Pick<RouteHandlers, keyof typeof voiceRoutes>
-export type VoiceStreamHandlers = Pick<StreamHandlers, keyof typeof voiceStreams>
+export type VoiceRouteHandlers = CapabilityWiring<'voice'>['handlers']
+export type VoiceStreamHandlers = CapabilityWiring<'voice'>['streamHandlers']
 
-export interface VoiceWiring {
-  handlers: VoiceRouteHandlers
-  streamHandlers: VoiceStreamHandlers
+export interface VoiceWiring extends CapabilityWiring<'voice'> {
   service: VoiceService
-  close(): Promise<void> | void
 }
 
 const OPENAI_DEFAULT_URL = 'https://api.openai.com/v1'

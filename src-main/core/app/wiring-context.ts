@@ -5,9 +5,10 @@ import type { McpManager } from '../mcp'
 import type { DataPaths } from '../paths'
 import type { SecretStore } from '../secrets'
 import type { SessionStore } from '../sessions'
-import type { wireAgent } from './agent-wiring'
+import type { AgentWiring } from './agent-wiring'
+import type { ChatWiring } from './chat-wiring'
 import type { Broadcast, CoreOptions } from './create-core'
-import type { wireProviders } from './provider-wiring'
+import type { ProviderWiring } from './provider-wiring'
 
 /** What every capability's wiring may use; built once in createCore. */
 export interface BaseWiringContext {
@@ -23,12 +24,15 @@ export interface BaseWiringContext {
   broadcast: Broadcast
   /** Hears every broadcast (analytics counts finished update checks from them). */
   onBroadcast?(listener: Broadcast): () => void
+  /** OLLAMA_HOST wins over the saved setting, as it does for Ollama's own CLI. */
+  ollamaHost(): string
 }
 
-/** The base plus the services built from it (history, providers, hooks and skills, MCP). */
+/** The base plus the services built from it (history, providers, chat, hooks and skills, MCP). */
 export interface WiringContext extends BaseWiringContext {
   sessions(): Promise<SessionStore>
-  providers: ReturnType<typeof wireProviders>
-  agent: ReturnType<typeof wireAgent>
+  providers: ProviderWiring
+  chat: ChatWiring
+  agent: AgentWiring
   mcp: McpManager
 }

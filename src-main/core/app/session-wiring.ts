@@ -1,11 +1,11 @@
 import path from 'node:path'
-import type { sessionRoutes } from '../../../src-shared/contract/sessions'
 import { AppError } from '../errors'
-import { compactSession, sessionPaths, type CompactSessionOptions, type SessionStore, type Summarizer } from '../sessions'
-import type { RouteHandlers } from '../rpc'
+import { trackMark } from '../profiling'
+import { compactSession, sessionPaths, SessionStore, type CompactSessionOptions, type Summarizer } from '../sessions'
+import type { CapabilityWiring } from './capability'
+import type { BaseWiringContext } from './wiring-context'
 
-export type SessionRouteName = keyof typeof sessionRoutes
-export type SessionRouteHandlers = Pick<RouteHandlers, SessionRouteName>
+export type SessionRouteHandlers = CapabilityWiring<'sessions'>['handlers']
 
 export interface SessionHandlerDeps {
   /** Opens the store on first use and returns the same one after. */
@@ -110,4 +110,49 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
       return (await store()).backup(path.join(sessionPaths(deps.dataDir).backups, `manual-${stamp}.sqlite`))
     },
   }
+}
+
+export interface SessionWiring extends CapabilityWiring<'sessions'> {
+  /** The session history, opened on first use. */
+  store(): Promise<SessionStore>
+}
+
+/** The chat history: opened on first use, answered by the session routes, closed with the core. */
+export function wireSessions(ctx: BaseWiringContext, deps: Pick<SessionHandlerDeps, 'summarizer' | 'ended' | 'beforeCompact'>): SessionWiring {
+  let opening: Promise<SessionStore> | undefined
+  const store = (): Promise<SessionStore> => {
+    opening ??= trackMark('startup.sessions.open', openSessions(ctx)).catch((error: unknown) => {
+      opening = undefined // let the next request try again (e.g. after the disk was freed)
+      throw error
+    })
+    return opening
+  }
+  return {
+    store,
+    handlers: createSessionHandlers({ store, dataDir: ctx.paths.root, home: ctx.home, changed: (ids) => ctx.broadcast('sessions.changed', { ids }), ...deps }),
+    streamHandlers: {},
+    async close() {
+      const opened = opening
+      opening = undefined
+      await (await opened?.catch(() => undefined))?.close()
+    },
+  }
+}
+
+/** Opens the history, finishes replies a crash interrupted, and takes the daily backup. */
+async function openSessions({ paths, options, logger }: BaseWiringContext): Promise<SessionStore> {
+  const worker = options.sessionWorker
+  const store = await SessionStore.open({ dataDir: paths.root, ...(worker ? { worker } : {}) })
+  const log = logger.log.child({ component: 'sessions' })
+  log.info({ file: store.info.file, sessions: store.info.sessions, migration: store.info.migration }, 'session store opened')
+  if (!options.ownsHistory) return store
+  const recovered = await store.recoverInterruptedMessages()
+  if (recovered > 0) log.warn({ recovered }, 'replies interrupted by a crash were kept and marked')
+  try {
+    const backup = await store.maybeDailyBackup()
+    if (backup) log.info({ backup }, 'daily backup taken')
+  } catch (error) {
+    log.error({ err: error }, 'daily backup failed')
+  }
+  return store
 }

@@ -1,11 +1,9 @@
-import type { modelRoutes, modelStreams } from '../../../src-shared/contract/models'
-import type { ModelService } from '../models'
-import type { RouteHandlers, StreamHandlers } from '../rpc'
+import { ModelService, probeMachine } from '../models'
+import type { CapabilityWiring } from './capability'
+import type { BaseWiringContext } from './wiring-context'
 
-export type ModelRouteName = keyof typeof modelRoutes
-export type ModelStreamName = keyof typeof modelStreams
-export type ModelRouteHandlers = Pick<RouteHandlers, ModelRouteName>
-export type ModelStreamHandlers = Pick<StreamHandlers, ModelStreamName>
+type ModelRouteHandlers = CapabilityWiring<'models'>['handlers']
+type ModelStreamHandlers = CapabilityWiring<'models'>['streamHandlers']
 
 export interface ModelHandlerDeps {
   models: ModelService
@@ -47,4 +45,19 @@ export function createModelStreamHandlers({ models, changed, pulled }: ModelHand
       }
     },
   }
+}
+
+export interface ModelWiring extends CapabilityWiring<'models'> {
+  models: ModelService
+}
+
+/** The local Ollama's model library: list, show, pull, delete, and what this machine can run. */
+export function wireModels(ctx: BaseWiringContext, deps: Omit<ModelHandlerDeps, 'models'>): ModelWiring {
+  const models = new ModelService({
+    host: ctx.ollamaHost,
+    fetch: ctx.options.fetch,
+    machine: ctx.options.machine ?? (() => probeMachine(ctx.env, ctx.options.home)),
+  })
+  const handlerDeps = { ...deps, models }
+  return { models, handlers: createModelHandlers(handlerDeps), streamHandlers: createModelStreamHandlers(handlerDeps) }
 }

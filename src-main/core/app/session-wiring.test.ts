@@ -6,7 +6,7 @@ import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { NetworkError } from '../errors/app-error'
 import { createLocalClient } from '../rpc'
 import type { Message, Summarizer } from '../sessions'
-import { exportFileName } from './session-handlers'
+import { exportFileName } from './session-wiring'
 
 const cores: TestCore[] = []
 const open = (options: Parameters<typeof createTestCore>[0] = {}) => {

@@ -1,15 +1,12 @@
 import { Ollama } from 'ollama/browser'
 import { DEFAULT_RELEASE_URL, type InstallProgress, type OllamaDetection } from '../../../src-shared/contract'
-import type { installerRoutes, installerStreams } from '../../../src-shared/contract/installer'
 import { AppError } from '../errors'
-import { checkLatestRelease, compareVersions, DEFAULT_RELEASE_API, detectOllama, portConflictError, strategyFor, type InstallEvent, type InstallerEnv, type InstallStrategy } from '../installer'
+import { checkLatestRelease, compareVersions, DEFAULT_RELEASE_API, defaultInstallerEnv, detectOllama, portConflictError, strategyFor, type InstallEvent, type InstallerEnv, type InstallStrategy } from '../installer'
 import { mapOllamaError } from '../models'
 import { normalizeOllamaHost, type FetchLike } from '../ollama'
-import type { RouteHandlers, StreamHandlers } from '../rpc'
 import { streamCallbacks } from '../streaming'
-
-export type InstallerRouteName = keyof typeof installerRoutes
-export type InstallerStreamName = keyof typeof installerStreams
+import type { CapabilityWiring } from './capability'
+import type { BaseWiringContext } from './wiring-context'
 
 export interface InstallerHandlerDeps {
   /** The machine as the installer sees it; tests pass a temp HOME or another platform. */
@@ -72,7 +69,7 @@ function strategy(deps: InstallerHandlerDeps, method?: string): InstallStrategy 
   return chosen
 }
 
-export function createInstallerHandlers(deps: InstallerHandlerDeps): Pick<RouteHandlers, InstallerRouteName> {
+export function createInstallerHandlers(deps: InstallerHandlerDeps): CapabilityWiring<'installer'>['handlers'] {
   const latestRelease = latestReleaseCache(deps)
   return {
     'ollama.detect': async (_input, { signal }): Promise<OllamaDetection> => {
@@ -124,7 +121,7 @@ export function createInstallerHandlers(deps: InstallerHandlerDeps): Pick<RouteH
   }
 }
 
-export function createInstallerStreamHandlers(deps: InstallerHandlerDeps): Pick<StreamHandlers, InstallerStreamName> {
+export function createInstallerStreamHandlers(deps: InstallerHandlerDeps): CapabilityWiring<'installer'>['streamHandlers'] {
   return {
     async *'ollama.install'({ method, baseUrl, force }, { signal }) {
       const chosen = strategy(deps, method)
@@ -147,4 +144,22 @@ export function createInstallerStreamHandlers(deps: InstallerHandlerDeps): Pick<
       )
     },
   }
+}
+
+export interface InstallerWiring extends CapabilityWiring<'installer'> {
+  /** The machine as the installer sees it (also what starts our Ollama with the app). */
+  installerEnv: () => InstallerEnv
+}
+
+/** Installing, starting, stopping and updating the Ollama that Ollama Desk manages. */
+export function wireInstaller(ctx: BaseWiringContext): InstallerWiring {
+  const { options, env } = ctx
+  const deps: InstallerHandlerDeps = {
+    installerEnv: options.installerEnv ?? (() => defaultInstallerEnv({ env, home: ctx.home, ...(options.fetch ? { probeFetch: options.fetch } : {}) })),
+    ollamaHost: ctx.ollamaHost,
+    env,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    saveAutoStart: (enabled: boolean) => void ctx.settings.update({ ollama: { autoStart: enabled } }),
+  }
+  return { installerEnv: deps.installerEnv, handlers: createInstallerHandlers(deps), streamHandlers: createInstallerStreamHandlers(deps) }
 }

@@ -10,7 +10,7 @@ import { defaultInstallerEnv, linuxPaths, nodeRunner, stopLinux, type InstallerE
 import { FAKE_OLLAMA_VERSION, fakeLinuxArchive, startReleaseServer, type ReleaseServer } from '../installer/testdata/release-server'
 import { createLocalClient } from '../rpc'
 import type { Core } from './create-core'
-import { toProgress } from './installer-handlers'
+import { toProgress } from './installer-wiring'
 
 const cores: Core[] = []
 const servers: { close(): Promise<void> }[] = []

@@ -1,0 +1,72 @@
+import { ChatService, createProviderSummarizer, type AgentRuntime, type ChatClock, type ChatServiceDeps } from '../chat'
+import type { SessionStore, Summarizer } from '../sessions'
+import type { Tracing } from '../telemetry'
+import type { CapabilityWiring } from './capability'
+import type { ProviderWiring } from './provider-wiring'
+import type { BaseWiringContext } from './wiring-context'
+
+export interface ChatWiringDeps {
+  sessions: () => Promise<SessionStore>
+  providers: ProviderWiring
+  /** Hooks, tools and permissions for chats (see agent-wiring.ts). */
+  agent: AgentRuntime
+  runSkill: ChatServiceDeps['runSkill']
+  /** Chat request spans (see core/telemetry); none when tracing is off. */
+  tracing: Tracing
+  /** Tests swap in time and randomness (CoreOptions.providers.clock). */
+  clock?: Partial<ChatClock>
+}
+
+export interface ChatWiring extends CapabilityWiring<'chat'> {
+  service: ChatService
+  /** Writes the summaries of `sessions.compact` with the same providers, routing and breakers as chats. */
+  summarizer: Summarizer
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error)
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(signal.reason as Error)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+
+/** The chat turn: a message in, the reply streamed back with retries and fallbacks, saved as it streams. */
+export function wireChat(ctx: BaseWiringContext, deps: ChatWiringDeps): ChatWiring {
+  const { providers } = deps
+  const clock: ChatClock = { now: providers.now, sleep: deps.clock?.sleep ?? sleep, random: deps.clock?.random ?? Math.random }
+  const routing = () => providers.configs.routing()
+  const service = new ChatService({
+    sessions: deps.sessions,
+    registry: providers.registry,
+    catalog: providers.catalog,
+    routing,
+    priceOverrides: () => providers.configs.priceOverrides(),
+    breakers: providers.breakers,
+    ledger: providers.ledger,
+    recorder: providers.traffic,
+    markActive: () => providers.monitor.markActive(),
+    changed: (ids) => ctx.broadcast('sessions.changed', { ids }),
+    clock,
+    log: ctx.logger.log.child({ component: 'providers' }),
+    agent: deps.agent,
+    runSkill: deps.runSkill,
+    homeDir: ctx.home,
+    tracing: deps.tracing,
+  })
+  const summarizer = createProviderSummarizer({ registry: providers.registry, catalog: providers.catalog, routing, breakers: providers.breakers, clock, recorder: providers.traffic })
+  return {
+    service,
+    summarizer,
+    handlers: {},
+    streamHandlers: {
+      'chat.send': (input, { signal }) => service.send(input, signal),
+    },
+  }
+}
