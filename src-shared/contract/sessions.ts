@@ -1,7 +1,11 @@
 import { z } from 'zod'
 import { defineCapability } from './capability'
 
-/** Session history shapes as they cross the contract (mirrors src-main/core/sessions/types.ts). */
+/**
+ * Session history shapes as they cross the contract. The store's own types
+ * (src-main/core/sessions/types.ts) describe the same values; contract-parity.ts next to them makes
+ * the compiler hold the two equal.
+ */
 const Id = z.string().min(1).max(64)
 const Time = z.number().int().min(0)
 const Short = z.string().max(200)

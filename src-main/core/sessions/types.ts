@@ -1,4 +1,7 @@
-/** Public shapes of the session store. Every value here survives structuredClone (worker boundary). */
+/**
+ * Public shapes of the session store. Every value here survives structuredClone (worker boundary).
+ * Those that cross the contract are held equal to its schemas by contract-parity.ts.
+ */
 
 export type MessageRole = 'system' | 'user' | 'assistant' | 'tool'
 export type MessageStatus = 'streaming' | 'complete' | 'error'
