@@ -1,6 +1,5 @@
 import sessionWorker from '../core/sessions/worker-entry?modulePath'
 import sherpaChild from '../core/voice/engines/sherpa-child?modulePath'
-import { configureVoiceRuntime } from '../core/voice/runtime'
 import { runCli } from './run'
 import { configureRuntime } from './runtime'
 
@@ -22,6 +21,5 @@ const io = {
   },
 }
 
-configureRuntime({ sessionWorker: { entry: sessionWorker } })
-configureVoiceRuntime({ sherpaEntry: sherpaChild })
+configureRuntime({ sessionWorker: { entry: sessionWorker }, voice: { sherpaEntry: sherpaChild } })
 process.exitCode = await runCli(process.argv.slice(2), io)

@@ -3,10 +3,12 @@ import { APP_VERSION, createCore, type Core, type CoreOptions } from '../core/ap
 import { resolveDataDir } from '../core/paths'
 
 let sessionWorker: CoreOptions['sessionWorker']
+let voice: CoreOptions['voice']
 
-/** Set once by the process entry (the bundled worker's path is only known there). */
-export function configureRuntime(options: { sessionWorker?: CoreOptions['sessionWorker'] }): void {
+/** Set once by the process entry (the bundled worker's and speech engine's paths are only known there). */
+export function configureRuntime(options: Pick<CoreOptions, 'sessionWorker' | 'voice'>): void {
   sessionWorker = options.sessionWorker
+  voice = options.voice
 }
 
 /** Builds the core for CLI commands: same data dir rules and logs as the desktop app. */
@@ -26,6 +28,7 @@ export function openCore(
     mode: 'web',
     ownsHistory,
     ...(sessionWorker ? { sessionWorker } : {}),
+    ...(voice ? { voice } : {}),
     version: APP_VERSION,
     env,
     logEcho: values.verbose === true,

@@ -17,6 +17,8 @@ export interface DesktopPaths {
   mainDir: string
   /** The bundled session-store worker; without it the store runs on the main thread (tests). */
   sessionWorker?: string
+  /** The bundled sherpa-onnx child (speech engine); without it local speech engines are unavailable. */
+  sherpaEntry?: string
 }
 
 /** Starts the desktop app. Split from main.ts so tests can drive it with a mocked `electron`. */
@@ -39,6 +41,7 @@ export async function startDesktop(paths: DesktopPaths, electronApp: App = app):
     mode: 'electron',
     ownsHistory: true,
     ...(paths.sessionWorker ? { sessionWorker: { entry: paths.sessionWorker } } : {}),
+    ...(paths.sherpaEntry ? { voice: { sherpaEntry: paths.sherpaEntry } } : {}),
     version: APP_VERSION,
     electronVersion: process.versions.electron,
     settingsStorage: new ElectronSettingsStorage(dataDir),

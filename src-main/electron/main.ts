@@ -3,15 +3,14 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import sessionWorker from '../core/sessions/worker-entry?modulePath'
 import sherpaChild from '../core/voice/engines/sherpa-child?modulePath'
-import { configureVoiceRuntime } from '../core/voice/runtime'
 import { startDesktop } from './app'
 
 // Workers cannot start from inside app.asar; packaging unpacks the worker next to it.
 const unpacked = sessionWorker.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`)
 // The speech engine's child process likewise (and sherpa-onnx's native libraries, see build/electron-builder.json).
 const unpackedSherpa = sherpaChild.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`)
-configureVoiceRuntime({ sherpaEntry: fs.existsSync(unpackedSherpa) ? unpackedSherpa : sherpaChild })
 void startDesktop({
   mainDir: path.dirname(fileURLToPath(import.meta.url)),
   sessionWorker: fs.existsSync(unpacked) ? unpacked : sessionWorker,
+  sherpaEntry: fs.existsSync(unpackedSherpa) ? unpackedSherpa : sherpaChild,
 })

@@ -75,7 +75,7 @@ export interface CoreOptions {
   updater?: import('../updates').UpdaterPort
   /** Where analytics batches go once the user consents; defaults to an HTTP POST to the set endpoint. */
   analyticsTransport?: import('../analytics').AnalyticsTransport
-  /** Where the sherpa-onnx child starts, and engines or a catalog swapped in for tests. */
+  /** Where the sherpa-onnx child starts (the process entry passes the bundled path, as it does the session worker's), and engines or a catalog swapped in for tests. */
   voice?: import('../voice').VoiceCoreOptions
   /** How long cluster peers and their Ollama servers may take to answer; tests on a busy machine wait longer. */
   cluster?: Pick<import('../cluster').ClusterControllerOptions, 'probeTimeoutMs' | 'handshakeTimeoutMs'>

@@ -2,7 +2,7 @@ import path from 'node:path'
 import OpenAI from 'openai'
 import { AppError, ConfigError } from '../errors'
 import { createProviderFetch, keyNameFor } from '../providers'
-import { defaultCatalog, downloadModel, forkSherpa, importModel, SherpaHost, VoiceModelStore, voiceRuntimeDefaults, VoiceService, withFormDataBodies, type OpenAiConnection, type VoiceCoreOptions } from '../voice'
+import { defaultCatalog, downloadModel, forkSherpa, importModel, SherpaHost, VoiceModelStore, VoiceService, withFormDataBodies, type OpenAiConnection, type VoiceCoreOptions } from '../voice'
 import type { CapabilityWiring } from './capability'
 import type { WiringContext } from './wiring-context'
 
@@ -51,7 +51,7 @@ function openAiConnection(ctx: WiringContext, providerId: string): OpenAiConnect
 
 /** Dictation (speech to text) and read-aloud (text to speech), local first. */
 export function wireVoice(ctx: WiringContext): VoiceWiring {
-  const options: VoiceCoreOptions = { ...voiceRuntimeDefaults(), ...ctx.options.voice }
+  const options: VoiceCoreOptions = ctx.options.voice ?? {}
   const log = ctx.logger.log.child({ capability: 'voice' })
   const spawn = options.spawnSherpa ?? (options.sherpaEntry ? forkSherpa(options.sherpaEntry) : undefined)
   const host = new SherpaHost({ ...(spawn ? { spawn } : {}), onStderr: (text) => log.warn({ stderr: text.slice(0, 500) }, 'speech engine said') })

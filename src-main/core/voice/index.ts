@@ -1,6 +1,6 @@
 export { VoiceService, type VoiceServiceDeps } from './service'
 export { DictationManager } from './dictation'
-export { configureVoiceRuntime, voiceRuntimeDefaults, type VoiceCoreOptions } from './runtime'
+export type { VoiceCoreOptions } from './runtime'
 export { VoiceModelStore, defaultCatalog, type CatalogEntry } from './models/catalog'
 export { downloadModel } from './models/downloader'
 export { importModel } from './models/import'

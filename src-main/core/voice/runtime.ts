@@ -3,7 +3,7 @@ import type { SpawnSherpa } from './engines/sherpa-host'
 import type { SpeechToText, TextToSpeech } from './engines/types'
 import type { CatalogEntry } from './models/catalog'
 
-/** What createCore's caller may set for voice (read from CoreOptions.voice). */
+/** What createCore's caller sets for voice (CoreOptions.voice): the process entry passes the bundled child's path, tests swap parts. */
 export interface VoiceCoreOptions {
   /** Path of the bundled sherpa child entry (`?modulePath` in the process entry). */
   sherpaEntry?: string
@@ -18,12 +18,3 @@ export interface VoiceCoreOptions {
   fetch?: typeof fetch
   extract?: (archive: string, into: string) => Promise<void>
 }
-
-let processDefaults: VoiceCoreOptions = {}
-
-/** Set once by the process entry, where the bundled child's path is known (as the session worker's is). */
-export function configureVoiceRuntime(options: VoiceCoreOptions): void {
-  processDefaults = { ...options }
-}
-
-export const voiceRuntimeDefaults = (): VoiceCoreOptions => processDefaults
