@@ -251,6 +251,9 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
         return ok({ hits: search(input(route)) })
       case 'sessions.tags':
         return ok({ tags: tags() })
+      case 'sessions.stats':
+        // Like the core: the trash counts; the size is a made-up but plausible figure.
+        return ok({ sessions: sessions.size, messages: [...messages.values()].reduce((sum, list) => sum + list.length, 0), bytes: 4096 * (1 + messages.size) })
       case 'sessions.export': {
         const { id, format } = input(route)
         const s = sessions.get(id)

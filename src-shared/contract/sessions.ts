@@ -165,6 +165,11 @@ export const sessionRoutes = {
       .strict(),
     output: z.object({ hits: z.array(SearchHitSchema) }),
   },
+  'sessions.stats': {
+    description: 'How many sessions (the trash included) and messages the history holds, and its database’s size on disk (with its write-ahead log).',
+    input: z.object({}).strict(),
+    output: z.object({ sessions: z.number().int().min(0), messages: z.number().int().min(0), bytes: z.number().int().min(0) }),
+  },
   'sessions.tags': {
     description: 'Every tag in use, with how many sessions carry it.',
     input: z.object({}).strict(),

@@ -175,3 +175,21 @@ describe('exportFileName', () => {
     expect(exportFileName(title, extension)).toBe(expected)
   })
 })
+
+describe('sessions.stats', () => {
+  it('counts sessions (trash included) and messages, and sizes the database with its log', async () => {
+    const { api, core, dir } = open()
+    expect(ok(await api.call('sessions.stats', {}))).toMatchObject({ sessions: 0, messages: 0 })
+    const kept = ok(await api.call('sessions.create', { title: 'kept' }))
+    const trashed = ok(await api.call('sessions.create', { title: 'trashed' }))
+    const store = await core.sessions()
+    for (const text of ['one', 'two', 'three']) await store.appendMessage(kept.id, { role: 'user', text })
+    ok(await api.call('sessions.delete', { ids: [trashed.id] }))
+    const stats = ok(await api.call('sessions.stats', {}))
+    expect(stats).toMatchObject({ sessions: 2, messages: 3 })
+    const database = path.join(dir, 'sessions.db')
+    const onDisk = [database, `${database}-wal`].reduce((sum, file) => sum + (fs.existsSync(file) ? fs.statSync(file).size : 0), 0)
+    expect(stats.bytes).toBe(onDisk)
+    expect(stats.bytes).toBeGreaterThan(0)
+  })
+})

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises'
 import path from 'node:path'
 import { AppError } from '../errors'
 import { trackMark } from '../profiling'
@@ -40,6 +41,9 @@ export function exportFileName(title: string, extension: string): string {
   return `${base || 'session'}.${extension}`
 }
 
+/** A file's size, 0 when it does not exist (no write-ahead log between checkpoints). */
+const fileBytes = (file: string): Promise<number> => fs.stat(file).then((stat) => stat.size, () => 0)
+
 export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHandlers {
   const { store, changed } = deps
   const each = async <T>(ids: string[], run: (s: SessionStore, id: string) => Promise<T>): Promise<T[]> => {
@@ -79,6 +83,10 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
     'sessions.messages': async ({ sessionId, before, limit }) => (await store()).getMessages(sessionId, { before, limit }),
     'sessions.search': async ({ query, limit, ...filters }) => ({ hits: await (await store()).search(query, { ...filters, limit }) }),
     'sessions.tags': async () => ({ tags: await (await store()).listTags() }),
+    'sessions.stats': async () => {
+      const info = await (await store()).storeInfo()
+      return { sessions: info.sessions, messages: info.messages, bytes: (await fileBytes(info.file)) + (await fileBytes(`${info.file}-wal`)) }
+    },
     'sessions.export': async ({ id, format }) => {
       const s = await store()
       const session = await s.getSession(id)
