@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
-import { coreImportViolation, isCoreTestFile } from './scripts/lint/core-levels.js'
+import { CORE_LEVELS, coreImportViolation, isCoreTestFile } from './scripts/lint/core-levels.js'
 
 /**
  * Layering (VS Code style), enforced here and by test/layering.test.ts:
@@ -61,6 +61,33 @@ const coreLevels = {
   },
 }
 
+/**
+ * Complexity budget: no function may be more complex (cyclomatic `complexity`) or nest blocks
+ * deeper (`max-depth`) than the worst in its part of the tree when these rules were added, so both
+ * can only go down. Simplify the function named beside a limit, then lower the limit.
+ */
+const budget = (files, complexity, depth) => ({ files, rules: { complexity: ['error', complexity], 'max-depth': ['error', depth] } })
+/** Per level of the core (scripts/lint/core-levels.js): [complexity, depth], and where each sits today. */
+const coreBudgets = {
+  foundation: [11, 2], // errors/error-class.ts errorClassOf; config/migrate.ts
+  observation: [9, 2], // analytics/analytics.ts record; analytics/sent-log.ts
+  'model access': [40, 5], // providers/openai-responses.ts streamResponses; providers/anthropic.ts
+  resilience: [43, 6], // resilience/fallback.ts streamWithFallback (both)
+  services: [26, 5], // hooks/outcome.ts; skills/yaml-subset.ts
+  features: [50, 5], // chat/chat-service.ts sendTurn; cluster/transfer/model-store.ts
+  composition: [17, 3], // rpc/connection.ts; app/ollama-autostart.ts
+}
+const complexityBudgets = [
+  budget(['**/*.{js,mjs,cjs,ts,tsx}'], 15, 4), // scripts/electronegativity-gate.js main; bench/sessions.bench.ts, scripts/make-icons.js, scripts/mutation.js
+  budget(['src-shared/**/*.ts'], 16, 2), // contract/client.ts; contract/client.ts
+  budget(['src-preload/**/*.ts'], 2, 1), // bridge.ts
+  budget(['src-main/{electron,web,cli}/**/*.ts'], 24, 3), // cli/ollama.ts run; cli/ollama.ts, cli/serve.ts
+  budget(['src-renderer/src/**/*.{ts,tsx}'], 55, 3), // screens/chat/MessageItem.tsx ChatMessage; lib/message-text.ts, screens/sessions/
+  ...CORE_LEVELS.map(({ level, folders }) => budget(folders.map((folder) => `src-main/core/${folder}/**/*.ts`), ...coreBudgets[level])),
+  // Tests and their fakes, last so they win: src-renderer/test/fake-providers.ts and fake-sessions.ts; e2e/fake-ollama-api.ts and others.
+  budget(['**/*.test.{ts,tsx}', '**/testdata/**', 'test/**', 'src-renderer/test/**', 'e2e/**'], 38, 3),
+]
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'coverage/**', 'node_modules/**', '.tools/**', 'e2e/screenshots/**', 'native/build/**', '.stryker-tmp/**', 'reports/**', 'docs/api/**'] },
   js.configs.recommended,
@@ -114,4 +141,5 @@ export default tseslint.config(
       rules: restrict([rendererContract, otherScreens(screen, depth)]),
     })),
   ),
+  ...complexityBudgets,
 )

@@ -31,29 +31,36 @@ export const isCoreTestFile = (file) => /\.test\.tsx?$/.test(file) || file.split
 
 const describe = (folder) => `${folder}/ (${CORE_LEVELS[levelOf.get(folder)].level})`
 
-/**
- * Why importing `specifier` from `fromFile` (an absolute path) breaks the core's levels, or
- * undefined when it does not. Only relative imports between two folders of src-main/core count.
- */
-export function coreImportViolation(fromFile, specifier, coreRoot = CORE_ROOT) {
-  if (!specifier.startsWith('.')) return undefined
-  const from = path.relative(coreRoot, fromFile)
-  if (from.startsWith('..') || path.isAbsolute(from) || isCoreTestFile(from)) return undefined
-  const to = path.relative(coreRoot, path.resolve(path.dirname(fromFile), specifier))
-  if (to.startsWith('..') || path.isAbsolute(to)) return undefined
-  const [fromFolder] = from.split(path.sep)
-  const [toFolder, ...inside] = to.split(path.sep)
-  if (!toFolder || fromFolder === toFolder) return undefined
-  for (const folder of [fromFolder, toFolder]) {
-    if (!levelOf.has(folder)) return `src-main/core/${folder}/ has no level: add it to CORE_LEVELS in scripts/lint/core-levels.js (and docs/architecture.md)`
-  }
+/** A path inside the core as its segments, or undefined for a path outside it. */
+function insideCore(coreRoot, file) {
+  const relative = path.relative(coreRoot, file)
+  return relative.startsWith('..') || path.isAbsolute(relative) ? undefined : relative.split(path.sep)
+}
+
+/** Why an import from one core folder into another breaks the levels, or undefined. */
+function levelViolation(fromFolder, toFolder) {
+  const unknown = [fromFolder, toFolder].find((folder) => !levelOf.has(folder))
+  if (unknown) return `src-main/core/${unknown}/ has no level: add it to CORE_LEVELS in scripts/lint/core-levels.js (and docs/architecture.md)`
   if (COMPOSITION.has(toFolder) && !COMPOSITION.has(fromFolder)) {
     return `${fromFolder}/ may not import ${toFolder}/: app/ and rpc/ compose the core, capabilities never import them`
   }
   if (levelOf.get(toFolder) > levelOf.get(fromFolder)) {
     return `${describe(fromFolder)} may not import ${describe(toFolder)}: imports go down the levels, never up`
   }
-  const throughIndex = inside.length === 0 || (inside.length === 1 && /^index(\.ts)?$/.test(inside[0]))
-  if (!throughIndex) return `import ${toFolder}/ through its index.ts ('${specifier.split('/').slice(0, -inside.length).join('/')}'), not a file inside it`
   return undefined
+}
+
+/**
+ * Why importing `specifier` from `fromFile` (an absolute path) breaks the core's levels, or
+ * undefined when it does not. Only relative imports between two folders of src-main/core count.
+ */
+export function coreImportViolation(fromFile, specifier, coreRoot = CORE_ROOT) {
+  const from = specifier.startsWith('.') ? insideCore(coreRoot, fromFile) : undefined
+  if (!from || isCoreTestFile(from.join(path.sep))) return undefined
+  const [toFolder, ...inside] = insideCore(coreRoot, path.resolve(path.dirname(fromFile), specifier)) ?? []
+  if (!toFolder || toFolder === from[0]) return undefined
+  const why = levelViolation(from[0], toFolder)
+  if (why) return why
+  const throughIndex = inside.length === 0 || (inside.length === 1 && /^index(\.ts)?$/.test(inside[0]))
+  return throughIndex ? undefined : `import ${toFolder}/ through its index.ts ('${specifier.split('/').slice(0, -inside.length).join('/')}'), not a file inside it`
 }

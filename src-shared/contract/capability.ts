@@ -46,11 +46,10 @@ export type Merged<L extends readonly Capability[], P extends Part> = { [K in ke
 /** Joins one table (routes, streams, events or settings) of every capability; a name declared twice is a mistake. */
 export function mergeTables<const L extends readonly Capability[], P extends Part>(capabilities: L, part: P): Merged<L, P> {
   const merged: Record<string, unknown> = {}
-  for (const capability of capabilities) {
-    for (const [name, entry] of Object.entries(capability[part] ?? {})) {
-      if (Object.hasOwn(merged, name)) throw new Error(`${part}: "${name}" is declared by two capabilities (the second is ${capability.name})`)
-      merged[name] = entry
-    }
+  const entries = capabilities.flatMap((capability) => Object.entries(capability[part] ?? {}).map(([name, entry]) => ({ name, entry, owner: capability.name })))
+  for (const { name, entry, owner } of entries) {
+    if (Object.hasOwn(merged, name)) throw new Error(`${part}: "${name}" is declared by two capabilities (the second is ${owner})`)
+    merged[name] = entry
   }
   return merged as Merged<L, P>
 }
