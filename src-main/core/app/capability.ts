@@ -19,8 +19,12 @@ export type CoreWirings = { [N in CapabilityName]: CapabilityWiring<N> }
 type RoutesAnswered = { [N in CapabilityName]: RouteNamesOf<CapabilityOf<N>> }[CapabilityName]
 type StreamsAnswered = { [N in CapabilityName]: StreamNamesOf<CapabilityOf<N>> }[CapabilityName]
 type Assert<T extends true> = T
-/** Compile-time proof that CoreWirings covers every route and stream, so the casts below are sound. */
+/**
+ * Compile-time proof that CoreWirings covers every route and stream, so the casts below are sound.
+ * @internal
+ */
 export type EveryRouteHasAWiring = Assert<[Exclude<RouteName, RoutesAnswered>] extends [never] ? true : false>
+/** @internal */
 export type EveryStreamHasAWiring = Assert<[Exclude<StreamName, StreamsAnswered>] extends [never] ? true : false>
 
 /** Every wiring's route handlers in one table for the dispatcher. */

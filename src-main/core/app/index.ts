@@ -1,3 +1,4 @@
 export * from './create-core'
 export * from './capability'
 export * from './version'
+export type { ChatWiring } from './chat-wiring'
