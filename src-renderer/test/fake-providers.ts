@@ -16,7 +16,7 @@ import type {
   StreamHandle,
 } from '../../src-shared/contract'
 import { RoutingSchema, routes } from '../../src-shared/contract'
-import { emptyMessage } from '../src/screens/chat/thread'
+import { emptyMessage } from '../src/lib/empty-message'
 
 type SendResult = { sessionId: string; message: SessionMessage; attempts: Attempt[] }
 

@@ -1,4 +1,5 @@
 import type { SessionMessage } from '../../../../src-shared/contract'
+import { emptyMessage } from '../../lib/empty-message'
 import type { LiveReply } from './reply-store'
 
 /** Ids of the parts of a reply the core has not named yet. */
@@ -26,24 +27,6 @@ export function visiblePath(messages: readonly SessionMessage[]): SessionMessage
   const start = oldest.parentId === null ? 0 : messages.indexOf(oldest)
   return messages.filter((message, i) => i < start || onPath.has(message.id))
 }
-
-/** A message with nothing in it yet (no content, reasoning, tool calls, usage or error), complete, made `at`. */
-export const emptyMessage = (sessionId: string, at: number): Omit<SessionMessage, 'id' | 'parentId' | 'role' | 'text'> => ({
-  sessionId,
-  content: [],
-  reasoning: null,
-  toolCalls: null,
-  provider: null,
-  model: null,
-  usage: null,
-  cost: null,
-  timings: null,
-  status: 'complete',
-  error: null,
-  createdAt: at,
-  updatedAt: at,
-  attachments: [],
-})
 
 /** The reply being streamed as a message, built from its events. */
 export function liveMessage(reply: LiveReply, sessionId: string, parentId: string | null): SessionMessage {
