@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { combineOutcomes } from './outcome'
 import { runHookCommand, type HookPayload, type RunHookOptions } from './runner'
+import { runUntilTimedOut } from '../../../test/support/frozen-clock'
 
 const testdata = path.join(import.meta.dirname, 'testdata')
 const hasPython = spawnSync('python3', ['--version']).status === 0
@@ -50,30 +51,6 @@ function pidsIn(file: string): number[] {
   return pids.length === 2 ? pids : []
 }
 
-// Captured before any test fakes the clock.
-const realSetTimeout = globalThis.setTimeout
-
-/**
- * Runs a hook with the runner's timeout clock frozen, waits in real time until `ready` holds, then
- * lets `ms` pass: the timeout fires once the script got as far as the test needs, however slow the
- * machine. (vi.waitFor would move a fake clock by itself, hence the own loop.)
- */
-async function runUntilTimedOut(run: () => ReturnType<typeof runHookCommand>, ready: () => boolean, ms: number): ReturnType<typeof runHookCommand> {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-  let running: ReturnType<typeof runHookCommand>
-  try {
-    running = run()
-    const giveUpAt = Date.now() + 30_000
-    while (!ready()) {
-      if (Date.now() > giveUpAt) throw new Error('the hook never got as far as the test waits for')
-      await new Promise((resolve) => realSetTimeout(resolve, 20))
-    }
-    vi.advanceTimersByTime(ms)
-  } finally {
-    vi.useRealTimers()
-  }
-  return running
-}
 
 for (const lang of interpreters) {
   describe.skipIf(!lang.available)(lang.available ? `hooks written in ${lang.name}` : `hooks written in ${lang.name} (skipped: ${lang.name} is not on PATH)`, () => {
@@ -160,7 +137,7 @@ describe('runHookCommand: failures that are not the script’s answer', () => {
   it('kills the whole process tree on timeout', async () => {
     const pidFile = path.join(makeTempDir(), 'pids')
     // The 1 s runs out only once both processes of the tree are up (their pids written).
-    const result = await runUntilTimedOut(() => runHookCommand({ type: 'command', command: `bash ${q(path.join(testdata, 'tree.sh'))} ${q(pidFile)}`, timeout: 1 }, preToolUse, options()), () => pidsIn(pidFile).length === 2, 1000)
+    const result = await runUntilTimedOut(() => runHookCommand({ type: 'command', command: `bash ${q(path.join(testdata, 'tree.sh'))} ${q(pidFile)}`, timeout: 1 }, preToolUse, options()), () => pidsIn(pidFile).length === 2, 1000, 'the hook')
     expect(result).toMatchObject({ timedOut: true, decision: 'error', error: 'timed out after 1 s', exitCode: null })
     const [shell, child] = pidsIn(pidFile)
     await waitUntilDead(shell!)

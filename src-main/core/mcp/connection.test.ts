@@ -13,6 +13,7 @@ import type { McpTimers } from './connection-support'
 import { McpNotConnectedError } from './errors'
 import { formatToolResult } from './format'
 import { startHttpServer, type TestHttpServer } from './testdata/http-server'
+import { runUntilTimedOut } from '../../../test/support/frozen-clock'
 
 const testdata = path.join(import.meta.dirname, 'testdata')
 const open: McpConnection[] = []
@@ -55,31 +56,10 @@ async function until(check: () => boolean): Promise<void> {
   await vi.waitFor(() => expect(check()).toBe(true))
 }
 
-// Captured before any test fakes the clock.
-const realSetTimeout = globalThis.setTimeout
 
-/**
- * Starts `c` with the handshake's clock frozen, waits in real time until `ready` holds and the
- * initialize timeout is armed, then lets `ms` pass: the timeout fires only after the server did its
- * part, however slow the machine. (vi.waitFor would move a fake clock by itself, hence the own loop;
- * its ceiling is the one of every wait in the suite.)
- */
-async function startUntilTimedOut(c: McpConnection, ready: () => boolean, ms: number): Promise<McpServerStatus> {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-  let starting: Promise<McpServerStatus>
-  try {
-    starting = c.start()
-    const giveUpAt = Date.now() + 30_000
-    while (!(ready() && vi.getTimerCount() > 0)) {
-      if (Date.now() > giveUpAt) throw new Error('the server never got as far as the test waits for')
-      await new Promise((resolve) => realSetTimeout(resolve, 20))
-    }
-    vi.advanceTimersByTime(ms)
-  } finally {
-    vi.useRealTimers()
-  }
-  return starting
-}
+/** Starts `c` with the handshake's clock frozen; the initialize timeout fires once `ready` holds and it is armed. */
+const startUntilTimedOut = (c: McpConnection, ready: () => boolean, ms: number): Promise<McpServerStatus> =>
+  runUntilTimedOut(() => c.start(), () => ready() && vi.getTimerCount() > 0, ms, 'the server')
 
 /** Timers that run only when the test says so, recording the delays asked for. */
 function manualTimers(): McpTimers & { delays: number[]; runNext(): void } {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { removeTempDirs } from '../../../test/support/tmp'
 import { runBuiltinTool } from './run-tool'
 import { makeWorkspace } from './tools.fixture'
+import { runUntilTimedOut } from '../../../test/support/frozen-clock'
 
 afterEach(removeTempDirs)
 
@@ -27,30 +28,6 @@ function pidIn(file: string): number {
   return fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8').trim()) : 0
 }
 
-// Captured before any test fakes the clock.
-const realSetTimeout = globalThis.setTimeout
-
-/**
- * Runs with the shell's timeout clock frozen, waits in real time until `ready` holds, then lets `ms`
- * pass: the timeout fires once the command got as far as the test needs, however slow the machine.
- * (vi.waitFor would move a fake clock by itself, hence the own loop.)
- */
-async function runUntilTimedOut(run: () => ReturnType<typeof runBuiltinTool>, ready: () => boolean, ms: number): ReturnType<typeof runBuiltinTool> {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-  let running: ReturnType<typeof runBuiltinTool>
-  try {
-    running = run()
-    const giveUpAt = Date.now() + 30_000
-    while (!ready()) {
-      if (Date.now() > giveUpAt) throw new Error('the command never got as far as the test waits for')
-      await new Promise((resolve) => realSetTimeout(resolve, 20))
-    }
-    vi.advanceTimersByTime(ms)
-  } finally {
-    vi.useRealTimers()
-  }
-  return running
-}
 
 describe.runIf(posix)('Bash', () => {
   it('runs in the workspace and combines stdout and stderr in order', async () => {
@@ -70,7 +47,7 @@ describe.runIf(posix)('Bash', () => {
     const pidFile = path.join(root, 'child.pid')
     // The 500 ms run out only once the command printed and started its child (whose pid it writes last).
     const run = () => runBuiltinTool('Bash', { command: `echo started; sleep 30 & echo $! > child.pid; wait`, timeout: 500 }, ctx)
-    const result = await runUntilTimedOut(run, () => pidIn(pidFile) > 0, 500)
+    const result = await runUntilTimedOut(run, () => pidIn(pidFile) > 0, 500, 'the command')
     expect(result.ok).toBe(false)
     expect(result.output).toBe('started\n[Command timed out after 500 ms; it and every process it started were killed.]')
     const childPid = pidIn(pidFile)
