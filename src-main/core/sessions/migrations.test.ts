@@ -131,7 +131,7 @@ describe('migrations', () => {
     db.close()
     const engine = SessionEngine.open({ dataDir })
     try {
-      expect(engine.info()).toMatchObject({ schemaVersion: 4, sessions: 1, messages: 2 })
+      expect(engine.info()).toMatchObject({ schemaVersion: LATEST_VERSION, sessions: 1, messages: 2 })
       expect(engine.listCompactions(SESSION_ID)).toEqual([])
       expect(engine.contextWindowUsage(SESSION_ID)).toEqual({ tokens: 32, estimated: false, messages: 2 })
       const compaction = engine.recordCompaction(SESSION_ID, { uptoMessageId: USER_ID, summary: SUMMARY, tokensBefore: 32 })

@@ -140,6 +140,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 5,
+    description: 'per-chat settings, drafts, the branch being read and who named the chat',
+    up(db) {
+      // settings: the chat's model target, system prompt and parameters (JSON, validated on read:
+      // a value an older or newer version wrote falls back to defaults, never blocks the chat).
+      // active_leaf: the newest message of the branch the user is reading (null: the latest one).
+      // title_source: 'user' when renamed by hand (an automatic title never overwrites it).
+      // drafts: the composer's unsent text per chat; key is a session id, or 'new' for a new chat.
+      db.exec(`
+        ALTER TABLE sessions ADD COLUMN settings TEXT;
+        ALTER TABLE sessions ADD COLUMN active_leaf TEXT;
+        ALTER TABLE sessions ADD COLUMN title_source TEXT CHECK (title_source IN ('auto', 'user'));
+        CREATE TABLE drafts (
+          key TEXT NOT NULL PRIMARY KEY,
+          body TEXT NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+      `)
+    },
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS.length
