@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import type { SearchHit, SessionMessage, SessionSummary } from '../../src-shared/contract'
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../src-shared/contract'
 import { apiCommand, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
@@ -60,7 +61,8 @@ const subcommands: Record<string, ApiSubcommand> = {
         io.err('error: --all writes a zip file: add --out FILE.zip\n')
         return 2
       }
-      const zip = unwrap(await api.call('sessions.exportAll', { path: values.out }), io)
+      // Relative to where the user typed the command; the server only takes absolute paths.
+      const zip = unwrap(await api.call('sessions.exportAll', { path: path.resolve(values.out), overwrite: values.force === true }), io)
       if (!zip) return 1
       io.out(`exported ${zip.sessions} sessions to ${zip.path} (${zip.bytes} bytes)\n`)
       return 0
@@ -112,7 +114,7 @@ export const sessionsCommand = apiCommand({
   name: 'sessions',
   summary: 'List, search, show, export and import saved chats.',
   usage:
-    'sessions list|search <text>|show <id>|export <id> [--format markdown|json|html] [--out FILE]|export --all --out FILE.zip|import <files…> [--discover]|backup|restore <file> [--replace --yes]',
+    'sessions list|search <text>|show <id>|export <id> [--format markdown|json|html] [--out FILE]|export --all --out FILE.zip [--force]|import <files…> [--discover]|backup|restore <file> [--replace --yes]',
   options: [
     { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
     { name: 'limit', type: 'string', summary: 'How many sessions to list (default 50)' },
@@ -122,6 +124,7 @@ export const sessionsCommand = apiCommand({
     { name: 'out', type: 'string', summary: 'Write the export to this file' },
     { name: 'discover', type: 'boolean', summary: 'Import every ollama-cli session found in the home folder' },
     { name: 'all', type: 'boolean', summary: 'Export every session into one zip (with --out)' },
+    { name: 'force', type: 'boolean', summary: 'Let export --all replace an existing zip' },
     { name: 'replace', type: 'boolean', summary: 'Restore by replacing the history instead of merging (needs --yes)' },
     { name: 'yes', type: 'boolean', summary: 'Confirm a replacing restore' },
   ],

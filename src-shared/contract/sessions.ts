@@ -217,8 +217,9 @@ export const sessionRoutes = {
     ]),
   },
   'sessions.exportAll': {
-    description: 'Every session (JSON and Markdown) in one zip file on this machine.',
-    input: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    description:
+      'Every session (JSON and Markdown) in one zip file on this machine: an absolute path in an existing folder; an existing file is replaced only with `overwrite`.',
+    input: z.object({ path: z.string().min(1).max(4096), overwrite: z.boolean().optional() }).strict(),
     output: z.object({ path: z.string(), sessions: z.number(), bytes: z.number() }),
   },
 } as const

@@ -112,7 +112,7 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
       if (result.compacted) changed([sessionId])
       return result
     },
-    'sessions.exportAll': async ({ path: file }) => (await store()).exportAll(path.resolve(file)),
+    'sessions.exportAll': async ({ path: file, overwrite }) => (await store()).exportAll(file, { overwrite }),
     'sessions.backup': async () => {
       const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-')
       return (await store()).backup(path.join(sessionPaths(deps.dataDir).backups, `manual-${stamp}.sqlite`))

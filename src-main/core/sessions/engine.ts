@@ -189,8 +189,8 @@ export class SessionEngine {
   exportSession(id: string, format: ExportFormat): string {
     return exportSession(this.ctx, id, format)
   }
-  exportAll(zipPath: string): ExportAllResult {
-    return exportAll(this.ctx, zipPath)
+  exportAll(zipPath: string, options: { overwrite?: boolean } = {}): ExportAllResult {
+    return exportAll(this.ctx, zipPath, options)
   }
 
   // Backups

@@ -105,7 +105,7 @@ describe('export', () => {
     engine.appendMessage(other.id, { role: 'user', text: 'x'.repeat(50_000) })
     const trashed = engine.createSession({ title: 'Trashed' })
     engine.softDeleteSession(trashed.id)
-    const target = path.join(tempDir(), 'out', 'all.zip')
+    const target = path.join(tempDir(), 'all.zip')
     const result = engine.exportAll(target)
     expect(result).toEqual({ path: target, sessions: 2, bytes: fs.statSync(target).size })
     const entries = readZip(target)

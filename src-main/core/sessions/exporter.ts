@@ -30,13 +30,31 @@ function entryName(title: string, createdAt: number, id: string): string {
   return [new Date(createdAt).toISOString().slice(0, 10), slug, id.replace(/-/g, '').slice(0, 12)].filter(Boolean).join('-')
 }
 
+const invalidTarget = (message: string): ValidationError => new ValidationError(message, [{ path: 'path', message }])
+
+/**
+ * Where the ZIP may go: an absolute path (a relative one would land in the server's working
+ * folder, not the user's), in a folder that exists (never created: the path comes from outside),
+ * not a folder itself, and not an existing file unless `overwrite`.
+ */
+function checkTarget(zipPath: string, overwrite: boolean): string {
+  if (!path.isAbsolute(zipPath)) throw invalidTarget(`The export path must be absolute: ${zipPath}`)
+  const target = path.normalize(zipPath)
+  const parent = path.dirname(target)
+  if (!fs.statSync(parent, { throwIfNoEntry: false })?.isDirectory()) throw invalidTarget(`The folder ${parent} does not exist; create it first or pick another.`)
+  const existing = fs.lstatSync(target, { throwIfNoEntry: false })
+  if (existing?.isDirectory()) throw invalidTarget(`${target} is a folder; give a file name such as ${path.join(target, 'sessions.zip')}.`)
+  if (existing && !overwrite) throw invalidTarget(`${target} already exists; pick another name or ask to overwrite it.`)
+  if (existing && !existing.isFile()) throw invalidTarget(`${target} is not a regular file.`)
+  return target
+}
+
 /**
  * Every session not in the trash, as JSON (re-importable) and Markdown (readable), in one ZIP.
  * Written beside the target and renamed at the end, so a failed export leaves no broken file.
  */
-export function exportAll(ctx: StoreContext, zipPath: string): ExportAllResult {
-  const target = path.resolve(String(zipPath))
-  fs.mkdirSync(path.dirname(target), { recursive: true })
+export function exportAll(ctx: StoreContext, zipPath: string, options: { overwrite?: boolean } = {}): ExportAllResult {
+  const target = checkTarget(String(zipPath), options.overwrite === true)
   const temp = `${target}.${process.pid}.tmp`
   const zip = new ZipWriter(temp, new Date(ctx.now()))
   let count = 0

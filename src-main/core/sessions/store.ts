@@ -150,7 +150,7 @@ export class SessionStore {
   importFiles(files: string[]): Promise<ImportResult> { return this.call('importFiles', files) }
   findImportableFiles(home: string): Promise<string[]> { return this.call('findImportableFiles', home) }
   exportSession(id: string, format: ExportFormat): Promise<string> { return this.call('exportSession', id, format) }
-  exportAll(zipPath: string): Promise<ExportAllResult> { return this.call('exportAll', zipPath) }
+  exportAll(zipPath: string, options: { overwrite?: boolean } = {}): Promise<ExportAllResult> { return this.call('exportAll', zipPath, options) }
   backup(toPath: string): Promise<BackupResult> { return this.call('backup', toPath) }
   /** Call at app start: today's backup in <dataDir>/backups if missing, keeping the newest N. */
   maybeDailyBackup(now?: number): Promise<string | null> { return this.call('maybeDailyBackup', now) }

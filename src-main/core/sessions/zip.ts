@@ -24,6 +24,8 @@ function dosRange(date: Date): Date {
  */
 export class ZipWriter {
   private readonly fd: number
+  /** Set once the descriptor is closed: a second close could hit a reused descriptor (another file or socket). */
+  private closed = false
   private readonly modified: Date
   private readonly zip: Zip
   /** Names written so far; a plain ZIP holds at most 65,535. */
@@ -63,16 +65,18 @@ export class ZipWriter {
       this.zip.end()
       return this.offset
     } finally {
-      fs.closeSync(this.fd)
+      this.close()
     }
   }
 
   /** Closes without finishing (after an error); the caller removes the file. */
   abort(): void {
-    try {
-      fs.closeSync(this.fd)
-    } catch {
-      // already closed
-    }
+    this.close()
+  }
+
+  private close(): void {
+    if (this.closed) return
+    this.closed = true
+    fs.closeSync(this.fd)
   }
 }
