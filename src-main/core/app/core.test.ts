@@ -151,6 +151,21 @@ describe('createCore', () => {
     expect(fs.readFileSync(path.join(dir, 'logs', 'ollama-desk.log'), 'utf8')).toContain('core started')
   })
 
+  it('makes an older install private at start-up: the folder 0700, history and settings 0600', () => {
+    const dir = makeTempDir()
+    fs.chmodSync(dir, 0o755)
+    fs.writeFileSync(path.join(dir, 'sessions.db'), '', { mode: 0o644 })
+    fs.chmodSync(path.join(dir, 'sessions.db'), 0o644)
+    fs.mkdirSync(path.join(dir, 'backups'), { mode: 0o755 })
+    fs.writeFileSync(path.join(dir, 'backups', 'sessions-2026-01-01.db'), 'old', { mode: 0o644 })
+    fs.chmodSync(path.join(dir, 'backups', 'sessions-2026-01-01.db'), 0o644)
+    const core = createCore({ dataDir: dir, mode: 'web', version: '1', env: {}, locateElectron: () => 'x' })
+    core.close()
+    const modeOf = (file: string): number => fs.statSync(path.join(dir, file)).mode & 0o777
+    expect([modeOf('.'), modeOf('sessions.db'), modeOf('backups'), modeOf('backups/sessions-2026-01-01.db')]).toEqual([0o700, 0o600, 0o700, 0o600])
+    expect(fs.readFileSync(path.join(dir, 'logs', 'ollama-desk.log'), 'utf8')).toContain('made the data folder readable by this user only')
+  })
+
   it('falls back to locating the real electron package (missing binary here) without downloading anything', async () => {
     const dir = makeTempDir()
     const core = createCore({ dataDir: dir, mode: 'web', version: '1', env: { ELECTRON_OVERRIDE_DIST_PATH: dir }, logSink: { write: () => undefined } })

@@ -1,4 +1,3 @@
-import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { AppInfo, EventName, EventPayload, ProviderKind as ProviderFactoryKind } from '../../../src-shared/contract'
@@ -13,7 +12,7 @@ import type { McpManager } from '../mcp'
 import { beginMark } from '../profiling'
 import type { ModelService, ModelServiceOptions } from '../models'
 import type { FetchLike } from '../ollama'
-import { dataPaths, type DataPaths } from '../paths'
+import { dataPaths, makePrivateDir, tightenDataFolder, type DataPaths } from '../paths'
 import type { ProviderFactory } from '../providers'
 import { createDispatcher, type Dispatcher } from '../rpc'
 import { FileSecretStore, type SecretStore } from '../secrets'
@@ -207,12 +206,23 @@ export function createCore(options: CoreOptions): Core {
   }
 }
 
+/** Earlier versions created the data folder 0755 and its files 0644; history is private, so fix that once at start. */
+function tightenOlderInstall(root: string, log: AppLogger['log']): void {
+  try {
+    const changed = tightenDataFolder(root)
+    if (changed > 0) log.info({ changed }, 'made the data folder readable by this user only')
+  } catch (error) {
+    log.warn({ err: error }, 'could not tighten the permissions of the data folder')
+  }
+}
+
 /** Paths, logs, settings, secrets and the broadcast every wiring shares. */
 function baseContext(options: CoreOptions): BaseWiringContext & { onBroadcast(listener: Broadcast): () => void; closeBroadcasts(): void } {
   const paths = dataPaths(options.dataDir)
-  fs.mkdirSync(paths.root, { recursive: true })
+  makePrivateDir(paths.root)
   const env = options.env ?? process.env
   const logger = createLogger({ sink: options.logSink, file: options.logSink ? undefined : paths.logFile, level: options.logLevel, echo: options.logEcho })
+  tightenOlderInstall(paths.root, logger.log)
   const settings = new SettingsService(options.settingsStorage ?? new JsonFileStorage(paths.settings), logger.log)
   const secrets = scrubbingSecretStore(options.secrets ?? new FileSecretStore(paths.secrets), logger.scrubber)
   const listeners = new Set<Broadcast>()

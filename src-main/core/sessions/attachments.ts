@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { IoError } from '../errors'
+import { PRIVATE_FILE_MODE, makePrivateDir } from '../paths'
 import { SessionNotFoundError } from './errors'
 
 const SHA256_RE = /^[0-9a-f]{64}$/
@@ -28,9 +29,9 @@ export class AttachmentFiles {
     const target = this.pathOf(sha256)
     if (!fs.existsSync(target)) {
       try {
-        fs.mkdirSync(path.dirname(target), { recursive: true })
+        makePrivateDir(path.dirname(target))
         const temp = `${target}.${process.pid}.${Date.now()}.tmp`
-        fs.writeFileSync(temp, data)
+        fs.writeFileSync(temp, data, { mode: PRIVATE_FILE_MODE })
         fs.renameSync(temp, target)
       } catch (error) {
         throw new IoError('Cannot save the attachment.', { cause: error, hint: `Check free space and permissions in ${this.root}.` })

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import { AppError, IoError } from '../errors'
 import { NotASessionStoreError } from './errors'
+import { PRIVATE_FILE_MODE, makePrivateDir, makePrivateFile } from '../paths'
 import { migrate, type MigrationOutcome } from './migrate'
 import { APPLICATION_ID, type Migration } from './schema'
 
@@ -79,9 +80,13 @@ export interface OpenOptions {
 
 /** Opens (creating if needed) and upgrades a session database with our pragmas. */
 export function openDatabase(file: string, options: OpenOptions = {}): { db: Db; migration: MigrationOutcome } {
-  fs.mkdirSync(path.dirname(file), { recursive: true })
+  makePrivateDir(path.dirname(file))
   let raw: DatabaseSync
   try {
+    // Created by us, private, before SQLite opens it: its WAL and shared-memory files take the
+    // database file's permissions, so they are private too.
+    if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE))
+    makePrivateFile(file)
     raw = new DatabaseSync(file)
   } catch (error) {
     throw new IoError(`Cannot open the session database at ${file}.`, { cause: error, hint: 'Check that the data folder exists and is writable.' })

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import type { DatabaseSync } from 'node:sqlite'
 import { AppError } from '../errors'
+import { makePrivateFile } from '../paths'
 import { StoreTooNewError } from './errors'
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './schema'
 
@@ -18,6 +19,8 @@ const sqlString = (value: string): string => `'${value.replace(/'/g, "''")}'`
 /** Copies a live database into a new file with `VACUUM INTO` (consistent, compact, WAL folded in). */
 export function vacuumInto(db: DatabaseSync, target: string): void {
   db.exec(`VACUUM INTO ${sqlString(target)}`)
+  // A copy of the whole history: as private as the database itself.
+  makePrivateFile(target)
 }
 
 /**

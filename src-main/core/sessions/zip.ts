@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import zlib from 'node:zlib'
 import { Zip, type ZipInputFile } from 'fflate'
 import { AppError } from '../errors'
+import { PRIVATE_FILE_MODE } from '../paths'
 
 const LIMIT = 0xffffffff
 /** Unix "made by" in the central directory, so unzip sets the mode below. */
@@ -33,7 +34,8 @@ export class ZipWriter {
   private offset = 0
 
   constructor(file: string, modified: Date) {
-    this.fd = fs.openSync(file, 'w')
+    // Every chat is inside: readable by the user only, wherever it is written.
+    this.fd = fs.openSync(file, 'w', PRIVATE_FILE_MODE)
     this.modified = dosRange(modified)
     // With whole entries pushed at once fflate calls back synchronously, so every add is on disk when it returns.
     this.zip = new Zip((error, chunk) => {
