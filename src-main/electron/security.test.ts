@@ -48,6 +48,8 @@ describe('rendererCsp', () => {
     expect(csp).toContain("connect-src 'self';")
     expect(csp).not.toContain('unsafe-eval')
     expect(csp).not.toContain('localhost')
+    // Code-block previews are srcdoc frames: no frame may load or navigate to any URL.
+    expect(csp).toContain("frame-src 'none';")
   })
 
   it('lets the dev server and its HMR socket in during development only', () => {

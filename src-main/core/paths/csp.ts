@@ -11,6 +11,9 @@ export function rendererCsp(devServerUrl?: string): string {
     "img-src 'self' data: blob:",
     `connect-src 'self'${dev}`,
     "font-src 'self'",
+    // Frames: only the sandboxed srcdoc previews of HTML/SVG code blocks, which need no source; 'none'
+    // also stops such a frame from being navigated anywhere (a refresh or a link inside it).
+    "frame-src 'none'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

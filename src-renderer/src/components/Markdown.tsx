@@ -1,60 +1,69 @@
-import { memo, useRef, useState, type ComponentProps } from 'react'
-import ReactMarkdown from 'react-markdown'
+import { memo, useEffect, useState, type ComponentProps } from 'react'
+import ReactMarkdown, { type Options } from 'react-markdown'
 import rehypeHighlight from 'rehype-highlight'
 import remarkGfm from 'remark-gfm'
+import { CodeBlock, MarkdownSource } from './markdown/CodeBlock'
+import { mayHaveMath, normalizeMathDelimiters } from './markdown/math'
+import './markdown/markdown.css'
 
-/** Copies text, saying so for a moment; clipboard failures (no permission) say that instead. */
-export function CopyButton({ text, label = 'Copy', className = 'link-button' }: { text: () => string; label?: string; className?: string }) {
-  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle')
-  const copy = (): void => {
-    void navigator.clipboard
-      ?.writeText(text())
-      .then(() => setState('copied'), () => setState('failed'))
-      .finally(() => setTimeout(() => setState('idle'), 1500))
-  }
-  return (
-    <button type="button" className={className} onClick={copy} aria-label={label} aria-live="polite">
-      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}
-    </button>
-  )
+export { CopyButton } from './CopyButton'
+
+type Plugins = NonNullable<Options['remarkPlugins']>
+interface MathPlugins {
+  remark: Plugins
+  rehype: Plugins
 }
 
-function CodeBlock({ children, node: _node, ...rest }: ComponentProps<'pre'> & { node?: unknown }) {
-  const ref = useRef<HTMLPreElement>(null)
-  const child = Array.isArray(children) ? children[0] : children
-  const className = (child as { props?: { className?: string } } | undefined)?.props?.className ?? ''
-  const lang = /language-([\w+-]+)/.exec(className)?.[1]
-  return (
-    <div className="code-block">
-      <div className="code-head">
-        <span className="muted">{lang ?? 'code'}</span>
-        <CopyButton label="Copy code" text={() => ref.current?.textContent?.replace(/\n$/, '') ?? ''} />
-      </div>
-      <pre ref={ref} data-lang={lang} {...rest}>
-        {children}
-      </pre>
-    </div>
-  )
+let mathPlugins: MathPlugins | undefined
+let mathLoading: Promise<MathPlugins> | undefined
+
+/** KaTeX is its own chunk, fetched the first time a reply may hold math (see markdown/math-plugins). */
+function loadMath(): Promise<MathPlugins> {
+  mathLoading ??= import('./markdown/math-plugins').then((module) => (mathPlugins = { remark: module.remarkMathPlugins, rehype: module.rehypeMathPlugins }))
+  return mathLoading
+}
+
+function useMath(needed: boolean): MathPlugins | undefined {
+  const [plugins, setPlugins] = useState(mathPlugins)
+  useEffect(() => {
+    if (needed && !plugins) void loadMath().then(setPlugins)
+  }, [needed, plugins])
+  return needed ? plugins : undefined
 }
 
 function Link({ node: _node, ...props }: ComponentProps<'a'> & { node?: unknown }) {
   return <a {...props} target="_blank" rel="noreferrer noopener" />
 }
 
-const remarkPlugins = [remarkGfm]
-const rehypePlugins = [rehypeHighlight]
+const remarkPlugins: Plugins = [remarkGfm]
+const rehypePlugins: Plugins = [rehypeHighlight]
 const components = { pre: CodeBlock, a: Link }
+const withMath = new WeakMap<MathPlugins, { remark: Plugins; rehype: Plugins }>()
+
+function pluginsFor(math: MathPlugins | undefined): { remark: Plugins; rehype: Plugins } {
+  if (!math) return { remark: remarkPlugins, rehype: rehypePlugins }
+  let both = withMath.get(math)
+  if (!both) withMath.set(math, (both = { remark: [...remarkPlugins, ...math.remark], rehype: [...math.rehype, ...rehypePlugins] }))
+  return both
+}
 
 /**
- * A reply as Markdown: GFM tables and task lists, highlighted code with a copy button. Raw HTML in
- * the text is never rendered (no rehype-raw): a model's output cannot inject markup or script.
+ * A reply as Markdown: GFM tables and task lists, highlighted code with a copy button, KaTeX math
+ * (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`), Mermaid diagrams and HTML/SVG previews (see markdown/CodeBlock).
+ * Raw HTML in the text is never rendered (no rehype-raw): a model's output cannot inject markup or
+ * script; react-markdown's URL filter drops `javascript:` and other unsafe link targets.
  */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  const math = useMath(mayHaveMath(text))
+  const source = math ? normalizeMathDelimiters(text) : text
+  const plugins = pluginsFor(math)
   return (
     <div className="message-body markdown">
-      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components} skipHtml>
-        {text}
-      </ReactMarkdown>
+      <MarkdownSource.Provider value={source}>
+        <ReactMarkdown remarkPlugins={plugins.remark} rehypePlugins={plugins.rehype} components={components} skipHtml>
+          {source}
+        </ReactMarkdown>
+      </MarkdownSource.Provider>
     </div>
   )
 })

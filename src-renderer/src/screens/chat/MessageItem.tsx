@@ -2,7 +2,7 @@ import { memo, useState } from 'react'
 import type { SessionMessage } from '../../../../src-shared/contract'
 import { formatBytes, formatDateTime } from '../../lib/format'
 import { CopyButton, Markdown } from '../../components/Markdown'
-import { MessageBody } from '../../components/MessageBody'
+import { CollapsibleMessage } from '../../components/CollapsibleMessage'
 import { ReadAloudButton } from './Dictation'
 import { attemptsLine, ReplyFailure, ReplyStats, ToolCards, useThread } from './reply-parts'
 import { useReplies } from './reply-store'
@@ -72,7 +72,7 @@ function ChatMessage({ message }: { message: SessionMessage }) {
           }}
         />
       ) : message.text ? (
-        assistant ? <Markdown text={message.text} /> : <MessageBody text={message.text} />
+        assistant ? <Markdown text={message.text} /> : <CollapsibleMessage text={message.text} />
       ) : (
         streaming && !message.reasoning && <p className="muted typing">Waiting for the first words…</p>
       )}
