@@ -19,7 +19,7 @@ export function createMcpHandlers({ manager, home, env, platform = process.platf
     'mcp.test': (input) => ('name' in input ? manager.test(input.name) : manager.test(input.config, input.secrets)),
     'mcp.tools': () => ({ tools: manager.tools() }),
     'mcp.import': async (input) => {
-      const source = readImportSource(input, { platform, home, env: env as NodeJS.ProcessEnv })
+      const source = await readImportSource(input, { platform, home, env: env as NodeJS.ProcessEnv })
       const done = await manager.importJson(source.text)
       return { ...done, file: manager.store.file }
     },

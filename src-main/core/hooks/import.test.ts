@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -39,6 +40,12 @@ describe('importHooks', () => {
       Stop: [{ hooks: [{ type: 'command', command: 'notify-send done' }] }],
     })
     expect(result.warnings).toEqual([expect.stringContaining('unknown event "PostCompact"'), expect.stringContaining('type "prompt"')])
+  })
+
+  it('refuses a named pipe as the file to import, at once (issue 19.4)', () => {
+    const dir = makeTempDir('hooks-fifo-')
+    execFileSync('mkfifo', [path.join(dir, 'settings.json')])
+    expect(() => importHooks('file', { home: dir, path: path.join(dir, 'settings.json') })).toThrow(expect.objectContaining({ code: 'E_VALIDATION', message: expect.stringMatching(/is a named pipe/) }))
   })
 
   it('adds the workspace’s .claude/settings.json and settings.local.json when a workspace is given', () => {

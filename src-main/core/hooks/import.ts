@@ -1,7 +1,7 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import { HOOK_EVENTS, type HooksConfig } from '../../../src-shared/contract'
-import { AppError, ConfigError, IoError, ValidationError } from '../errors'
+import { AppError, ConfigError, ValidationError } from '../errors'
+import { readUserFileSync } from '../paths'
 import { parseHooksLeniently } from './settings-files'
 
 export type HookImportSource = 'claude' | 'ollama-cli' | 'qarin' | 'file'
@@ -55,10 +55,10 @@ export function importCandidates(from: HookImportSource, options: ImportHooksOpt
 function readJson(file: string): unknown | undefined {
   let text: string
   try {
-    text = fs.readFileSync(file, 'utf8')
+    text = readUserFileSync(file, { maxBytes: 4 * 1024 * 1024, what: 'The settings file' }).toString('utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new IoError(`Cannot read ${file}.`, { cause: error, hint: 'Check the file permissions.' })
+    if (error instanceof AppError && error.code === 'E_NOT_FOUND') return undefined
+    throw error
   }
   try {
     return JSON.parse(text) as unknown

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -127,7 +128,7 @@ describe('exportMcpServersJson', () => {
 })
 
 describe('readImportSource', () => {
-  it('reads pasted JSON, Claude Desktop’s file in the home, a workspace’s .ollama/mcp.json or a given path', () => {
+  it('reads pasted JSON, Claude Desktop’s file in the home, a workspace’s .ollama/mcp.json or a given path', async () => {
     const home = makeTempDir('mcp-import-home-')
     const where = { platform: 'darwin' as const, home, env: {} }
     const claude = claudeDesktopConfigPath('darwin', home, {})
@@ -137,24 +138,37 @@ describe('readImportSource', () => {
     fs.mkdirSync(path.join(workspace, '.ollama'))
     fs.writeFileSync(path.join(workspace, '.ollama', 'mcp.json'), '{"a":1}')
 
-    expect(readImportSource({ from: 'json', json: '{}' }, where)).toEqual({ text: '{}', file: null })
-    expect(readImportSource({ from: 'claude-desktop' }, where)).toEqual({ text: '{"mcpServers":{}}', file: claude })
-    expect(readImportSource({ from: 'ollama-cli', workspace }, where)).toEqual({ text: '{"a":1}', file: path.join(workspace, '.ollama', 'mcp.json') })
-    expect(readImportSource({ from: 'json', path: claude }, where).file).toBe(claude)
+    expect(await readImportSource({ from: 'json', json: '{}' }, where)).toEqual({ text: '{}', file: null })
+    expect(await readImportSource({ from: 'claude-desktop' }, where)).toEqual({ text: '{"mcpServers":{}}', file: claude })
+    expect(await readImportSource({ from: 'ollama-cli', workspace }, where)).toEqual({ text: '{"a":1}', file: path.join(workspace, '.ollama', 'mcp.json') })
+    expect((await readImportSource({ from: 'json', path: claude }, where)).file).toBe(claude)
   })
 
-  it('says clearly what is missing', () => {
+  it('says clearly what is missing', async () => {
     const where = { platform: 'linux' as const, home: makeTempDir('mcp-import-empty-'), env: {} }
-    expect(() => readImportSource({ from: 'json' }, where)).toThrow(new ValidationError('Paste the `mcpServers` JSON to import.'))
-    expect(() => readImportSource({ from: 'ollama-cli' }, where)).toThrow('Choose the workspace whose .ollama/mcp.json to import.')
-    const missing = (() => {
-      try {
-        readImportSource({ from: 'claude-desktop' }, where)
-      } catch (error) {
-        return error
-      }
-    })()
+    await expect(readImportSource({ from: 'json' }, where)).rejects.toThrow(new ValidationError('Paste the `mcpServers` JSON to import.'))
+    await expect(readImportSource({ from: 'ollama-cli' }, where)).rejects.toThrow('Choose the workspace whose .ollama/mcp.json to import.')
+    const missing = await readImportSource({ from: 'claude-desktop' }, where).catch((error: unknown) => error)
     expect(missing).toBeInstanceOf(AppError)
     expect(missing).toMatchObject({ code: 'E_NOT_FOUND', message: `There is no file at ${path.join(where.home, '.config', 'Claude', 'claude_desktop_config.json')}.` })
+  })
+
+  it('refuses a named pipe at once, and never echoes a file that is not JSON (issue 19.4, 19.9)', async () => {
+    const where = { platform: 'linux' as const, home: makeTempDir('mcp-import-fifo-'), env: {} }
+    const pipe = path.join(where.home, 'mcp.json')
+    execFileSync('mkfifo', [pipe])
+    await expect(readImportSource({ from: 'json', path: pipe }, where)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/is a named pipe/) })
+    const secret = path.join(where.home, 'passwd')
+    fs.writeFileSync(secret, 'root:SECRET-HASH-1234:0:0:root:/root:/bin/bash\n')
+    const { text } = await readImportSource({ from: 'json', path: secret }, where)
+    const refused = (() => {
+      try {
+        return parseMcpServersJson(text)
+      } catch (error) {
+        return error as Error
+      }
+    })()
+    expect(refused).toMatchObject({ code: 'E_VALIDATION', message: 'This is not valid JSON.' })
+    expect(JSON.stringify(refused)).not.toContain('SECRET')
   })
 })

@@ -1,7 +1,7 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import { McpServerConfigSchema, McpServerNameSchema, type McpServerConfig, type McpTransport } from '../../../src-shared/contract/mcp'
-import { AppError, IoError, ValidationError } from '../errors'
+import { AppError, ValidationError } from '../errors'
+import { readUserTextFile } from '../paths'
 
 /** Secret values of one server, kept apart from its config (they go to the secret store). */
 export interface McpSecretValues {
@@ -132,7 +132,9 @@ export function parseMcpServersJson(text: string): ParsedServers {
   try {
     document = JSON.parse(text)
   } catch (error) {
-    throw new ValidationError(`This is not valid JSON: ${(error as Error).message}`, [], 'Paste the whole file, including the outer braces.')
+    // V8's message quotes the start of the text: never echo an arbitrary file's contents back.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1]
+    throw new ValidationError(`This is not valid JSON${at === undefined ? '' : ` (near character ${at})`}.`, [], 'Paste the whole file, including the outer braces.')
   }
   if (!isRecord(document)) throw new ValidationError('Expected a JSON object with "mcpServers" or a map of servers.')
   const map = isRecord(document.mcpServers) ? document.mcpServers : document.mcpServers === undefined ? document : undefined
@@ -170,7 +172,10 @@ export interface ImportSource {
 }
 
 /** The JSON text to import, from pasted text, an explicit file, Claude Desktop's config or a workspace's `.ollama/mcp.json`. */
-export function readImportSource(source: ImportSource, where: { platform: NodeJS.Platform; home: string; env: NodeJS.ProcessEnv }): { text: string; file: string | null } {
+/** An MCP config is a small JSON file: anything larger is not one. */
+const MCP_IMPORT_LIMITS = { maxBytes: 4 * 1024 * 1024, what: 'The MCP config' }
+
+export async function readImportSource(source: ImportSource, where: { platform: NodeJS.Platform; home: string; env: NodeJS.ProcessEnv }): Promise<{ text: string; file: string | null }> {
   if (source.from === 'json' && source.path === undefined) {
     if (source.json === undefined || source.json.trim() === '') throw new ValidationError('Paste the `mcpServers` JSON to import.')
     return { text: source.json, file: null }
@@ -183,11 +188,11 @@ export function readImportSource(source: ImportSource, where: { platform: NodeJS
   }
   if (file === undefined) throw new ValidationError('Nothing to import: give JSON or a file.')
   try {
-    return { text: fs.readFileSync(file, 'utf8'), file }
+    return { text: await readUserTextFile(file, MCP_IMPORT_LIMITS), file }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (error instanceof AppError && error.code === 'E_NOT_FOUND') {
       throw new AppError('E_NOT_FOUND', `There is no file at ${file}.`, { hint: source.from === 'claude-desktop' ? 'Claude Desktop has not saved any MCP servers on this computer.' : undefined })
     }
-    throw new IoError(`Cannot read ${file}.`, { cause: error })
+    throw error
   }
 }

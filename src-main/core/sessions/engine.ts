@@ -7,7 +7,7 @@ import * as compactions from './compactions-repo'
 import { sessionPaths, type StoreContext } from './context'
 import { openDatabase } from './database'
 import { exportAll, exportSession } from './exporter'
-import { findImportableFiles, importFiles, writeImported } from './importer'
+import { findImportableFiles, importFiles, importTexts, writeImported, type ImportText } from './importer'
 import type { ImportedSession } from './import-shared'
 import * as messages from './messages-repo'
 import type { MigrationOutcome } from './migrate'
@@ -182,6 +182,11 @@ export class SessionEngine {
   importFiles(files: string[]): ImportResult {
     if (!Array.isArray(files)) throw new ValidationError('Pass a list of files to import.', [{ path: 'files', message: 'invalid' }])
     return importFiles(this.ctx, files.map(String))
+  }
+
+  /** Import files the caller has read already (the store reads them on its own thread, with time limits). */
+  importTexts(texts: ImportText[]): ImportResult {
+    return importTexts(this.ctx, texts)
   }
   findImportableFiles(home: string): string[] {
     return findImportableFiles(String(home))

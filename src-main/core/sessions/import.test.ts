@@ -100,7 +100,7 @@ describe('import', () => {
       'bad-entry.json': expect.stringMatching(/not an object/),
       'empty.json': expect.stringMatching(/no messages/),
       'huge.json': expect.stringMatching(/at most 10000000 characters/),
-      'missing.json': 'The file cannot be read (ENOENT).',
+      'missing.json': `There is no file at ${path.join(dir, 'missing.json')}.`,
       'mixed.json › conversation 2 "Empty"': expect.stringMatching(/no readable messages/),
       'mixed.json › conversation 3 "No text"': expect.stringMatching(/no readable messages/),
     })

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { AppError } from '../errors'
+import { readUserFileSync, type UserFileLimits } from '../paths'
 import { insertImportedCompaction } from './compactions-repo'
 import type { StoreContext } from './context'
 import { looksLikeNative, parseNative } from './format-native'
@@ -11,8 +12,13 @@ import { insertMessage } from './messages-repo'
 import { createSession, findSession, hasImported } from './sessions-repo'
 import type { ImportResult } from './types'
 
-/** JSON.parse needs the whole file as one string; V8 strings stop near 512 MB. */
-const MAX_IMPORT_BYTES = 256 * 1024 * 1024
+/** Every import format is one JSON document parsed whole (JSON.parse needs one string; V8 strings stop near 512 MB), so the file has a hard size limit. */
+export const IMPORT_FILE_LIMITS: UserFileLimits = { maxBytes: 256 * 1024 * 1024, what: 'The import file' }
+
+export interface ImportText {
+  file: string
+  text: string
+}
 
 /** The session files of the original ollama-cli (and its qarin port) under a home folder. */
 export function findImportableFiles(home: string): string[] {
@@ -37,19 +43,29 @@ const messageOf = (error: unknown): string =>
  * and everything else still imports. Sessions already imported are counted as skipped.
  */
 export function importFiles(ctx: StoreContext, files: readonly string[]): ImportResult {
-  const result: ImportResult = { imported: 0, skipped: 0, errors: [] }
+  const texts: ImportText[] = []
+  const unreadable: ImportResult['errors'] = []
   for (const file of files) {
+    try {
+      texts.push({ file, text: readUserFileSync(file, IMPORT_FILE_LIMITS).toString('utf8') })
+    } catch (error) {
+      unreadable.push({ file, message: messageOf(error) })
+    }
+  }
+  const result = importTexts(ctx, texts)
+  return { ...result, errors: [...unreadable, ...result.errors] }
+}
+
+/** Import files already read (by the caller, with readUserFile's limits): whole-file JSON formats. */
+export function importTexts(ctx: StoreContext, texts: readonly ImportText[]): ImportResult {
+  const result: ImportResult = { imported: 0, skipped: 0, errors: [] }
+  for (const { file, text } of texts) {
     const fail = (message: string, where = file) => result.errors.push({ file: where, message })
     let doc: unknown
     try {
-      const size = fs.statSync(file).size
-      if (size > MAX_IMPORT_BYTES) {
-        fail(`The file is ${Math.round(size / 1024 / 1024)} MB; imports are limited to ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`)
-        continue
-      }
-      doc = JSON.parse(fs.readFileSync(file, 'utf8'))
-    } catch (error) {
-      fail(error instanceof SyntaxError ? 'The file is not valid JSON.' : `The file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`)
+      doc = JSON.parse(text)
+    } catch {
+      fail('The file is not valid JSON.')
       continue
     }
     const parsed: { where: string; parse: () => ImportedSession }[] = []

@@ -8,7 +8,7 @@ export const ENGINE_METHODS = [
   'appendMessage', 'getMessage', 'getMessages', 'getThread', 'startStreamingMessage', 'appendStreamingText', 'completeStreamingMessage',
   'failStreamingMessage', 'recoverInterruptedMessages', 'readAttachment', 'contextWindowUsage', 'sessionSpend',
   'planCompaction', 'recordCompaction', 'contextMessages', 'listCompactions',
-  'search', 'importFiles', 'findImportableFiles', 'exportSession', 'exportAll', 'backup', 'maybeDailyBackup', 'restore', 'info',
+  'search', 'importFiles', 'importTexts', 'findImportableFiles', 'exportSession', 'exportAll', 'backup', 'maybeDailyBackup', 'restore', 'info',
 ] as const satisfies readonly (keyof SessionEngine)[]
 
 export type EngineMethod = (typeof ENGINE_METHODS)[number]

@@ -11,6 +11,9 @@ import type {
 } from './types'
 import { serveSessionEngine } from './worker-host'
 import { trackMark } from '../profiling'
+import { AppError } from '../errors'
+import { readUserTextFile } from '../paths'
+import { IMPORT_FILE_LIMITS, type ImportText } from './importer'
 
 export interface SessionStoreOptions extends SessionEngineOptions {
   /**
@@ -147,7 +150,23 @@ export class SessionStore {
   }
 
   search(query: string, filters?: SearchFilters): Promise<SearchHit[]> { return this.call('search', query, filters) }
-  importFiles(files: string[]): Promise<ImportResult> { return this.call('importFiles', files) }
+  /**
+   * Files are read here, off the store's thread, with readUserFile's checks and time limits: a
+   * FIFO, a device or a stalled network drive never holds up every other sessions call.
+   */
+  async importFiles(files: string[]): Promise<ImportResult> {
+    const texts: ImportText[] = []
+    const unreadable: ImportResult['errors'] = []
+    for (const file of files) {
+      try {
+        texts.push({ file, text: await readUserTextFile(file, IMPORT_FILE_LIMITS) })
+      } catch (error) {
+        unreadable.push({ file, message: error instanceof AppError ? error.message : String(error) })
+      }
+    }
+    const result: ImportResult = await this.call('importTexts', texts)
+    return { ...result, errors: [...unreadable, ...result.errors] }
+  }
   findImportableFiles(home: string): Promise<string[]> { return this.call('findImportableFiles', home) }
   exportSession(id: string, format: ExportFormat): Promise<string> { return this.call('exportSession', id, format) }
   exportAll(zipPath: string, options: { overwrite?: boolean } = {}): Promise<ExportAllResult> { return this.call('exportAll', zipPath, options) }

@@ -111,6 +111,19 @@ describe('voice.models.import', () => {
     expect(leftovers()).toEqual([])
   })
 
+  it('refuses a link to a named pipe in place of a model file instead of blocking on it (issue 19.4)', async () => {
+    const files = whisperFiles()
+    delete files['tiny.en-tokens.txt']
+    const source = folder(files)
+    // A FIFO itself is not listed as a model file; a symlink to one is, and reading it would block.
+    const pipe = path.join(source, '..', 'tokens-pipe')
+    execFileSync('mkfifo', [pipe])
+    fs.symlinkSync(pipe, path.join(source, 'tiny.en-tokens.txt'))
+    const result = await importFolder({ path: source, kind: 'stt', name: 'Pipe' })
+    expect(result).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringMatching(/tiny\.en-tokens\.txt is a named pipe/) } })
+    expect(leftovers()).toEqual([])
+  })
+
   it('refuses a truncated ONNX file, naming it', async () => {
     const files = whisperFiles()
     files['tiny.en-decoder.int8.onnx'] = decoder.subarray(0, 500)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { AppError } from '../../errors'
+import { assertRegularFileSync } from '../../paths'
 import { validateLayout } from '../engines/sherpa-engines'
 import { systemTarExtract } from './downloader'
 import { absoluteLayout, IMPORTED_MANIFEST, IMPORTED_PREFIX, readImportedModels, sha256OfFile, type ImportedManifest, type RelativeLayout } from './manifest'
@@ -100,6 +101,8 @@ function modelFolderIn(unpacked: string): string {
 /** Hard link when the user's file is on the same disk (no space used), else a copy (a clone where the file system can). */
 function place(from: string, to: string): void {
   fs.mkdirSync(path.dirname(to), { recursive: true })
+  // A named pipe or a device under a model file's name would block (or never end) the checks below.
+  assertRegularFileSync(from, 'The model file')
   const real = fs.realpathSync(from)
   try {
     fs.linkSync(real, to)
