@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { PermissionRequestSchema } from './agent'
 import { defineCapability } from './capability'
+import { chatContextRoutes, CompactionSettingsPatchSchema, CompactionSettingsSchema } from './chat-context'
 import { ProviderIdSchema } from './providers'
 import { MessageSchema } from './sessions'
 
@@ -85,4 +86,9 @@ export const chatStreams = {
   },
 } as const
 
-export const chatCapability = defineCapability({ name: 'chat', streams: chatStreams })
+export const chatCapability = defineCapability({
+  name: 'chat',
+  routes: chatContextRoutes,
+  streams: chatStreams,
+  settings: { compaction: { schema: CompactionSettingsSchema, patch: CompactionSettingsPatchSchema } },
+})

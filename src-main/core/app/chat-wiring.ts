@@ -1,4 +1,4 @@
-import { ChatService, createProviderSummarizer, type AgentRuntime, type ChatClock, type ChatServiceDeps } from '../chat'
+import { chatContext, ChatService, compactBeforeSend, createProviderSummarizer, type AgentRuntime, type ChatClock, type ChatServiceDeps, type ContextWindowDeps, type SessionCompactor } from '../chat'
 import type { SessionStore, Summarizer } from '../sessions'
 import type { Tracing } from '../telemetry'
 import type { CapabilityWiring } from './capability'
@@ -15,6 +15,8 @@ export interface ChatWiringDeps {
   tracing: Tracing
   /** Tests swap in time and randomness (CoreOptions.providers.clock). */
   clock?: Partial<ChatClock>
+  /** Compacts with the app's summarizer and PreCompact hooks (session-wiring.ts): automatic compaction before a send. */
+  compact?: SessionCompactor
 }
 
 export interface ChatWiring extends CapabilityWiring<'chat'> {
@@ -42,6 +44,13 @@ export function wireChat(ctx: BaseWiringContext, deps: ChatWiringDeps): ChatWiri
   const { providers } = deps
   const clock: ChatClock = { now: providers.now, sleep: deps.clock?.sleep ?? sleep, random: deps.clock?.random ?? Math.random }
   const routing = () => providers.configs.routing()
+  const compact = deps.compact
+  const contextDeps: ContextWindowDeps = {
+    sessions: deps.sessions,
+    catalog: providers.catalog,
+    settings: () => ctx.settings.get().compaction,
+    compact: compact ?? (() => Promise.reject(new Error('no compactor'))),
+  }
   const service = new ChatService({
     sessions: deps.sessions,
     registry: providers.registry,
@@ -59,12 +68,15 @@ export function wireChat(ctx: BaseWiringContext, deps: ChatWiringDeps): ChatWiri
     runSkill: deps.runSkill,
     homeDir: ctx.home,
     tracing: deps.tracing,
+    ...(compact ? { compactBeforeSend: (sessionId, target, text, signal) => compactBeforeSend(contextDeps, sessionId, target, text, signal) } : {}),
   })
   const summarizer = createProviderSummarizer({ registry: providers.registry, catalog: providers.catalog, routing, breakers: providers.breakers, clock, recorder: providers.traffic })
   return {
     service,
     summarizer,
-    handlers: {},
+    handlers: {
+      'chat.context': (input, { signal }) => chatContext(contextDeps, input, signal),
+    },
     streamHandlers: {
       'chat.send': (input, { signal }) => service.send(input, signal),
     },

@@ -159,7 +159,7 @@ export function createCore(options: CoreOptions): Core {
     ...(options.providers?.clock?.now ? { now: options.providers.clock.now } : {}),
     ...(options.providers?.timers ? { timers: options.providers.timers } : {}),
   })
-  const chat = wireChat(base, { sessions: sessions.store, providers, agent: agent.runtime, runSkill: agent.runNamedSkill, tracing: telemetry.tracing, ...(options.providers?.clock ? { clock: options.providers.clock } : {}) })
+  const chat = wireChat(base, { sessions: sessions.store, providers, agent: agent.runtime, runSkill: agent.runNamedSkill, tracing: telemetry.tracing, compact: sessions.compact, ...(options.providers?.clock ? { clock: options.providers.clock } : {}) })
   providersStartup.end()
   const context: WiringContext = { ...base, sessions: sessions.store, providers, chat, agent, mcp: mcp.manager }
   const analytics = wireAnalytics(context)

@@ -2,6 +2,8 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { AppError } from '../errors'
 import { trackMark } from '../profiling'
+import { DEFAULT_CONTEXT_WINDOW } from '../../../src-shared/contract'
+import type { SessionCompactor } from '../chat'
 import { compactSession, sessionPaths, SessionStore, type CompactSessionOptions, type Summarizer } from '../sessions'
 import type { CapabilityWiring } from './capability'
 import type { BaseWiringContext } from './wiring-context'
@@ -25,7 +27,19 @@ export interface SessionHandlerDeps {
 }
 
 /** The context window assumed when the caller does not know the model's (Ollama's default). */
-export const DEFAULT_CONTEXT_WINDOW = 8192
+export { DEFAULT_CONTEXT_WINDOW }
+
+/** Compactions with the app's summarizer and PreCompact hooks; every client hears the session changed. */
+export function sessionCompactor(deps: Pick<SessionHandlerDeps, 'store' | 'changed' | 'summarizer' | 'beforeCompact'>): SessionCompactor {
+  return async (sessionId, options) => {
+    if (!deps.summarizer) {
+      throw new AppError('E_UNSUPPORTED', 'Compacting needs a model to write the summary.', { hint: 'Connect a model provider first; your messages are unchanged.' })
+    }
+    const result = await compactSession(await deps.store(), sessionId, { ...options, summarizer: deps.summarizer, ...(deps.beforeCompact ? { beforeCompact: deps.beforeCompact } : {}) })
+    if (result.compacted) deps.changed([sessionId])
+    return result
+  }
+}
 
 const exportTypes = {
   markdown: { extension: 'md', mime: 'text/markdown; charset=utf-8' },
@@ -46,6 +60,7 @@ const fileBytes = (file: string): Promise<number> => fs.stat(file).then((stat) =
 
 export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHandlers {
   const { store, changed } = deps
+  const compact = sessionCompactor(deps)
   const each = async <T>(ids: string[], run: (s: SessionStore, id: string) => Promise<T>): Promise<T[]> => {
     const s = await store()
     const results: T[] = []
@@ -104,14 +119,7 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
       changed([])
       return result
     },
-    'sessions.compact': async ({ sessionId, contextWindow = DEFAULT_CONTEXT_WINDOW, force = false }, { signal }) => {
-      if (!deps.summarizer) {
-        throw new AppError('E_UNSUPPORTED', 'Compacting needs a model to write the summary.', { hint: 'Connect a model provider first; your messages are unchanged.' })
-      }
-      const result = await compactSession(await store(), sessionId, { summarizer: deps.summarizer, contextWindow, force, signal, ...(deps.beforeCompact ? { beforeCompact: deps.beforeCompact } : {}) })
-      if (result.compacted) changed([sessionId])
-      return result
-    },
+    'sessions.compact': ({ sessionId, contextWindow = DEFAULT_CONTEXT_WINDOW, force = false }, { signal }) => compact(sessionId, { contextWindow, force, signal }),
     'sessions.exportAll': async ({ path: file, overwrite }) => (await store()).exportAll(file, { overwrite }),
     'sessions.backup': async () => {
       const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-')
@@ -123,6 +131,8 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
 export interface SessionWiring extends CapabilityWiring<'sessions'> {
   /** The session history, opened on first use. */
   store(): Promise<SessionStore>
+  /** Compacts a session (automatic compaction before a send uses it too). */
+  compact: SessionCompactor
 }
 
 /** The chat history: opened on first use, answered by the session routes, closed with the core. */
@@ -135,9 +145,11 @@ export function wireSessions(ctx: BaseWiringContext, deps: Pick<SessionHandlerDe
     })
     return opening
   }
+  const changed = (ids: string[]): void => ctx.broadcast('sessions.changed', { ids })
   return {
     store,
-    handlers: createSessionHandlers({ store, dataDir: ctx.paths.root, home: ctx.home, changed: (ids) => ctx.broadcast('sessions.changed', { ids }), ...deps }),
+    compact: sessionCompactor({ store, changed, ...deps }),
+    handlers: createSessionHandlers({ store, dataDir: ctx.paths.root, home: ctx.home, changed, ...deps }),
     streamHandlers: {},
     async close() {
       const opened = opening

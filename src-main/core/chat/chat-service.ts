@@ -48,6 +48,8 @@ export interface ChatServiceDeps {
   /** Spans for each chat request; none while tracing is off. */
   tracing?: Tracing
   runSkill?: (name: string, args: string, ctx: { sessionId: string | null; workspace?: string | null; signal?: AbortSignal }) => Promise<{ result: { allowed: boolean; reason?: string; content: string } }>
+  /** Automatic compaction before a new prompt in a long chat (context-window.ts); none: never. */
+  compactBeforeSend?: (sessionId: string, target: { providerId: string; model: string }, promptText: string, signal: AbortSignal) => AsyncGenerator<ChatEvent, void>
 }
 
 /**
@@ -150,6 +152,7 @@ export class ChatService {
 
     // A new chat has no history to read, so even its session is created while the provider thinks.
     const existing = input.sessionId ? await store.getSession(input.sessionId) : undefined
+    yield* this.compactFirst(existing, plan.candidates[0]!, input, signal)
     const turn = existing ? await this.planTurn(store, existing.id, input) : { prior: [], replyParent: null, newParent: undefined }
     if (!existing && (input.regenerate || input.editOf)) throw new ValidationError('Regenerate and edit need the session they belong to.', [{ path: 'sessionId', message: 'missing' }])
     const prior = await toProviderMessages(turn.prior, (sha) => store.readAttachment(sha), input.system)
@@ -217,6 +220,12 @@ export class ChatService {
       turnMark.end()
       signal.removeEventListener('abort', stopInner)
     }
+  }
+
+  /** A new prompt in a chat near its window's limit summarises the older messages first (never a regenerate or an edit). */
+  private async *compactFirst(session: { id: string } | undefined, target: { providerId: string; model: string }, input: ParsedSend, signal: AbortSignal): AsyncGenerator<ChatEvent, void> {
+    if (session === undefined || input.regenerate || input.editOf || !this.deps.compactBeforeSend) return
+    yield* this.deps.compactBeforeSend(session.id, target, input.text, signal)
   }
 
   /**

@@ -30,6 +30,8 @@ export interface CompactSessionOptions {
   keepRecent?: number
   /** Compact now, even below the threshold (a manual "compact"), if there is anything to summarise. */
   force?: boolean
+  /** What the PreCompact hook is told; default 'manual' when forced, else 'auto'. A send that decided itself to compact forces with 'auto'. */
+  trigger?: CompactionInfo['trigger']
   /** The branch to compact; default: the one ending at the latest message. */
   leafId?: string
   signal: AbortSignal
@@ -80,6 +82,7 @@ async function summarize(summarizer: Summarizer, messages: Message[], signal: Ab
  */
 export async function compactSession(store: CompactionStore, sessionId: string, options: CompactSessionOptions): Promise<CompactResult> {
   const { summarizer, contextWindow, threshold = 0.8, keepRecent = 8, force = false, leafId, signal } = options
+  const trigger = options.trigger ?? (force ? 'manual' : 'auto')
   if (signal.aborted) throw cancelled()
   const plan = await store.planCompaction(sessionId, { contextWindow, threshold, keepRecent, force, ...(leafId === undefined ? {} : { leafId }) })
   if (plan === null) {
@@ -87,7 +90,7 @@ export async function compactSession(store: CompactionStore, sessionId: string, 
     return { compacted: false, reason: !force && tokens < threshold * contextWindow ? 'below-threshold' : 'nothing-to-compact', tokens }
   }
   await options.beforeCompact?.({
-    sessionId, trigger: force ? 'manual' : 'auto', uptoMessageId: plan.upto, messages: plan.toSummarize.length, tokensBefore: plan.tokensBefore, contextWindow,
+    sessionId, trigger, uptoMessageId: plan.upto, messages: plan.toSummarize.length, tokensBefore: plan.tokensBefore, contextWindow,
   })
   if (signal.aborted) throw cancelled()
   const written = await summarize(summarizer, plan.toSummarize, signal)

@@ -48,6 +48,13 @@ const CSS = `
   pre { font: 13px/1.45 ui-monospace, "SF Mono", Menlo, Consolas, monospace; }
   details { margin-bottom: .5rem; color: var(--muted); }
   .error { color: #c0392b; margin-top: .5rem; }
+  @media print {
+    :root { color-scheme: light; --bg: #fff; --fg: #000; --muted: #444; --card: #fff; --accent: #000; }
+    body { max-width: none; padding: 0; font-size: 11pt; }
+    article { border: 1px solid #bbb; break-inside: avoid-page; page-break-inside: avoid; }
+    h1 { break-after: avoid; }
+    pre, .text { font-size: 10pt; }
+  }
 `
 
 /**

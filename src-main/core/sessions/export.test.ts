@@ -88,6 +88,8 @@ describe('export', () => {
     expect(html).toContain('&lt;/pre&gt;&lt;script&gt;x&lt;/script&gt;')
     expect(html).toContain('<title>Injection &lt;test&gt; &amp; &quot;quotes&quot;</title>')
     expect(html).toContain("default-src 'none'")
+    // Printing (or saving as PDF) gets black on white, and no message split across pages.
+    expect(html).toMatch(/@media print \{[^]*--bg: #fff[^]*break-inside: avoid-page/)
     expect(html).not.toMatch(/<[a-z][^>]*\s(src|href|on\w+)=|https?:\/\/|@import|url\(/i)
     expect(html).toContain('model crashed &lt;b&gt;')
     expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;')
