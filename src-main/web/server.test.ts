@@ -50,17 +50,44 @@ describe('web companion: authentication', () => {
     const head = await httpRequest(server.port, { method: 'HEAD', path: `/?token=${token}` })
     expect(head.status).toBe(200)
     expect(head.headers['set-cookie']).toBeUndefined()
-    expect((await httpRequest(server.port, { method: 'POST', path: `/?token=${token}` })).status).toBe(405)
+    // Anything but a page load with the token in the address is refused before it is looked at.
+    expect((await httpRequest(server.port, { method: 'POST', path: `/?token=${token}` })).status).toBe(401)
   })
 
-  it('accepts ?token= on the API without a redirect, and the cookie on the WebSocket', async () => {
+  it('refuses ?token= on the API and the WebSocket (addresses end up in logs and history); the cookie works there', async () => {
     const reply = await httpRequest(server.port, { method: 'POST', path: `/api/rpc/app.info?token=${token}` })
-    expect(reply.status).toBe(200)
+    expect(reply.status).toBe(401)
+    expect(JSON.parse(reply.body).error.message).toMatch(/not in the address/)
     const { api } = await client({ cookie: `${TOKEN_COOKIE}=${token}` })
     expect((await api.call('settings.get', {})).ok).toBe(true)
-    const viaQuery = await openWs(wsUrl(`?token=${token}`))
-    sockets.push(viaQuery.ws as WebSocket)
-    expect(viaQuery.status).toBe(101)
+    expect((await openWs(wsUrl(`?token=${token}`))).status).toBe(401)
+  })
+
+  it('never redirects to another host, whatever the path looks like (/.//host)', async () => {
+    for (const path of [`/.//evil.example/?token=${token}`, `//evil.example/?token=${token}`, `/./%2F/evil.example?token=${token}`, `///evil.example?token=${token}`]) {
+      const reply = await httpRequest(server.port, { path })
+      expect(reply.status, path).toBe(302)
+      const location = String(reply.headers.location)
+      expect(location, path).toMatch(/^\/(?![/\\])/)
+      expect(new URL(location, 'http://127.0.0.1/').host, path).toBe('127.0.0.1')
+    }
+  })
+
+  it('answers typed errors with a 4xx or 5xx status, never 200', async () => {
+    const missing = await rpc('sessions.get', JSON.stringify({ id: 'no-such-session' }))
+    expect(missing.status).toBe(404)
+    expect(JSON.parse(missing.body)).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } })
+  })
+
+  it('drops a client that sends its headers too slowly (408, connection closed)', async () => {
+    const strict = await startWebServer({ core: t.core, token, staticDir, port: 0, headersTimeoutMs: 200 })
+    try {
+      // Headers never finished: only the server's header timeout ends this connection.
+      const answer = await rawRequest(strict.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${strict.port}\r\nX-Slow: 1\r\n`)
+      expect(answer).toBe('HTTP/1.1 408 Request Timeout')
+    } finally {
+      await strict.close()
+    }
   })
 
   it('refuses a foreign Host header (DNS rebinding) with 403, even with the token', async () => {
@@ -171,14 +198,16 @@ describe('web companion: HTTP API and static files', () => {
     expect(JSON.parse(updated.body)).toMatchObject({ ok: true, value: { appearance: { theme: 'dark' } } })
   })
 
-  it('maps error codes to HTTP statuses (500 for internal, 200 for the rest)', async () => {
+  it('maps error codes to HTTP statuses: the client’s mistakes 4xx, failures 5xx, never 200', async () => {
     const call = vi.spyOn(t.core.dispatcher, 'call')
     call.mockResolvedValueOnce({ ok: false, error: { code: 'E_INTERNAL', message: 'bug', retryable: false } })
     expect((await rpc('app.info')).status).toBe(500)
     call.mockResolvedValueOnce({ ok: false, error: { code: 'E_CONFIG', message: 'bad file', retryable: false } })
     const config = await rpc('app.info')
-    expect(config.status).toBe(200)
+    expect(config.status).toBe(409)
     expect(JSON.parse(config.body).error.code).toBe('E_CONFIG')
+    call.mockResolvedValueOnce({ ok: false, error: { code: 'E_PROVIDER_SERVER', message: 'the provider failed', retryable: true } })
+    expect((await rpc('app.info')).status).toBe(502)
   })
 
   it('only allows POST on RPC and GET/HEAD on pages', async () => {

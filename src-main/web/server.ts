@@ -19,6 +19,8 @@ export interface WebServerOptions {
   port?: number
   /** Must be set explicitly to listen anywhere but loopback. */
   allowNonLoopback?: boolean
+  /** How long a client may take to send its request headers (default 10 s); a slow client holds a connection. */
+  headersTimeoutMs?: number
 }
 
 export interface WebServer {
@@ -37,12 +39,28 @@ const securityHeaders = {
   'content-security-policy': contentSecurityPolicy(),
 }
 
+/** HTTP status of a failed call: the client's mistakes 4xx, the app's and the providers' 5xx. */
 const statusFor: Partial<Record<ErrorShape['code'], number>> = {
   E_VALIDATION: 400,
+  E_UNAUTHORIZED: 401,
+  E_FORBIDDEN: 403,
+  E_NOT_FOUND: 404,
   E_UNKNOWN_ROUTE: 404,
+  E_CONFIG: 409,
   E_PAYLOAD_TOO_LARGE: 413,
+  E_CANCELLED: 499,
   E_INTERNAL: 500,
+  E_UNSUPPORTED: 501,
+  E_TIMEOUT: 504,
 }
+/** Any other failure (a provider's, the network's, the disk's) is the server failing to do what was asked. */
+const DEFAULT_ERROR_STATUS = 502
+
+/** Only a page load may carry the token in its address (it is swapped for a cookie at once). */
+const queryTokenAllowed = (method: string | undefined, pathname: string): boolean => (method === 'GET' || method === 'HEAD') && !pathname.startsWith('/api/')
+
+/** A same-origin redirect target: one leading slash, so `//host` or `/\\host` can never become another site. */
+const sameOriginPath = (url: URL): string => `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`
 
 const safeDecode = (text: string): string | undefined => {
   try {
@@ -50,6 +68,11 @@ const safeDecode = (text: string): string | undefined => {
   } catch {
     return undefined
   }
+}
+
+const queryTokenRefused = {
+  ok: false,
+  error: { code: 'E_UNAUTHORIZED', message: 'Send the token in the Authorization header or the cookie, not in the address.', retryable: false },
 }
 
 /** The web companion: the same contract as the desktop IPC, over HTTP and WebSocket on loopback. */
@@ -81,12 +104,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const url = requestUrl(req)
     if (!url) return json(res, 400, { ok: false, error: { code: 'E_VALIDATION', message: 'The request address is not valid.', retryable: false } })
-    if (verdict.via === 'query' && req.method === 'GET' && !url.pathname.startsWith('/api/')) {
+    if (verdict.via === 'query' && !queryTokenAllowed(req.method, url.pathname)) return json(res, 401, queryTokenRefused)
+    if (verdict.via === 'query' && req.method === 'GET') {
       // Trade the token in the address bar for a same-site cookie, and drop it from history.
       url.searchParams.delete('token')
       res.writeHead(302, {
         'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        location: url.pathname + url.search,
+        location: sameOriginPath(url),
       })
       res.end()
       return
@@ -120,7 +144,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const controller = new AbortController()
       res.on('close', () => controller.abort())
       void core.dispatcher.call(route, input, { signal: controller.signal, clientId: 'http' }).then((result) => {
-        json(res, result.ok ? 200 : (statusFor[result.error.code] ?? 200), result)
+        json(res, result.ok ? 200 : (statusFor[result.error.code] ?? DEFAULT_ERROR_STATUS), result)
       })
     })
   }
@@ -129,8 +153,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const verdict = checkRequest(req, token, hosts)
     const path = requestUrl(req)?.pathname
-    if (!verdict.ok || path !== '/api/ws') {
-      const status = verdict.ok ? 404 : verdict.status
+    if (!verdict.ok || verdict.via === 'query' || path !== '/api/ws') {
+      const status = !verdict.ok ? verdict.status : verdict.via === 'query' ? 401 : 404
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
       return
     }
@@ -162,7 +186,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     ws.on('error', (error) => log.warn({ err: error, clientId }, 'websocket error'))
   }
 
-  const server = http.createServer(handleHttp)
+  const headersTimeout = options.headersTimeoutMs ?? 10_000
+  const server = http.createServer(
+    {
+      headersTimeout,
+      // Bodies are at most a few MB from this machine: a minute is generous.
+      requestTimeout: Math.max(60_000, headersTimeout),
+      // How often Node checks those timeouts (its default, 30 s, would let a slow client stay twice as long).
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    },
+    handleHttp,
+  )
   server.on('upgrade', handleUpgrade)
   const listening = beginMark('startup.web.listen')
   await new Promise<void>((resolve, reject) => {
