@@ -48,6 +48,7 @@ const statusFor: Partial<Record<ErrorShape['code'], number>> = {
   E_UNKNOWN_ROUTE: 404,
   E_CONFIG: 409,
   E_PAYLOAD_TOO_LARGE: 413,
+  E_RATE_LIMITED: 429,
   E_CANCELLED: 499,
   E_INTERNAL: 500,
   E_UNSUPPORTED: 501,
@@ -173,7 +174,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
             }
             wait()
           })
-    const connection = createConnection(core.dispatcher, (text) => ws.send(text), { clientId, drain })
+    const connection = createConnection(core.dispatcher, (text) => ws.send(text), { clientId, drain, backlog: () => ws.bufferedAmount })
     const entry = { ws, connection }
     sockets.add(entry)
     ws.on('message', (data, isBinary) => {

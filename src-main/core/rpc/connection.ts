@@ -15,8 +15,14 @@ export interface ConnectionOptions {
   maxMessageChars?: number
   /** Most streams one client may have open at once; more is a bug or abuse. */
   maxOpenStreams?: number
+  /** Most calls and streams one client may have waiting for an answer at once (default 256). */
+  maxInFlight?: number
   /** Resolves when the transport can take more; lets fast streams respect slow sockets. */
   drain?: () => Promise<void> | undefined
+  /** Bytes written to the transport that the client has not read yet. */
+  backlog?: () => number
+  /** Past this backlog no new request is taken until the client reads its answers (default 16 MB). */
+  maxBacklogBytes?: number
 }
 
 export interface Connection {
@@ -41,6 +47,8 @@ export function createConnection(
 ): Connection {
   const maxChars = options.maxMessageChars ?? MAX_MESSAGE_CHARS
   const maxOpen = options.maxOpenStreams ?? 64
+  const maxInFlight = options.maxInFlight ?? 256
+  const maxBacklog = options.maxBacklogBytes ?? 16 * 1024 * 1024
   const running = new Map<number, AbortController>()
   let closed = false
 
@@ -104,6 +112,26 @@ export function createConnection(
     write({ t: kind, id, result })
   }
 
+  // A client that pipelines requests without reading the answers would otherwise make the server
+  // hold every answer in memory: past either limit, new requests are refused until it catches up.
+  const overloaded = (kind: 'call' | 'stream'): AppError | undefined => {
+    if (kind === 'stream' && running.size >= maxOpen) return new AppError('E_VALIDATION', `Too many open streams (limit ${maxOpen}).`)
+    if (running.size >= maxInFlight) {
+      return new AppError('E_RATE_LIMITED', `Too many requests waiting for an answer on this connection (limit ${maxInFlight}).`, {
+        retryable: true,
+        hint: 'Wait for answers before sending more.',
+      })
+    }
+    const backlog = options.backlog?.() ?? 0
+    if (backlog > maxBacklog) {
+      return new AppError('E_RATE_LIMITED', `${Math.round(backlog / 1024 / 1024)} MB of answers are waiting to be read on this connection.`, {
+        retryable: true,
+        hint: 'Read the answers before sending more requests.',
+      })
+    }
+    return undefined
+  }
+
   const receive = (text: unknown): void => {
     if (closed) return
     if (typeof text !== 'string') return reject(new ValidationError('Messages must be JSON text.'))
@@ -131,9 +159,8 @@ export function createConnection(
       running.get(message.id)?.abort()
       return
     }
-    if (message.t === 'stream' && running.size >= maxOpen) {
-      return reject(new AppError('E_VALIDATION', `Too many open streams (limit ${maxOpen}).`), message.id)
-    }
+    const refusal = overloaded(message.t)
+    if (refusal) return reject(refusal, message.id)
     const controller = begin(message.id)
     if (!controller) return
     const ctx = { signal: controller.signal, clientId: options.clientId }

@@ -219,6 +219,37 @@ describe('connection', () => {
     expect(connection.openRequests).toBe(0)
   })
 
+  it('refuses requests past the in-flight limit with a typed, retryable error, and takes them again once answers go out (issue 19.3)', async () => {
+    const { core } = testCore()
+    const gates: (() => void)[] = []
+    vi.spyOn(core.dispatcher, 'call').mockImplementation(
+      () => new Promise((resolve) => gates.push(() => resolve({ ok: true, value: {} }))),
+    )
+    const { connection, messages, resultFor } = connect({ maxInFlight: 3 }, core)
+    for (const id of [1, 2, 3, 4, 5]) connection.receive(JSON.stringify({ t: 'call', id, route: 'app.info', input: {} }))
+    expect(connection.openRequests).toBe(3)
+    expect(messages).toEqual([4, 5].map((id) => ({
+      t: 'result',
+      id,
+      result: { ok: false, error: { code: 'E_RATE_LIMITED', message: 'Too many requests waiting for an answer on this connection (limit 3).', hint: 'Wait for answers before sending more.', retryable: true } },
+    })))
+    gates.shift()!()
+    await resultFor(1)
+    connection.receive(JSON.stringify({ t: 'call', id: 6, route: 'app.info', input: {} }))
+    expect(connection.openRequests).toBe(3)
+    for (const open of gates.splice(0)) open()
+    await resultFor(6)
+  })
+
+  it('refuses new requests while the client leaves too many answers unread', () => {
+    let backlog = 0
+    const { connection, messages } = connect({ backlog: () => backlog, maxBacklogBytes: 1000 })
+    backlog = 5 * 1024 * 1024
+    connection.receive(JSON.stringify({ t: 'call', id: 1, route: 'app.info', input: {} }))
+    expect(messages).toEqual([{ t: 'result', id: 1, result: { ok: false, error: expect.objectContaining({ code: 'E_RATE_LIMITED', message: '5 MB of answers are waiting to be read on this connection.' }) } }])
+    expect(connection.openRequests).toBe(0)
+  })
+
   it('close cancels running streams and silences the connection', async () => {
     const { core } = testCore()
     const seen: AbortSignal[] = []
