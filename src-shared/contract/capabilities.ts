@@ -1,6 +1,7 @@
 import { agentCapability } from './agent'
 import { analyticsCapability } from './analytics'
 import { appCapability } from './app'
+import { attachmentsCapability } from './attachments'
 import { chatCapability } from './chat'
 import { clusterCapability } from './cluster'
 import { installerCapability } from './installer'
@@ -26,6 +27,7 @@ export const capabilities = [
   installerCapability,
   providersCapability,
   chatCapability,
+  attachmentsCapability,
   agentCapability,
   mcpCapability,
   observabilityCapability,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { PermissionRequestSchema } from './agent'
+import { ATTACHMENT_LIMITS, DocumentRefSchema } from './attachments'
 import { defineCapability } from './capability'
 import { chatContextRoutes, CompactionSettingsPatchSchema, CompactionSettingsSchema } from './chat-context'
 import { ProviderIdSchema } from './providers'
@@ -29,6 +30,8 @@ export const ChatSendInputSchema = z
     sessionId: z.string().min(1).max(64).optional(),
     text: z.string().max(200_000),
     images: z.array(ImageInputSchema).max(4).optional(),
+    /** Documents staged with `attachments.upload`: their text goes to the model fenced under the file name. */
+    documents: z.array(DocumentRefSchema).max(ATTACHMENT_LIMITS.maxDocuments, `at most ${ATTACHMENT_LIMITS.maxDocuments} documents per message`).optional(),
     target: ChatTargetSchema,
     /** Replace this assistant reply with a new one (same prompt). */
     regenerate: z.string().max(64).optional(),
@@ -41,8 +44,8 @@ export const ChatSendInputSchema = z
     workspace: z.string().min(1).max(4096).optional(),
   })
   .strict()
-  .refine((input) => input.text.trim().length > 0 || (input.images?.length ?? 0) > 0 || input.regenerate !== undefined, {
-    message: 'write a message or attach a picture',
+  .refine((input) => input.text.trim().length > 0 || (input.images?.length ?? 0) > 0 || (input.documents?.length ?? 0) > 0 || input.regenerate !== undefined, {
+    message: 'write a message or attach a picture or a file',
     path: ['text'],
   })
 export type ChatSendInput = z.input<typeof ChatSendInputSchema>

@@ -1,4 +1,5 @@
 import { chatContext, ChatService, compactBeforeSend, createProviderSummarizer, type AgentRuntime, type ChatClock, type ChatServiceDeps, type ContextWindowDeps, type SessionCompactor } from '../chat'
+import type { DocumentUploads } from '../documents'
 import type { SessionStore, Summarizer } from '../sessions'
 import type { Tracing } from '../telemetry'
 import type { CapabilityWiring } from './capability'
@@ -7,6 +8,8 @@ import type { BaseWiringContext } from './wiring-context'
 
 export interface ChatWiringDeps {
   sessions: () => Promise<SessionStore>
+  /** Documents staged by `attachments.upload` (see attachments-wiring.ts). */
+  documents?: DocumentUploads
   providers: ProviderWiring
   /** Hooks, tools and permissions for chats (see agent-wiring.ts). */
   agent: AgentRuntime
@@ -66,6 +69,7 @@ export function wireChat(ctx: BaseWiringContext, deps: ChatWiringDeps): ChatWiri
     log: ctx.logger.log.child({ component: 'providers' }),
     agent: deps.agent,
     runSkill: deps.runSkill,
+    ...(deps.documents ? { documents: deps.documents } : {}),
     homeDir: ctx.home,
     tracing: deps.tracing,
     ...(compact ? { compactBeforeSend: (sessionId, target, text, signal) => compactBeforeSend(contextDeps, sessionId, target, text, signal) } : {}),

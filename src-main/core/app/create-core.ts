@@ -34,6 +34,7 @@ import { wireSettings } from './settings-wiring'
 import { wireTelemetry } from './telemetry-wiring'
 import { wireUpdates } from './updates-wiring'
 import { wireVoice } from './voice-wiring'
+import { wireAttachments } from './attachments-wiring'
 import type { BaseWiringContext, WiringContext } from './wiring-context'
 
 export interface CoreOptions {
@@ -159,7 +160,8 @@ export function createCore(options: CoreOptions): Core {
     ...(options.providers?.clock?.now ? { now: options.providers.clock.now } : {}),
     ...(options.providers?.timers ? { timers: options.providers.timers } : {}),
   })
-  const chat = wireChat(base, { sessions: sessions.store, providers, agent: agent.runtime, runSkill: agent.runNamedSkill, tracing: telemetry.tracing, compact: sessions.compact, ...(options.providers?.clock ? { clock: options.providers.clock } : {}) })
+  const attachments = wireAttachments({ sessions: sessions.store })
+  const chat = wireChat(base, { sessions: sessions.store, documents: attachments.uploads, providers, agent: agent.runtime, runSkill: agent.runNamedSkill, tracing: telemetry.tracing, compact: sessions.compact, ...(options.providers?.clock ? { clock: options.providers.clock } : {}) })
   providersStartup.end()
   const context: WiringContext = { ...base, sessions: sessions.store, providers, chat, agent, mcp: mcp.manager }
   const analytics = wireAnalytics(context)
@@ -168,7 +170,7 @@ export function createCore(options: CoreOptions): Core {
   const cluster = wireCluster(context, options.cluster)
 
   // In the order built: closing runs backwards. A capability missing here, or a route missing from its wiring, does not compile.
-  const wirings: CoreWirings = { app, settings: settingsWiring, observability, telemetry, sessions, models, installer, mcp, agent, providers, chat, analytics, updates, voice, cluster }
+  const wirings: CoreWirings = { app, settings: settingsWiring, observability, telemetry, sessions, models, installer, mcp, agent, providers, chat, attachments, analytics, updates, voice, cluster }
   const dispatcher = createDispatcher(routeHandlersOf(wirings), streamHandlersOf(wirings), logger.log)
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
   coreStartup.end()

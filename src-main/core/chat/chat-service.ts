@@ -11,8 +11,10 @@ import type { Message, SessionStore } from '../sessions'
 import { NoProviderError, planCandidates } from './candidates'
 import { ChatTrace, type ChatTurnSummary } from './chat-span'
 import type { Tracing } from '../telemetry'
+import { documentBlock, type DocumentUploads } from '../documents'
 import { beginMark } from '../profiling'
 import { skillSlashCommand } from '../skills'
+import { ChatDocuments, storedFiles, titleSource, withDocumentBlocks } from './documents'
 import { titleFrom, toProviderMessages } from './history'
 import { streamRound, type RoundResult } from './reply-round'
 import { MAX_TOOL_ROUNDS, hookNotices, runToolCalls, type AgentRuntime } from './tool-loop'
@@ -47,6 +49,8 @@ export interface ChatServiceDeps {
   /** `/name args` in a prompt runs that skill (SkillTrigger hooks, its scripts) and sends its instructions. */
   /** Spans for each chat request; none while tracing is off. */
   tracing?: Tracing
+  /** Documents staged by `attachments.upload`; without it a message cannot carry documents. */
+  documents?: DocumentUploads
   runSkill?: (name: string, args: string, ctx: { sessionId: string | null; workspace?: string | null; signal?: AbortSignal }) => Promise<{ result: { allowed: boolean; reason?: string; content: string } }>
   /** Automatic compaction before a new prompt in a long chat (context-window.ts); none: never. */
   compactBeforeSend?: (sessionId: string, target: { providerId: string; model: string }, promptText: string, signal: AbortSignal) => AsyncGenerator<ChatEvent, void>
@@ -60,8 +64,11 @@ export interface ChatServiceDeps {
 export class ChatService {
   private streaming = 0
   private readonly turnListeners = new Set<(turn: ChatTurnSummary) => void>()
+  private readonly documents: ChatDocuments
 
-  constructor(private readonly deps: ChatServiceDeps) {}
+  constructor(private readonly deps: ChatServiceDeps) {
+    this.documents = new ChatDocuments(deps.documents)
+  }
 
   /** Replies being streamed right now (an app update waits for none before it restarts). */
   get activeReplies(): number {
@@ -109,6 +116,7 @@ export class ChatService {
     const store = await deps.sessions()
     const routing = deps.routing()
     const images = (input.images ?? []).map((image) => ({ name: image.name, mime: image.mime, data: Buffer.from(image.data, 'base64') }))
+    const documents = this.documents.staged(input.documents)
     const workspace = input.workspace ? checkWorkspace(input.workspace) : null
     const agent = deps.agent
     const cwd = workspace ?? deps.homeDir ?? process.cwd()
@@ -136,7 +144,7 @@ export class ChatService {
 
     // Who would answer, decided before anything is saved: a request nobody can take leaves no trace.
     const draft: Omit<ChatRequest, 'model'> = {
-      messages: [{ role: 'user', content: modelText, images: images.map((i) => ({ mime: i.mime, data: i.data.toString('base64') })) }],
+      messages: [{ role: 'user', content: withDocumentBlocks(modelText, documents.map((d) => documentBlock(d.document))), images: images.map((i) => ({ mime: i.mime, data: i.data.toString('base64') })) }],
       ...(input.temperature === undefined ? {} : { temperature: input.temperature }),
       ...(input.reasoning === undefined ? {} : { reasoning: input.reasoning }),
       ...(agent ? toolsField(await agent.tools.specs(workspace)) : {}),
@@ -155,7 +163,7 @@ export class ChatService {
     yield* this.compactFirst(existing, plan.candidates[0]!, input, signal)
     const turn = existing ? await this.planTurn(store, existing.id, input) : { prior: [], replyParent: null, newParent: undefined }
     if (!existing && (input.regenerate || input.editOf)) throw new ValidationError('Regenerate and edit need the session they belong to.', [{ path: 'sessionId', message: 'missing' }])
-    const prior = await toProviderMessages(turn.prior, (sha) => store.readAttachment(sha), input.system)
+    const prior = await toProviderMessages(turn.prior, (sha) => store.readAttachment(sha), input.system, (attachments) => this.documents.blocks(attachments, (sha) => store.readAttachment(sha)))
     const context: ProviderMessage[] = promptContext ? [{ role: 'system', content: promptContext }] : []
     const request: Omit<ChatRequest, 'model'> = { ...draft, messages: input.regenerate ? prior : [...prior, ...context, ...draft.messages] }
 
@@ -171,8 +179,8 @@ export class ChatService {
       firstStep.catch(() => undefined) // read in streamRound; this only keeps Node from calling it unhandled meanwhile
       let saved
       try {
-        const session = existing ?? (await store.createSession({ title: titleFrom(input.text), ...(workspace ? { workspace } : {}) }))
-        const userMessageId = turn.replyParent ?? (await this.saveUserMessage(store, session.id, input, images, turn.newParent))
+        const session = existing ?? (await store.createSession({ title: titleFrom(titleSource(input.text, documents)), ...(workspace ? { workspace } : {}) }))
+        const userMessageId = turn.replyParent ?? (await this.saveUserMessage(store, session.id, input, [...images, ...storedFiles(documents)], turn.newParent))
         const writer = await store.beginStreamingMessage(session.id, { provider: first.providerId, model: first.model, parentId: userMessageId })
         saved = { session, userMessageId, writer }
       } catch (error) {

@@ -5,13 +5,15 @@ import type { ProviderImage, ProviderMessage } from '../providers'
 export const MAX_HISTORY_IMAGES = 4
 
 export type AttachmentReader = (sha256: string) => Promise<Uint8Array>
+/** The fenced text blocks of a user message's documents (see ChatDocuments.blocks). */
+export type DocumentBlocks = (attachments: Message['attachments']) => Promise<string[]>
 
 /**
  * The stored branch as provider messages: failed and interrupted replies are left out (the model
  * never saw them), tool calls and their results keep their pairing, and only the newest pictures
  * are attached.
  */
-export async function toProviderMessages(history: Message[], readAttachment: AttachmentReader, system?: string): Promise<ProviderMessage[]> {
+export async function toProviderMessages(history: Message[], readAttachment: AttachmentReader, system?: string, documentBlocks?: DocumentBlocks): Promise<ProviderMessage[]> {
   const usable = history.filter((m) => m.status === 'complete' && (m.text.length > 0 || m.attachments.length > 0 || (m.toolCalls?.length ?? 0) > 0))
   let imagesLeft = MAX_HISTORY_IMAGES
   const withImages = new Map<string, ProviderImage[]>()
@@ -24,7 +26,8 @@ export async function toProviderMessages(history: Message[], readAttachment: Att
   }
   const out: ProviderMessage[] = system?.trim() ? [{ role: 'system', content: system }] : []
   for (const message of usable) {
-    const turn: ProviderMessage = { role: message.role, content: message.text }
+    const documents = documentBlocks && message.role === 'user' && message.attachments.some((a) => !a.mime.startsWith('image/')) ? await documentBlocks(message.attachments) : []
+    const turn: ProviderMessage = { role: message.role, content: documents.length > 0 ? [message.text, ...documents].filter((part) => part.trim() !== '').join('\n\n') : message.text }
     const images = withImages.get(message.id)
     if (images) turn.images = images
     // A tool result is stored with the call it answers as its one tool call (id and name).
