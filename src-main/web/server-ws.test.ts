@@ -123,6 +123,22 @@ describe('web companion: WebSocket sessions', () => {
     await vi.waitFor(() => expect(server.connections).toBe(0))
   })
 
+  it('a client that vanishes while reading a fast stream stops it at once, and others are answered meanwhile (issue 19.2)', async () => {
+    const produced = countProduced()
+    const { ws } = await client()
+    const other = await client()
+    let received = 0
+    ws.on('message', () => void received++)
+    ws.send(JSON.stringify({ t: 'stream', id: 1, route: 'diagnostics.loopback', input: { count: 1_000_000, payloadBytes: 1024 } }))
+    await vi.waitFor(() => expect(received).toBeGreaterThan(3))
+    expect(await other.api.call('app.info', {})).toMatchObject({ ok: true })
+    ws.terminate()
+    await vi.waitFor(() => expect(produced.runs).toHaveLength(1))
+    expect(errorCode(await (produced.runs[0] as Promise<Result<unknown>>))).toBe('E_CANCELLED')
+    expect(produced.events).toBeLessThan(1_000_000)
+    await vi.waitFor(() => expect(server.connections).toBe(1))
+  })
+
   it('answers binary frames and junk with typed rejections, and keeps the socket open', async () => {
     const { ws, api } = await client()
     const messages: { t: string; error?: { code: string } }[] = []

@@ -20,6 +20,15 @@ export interface Dispatcher {
   ): Promise<Result<unknown>>
 }
 
+/**
+ * A stream whose events are ready at once (a fast model, a loopback test) would otherwise run
+ * from one microtask to the next and never let the event loop in: no other client's call, no
+ * socket's close event, no batched frame would get through until it ended. So a stream gives the
+ * loop a turn after this much continuous work.
+ */
+const STREAM_SLICE_MS = 8
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 type AnyHandler = (input: unknown, ctx: RequestContext) => unknown
 type AnyStreamHandler = (input: unknown, ctx: RequestContext) => AsyncGenerator<unknown, unknown, void>
 
@@ -76,11 +85,16 @@ export function createDispatcher(
         const def = streams[route]
         const input = parseOrThrow(def.input, rawInput, `input for "${route}"`)
         generator = (streamHandlers[route] as AnyStreamHandler)(input, ctx)
+        let sliceStart = performance.now()
         for (;;) {
           // Racing against cancellation answers at once even while the handler is mid-await.
           const step = await Promise.race([generator.next(), cancelled])
           if (step.done) return { ok: true, value: checkOutput(def.result, step.value, route) }
           await onEvent(checkOutput(def.event, step.value, route))
+          if (performance.now() - sliceStart >= STREAM_SLICE_MS) {
+            await Promise.race([nextTurn(), cancelled])
+            sliceStart = performance.now()
+          }
         }
       } catch (error) {
         void generator?.return(undefined).catch(() => undefined)

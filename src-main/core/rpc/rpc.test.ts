@@ -250,6 +250,22 @@ describe('connection', () => {
     expect(connection.openRequests).toBe(0)
   })
 
+  it('a stream whose events are all ready at once still lets another client in (issue 19.2)', async () => {
+    const { core } = testCore()
+    const hog = connect({}, core)
+    const hogEnded = (): boolean => hog.messages.some((message) => message.t === 'end')
+    let answeredWhileStreaming: boolean | undefined
+    const other = createConnection(core.dispatcher, (text) => {
+      if ((JSON.parse(text) as ServerMessage).t === 'result') answeredWhileStreaming = !hogEnded()
+    }, { clientId: 'c2' })
+    hog.connection.receive(JSON.stringify({ t: 'stream', id: 1, route: 'diagnostics.loopback', input: { count: 100_000, payloadBytes: 16 } }))
+    // The other client's request arrives as I/O does: in a later turn of the event loop.
+    setImmediate(() => other.receive(JSON.stringify({ t: 'call', id: 7, route: 'app.info', input: {} })))
+    await vi.waitFor(() => expect(answeredWhileStreaming).toBeDefined())
+    hog.connection.close()
+    expect(answeredWhileStreaming).toBe(true)
+  })
+
   it('close cancels running streams and silences the connection', async () => {
     const { core } = testCore()
     const seen: AbortSignal[] = []
