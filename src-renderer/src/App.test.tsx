@@ -7,10 +7,17 @@ import { useAppStore } from './store/app-store'
 const heading = (name: string) => screen.findByRole('heading', { level: 1, name })
 
 describe('App shell', () => {
-  it('starts on Chat with the Ollama status', async () => {
+  it('starts on Chat with the Ollama status as a dot in the sidebar, its details one click away', async () => {
     await renderApp()
     await heading('Chat')
-    expect(await screen.findByText('Ollama 0.12.6 is running')).toBeTruthy()
+    const dot = await screen.findByRole('button', { name: 'Ollama status: Ollama running' })
+    expect(dot.textContent).toContain('Ollama 0.12.6')
+    // All is well: no full status card takes room on the Chat screen.
+    expect(screen.queryByRole('region', { name: 'Ollama status' })).toBeNull()
+    await userEvent.click(dot)
+    const details = screen.getByRole('dialog', { name: 'Ollama status' })
+    expect(details.textContent).toContain('http://127.0.0.1:11434')
+    expect(details.textContent).toMatch(/Answered in\d+ ms/)
     expect(screen.getByRole('status', { name: '' }).textContent).toContain('Web companion')
   })
 
@@ -80,7 +87,7 @@ describe('App shell', () => {
     await renderApp()
     fireEvent.keyDown(window, { key: 'K', ctrlKey: true })
     await userEvent.type(await screen.findByRole('combobox'), 'zzzz')
-    expect(screen.getByText(/No command matches/)).toBeTruthy()
+    expect(await screen.findByText(/No command or chat matches/)).toBeTruthy()
     await userEvent.keyboard('{Enter}')
     fireEvent.keyDown(window, { key: 'k', ctrlKey: true })
     expect(screen.queryByRole('dialog')).toBeNull()

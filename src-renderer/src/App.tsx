@@ -6,7 +6,7 @@ import { CommandPalette } from './components/CommandPalette'
 import { ErrorBoundary } from './components/ErrorBoundary'
 import { Notices } from './components/Notices'
 import { Sidebar } from './components/Sidebar'
-import { navigateTo } from './lib/navigation'
+import { navigateTo, startNewChat } from './lib/navigation'
 import { AgentsScreen } from './screens/agents/AgentsScreen'
 import { ChatScreen } from './screens/chat/ChatScreen'
 import { ClusterScreen } from './screens/cluster/ClusterScreen'
@@ -61,6 +61,12 @@ export function App() {
         event.preventDefault()
         const { paletteOpen, setPaletteOpen } = useAppStore.getState()
         setPaletteOpen(!paletteOpen)
+        return
+      }
+      if (event.key.toLowerCase() === 'n' && !event.shiftKey) {
+        event.preventDefault()
+        useAppStore.getState().setPaletteOpen(false)
+        startNewChat()
         return
       }
       const index = Number(event.key) - 1

@@ -1,11 +1,17 @@
 import { render } from '@testing-library/react'
 import { ApiProvider } from '../src/api/context'
 import { App } from '../src/App'
+import { useSessionsView } from '../src/screens/sessions/sessions-view-store'
+import { useChatView } from '../src/store/chat-view-store'
+import { useOllamaStatus } from '../src/store/ollama-status-store'
 import { screenFromHash, sessionFromHash, useAppStore } from '../src/store/app-store'
 import { bootstrap } from '../src/store/bootstrap'
 import { fakeApi, type FakeApiOptions } from './fake-api'
 
 export const initialState = useAppStore.getState()
+const initialSessionsView = useSessionsView.getState()
+const initialChatView = useChatView.getState()
+const initialOllama = useOllamaStatus.getState()
 
 /** Renders the whole app over a fake API, after the same bootstrap main.tsx runs. */
 export async function renderApp(options: FakeApiOptions = {}) {
@@ -13,6 +19,10 @@ export async function renderApp(options: FakeApiOptions = {}) {
     { ...initialState, notices: [], screen: screenFromHash(location.hash), openSessionId: sessionFromHash(location.hash), paletteOpen: false, connection: 'open', transport: 'web' },
     true,
   )
+  // Screens keep their state in stores across navigation; each test starts from a fresh app.
+  useSessionsView.setState(initialSessionsView, true)
+  useChatView.setState(initialChatView, true)
+  useOllamaStatus.setState(initialOllama, true)
   const fake = fakeApi(options)
   await bootstrap(fake.api)
   const view = render(

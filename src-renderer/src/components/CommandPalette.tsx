@@ -1,8 +1,16 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import { fuzzyFilter } from '../lib/fuzzy'
+import { fuzzyFilter, type FuzzyMatch } from '../lib/fuzzy'
 import { paletteCommands, type CommandContext, type PaletteCommand } from '../lib/commands'
+import { openSessionAt } from '../lib/navigation'
+import { useSessionSearch } from '../lib/session-search'
 import { loadSkillNames, skillCommands, useSkillNames } from '../lib/skill-commands'
 import { useAppStore } from '../store/app-store'
+import { Snippet } from './Snippet'
+
+/** Chats found by full-text search, listed after the commands. */
+const CHAT_HITS = 8
+const NO_FILTERS = {}
+const NO_MATCH: FuzzyMatch = { score: 0, indices: [] }
 
 function Highlighted({ text, indices }: { text: string; indices: number[] }) {
   const marks = new Set(indices)
@@ -22,7 +30,20 @@ export function CommandPalette({ context }: { context: CommandContext }) {
   const input = useRef<HTMLInputElement>(null)
   const skillNames = useSkillNames((state) => state.names)
   const commands = useMemo(() => [...paletteCommands(), ...skillCommands(skillNames)], [skillNames])
-  const results = useMemo(() => fuzzyFilter(commands, query, (command) => `${command.section} ${command.title}`), [commands, query])
+  const found = useSessionSearch(context.api, open ? query : '', NO_FILTERS)
+  const results = useMemo(() => {
+    const matched = fuzzyFilter(commands, query, (command) => `${command.section} ${command.title}`)
+    // One row per chat: its best hit, which opens the chat at that message.
+    const seen = new Set<string>()
+    const chats: { item: PaletteCommand; match: FuzzyMatch }[] = []
+    for (const hit of query.trim() ? found.hits : []) {
+      if (seen.has(hit.sessionId) || chats.length >= CHAT_HITS) continue
+      seen.add(hit.sessionId)
+      const item: PaletteCommand = { id: `chat-hit.${hit.sessionId}`, title: hit.sessionTitle || 'Untitled', detail: hit.snippet, section: 'Chats', run: () => openSessionAt(hit.sessionId, hit.messageId) }
+      chats.push({ item, match: NO_MATCH })
+    }
+    return [...matched, ...chats]
+  }, [commands, query, found.hits])
 
   useEffect(() => {
     if (!open) return
@@ -32,6 +53,7 @@ export function CommandPalette({ context }: { context: CommandContext }) {
     input.current?.focus()
   }, [open])
   useEffect(() => setActive(0), [query])
+  useEffect(() => setActive((i) => Math.min(i, Math.max(0, results.length - 1))), [results.length])
 
   if (!open) return null
 
@@ -59,13 +81,13 @@ export function CommandPalette({ context }: { context: CommandContext }) {
           aria-controls="palette-list"
           aria-activedescendant={results[active] ? `palette-${results[active].item.id}` : undefined}
           aria-autocomplete="list"
-          placeholder="Type a command or a screen…"
+          placeholder="Type a command, a screen, or words from a chat…"
           value={query}
           onChange={(event) => setQuery(event.target.value)}
           onKeyDown={onKeyDown}
         />
         <ul id="palette-list" role="listbox" aria-label="Commands">
-          {results.length === 0 && <li className="palette-empty">No command matches “{query}”.</li>}
+          {results.length === 0 && <li className="palette-empty">{found.status === 'searching' ? 'Searching your chats…' : `No command or chat matches “${query}”.`}</li>}
           {results.map(({ item, match }, index) => {
             const offset = item.section.length + 1
             return (
@@ -81,6 +103,7 @@ export function CommandPalette({ context }: { context: CommandContext }) {
                 <span className="palette-section">{item.section}</span>
                 <span className="palette-title">
                   <Highlighted text={item.title} indices={match.indices.filter((i) => i >= offset).map((i) => i - offset)} />
+                  {item.detail && <span className="palette-detail"><Snippet text={item.detail} /></span>}
                 </span>
                 {item.hint && <kbd>{item.hint}</kbd>}
               </li>

@@ -1,29 +1,17 @@
-import { useCallback, useEffect, useState } from 'react'
-import type { OllamaStatus } from '../../../src-shared/contract'
+import { useEffect } from 'react'
 import { useApi } from '../api/context'
+import { ollamaState, useOllamaStatus } from '../store/ollama-status-store'
 
 /** Live answer to "is Ollama there?", from the core's probe (never starts anything). */
-export function OllamaStatusCard() {
+export function OllamaStatusCard({ onDismiss }: { onDismiss?: () => void } = {}) {
   const api = useApi()
-  const [status, setStatus] = useState<OllamaStatus | undefined>()
-  const [checking, setChecking] = useState(false)
-  const [problem, setProblem] = useState<string | undefined>()
-
-  const check = useCallback(async () => {
-    setChecking(true)
-    const result = await api.call('ollama.status', {})
-    setChecking(false)
-    if (result.ok) {
-      setStatus(result.value)
-      setProblem(undefined)
-    } else setProblem(result.error.message)
-  }, [api])
+  const { status, checking, problem, check } = useOllamaStatus()
 
   useEffect(() => {
-    void check()
-  }, [check])
+    void useOllamaStatus.getState().check(api)
+  }, [api])
 
-  const state = status === undefined ? 'unknown' : status.reachable ? 'ok' : 'fail'
+  const state = ollamaState(status)
   return (
     <section className={`card status-card status-${state}`} aria-label="Ollama status" aria-busy={checking}>
       <div className="status-line">
@@ -31,9 +19,10 @@ export function OllamaStatusCard() {
         <h2>
           {state === 'unknown' ? 'Checking Ollama…' : state === 'ok' ? `Ollama ${status?.version} is running` : 'Ollama is not reachable'}
         </h2>
-        <button type="button" className="button secondary" onClick={() => void check()} disabled={checking}>
+        <button type="button" className="button secondary" onClick={() => void check(api)} disabled={checking}>
           {checking ? 'Checking…' : 'Check again'}
         </button>
+        {onDismiss && <button type="button" className="icon-button" aria-label="Hide the Ollama status" onClick={onDismiss}>×</button>}
       </div>
       {status && (
         <p className="muted">

@@ -1,6 +1,7 @@
 import { useAppStore } from '../store/app-store'
 import { screens } from '../app/screen-registry'
 import { Icon } from './Icon'
+import { OllamaIndicator } from './OllamaIndicator'
 
 const modKey = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? '⌘' : 'Ctrl+'
 
@@ -38,9 +39,12 @@ export function Sidebar({ onNavigate }: { onNavigate: (id: (typeof screens)[numb
           </li>
         ))}
       </ul>
-      <div className={`connection connection-${connection}`} role="status">
-        <span className="dot" aria-hidden="true" />
-        {connection === 'open' ? (transport === 'electron' ? 'Desktop' : 'Web companion') : connection === 'connecting' ? 'Connecting…' : 'Disconnected'}
+      <div className="sidebar-foot">
+        <OllamaIndicator />
+        <div className={`connection connection-${connection}`} role="status">
+          <span className="dot" aria-hidden="true" />
+          {connection === 'open' ? (transport === 'electron' ? 'Desktop' : 'Web companion') : connection === 'connecting' ? 'Connecting…' : 'Disconnected'}
+        </div>
       </div>
     </nav>
   )

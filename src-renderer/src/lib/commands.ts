@@ -1,7 +1,12 @@
 import type { ApiClient, Theme } from '../../../src-shared/contract'
 import { screens, type ScreenId } from '../app/screen-registry'
+import { useChatView } from '../store/chat-view-store'
 import { useOnboarding } from '../store/onboarding-store'
+import { navigateTo, startNewChat } from './navigation'
 import { updateSettings } from '../store/bootstrap'
+import { useAppStore } from '../store/app-store'
+
+const modKey = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? '⌘' : 'Ctrl+'
 
 export interface CommandContext {
   api: ApiClient
@@ -11,7 +16,9 @@ export interface CommandContext {
 export interface PaletteCommand {
   id: string
   title: string
-  section: 'Go to' | 'Appearance' | 'Ollama' | 'Skills' | 'App'
+  section: 'Go to' | 'Chat' | 'Chats' | 'Appearance' | 'Ollama' | 'Skills' | 'App'
+  /** A line under the title (a search hit's words in context). */
+  detail?: string
   hint?: string
   run(ctx: CommandContext): void | Promise<unknown>
 }
@@ -32,6 +39,27 @@ export function paletteCommands(): PaletteCommand[] {
       hint: `${index + 1}`,
       run: (ctx: CommandContext) => ctx.navigate(screen.id),
     })),
+    { id: 'chat.new', title: 'New chat', section: 'Chat', hint: `${modKey}N`, run: () => startNewChat() },
+    {
+      id: 'chat.model',
+      title: 'Switch model',
+      section: 'Chat',
+      run: () => {
+        if (useAppStore.getState().screen !== 'chat') navigateTo('chat')
+        useChatView.getState().openModelPicker()
+      },
+    },
+    {
+      id: 'chat.find',
+      title: 'Find in chat',
+      section: 'Chat',
+      hint: `${modKey}F`,
+      run: () => {
+        if (!useAppStore.getState().openSessionId) return useAppStore.getState().notify({ level: 'info', message: 'Open a chat to find words in it.' })
+        if (useAppStore.getState().screen !== 'chat') navigateTo('chat')
+        useChatView.getState().openFind()
+      },
+    },
     ...themes.map(({ theme, label }) => ({
       id: `theme.${theme}`,
       title: label,

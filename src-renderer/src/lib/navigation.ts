@@ -1,5 +1,6 @@
 import type { ScreenId } from '../app/screen-registry'
 import { hashFor, useAppStore } from '../store/app-store'
+import { useChatView } from '../store/chat-view-store'
 
 /**
  * Shows a screen, records it in the address (so back/forward and reload work) and moves focus to
@@ -16,3 +17,15 @@ export function navigateTo(screen: ScreenId, options?: { sessionId: string | und
 
 /** Opens a session in the Chat screen. */
 export const openSession = (sessionId: string): void => navigateTo('chat', { sessionId })
+
+/** Opens a session at one message (a search hit): the chat scrolls to it and highlights it. */
+export function openSessionAt(sessionId: string, messageId: string | null): void {
+  if (messageId) useChatView.getState().requestReveal(sessionId, messageId)
+  navigateTo('chat', { sessionId })
+}
+
+/** Chat with nothing open yet, the cursor in the composer (Ctrl/Cmd+N, New chat). */
+export function startNewChat(): void {
+  navigateTo('chat', { sessionId: undefined })
+  useChatView.getState().focusComposer()
+}

@@ -46,7 +46,9 @@ describe('Chat screen', () => {
     await openChat({ history: { sessions: [makeSession(0, { tags: ['code'] })], messages: { [id]: messages } } })
     expect(await screen.findByRole('heading', { name: 'Trip planning #0' })).toBeTruthy()
     expect(screen.getByText(/3 messages · started .* · code/)).toBeTruthy()
-    expect(screen.getByText('Ollama 0.12.6 is running')).toBeTruthy()
+    // Ollama is fine: its status is the sidebar's dot, not a card above the conversation.
+    expect(await screen.findByRole('button', { name: 'Ollama status: Ollama running' })).toBeTruthy()
+    expect(screen.queryByRole('region', { name: 'Ollama status' })).toBeNull()
     const articles = await screen.findAllByRole('article')
     expect(articles).toHaveLength(3)
     expect(within(articles[0]!).getByText('You')).toBeTruthy()
@@ -105,17 +107,22 @@ describe('Chat screen', () => {
   })
 
   it('replaces estimates with measured heights, shifting the view only for rows above it', async () => {
-    const observed: { callback: ResizeObserverCallback; targets: Element[] } = { callback: () => undefined, targets: [] }
+    // Other lists (the conversation column) observe sizes too: the one under test watches message rows.
+    const observers: { callback: ResizeObserverCallback; targets: Element[] }[] = []
     vi.stubGlobal('ResizeObserver', class {
+      observer: { callback: ResizeObserverCallback; targets: Element[] }
       constructor(callback: ResizeObserverCallback) {
-        observed.callback = callback
+        this.observer = { callback, targets: [] }
+        observers.push(this.observer)
       }
       observe(target: Element) {
-        observed.targets.push(target)
+        this.observer.targets.push(target)
       }
       unobserve() {}
       disconnect() {}
     })
+    const rowsObserver = () => observers.find((o) => o.targets.some((target) => target.classList.contains('message-row')))
+    const observed = { get callback() { return rowsObserver()!.callback }, get targets() { return rowsObserver()?.targets ?? [] } }
     const messages = makeMessages(id, 100)
     const { log } = await openChat({ history: { sessions: [makeSession(0)], messages: { [id]: messages } } })
     await waitFor(() => expect(observed.targets.length).toBeGreaterThan(5))
@@ -150,7 +157,7 @@ describe('Chat screen', () => {
 
   it('goes back to Sessions, keeps the session open, and closes it on request', async () => {
     await openChat({ history: { sessions: [makeSession(0), makeSession(1)], messages: { [id]: makeMessages(id, 3) } } })
-    await userEvent.click(screen.getByRole('button', { name: '← Sessions' }))
+    await userEvent.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Sessions' }))
     expect(await screen.findByRole('heading', { level: 1, name: 'Sessions' })).toBeTruthy()
     expect(location.hash).toBe('#/sessions')
     await userEvent.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Chat' }))

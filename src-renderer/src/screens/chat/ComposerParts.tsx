@@ -1,6 +1,9 @@
-import { useRef } from 'react'
+import { useRef, type ReactNode } from 'react'
 import type { ChatTarget, McpResource } from '../../../../src-shared/contract'
+import { Icon } from '../../components/Icon'
+import { formatCount } from '../../lib/format'
 import { DictationButton } from './Dictation'
+import { icons } from './icons'
 import { imageFiles, type ImageInput } from './images'
 import { McpResourcePicker } from './McpResourcePicker'
 import { ModelPicker } from './ModelPicker'
@@ -22,49 +25,87 @@ export function PictureThumbs({ images, onRemove }: { images: ImageInput[]; onRe
   )
 }
 
-export interface ComposerBarProps {
-  data: ChatModels
-  target: ChatTarget
-  onTarget(target: ChatTarget): void
+export interface ComposerToolsProps {
   resources: McpResource[]
   onResource(resource: McpResource): void
   onImages(files: File[]): void
   onDictated(text: string): void
   noProviders: boolean
   vision: boolean
-  streaming: boolean
-  canSend: boolean
-  onStop(): void
 }
 
-/** The row under the text box: workspace, model, attachments, dictation, and Send or Stop. */
-export function ComposerBar({ data, target, onTarget, resources, onResource, onImages, onDictated, noProviders, vision, streaming, canSend, onStop }: ComposerBarProps) {
+/** Left of the text box: workspace folder, pictures, MCP resources, dictation (icons, names on hover). */
+export function ComposerTools({ resources, onResource, onImages, onDictated, noProviders, vision }: ComposerToolsProps) {
   const fileInput = useRef<HTMLInputElement>(null)
   return (
-    <div className="composer-bar">
-      <WorkspacePicker disabled={noProviders} />
-      <ModelPicker providers={data.providers} models={data.models} value={target} onChange={onTarget} disabled={noProviders} />
+    <div className="composer-tools">
       <input ref={fileInput} type="file" accept="image/png,image/jpeg,image/webp,image/gif" multiple hidden onChange={(event) => {
         onImages(imageFiles(event.target.files))
         event.target.value = ''
       }} />
       <button
         type="button"
-        className="button secondary"
+        className="button secondary tool-button"
         disabled={!vision || noProviders}
         title={vision ? 'Attach pictures (or paste or drop them)' : 'This model cannot see pictures'}
         onClick={() => fileInput.current?.click()}
       >
-        Attach image
+        <Icon path={icons.image} size={16} />
+        <span className="tool-label">Attach image</span>
       </button>
+      <WorkspacePicker disabled={noProviders} />
       <McpResourcePicker resources={resources} disabled={noProviders} onPick={onResource} />
       <DictationButton disabled={noProviders} onText={onDictated} />
-      <span className="composer-spacer" />
+    </div>
+  )
+}
+
+export interface ComposerSendProps {
+  data: ChatModels
+  target: ChatTarget
+  onTarget(target: ChatTarget): void
+  noProviders: boolean
+  streaming: boolean
+  canSend: boolean
+  onStop(): void
+  /** More controls beside the model (chat settings, …). */
+  children?: ReactNode
+}
+
+/** Right of the text box: the model, then Send, or Stop while a reply streams. */
+export function ComposerSend({ data, target, onTarget, noProviders, streaming, canSend, onStop, children }: ComposerSendProps) {
+  return (
+    <div className="composer-actions">
+      <ModelPicker providers={data.providers} models={data.models} value={target} onChange={onTarget} disabled={noProviders} />
+      {children}
       {streaming ? (
-        <button type="button" className="button danger" onClick={onStop}>Stop</button>
+        <button type="button" className="button danger send-button" onClick={onStop} title="Stop the reply (Esc)">
+          <Icon path={icons.stop} size={14} />
+          Stop
+        </button>
       ) : (
-        <button type="submit" className="button" disabled={!canSend}>Send</button>
+        <button type="submit" className="button send-button" disabled={!canSend}>
+          Send
+        </button>
       )}
+    </div>
+  )
+}
+
+/** A long paste: attach it as a text file, or put it in the box after all. */
+export function PasteOffer({ chars, onAttach, onPaste, onCancel }: { chars: number; onAttach(): void; onPaste(): void; onCancel(): void }) {
+  return (
+    <div className="paste-offer" role="alert">
+      <p>
+        You pasted <strong>{formatCount(chars)} characters</strong> (about {formatCount(Math.ceil(chars / 4))} tokens). Attach it as a file to keep the message readable?
+      </p>
+      <div className="paste-offer-actions">
+        <button type="button" className="button" onClick={onAttach}>Attach as file</button>
+        <button type="button" className="button secondary" onClick={onPaste}>Paste as text</button>
+        <button type="button" className="icon-button" aria-label="Discard the paste" onClick={onCancel}>
+          <Icon path={icons.close} size={15} />
+        </button>
+      </div>
     </div>
   )
 }

@@ -1,20 +1,23 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ErrorShape, SessionSummary } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { formatDateTime, plural } from '../../lib/format'
 import { useAppStore } from '../../store/app-store'
+import { useChatView } from '../../store/chat-view-store'
 import '../../chat.css'
 import { Composer } from './Composer'
-import { MessageList } from './MessageList'
+import { FindBar } from './FindBar'
+import { MessageList, type ScrollTarget } from './MessageList'
 import { ThreadContext } from './reply-parts'
 import { useReplies } from './reply-store'
 import { withLiveReply } from './thread'
 import { useChatModels } from './use-chat-models'
 import { useMessagePages } from './use-message-pages'
+import { useEditLast, useReveal } from './use-reveal'
 import { spendLabel, useSessionSpend } from './use-session-spend'
 import { useThreadActions } from './use-thread-actions'
 
-/** A stored conversation: its title and facts, every message (virtualised), and the composer. */
+/** A stored conversation: a slim header, every message (virtualised), and the composer. */
 export function ConversationView({ sessionId }: { sessionId: string }) {
   const api = useApi()
   const [session, setSession] = useState<SessionSummary | undefined>()
@@ -26,6 +29,14 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   const reply = useReplies((state) => state.replies[sessionId])
   const actions = useThreadActions(sessionId, sessionId)
   const messages = useMemo(() => withLiveReply(pages.messages, reply, sessionId), [pages.messages, reply, sessionId])
+  const findOpen = useChatView((state) => state.findOpen)
+  const [listElement, setListElement] = useState<HTMLElement | null>(null)
+  const [target, setTarget] = useState<ScrollTarget | undefined>()
+  const nonce = useRef(0)
+  const show = useCallback((id: string, highlight: boolean) => setTarget({ id, nonce: ++nonce.current, highlight }), [])
+  const showFound = useCallback((id: string) => show(id, false), [show])
+  useReveal(sessionId, messages, pages, show)
+  useEditLast(messages, show)
 
   // A finished, failed or stopped reply is stored: fetch what the core saved.
   const replyStatus = reply?.status
@@ -72,23 +83,30 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   }
 
   return (
-    <section className="card conversation" aria-labelledby="conversation-title" aria-busy={pages.status === 'loading'}>
-      <header className="conversation-head">
-        <h2 id="conversation-title">{session ? session.title || 'Untitled' : 'Loading…'}</h2>
-        {session && (
-          <p className="muted">
-            {plural(session.messageCount, 'message')} · started {formatDateTime(session.createdAt)}
-            {session.deletedAt !== null && ' · in the trash'}
-            {session.tags.length > 0 && ` · ${session.tags.join(', ')}`}
-            {spent && <span title="Tokens and cost of every reply in this conversation"> · {spent}</span>}
-          </p>
-        )}
+    <section className="conversation" aria-labelledby="conversation-title" aria-busy={pages.status === 'loading'}>
+      <header className="chat-header">
+        <div className="chat-header-title">
+          <h2 id="conversation-title">{session ? session.title || 'Untitled' : 'Loading…'}</h2>
+          {session && (
+            <p className="chat-header-meta">
+              {plural(session.messageCount, 'message')} · started {formatDateTime(session.createdAt)}
+              {session.deletedAt !== null && ' · in the trash'}
+              {session.tags.length > 0 && ` · ${session.tags.join(', ')}`}
+              {spent && <span title="Tokens and cost of every reply in this conversation"> · {spent}</span>}
+            </p>
+          )}
+        </div>
+        {/* Header actions: other features (versions, context meter, export) add their buttons here. */}
+        <div className="chat-header-actions" />
       </header>
+      {findOpen && <FindBar messages={messages} onShow={showFound} list={listElement} />}
       <ThreadContext.Provider value={actions}>
         {pages.status === 'ready' && messages.length === 0 ? (
           <p className="muted conversation-empty">No messages in this session yet.</p>
         ) : (
-          <MessageList messages={messages} hasOlder={pages.hasOlder} loadingOlder={pages.loadingOlder} onLoadOlder={pages.loadOlder} />
+          <div className="message-area" ref={setListElement}>
+            <MessageList messages={messages} hasOlder={pages.hasOlder} loadingOlder={pages.loadingOlder} onLoadOlder={pages.loadOlder} target={target} />
+          </div>
         )}
       </ThreadContext.Provider>
       <Composer sessionId={sessionId} replyKey={sessionId} data={models} />

@@ -77,7 +77,7 @@ export function DictationButton({ disabled = false, onText }: DictationButtonPro
     <span className={`dictation${active ? ' is-active' : ''}`} data-capture={capture}>
       <button
         type="button"
-        className={active ? 'button danger mic-button' : 'button secondary mic-button'}
+        className={active ? 'button danger mic-button tool-button' : 'button secondary mic-button tool-button'}
         aria-pressed={active}
         disabled={disabled || phase === 'finishing'}
         title={phase === 'idle' ? 'Dictate (or hold Ctrl+Space)' : mode === 'hands-free' ? 'Stops by itself after a pause' : 'Click to finish'}
@@ -87,7 +87,7 @@ export function DictationButton({ disabled = false, onText }: DictationButtonPro
           <rect x="9" y="3" width="6" height="11" rx="3" />
           <path d="M5 11a7 7 0 0014 0M12 18v3" />
         </svg>
-        {label}
+        <span className="tool-label">{label}</span>
       </button>
       {active && (
         <span className="level-meter" role="meter" aria-label="Microphone level" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(level * 100)}>

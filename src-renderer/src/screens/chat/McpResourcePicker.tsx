@@ -3,6 +3,8 @@ import type { McpResource } from '../../../../src-shared/contract'
 import '../../agents.css'
 import '../../mcp-chat.css'
 import type { ResourceAttachment } from './resource-attachments'
+import { Icon } from '../../components/Icon'
+import { icons } from './icons'
 
 const matches = (resource: McpResource, query: string): boolean => {
   const q = query.trim().toLowerCase()
@@ -48,8 +50,9 @@ export function McpResourcePicker({ resources, disabled, onPick }: McpResourcePi
   }
   return (
     <div className="workspace-chip">
-      <button type="button" className="button secondary" aria-expanded={open} aria-controls={popId} disabled={disabled} title="Attach a resource of an MCP server" onClick={() => (open ? close() : setOpen(true))}>
-        MCP resource…
+      <button type="button" className="button secondary tool-button" aria-expanded={open} aria-controls={popId} disabled={disabled} title="Attach a resource of an MCP server" onClick={() => (open ? close() : setOpen(true))}>
+        <Icon path={icons.plug} size={16} />
+        <span className="tool-label">MCP resource…</span>
       </button>
       {open && (
         <div id={popId} className="workspace-pop" role="group" aria-label="MCP resources">

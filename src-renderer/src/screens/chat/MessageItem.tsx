@@ -1,6 +1,7 @@
-import { memo, useState } from 'react'
+import { memo, useEffect, useState } from 'react'
 import type { SessionMessage } from '../../../../src-shared/contract'
 import { formatBytes, formatDateTime } from '../../lib/format'
+import { useChatView } from '../../store/chat-view-store'
 import { CopyButton, Markdown } from '../../components/Markdown'
 import { CollapsibleMessage } from '../../components/CollapsibleMessage'
 import { ReadAloudButton } from './Dictation'
@@ -37,6 +38,13 @@ function ChatMessage({ message }: { message: SessionMessage }) {
   const thread = useThread()
   const stored = useReplies((state) => state.attempts[message.id])
   const [editing, setEditing] = useState(false)
+  // Up in an empty composer asks for this message's edit box.
+  const editRequested = useChatView((state) => state.editId === message.id)
+  useEffect(() => {
+    if (!editRequested) return
+    setEditing(true)
+    useChatView.getState().requestEdit(undefined)
+  }, [editRequested])
   const when = formatDateTime(message.createdAt)
   const live = thread?.liveId === message.id ? thread : undefined
   const streaming = message.status === 'streaming'

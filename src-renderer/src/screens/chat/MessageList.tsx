@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { SessionMessage } from '../../../../src-shared/contract'
+import { Icon } from '../../components/Icon'
 import { prefixOffsets, viewportHeight, visibleWindow } from '../../lib/virtual'
+import { useChatView } from '../../store/chat-view-store'
+import { icons } from './icons'
 import { MessageItem } from './MessageItem'
 
 const OVERSCAN_PX = 800
@@ -17,11 +20,21 @@ export function estimateHeight(message: SessionMessage): number {
   return 72 + Math.min(lines, 400) * 21 + (message.reasoning ? 28 : 0) + (message.attachments.length > 0 ? 24 : 0)
 }
 
+/** A message to bring into view (a search hit, a find match, the message being edited). */
+export interface ScrollTarget {
+  id: string
+  /** A new value scrolls again, even to the same message. */
+  nonce: number
+  /** Mark the message until the next target (a search hit); find matches are marked by the find bar. */
+  highlight: boolean
+}
+
 export interface MessageListProps {
   messages: readonly SessionMessage[]
   hasOlder: boolean
   loadingOlder: boolean
   onLoadOlder(): void
+  target?: ScrollTarget | undefined
 }
 
 /**
@@ -30,8 +43,10 @@ export interface MessageListProps {
  * row, or a page of older messages put in front) move scrollTop by the same amount, so what the
  * user is reading stays put.
  */
-export function MessageList({ messages, hasOlder, loadingOlder, onLoadOlder }: MessageListProps) {
+export function MessageList({ messages, hasOlder, loadingOlder, onLoadOlder, target }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null)
+  const [following, setFollowing] = useState(true)
+  const [highlightId, setHighlightId] = useState<string | undefined>()
   const heights = useRef(new Map<string, number>())
   const [measured, setMeasured] = useState(0)
   const offsets = useMemo(
@@ -63,6 +78,7 @@ export function MessageList({ messages, hasOlder, loadingOlder, onLoadOlder }: M
     const viewport = viewportHeight(element)
     const total = offsetsRef.current[offsetsRef.current.length - 1]!
     atBottom.current = element.scrollTop + viewport >= total - BOTTOM_SLACK_PX
+    setFollowing(atBottom.current)
     const next = visibleWindow(offsetsRef.current, element.scrollTop, viewport, OVERSCAN_PX)
     setRange((previous) => (previous.start === next.start && previous.end === next.end ? previous : next))
     maybeLoadOlder()
@@ -121,16 +137,56 @@ export function MessageList({ messages, hasOlder, loadingOlder, onLoadOlder }: M
 
   useEffect(maybeLoadOlder, [hasOlder, loadingOlder, messages.length, maybeLoadOlder])
 
+  const toBottom = useCallback(() => {
+    const element = scroller.current
+    if (!element) return
+    atBottom.current = true
+    element.scrollTop = offsetsRef.current[offsetsRef.current.length - 1]!
+    update()
+  }, [update])
+
+  // Every send brings the latest message into view and follows the reply from there.
+  const bottomNonce = useChatView((state) => state.bottomNonce)
+  const seenBottom = useRef(bottomNonce)
+  useLayoutEffect(() => {
+    if (seenBottom.current === bottomNonce) return
+    seenBottom.current = bottomNonce
+    setHighlightId(undefined)
+    toBottom()
+  }, [bottomNonce, toBottom])
+
+  // A target is shown once per nonce, as soon as its message is loaded (its page may come later).
+  const shown = useRef<number | undefined>(undefined)
+  useLayoutEffect(() => {
+    const element = scroller.current
+    if (!element || !target || shown.current === target.nonce) return
+    const index = indexOf.get(target.id)
+    if (index === undefined) return
+    shown.current = target.nonce
+    atBottom.current = false
+    element.scrollTop = Math.max(0, offsets[index]! - viewportHeight(element) / 4)
+    setHighlightId(target.highlight ? target.id : undefined)
+    update()
+  }, [target, indexOf, offsets, update])
+
   return (
-    <div ref={scroller} className="message-list" onScroll={update} tabIndex={0} role="log" aria-label="Messages" aria-busy={loadingOlder}>
-      {hasOlder && <div className="older-note">{loadingOlder ? 'Loading older messages…' : 'Scroll up for older messages'}</div>}
-      <div className="message-list-inner" style={{ height: offsets[messages.length] }}>
-        {messages.slice(range.start, range.end).map((message, i) => (
-          <div key={message.id} ref={rowRef} data-id={message.id} className="message-row" style={{ top: offsets[range.start + i] }}>
-            <MessageItem message={message} />
-          </div>
-        ))}
+    <div className="message-scroll">
+      <div ref={scroller} className="message-list" onScroll={update} tabIndex={0} role="log" aria-label="Messages" aria-busy={loadingOlder}>
+        {hasOlder && <div className="older-note">{loadingOlder ? 'Loading older messages…' : 'Scroll up for older messages'}</div>}
+        <div className="message-list-inner" style={{ height: offsets[messages.length] }}>
+          {messages.slice(range.start, range.end).map((message, i) => (
+            <div key={message.id} ref={rowRef} data-id={message.id} className={`message-row${message.id === highlightId ? ' highlighted' : ''}`} style={{ top: offsets[range.start + i] }}>
+              <MessageItem message={message} />
+            </div>
+          ))}
+        </div>
       </div>
+      {!following && messages.length > 0 && (
+        <button type="button" className="jump-latest" onClick={toBottom}>
+          <Icon path={icons.down} size={15} />
+          Jump to latest
+        </button>
+      )}
     </div>
   )
 }

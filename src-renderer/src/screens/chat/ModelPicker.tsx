@@ -1,4 +1,6 @@
+import { useEffect } from 'react'
 import type { ChatTarget, ModelInfo, ProviderView } from '../../../../src-shared/contract'
+import { useChatView } from '../../store/chat-view-store'
 import { ModelPopover } from './ModelPopover'
 import { useModelPicker } from './use-model-picker'
 
@@ -20,6 +22,14 @@ export function targetLabel(value: ChatTarget, models: readonly ModelInfo[], pro
 /** A searchable, keyboard-driven list of every provider's models, plus "Auto". */
 export function ModelPicker({ providers, models, value, onChange, disabled }: ModelPickerProps) {
   const picker = useModelPicker(models, providers, value, onChange)
+  // The palette's "Switch model" opens this picker (once the chat is on screen).
+  const wanted = useChatView((state) => state.modelPickerWanted)
+  const { open, toggle } = picker
+  useEffect(() => {
+    if (!wanted || disabled) return
+    useChatView.getState().took('modelPickerWanted')
+    if (!open) toggle()
+  }, [wanted, disabled, open, toggle])
   return (
     <div className="model-picker" ref={picker.rootRef}>
       <button

@@ -1,5 +1,7 @@
 import { useEffect, useId, useState } from 'react'
 import '../../agents.css'
+import { Icon } from '../../components/Icon'
+import { icons } from './icons'
 import { folderName, useWorkspace } from '../../store/workspace-store'
 
 /** The folder built-in tools may work in (shared with the Agents screen); tools still ask first. */
@@ -26,14 +28,15 @@ export function WorkspacePicker({ disabled }: { disabled?: boolean }) {
     >
       <button
         type="button"
-        className="button secondary"
+        className="button secondary tool-button"
         aria-expanded={open}
         aria-controls={popId}
         disabled={disabled}
         title={path ? `${path}. ${note}` : 'Give tools a folder to work in'}
         onClick={() => setOpen((o) => !o)}
       >
-        {path ? `Folder: ${folderName(path)}` : 'No folder'}
+        <Icon path={icons.folder} size={16} />
+        <span className={path ? 'tool-name' : 'tool-label'}>{path ? `Folder: ${folderName(path)}` : 'No folder'}</span>
       </button>
       {open && (
         <div id={popId} className="workspace-pop" role="group" aria-label="Workspace folder">

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState, type RefObject } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react'
 import type { ApiClient, McpPrompt } from '../../../../src-shared/contract'
 import { insertAtCursor } from '../../lib/voice/dictation'
+import { useChatView } from '../../store/chat-view-store'
 import { useComposerDraft } from '../../store/composer-draft'
 import { fillPrompt } from './McpPromptForm'
 import { useSlash, type Slash, type SlashItem } from './SlashSuggestions'
@@ -17,6 +18,8 @@ export interface ComposerText {
   pickSlash(item: SlashItem): void
   /** Dictated words go where the cursor is; what was typed stays. */
   dictate(spoken: string): void
+  /** Text put where the cursor is (a long paste the user chose to keep in the box). */
+  insert(text: string): void
 }
 
 /** The message being written: the text box, `/` suggestions, MCP prompt arguments, the palette's draft, dictation. */
@@ -52,7 +55,17 @@ export function useComposerText(api: ApiClient, workspace: string, setNote: (not
     putText(next.text)
     requestAnimationFrame(() => box.current?.setSelectionRange(next.cursor, next.cursor))
   }
-  return { text, setText, box, asking, endAsking, slash, pickSlash, dictate }
+  const insert = (pasted: string): void => {
+    const value = box.current?.value ?? text
+    const start = box.current?.selectionStart ?? value.length
+    const end = box.current?.selectionEnd ?? value.length
+    putText(value.slice(0, start) + pasted + value.slice(end))
+    const cursor = start + pasted.length
+    requestAnimationFrame(() => box.current?.setSelectionRange(cursor, cursor))
+  }
+  useWantedFocus(box)
+  useAutoGrow(box, text)
+  return { text, setText, box, asking, endAsking, slash, pickSlash, dictate, insert }
 }
 
 /** Text another screen asked to start with (the palette's "Run skill"), taken once. */
@@ -64,4 +77,30 @@ function useDraftIntake(setText: (text: string) => void, box: RefObject<HTMLText
     useComposerDraft.getState().take()
     box.current?.focus()
   }, [draft])
+}
+
+/** The box grows with what is written, up to this share of the window, then scrolls. */
+export const MAX_COMPOSER_SHARE = 0.4
+
+/** One row when empty; taller line by line as the text grows, up to 40 % of the window. */
+function useAutoGrow(box: RefObject<HTMLTextAreaElement | null>, text: string): void {
+  useLayoutEffect(() => {
+    const element = box.current
+    if (!element) return
+    element.style.height = 'auto'
+    const limit = Math.round(window.innerHeight * MAX_COMPOSER_SHARE)
+    element.style.height = `${Math.min(element.scrollHeight, limit)}px`
+    element.style.overflowY = element.scrollHeight > limit ? 'auto' : 'hidden'
+  }, [box, text])
+}
+
+/** Ctrl/Cmd+N and New chat put the cursor here (after the screen has moved focus to its title). */
+function useWantedFocus(box: RefObject<HTMLTextAreaElement | null>): void {
+  const wanted = useChatView((state) => state.composerWanted)
+  useEffect(() => {
+    if (!wanted) return
+    useChatView.getState().took('composerWanted')
+    const frame = requestAnimationFrame(() => box.current?.focus())
+    return () => cancelAnimationFrame(frame)
+  }, [wanted, box])
 }

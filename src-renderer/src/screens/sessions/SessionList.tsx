@@ -3,7 +3,7 @@ import type { SearchHit, SessionSummary } from '../../../../src-shared/contract'
 import { formatWhen, plural } from '../../lib/format'
 import { prefixOffsets, scrollToReveal, viewportHeight, visibleWindow } from '../../lib/virtual'
 import { ROW_HEIGHT, type ListRow, type RowModel } from './session-rows'
-import { Snippet } from './Snippet'
+import { Snippet } from '../../components/Snippet'
 
 /** Pixels rendered beyond the viewport each way, so fast scrolling does not show blank rows. */
 const OVERSCAN_PX = 600

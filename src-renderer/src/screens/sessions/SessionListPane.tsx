@@ -3,7 +3,7 @@ import { BulkBar } from './BulkBar'
 import { activeFilterCount, defaultFilters } from './filters'
 import { ListMessage, SessionList } from './SessionList'
 import type { SessionBrowser } from './use-session-browser'
-import { SEARCH_LIMIT } from './use-session-search'
+import { SEARCH_LIMIT } from '../../lib/session-search'
 
 type Empty = 'search-failed' | 'no-hits' | 'load-failed' | 'trash-empty' | 'no-match' | 'no-sessions'
 

@@ -1,7 +1,7 @@
 import { dayEnd, dayStart } from '../../lib/format'
 import type { SortKey } from './session-rows'
-import type { SessionListQuery } from './use-session-pages'
-import type { SearchFilters } from './use-session-search'
+import type { SessionListQuery } from '../../lib/session-pages'
+import type { SearchFilters } from '../../lib/session-search'
 
 /** What the filter bar holds, as the user typed it; turned into contract queries below. */
 export interface FilterState {

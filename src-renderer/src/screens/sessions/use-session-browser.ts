@@ -5,9 +5,9 @@ import { useBulkActions, useUndoableActions } from './use-browser-actions'
 import { useCoalescedRefresh } from './use-coalesced-refresh'
 import { useSessionTags } from './use-session-data'
 import { useSessionKeys } from './use-session-keys'
-import { useSessionPages } from './use-session-pages'
+import { useSessionPages } from '../../lib/session-pages'
 import { useSessionQuery } from './use-session-query'
-import { useSessionSearch } from './use-session-search'
+import { useSessionSearch } from '../../lib/session-search'
 import { useSessionSelection } from './use-session-selection'
 
 /** The session browser's state: query, pages or hits, selection, actions, and the keys over them. */

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ApiClient, SearchHit, SessionSummary } from '../../../../src-shared/contract'
 import { openSession } from '../../lib/navigation'
 import type { PointerSelect } from './SessionList'
+import { useSessionsView } from './sessions-view-store'
 import { useSession } from './use-session-data'
 
 export interface SelectionInput {
@@ -17,8 +18,11 @@ export interface SelectionInput {
 
 /** The active row (sessions or hits), the checked sessions, and how clicks and the keyboard change them. */
 export function useSessionSelection(api: ApiClient, { sessions, hits, showHits, listKey, version }: SelectionInput) {
-  const [active, setActive] = useState<{ id: string; item: number } | undefined>()
-  const [activeHit, setActiveHit] = useState(0)
+  // The selection lives in the screen's store, so it is still there after a visit to a chat.
+  const active = useSessionsView((state) => state.active)
+  const setActive = useSessionsView((state) => state.setActive)
+  const activeHit = useSessionsView((state) => state.activeHit)
+  const setActiveHit = useSessionsView((state) => state.setActiveHit)
   const [checked, setChecked] = useState<ReadonlySet<string>>(new Set())
   const anchor = useRef<number | undefined>(undefined)
 
@@ -32,12 +36,21 @@ export function useSessionSelection(api: ApiClient, { sessions, hits, showHits, 
   const activeSession: SessionSummary | undefined = showHits ? hitSession : listItem === undefined ? undefined : sessions[listItem]
   const activeId = showHits ? hit?.sessionId : activeSession?.id
 
-  useEffect(() => setActiveHit(0), [hits])
+  // New hits start at the first, except the same search answered again on the way back to the screen.
+  const firstHits = useRef(true)
+  useEffect(() => {
+    if (firstHits.current && hits.length === 0) return
+    if (!firstHits.current) setActiveHit(0)
+    firstHits.current = false
+  }, [hits, setActiveHit])
   useEffect(() => {
     setChecked(new Set())
-    setActive(undefined)
     anchor.current = undefined
-  }, [listKey])
+    const view = useSessionsView.getState()
+    if (view.selectionKey === listKey) return
+    view.setSelectionKey(listKey)
+    setActive(undefined)
+  }, [listKey, setActive])
 
   const select = useCallback(
     (item: number) => {
@@ -45,7 +58,7 @@ export function useSessionSelection(api: ApiClient, { sessions, hits, showHits, 
       const session = sessions[item]
       if (session) setActive({ id: session.id, item })
     },
-    [showHits, sessions],
+    [showHits, sessions, setActive, setActiveHit],
   )
 
   const onPointerSelect = useCallback(
@@ -64,7 +77,7 @@ export function useSessionSelection(api: ApiClient, { sessions, hits, showHits, 
       if (how === 'toggle' || anchor.current === undefined) anchor.current = item
       setActive({ id: session.id, item })
     },
-    [sessions],
+    [sessions, setActive],
   )
 
   const open = useCallback((item: number) => {

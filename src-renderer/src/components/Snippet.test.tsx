@@ -1,6 +1,6 @@
 import { render } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { HIGHLIGHT_END as E, HIGHLIGHT_START as S } from '../../../../src-shared/contract'
+import { HIGHLIGHT_END as E, HIGHLIGHT_START as S } from '../../../src-shared/contract'
 import { Snippet, snippetParts } from './Snippet'
 
 describe('search snippets', () => {

@@ -1,4 +1,4 @@
-import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../../../src-shared/contract'
+import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../../src-shared/contract'
 
 export interface SnippetPart {
   text: string

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { ApiClient, ErrorShape, ListSessionsInput, SessionSummary } from '../../../../src-shared/contract'
-import { useAppStore } from '../../store/app-store'
+import type { ApiClient, ErrorShape, ListSessionsInput, SessionSummary } from '../../../src-shared/contract'
+import { useAppStore } from '../store/app-store'
 
 /** Sessions per sessions.list call (the contract’s maximum): each call costs about the same, so fewer is faster. */
 export const PAGE_SIZE = 500

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { ApiClient, ErrorShape, RouteInput, SearchHit } from '../../../../src-shared/contract'
-import { useAppStore } from '../../store/app-store'
-import { noteFeatureUse } from '../../lib/feature-use'
+import type { ApiClient, ErrorShape, RouteInput, SearchHit } from '../../../src-shared/contract'
+import { useAppStore } from '../store/app-store'
+import { noteFeatureUse } from './feature-use'
 
 export type SearchFilters = Omit<RouteInput<'sessions.search'>, 'query' | 'limit'>
 
