@@ -10,6 +10,7 @@ import {
   type SessionMessage,
   type SessionSummary,
 } from '../../src-shared/contract'
+import { branchPage, newestUnder } from './fake-branches'
 
 export interface FakeSessionsOptions {
   sessions?: SessionSummary[]
@@ -92,6 +93,8 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
   let nextId = 1
   const now = (): number => ++clock
   const messagesOf = (id: string): SessionMessage[] => messages.get(id) ?? []
+  /** The branch being read per session (sessions.setBranch), as the core keeps it. */
+  const leaves = new Map<string, string>()
 
   const matchesList = (s: SessionSummary, q: ListSessionsInput): boolean =>
     (q.onlyDeleted ? s.deletedAt !== null : s.deletedAt === null) &&
@@ -201,6 +204,34 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
     return ok({ sessions: ids.map((id) => ({ ...sessions.get(id)! })) })
   }
 
+  /** The branch routes (see fake-branches.ts), kept apart from `answer` so each stays readable. */
+  const branchRoutes: Partial<Record<SessionRoute, (raw: unknown) => Result<unknown>>> = {
+    'sessions.branch': (raw) => {
+      const q = raw as RouteInput<'sessions.branch'>
+      if (!sessions.has(q.sessionId)) return notFound('session', q.sessionId)
+      const found = branchPage(messagesOf(q.sessionId), leaves.get(q.sessionId), q)
+      return found ? ok(found) : notFound('message', q.before!)
+    },
+    'sessions.setBranch': (raw) => {
+      const { sessionId, messageId } = raw as RouteInput<'sessions.setBranch'>
+      if (!messagesOf(sessionId).some((m) => m.id === messageId)) return notFound('message', messageId)
+      leaves.set(sessionId, newestUnder(messagesOf(sessionId), messageId))
+      changed([sessionId])
+      return ok({ leafId: leaves.get(sessionId)! })
+    },
+    'sessions.deleteMessage': (raw) => {
+      const { sessionId, messageId } = raw as RouteInput<'sessions.deleteMessage'>
+      const gone = messagesOf(sessionId).find((m) => m.id === messageId)
+      if (!gone) return notFound('message', messageId)
+      const reparented = messagesOf(sessionId).filter((m) => m.parentId === messageId).length
+      const moved = messagesOf(sessionId).filter((m) => m !== gone).map((m) => (m.parentId === messageId ? { ...m, parentId: gone.parentId } : m))
+      messages.set(sessionId, moved)
+      if (leaves.get(sessionId) === messageId) leaves.delete(sessionId)
+      changed([sessionId])
+      return ok({ deletedId: messageId, reparented, leafId: leaves.get(sessionId) ?? moved.at(-1)?.id ?? null })
+    },
+  }
+
   function answer(route: SessionRoute, raw: unknown): Result<unknown> {
     const valid = validate(route, raw)
     if (!valid.ok) return valid
@@ -284,6 +315,8 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
           ? fail({ code: 'E_UNSUPPORTED', message: 'Compacting needs a model to write the summary.', hint: 'Connect a model provider first; your messages are unchanged.', retryable: false })
           : notFound('session', sessionId)
       }
+      default:
+        return branchRoutes[route]!(valid.value)
     }
   }
 
@@ -302,6 +335,7 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
      */
     addMessage(message: SessionMessage, { quiet = false }: { quiet?: boolean } = {}): void {
       messages.set(message.sessionId, [...messagesOf(message.sessionId), message])
+      leaves.delete(message.sessionId) // like the core: what is written is read next
       const session = sessions.get(message.sessionId)!
       Object.assign(session, { messageCount: session.messageCount + 1, updatedAt: message.createdAt })
       if (!quiet) changed([message.sessionId])

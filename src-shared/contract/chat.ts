@@ -24,6 +24,10 @@ export const ImageInputSchema = z
   })
   .strict()
 
+/** A regenerate, a continue or a reply to a stored prompt: no new prompt is written. */
+export const reusesPrompt = (input: { regenerate?: string | undefined; continueOf?: string | undefined; replyTo?: string | undefined }): boolean =>
+  input.regenerate !== undefined || input.continueOf !== undefined || input.replyTo !== undefined
+
 export const ChatSendInputSchema = z
   .object({
     /** Omit to start a new session. */
@@ -37,6 +41,10 @@ export const ChatSendInputSchema = z
     regenerate: z.string().max(64).optional(),
     /** Edit this user message and resend: a new branch from its parent. */
     editOf: z.string().max(64).optional(),
+    /** Continue this (stopped) reply: the model writes on from its end, into the same message. */
+    continueOf: z.string().max(64).optional(),
+    /** Answer this stored prompt again (another model's version beside the first: Compare). */
+    replyTo: z.string().max(64).optional(),
     system: z.string().max(50_000).optional(),
     temperature: z.number().min(0).max(2).optional(),
     reasoning: z.boolean().optional(),
@@ -44,9 +52,13 @@ export const ChatSendInputSchema = z
     workspace: z.string().min(1).max(4096).optional(),
   })
   .strict()
-  .refine((input) => input.text.trim().length > 0 || (input.images?.length ?? 0) > 0 || (input.documents?.length ?? 0) > 0 || input.regenerate !== undefined, {
+  .refine((input) => input.text.trim().length > 0 || (input.images?.length ?? 0) > 0 || (input.documents?.length ?? 0) > 0 || reusesPrompt(input), {
     message: 'write a message or attach a picture or a file',
     path: ['text'],
+  })
+  .refine((input) => [input.regenerate, input.editOf, input.continueOf, input.replyTo].filter((id) => id !== undefined).length <= 1, {
+    message: 'regenerate, editOf, continueOf and replyTo are ways to send; pick one',
+    path: ['regenerate'],
   })
 export type ChatSendInput = z.input<typeof ChatSendInputSchema>
 

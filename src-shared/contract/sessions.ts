@@ -96,6 +96,15 @@ export type SearchHit = z.infer<typeof SearchHitSchema>
 export const HIGHLIGHT_START = '\u0002'
 export const HIGHLIGHT_END = '\u0003'
 
+export const MessageVersionSchema = z.object({
+  /** 1-based place among the message's versions (siblings: same parent), oldest first. */
+  index: z.number(),
+  count: z.number(),
+  previous: z.string().nullable(),
+  next: z.string().nullable(),
+})
+export type MessageVersion = z.infer<typeof MessageVersionSchema>
+
 export const ExportFormatSchema = z.enum(['markdown', 'json', 'html'])
 
 const Ids = z.array(Id).min(1).max(500)
@@ -150,6 +159,22 @@ export const sessionRoutes = {
     input: z.object({ sessionId: Id, before: Id.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
     output: z.object({ messages: z.array(MessageSchema), nextBefore: z.string().nullable() }),
   },
+  'sessions.branch': {
+    description:
+      'A page of the branch being read (oldest first; `before` pages back), with the versions ‹2/3› of its messages. The branch is kept with the session, so reopening shows the same one.',
+    input: z.object({ sessionId: Id, before: Id.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    output: z.object({ messages: z.array(MessageSchema), nextBefore: z.string().nullable(), leafId: z.string().nullable(), versions: z.record(z.string(), MessageVersionSchema) }),
+  },
+  'sessions.setBranch': {
+    description: 'Read the branch through this message from now on (a version switcher, a search hit on another branch): the newest message under it becomes the leaf.',
+    input: z.object({ sessionId: Id, messageId: Id }).strict(),
+    output: z.object({ leafId: z.string() }),
+  },
+  'sessions.deleteMessage': {
+    description: 'Delete one message. Its replies move up to its parent, so no other message is lost.',
+    input: z.object({ sessionId: Id, messageId: Id }).strict(),
+    output: z.object({ deletedId: z.string(), reparented: z.number(), leafId: z.string().nullable() }),
+  },
   'sessions.search': {
     description: 'Full-text search over titles and messages; accepts any text.',
     input: z
@@ -176,8 +201,8 @@ export const sessionRoutes = {
     output: z.object({ tags: z.array(z.object({ tag: z.string(), count: z.number() })) }),
   },
   'sessions.export': {
-    description: 'One session as Markdown, JSON (re-importable) or self-contained HTML.',
-    input: z.object({ id: Id, format: ExportFormatSchema }).strict(),
+    description: 'One session as Markdown, JSON (re-importable) or self-contained HTML: the branch being read, or every version with `branches: "all"`.',
+    input: z.object({ id: Id, format: ExportFormatSchema, branches: z.enum(['active', 'all']).optional() }).strict(),
     output: z.object({ filename: z.string(), mime: z.string(), content: z.string() }),
   },
   'sessions.importable': {

@@ -96,17 +96,28 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
     },
     'sessions.restore': async ({ ids }) => ({ sessions: await each(ids, (s, id) => s.restoreSession(id)) }),
     'sessions.messages': async ({ sessionId, before, limit }) => (await store()).getMessages(sessionId, { before, limit }),
+    'sessions.branch': async ({ sessionId, before, limit }) => (await store()).getBranch(sessionId, { before, limit }),
+    'sessions.setBranch': async ({ sessionId, messageId }) => {
+      const result = await (await store()).setActiveBranch(sessionId, messageId)
+      changed([sessionId])
+      return result
+    },
+    'sessions.deleteMessage': async ({ sessionId, messageId }) => {
+      const result = await (await store()).deleteMessage(sessionId, messageId)
+      changed([sessionId])
+      return result
+    },
     'sessions.search': async ({ query, limit, ...filters }) => ({ hits: await (await store()).search(query, { ...filters, limit }) }),
     'sessions.tags': async () => ({ tags: await (await store()).listTags() }),
     'sessions.stats': async () => {
       const info = await (await store()).storeInfo()
       return { sessions: info.sessions, messages: info.messages, bytes: (await fileBytes(info.file)) + (await fileBytes(`${info.file}-wal`)) }
     },
-    'sessions.export': async ({ id, format }) => {
+    'sessions.export': async ({ id, format, branches = 'active' }) => {
       const s = await store()
       const session = await s.getSession(id)
       const type = exportTypes[format]
-      return { filename: exportFileName(session.title, type.extension), mime: type.mime, content: await s.exportSession(id, format) }
+      return { filename: exportFileName(session.title, type.extension), mime: type.mime, content: await s.exportSession(id, format, branches) }
     },
     'sessions.importable': async () => ({ files: await (await store()).findImportableFiles(deps.home) }),
     'sessions.import': async ({ paths }) => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ChatEvent, ChatSendInput, Routing } from '../../../src-shared/contract'
+import { reusesPrompt, type ChatEvent, type ChatSendInput, type Routing } from '../../../src-shared/contract'
 import type { StreamResult } from '../../../src-shared/contract'
 import { AppError, ValidationError } from '../errors'
 import type { Logger } from 'pino'
@@ -123,7 +123,7 @@ export class ChatService {
 
     // UserPromptSubmit hooks see the prompt first; a block leaves no trace in the history.
     let promptContext: string | undefined
-    if (agent && !input.regenerate) {
+    if (agent && !reusesPrompt(input)) {
       const submitted = await agent.hooks.fire('UserPromptSubmit', { prompt: input.text }, { sessionId: input.sessionId ?? null, cwd, workspace, signal, span })
       if (!submitted.allowed) throw new AppError('E_BLOCKED', `A hook blocked this prompt: ${submitted.reason ?? 'no reason given'}`, { hint: 'The hook is listed in Agents → Hooks; the prompt was not sent or saved.' })
       promptContext = submitted.additionalContext
@@ -131,7 +131,7 @@ export class ChatService {
 
     // `/name args` runs a skill: the user's words are saved as typed, the model gets the skill's instructions.
     let modelText = input.text
-    const slash = deps.runSkill && !input.regenerate ? skillSlashCommand(input.text) : null
+    const slash = deps.runSkill && !reusesPrompt(input) ? skillSlashCommand(input.text) : null
     if (slash && deps.runSkill) {
       const ran = await deps.runSkill(slash.name, slash.args, { sessionId: input.sessionId ?? null, workspace, signal }).catch((error: unknown) => {
         // Not a skill (e.g. a path like /etc/hosts): send the text as it is.
@@ -161,11 +161,11 @@ export class ChatService {
     // A new chat has no history to read, so even its session is created while the provider thinks.
     const existing = input.sessionId ? await store.getSession(input.sessionId) : undefined
     yield* this.compactFirst(existing, plan.candidates[0]!, input, signal)
-    const turn = existing ? await this.planTurn(store, existing.id, input) : { prior: [], replyParent: null, newParent: undefined }
-    if (!existing && (input.regenerate || input.editOf)) throw new ValidationError('Regenerate and edit need the session they belong to.', [{ path: 'sessionId', message: 'missing' }])
-    const prior = await toProviderMessages(turn.prior, (sha) => store.readAttachment(sha), input.system, (attachments) => this.documents.blocks(attachments, (sha) => store.readAttachment(sha)))
+    const turn: Turn = existing ? await this.planTurn(store, existing.id, input) : { prior: [], replyParent: null, newParent: undefined }
+    if (!existing) requireNoBranchWork(input)
+    const prior = await priorMessages(turn, store, input.system, (attachments) => this.documents.blocks(attachments, (sha) => store.readAttachment(sha)))
     const context: ProviderMessage[] = promptContext ? [{ role: 'system', content: promptContext }] : []
-    const request: Omit<ChatRequest, 'model'> = { ...draft, messages: input.regenerate ? prior : [...prior, ...context, ...draft.messages] }
+    const request: Omit<ChatRequest, 'model'> = { ...draft, messages: reusesPrompt(input) ? prior : [...prior, ...context, ...draft.messages] }
 
     // The request goes out first and the prompt is saved while the provider thinks, so saving
     // adds nothing to the time to first token. If saving fails, the request is stopped.
@@ -181,7 +181,7 @@ export class ChatService {
       try {
         const session = existing ?? (await store.createSession({ title: titleFrom(titleSource(input.text, documents)), ...(workspace ? { workspace } : {}) }))
         const userMessageId = turn.replyParent ?? (await this.saveUserMessage(store, session.id, input, [...images, ...storedFiles(documents)], turn.newParent))
-        const writer = await store.beginStreamingMessage(session.id, { provider: first.providerId, model: first.model, parentId: userMessageId })
+        const writer = await openReply(store, session.id, turn, { provider: first.providerId, model: first.model, parentId: userMessageId })
         saved = { session, userMessageId, writer }
       } catch (error) {
         inner.abort(error)
@@ -232,7 +232,7 @@ export class ChatService {
 
   /** A new prompt in a chat near its window's limit summarises the older messages first (never a regenerate or an edit). */
   private async *compactFirst(session: { id: string } | undefined, target: { providerId: string; model: string }, input: ParsedSend, signal: AbortSignal): AsyncGenerator<ChatEvent, void> {
-    if (session === undefined || input.regenerate || input.editOf || !this.deps.compactBeforeSend) return
+    if (session === undefined || reusesPrompt(input) || input.editOf || !this.deps.compactBeforeSend) return
     yield* this.deps.compactBeforeSend(session.id, target, input.text, signal)
   }
 
@@ -241,7 +241,18 @@ export class ChatService {
    * written), and where the prompt goes. A regenerate reuses the old prompt (`replyParent`); an
    * edit starts a branch beside the original.
    */
-  private async planTurn(store: SessionStore, sessionId: string, input: ParsedSend): Promise<{ prior: Message[]; replyParent: string | null; newParent: string | null | undefined }> {
+  private async planTurn(store: SessionStore, sessionId: string, input: ParsedSend): Promise<Turn> {
+    if (input.continueOf) {
+      const old = await this.messageIn(store, sessionId, input.continueOf, 'continueOf')
+      if (old.role !== 'assistant' || !old.parentId) throw new ValidationError('Only a reply to a prompt can be continued.', [{ path: 'continueOf', message: `a ${old.role} message` }])
+      if (old.status === 'streaming') throw new ValidationError('This reply is still being written.', [{ path: 'continueOf', message: 'streaming' }])
+      return { prior: await store.contextMessages(sessionId, old.parentId), replyParent: old.parentId, newParent: undefined, continued: old }
+    }
+    if (input.replyTo) {
+      const prompt = await this.messageIn(store, sessionId, input.replyTo, 'replyTo')
+      if (prompt.role !== 'user') throw new ValidationError('Only a prompt can be answered again.', [{ path: 'replyTo', message: `a ${prompt.role} message` }])
+      return { prior: await store.contextMessages(sessionId, prompt.id), replyParent: prompt.id, newParent: undefined }
+    }
     if (input.regenerate) {
       const old = await this.messageIn(store, sessionId, input.regenerate, 'regenerate')
       if (old.role !== 'assistant' || !old.parentId) throw new ValidationError('Only a reply to a prompt can be regenerated.', [{ path: 'regenerate', message: `a ${old.role} message` }])
@@ -252,7 +263,7 @@ export class ChatService {
       if (edited.role !== 'user') throw new ValidationError('Only your own messages can be edited and resent.', [{ path: 'editOf', message: `a ${edited.role} message` }])
       return { prior: edited.parentId ? await store.contextMessages(sessionId, edited.parentId) : [], replyParent: null, newParent: edited.parentId }
     }
-    // A new prompt continues the latest message, as appendMessage does by default.
+    // A new prompt continues the branch being read, as appendMessage does by default.
     return { prior: input.sessionId ? await store.contextMessages(sessionId) : [], replyParent: null, newParent: undefined }
   }
 
@@ -266,6 +277,33 @@ export class ChatService {
     if (message.sessionId !== sessionId) throw new ValidationError('That message belongs to another session.', [{ path: field, message: 'wrong session' }])
     return message
   }
+}
+
+/** What a turn continues (see planTurn); `continued`: the reply a Continue writes on. */
+interface Turn {
+  prior: Message[]
+  replyParent: string | null
+  newParent: string | null | undefined
+  continued?: Message
+}
+
+/** Regenerate, edit, continue and compare work on a stored chat: a new chat has none of them. */
+function requireNoBranchWork(input: ParsedSend): void {
+  if (input.regenerate || input.editOf || input.continueOf || input.replyTo) {
+    throw new ValidationError('Regenerate, edit, continue and compare need the session they belong to.', [{ path: 'sessionId', message: 'missing' }])
+  }
+}
+
+/** The stored branch for the model; a continued reply goes last, as it stands, for the model to write on from its end. */
+async function priorMessages(turn: Turn, store: SessionStore, system: string | undefined, documents: Parameters<typeof toProviderMessages>[3]): Promise<ProviderMessage[]> {
+  const prior = await toProviderMessages(turn.prior, (sha) => store.readAttachment(sha), system, documents)
+  if (turn.continued) prior.push({ role: 'assistant', content: turn.continued.text })
+  return prior
+}
+
+/** The message the reply streams into: a new one, or the continued reply opened again. */
+function openReply(store: SessionStore, sessionId: string, turn: Turn, meta: { provider: string; model: string; parentId: string }) {
+  return turn.continued ? store.resumeStreamingMessage(sessionId, turn.continued.id) : store.beginStreamingMessage(sessionId, meta)
 }
 
 /** No `tools` field at all when there are none: some servers refuse an empty list. */

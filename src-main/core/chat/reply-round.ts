@@ -64,11 +64,15 @@ export async function* streamRound(deps: ChatServiceDeps, next: () => Promise<St
   const timings: Record<string, number> = { totalMs: outcome.totalMs }
   if (outcome.firstTokenMs !== null) timings.firstTokenMs = outcome.firstTokenMs
   if (streamMs && streamMs > 0 && usage.outputTokens > 0) timings.tokensPerSec = Math.round((usage.outputTokens / streamMs) * 10_000) / 10
+  // A continued reply already holds what its earlier part used and cost: the message keeps the sum.
+  const earlier = writer.message.usage
+  const sum = (key: 'inputTokens' | 'outputTokens' | 'cachedTokens'): number => (usage[key] ?? 0) + (earlier?.[key] ?? 0)
+  const cached = sum('cachedTokens')
   const message = await writer.complete({
     provider: answered.id,
     model: outcome.model,
-    usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.cachedTokens ? { cachedTokens: usage.cachedTokens } : {}), ...(usage.estimated ? { estimated: true } : {}) },
-    cost,
+    usage: { inputTokens: sum('inputTokens'), outputTokens: sum('outputTokens'), ...(cached ? { cachedTokens: cached } : {}), ...(usage.estimated || earlier?.estimated ? { estimated: true } : {}) },
+    cost: cost === null ? null : cost + (writer.message.cost ?? 0),
     timings,
     toolCalls: reply.toolCalls.length ? reply.toolCalls : null,
   })
@@ -84,7 +88,8 @@ function costFor(deps: ChatServiceDeps, config: ProviderConfig, model: string, u
 async function endFailed(deps: ChatServiceDeps, writer: StreamingMessageWriter, text: string, error: unknown, signal: AbortSignal, started: number): Promise<void> {
   const appError = toAppError(error)
   try {
-    if ((signal.aborted || appError instanceof CancelledError) && text.length > 0) {
+    // Stopped by the user: a neutral "Stopped" reply that keeps what arrived (maybe nothing) and can be continued.
+    if (signal.aborted || appError instanceof CancelledError) {
       await writer.complete({ timings: { totalMs: deps.clock.now() - started, stopped: 1 } })
     } else {
       await writer.fail(appError.hint ? `${appError.message} ${appError.hint}` : appError.message)

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors'
 import type { StoreContext } from './context'
 import { SessionNotFoundError } from './errors'
-import { getMessage, getThread, insertMessage, isSummaryMessage, latestMessageId } from './messages-repo'
+import { activeLeafId, getMessage, getThread, insertMessage, isSummaryMessage } from './messages-repo'
 import { requireSession } from './sessions-repo'
 import { threadTokens } from './tokens'
 import type { Compaction, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, Message, NewCompaction } from './types'
@@ -52,10 +52,10 @@ interface Context {
   after: Message[]
 }
 
-/** The branch ending at `leafId` (default: the latest message), in this session. */
+/** The branch ending at `leafId` (default: the branch being read), in this session. */
 function branch(ctx: StoreContext, sessionId: string, leafId: string | undefined): Message[] {
   requireSession(ctx, sessionId)
-  const leaf = leafId ?? latestMessageId(ctx, sessionId)
+  const leaf = leafId ?? activeLeafId(ctx, sessionId)
   if (leaf === null) return []
   const thread = getThread(ctx, String(leaf))
   if (thread.at(-1)!.sessionId !== sessionId) throw new SessionNotFoundError('message', String(leaf))

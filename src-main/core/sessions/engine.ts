@@ -3,6 +3,7 @@ import path from 'node:path'
 import { AppError, ValidationError } from '../errors'
 import { AttachmentFiles } from './attachments'
 import { backupTo, hasHistory, maybeDailyBackup, mergeFrom, preparedCopy, removeDatabaseFiles, snapshotBeforeReplace } from './backup'
+import * as branches from './branches'
 import * as compactions from './compactions-repo'
 import { sessionPaths, type StoreContext } from './context'
 import { openDatabase } from './database'
@@ -14,7 +15,7 @@ import type { MigrationOutcome } from './migrate'
 import { search } from './search'
 import * as sessions from './sessions-repo'
 import type {
-  BackupResult, Compaction, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult,
+  BackupResult, BranchPage, BranchPageQuery, Compaction, DeletedMessage, ExportBranches, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult,
   ListSessionsQuery, Message, MessagePage, MessagePageQuery, NewCompaction, NewMessage, NewSession, RestoreOptions, RestoreResult,
   SearchFilters, SearchHit, Session, SessionPage, StreamingFinal, StreamingMeta,
 } from './types'
@@ -123,6 +124,23 @@ export class SessionEngine {
   getThread(leafId: string): Message[] {
     return messages.getThread(this.ctx, leafId)
   }
+  // Branches (see branches.ts)
+  /** A page of the branch being read, with the versions of its messages. */
+  getBranch(sessionId: string, query: BranchPageQuery = {}): BranchPage {
+    return branches.getBranch(this.ctx, sessionId, query)
+  }
+  /** Reads the branch through this message from now on; returns the new leaf. */
+  setActiveBranch(sessionId: string, messageId: string): { leafId: string } {
+    return branches.setActiveBranch(this.ctx, sessionId, messageId)
+  }
+  /** Deletes one message; its replies move up to its parent. */
+  deleteMessage(sessionId: string, messageId: string): DeletedMessage {
+    return branches.deleteMessage(this.ctx, sessionId, messageId)
+  }
+  /** Opens a finished reply again to stream more text onto it (Continue). */
+  resumeStreamingMessage(sessionId: string, messageId: string): Message {
+    return branches.resumeStreamingMessage(this.ctx, sessionId, messageId)
+  }
   startStreamingMessage(sessionId: string, meta: StreamingMeta = {}): Message {
     return messages.startStreamingMessage(this.ctx, sessionId, meta)
   }
@@ -191,8 +209,8 @@ export class SessionEngine {
   findImportableFiles(home: string): string[] {
     return findImportableFiles(String(home))
   }
-  exportSession(id: string, format: ExportFormat): string {
-    return exportSession(this.ctx, id, format)
+  exportSession(id: string, format: ExportFormat, which: ExportBranches = 'active'): string {
+    return exportSession(this.ctx, id, format, which)
   }
   exportAll(zipPath: string, options: { overwrite?: boolean } = {}): ExportAllResult {
     return exportAll(this.ctx, zipPath, options)

@@ -2,19 +2,26 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ValidationError } from '../errors'
 import type { StoreContext } from './context'
+import { activeBranchMessages } from './branches'
 import { exportNative } from './format-native'
 import { allMessages } from './messages-repo'
 import { listSessions, requireSession } from './sessions-repo'
 import { toHtml, toMarkdown } from './export-text'
-import type { ExportAllResult, ExportFormat } from './types'
+import type { ExportAllResult, ExportBranches, ExportFormat } from './types'
 import { ZipWriter } from './zip'
 
-/** One session as Markdown, our JSON (which imports back) or a self-contained HTML page. */
-export function exportSession(ctx: StoreContext, sessionId: string, format: ExportFormat): string {
-  if (format === 'json') return `${JSON.stringify(exportNative(ctx, sessionId), null, 2)}\n`
+/**
+ * One session as Markdown, our JSON (which imports back) or a self-contained HTML page: the branch
+ * being read, or every version with `which: 'all'` (JSON keeps the tree through parentId).
+ */
+export function exportSession(ctx: StoreContext, sessionId: string, format: ExportFormat, which: ExportBranches = 'active'): string {
+  if (which !== 'active' && which !== 'all') throw new ValidationError('Export the active branch or all branches.', [{ path: 'branches', message: 'invalid' }])
   const session = requireSession(ctx, sessionId)
-  if (format === 'markdown') return toMarkdown(session, allMessages(ctx, sessionId))
-  if (format === 'html') return toHtml(session, allMessages(ctx, sessionId))
+  const all = allMessages(ctx, sessionId)
+  const messages = which === 'all' ? all : activeBranchMessages(ctx, sessionId, all)
+  if (format === 'json') return `${JSON.stringify(exportNative(ctx, sessionId, messages), null, 2)}\n`
+  if (format === 'markdown') return toMarkdown(session, messages)
+  if (format === 'html') return toHtml(session, messages)
   throw new ValidationError('The export format must be markdown, json or html.', [{ path: 'format', message: 'invalid' }])
 }
 
@@ -63,7 +70,7 @@ export function exportAll(ctx: StoreContext, zipPath: string, options: { overwri
       const page = listSessions(ctx, { limit: 200, offset, sort: 'created', order: 'asc', pinnedFirst: false })
       for (const session of page.sessions) {
         const name = entryName(session.title, session.createdAt, session.id)
-        zip.add(`json/${name}.json`, exportSession(ctx, session.id, 'json'))
+        zip.add(`json/${name}.json`, exportSession(ctx, session.id, 'json', 'all'))
         zip.add(`markdown/${name}.md`, exportSession(ctx, session.id, 'markdown'))
         count++
       }

@@ -22,18 +22,21 @@ export interface NativeExport {
 
 export type ExportedCompaction = Omit<Compaction, 'sessionId'>
 
-export function exportNative(ctx: StoreContext, sessionId: string): NativeExport {
+/** `messages`: the ones to write (default every message of the session). */
+export function exportNative(ctx: StoreContext, sessionId: string, messages?: Message[]): NativeExport {
   const s = requireSession(ctx, sessionId)
   return {
     format: NATIVE_FORMAT,
     version: NATIVE_VERSION,
     exportedAt: ctx.now(),
     session: { id: s.id, title: s.title, createdAt: s.createdAt, updatedAt: s.updatedAt, pinned: s.pinned, archived: s.archived, workspace: s.workspace, tags: s.tags, source: s.source },
-    messages: allMessages(ctx, sessionId).map((m) => ({
+    messages: (messages ?? allMessages(ctx, sessionId)).map((m) => ({
       ...m,
       attachments: m.attachments.map((a) => ({ ...a, data: ctx.files.has(a.sha256) ? Buffer.from(ctx.files.read(a.sha256)).toString('base64') : null })),
     })),
-    compactions: listCompactions(ctx, sessionId).map(({ sessionId: _session, ...c }) => c),
+    compactions: listCompactions(ctx, sessionId)
+      .filter((c) => !messages || messages.some((m) => m.id === c.summaryMessageId))
+      .map(({ sessionId: _session, ...c }) => c),
   }
 }
 

@@ -130,7 +130,7 @@ describe('import', () => {
     const branch = source.appendMessage(session.id, { role: 'assistant', text: 'Another answer', parentId: q.id })
     const live = source.startStreamingMessage(session.id)
     source.appendStreamingText(live.id, 'cut off')
-    const json = source.exportSession(session.id, 'json')
+    const json = source.exportSession(session.id, 'json', 'all')
 
     const dir = tempDir()
     fs.writeFileSync(path.join(dir, 'export.json'), json)

@@ -25,7 +25,7 @@ function attachmentsOf(ctx: StoreContext, ids: string[]): Map<string, Attachment
   return map
 }
 
-function toMessages(ctx: StoreContext, rows: MessageRow[]): Message[] {
+export function toMessages(ctx: StoreContext, rows: MessageRow[]): Message[] {
   const attachments = attachmentsOf(ctx, rows.map((row) => row.id))
   return rows.map((row) => toMessage(row, attachments.get(row.id) ?? []))
 }
@@ -83,6 +83,15 @@ export function latestMessageId(ctx: StoreContext, sessionId: string): string | 
      ORDER BY m.created_at DESC, m.id DESC LIMIT 1`,
     sessionId,
   )?.id ?? null
+}
+
+/** The newest message of the branch being read: the stored leaf while it exists, else the latest message. */
+export function activeLeafId(ctx: StoreContext, sessionId: string): string | null {
+  const stored = ctx.db.get<{ id: string }>(
+    'SELECT m.id AS id FROM sessions s JOIN messages m ON m.id = s.active_leaf AND m.session_id = s.id WHERE s.id = ?',
+    sessionId,
+  )
+  return stored?.id ?? latestMessageId(ctx, sessionId)
 }
 
 export const isSummaryMessage = (ctx: StoreContext, id: string): boolean =>
@@ -143,7 +152,8 @@ export function insertMessage(ctx: StoreContext, sessionId: string, input: NewMe
 
   return ctx.db.tx(() => {
     requireLiveSession(ctx, sessionId)
-    const parentId = input.parentId === undefined ? latestMessageId(ctx, sessionId) : input.parentId
+    // By default a message continues the branch being read (see branches.ts).
+    const parentId = input.parentId === undefined ? activeLeafId(ctx, sessionId) : input.parentId
     if (parentId !== null && !ctx.db.get('SELECT 1 AS found FROM messages WHERE id = ? AND session_id = ?', String(parentId), sessionId)) {
       throw new ValidationError('The parent message is not in this session.', [{ path: 'parentId', message: 'invalid' }])
     }
@@ -157,6 +167,8 @@ export function insertMessage(ctx: StoreContext, sessionId: string, input: NewMe
       optionalText(input.provider, 'provider', 200), optionalText(input.model, 'model', 500), jsonOrNull(usage),
       optionalNumber(input.cost, 'cost'), jsonOrNull(input.timings), status, optionalText(input.error, 'error', 10_000), createdAt, createdAt,
     )
+    // What is written is what is read next; a compaction summary (a system root) stands apart.
+    if (role !== 'system' || parentId !== null) ctx.db.run('UPDATE sessions SET active_leaf = ? WHERE id = ?', id, sessionId)
     for (const a of attachments) {
       ctx.db.run('INSERT INTO attachments (message_id, sha256, name, mime, size) VALUES (?, ?, ?, ?, ?)', id, a.sha256, a.name, a.mime, a.size)
     }

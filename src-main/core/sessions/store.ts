@@ -5,7 +5,7 @@ import { fromErrorShape, StoreClosedError } from './errors'
 import type { EngineApi, EngineMethod, HostMessage, StoreRequest, WorkerOptions } from './protocol'
 import { StreamingMessageWriter, type StreamingWriterOptions } from './streaming-writer'
 import type {
-  BackupResult, Compaction, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult,
+  BackupResult, BranchPage, BranchPageQuery, Compaction, DeletedMessage, ExportBranches, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult,
   ListSessionsQuery, Message, MessagePage, MessagePageQuery, NewCompaction, NewMessage, NewSession, RestoreOptions, RestoreResult,
   SearchFilters, SearchHit, Session, SessionPage, StreamingFinal, StreamingMeta,
 } from './types'
@@ -127,6 +127,9 @@ export class SessionStore {
   getMessage(id: string): Promise<Message> { return this.call('getMessage', id) }
   getMessages(sessionId: string, query?: MessagePageQuery): Promise<MessagePage> { return this.call('getMessages', sessionId, query) }
   getThread(leafId: string): Promise<Message[]> { return this.call('getThread', leafId) }
+  getBranch(sessionId: string, query?: BranchPageQuery): Promise<BranchPage> { return this.call('getBranch', sessionId, query) }
+  setActiveBranch(sessionId: string, messageId: string): Promise<{ leafId: string }> { return this.call('setActiveBranch', sessionId, messageId) }
+  deleteMessage(sessionId: string, messageId: string): Promise<DeletedMessage> { return this.call('deleteMessage', sessionId, messageId) }
   recoverInterruptedMessages(): Promise<number> { return this.call('recoverInterruptedMessages') }
   readAttachment(sha256: string): Promise<Uint8Array> { return this.call('readAttachment', sha256) }
   contextWindowUsage(sessionId: string, leafId?: string): Promise<ContextWindowUsage> { return this.call('contextWindowUsage', sessionId, leafId) }
@@ -140,13 +143,21 @@ export class SessionStore {
 
   /** Starts a streamed reply; write text with the returned writer's append(), end with complete() or fail(). */
   async beginStreamingMessage(sessionId: string, meta: StreamingMeta = {}, options: StreamingWriterOptions = {}): Promise<StreamingMessageWriter> {
-    const message = await this.call('startStreamingMessage', sessionId, meta)
+    return this.writerFor(await this.call('startStreamingMessage', sessionId, meta), options)
+  }
+
+  private writerFor(message: Message, options: StreamingWriterOptions): StreamingMessageWriter {
     const sink = {
       appendStreamingText: (id: string, text: string, reasoning?: string) => this.call('appendStreamingText', id, text, reasoning),
       completeStreamingMessage: (id: string, tail: { text?: string; reasoning?: string }, final?: StreamingFinal) => this.call('completeStreamingMessage', id, tail, final),
       failStreamingMessage: (id: string, tail: { text?: string; reasoning?: string }, error: string) => this.call('failStreamingMessage', id, tail, error),
     }
     return new StreamingMessageWriter(message, sink, { ...this.streamingDefaults, ...options })
+  }
+
+  /** Opens a finished reply again and streams more text onto its end (Continue). */
+  async resumeStreamingMessage(sessionId: string, messageId: string, options: StreamingWriterOptions = {}): Promise<StreamingMessageWriter> {
+    return this.writerFor(await this.call('resumeStreamingMessage', sessionId, messageId), options)
   }
 
   search(query: string, filters?: SearchFilters): Promise<SearchHit[]> { return this.call('search', query, filters) }
@@ -168,7 +179,7 @@ export class SessionStore {
     return { ...result, errors: [...unreadable, ...result.errors] }
   }
   findImportableFiles(home: string): Promise<string[]> { return this.call('findImportableFiles', home) }
-  exportSession(id: string, format: ExportFormat): Promise<string> { return this.call('exportSession', id, format) }
+  exportSession(id: string, format: ExportFormat, which?: ExportBranches): Promise<string> { return this.call('exportSession', id, format, which) }
   exportAll(zipPath: string, options: { overwrite?: boolean } = {}): Promise<ExportAllResult> { return this.call('exportAll', zipPath, options) }
   backup(toPath: string): Promise<BackupResult> { return this.call('backup', toPath) }
   /** Call at app start: today's backup in <dataDir>/backups if missing, keeping the newest N. */

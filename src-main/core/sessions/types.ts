@@ -285,3 +285,40 @@ export interface NewCompaction {
   /** The branch whose context `tokensAfter` measures; default: the one ending at the latest message. */
   leafId?: string
 }
+
+/** Where a message stands among its versions (its siblings: same parent), oldest first, 1-based. */
+export interface MessageVersion {
+  index: number
+  count: number
+  /** The neighbouring versions' ids, null at either end. */
+  previous: string | null
+  next: string | null
+}
+
+export interface BranchPageQuery {
+  limit?: number
+  /** A message id on the branch: returns the messages just before it (older). */
+  before?: string
+}
+
+export interface BranchPage {
+  /** The branch being read, oldest first. */
+  messages: Message[]
+  /** Pass as `before` for the previous (older) page; null when this page reaches the start. */
+  nextBefore: string | null
+  /** The newest message of the branch (null in an empty session). */
+  leafId: string | null
+  /** Versions of the page's messages that have siblings, by message id. */
+  versions: Record<string, MessageVersion>
+}
+
+export interface DeletedMessage {
+  deletedId: string
+  /** Replies moved up to the deleted message's parent. */
+  reparented: number
+  /** The newest message of the branch now being read. */
+  leafId: string | null
+}
+
+/** 'active': the branch being read (and its summaries); 'all': every version. */
+export type ExportBranches = 'active' | 'all'
