@@ -53,6 +53,7 @@ const statusFor: Partial<Record<ErrorShape['code'], number>> = {
   E_INTERNAL: 500,
   E_UNSUPPORTED: 501,
   E_TIMEOUT: 504,
+  E_DISK_FULL: 507,
 }
 /** Any other failure (a provider's, the network's, the disk's) is the server failing to do what was asked. */
 const DEFAULT_ERROR_STATUS = 502

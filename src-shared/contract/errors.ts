@@ -14,6 +14,8 @@ export const errorCodes = [
   'E_TIMEOUT',
   'E_CANCELLED',
   'E_UNSUPPORTED',
+  // The disk holding the data folder is full: the message says how much is free.
+  'E_DISK_FULL',
   // Model providers (mapped from each SDK's errors; see src-main/core/providers/errors.ts)
   'E_AUTH',
   'E_RATE_LIMITED',

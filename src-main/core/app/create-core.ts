@@ -4,7 +4,7 @@ import type { AppInfo, EventName, EventPayload, ProviderKind as ProviderFactoryK
 import type { ChatClock } from '../chat'
 import { JsonFileStorage, SettingsService, type SettingsStorage } from '../config'
 import { locateElectronBinary } from '../doctor'
-import { AppError } from '../errors'
+import { AppError, setDataFolderForDiskErrors } from '../errors'
 import type { Timers } from '../health'
 import type { InstallerEnv } from '../installer'
 import { createLogger, scrubbingSecretStore, type AppLogger, type LogSink } from '../log'
@@ -222,6 +222,7 @@ function tightenOlderInstall(root: string, log: AppLogger['log']): void {
 function baseContext(options: CoreOptions): BaseWiringContext & { onBroadcast(listener: Broadcast): () => void; closeBroadcasts(): void } {
   const paths = dataPaths(options.dataDir)
   makePrivateDir(paths.root)
+  setDataFolderForDiskErrors(paths.root)
   const env = options.env ?? process.env
   const logger = createLogger({ sink: options.logSink, file: options.logSink ? undefined : paths.logFile, level: options.logLevel, echo: options.logEcho })
   tightenOlderInstall(paths.root, logger.log)

@@ -1,3 +1,4 @@
+import { dataFolderForDiskErrors, freeMegabytes, isDiskFull } from './disk-full'
 import type { ErrorCode, ErrorIssue, ErrorShape } from '../../../src-shared/contract'
 
 export interface AppErrorOptions {
@@ -89,10 +90,27 @@ export class IoError extends AppError {
   }
 }
 
+/**
+ * A full disk is the one storage failure a user can fix, so it has its own code and says how much
+ * room is left where the data lives.
+ */
+export class DiskFullError extends AppError {
+  constructor(options: { cause?: unknown; folder?: string } = {}) {
+    const folder = options.folder ?? dataFolderForDiskErrors()
+    const free = freeMegabytes(folder)
+    super('E_DISK_FULL', `The disk holding your data is full${free === undefined ? '' : `: ${free} MB free`}.`, {
+      cause: options.cause,
+      hint: `Free some space${folder ? ` on the disk with ${folder}` : ''}, or move the data folder (--data-dir or OLLAMA_DESK_HOME). Nothing already saved was lost.`,
+      retryable: true,
+    })
+  }
+}
+
 /** Anything thrown becomes an AppError; unknown failures keep their cause but show a safe message. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error
   if (error instanceof Error && error.name === 'AbortError') return new CancelledError()
+  if (isDiskFull(error)) return new DiskFullError({ cause: error })
   return new AppError('E_INTERNAL', 'Something went wrong inside Ollama Desk.', {
     cause: error,
     hint: 'Try again. If it keeps happening, the log in the data folder has the details.',

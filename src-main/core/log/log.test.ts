@@ -111,6 +111,47 @@ describe('SecretScrubber', () => {
   })
 })
 
+describe('logging on a full disk (issue 19.1)', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('never throws: lines are dropped, the loss is reported once, and counted in the file once writes work again', () => {
+    const file = path.join(makeTempDir(), 'logs', 'app.log')
+    const troubles: unknown[] = []
+    const rotating = new RotatingFile({ file, onTrouble: (error) => troubles.push(error) })
+    rotating.write('{"msg":"before"}\n')
+    const realWrite = fs.writeSync
+    const full = vi.spyOn(fs, 'writeSync').mockImplementation(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    })
+    expect(() => {
+      for (let i = 0; i < 5; i++) rotating.write(`{"msg":"lost ${i}"}\n`)
+    }).not.toThrow()
+    expect(rotating.droppedLines).toBe(5)
+    expect(troubles).toHaveLength(1)
+    full.mockImplementation(realWrite as never)
+    rotating.write('{"msg":"after"}\n')
+    rotating.close()
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { msg: string })
+    expect(lines.map((line) => line.msg)).toEqual(['before', '5 log lines were lost (ENOSPC)', 'after'])
+  })
+
+  it('a logger whose file cannot be written keeps answering, error paths included', () => {
+    const file = path.join(makeTempDir(), 'app.log')
+    const logger = createLogger({ file })
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    vi.spyOn(fs, 'writeSync').mockImplementation(() => {
+      throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' })
+    })
+    expect(() => {
+      logger.log.error({ err: new Error('the request failed') }, 'chat.send failed')
+      logger.log.info('and again')
+    }).not.toThrow()
+    expect(stderr.mock.calls.filter(([text]) => String(text).includes('log lines are dropped'))).toHaveLength(1)
+    vi.restoreAllMocks()
+    logger.close()
+  })
+})
+
 describe('RotatingFile', () => {
   it('rotates at maxBytes and keeps N old files', () => {
     const dir = makeTempDir()

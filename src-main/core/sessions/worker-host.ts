@@ -1,5 +1,5 @@
 import type { ErrorShape } from '../../../src-shared/contract'
-import { toAppError } from '../errors'
+import { setDataFolderForDiskErrors, toAppError } from '../errors'
 import { SessionEngine, type SessionEngineOptions } from './engine'
 import { ENGINE_METHODS, type EngineMethod, type HostMessage, type StoreRequest } from './protocol'
 
@@ -25,6 +25,8 @@ function failure(error: unknown): { error: ErrorShape; detail?: string } {
  */
 export function serveSessionEngine(port: HostPort, options: SessionEngineOptions): void {
   let engine: SessionEngine
+  // On its own thread this module has its own copy of that setting: a full disk says how full.
+  setDataFolderForDiskErrors(options.dataDir)
   try {
     engine = SessionEngine.open(options)
   } catch (error) {
