@@ -60,7 +60,7 @@ describe('Chat screen', () => {
     expect(within(reply).getByText('2.3 s')).toBeTruthy()
     expect(reply.querySelector('pre code')!.textContent).toBe('let s = std::fs::read_to_string("a.txt")?;\n')
     expect(reply.querySelector('pre')!.getAttribute('data-lang')).toBe('rust')
-    expect(within(reply).getByText(/a\.txt/, { selector: 'li' }).textContent).toContain('2.0 KB')
+    expect(within(reply).getByRole('list', { name: 'Attachments' }).textContent).toBe('a.txt 2.0 KB')
     const reasoning = reply.querySelector('details.reasoning') as HTMLDetailsElement
     expect(reasoning.open).toBe(false)
     await userEvent.click(within(reasoning).getByText('Thinking'))

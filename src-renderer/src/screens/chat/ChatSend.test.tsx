@@ -154,7 +154,7 @@ describe('Attachments and new chats', () => {
   it('refuses pictures for a model without vision, and explains', async () => {
     const { box } = await openChat()
     useChatPrefs.setState({ target: { providerId: 'ollama', model: 'llama3.2' } })
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Attach image' })).toHaveProperty('disabled', true))
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Attach' }).getAttribute('title')).toMatch(/this model cannot see pictures/))
     const file = new File(['x'], 'cat.png', { type: 'image/png' })
     fireEvent.paste(box, { clipboardData: { files: [file] } })
     expect(await screen.findByText(/llama3\.2 · Ollama cannot see pictures/)).toBeTruthy()

@@ -1,5 +1,7 @@
 import { useId } from 'react'
 import { ApprovalGate } from './ApprovalDialog'
+import { AttachmentChips } from './AttachmentChips'
+import { DropOverlay } from './DropOverlay'
 import { ComposerSend, ComposerTools, PasteOffer, PictureThumbs } from './ComposerParts'
 import { DictationBar } from './Dictation'
 import { McpPromptForm } from './McpPromptForm'
@@ -19,18 +21,20 @@ export function Composer(props: ComposerProps) {
   const { words, pictures, attachments, noProviders, longPaste } = composer
   const { asking, slash } = words
   return (
-    <form className="composer chat-composer" aria-label="Reply" onSubmit={composer.onSubmit} onDrop={composer.onDrop} onDragOver={(event) => event.preventDefault()}>
+    <form className="composer chat-composer" aria-label="Reply" onSubmit={composer.onSubmit}>
+      <DropOverlay onFiles={composer.attachFiles} disabled={noProviders} />
       {asking && <McpPromptForm prompt={asking.prompt} onFilled={words.endAsking} onCancel={() => words.endAsking(asking.before)} />}
       {longPaste && <PasteOffer chars={longPaste.chars} onAttach={longPaste.attach} onPaste={longPaste.paste} onCancel={longPaste.cancel} />}
       <div className="composer-box">
         <SlashSuggestions slash={slash} listId={slashId} onPick={words.pickSlash} />
         <PictureThumbs images={pictures.images} onRemove={pictures.remove} />
+        <AttachmentChips chips={composer.documents.chips} onRemove={composer.documents.remove} warning={composer.contextWarning} />
         <ResourceChips attachments={attachments.attached} onRemove={attachments.remove} />
         <div className="composer-row">
           <ComposerTools
             resources={composer.resources}
             onResource={(resource) => void attachments.attach(resource)}
-            onImages={(files) => void pictures.attach(files)}
+            onFiles={composer.attachFiles}
             onDictated={words.dictate}
             noProviders={noProviders}
             vision={composer.vision}

@@ -4,7 +4,7 @@ import { Icon } from '../../components/Icon'
 import { formatCount } from '../../lib/format'
 import { DictationButton } from './Dictation'
 import { icons } from './icons'
-import { imageFiles, type ImageInput } from './images'
+import type { ImageInput } from './images'
 import { McpResourcePicker } from './McpResourcePicker'
 import { ModelPicker } from './ModelPicker'
 import type { ChatModels } from './use-chat-models'
@@ -25,33 +25,37 @@ export function PictureThumbs({ images, onRemove }: { images: ImageInput[]; onRe
   )
 }
 
+/** What the file picker offers: documents the core reads, and pictures. */
+const ATTACH_ACCEPT = '.txt,.md,.markdown,.csv,.tsv,.json,.jsonl,.html,.htm,.pdf,.docx,.log,.xml,.yaml,.yml,.toml,.ini,.js,.mjs,.ts,.tsx,.jsx,.py,.rb,.go,.rs,.java,.kt,.c,.h,.cc,.cpp,.hpp,.cs,.swift,.php,.sh,.sql,.css,.scss,text/*,application/pdf,application/json,image/png,image/jpeg,image/webp,image/gif'
+
 export interface ComposerToolsProps {
   resources: McpResource[]
   onResource(resource: McpResource): void
-  onImages(files: File[]): void
+  /** Pictures and documents alike; the composer sorts them. */
+  onFiles(files: File[]): void
   onDictated(text: string): void
   noProviders: boolean
   vision: boolean
 }
 
 /** Left of the text box: workspace folder, pictures, MCP resources, dictation (icons, names on hover). */
-export function ComposerTools({ resources, onResource, onImages, onDictated, noProviders, vision }: ComposerToolsProps) {
+export function ComposerTools({ resources, onResource, onFiles, onDictated, noProviders, vision }: ComposerToolsProps) {
   const fileInput = useRef<HTMLInputElement>(null)
   return (
     <div className="composer-tools">
-      <input ref={fileInput} type="file" accept="image/png,image/jpeg,image/webp,image/gif" multiple hidden onChange={(event) => {
-        onImages(imageFiles(event.target.files))
+      <input ref={fileInput} type="file" aria-label="Files to attach" accept={ATTACH_ACCEPT} multiple hidden onChange={(event) => {
+        onFiles([...(event.target.files ?? [])])
         event.target.value = ''
       }} />
       <button
         type="button"
         className="button secondary tool-button"
-        disabled={!vision || noProviders}
-        title={vision ? 'Attach pictures (or paste or drop them)' : 'This model cannot see pictures'}
+        disabled={noProviders}
+        title={vision ? 'Attach files or pictures (or paste, or drop them anywhere)' : 'Attach files (or drop them anywhere); this model cannot see pictures'}
         onClick={() => fileInput.current?.click()}
       >
         <Icon path={icons.image} size={16} />
-        <span className="tool-label">Attach image</span>
+        <span className="tool-label">Attach</span>
       </button>
       <WorkspacePicker disabled={noProviders} />
       <McpResourcePicker resources={resources} disabled={noProviders} onPick={onResource} />

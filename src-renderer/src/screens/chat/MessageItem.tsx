@@ -1,6 +1,6 @@
 import { memo, useEffect, useState } from 'react'
 import type { SessionMessage } from '../../../../src-shared/contract'
-import { formatBytes, formatDateTime } from '../../lib/format'
+import { formatDateTime } from '../../lib/format'
 import { useChatView } from '../../store/chat-view-store'
 import { CopyButton, Markdown } from '../../components/Markdown'
 import { CollapsibleMessage } from '../../components/CollapsibleMessage'
@@ -10,6 +10,7 @@ import { useReplies } from './reply-store'
 import { ToolActivity } from './ToolActivity'
 import { LIVE_REPLY, LIVE_USER } from './thread'
 import { ToolMessage } from './ToolMessage'
+import { MessageAttachments } from './MessageAttachments'
 
 const roleName: Record<SessionMessage['role'], string> = { user: 'You', assistant: 'Assistant', system: 'System', tool: 'Tool' }
 
@@ -84,15 +85,7 @@ function ChatMessage({ message }: { message: SessionMessage }) {
       ) : (
         streaming && !message.reasoning && <p className="muted typing">Waiting for the first words…</p>
       )}
-      {message.attachments.length > 0 && (
-        <ul className="attachments" aria-label="Attachments">
-          {message.attachments.map((attachment) => (
-            <li key={attachment.sha256}>
-              {attachment.name} <span className="muted">({attachment.mime}, {formatBytes(attachment.size)})</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <MessageAttachments attachments={message.attachments} />
       {message.toolCalls && message.toolCalls.length > 0 && <ToolCards calls={message.toolCalls} />}
       <ToolActivity message={message} />
       {live?.liveError ? (

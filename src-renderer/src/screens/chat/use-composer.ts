@@ -1,4 +1,4 @@
-import { useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react'
+import { useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react'
 import type { ChatTarget, McpResource } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { LAST_USER_MESSAGE, useChatView } from '../../store/chat-view-store'
@@ -10,7 +10,9 @@ import { useReplies } from './reply-store'
 import { withResources } from './resource-attachments'
 import { useImageAttachments, useResourceAttachments, type ImageAttachments, type ResourceAttachments } from './use-composer-attachments'
 import { useComposerText, type ComposerText } from './use-composer-text'
-import { acceptsImages, type ChatModels } from './use-chat-models'
+import { acceptsImages, modelFor, type ChatModels } from './use-chat-models'
+import { useDocumentAttachments, type DocumentAttachments } from './use-document-attachments'
+import { contextWarning } from './AttachmentChips'
 import { useMcpResources } from './use-mcp-lists'
 
 export interface ComposerProps {
@@ -25,6 +27,12 @@ export interface ComposerState {
   words: ComposerText
   pictures: ImageAttachments
   attachments: ResourceAttachments
+  /** Documents read by the core (size and token estimate shown before sending); `addTextAsFile` attaches text as a file. */
+  documents: DocumentAttachments
+  /** Pictures go to `pictures`, every other file to `documents` (the Attach button, paste, drop anywhere). */
+  attachFiles(files: File[]): void
+  /** Set when the message and its files would not fit the model's context window. */
+  contextWarning: string | undefined
   /** What the connected MCP servers offer to attach. */
   resources: McpResource[]
   target: ChatTarget
@@ -38,7 +46,6 @@ export interface ComposerState {
   onSubmit(event: FormEvent): void
   onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>): void
   onPaste(event: ClipboardEvent): void
-  onDrop(event: DragEvent): void
   /** A paste too long for the box, waiting for the user to choose: a file, or the box after all. */
   longPaste: LongPaste | undefined
 }
@@ -65,35 +72,47 @@ export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerPr
   const [pasted, setPasted] = useState<string | undefined>()
   const vision = acceptsImages(data.models, target)
   const noProviders = !data.loading && data.providers.length === 0
-  const pictures = useImageAttachments(vision, targetLabel(target, data.models, data.providers), setNote)
+  const modelLabel = targetLabel(target, data.models, data.providers)
+  const pictures = useImageAttachments(vision, modelLabel, setNote)
+  const documents = useDocumentAttachments(api, setNote)
   const resources = useMcpResources()
   const attachments = useResourceAttachments(api, setNote)
   const words = useComposerText(api, workspace, setNote)
   const { text } = words
 
-  const canSend = !streaming && !noProviders && pictures.busy === 0 && attachments.reading === 0 && !words.asking && (text.trim().length > 0 || pictures.images.length > 0 || attachments.attached.length > 0)
+  const hasFiles = pictures.images.length > 0 || attachments.attached.length > 0 || documents.chips.length > 0
+  const canSend = !streaming && !noProviders && pictures.busy === 0 && attachments.reading === 0 && documents.reading === 0 && !words.asking && (text.trim().length > 0 || hasFiles)
+  const warning = contextWarning(documents.tokens + Math.ceil(text.length / 4), modelFor(data.models, target)?.capabilities.contextWindow, modelLabel)
   const send = (): void => {
     if (!canSend) return
+    // Checked again here: pictures attached for another model must not reach one that cannot see them.
+    if (pictures.images.length > 0 && !vision) return setNote(`${modelLabel} cannot see pictures, so nothing was sent. Pick a model with the “vision” badge, or remove the picture.`)
     const message = withResources(text, attachments.attached)
     const images = pictures.images
-    const input = { ...(sessionId ? { sessionId } : {}), text: message, target, ...(images.length > 0 ? { images } : {}), ...workspaceInput(workspace) }
+    const refs = documents.refs()
+    const input = { ...(sessionId ? { sessionId } : {}), text: message, target, ...(images.length > 0 ? { images } : {}), ...(refs.length > 0 ? { documents: refs } : {}), ...workspaceInput(workspace) }
     useReplies.getState().send(api, replyKey, input, onStarted)
     useChatView.getState().requestBottom()
     words.setText('')
     pictures.clear()
     attachments.clear()
+    documents.clear()
     setNote(undefined)
   }
-  // Pasted or dropped pictures are attached; anything else is left to the browser.
-  const takeImages = (files: FileList | undefined, event: ClipboardEvent | DragEvent): void => {
+  const attachFiles = (files: File[]): void => {
     const images = imageFiles(files)
-    if (images.length === 0) return
-    event.preventDefault()
-    void pictures.attach(images)
+    if (images.length > 0) void pictures.attach(images)
+    void documents.attach(files.filter((file) => !images.includes(file)))
   }
-  const status = note ?? (pictures.busy > 0 ? 'Preparing pictures…' : attachments.reading > 0 ? 'Reading the resource…' : '')
+  // Pasted files are attached (dropped ones too, through the window's drop overlay); pasted text is left to the box.
+  const takeFiles = (files: FileList | undefined, event: ClipboardEvent): void => {
+    if (!files || files.length === 0) return
+    event.preventDefault()
+    attachFiles([...files])
+  }
+  const status = note ?? (pictures.busy > 0 ? 'Preparing pictures…' : documents.reading > 0 ? 'Reading the files…' : attachments.reading > 0 ? 'Reading the resource…' : '')
   return {
-    words, pictures, attachments, resources, target, choose, streaming, vision, noProviders, canSend, status,
+    words, pictures, attachments, documents, attachFiles, contextWarning: warning, resources, target, choose, streaming, vision, noProviders, canSend, status,
     onSubmit: (event) => {
       event.preventDefault()
       send()
@@ -111,7 +130,7 @@ export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerPr
       }
     },
     onPaste: (event) => {
-      takeImages(event.clipboardData?.files, event)
+      takeFiles(event.clipboardData?.files, event)
       const text = event.clipboardData?.getData('text/plain') ?? ''
       if (event.defaultPrevented || text.length <= LONG_PASTE_CHARS) return
       event.preventDefault()
@@ -133,6 +152,5 @@ export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerPr
         words.box.current?.focus()
       },
     },
-    onDrop: (event) => takeImages(event.dataTransfer?.files, event),
   }
 }
