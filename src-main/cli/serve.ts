@@ -27,6 +27,7 @@ export const serveCommand: Command = {
     { name: 'port', type: 'string', summary: 'Port to listen on (default: the saved setting, 47800; 0 picks a free one)' },
     { name: 'host', type: 'string', summary: 'Address to bind (default 127.0.0.1)' },
     { name: 'allow-lan', type: 'boolean', summary: 'Allow binding to a non-loopback address' },
+    { name: 'allow-host', type: 'string', summary: 'In LAN mode, also answer to these names (comma-separated)' },
     { name: 'open', type: 'boolean', summary: 'Open the browser (default; --no-open to skip)' },
     { name: 'persist-token', type: 'boolean', summary: 'Reuse one stored token across launches' },
   ],
@@ -52,6 +53,7 @@ export const serveCommand: Command = {
         staticDir: defaultStaticDir(io.env),
         host: typeof values.host === 'string' ? values.host : '127.0.0.1',
         allowNonLoopback: values['allow-lan'] === true,
+        extraHosts: typeof values['allow-host'] === 'string' ? values['allow-host'].split(',').map((name) => name.trim()).filter(Boolean) : undefined,
       })
       const address = `${server.url}?token=${token}`
       io.out(`Ollama Desk web companion is running.\n  Open: ${address}\n  Data: ${core.paths.root}\nPress Ctrl+C to stop.\n`)

@@ -32,6 +32,38 @@ describe('auth helpers', () => {
     expect(allowedHosts('fe80::1', 5).has('[fe80::1]:5')).toBe(true)
   })
 
+  it('answers to the address it was started on, also another loopback address (the printed URL works)', () => {
+    expect(allowedHosts('127.0.0.2', 8080).has('127.0.0.2:8080')).toBe(true)
+  })
+
+  it('in LAN mode on every interface, answers to the machine’s own addresses and names, and configured ones, nothing else (issue 19.8)', () => {
+    const machine = {
+      hostname: 'studio',
+      interfaces: {
+        lo: [{ address: '127.0.0.1', family: 'IPv4' as const, internal: true }],
+        eth0: [
+          { address: '192.168.1.20', family: 'IPv4' as const, internal: false },
+          { address: 'fe80::1c2d:3eff:fe4f:5a6b', family: 'IPv6' as const, internal: false },
+        ],
+      },
+      extraHosts: ['desk.example.lan'],
+    }
+    const hosts = allowedHosts('0.0.0.0', 47800, machine)
+    for (const name of ['192.168.1.20', 'studio', 'studio.local', 'desk.example.lan', 'localhost', '127.0.0.1']) {
+      expect(hosts.has(`${name}:47800`), name).toBe(true)
+    }
+    // 0.0.0.0 listens on IPv4 only; '::' on both.
+    expect(hosts.has('[fe80::1c2d:3eff:fe4f:5a6b]:47800')).toBe(false)
+    expect(allowedHosts('::', 47800, machine).has('[fe80::1c2d:3eff:fe4f:5a6b]:47800')).toBe(true)
+    for (const name of ['evil.example', '0.0.0.0', '192.168.1.21', 'studio.evil.example']) expect(hosts.has(`${name}:47800`), name).toBe(false)
+    // Bound to one LAN address: that one and the names, not the machine's other addresses.
+    const one = allowedHosts('192.168.1.20', 47800, machine)
+    expect(one.has('192.168.1.20:47800')).toBe(true)
+    expect(one.has('[fe80::1c2d:3eff:fe4f:5a6b]:47800')).toBe(false)
+    // Without LAN mode none of the machine's names are taken.
+    expect(allowedHosts('127.0.0.1', 47800, machine).has('studio:47800')).toBe(false)
+  })
+
   it('requestUrl parses targets and returns undefined for broken ones', () => {
     expect(requestUrl(req({}, '/a?b=c'))?.searchParams.get('b')).toBe('c')
     expect(requestUrl({ headers: {} } as IncomingMessage)?.pathname).toBe('/')

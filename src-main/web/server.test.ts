@@ -1,3 +1,4 @@
+import http from 'node:http'
 import { describe, expect, it, vi } from 'vitest'
 import type { WebSocket } from 'ws'
 import { INDEX, SECRET, bearer, client, host, rpc, server, sockets, staticDir, t, token, useCompanion, wsUrl } from '../../test/support/companion'
@@ -99,6 +100,29 @@ describe('web companion: authentication', () => {
     // The loopback names all work.
     for (const name of ['localhost', '[::1]', '127.0.0.1']) {
       expect((await httpRequest(server.port, { path: '/', headers: { ...bearer(), host: `${name}:${server.port}` } })).status).toBe(200)
+    }
+  })
+
+  it('started on 127.0.0.2, the URL it prints works; forged Hosts stay refused (issue 19.8)', async () => {
+    const second = await startWebServer({ core: t.core, token, staticDir, host: '127.0.0.2', port: 0 })
+    try {
+      expect(second.url).toBe(`http://127.0.0.2:${second.port}/`)
+      const statusOn = (headers: Record<string, string>) =>
+        new Promise<number>((resolve, reject) => {
+          const req = http.request({ host: '127.0.0.2', port: second.port, path: '/', headers }, (res) => {
+            res.resume()
+            resolve(res.statusCode ?? 0)
+          })
+          req.on('error', reject)
+          req.end()
+        })
+      expect(await statusOn(bearer())).toBe(200)
+      // Not in LAN mode: the machine's names and other addresses are someone else's.
+      for (const forged of [`studio.local:${second.port}`, `192.168.1.20:${second.port}`, `127.0.0.3:${second.port}`]) {
+        expect(await statusOn({ ...bearer(), host: forged }), forged).toBe(403)
+      }
+    } finally {
+      await second.close()
     }
   })
 

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import os from 'node:os'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_MESSAGE_CHARS, type ErrorShape } from '../../src-shared/contract'
@@ -7,7 +8,7 @@ import type { Core } from '../core/app'
 import { AppError } from '../core/errors'
 import { beginMark } from '../core/profiling'
 import { createConnection, type Connection } from '../core/rpc'
-import { TOKEN_COOKIE, allowedHosts, checkRequest, isLoopbackHost, requestUrl } from './auth'
+import { TOKEN_COOKIE, allowedHosts, checkRequest, isLoopbackHost, requestUrl, type MachineNames } from './auth'
 import { contentSecurityPolicy, serveStatic } from './static'
 
 export interface WebServerOptions {
@@ -19,6 +20,10 @@ export interface WebServerOptions {
   port?: number
   /** Must be set explicitly to listen anywhere but loopback. */
   allowNonLoopback?: boolean
+  /** More Host names to answer to in LAN mode (a DNS name pointing at this machine). */
+  extraHosts?: string[]
+  /** The machine's names and addresses; tests inject them (they never use a real LAN address). */
+  machine?: Omit<MachineNames, 'extraHosts'>
   /** How long a client may take to send its request headers (default 10 s); a slow client holds a connection. */
   headersTimeoutMs?: number
 }
@@ -210,8 +215,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     for (const { connection } of sockets) connection.push(name, payload)
   })
   const port = (server.address() as AddressInfo).port
-  hosts = allowedHosts(host, port)
-  const shownHost = host.includes(':') ? `[${host}]` : host
+  hosts = options.machine
+    ? allowedHosts(host, port, { ...options.machine, extraHosts: options.extraHosts })
+    : allowedHosts(host, port, { hostname: os.hostname(), interfaces: os.networkInterfaces(), extraHosts: options.extraHosts })
+  // Bound to every interface, the address to open here is loopback (0.0.0.0 is not a place to go).
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
   log.info({ host, port }, 'web companion listening')
 
   return {
