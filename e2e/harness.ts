@@ -52,7 +52,7 @@ export async function startCompanion(env: Record<string, string> = {}, options: 
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-'))
   // Setup has been done, unless a test walks the first-run wizard itself.
   const settingsFile = path.join(dataDir, 'settings.json')
-  if (!options.firstRun && !fs.existsSync(settingsFile)) fs.writeFileSync(settingsFile, JSON.stringify({ version: 1, onboarding: { completed: true }, analytics: { consent: 'denied' } })) // the consent question has its own test
+  if (!options.firstRun && !fs.existsSync(settingsFile)) fs.writeFileSync(settingsFile, JSON.stringify({ version: 1, onboarding: { completed: true }, analytics: { consent: 'denied' }, chat: { autoTitle: false } })) // titles would be one more request to the fakes; chat-settings.e2e.ts turns them on // the consent question has its own test
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'ollama-desk.js'), 'serve', '--port', '0', '--no-open', '--data-dir', dataDir], {
     // No release check against GitHub from the tests, and a home of its own: the app looks in
     // ~/.claude and ~/.ollama for skills, hooks and sessions to import, never the tester's.

@@ -23,7 +23,7 @@ async function promptFrom(args: ParsedArgs, io: Io): Promise<string> {
 function describeEvent(event: ChatEvent): string | null {
   if (event.type === 'attempt' && event.attempt.outcome !== 'answered') return `${event.attempt.providerId}:${event.attempt.model} ${event.attempt.outcome}${event.attempt.reason ? ` (${event.attempt.reason})` : ''}`
   if (event.type === 'retry') return `retrying ${event.providerId}:${event.model} in ${(event.delayMs / 1000).toFixed(1)} s (${event.reason})`
-  if (event.type === 'budget') return event.message
+  if (event.type === 'budget' || event.type === 'notice') return event.message
   return null
 }
 
@@ -74,6 +74,8 @@ async function runChat(args: ParsedArgs, io: Io): Promise<number> {
       const cost = m.cost === null ? '' : m.cost === 0 ? 'free' : `$${m.cost.toFixed(4)}`
       io.err(`· ${m.provider}:${m.model}  ${[usage, cost].filter(Boolean).join('  ')}  session ${done.sessionId}\n`)
     }
+    // The reply is printed; the chat's title is written now, with a short timeout (never fails the command).
+    await core.chat.service.titlesSettled()
     return 0
   } finally {
     await core.close()

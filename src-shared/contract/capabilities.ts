@@ -3,6 +3,7 @@ import { analyticsCapability } from './analytics'
 import { appCapability } from './app'
 import { attachmentsCapability } from './attachments'
 import { chatCapability } from './chat'
+import { chatSettingsCapability } from './chat-settings'
 import { clusterCapability } from './cluster'
 import { installerCapability } from './installer'
 import { mcpCapability } from './mcp'
@@ -28,6 +29,7 @@ export const capabilities = [
   providersCapability,
   chatCapability,
   attachmentsCapability,
+  chatSettingsCapability,
   agentCapability,
   mcpCapability,
   observabilityCapability,

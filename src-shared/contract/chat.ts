@@ -3,6 +3,7 @@ import { PermissionRequestSchema } from './agent'
 import { ATTACHMENT_LIMITS, DocumentRefSchema } from './attachments'
 import { defineCapability } from './capability'
 import { chatContextRoutes, CompactionSettingsPatchSchema, CompactionSettingsSchema } from './chat-context'
+import { ChatParamsSchema } from './chat-params'
 import { ProviderIdSchema } from './providers'
 import { MessageSchema } from './sessions'
 
@@ -48,6 +49,8 @@ export const ChatSendInputSchema = z
     system: z.string().max(50_000).optional(),
     temperature: z.number().min(0).max(2).optional(),
     reasoning: z.boolean().optional(),
+    /** Sampling parameters for this turn; they win over the chat's stored ones and are stored with it. */
+    params: ChatParamsSchema.optional(),
     /** A workspace folder the user granted: built-in tools and workspace hooks work inside it. */
     workspace: z.string().min(1).max(4096).optional(),
   })
@@ -89,6 +92,8 @@ export const ChatEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tool_result'), callId: z.string(), name: z.string(), ok: z.boolean(), output: z.string(), decision: z.string().optional() }),
   /** A hook blocked something or has a message for the user. */
   z.object({ type: z.literal('hook'), event: z.string(), blocked: z.boolean(), message: z.string() }),
+  /** Something the user should know about this turn, e.g. a parameter the provider does not take. */
+  z.object({ type: z.literal('notice'), message: z.string() }),
 ])
 export type ChatEvent = z.infer<typeof ChatEventSchema>
 

@@ -21,6 +21,8 @@ export function createTestCore(options: Partial<CoreOptions> = {}): TestCore {
     locateElectron: () => new Error('not in tests'),
     // Never the real home: ollama-cli discovery reads it.
     home: makeTempDir('ollama-desk-home-'),
+    // The provider fakes would answer the title request too; tests of titles turn them on.
+    autoTitles: false,
     ...options,
   })
   return { core, dir, lines }

@@ -1,4 +1,4 @@
-import { chatContext, ChatService, compactBeforeSend, createProviderSummarizer, type AgentRuntime, type ChatClock, type ChatServiceDeps, type ContextWindowDeps, type SessionCompactor } from '../chat'
+import { chatContext, ChatService, ChatSettingsService, compactBeforeSend, createProviderSummarizer, generateTitle, type AgentRuntime, type ChatClock, type ChatServiceDeps, type ContextWindowDeps, type SessionCompactor } from '../chat'
 import type { DocumentUploads } from '../documents'
 import type { SessionStore, Summarizer } from '../sessions'
 import type { Tracing } from '../telemetry'
@@ -26,7 +26,12 @@ export interface ChatWiring extends CapabilityWiring<'chat'> {
   service: ChatService
   /** Writes the summaries of `sessions.compact` with the same providers, routing and breakers as chats. */
   summarizer: Summarizer
+  /** Per-chat settings and drafts (answered by chat-settings-wiring.ts). */
+  settings: ChatSettingsService
 }
+
+/** How long a title may take: the CLI waits for it after printing the reply, so it waits less. */
+const TITLE_TIMEOUT_MS = { app: 30_000, cli: 8_000 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -54,6 +59,18 @@ export function wireChat(ctx: BaseWiringContext, deps: ChatWiringDeps): ChatWiri
     settings: () => ctx.settings.get().compaction,
     compact: compact ?? (() => Promise.reject(new Error('no compactor'))),
   }
+  const chatDefaults = () => ctx.settings.get().chat
+  const settings = new ChatSettingsService({ sessions: deps.sessions, defaults: chatDefaults, registry: providers.registry, catalog: providers.catalog })
+  const titleDeps = {
+    sessions: deps.sessions,
+    registry: providers.registry,
+    titleTarget: () => chatDefaults().titleTarget,
+    enabled: () => ctx.options.autoTitles !== false && chatDefaults().autoTitle,
+    changed: (ids: string[]) => ctx.broadcast('sessions.changed', { ids }),
+    log: ctx.logger.log.child({ component: 'titles' }),
+  }
+  // One-shot CLI commands do not own the history; the desktop app and web companion do.
+  const titleTimeout = ctx.options.ownsHistory === true ? TITLE_TIMEOUT_MS.app : TITLE_TIMEOUT_MS.cli
   const service = new ChatService({
     sessions: deps.sessions,
     registry: providers.registry,
@@ -73,11 +90,14 @@ export function wireChat(ctx: BaseWiringContext, deps: ChatWiringDeps): ChatWiri
     homeDir: ctx.home,
     tracing: deps.tracing,
     ...(compact ? { compactBeforeSend: (sessionId, target, text, signal) => compactBeforeSend(contextDeps, sessionId, target, text, signal) } : {}),
+    chatSettings: settings,
+    title: (sessionId, answeredBy) => generateTitle(titleDeps, sessionId, answeredBy, titleTimeout),
   })
   const summarizer = createProviderSummarizer({ registry: providers.registry, catalog: providers.catalog, routing, breakers: providers.breakers, clock, recorder: providers.traffic })
   return {
     service,
     summarizer,
+    settings,
     handlers: {
       'chat.context': (input, { signal }) => chatContext(contextDeps, input, signal),
     },

@@ -21,6 +21,7 @@ import { wireAgent, type AgentWiring } from './agent-wiring'
 import { wireAnalytics } from './analytics-wiring'
 import { wireApp } from './app-wiring'
 import { closeWirings, routeHandlersOf, streamHandlersOf, type CoreWirings } from './capability'
+import { wireChatSettings } from './chat-settings-wiring'
 import { wireChat, type ChatWiring } from './chat-wiring'
 import { wireCluster } from './cluster-wiring'
 import { wireInstaller } from './installer-wiring'
@@ -71,6 +72,8 @@ export interface CoreOptions {
   installerEnv?: () => InstallerEnv
   /** Provider kinds, clock and timers swapped for tests. */
   providers?: { factories?: Partial<Record<ProviderFactoryKind, ProviderFactory>>; clock?: Partial<ChatClock>; timers?: Timers }
+  /** false: never write chat titles with a model, whatever Settings → Chat says (test cores, whose fakes would answer the title request too). */
+  autoTitles?: boolean
   /** The desktop app's updater (electron-updater); the web companion and CLI have none. */
   updater?: import('../updates').UpdaterPort
   /** Where analytics batches go once the user consents; defaults to an HTTP POST to the set endpoint. */
@@ -162,6 +165,7 @@ export function createCore(options: CoreOptions): Core {
   })
   const attachments = wireAttachments({ sessions: sessions.store })
   const chat = wireChat(base, { sessions: sessions.store, documents: attachments.uploads, providers, agent: agent.runtime, runSkill: agent.runNamedSkill, tracing: telemetry.tracing, compact: sessions.compact, ...(options.providers?.clock ? { clock: options.providers.clock } : {}) })
+  const chatSettings = wireChatSettings(chat)
   providersStartup.end()
   const context: WiringContext = { ...base, sessions: sessions.store, providers, chat, agent, mcp: mcp.manager }
   const analytics = wireAnalytics(context)
@@ -170,7 +174,7 @@ export function createCore(options: CoreOptions): Core {
   const cluster = wireCluster(context, options.cluster)
 
   // In the order built: closing runs backwards. A capability missing here, or a route missing from its wiring, does not compile.
-  const wirings: CoreWirings = { app, settings: settingsWiring, observability, telemetry, sessions, models, installer, mcp, agent, providers, chat, attachments, analytics, updates, voice, cluster }
+  const wirings: CoreWirings = { app, settings: settingsWiring, observability, telemetry, sessions, models, installer, mcp, agent, providers, chat, chatSettings, attachments, analytics, updates, voice, cluster }
   const dispatcher = createDispatcher(routeHandlersOf(wirings), streamHandlersOf(wirings), logger.log)
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
   coreStartup.end()

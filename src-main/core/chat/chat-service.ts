@@ -9,6 +9,7 @@ import { budgetStatus, streamWithFallback, type BreakerRegistry, type FallbackOp
 import type { TrafficRecorder } from '../health'
 import type { Message, SessionStore } from '../sessions'
 import { NoProviderError, planCandidates } from './candidates'
+import type { ChatSettingsService, ResolvedTurn } from './chat-settings'
 import { ChatTrace, type ChatTurnSummary } from './chat-span'
 import type { Tracing } from '../telemetry'
 import { documentBlock, type DocumentUploads } from '../documents'
@@ -51,6 +52,10 @@ export interface ChatServiceDeps {
   tracing?: Tracing
   /** Documents staged by `attachments.upload`; without it a message cannot carry documents. */
   documents?: DocumentUploads
+  /** Per-chat settings: each turn runs with the chat's stored model, system prompt and parameters. */
+  chatSettings?: ChatSettingsService
+  /** Names a new chat after its first reply (never blocks the reply; see titles.ts). */
+  title?: (sessionId: string, answeredBy: { providerId: string; model: string }) => Promise<unknown>
   runSkill?: (name: string, args: string, ctx: { sessionId: string | null; workspace?: string | null; signal?: AbortSignal }) => Promise<{ result: { allowed: boolean; reason?: string; content: string } }>
   /** Automatic compaction before a new prompt in a long chat (context-window.ts); none: never. */
   compactBeforeSend?: (sessionId: string, target: { providerId: string; model: string }, promptText: string, signal: AbortSignal) => AsyncGenerator<ChatEvent, void>
@@ -63,6 +68,7 @@ export interface ChatServiceDeps {
  */
 export class ChatService {
   private streaming = 0
+  private readonly titles = new Set<Promise<unknown>>()
   private readonly turnListeners = new Set<(turn: ChatTurnSummary) => void>()
   private readonly documents: ChatDocuments
 
@@ -73,6 +79,18 @@ export class ChatService {
   /** Replies being streamed right now (an app update waits for none before it restarts). */
   get activeReplies(): number {
     return this.streaming
+  }
+
+  /** Waits for the chat titles being written (the CLI prints the reply first, then waits briefly for its title). */
+  async titlesSettled(): Promise<void> {
+    await Promise.allSettled([...this.titles])
+  }
+
+  private nameChat(sessionId: string, answeredBy: { providerId: string; model: string }): void {
+    if (!this.deps.title) return
+    const pending = this.deps.title(sessionId, answeredBy).catch(() => undefined)
+    this.titles.add(pending)
+    void pending.finally(() => this.titles.delete(pending))
   }
 
   /** Hears every turn that completed (not failed or stopped ones); returns the unsubscribe. */
@@ -120,6 +138,7 @@ export class ChatService {
     const workspace = input.workspace ? checkWorkspace(input.workspace) : null
     const agent = deps.agent
     const cwd = workspace ?? deps.homeDir ?? process.cwd()
+    const settings = await resolveSettings(deps.chatSettings, input)
 
     // UserPromptSubmit hooks see the prompt first; a block leaves no trace in the history.
     let promptContext: string | undefined
@@ -145,7 +164,7 @@ export class ChatService {
     // Who would answer, decided before anything is saved: a request nobody can take leaves no trace.
     const draft: Omit<ChatRequest, 'model'> = {
       messages: [{ role: 'user', content: withDocumentBlocks(modelText, documents.map((d) => documentBlock(d.document))), images: images.map((i) => ({ mime: i.mime, data: i.data.toString('base64') })) }],
-      ...(input.temperature === undefined ? {} : { temperature: input.temperature }),
+      ...settings.params,
       ...(input.reasoning === undefined ? {} : { reasoning: input.reasoning }),
       ...(agent ? toolsField(await agent.tools.specs(workspace)) : {}),
     }
@@ -163,7 +182,7 @@ export class ChatService {
     yield* this.compactFirst(existing, plan.candidates[0]!, input, signal)
     const turn: Turn = existing ? await this.planTurn(store, existing.id, input) : { prior: [], replyParent: null, newParent: undefined }
     if (!existing) requireNoBranchWork(input)
-    const prior = await priorMessages(turn, store, input.system, (attachments) => this.documents.blocks(attachments, (sha) => store.readAttachment(sha)))
+    const prior = await priorMessages(turn, store, settings.system, (attachments) => this.documents.blocks(attachments, (sha) => store.readAttachment(sha)))
     const context: ProviderMessage[] = promptContext ? [{ role: 'system', content: promptContext }] : []
     const request: Omit<ChatRequest, 'model'> = { ...draft, messages: reusesPrompt(input) ? prior : [...prior, ...context, ...draft.messages] }
 
@@ -191,6 +210,7 @@ export class ChatService {
       const { session } = saved
       deps.changed([session.id])
       yield { type: 'started', sessionId: session.id, userMessageId: turn.replyParent ? null : saved.userMessageId, assistantMessageId: saved.writer.id }
+      yield* settingsApplied(deps.chatSettings, session.id, settings, first)
       if (agent && !existing) yield* hookNotices(await agent.hooks.fire('SessionStart', { source: 'startup' }, { sessionId: session.id, cwd, workspace, signal, span }))
       if (budget.state === 'warn') yield { type: 'budget', state: 'warn', message: budgetWarning(budget.todayUsd, budget.monthUsd, routing) }
       for (const attempt of plan.skipped) yield { type: 'attempt', attempt }
@@ -210,6 +230,7 @@ export class ChatService {
         const useTools = agent && request.tools && result.toolCalls.length > 0
         if (!useTools || round >= MAX_TOOL_ROUNDS) {
           if (useTools) yield { type: 'hook', event: 'Stop', blocked: false, message: `Stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls; ask again to continue.` }
+          if (!existing) this.nameChat(session.id, { providerId: result.outcome.providerId, model: result.outcome.model })
           if (agent) yield* hookNotices(await agent.hooks.fire('Stop', { stop_hook_active: false, last_assistant_message: result.text }, { sessionId: session.id, cwd, workspace, signal, span }))
           return { sessionId: session.id, message: result.message as SendResult['message'], attempts }
         }
@@ -304,6 +325,19 @@ async function priorMessages(turn: Turn, store: SessionStore, system: string | u
 /** The message the reply streams into: a new one, or the continued reply opened again. */
 function openReply(store: SessionStore, sessionId: string, turn: Turn, meta: { provider: string; model: string; parentId: string }) {
   return turn.continued ? store.resumeStreamingMessage(sessionId, turn.continued.id) : store.beginStreamingMessage(sessionId, meta)
+}
+
+/** The chat's stored settings merged with this send (without the service: the send's own fields). */
+async function resolveSettings(service: ChatSettingsService | undefined, input: ParsedSend): Promise<ResolvedTurn> {
+  if (service) return service.resolve(input)
+  return { system: input.system, params: { ...input.params, ...(input.temperature === undefined ? {} : { temperature: input.temperature }) }, notices: [], save: null }
+}
+
+/** Stores what this turn changed in the chat's settings, and tells the user what the provider will not take. */
+async function* settingsApplied(service: ChatSettingsService | undefined, sessionId: string, settings: ResolvedTurn, first: { providerId: string; model: string }): AsyncGenerator<ChatEvent> {
+  if (!service) return
+  if (settings.save) await service.set(sessionId, settings.save)
+  for (const message of [...settings.notices, ...service.parameterNotices(first.providerId, first.model, settings.params)]) yield { type: 'notice', message }
 }
 
 /** No `tools` field at all when there are none: some servers refuse an empty list. */

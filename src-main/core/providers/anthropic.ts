@@ -231,6 +231,10 @@ export function toAnthropicRequest(request: ChatRequest): Omit<MessageCreatePara
     ...(request.tools?.length ? { tools: request.tools.map((t): Tool => ({ name: t.name, description: t.description, input_schema: t.parameters as Tool['input_schema'] })) } : {}),
     // Extended thinking accepts no temperature other than the default.
     ...(request.temperature !== undefined && !thinking ? { temperature: request.temperature } : {}),
+    ...(request.topP === undefined ? {} : { top_p: request.topP }),
+    ...(request.topK === undefined ? {} : { top_k: request.topK }),
+    ...(request.stop?.length ? { stop_sequences: request.stop } : {}),
+    ...(request.reasoningEffort === undefined ? {} : { output_config: { effort: request.reasoningEffort } }),
     ...(thinking ? { thinking } : {}),
   }
 }

@@ -1,6 +1,7 @@
 import { ApiError, GoogleGenAI, type Content, type GenerateContentConfig, type GenerateContentResponseUsageMetadata, type Model, type Part } from '@google/genai'
 import { AppError, CancelledError, NetworkError, ValidationError } from '../errors'
 import { withKnown } from './capabilities'
+import { THINKING_BUDGET } from './parameters'
 import { AuthError, BadResponseError, ContentFilteredError, ContextTooLongError, RateLimitedError } from './errors'
 import { mapHttpFailure, mapTransportError } from './map-error'
 import { requestFetch } from './sdk-fetch'
@@ -189,8 +190,14 @@ export function toGeminiRequest(request: ChatRequest): { contents: Content[]; co
   if (system) config.systemInstruction = system
   if (request.temperature !== undefined) config.temperature = request.temperature
   if (request.maxTokens !== undefined) config.maxOutputTokens = request.maxTokens
+  if (request.topP !== undefined) config.topP = request.topP
+  if (request.topK !== undefined) config.topK = request.topK
+  if (request.seed !== undefined) config.seed = request.seed
+  if (request.stop?.length) config.stopSequences = request.stop
   if (request.tools?.length) config.tools = [{ functionDeclarations: request.tools.map((t) => ({ name: t.name, description: t.description, parametersJsonSchema: t.parameters })) }]
-  if (request.reasoning) config.thinkingConfig = { includeThoughts: true }
+  if (request.reasoning || request.reasoningEffort) {
+    config.thinkingConfig = { ...(request.reasoning ? { includeThoughts: true } : {}), ...(request.reasoningEffort ? { thinkingBudget: THINKING_BUDGET[request.reasoningEffort] } : {}) }
+  }
   return { contents, config }
 }
 

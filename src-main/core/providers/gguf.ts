@@ -16,6 +16,10 @@ export interface GgufPromptOptions {
   signal?: AbortSignal
   temperature?: number
   maxTokens?: number
+  topP?: number
+  topK?: number
+  seed?: number
+  customStopTriggers?: string[]
 }
 
 export interface GgufChatSession {
@@ -191,6 +195,10 @@ export class GgufProvider implements ChatProvider {
           signal: stop.signal,
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
           ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
+          ...(request.topP === undefined ? {} : { topP: request.topP }),
+          ...(request.topK === undefined ? {} : { topK: request.topK }),
+          ...(request.seed === undefined ? {} : { seed: request.seed }),
+          ...(request.stop?.length ? { customStopTriggers: request.stop } : {}),
         })
         .then(
           (text) => {

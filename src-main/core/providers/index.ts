@@ -14,3 +14,5 @@ export { PRESETS, defaultBaseUrl, presetFor } from './presets'
 export { providerSecretNames } from './secret-names'
 /** OpenAI's error mapping, for other OpenAI SDK users (voice's speech engines). */
 export { mapOpenAiError } from './openai'
+/** How each provider dialect takes each chat parameter (docs/parameters.md is rendered from it). */
+export { DIALECTS, PARAMETER_TABLE, PARAM_LABELS, THINKING_BUDGET, dialectOf, parameterNotices, paramsOf, renderParameterDocs, type Dialect } from './parameters'

@@ -218,13 +218,20 @@ function toOllamaRequest(request: ChatRequest): Omit<OllamaChatRequest, 'stream'
   const options: OllamaChatRequest['options'] = {}
   if (request.temperature !== undefined) options.temperature = request.temperature
   if (request.maxTokens !== undefined) options.num_predict = request.maxTokens
+  if (request.topP !== undefined) options.top_p = request.topP
+  if (request.topK !== undefined) options.top_k = request.topK
+  if (request.contextLength !== undefined) options.num_ctx = request.contextLength
+  if (request.seed !== undefined) options.seed = request.seed
+  if (request.stop?.length) options.stop = request.stop
+  // An effort level is what gpt-oss takes; other thinking models treat it as "think".
+  const think = request.reasoningEffort ?? (request.reasoning ? true : undefined)
   return {
     model: request.model,
     messages: request.messages.map(toOllamaMessage),
     ...(request.tools?.length ? { tools: request.tools.map((t): Tool => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters as Tool['function']['parameters'] } })) } : {}),
     ...(Object.keys(options).length ? { options } : {}),
     ...(request.keepAlive !== undefined ? { keep_alive: request.keepAlive } : {}),
-    ...(request.reasoning ? { think: true } : {}),
+    ...(think !== undefined ? { think } : {}),
   }
 }
 

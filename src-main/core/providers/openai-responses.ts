@@ -61,7 +61,8 @@ export function responsesParams(request: ChatRequest): ResponseCreateParamsStrea
     ...(tools?.length ? { tools } : {}),
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     ...(request.maxTokens === undefined ? {} : { max_output_tokens: request.maxTokens }),
-    ...(request.reasoning ? { reasoning: { summary: 'auto' as const } } : {}),
+    ...(request.topP === undefined ? {} : { top_p: request.topP }),
+    ...(request.reasoning || request.reasoningEffort ? { reasoning: { ...(request.reasoning ? { summary: 'auto' as const } : {}), ...(request.reasoningEffort ? { effort: request.reasoningEffort } : {}) } } : {}),
   }
 }
 

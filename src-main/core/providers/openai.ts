@@ -129,7 +129,19 @@ export function chatCompletionParams(kind: ProviderKind, request: ChatRequest): 
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     // OpenAI's reasoning models take only max_completion_tokens; compatible servers know max_tokens.
     ...(request.maxTokens === undefined ? {} : kind === 'openai' ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens }),
+    ...standardSampling(kind, request),
   }
+}
+
+/** top_p, seed, stop and reasoning_effort as every OpenAI-style server names them; top_k only to the servers that read it (the table in parameters.ts). */
+function standardSampling(kind: ProviderKind, request: ChatRequest): Record<string, unknown> {
+  const fields: Record<string, unknown> = {}
+  if (request.topP !== undefined) fields.top_p = request.topP
+  if (request.topK !== undefined && kind === 'openai-compatible') fields.top_k = request.topK
+  if (request.seed !== undefined) fields.seed = request.seed
+  if (request.stop?.length) fields.stop = request.stop
+  if (request.reasoningEffort !== undefined) fields.reasoning_effort = request.reasoningEffort
+  return fields
 }
 
 /** Tool-call arguments arrive as a JSON string; one that does not parse is the server's fault. */

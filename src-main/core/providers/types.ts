@@ -42,6 +42,14 @@ export interface ChatRequest {
   tools?: ToolSpec[]
   temperature?: number
   maxTokens?: number
+  topP?: number
+  topK?: number
+  /** Ollama's num_ctx: the context window the model is loaded with. */
+  contextLength?: number
+  seed?: number
+  stop?: string[]
+  /** How hard a reasoning model thinks; providers without it are told in a notice (see parameters.ts). */
+  reasoningEffort?: 'low' | 'medium' | 'high'
   /** Ask for thinking/reasoning output where the model supports it. */
   reasoning?: boolean
   /** Ollama: how long the model stays loaded after the request (e.g. '5m'). */

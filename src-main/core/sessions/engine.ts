@@ -4,6 +4,7 @@ import { AppError, ValidationError } from '../errors'
 import { AttachmentFiles } from './attachments'
 import { backupTo, hasHistory, maybeDailyBackup, mergeFrom, preparedCopy, removeDatabaseFiles, snapshotBeforeReplace } from './backup'
 import * as branches from './branches'
+import * as chatState from './chat-state-repo'
 import * as compactions from './compactions-repo'
 import { sessionPaths, type StoreContext } from './context'
 import { openDatabase } from './database'
@@ -65,6 +66,26 @@ export class SessionEngine {
     const count = (table: string) => Number(this.ctx.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)?.n ?? 0)
     const version = Number(this.ctx.db.get<{ user_version: number }>('PRAGMA user_version')?.user_version)
     return { file: this.ctx.paths.database, schemaVersion: version, sessions: count('sessions'), messages: count('messages'), migration: this.migration }
+  }
+
+  // Per-chat settings, titles and drafts (chat-state-repo.ts)
+  readChatSettings(id: string): string | null {
+    return chatState.readChatSettings(this.ctx, id)
+  }
+  writeChatSettings(id: string, json: string | null): void {
+    chatState.writeChatSettings(this.ctx, id, json)
+  }
+  setAutoTitle(id: string, title: string): Session | null {
+    return chatState.setAutoTitle(this.ctx, id, title)
+  }
+  titleSource(id: string): 'auto' | 'user' | null {
+    return chatState.titleSource(this.ctx, id)
+  }
+  readDraft(key: string): chatState.Draft | null {
+    return chatState.readDraft(this.ctx, key)
+  }
+  writeDraft(key: string, body: string): void {
+    chatState.writeDraft(this.ctx, key, body)
   }
 
   // Sessions

@@ -34,7 +34,13 @@ function seed(db: Db, version: number): void {
       COMPACTION_ID, SESSION_ID, SUMMARY_ID, USER_ID,
     )
   }
+  if (version >= 5) {
+    db.run("UPDATE sessions SET settings = ?, title_source = 'user' WHERE id = ?", V5_SETTINGS, SESSION_ID)
+    db.run("INSERT INTO drafts (key, body, updated_at) VALUES (?, 'and for rye?', 5000)", SESSION_ID)
+  }
 }
+
+const V5_SETTINGS = JSON.stringify({ target: { providerId: 'ollama', model: 'llama3' }, system: 'You bake.', params: { temperature: 0.4 } })
 
 /** Checks what seed(version) wrote, read through a store at the latest version. */
 function expectSeeded(engine: SessionEngine, version: number): void {
@@ -55,6 +61,10 @@ function expectSeeded(engine: SessionEngine, version: number): void {
     version >= 4 ? [[COMPACTION_ID, USER_ID, 32, 22]] : [],
   )
   expect(engine.contextMessages(SESSION_ID).map((m) => m.id)).toEqual(version >= 4 ? [SUMMARY_ID, REPLY_ID] : [USER_ID, REPLY_ID])
+  // v5: per-chat settings, who named the chat, drafts. Older stores read as "none yet".
+  expect(engine.readChatSettings(SESSION_ID)).toBe(version >= 5 ? V5_SETTINGS : null)
+  expect(engine.titleSource(SESSION_ID)).toBe(version >= 5 ? 'user' : null)
+  expect(engine.readDraft(SESSION_ID)).toEqual(version >= 5 ? { key: SESSION_ID, body: 'and for rye?', updatedAt: 5000 } : null)
 }
 
 describe('migrations', () => {
@@ -119,6 +129,32 @@ describe('migrations', () => {
       } finally {
         engine.close()
       }
+    }
+  })
+
+  it('v4 → v5: a chat has no settings, draft or title source yet; an automatic title applies until the user renames it', () => {
+    const dataDir = tempDir()
+    const { db } = openDatabase(path.join(dataDir, 'sessions.db'), { targetVersion: 4 })
+    seed(db, 4)
+    db.close()
+    const engine = SessionEngine.open({ dataDir, now: () => 9000 })
+    try {
+      expect(engine.readChatSettings(SESSION_ID)).toBeNull()
+      expect(engine.readDraft('new')).toBeNull()
+      expect(engine.titleSource(SESSION_ID)).toBeNull()
+      expect(engine.setAutoTitle(SESSION_ID, 'Sourdough proofing times')?.title).toBe('Sourdough proofing times')
+      expect(engine.titleSource(SESSION_ID)).toBe('auto')
+      engine.renameSession(SESSION_ID, 'Bread')
+      expect(engine.titleSource(SESSION_ID)).toBe('user')
+      expect(engine.setAutoTitle(SESSION_ID, 'Something else')).toBeNull()
+      expect(engine.getSession(SESSION_ID).title).toBe('Bread')
+      engine.writeChatSettings(SESSION_ID, V5_SETTINGS)
+      engine.writeDraft('new', 'half')
+      expect(engine.readChatSettings(SESSION_ID)).toBe(V5_SETTINGS)
+      expect(engine.readDraft('new')).toEqual({ key: 'new', body: 'half', updatedAt: 9000 })
+      expect(engine.getMessages(SESSION_ID).messages).toHaveLength(3)
+    } finally {
+      engine.close()
     }
   })
 

@@ -8,6 +8,7 @@ export const ENGINE_METHODS = [
   'appendMessage', 'getMessage', 'getMessages', 'getThread', 'getBranch', 'setActiveBranch', 'deleteMessage', 'resumeStreamingMessage', 'startStreamingMessage', 'appendStreamingText', 'completeStreamingMessage',
   'failStreamingMessage', 'recoverInterruptedMessages', 'readAttachment', 'contextWindowUsage', 'sessionSpend',
   'planCompaction', 'recordCompaction', 'contextMessages', 'listCompactions',
+  'readChatSettings', 'writeChatSettings', 'setAutoTitle', 'titleSource', 'readDraft', 'writeDraft',
   'search', 'importFiles', 'importTexts', 'findImportableFiles', 'exportSession', 'exportAll', 'backup', 'maybeDailyBackup', 'restore', 'info',
 ] as const satisfies readonly (keyof SessionEngine)[]
 

@@ -92,7 +92,7 @@ function updateSession(ctx: StoreContext, id: string, assignments: string, ...va
 }
 
 export const renameSession = (ctx: StoreContext, id: string, title: string): Session =>
-  updateSession(ctx, id, 'title = ?, updated_at = ?', cleanTitle(title), ctx.now())
+  updateSession(ctx, id, "title = ?, title_source = 'user', updated_at = ?", cleanTitle(title), ctx.now())
 
 export const setPinned = (ctx: StoreContext, id: string, pinned: boolean): Session => updateSession(ctx, id, 'pinned = ?', pinned ? 1 : 0)
 

@@ -1,6 +1,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads'
 import type { SessionEngineOptions, StoreInfo } from './engine'
 import type { SessionSpend } from './messages-repo'
+import type { Draft } from './chat-state-repo'
 import { fromErrorShape, StoreClosedError } from './errors'
 import type { EngineApi, EngineMethod, HostMessage, StoreRequest, WorkerOptions } from './protocol'
 import { StreamingMessageWriter, type StreamingWriterOptions } from './streaming-writer'
@@ -159,6 +160,14 @@ export class SessionStore {
   async resumeStreamingMessage(sessionId: string, messageId: string, options: StreamingWriterOptions = {}): Promise<StreamingMessageWriter> {
     return this.writerFor(await this.call('resumeStreamingMessage', sessionId, messageId), options)
   }
+
+  /** Per-chat settings (raw JSON; the chat-settings service validates it), automatic titles and drafts. */
+  readChatSettings(id: string): Promise<string | null> { return this.call('readChatSettings', id) }
+  writeChatSettings(id: string, json: string | null): Promise<void> { return this.call('writeChatSettings', id, json) }
+  setAutoTitle(id: string, title: string): Promise<Session | null> { return this.call('setAutoTitle', id, title) }
+  titleSource(id: string): Promise<'auto' | 'user' | null> { return this.call('titleSource', id) }
+  readDraft(key: string): Promise<Draft | null> { return this.call('readDraft', key) }
+  writeDraft(key: string, body: string): Promise<void> { return this.call('writeDraft', key, body) }
 
   search(query: string, filters?: SearchFilters): Promise<SearchHit[]> { return this.call('search', query, filters) }
   /**

@@ -5,7 +5,7 @@ import { useChatView } from '../../store/chat-view-store'
 import { CopyButton, Markdown } from '../../components/Markdown'
 import { CollapsibleMessage } from '../../components/CollapsibleMessage'
 import { ReadAloudButton } from './Dictation'
-import { attemptsLine, ReplyFailure, ReplyStats, ToolCards, useThread } from './reply-parts'
+import { attemptsLine, ReplyFailure, ReplyStats, ToolCards, TurnNotices, useThread } from './reply-parts'
 import { useReplies } from './reply-store'
 import { ToolActivity } from './ToolActivity'
 import { LIVE_REPLY, LIVE_USER } from './thread'
@@ -65,6 +65,7 @@ function ChatMessage({ message }: { message: SessionMessage }) {
       {fallback && <p className="fallback-line muted">{fallback}</p>}
       {live?.retryNote && streaming && <p className="fallback-line muted" role="status">{live.retryNote}</p>}
       {live?.budget && <p className="budget-note" role="status">{live.budget}</p>}
+      <TurnNotices live={live} />
       {message.reasoning && (
         <details className="reasoning">
           <summary>Thinking</summary>

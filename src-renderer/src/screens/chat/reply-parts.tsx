@@ -14,6 +14,7 @@ export interface ThreadActions {
   liveError: ErrorShape | undefined
   liveAttempts: readonly Attempt[]
   budget: string | undefined
+  notices?: readonly string[]
   retryNote: string | undefined
   stopped: boolean
 }
@@ -96,5 +97,20 @@ export function ReplyFailure({ message, hint, onRetry }: { message: string; hint
       {hint && <p className="hint">{hint}</p>}
       {onRetry && <button type="button" className="button secondary" onClick={onRetry}>Retry</button>}
     </div>
+  )
+}
+
+/** What the core said about this turn: a parameter the provider does not take, settings it could not read. */
+export function TurnNotices({ live }: { live: ThreadActions | undefined }) {
+  const notices = live?.notices ?? []
+  if (notices.length === 0) return null
+  return (
+    <>
+      {notices.map((notice) => (
+        <p key={notice} className="budget-note param-note" role="status">
+          {notice}
+        </p>
+      ))}
+    </>
   )
 }

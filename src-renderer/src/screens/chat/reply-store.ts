@@ -30,6 +30,8 @@ export interface LiveReply {
   hookNotices: HookNotice[]
   usage?: Usage
   budget?: string
+  /** What the core told the user about this turn (a parameter the provider does not take, settings reset). */
+  notices?: string[]
   error?: ErrorShape
   result?: StreamResult<'chat.send'>
   cancel(): void
@@ -83,6 +85,8 @@ const applyEvent = (reply: LiveReply, event: ChatEvent): LiveReply => {
       return { ...reply, toolResults: [...reply.toolResults, event] }
     case 'hook':
       return { ...reply, hookNotices: [...reply.hookNotices, event] }
+    case 'notice':
+      return { ...reply, notices: [...(reply.notices ?? []), event.message] }
   }
 }
 

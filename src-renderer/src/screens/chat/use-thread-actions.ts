@@ -22,6 +22,7 @@ export function useThreadActions(key: string, sessionId: string | undefined, onS
       liveError: reply?.status === 'failed' ? reply.error : undefined,
       liveAttempts: reply?.attempts ?? [],
       budget: reply?.budget,
+      notices: reply?.notices ?? [],
       retryNote: reply?.retry,
       stopped: reply?.status === 'cancelled',
     }
