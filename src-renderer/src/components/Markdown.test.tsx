@@ -25,7 +25,18 @@ describe('Markdown replies', () => {
     expect(container.querySelector('img')).toBeNull()
     expect(container.querySelector('b')).toBeNull()
     expect(container.querySelector('[onerror]')).toBeNull()
-    expect(container.querySelector('a')?.getAttribute('href') ?? '').not.toContain('javascript:')
+    // The unsafe link is its text only: no anchor to click (an emptied href would reopen the app).
+    expect(container.querySelector('a')).toBeNull()
+    expect(container.textContent).toContain('link')
     expect((window as unknown as { pwned?: number }).pwned).toBeUndefined()
+  })
+
+  it('never loads an image from a reply: its alt text and address show instead', () => {
+    const pixel = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='
+    const { container } = render(<Markdown text={`![tracker](http://127.0.0.1:9/pixel.png) ![own](/api/sessions) ![dot](${pixel})`} />)
+    expect(container.querySelector('img')).toBeNull()
+    expect(container.textContent).toContain('[image: tracker] http://127.0.0.1:9/pixel.png')
+    expect(container.textContent).toContain('[image: own] /api/sessions')
+    expect(container.textContent).toContain('[image: dot]')
   })
 })

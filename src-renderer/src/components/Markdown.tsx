@@ -31,13 +31,27 @@ function useMath(needed: boolean): MathPlugins | undefined {
   return needed ? plugins : undefined
 }
 
+/** A link opens outside the app; one whose target was unsafe (`javascript:`, `data:`, emptied by react-markdown) is plain text. */
 function Link({ node: _node, ...props }: ComponentProps<'a'> & { node?: unknown }) {
+  if (!props.href) return <span className="unsafe-link">{props.children}</span>
   return <a {...props} target="_blank" rel="noreferrer noopener" />
+}
+
+/**
+ * An image in a reply is never fetched (a tracking pixel, the app's own API): its alt text and
+ * address show instead. (react-markdown's URL filter already empties data: and javascript: ones.)
+ */
+function Image({ src, alt }: ComponentProps<'img'> & { node?: unknown }) {
+  return (
+    <span className="blocked-image" title="Images in replies are not loaded">
+      [image{alt ? `: ${alt}` : ''}]{typeof src === 'string' && src ? ` ${src}` : ''}
+    </span>
+  )
 }
 
 const remarkPlugins: Plugins = [remarkGfm]
 const rehypePlugins: Plugins = [rehypeHighlight]
-const components = { pre: CodeBlock, a: Link }
+const components = { pre: CodeBlock, a: Link, img: Image }
 const withMath = new WeakMap<MathPlugins, { remark: Plugins; rehype: Plugins }>()
 
 function pluginsFor(math: MathPlugins | undefined): { remark: Plugins; rehype: Plugins } {
