@@ -215,7 +215,9 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
     'sessions.setBranch': (raw) => {
       const { sessionId, messageId } = raw as RouteInput<'sessions.setBranch'>
       if (!messagesOf(sessionId).some((m) => m.id === messageId)) return notFound('message', messageId)
-      leaves.set(sessionId, newestUnder(messagesOf(sessionId), messageId))
+      const current = branchPage(messagesOf(sessionId), leaves.get(sessionId), { sessionId, limit: 1000 })!
+      if (!current.messages.some((m) => m.id === messageId)) leaves.set(sessionId, newestUnder(messagesOf(sessionId), messageId))
+      else if (current.leafId) leaves.set(sessionId, current.leafId)
       changed([sessionId])
       return ok({ leafId: leaves.get(sessionId)! })
     },

@@ -35,6 +35,10 @@ describe('branches', () => {
     const { session, a1, a2, a1b } = branchedChat(engine)
     // Switching to a1 reads the newest message under it: a2, at the end of the first branch.
     expect(engine.setActiveBranch(session.id, a1.id)).toEqual({ leafId: a2.id })
+    // A message already on the branch being read (a search hit there) moves nothing.
+    engine.appendMessage(session.id, { role: 'assistant', text: 'newer side answer', parentId: a1.id })
+    engine.setActiveBranch(session.id, a2.id)
+    expect(engine.setActiveBranch(session.id, a1.id)).toEqual({ leafId: a2.id })
     const page = engine.getBranch(session.id)
     expect(texts(page)).toEqual(['first question', 'first answer', 'follow up', 'second answer'])
     expect(page.versions[a1.id]).toEqual({ index: 1, count: 2, previous: null, next: a1b.id })

@@ -24,6 +24,16 @@ function newestDescendant(ctx: StoreContext, messageId: string): string {
   )!.id
 }
 
+/** Whether `messageId` is `leafId` or one of its ancestors. */
+function onBranch(ctx: StoreContext, leafId: string, messageId: string): boolean {
+  return ctx.db.get(
+    `WITH RECURSIVE chain(id, parent_id) AS (SELECT id, parent_id FROM messages WHERE id = ?
+       UNION ALL SELECT p.id, p.parent_id FROM messages p JOIN chain c ON p.id = c.parent_id)
+     SELECT 1 AS found FROM chain WHERE id = ?`,
+    leafId, messageId,
+  ) !== undefined
+}
+
 function requireMessageIn(ctx: StoreContext, sessionId: string, messageId: unknown, field: string): { id: string; parent_id: string | null; status: string } {
   if (typeof messageId !== 'string' || messageId.length === 0) throw new ValidationError(`"${field}" must be a message id.`, [{ path: field, message: 'invalid' }])
   const row = ctx.db.get<{ id: string; session_id: string; parent_id: string | null; status: string }>('SELECT id, session_id, parent_id, status FROM messages WHERE id = ?', messageId)
@@ -34,7 +44,8 @@ function requireMessageIn(ctx: StoreContext, sessionId: string, messageId: unkno
 
 /**
  * Reads the branch through `messageId` from now on (a version switcher, a search hit on another
- * branch): the newest message under it becomes the active leaf. Returns that leaf.
+ * branch): the newest message under it becomes the active leaf, unless the branch being read
+ * already goes through it. Returns the leaf.
  */
 export function setActiveBranch(ctx: StoreContext, sessionId: string, messageId: string): { leafId: string } {
   return ctx.db.tx(() => {
@@ -43,6 +54,9 @@ export function setActiveBranch(ctx: StoreContext, sessionId: string, messageId:
     if (isSummaryMessage(ctx, messageId)) {
       throw new ValidationError('A compaction summary is not part of a conversation branch.', [{ path: 'messageId', message: 'summary' }], 'Pick a message of the conversation.')
     }
+    // Already on the branch being read (a search hit there): nothing moves.
+    const current = activeLeafId(ctx, sessionId)
+    if (current !== null && onBranch(ctx, current, messageId)) return { leafId: current }
     const leafId = newestDescendant(ctx, messageId)
     ctx.db.run('UPDATE sessions SET active_leaf = ? WHERE id = ?', leafId, sessionId)
     return { leafId }

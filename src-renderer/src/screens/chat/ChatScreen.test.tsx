@@ -13,7 +13,7 @@ const openChat = async (options: FakeApiOptions, target = id) => {
   const rendered = await renderAt(`#/chat/${target}`, options)
   return { ...rendered, log: await screen.findByRole('log', { name: 'Messages' }) }
 }
-const messageCalls = (calls: { route: string; input: unknown }[]) => calls.filter((call) => call.route === 'sessions.messages').map((call) => call.input)
+const messageCalls = (calls: { route: string; input: unknown }[]) => calls.filter((call) => call.route === 'sessions.branch').map((call) => call.input)
 
 afterEach(() => vi.unstubAllGlobals())
 
@@ -205,7 +205,7 @@ describe('Conversation updates and failures', () => {
     const failing: FakeApiOptions['failing'] = {}
     const { log } = await openChat({ failing, history: { sessions: [makeSession(0)], messages: { [id]: makeMessages(id, 150) } } })
     await waitFor(() => expect(within(log).getAllByRole('article').length).toBeGreaterThan(5))
-    failing['sessions.messages'] = { code: 'E_IO', message: 'Page unreadable.', hint: 'Run the doctor.', retryable: false }
+    failing['sessions.branch'] = { code: 'E_IO', message: 'Page unreadable.', hint: 'Run the doctor.', retryable: false }
     log.scrollTop = 0
     fireEvent.scroll(log)
     expect((await screen.findByRole('alert')).textContent).toContain('Page unreadable.')
@@ -214,7 +214,7 @@ describe('Conversation updates and failures', () => {
   it('shows why the messages of a session cannot be read', async () => {
     await renderAt(`#/chat/${id}`, {
       history: { sessions: [makeSession(0)] },
-      failing: { 'sessions.messages': { code: 'E_IO', message: 'History unreadable.', hint: 'Run the doctor.', retryable: false } },
+      failing: { 'sessions.branch': { code: 'E_IO', message: 'History unreadable.', hint: 'Run the doctor.', retryable: false } },
     })
     expect(await screen.findByText('This conversation could not be opened')).toBeTruthy()
     expect(screen.getAllByText('History unreadable.').length).toBeGreaterThan(0)

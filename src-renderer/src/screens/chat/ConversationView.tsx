@@ -5,6 +5,7 @@ import { formatDateTime, plural } from '../../lib/format'
 import { useAppStore } from '../../store/app-store'
 import { useChatView } from '../../store/chat-view-store'
 import '../../chat.css'
+import { BranchContext, useBranchActions } from './branch-actions'
 import { Composer } from './Composer'
 import { FindBar } from './FindBar'
 import { MessageList, type ScrollTarget } from './MessageList'
@@ -28,6 +29,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   const models = useChatModels()
   const reply = useReplies((state) => state.replies[sessionId])
   const actions = useThreadActions(sessionId, sessionId)
+  const branches = useBranchActions(sessionId, pages.versions, models.models, reload)
   const messages = useMemo(() => withLiveReply(pages.messages, reply, sessionId), [pages.messages, reply, sessionId])
   const findOpen = useChatView((state) => state.findOpen)
   const [listElement, setListElement] = useState<HTMLElement | null>(null)
@@ -101,6 +103,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
       </header>
       {findOpen && <FindBar messages={messages} onShow={showFound} list={listElement} />}
       <ThreadContext.Provider value={actions}>
+        <BranchContext.Provider value={branches}>
         {pages.status === 'ready' && messages.length === 0 ? (
           <p className="muted conversation-empty">No messages in this session yet.</p>
         ) : (
@@ -108,6 +111,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
             <MessageList messages={messages} hasOlder={pages.hasOlder} loadingOlder={pages.loadingOlder} onLoadOlder={pages.loadOlder} target={target} />
           </div>
         )}
+        </BranchContext.Provider>
       </ThreadContext.Provider>
       <Composer sessionId={sessionId} replyKey={sessionId} data={models} />
     </section>

@@ -4,6 +4,7 @@ import { formatDateTime } from '../../lib/format'
 import { useChatView } from '../../store/chat-view-store'
 import { CopyButton, Markdown } from '../../components/Markdown'
 import { CollapsibleMessage } from '../../components/CollapsibleMessage'
+import { BranchActionButtons, VersionSwitcher } from './BranchParts'
 import { ReadAloudButton } from './Dictation'
 import { attemptsLine, ReplyFailure, ReplyStats, ToolCards, TurnNotices, useThread } from './reply-parts'
 import { useReplies } from './reply-store'
@@ -59,8 +60,9 @@ function ChatMessage({ message }: { message: SessionMessage }) {
         <strong>{roleName[message.role]}</strong>
         {(message.model || message.provider) && <span className="model-chip">{[message.model, message.provider].filter(Boolean).join(' · ')}</span>}
         <time dateTime={new Date(message.createdAt).toISOString()}>{when}</time>
+        <VersionSwitcher messageId={message.id} />
         {streaming && <span className="row-flag">{live ? 'Writing…' : 'Unfinished'}</span>}
-        {(live?.stopped || message.timings?.stopped === 1) && <span className="row-flag">Stopped</span>}
+        {(live?.stopped || message.timings?.stopped === 1) && <span className="row-flag stopped">Stopped</span>}
       </header>
       {fallback && <p className="fallback-line muted">{fallback}</p>}
       {live?.retryNote && streaming && <p className="fallback-line muted" role="status">{live.retryNote}</p>}
@@ -97,10 +99,11 @@ function ChatMessage({ message }: { message: SessionMessage }) {
       <ReplyStats message={message} />
       {thread && !streaming && !editing && !synthetic && (message.role === 'user' || assistant) && (
         <div className="message-actions">
-          {message.text && <CopyButton text={() => message.text} />}
+          {message.text && <CopyButton text={() => message.text} label="Copy as Markdown" />}
           {assistant && message.text && <ReadAloudButton id={message.id} text={message.text} />}
           {assistant && !failed && <button type="button" className="link-button" disabled={thread.busy} onClick={() => thread.regenerate(message.id)}>Regenerate</button>}
           {message.role === 'user' && <button type="button" className="link-button" disabled={thread.busy} onClick={() => setEditing(true)}>Edit</button>}
+          <BranchActionButtons message={message} busy={thread.busy} />
         </div>
       )}
     </article>

@@ -55,8 +55,10 @@ export function withLiveReply(pages: readonly SessionMessage[], reply: LiveReply
   const out = [...pages]
   const { input } = reply
   let replyParent: string | null
-  if (input.regenerate) {
-    replyParent = byId.get(input.regenerate)?.parentId ?? null
+  // A continued reply streams onto the end of the stored one.
+  const continued = input.continueOf ? byId.get(input.continueOf) : undefined
+  if (input.regenerate || input.continueOf || input.replyTo) {
+    replyParent = input.replyTo ?? byId.get(input.regenerate ?? input.continueOf ?? '')?.parentId ?? null
   } else {
     const userId = reply.userMessageId ?? LIVE_USER
     if (!byId.has(userId)) {
@@ -66,7 +68,8 @@ export function withLiveReply(pages: readonly SessionMessage[], reply: LiveReply
     }
     replyParent = userId
   }
-  const message = liveMessage(reply, sessionId, replyParent)
+  const live = liveMessage(reply, sessionId, replyParent)
+  const message = continued && reply.status !== 'done' ? { ...live, text: continued.text + live.text } : live
   const at = out.findIndex((m) => m.id === message.id)
   if (at >= 0) out[at] = message
   else out.push(message)

@@ -1,4 +1,5 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
+import { useApi } from '../../api/context'
 import type { SessionMessage } from '../../../../src-shared/contract'
 import { LAST_USER_MESSAGE, useChatView } from '../../store/chat-view-store'
 import type { MessagePages } from './use-message-pages'
@@ -11,8 +12,19 @@ type Show = (messageId: string, highlight: boolean) => void
  */
 export function useReveal(sessionId: string, messages: readonly SessionMessage[], pages: MessagePages, show: Show): void {
   const reveal = useChatView((state) => (state.reveal?.sessionId === sessionId ? state.reveal : undefined))
-  const { hasOlder, loadingOlder, loadOlder, status } = pages
+  const { hasOlder, loadingOlder, loadOlder, status, refresh } = pages
+  const api = useApi()
+  // A hit on another branch: the core reads that branch from now on (the newest message under the hit).
+  const [switched, setSwitched] = useState<number | undefined>()
   useEffect(() => {
+    if (!reveal || switched === reveal.nonce) return
+    void api
+      .call('sessions.setBranch', { sessionId, messageId: reveal.messageId })
+      .then((result) => (result.ok ? refresh() : undefined))
+      .then(() => setSwitched(reveal.nonce))
+  }, [api, reveal, sessionId, switched, refresh])
+  useEffect(() => {
+    if (reveal && switched !== reveal.nonce) return
     if (!reveal || status !== 'ready') return
     if (messages.some((message) => message.id === reveal.messageId)) {
       show(reveal.messageId, true)
@@ -20,7 +32,7 @@ export function useReveal(sessionId: string, messages: readonly SessionMessage[]
     } else if (hasOlder) {
       if (!loadingOlder) loadOlder()
     } else useChatView.getState().doneReveal(reveal.nonce)
-  }, [reveal, messages, status, hasOlder, loadingOlder, loadOlder, show])
+  }, [reveal, switched, messages, status, hasOlder, loadingOlder, loadOlder, show])
 }
 
 /** Up in an empty composer: scroll to the last message the user wrote and open its edit box. */
