@@ -92,7 +92,10 @@ export function createDispatcher(
           if (step.done) return { ok: true, value: checkOutput(def.result, step.value, route) }
           await onEvent(checkOutput(def.event, step.value, route))
           if (performance.now() - sliceStart >= STREAM_SLICE_MS) {
-            await Promise.race([nextTurn(), cancelled])
+            // Not raced against cancellation: a cancel here is seen by the next generator.next(), so
+            // the handler runs its own stop path (a chat marks its reply stopped) instead of being
+            // ended at its yield, where only finally blocks run.
+            await nextTurn()
             sliceStart = performance.now()
           }
         }
