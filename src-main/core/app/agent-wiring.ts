@@ -7,7 +7,7 @@ import { HookService } from '../hooks'
 import type { AppLogger } from '../log'
 import type { SpanHandle, Tracing } from '../telemetry'
 import { findSkill, runSkill, SkillCache, type LoadedSkill } from '../skills'
-import { builtinToolSpecs, decidePermission, previewFor, ruleFor, runBuiltinTool } from '../tools'
+import { builtinToolSpecs, decidePermission, previewFor, ruleFor, runBuiltinTool, shellConfinement, type ShellConfinement } from '../tools'
 import type { CapabilityWiring } from './capability'
 
 export type AgentRouteHandlers = CapabilityWiring<'agent'>['handlers']
@@ -22,6 +22,8 @@ export interface AgentWiringOptions {
   mcp?: McpToolSource
   /** A span per hook run (see core/telemetry). */
   tracing?: Tracing
+  /** Where Bash runs; by default bubblewrap on Linux, sandbox-exec on macOS, unconfined elsewhere. */
+  confinement?: ShellConfinement
 }
 
 /** Hooks, skills, built-in tools, permissions and approvals: built once per core. */
@@ -34,6 +36,10 @@ export function wireAgent(options: AgentWiringOptions) {
   const skillsDir = path.join(options.dataDir, 'skills')
   /** Every turn with a workspace asks for the skills; unchanged SKILL.md files are not read again. */
   const skillCache = new SkillCache()
+  // Probed on the first shell command, not at start-up (it runs bwrap once).
+  let confinement: ShellConfinement | undefined
+  const shellConfinementHere = (): ShellConfinement =>
+    (confinement ??= options.confinement ?? shellConfinement({ platform: process.platform, dataDir: options.dataDir, home: options.home }))
 
   const permissionInputs = (workspace: string | null, sessionId: string) => ({
     user: hooks.permissions('user'),
@@ -54,7 +60,7 @@ export function wireAgent(options: AgentWiringOptions) {
       },
       async run(name, input, ctx) {
         if (options.mcp && name.startsWith(MCP_PREFIX)) return options.mcp.callTool(name, input, { signal: ctx.signal, ...(ctx.span ? { span: ctx.span } : {}) })
-        if (name !== SKILL_TOOL) return runBuiltinTool(name, input, ctx)
+        if (name !== SKILL_TOOL) return runBuiltinTool(name, input, name === 'Bash' ? { ...ctx, confinement: shellConfinementHere() } : ctx)
         const skill = typeof input.skill === 'string' ? input.skill.replace(/^\//, '') : ''
         try {
           const { result } = await runNamedSkill(skill, typeof input.args === 'string' ? input.args : '', { sessionId: ctx.sessionId ?? null, workspace: ctx.roots[0] ?? null, signal: ctx.signal })
@@ -66,7 +72,7 @@ export function wireAgent(options: AgentWiringOptions) {
       async preview(name, input, ctx) {
         if (name === SKILL_TOOL) return { summary: `Skill: ${String(input.skill)} ${typeof input.args === 'string' ? input.args : ''}`.trim() }
         if (name.startsWith(MCP_PREFIX)) return { summary: `${name}: ${JSON.stringify(input).slice(0, 300)}` }
-        return previewFor(name, input, ctx)
+        return previewFor(name, input, name === 'Bash' ? { ...ctx, confinement: shellConfinementHere() } : ctx)
       },
     },
     permissions: {

@@ -55,8 +55,12 @@ class CappedOutput {
   }
 }
 
-export async function runShell(command: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal; outputCap: number }): Promise<BashResult> {
-  const { file, args } = shellFor(command)
+export async function runShell(
+  command: string,
+  options: { cwd: string; timeoutMs: number; signal: AbortSignal; outputCap: number; wrap?: (command: { file: string; args: string[] }) => { file: string; args: string[] } },
+): Promise<BashResult> {
+  const shell = shellFor(command)
+  const { file, args } = options.wrap ? options.wrap(shell) : shell
   const output = new CappedOutput(options.outputCap)
   return new Promise<BashResult>((resolve) => {
     const child = spawn(file, args, {
@@ -120,7 +124,9 @@ export async function runShell(command: string, options: { cwd: string; timeoutM
 export async function bashTool(input: ToolInput<'Bash'>, ctx: ToolContext): Promise<{ ok: boolean; output: string }> {
   const cwd = resolveInside(ctx.roots, ctx.cwd, '.')
   const timeoutMs = input.timeout ?? BASH_DEFAULT_TIMEOUT_MS
-  const result = await runShell(input.command, { cwd, timeoutMs, signal: ctx.signal, outputCap: ctx.outputCap ?? DEFAULT_OUTPUT_CAP })
+  const confinement = ctx.confinement
+  const wrap = confinement ? (command: { file: string; args: string[] }) => confinement.wrap(command, { roots: ctx.roots, cwd }) : undefined
+  const result = await runShell(input.command, { cwd, timeoutMs, signal: ctx.signal, outputCap: ctx.outputCap ?? DEFAULT_OUTPUT_CAP, wrap })
   const body = result.output.trimEnd() || '(no output)'
   if (result.timedOut) return { ok: false, output: `${body}\n[Command timed out after ${timeoutMs} ms; it and every process it started were killed.]` }
   if (result.cancelled) return { ok: false, output: `${body}\n[Command cancelled.]` }

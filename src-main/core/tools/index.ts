@@ -5,3 +5,4 @@ export { resolveInside, OutsideWorkspaceError, WorkspaceRootError, displayPath }
 export { unifiedDiff } from './diff'
 export { htmlToText } from './web-fetch'
 export { killTree, runShell, type BashResult } from './bash'
+export * from './confine'

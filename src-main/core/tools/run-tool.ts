@@ -83,7 +83,7 @@ function shownPath(ctx: Pick<ToolContext, 'cwd'>, filePath: string): string {
  * What the approval dialog shows. Never throws: bad input and paths outside the workspace are
  * shown with the reason the call would fail, so the user still sees exactly what was asked for.
  */
-export async function previewFor(name: string, input: unknown, ctx: Pick<ToolContext, 'roots' | 'cwd'>): Promise<ToolPreview> {
+export async function previewFor(name: string, input: unknown, ctx: Pick<ToolContext, 'roots' | 'cwd' | 'confinement'>): Promise<ToolPreview> {
   let tool: ToolInput<BuiltinTool>
   try {
     tool = parseToolInput(name, input)
@@ -94,7 +94,7 @@ export async function previewFor(name: string, input: unknown, ctx: Pick<ToolCon
   try {
     switch (name as BuiltinTool) {
       case 'Bash':
-        return { summary: `Bash: ${(tool as ToolInput<'Bash'>).command}` }
+        return { summary: `Bash: ${(tool as ToolInput<'Bash'>).command}${ctx.confinement ? ` (${ctx.confinement.describe})` : ''}` }
       case 'Read':
         return { summary: `Read ${shownPath(ctx, (tool as ToolInput<'Read'>).file_path)}` }
       case 'Glob': {

@@ -1,3 +1,4 @@
+import type { ShellConfinement } from './confine'
 import { z } from 'zod'
 import type { BuiltinTool } from '../../../src-shared/contract/agent'
 import type { ErrorCode } from '../../../src-shared/contract'
@@ -72,6 +73,8 @@ export interface ToolContext {
   outputCap?: number
   /** WebFetch body size cap in bytes (default 5 MB). */
   maxFetchBytes?: number
+  /** Where Bash runs (see confine.ts); unconfined when absent. */
+  confinement?: ShellConfinement
 }
 
 const descriptions: Record<BuiltinTool, string> = {
