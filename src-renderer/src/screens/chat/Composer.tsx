@@ -9,6 +9,7 @@ import { ResourceChips } from './McpResourcePicker'
 import { useReplies } from './reply-store'
 import { SlashSuggestions } from './SlashSuggestions'
 import { useComposer, type ComposerProps } from './use-composer'
+import { sendKeyHint } from './use-chat-target'
 
 /**
  * What to write, which model to ask, what to attach — in one row: tools, the text box (growing with
@@ -45,7 +46,7 @@ export function Composer(props: ComposerProps) {
             aria-controls={slash.open ? slashId : undefined}
             aria-activedescendant={slash.open ? `${slashId}-${slash.active}` : undefined}
             aria-describedby={noteId}
-            placeholder={noProviders ? 'Add a provider to start chatting' : 'Message… (Enter sends, Shift+Enter new line)'}
+            placeholder={noProviders ? 'Add a provider to start chatting' : `Message… (${sendKeyHint(composer.sendKey)})`}
             rows={1}
             value={words.text}
             disabled={noProviders}

@@ -1,3 +1,4 @@
+import { ChatSettingsButton } from './ChatSettingsPanel'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ErrorShape, SessionSummary } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
@@ -99,7 +100,9 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
           )}
         </div>
         {/* Header actions: other features (versions, context meter, export) add their buttons here. */}
-        <div className="chat-header-actions" />
+        <div className="chat-header-actions">
+          <ChatSettingsButton sessionId={sessionId} />
+        </div>
       </header>
       {findOpen && <FindBar messages={messages} onShow={showFound} list={listElement} />}
       <ThreadContext.Provider value={actions}>

@@ -14,6 +14,8 @@ import { acceptsImages, modelFor, type ChatModels } from './use-chat-models'
 import { useDocumentAttachments, type DocumentAttachments } from './use-document-attachments'
 import { contextWarning } from './AttachmentChips'
 import { useMcpResources } from './use-mcp-lists'
+import { useCoreDraft } from './use-core-draft'
+import { isSendKey, useChatTarget, useSendKey } from './use-chat-target'
 
 export interface ComposerProps {
   /** Undefined: a new chat, which the core creates on the first send. */
@@ -37,6 +39,8 @@ export interface ComposerState {
   resources: McpResource[]
   target: ChatTarget
   choose(target: ChatTarget): void
+  /** Settings → Chat: which key sends. */
+  sendKey: 'enter' | 'mod-enter'
   streaming: boolean
   vision: boolean
   noProviders: boolean
@@ -79,6 +83,9 @@ export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerPr
   const attachments = useResourceAttachments(api, setNote)
   const words = useComposerText(api, workspace, setNote)
   const { text } = words
+  useCoreDraft(api, sessionId ?? 'new', text, words.setText)
+  useChatTarget(api, sessionId)
+  const sendKey = useSendKey()
 
   const hasFiles = pictures.images.length > 0 || attachments.attached.length > 0 || documents.chips.length > 0
   const canSend = !streaming && !noProviders && pictures.busy === 0 && attachments.reading === 0 && documents.reading === 0 && !words.asking && (text.trim().length > 0 || hasFiles)
@@ -112,7 +119,7 @@ export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerPr
   }
   const status = note ?? (pictures.busy > 0 ? 'Preparing pictures…' : documents.reading > 0 ? 'Reading the files…' : attachments.reading > 0 ? 'Reading the resource…' : '')
   return {
-    words, pictures, attachments, documents, attachFiles, contextWarning: warning, resources, target, choose, streaming, vision, noProviders, canSend, status,
+    words, pictures, attachments, documents, attachFiles, contextWarning: warning, resources, target, choose, sendKey, streaming, vision, noProviders, canSend, status,
     onSubmit: (event) => {
       event.preventDefault()
       send()
@@ -124,7 +131,7 @@ export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerPr
         event.preventDefault()
         return useChatView.getState().requestEdit(LAST_USER_MESSAGE)
       }
-      if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      if (isSendKey(sendKey, { key: event.key, shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey, isComposing: event.nativeEvent.isComposing })) {
         event.preventDefault()
         send()
       }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { ModelNameSchema, type ErrorShape, type RecommendedModel } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { formatBytes } from '../../lib/format'
+import { updateSettings } from '../../store/bootstrap'
 import { usePulls } from '../../store/pull-store'
 import { useOnboarding } from '../../store/onboarding-store'
 import { Problem, ProgressBar } from './parts'
@@ -39,7 +40,12 @@ export function ModelStep({ onReady }: { onReady(ready: boolean): void }) {
   const ready = has(model) || pull?.state === 'done'
   useEffect(() => onReady(ready), [ready, onReady])
 
-  const pullIt = (name: string): void => start(api, name, (ended) => ended.state === 'done' && setInstalled((names) => [...names, name]))
+  // The model just pulled becomes the default for new chats (Settings → Chat).
+  const pulled = (name: string): void => {
+    setInstalled((names) => [...names, name])
+    void updateSettings(api, { chat: { defaultTarget: { providerId: 'ollama', model: name } } })
+  }
+  const pullIt = (name: string): void => start(api, name, (ended) => ended.state === 'done' && pulled(name))
   const useTyped = (event: FormEvent): void => {
     event.preventDefault()
     const parsed = ModelNameSchema.safeParse(typed)

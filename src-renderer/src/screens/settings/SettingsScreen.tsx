@@ -5,6 +5,7 @@ import { ScreenHeader } from '../../components/ScreenHeader'
 import { useAppStore } from '../../store/app-store'
 import { useOnboarding } from '../../store/onboarding-store'
 import { updateSettings } from '../../store/bootstrap'
+import { ChatDefaultsSection } from './ChatDefaultsSection'
 import { VoiceSection } from './VoiceSection'
 import { UpdatesSection } from './UpdatesSection'
 import { TelemetrySection } from './TelemetrySection'
@@ -239,6 +240,7 @@ export function SettingsScreen() {
     <>
       <ScreenHeader id="settings" />
       <AppearanceSection />
+      <ChatDefaultsSection />
       <OllamaSection />
       <VoiceSection />
       <UpdatesSection />
