@@ -24,14 +24,33 @@ export class WorkspaceRootError extends AppError {
 }
 
 const MAX_LINK_HOPS = 40
-const caseInsensitive = process.platform === 'win32' || process.platform === 'darwin'
 
-/** True when `target` is `root` or below it (both absolute, normalised). */
-export function isInside(root: string, target: string): boolean {
-  const a = caseInsensitive ? root.toLowerCase() : root
-  const b = caseInsensitive ? target.toLowerCase() : target
-  const rel = path.relative(a, b)
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))
+/**
+ * How paths behave on a platform: its separator and resolution rules, and whether names differ
+ * only by case (Windows and macOS's default file systems). Taken as an input so the Windows and
+ * macOS rules are tested on Linux too.
+ */
+export interface PathFlavour {
+  path: path.PlatformPath
+  caseInsensitive: boolean
+}
+
+export function pathFlavour(platform: NodeJS.Platform): PathFlavour {
+  return { path: platform === 'win32' ? path.win32 : path.posix, caseInsensitive: platform === 'win32' || platform === 'darwin' }
+}
+
+const HOST = pathFlavour(process.platform)
+
+/**
+ * True when `target` is `root` or below it. Both are resolved first (`..`, `.`, and on Windows
+ * forward slashes, drive letters and UNC shares), so `C:\work\proj\..\secret` is outside
+ * `C:\work\proj`, and `c:/WORK/proj/a` inside it where case does not matter.
+ */
+export function isInside(root: string, target: string, flavour: PathFlavour = HOST): boolean {
+  const p = flavour.path
+  const fold = (value: string): string => (flavour.caseInsensitive ? p.resolve(value).toLowerCase() : p.resolve(value))
+  const rel = p.relative(fold(root), fold(target))
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${p.sep}`) && !p.isAbsolute(rel))
 }
 
 export function realRoots(roots: string[]): string[] {
@@ -127,7 +146,7 @@ export function globToRegExp(glob: string): RegExp {
     } else if (c === ',' && depth > 0) out += '|'
     else out += c.replace(/[.+^$()|[\]\\{}]/g, '\\$&')
   }
-  return new RegExp(`^${out}${folderAndBelow ? '(?:/.*)?' : ''}$`, caseInsensitive ? 'i' : '')
+  return new RegExp(`^${out}${folderAndBelow ? '(?:/.*)?' : ''}$`, HOST.caseInsensitive ? 'i' : '')
 }
 
 export function toSlashes(p: string): string {
