@@ -122,6 +122,8 @@ export interface ProviderFakes {
   /** Scripts replies or injects faults: see test/support/fakes/serve.ts. */
   control(body: { target: string; script?: unknown[]; fault?: unknown; times?: number }): Promise<void>
   stats(): Promise<Record<string, { requests: number; aborted: number }>>
+  /** The chat request bodies one fake received, oldest first. */
+  bodies(target: string): Promise<unknown[]>
   stop(): Promise<void>
 }
 
@@ -157,6 +159,9 @@ export async function startProviderFakes(): Promise<ProviderFakes> {
     },
     async stats() {
       return (await (await fetch(control)).json()) as Record<string, { requests: number; aborted: number }>
+    },
+    async bodies(target) {
+      return (await (await fetch(`${control}?bodies=${encodeURIComponent(target)}`)).json()) as unknown[]
     },
     async stop() {
       if (child.exitCode === null) {

@@ -2,7 +2,8 @@
  * The fake provider servers as one process, for the browser e2e tests and the benchmark:
  * `node scripts/run-tool.js test/support/fakes/serve.ts` prints one line `FAKES {json}` with
  * their URLs and a control URL. POST {target, script?, fault?, times?} to the control URL to
- * script replies or inject faults; GET it for the requests each fake saw.
+ * script replies or inject faults; GET it for the requests each fake saw, GET ?bodies=NAME for the
+ * chat request bodies that fake received.
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -27,6 +28,14 @@ const control = http.createServer((req, res) => {
   const parts: Buffer[] = []
   req.on('data', (part: Buffer) => parts.push(part))
   req.on('end', () => {
+    const bodiesOf = req.method === 'GET' ? new URL(req.url ?? '/', 'http://control').searchParams.get('bodies') : null
+    if (bodiesOf) {
+      // The chat request bodies one fake received, oldest first (e2e asserts what reached the model).
+      const fake = fakes[bodiesOf]
+      res.writeHead(fake ? 200 : 404, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(fake ? fake.requests.filter((r) => r.method === 'POST' && /\/(api\/chat|chat\/completions|responses)$/.test(r.path.split('?')[0] ?? '')).map((r) => r.body) : []))
+      return
+    }
     if (req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(JSON.stringify(Object.fromEntries(Object.entries(fakes).map(([name, fake]) => [name, { requests: fake.requests.length, aborted: fake.aborted }]))))

@@ -14,19 +14,17 @@ export interface ImageAttachments {
   clear(): void
 }
 
-/** Pictures to send: only for a model that can see them, scaled on the way in, at most MAX_IMAGES. */
+/** Pictures to send (only ever to a model that can see them: see useComposer's send), scaled on the way in, at most MAX_IMAGES. */
 export function useImageAttachments(vision: boolean, modelLabel: string, setNote: SetNote): ImageAttachments {
   const [images, setImages] = useState<ImageInput[]>([])
   const [busy, setBusy] = useState(0)
   const attach = async (files: File[]): Promise<void> => {
     if (files.length === 0) return
-    if (!vision) {
-      setNote(`${modelLabel} cannot see pictures. Pick a model with the “vision” badge to attach one.`)
-      return
-    }
     const room = MAX_IMAGES - images.length
     if (room <= 0) return setNote(`At most ${MAX_IMAGES} pictures per message.`)
-    setNote(files.length > room ? `Only the first ${room} fit: at most ${MAX_IMAGES} pictures per message.` : undefined)
+    // Kept even for a model without vision (the user may switch models); Send refuses until then.
+    const blind = vision ? undefined : `${modelLabel} cannot see pictures: pick a model with the “vision” badge before sending, or remove the picture.`
+    setNote(files.length > room ? `Only the first ${room} fit: at most ${MAX_IMAGES} pictures per message.` : blind)
     setBusy((n) => n + 1)
     const scaled = await Promise.allSettled(files.slice(0, room).map(scaleImage))
     setBusy((n) => n - 1)

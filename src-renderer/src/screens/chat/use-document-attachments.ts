@@ -1,6 +1,5 @@
 import { useRef, useState } from 'react'
 import { ATTACHMENT_LIMITS, type ApiClient, type DocumentRef, type StagedDocument } from '../../../../src-shared/contract'
-import { formatBytes } from '../../lib/format'
 
 type SetNote = (note: string | undefined) => void
 
@@ -63,7 +62,7 @@ export function useDocumentAttachments(api: ApiClient, setNote: SetNote): Docume
   live.current = chips
   const attachOne = async (file: File): Promise<void> => {
     if (file.size > ATTACHMENT_LIMITS.maxBytes) {
-      return setNote(`${file.name} is ${formatBytes(file.size)}; attachments are limited to ${ATTACHMENT_LIMITS.maxBytesLabel}.`)
+      return setNote(`${file.name} is ${(file.size / (1024 * 1024)).toFixed(1)} MB; attachments are limited to ${ATTACHMENT_LIMITS.maxBytesLabel}.`)
     }
     if (live.current.length >= ATTACHMENT_LIMITS.maxDocuments) return setNote(`At most ${ATTACHMENT_LIMITS.maxDocuments} files per message.`)
     const key = newKey()
