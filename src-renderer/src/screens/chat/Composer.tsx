@@ -46,7 +46,8 @@ export function Composer(props: ComposerProps) {
             aria-controls={slash.open ? slashId : undefined}
             aria-activedescendant={slash.open ? `${slashId}-${slash.active}` : undefined}
             aria-describedby={noteId}
-            placeholder={noProviders ? 'Add a provider to start chatting' : `Message… (${sendKeyHint(composer.sendKey)})`}
+            title={sendKeyHint(composer.sendKey)}
+            placeholder={noProviders ? 'Add a provider to start chatting' : 'Write a message…'}
             rows={1}
             value={words.text}
             disabled={noProviders}

@@ -82,16 +82,26 @@ function useDraftIntake(setText: (text: string) => void, box: RefObject<HTMLText
 /** The box grows with what is written, up to this share of the window, then scrolls. */
 export const MAX_COMPOSER_SHARE = 0.4
 
-/** One row when empty; taller line by line as the text grows, up to 40 % of the window. */
+/** One row when empty; taller line by line as the text grows, up to 40 % of the window (also after a resize). */
 function useAutoGrow(box: RefObject<HTMLTextAreaElement | null>, text: string): void {
+  const [width, setWidth] = useState(0)
+  useEffect(() => {
+    const element = box.current
+    if (!element || typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth))
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [box])
   useLayoutEffect(() => {
     const element = box.current
     if (!element) return
+    // Empty, the box is its one CSS row, whatever a long placeholder would wrap to.
     element.style.height = 'auto'
+    if (text === '') return
     const limit = Math.round(window.innerHeight * MAX_COMPOSER_SHARE)
     element.style.height = `${Math.min(element.scrollHeight, limit)}px`
     element.style.overflowY = element.scrollHeight > limit ? 'auto' : 'hidden'
-  }, [box, text])
+  }, [box, text, width])
 }
 
 /** Ctrl/Cmd+N and New chat put the cursor here (after the screen has moved focus to its title). */
@@ -100,7 +110,7 @@ function useWantedFocus(box: RefObject<HTMLTextAreaElement | null>): void {
   useEffect(() => {
     if (!wanted) return
     useChatView.getState().took('composerWanted')
-    const frame = requestAnimationFrame(() => box.current?.focus())
-    return () => cancelAnimationFrame(frame)
+    // After navigateTo's own focus move (to the screen title), which is queued for the same frame.
+    requestAnimationFrame(() => box.current?.focus())
   }, [wanted, box])
 }
