@@ -15,6 +15,19 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start
 }
 
+/** Each call's time in ms, one after another. */
+async function latencies(api: ApiClient, runs: number): Promise<number[]> {
+  const out: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now()
+    await api.call('app.info', {})
+    out.push(performance.now() - start)
+  }
+  return out
+}
+
+const p95 = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.95))] ?? 0
+
 /** A contract client over the web companion's WebSocket, as the browser uses it. */
 export function wsClient(url: string, token: string): Promise<{ api: ApiClient; close(): void }> {
   const socket = new WebSocket(url.replace('http', 'ws') + 'api/ws', { headers: { authorization: `Bearer ${token}` } })
@@ -66,8 +79,20 @@ export async function transportBench(quick: boolean): Promise<Figure[]> {
     const streamWs = performance.now() - streamWsStart
     if (!result.ok || received !== events || seen !== events) throw new Error(`stream lost events: ${seen}/${received}`)
 
+    // Fairness: another client's app.info while one client streams as fast as it can (bounded:
+    // 1 KB events), against the same call on an idle server.
+    const other = await wsClient(server.url, token)
+    const idle = await latencies(other.api, quick ? 50 : 200)
+    const hog = client.api.stream('diagnostics.loopback', { count: quick ? 100_000 : 1_000_000, payloadBytes: 1024 }, () => undefined)
+    const busy = await latencies(other.api, quick ? 50 : 200)
+    hog.cancel()
+    await hog.done
+    other.close()
+
     const us = (ms: number, n: number): number => (ms * 1000) / n
     return [
+      { name: 'another client’s app.info p95, idle server', value: p95(idle), unit: 'ms' },
+      { name: 'another client’s app.info p95, during a 1 KB-event stream', value: p95(busy), unit: 'ms', baseline: p95(idle), short: 'app.info p95 during a stream/idle' },
       { name: 'round-trip app.info, in-process dispatcher', value: us(direct, calls), unit: 'µs/call' },
       { name: 'round-trip app.info, web companion WebSocket', value: us(overWs, calls), unit: 'µs/call', baseline: us(direct, calls), short: 'ws/in-process round-trip' },
       { name: `stream ${events} events, in-process dispatcher`, value: streamDirect, unit: 'ms' },
