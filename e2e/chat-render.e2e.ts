@@ -190,7 +190,10 @@ describe('hostile replies', () => {
     const svgBlock = message.locator('.code-block[data-kind="svg"]')
     await svgBlock.getByRole('tab', { name: 'Preview' }).click()
     const svgFrame = svgBlock.frameLocator('iframe[title="SVG preview"]')
-    await svgFrame.getByText('svg link').click()
+    // The SVG is drawn (as an image, so its script, handlers, link and <image> do nothing); click it anyway.
+    const svgImage = svgFrame.getByRole('img', { name: 'SVG image' })
+    await eventually(() => svgImage.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 120), 'the SVG drew')
+    await svgImage.click()
     const htmlBlock = message.locator('.code-block[data-kind="html"]')
     await htmlBlock.getByRole('tab', { name: 'Preview' }).click()
     const htmlFrame = htmlBlock.frameLocator('iframe[title="HTML preview"]')
