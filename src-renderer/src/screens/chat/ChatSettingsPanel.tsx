@@ -30,7 +30,7 @@ export function ChatSettingsButton({ sessionId }: { sessionId: string }) {
   const [open, setOpen] = useState(false)
   return (
     <>
-      <button type="button" className="ghost chat-settings-button" aria-expanded={open} onClick={() => setOpen((value) => !value)}>
+      <button type="button" className="button secondary chat-settings-button" aria-expanded={open} onClick={() => setOpen((value) => !value)}>
         Chat settings
       </button>
       {open && <ChatSettingsPanel sessionId={sessionId} onClose={() => setOpen(false)} />}
@@ -122,10 +122,10 @@ export function ChatSettingsPanel({ sessionId, onClose }: { sessionId: string; o
         </label>
       </div>
       <div className="chat-settings-actions">
-        <button type="button" className="primary" onClick={() => void save()}>
+        <button type="button" className="button" onClick={() => void save()}>
           Save
         </button>
-        <button type="button" onClick={() => setSettings({ ...settings, params: {} })}>
+        <button type="button" className="button secondary" onClick={() => setSettings({ ...settings, params: {} })}>
           Reset parameters
         </button>
       </div>
