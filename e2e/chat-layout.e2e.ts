@@ -291,7 +291,7 @@ describe('chat layout', () => {
     assert.match((await offer.textContent()) ?? '', /10,800 characters/)
     await shoot(page, 'chat-long-paste')
     await offer.getByRole('button', { name: 'Attach as file' }).click()
-    await page.getByRole('list', { name: 'Resources to send' }).getByText('pasted-text.txt').waitFor()
+    await page.getByRole('list', { name: 'Files to send' }).getByText('pasted-text.txt').waitFor()
     assert.equal(await composer().inputValue(), 'Summarise this:')
     // "Paste as text" keeps it in the box instead.
     await composer().evaluate((element, text) => {

@@ -15,14 +15,9 @@ export interface ResourceAttachment {
 
 export const sameResource = (a: { server: string; uri: string }, b: { server: string; uri: string }): boolean => a.server === b.server && a.uri === b.uri
 
-export function attachmentOf(resource: Pick<McpResource, 'server' | 'uri' | 'name'>, text: string): ResourceAttachment {
+export function attachmentOf(resource: McpResource, text: string): ResourceAttachment {
   const cut = Math.max(0, text.length - MAX_RESOURCE_CHARS)
   return { server: resource.server, uri: resource.uri, name: resource.name, text: cut > 0 ? text.slice(0, MAX_RESOURCE_CHARS) : text, cut }
-}
-
-/** Text the user attached as a file (a long paste): no server, the file name as its address. */
-export function textAttachment(name: string, text: string): ResourceAttachment {
-  return attachmentOf({ server: '', uri: name, name }, text)
 }
 
 /** A fence longer than any run of backticks inside, so a resource holding ``` cannot close it early. */
@@ -34,8 +29,7 @@ function fenceFor(text: string): string {
 export function resourceBlock(attachment: ResourceAttachment): string {
   const fence = fenceFor(attachment.text)
   const note = attachment.cut > 0 ? `\n(cut: ${attachment.cut.toLocaleString('en-US')} more characters left out)` : ''
-  const head = attachment.server === '' ? `File ${attachment.name}:` : `Resource ${attachment.uri} (${attachment.server}):`
-  return `${head}\n${fence}\n${attachment.text}\n${fence}${note}`
+  return `Resource ${attachment.uri} (${attachment.server}):\n${fence}\n${attachment.text}\n${fence}${note}`
 }
 
 /** The message as sent: what the user wrote, then each attached resource as a fenced block. */

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { ApiClient, McpResource } from '../../../../src-shared/contract'
 import { MAX_IMAGES, scaleImage, type ImageInput } from './images'
-import { attachmentOf, sameResource, textAttachment, type ResourceAttachment } from './resource-attachments'
+import { attachmentOf, sameResource, type ResourceAttachment } from './resource-attachments'
 
 type SetNote = (note: string | undefined) => void
 
@@ -42,8 +42,6 @@ export interface ResourceAttachments {
   /** Resources still being read. */
   reading: number
   attach(resource: McpResource): Promise<void>
-  /** Text that goes with the message as a named file (a long paste). */
-  attachText(name: string, text: string): void
   remove(attachment: ResourceAttachment): void
   clear(): void
 }
@@ -62,14 +60,6 @@ export function useResourceAttachments(api: ApiClient, setNote: SetNote): Resour
     setAttached((previous) => (previous.some((a) => sameResource(a, attachment)) ? previous : [...previous, attachment]))
     setNote(attachment.cut > 0 ? `${resource.name} is long: only its first ${attachment.text.length.toLocaleString('en-US')} characters go with the message (cut).` : undefined)
   }
-  const attachText = (name: string, text: string): void => {
-    setAttached((previous) => {
-      const taken = new Set(previous.map((a) => a.uri))
-      let uri = name
-      for (let n = 2; taken.has(uri); n++) uri = name.replace(/(\.\w+)?$/, (ext) => ` (${n})${ext}`)
-      return [...previous, textAttachment(uri, text)]
-    })
-  }
   const remove = (gone: ResourceAttachment): void => setAttached((all) => all.filter((a) => !sameResource(a, gone)))
-  return { attached, reading, attach, attachText, remove, clear: () => setAttached([]) }
+  return { attached, reading, attach, remove, clear: () => setAttached([]) }
 }

@@ -146,7 +146,8 @@ export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerPr
     longPaste: pasted === undefined ? undefined : {
       chars: pasted.length,
       attach: () => {
-        attachments.attachText(PASTED_FILE_NAME, pasted)
+        // A document like any attached .txt: read by the core, sent fenced under its name, kept with the message.
+        void documents.addTextAsFile(PASTED_FILE_NAME, pasted)
         setPasted(undefined)
         words.box.current?.focus()
       },

@@ -145,6 +145,29 @@ describe('Sessions search', () => {
   })
 })
 
+describe('Sessions screen state', () => {
+  it('keeps the search text, the filters and the selected session across a visit to a chat', async () => {
+    await openSessions({ history: { sessions: makeSessions(8) } })
+    await sessionList()
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Show archived' }))
+    const list = await sessionList()
+    await waitFor(() => expect(within(list).getAllByRole('option').length).toBeGreaterThan(4))
+    await userEvent.click(within(list).getAllByRole('option')[3]!)
+    const chosen = within(list).getAllByRole('option').find((option) => option.getAttribute('aria-current') === 'true')!.textContent
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search sessions' }), 'kube')
+    const nav = screen.getByRole('navigation', { name: 'Main' })
+    await userEvent.click(within(nav).getByRole('link', { name: 'Chat' }))
+    await screen.findByRole('heading', { level: 1, name: 'Chat' })
+    await userEvent.click(within(nav).getByRole('link', { name: 'Sessions' }))
+    await screen.findByRole('heading', { level: 1, name: 'Sessions' })
+    expect((screen.getByRole('searchbox', { name: 'Search sessions' }) as HTMLInputElement).value).toBe('kube')
+    expect(screen.getByRole('checkbox', { name: 'Show archived' })).toHaveProperty('checked', true)
+    await userEvent.clear(screen.getByRole('searchbox', { name: 'Search sessions' }))
+    const again = await sessionList()
+    await waitFor(() => expect(within(again).getAllByRole('option').find((option) => option.getAttribute('aria-current') === 'true')?.textContent).toBe(chosen))
+  })
+})
+
 describe('Sessions filters and sort', () => {
   it('passes every filter and the sort to the API', async () => {
     const { calls } = await openSessions({ history: { sessions: makeSessions(8) } })
