@@ -54,7 +54,7 @@ export function ComposerTools({ resources, onResource, onFiles, onDictated, noPr
         title={vision ? 'Attach files or pictures (or paste, or drop them anywhere)' : 'Attach files (or drop them anywhere); this model cannot see pictures'}
         onClick={() => fileInput.current?.click()}
       >
-        <Icon path={icons.image} size={16} />
+        <Icon path={icons.paperclip} size={16} />
         <span className="tool-label">Attach</span>
       </button>
       <WorkspacePicker disabled={noProviders} />
