@@ -33,6 +33,8 @@ export const CompactionEntrySchema = z.object({
   tokensBefore: z.number(),
   tokensAfter: z.number(),
   createdAt: z.number(),
+  /** What the model is sent in place of the originals. */
+  summary: z.string(),
 })
 export type CompactionEntry = z.infer<typeof CompactionEntrySchema>
 

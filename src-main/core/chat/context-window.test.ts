@@ -157,7 +157,7 @@ describe('automatic compaction before a send', () => {
     expect(chatRequest!.messages.map((m) => m.content).slice(1)).toEqual(['message 4', 'message 5', 'message 6', 'message 7', 'message 8', 'message 9', 'message 10', 'last reply', 'abcd'])
     const context = await call('chat.context', { sessionId })
     expect(context.compactions).toHaveLength(1)
-    expect(context.compactions[0]).toMatchObject({ tokensBefore: 849 })
+    expect(context.compactions[0]).toMatchObject({ tokensBefore: 849, summary: 'SUMMARY of the early turns' })
     // The originals are all still stored.
     const stored = (await call('sessions.messages', { sessionId, limit: 100 })).messages.map((m) => m.text)
     expect(stored).toEqual(expect.arrayContaining(['message 0', 'message 1', 'message 2', 'message 3', 'SUMMARY of the early turns', 'answer']))

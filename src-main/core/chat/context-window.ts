@@ -49,9 +49,11 @@ export async function chatContext(deps: ContextWindowDeps, input: { sessionId: s
   const model = input.providerId && input.model ? { providerId: input.providerId, model: input.model } : await latestModel(store, input.sessionId)
   const window = model ? await modelContextWindow(deps.catalog, model, signal) : null
   const settings = deps.settings()
-  const compactions = (await store.listCompactions(input.sessionId)).map(({ summaryMessageId, uptoMessageId, tokensBefore, tokensAfter, createdAt }) => ({
-    summaryMessageId, uptoMessageId, tokensBefore, tokensAfter, createdAt,
-  }))
+  const compactions = await Promise.all(
+    (await store.listCompactions(input.sessionId)).map(async ({ summaryMessageId, uptoMessageId, tokensBefore, tokensAfter, createdAt }) => ({
+      summaryMessageId, uptoMessageId, tokensBefore, tokensAfter, createdAt, summary: (await store.getMessage(summaryMessageId)).text,
+    })),
+  )
   return {
     tokens: usage.tokens,
     estimated: usage.estimated,
@@ -102,7 +104,9 @@ export async function* compactBeforeSend(deps: ContextWindowDeps, sessionId: str
       type: 'hook',
       event: 'PreCompact',
       blocked,
-      message: blocked ? `${problem.message} The message was sent without compacting.` : `Automatic compaction failed: ${problem.message} The message was sent as it is.`,
+      message: blocked
+        ? `${problem.message.replace(/^A PreCompact hook stopped the compaction: /, '').replace(/\.$/, '')}. The message was sent without compacting.`
+        : `Automatic compaction failed: ${problem.message} The message was sent as it is.`,
     }
   }
 }

@@ -1,5 +1,5 @@
 import { ChatSettingsButton } from './ChatSettingsPanel'
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ErrorShape, SessionSummary } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { formatDateTime, plural } from '../../lib/format'
@@ -8,12 +8,15 @@ import { useChatView } from '../../store/chat-view-store'
 import '../../chat.css'
 import { BranchContext, useBranchActions } from './branch-actions'
 import { Composer } from './Composer'
+import { CompactionMarkers } from './CompactionMarker'
+import { ContextMeter } from './ContextMeter'
+import { ExportMenu } from './ExportMenu'
 import { FindBar } from './FindBar'
 import { MessageList, type ScrollTarget } from './MessageList'
 import { ThreadContext } from './reply-parts'
 import { useReplies } from './reply-store'
-import { withLiveReply } from './thread'
 import { useChatModels } from './use-chat-models'
+import { useCompactedThread } from './use-compacted-thread'
 import { useMessagePages } from './use-message-pages'
 import { useEditLast, useReveal } from './use-reveal'
 import { spendLabel, useSessionSpend } from './use-session-spend'
@@ -31,7 +34,9 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   const reply = useReplies((state) => state.replies[sessionId])
   const actions = useThreadActions(sessionId, sessionId)
   const branches = useBranchActions(sessionId, pages.versions, models.models, reload)
-  const messages = useMemo(() => withLiveReply(pages.messages, reply, sessionId), [pages.messages, reply, sessionId])
+  const replyStatus = reply?.status
+  const compacted = useCompactedThread(api, sessionId, pages, reply, `${version}:${replyStatus ?? ''}`)
+  const { messages } = compacted
   const findOpen = useChatView((state) => state.findOpen)
   const [listElement, setListElement] = useState<HTMLElement | null>(null)
   const [target, setTarget] = useState<ScrollTarget | undefined>()
@@ -42,7 +47,6 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   useEditLast(messages, show)
 
   // A finished, failed or stopped reply is stored: fetch what the core saved.
-  const replyStatus = reply?.status
   useEffect(() => {
     if (replyStatus && replyStatus !== 'streaming') reload()
   }, [replyStatus, reload])
@@ -101,21 +105,25 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
         </div>
         {/* Header actions: other features (versions, context meter, export) add their buttons here. */}
         <div className="chat-header-actions">
+          {compacted.context && <ContextMeter sessionId={sessionId} context={compacted.context} streaming={replyStatus === 'streaming'} />}
+          <ExportMenu sessionId={sessionId} />
           <ChatSettingsButton sessionId={sessionId} />
         </div>
       </header>
       {findOpen && <FindBar messages={messages} onShow={showFound} list={listElement} />}
+      <CompactionMarkers.Provider value={compacted.markers}>
       <ThreadContext.Provider value={actions}>
         <BranchContext.Provider value={branches}>
         {pages.status === 'ready' && messages.length === 0 ? (
           <p className="muted conversation-empty">No messages in this session yet.</p>
         ) : (
           <div className="message-area" ref={setListElement}>
-            <MessageList messages={messages} hasOlder={pages.hasOlder} loadingOlder={pages.loadingOlder} onLoadOlder={pages.loadOlder} target={target} />
+            <MessageList messages={messages} hasOlder={pages.hasOlder && !compacted.hidesOlder} loadingOlder={pages.loadingOlder} onLoadOlder={pages.loadOlder} target={target} />
           </div>
         )}
         </BranchContext.Provider>
       </ThreadContext.Provider>
+      </CompactionMarkers.Provider>
       <Composer sessionId={sessionId} replyKey={sessionId} data={models} />
     </section>
   )

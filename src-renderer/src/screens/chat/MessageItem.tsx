@@ -5,6 +5,7 @@ import { useChatView } from '../../store/chat-view-store'
 import { CopyButton, Markdown } from '../../components/Markdown'
 import { CollapsibleMessage } from '../../components/CollapsibleMessage'
 import { BranchActionButtons, VersionSwitcher } from './BranchParts'
+import { CompactionMarker, useCompactionMarker } from './CompactionMarker'
 import { ReadAloudButton } from './Dictation'
 import { attemptsLine, ReplyFailure, ReplyStats, ToolCards, TurnNotices, useThread } from './reply-parts'
 import { useReplies } from './reply-store'
@@ -110,7 +111,9 @@ function ChatMessage({ message }: { message: SessionMessage }) {
   )
 }
 
-/** A stored tool result is a compact card; everything else a full message. */
+/** A stored tool result is a compact card, a compaction summary its marker; everything else a full message. */
 export const MessageItem = memo(function MessageItem({ message }: { message: SessionMessage }) {
+  const marker = useCompactionMarker(message.id)
+  if (marker) return <CompactionMarker marker={marker} />
   return message.role === 'tool' ? <ToolMessage message={message} /> : <ChatMessage message={message} />
 })

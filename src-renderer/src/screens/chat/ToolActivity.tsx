@@ -29,7 +29,7 @@ export function HookNotices({ notices }: { notices: readonly HookNotice[] }) {
     <>
       {notices.map((notice, i) => (
         <p key={i} className={`hook-notice${notice.blocked ? ' blocked' : ''}`} role={notice.blocked ? 'alert' : 'status'}>
-          {notice.blocked ? `⚠ Blocked by a ${notice.event} hook: ` : `${notice.event} hook: `}
+          {notice.blocked ? `⚠ Blocked by a ${notice.event} hook: ` : notice.event === 'Compaction' ? '' : `${notice.event} hook: `}
           {notice.message}
         </p>
       ))}

@@ -1,12 +1,11 @@
 import { useCallback, useMemo } from 'react'
 import { routes, type ApiClient, type ErrorShape, type RouteInput, type SessionSummary } from '../../../../src-shared/contract'
-import { downloadText } from '../../lib/download'
+import { exportSessionFile, type ExportFormat } from '../../lib/export-session'
 import { plural } from '../../lib/format'
 import { useAppStore } from '../../store/app-store'
-import { noteFeatureUse } from '../../lib/feature-use'
 
 export type SessionPatch = Omit<RouteInput<'sessions.update'>, 'id'>
-export type ExportFormat = RouteInput<'sessions.export'>['format']
+export type { ExportFormat }
 
 /** Undo for the last delete: what the toast says and what Undo restores. */
 export interface UndoOffer {
@@ -96,19 +95,7 @@ export function useSessionActions(api: ApiClient, options: SessionActionsOptions
     [api, onChanged],
   )
 
-  const exportSession = useCallback(
-    async (id: string, format: ExportFormat): Promise<boolean> => {
-      noteFeatureUse(api, 'export')
-      const result = await api.call('sessions.export', { id, format })
-      if (!result.ok) {
-        notifyError(result.error)
-        return false
-      }
-      downloadText(result.value.filename, result.value.mime, result.value.content)
-      return true
-    },
-    [api],
-  )
+  const exportSession = useCallback((id: string, format: ExportFormat): Promise<boolean> => exportSessionFile(api, id, format), [api])
 
   return useMemo(() => ({ update, updateMany, remove, restore, exportSession }), [update, updateMany, remove, restore, exportSession])
 }
