@@ -1,4 +1,5 @@
 import { ChatSettingsButton } from './ChatSettingsPanel'
+import { ModelGone } from './ModelGone'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ErrorShape, SessionSummary } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
@@ -110,6 +111,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
           <ChatSettingsButton sessionId={sessionId} />
         </div>
       </header>
+      <ModelGone sessionId={sessionId} />
       {findOpen && <FindBar messages={messages} onShow={showFound} list={listElement} />}
       <CompactionMarkers.Provider value={compacted.markers}>
       <ThreadContext.Provider value={actions}>
