@@ -27,6 +27,13 @@ async function run(call: () => ReturnType<ApiClient['call']>, after: () => void)
   after()
 }
 
+/** The branch moved: a finished reply no longer stands in for what is stored; read the new branch. */
+export function settle(sessionId: string, changed: () => void): void {
+  const replies = useReplies.getState()
+  if (replies.replies[sessionId] && replies.replies[sessionId].status !== 'streaming') replies.forget(sessionId)
+  changed()
+}
+
 /** Branch actions over the core's routes; `changed` reloads the branch being read. */
 export function useBranchActions(sessionId: string, versions: Record<string, MessageVersion>, models: readonly ModelInfo[], changed: () => void): BranchActions {
   const api = useApi()
@@ -36,8 +43,8 @@ export function useBranchActions(sessionId: string, versions: Record<string, Mes
     return {
       versions,
       models,
-      show: (messageId) => void run(() => api.call('sessions.setBranch', { sessionId, messageId }), changed),
-      remove: (messageId) => void run(() => api.call('sessions.deleteMessage', { sessionId, messageId }), changed),
+      show: (messageId) => void run(() => api.call('sessions.setBranch', { sessionId, messageId }), () => settle(sessionId, changed)),
+      remove: (messageId) => void run(() => api.call('sessions.deleteMessage', { sessionId, messageId }), () => settle(sessionId, changed)),
       continueReply: (messageId) => send(api, sessionId, { sessionId, text: '', continueOf: messageId, target }),
       regenerateWith: (messageId, chosen) => send(api, sessionId, { sessionId, text: '', regenerate: messageId, target: chosen }),
     }

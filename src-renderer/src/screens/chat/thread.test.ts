@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { makeMessage, makeMessages } from '../../../test/session-fixtures'
-import { visiblePath } from './thread'
+import type { LiveReply } from './reply-store'
+import { visiblePath, withLiveReply } from './thread'
 
 const ids = (messages: { id: string }[]) => messages.map((m) => m.id.replace(/^s-m0+/, 'm'))
 
@@ -31,5 +32,28 @@ describe('visiblePath', () => {
   it('shows history without parent links as it is', () => {
     const messages = makeMessages('s', 4).map((m) => ({ ...m, parentId: null }))
     expect(visiblePath(messages)).toEqual(messages)
+  })
+})
+
+describe('withLiveReply', () => {
+  const reply = (over: Partial<LiveReply>): LiveReply => ({
+    input: { text: '', target: { auto: true } }, startedAt: 0, status: 'streaming', attempts: [], text: '', reasoning: '', toolCalls: [],
+    permissions: [], toolResults: [], hookNotices: [], cancel: () => undefined, ...over,
+  })
+
+  it('streams a continued reply onto the end of the stored text, in the same message', () => {
+    const [q, a] = makeMessages('s', 2)
+    const stopped = { ...a!, role: 'assistant' as const, text: 'Once upon', timings: { stopped: 1 } }
+    const live = reply({ input: { sessionId: 's', text: '', continueOf: stopped.id, target: { auto: true } }, assistantMessageId: stopped.id, text: ' a time' })
+    const shown = withLiveReply([q!, stopped], live, 's')
+    expect(shown.map((m) => m.text)).toEqual([q!.text, 'Once upon a time'])
+    expect(shown[1]!.id).toBe(stopped.id)
+  })
+
+  it('reads a stopped reply as stored once it is, so its Stopped mark and Continue show', () => {
+    const [q, a] = makeMessages('s', 2)
+    const stored = { ...a!, role: 'assistant' as const, text: 'partial', timings: { stopped: 1 } }
+    const live = reply({ input: { sessionId: 's', text: q!.text, target: { auto: true } }, status: 'cancelled', userMessageId: q!.id, assistantMessageId: stored.id, text: 'partial' })
+    expect(withLiveReply([q!, stored], live, 's')[1]).toBe(stored)
   })
 })

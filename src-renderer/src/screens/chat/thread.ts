@@ -69,7 +69,9 @@ export function withLiveReply(pages: readonly SessionMessage[], reply: LiveReply
     replyParent = userId
   }
   const live = liveMessage(reply, sessionId, replyParent)
-  const message = continued && reply.status !== 'done' ? { ...live, text: continued.text + live.text } : live
+  // A stopped reply, once stored, is read as stored (its Stopped mark, Continue).
+  const stored = reply.status === 'cancelled' ? byId.get(live.id) : undefined
+  const message = stored ?? (continued && reply.status !== 'done' ? { ...live, text: continued.text + live.text } : live)
   const at = out.findIndex((m) => m.id === message.id)
   if (at >= 0) out[at] = message
   else out.push(message)

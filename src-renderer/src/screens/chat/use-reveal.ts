@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { useApi } from '../../api/context'
 import type { SessionMessage } from '../../../../src-shared/contract'
 import { LAST_USER_MESSAGE, useChatView } from '../../store/chat-view-store'
+import { settle } from './branch-actions'
 import type { MessagePages } from './use-message-pages'
 
 type Show = (messageId: string, highlight: boolean) => void
@@ -20,7 +21,7 @@ export function useReveal(sessionId: string, messages: readonly SessionMessage[]
     if (!reveal || switched === reveal.nonce) return
     void api
       .call('sessions.setBranch', { sessionId, messageId: reveal.messageId })
-      .then((result) => (result.ok ? refresh() : undefined))
+      .then((result) => (result.ok ? refresh().then(() => settle(sessionId, () => undefined)) : undefined))
       .then(() => setSwitched(reveal.nonce))
   }, [api, reveal, sessionId, switched, refresh])
   useEffect(() => {
