@@ -1,4 +1,5 @@
 import { chatBench } from './chat.bench'
+import { chatWorkspaceBench } from './chat-workspace.bench'
 import { rdmaBench } from './rdma.bench'
 import { formatFigure, type Figure } from './report'
 import { scrollBench } from './scroll.bench'
@@ -14,6 +15,7 @@ const suites: [string, (quick: boolean) => Promise<Figure[]>][] = (
     ['sessions', sessionsBench],
     ['scroll', scrollBench],
     ['chat', chatBench],
+    ['workspace', chatWorkspaceBench],
     ['rdma', rdmaBench],
   ] as [string, (quick: boolean) => Promise<Figure[]>][]
 ).filter(([name]) => !only || only === name)
