@@ -22,7 +22,8 @@ const fakes: Record<string, FakeProviderServer> = {
   openai: await startOpenAiFake({ models: ['gpt-4o-mini', 'gpt-4o'] }),
   backup: await startOpenAiFake({ models: ['backup-model'] }),
   // FAKES_OLLAMA_CONTEXT_LENGTH: a small window for the context meter's tests.
-  ollama: await startFakeOllamaChat({ models: ['llama3.2:latest'], capabilities: { 'llama3.2:latest': ['completion', 'tools'] }, contextLength: Number(process.env.FAKES_OLLAMA_CONTEXT_LENGTH) || undefined }),
+  // FAKES_OLLAMA_MODELS: more local models (comma-separated), e.g. for comparing models side by side.
+  ollama: await startFakeOllamaChat({ models: ['llama3.2:latest', ...(process.env.FAKES_OLLAMA_MODELS?.split(',').filter(Boolean) ?? [])], capabilities: { 'llama3.2:latest': ['completion', 'tools'] }, contextLength: Number(process.env.FAKES_OLLAMA_CONTEXT_LENGTH) || undefined }),
 }
 
 const control = http.createServer((req, res) => {

@@ -6,6 +6,8 @@ import { ollamaState, useOllamaStatus } from '../../store/ollama-status-store'
 import '../../chat.css'
 import '../../chat-layout.css'
 import { Composer } from './Composer'
+import { CompareColumns } from './CompareColumns'
+import { useCompare } from './compare-store'
 import { ConversationColumn } from './ConversationColumn'
 import { ConversationView } from './ConversationView'
 import { MessageItem } from './MessageItem'
@@ -23,6 +25,7 @@ const openNew = (sessionId: string): void => navigateTo('chat', { sessionId })
 function NewChat() {
   const data = useChatModels()
   const reply = useReplies((state) => state.replies[NEW_CHAT])
+  const comparing = useCompare((state) => state.runs[NEW_CHAT])
   const actions = useThreadActions(NEW_CHAT, undefined, openNew)
   if (!data.loading && data.providers.length === 0) return <NoProviders />
   return (
@@ -35,7 +38,9 @@ function NewChat() {
       </header>
       <div className="new-chat-body" role="log" aria-label="Messages">
         <ThreadContext.Provider value={actions}>
-          {reply ? (
+          {comparing ? (
+            <CompareColumns runKey={NEW_CHAT} run={comparing} models={data.models} onChosen={() => undefined} />
+          ) : reply ? (
             withLiveReply([], reply, '').map((message) => <MessageItem key={message.id} message={message} />)
           ) : (
             <div className="new-chat-welcome">

@@ -2,6 +2,8 @@ import { useId } from 'react'
 import { ApprovalGate } from './ApprovalDialog'
 import { AttachmentChips } from './AttachmentChips'
 import { DropOverlay } from './DropOverlay'
+import { CompareModels, CompareToggle } from './ComparePicker'
+import { useCompare } from './compare-store'
 import { ComposerSend, ComposerTools, PasteOffer, PictureThumbs } from './ComposerParts'
 import { DictationBar } from './Dictation'
 import { McpPromptForm } from './McpPromptForm'
@@ -31,6 +33,7 @@ export function Composer(props: ComposerProps) {
         <PictureThumbs images={pictures.images} onRemove={pictures.remove} />
         <AttachmentChips chips={composer.documents.chips} onRemove={composer.documents.remove} warning={composer.contextWarning} />
         <ResourceChips attachments={attachments.attached} onRemove={attachments.remove} />
+        <CompareModels models={props.data.models} providers={props.data.providers} />
         <div className="composer-row">
           <ComposerTools
             resources={composer.resources}
@@ -62,8 +65,13 @@ export function Composer(props: ComposerProps) {
             noProviders={noProviders}
             streaming={composer.streaming}
             canSend={composer.canSend}
-            onStop={() => useReplies.getState().stop(props.replyKey)}
-          />
+            onStop={() => {
+              useReplies.getState().stop(props.replyKey)
+              useCompare.getState().stop(props.replyKey)
+            }}
+          >
+            <CompareToggle disabled={noProviders} />
+          </ComposerSend>
         </div>
       </div>
       <DictationBar />

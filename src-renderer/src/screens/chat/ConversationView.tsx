@@ -9,6 +9,8 @@ import { useChatView } from '../../store/chat-view-store'
 import '../../chat.css'
 import { BranchContext, useBranchActions } from './branch-actions'
 import { Composer } from './Composer'
+import { CompareColumns } from './CompareColumns'
+import { useCompare } from './compare-store'
 import { CompactionMarkers } from './CompactionMarker'
 import { ContextMeter } from './ContextMeter'
 import { ExportMenu } from './ExportMenu'
@@ -33,6 +35,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   const { reload } = pages
   const models = useChatModels()
   const reply = useReplies((state) => state.replies[sessionId])
+  const comparing = useCompare((state) => state.runs[sessionId])
   const actions = useThreadActions(sessionId, sessionId)
   const branches = useBranchActions(sessionId, pages.versions, models.models, reload)
   const replyStatus = reply?.status
@@ -116,7 +119,11 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
       <CompactionMarkers.Provider value={compacted.markers}>
       <ThreadContext.Provider value={actions}>
         <BranchContext.Provider value={branches}>
-        {pages.status === 'ready' && messages.length === 0 ? (
+        {comparing ? (
+          <div className="message-area compare-area">
+            <CompareColumns runKey={sessionId} run={comparing} models={models.models} onChosen={reload} />
+          </div>
+        ) : pages.status === 'ready' && messages.length === 0 ? (
           <p className="muted conversation-empty">No messages in this session yet.</p>
         ) : (
           <div className="message-area" ref={setListElement}>

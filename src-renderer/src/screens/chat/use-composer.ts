@@ -7,6 +7,7 @@ import { useChatPrefs } from './chat-prefs'
 import { imageFiles } from './images'
 import { targetLabel } from './ModelPicker'
 import { useReplies } from './reply-store'
+import { COMPARE_MAX, COMPARE_MIN, compareStreaming, useCompare } from './compare-store'
 import { withResources } from './resource-attachments'
 import { useImageAttachments, useResourceAttachments, type ImageAttachments, type ResourceAttachments } from './use-composer-attachments'
 import { useComposerText, type ComposerText } from './use-composer-text'
@@ -71,7 +72,12 @@ export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerPr
   const workspace = useWorkspace((state) => state.path)
   const target = useChatPrefs((state) => state.target)
   const choose = useChatPrefs((state) => state.choose)
-  const streaming = useReplies((state) => state.replies[replyKey]?.status === 'streaming')
+  const replying = useReplies((state) => state.replies[replyKey]?.status === 'streaming')
+  const comparing = useCompare((state) => compareStreaming(state.runs[replyKey]))
+  const streaming = replying || comparing
+  const compareOn = useCompare((state) => state.on)
+  const compareCount = useCompare((state) => state.chosen.length)
+  const compareShort = compareOn && compareCount < COMPARE_MIN
   const [note, setNote] = useState<string | undefined>()
   const [pasted, setPasted] = useState<string | undefined>()
   const vision = acceptsImages(data.models, target)
@@ -88,7 +94,7 @@ export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerPr
   const sendKey = useSendKey()
 
   const hasFiles = pictures.images.length > 0 || attachments.attached.length > 0 || documents.chips.length > 0
-  const canSend = !streaming && !noProviders && pictures.busy === 0 && attachments.reading === 0 && documents.reading === 0 && !words.asking && (text.trim().length > 0 || hasFiles)
+  const canSend = !streaming && !noProviders && pictures.busy === 0 && attachments.reading === 0 && documents.reading === 0 && !words.asking && !compareShort && (text.trim().length > 0 || hasFiles)
   const warning = contextWarning(documents.tokens + Math.ceil(text.length / 4), modelFor(data.models, target)?.capabilities.contextWindow, modelLabel)
   const send = (): void => {
     if (!canSend) return
@@ -98,7 +104,9 @@ export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerPr
     const images = pictures.images
     const refs = documents.refs()
     const input = { ...(sessionId ? { sessionId } : {}), text: message, target, ...(images.length > 0 ? { images } : {}), ...(refs.length > 0 ? { documents: refs } : {}), ...workspaceInput(workspace) }
-    useReplies.getState().send(api, replyKey, input, onStarted)
+    // Compare: the same prompt to every ticked model, side by side.
+    if (compareOn) useCompare.getState().start(api, replyKey, input, onStarted)
+    else useReplies.getState().send(api, replyKey, input, onStarted)
     useChatView.getState().requestBottom()
     words.setText('')
     pictures.clear()
@@ -117,7 +125,7 @@ export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerPr
     event.preventDefault()
     attachFiles([...files])
   }
-  const status = note ?? (pictures.busy > 0 ? 'Preparing pictures…' : documents.reading > 0 ? 'Reading the files…' : attachments.reading > 0 ? 'Reading the resource…' : '')
+  const status = note ?? (compareShort ? `Tick ${COMPARE_MIN}–${COMPARE_MAX} models to compare.` : pictures.busy > 0 ? 'Preparing pictures…' : documents.reading > 0 ? 'Reading the files…' : attachments.reading > 0 ? 'Reading the resource…' : '')
   return {
     words, pictures, attachments, documents, attachFiles, contextWarning: warning, resources, target, choose, sendKey, streaming, vision, noProviders, canSend, status,
     onSubmit: (event) => {

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import type { Page } from 'playwright-core'
+import { eventually, openAppWithFakes, shoot, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
+
+/**
+ * Compare models side by side, in Chromium against the real web companion and core, with the
+ * loopback Ollama fake listing two models: one prompt goes to both, each column streams with its
+ * own tokens/s, time to first token and cost; "Use this reply" on the second continues the chat on
+ * it (‹2/2›, the first stays a version), and a reload keeps it.
+ */
+const FIRST = 'llama3.2:latest'
+const SECOND = 'qwen3:latest'
+let app: OpenAppWithFakes
+let fakes: ProviderFakes
+let page: Page
+
+const messages = () => page.getByRole('log', { name: 'Messages' })
+const replies = () => messages().getByRole('article', { name: /^Assistant/ })
+const compareView = () => page.getByRole('region', { name: 'Compare models' })
+const column = (model: string) => compareView().getByRole('article', { name: `Reply from ${model}` })
+
+before(async () => {
+  process.env.FAKES_OLLAMA_MODELS = SECOND
+  app = await openAppWithFakes({ page: { viewport: { width: 1280, height: 800 } } })
+  ;({ fakes, page } = app)
+})
+
+after(async () => {
+  delete process.env.FAKES_OLLAMA_MODELS
+  await app?.close()
+})
+
+describe('compare models', () => {
+  test('two models answer side by side with speed and first-token time; the second one continues the chat', async () => {
+    const words = (text: string) => text.split(/(?<= )/)
+    await fakes.control({
+      target: 'ollama',
+      script: [
+        { text: words('Llama says: the sky is blue because of Rayleigh scattering. '), chunkDelayMs: 30 },
+        { text: words('Qwen says: sunlight scatters off air molecules, blue the most. '), chunkDelayMs: 30 },
+      ],
+    })
+    const compare = page.getByRole('button', { name: 'Compare models' })
+    await compare.click()
+    assert.equal(await compare.getAttribute('aria-pressed'), 'true')
+    await page.getByRole('checkbox', { name: new RegExp(`^${FIRST.replace('.', '\\.')}`) }).check()
+    await page.getByRole('checkbox', { name: new RegExp(`^${SECOND}`) }).check()
+    await page.getByRole('textbox', { name: 'Message' }).fill('Why is the sky blue?')
+    await page.getByRole('button', { name: 'Send' }).click()
+
+    await column(FIRST).getByText('Rayleigh scattering', { exact: false }).waitFor()
+    await column(SECOND).getByText('air molecules', { exact: false }).waitFor()
+    await eventually(async () => (await compareView().locator('article[aria-busy="true"]').count()) === 0, 'both columns finished')
+    for (const model of [FIRST, SECOND]) {
+      const stats = await column(model).getByLabel('Speed and cost').innerText()
+      assert.match(stats, /\d+(\.\d)? tok\/s/, `${model} shows its speed: ${stats}`)
+      assert.match(stats, /first token \d+(\.\d)? (ms|s)/, `${model} shows its time to first token: ${stats}`)
+      assert.match(stats, /free/, `${model} is local, so free: ${stats}`)
+    }
+    const requests = (await fakes.bodies('ollama')) as { model?: string }[]
+    assert.deepEqual(requests.slice(-2).map((body) => body.model).sort(), [FIRST, SECOND].sort(), 'each model was asked once')
+
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      for (const [width, height] of [[1280, 800], [1024, 700]] as const) {
+        await page.setViewportSize({ width, height })
+        await shoot(page, `chat-compare-${width}x${height}-${scheme}`)
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.setViewportSize({ width: 1280, height: 800 })
+
+    await column(SECOND).getByRole('button', { name: 'Use this reply' }).click()
+    await compareView().waitFor({ state: 'detached' })
+    await messages().getByText('air molecules', { exact: false }).waitFor()
+    assert.equal(await messages().getByText('Rayleigh scattering', { exact: false }).count(), 0, 'the other reply is a version, not shown')
+    await eventually(async () => (await replies().last().getByRole('group', { name: 'Versions' }).innerText()).includes('2/2'), 'the switcher says 2/2')
+
+    await page.reload()
+    await messages().getByText('air molecules', { exact: false }).waitFor()
+    assert.match(await replies().last().getByRole('group', { name: 'Versions' }).innerText(), /2\/2/)
+    assert.equal(await messages().getByText('Rayleigh scattering', { exact: false }).count(), 0)
+
+    // The first model's reply is still there, one step back.
+    await replies().last().getByRole('button', { name: 'Previous version' }).click()
+    await messages().getByText('Rayleigh scattering', { exact: false }).waitFor()
+  })
+})
