@@ -20,6 +20,16 @@ const replies = () => messages().getByRole('article', { name: /^Assistant/ })
 const compareView = () => page.getByRole('region', { name: 'Compare models' })
 const column = (model: string) => compareView().getByRole('article', { name: `Reply from ${model}` })
 
+/** Turns Compare on, ticks both models and sends `prompt`. */
+async function compareBoth(prompt: string): Promise<void> {
+  const compare = page.getByRole('button', { name: 'Compare models' })
+  if ((await compare.getAttribute('aria-pressed')) !== 'true') await compare.click()
+  assert.equal(await compare.getAttribute('aria-pressed'), 'true')
+  for (const model of [FIRST, SECOND]) await page.getByRole('checkbox', { name: new RegExp(`^${model.replace('.', '\\.')}`) }).check()
+  await page.getByRole('textbox', { name: 'Message' }).fill(prompt)
+  await page.getByRole('button', { name: 'Send' }).click()
+}
+
 before(async () => {
   process.env.FAKES_OLLAMA_MODELS = SECOND
   app = await openAppWithFakes({ page: { viewport: { width: 1280, height: 800 } } })
@@ -41,13 +51,7 @@ describe('compare models', () => {
         { text: words('Qwen says: sunlight scatters off air molecules, blue the most. '), chunkDelayMs: 30 },
       ],
     })
-    const compare = page.getByRole('button', { name: 'Compare models' })
-    await compare.click()
-    assert.equal(await compare.getAttribute('aria-pressed'), 'true')
-    await page.getByRole('checkbox', { name: new RegExp(`^${FIRST.replace('.', '\\.')}`) }).check()
-    await page.getByRole('checkbox', { name: new RegExp(`^${SECOND}`) }).check()
-    await page.getByRole('textbox', { name: 'Message' }).fill('Why is the sky blue?')
-    await page.getByRole('button', { name: 'Send' }).click()
+    await compareBoth('Why is the sky blue?')
 
     await column(FIRST).getByText('Rayleigh scattering', { exact: false }).waitFor()
     await column(SECOND).getByText('air molecules', { exact: false }).waitFor()
@@ -85,5 +89,18 @@ describe('compare models', () => {
     // The first model's reply is still there, one step back.
     await replies().last().getByRole('button', { name: 'Previous version' }).click()
     await messages().getByText('Rayleigh scattering', { exact: false }).waitFor()
+  })
+
+  test('the columns show their speed while they stream, and Esc stops every one', async () => {
+    const many = (who: string) => Array.from({ length: 200 }, (_, i) => `${who}${i} `)
+    await fakes.control({ target: 'ollama', script: [{ text: many('alpha'), chunkDelayMs: 50 }, { text: many('beta'), chunkDelayMs: 50 }] })
+    await compareBoth('Count for me')
+    const live = async (model: string): Promise<boolean> =>
+      (await column(model).getAttribute('aria-busy')) === 'true' && /\d+(\.\d)? tok\/s[\s\S]*first token \d/.test(await column(model).getByLabel('Speed and cost').innerText())
+    await eventually(async () => (await live(FIRST)) && (await live(SECOND)), 'both columns stream with a live speed and first-token time')
+    await page.keyboard.press('Escape')
+    for (const model of [FIRST, SECOND]) await column(model).getByText('Stopped', { exact: true }).waitFor()
+    assert.doesNotMatch(await column(FIRST).innerText(), /alpha199/)
+    assert.doesNotMatch(await column(SECOND).innerText(), /beta199/)
   })
 })

@@ -1,3 +1,4 @@
+import { useId } from 'react'
 import type { ModelInfo, ProviderView } from '../../../../src-shared/contract'
 import '../../branches.css'
 import { COMPARE_MAX, COMPARE_MIN, sameTarget, useCompare } from './compare-store'
@@ -26,11 +27,12 @@ export function CompareModels({ models, providers }: { models: readonly ModelInf
   const on = useCompare((state) => state.on)
   const chosen = useCompare((state) => state.chosen)
   const pick = useCompare((state) => state.pick)
+  const labelId = useId()
   if (!on) return null
   const providerName = (id: string): string => providers.find((p) => p.config.id === id)?.config.name ?? id
   return (
-    <fieldset className="compare-bar">
-      <legend className="muted">Models to compare ({chosen.length} of {COMPARE_MIN}–{COMPARE_MAX})</legend>
+    <div className="compare-bar" role="group" aria-labelledby={labelId}>
+      <span id={labelId} className="muted">Models to compare ({chosen.length} of {COMPARE_MIN}–{COMPARE_MAX})</span>
       {models.length === 0 && <span className="muted">No models are listed yet.</span>}
       {models.map((model) => {
         const target = { providerId: model.providerId, model: model.id }
@@ -42,6 +44,6 @@ export function CompareModels({ models, providers }: { models: readonly ModelInf
           </label>
         )
       })}
-    </fieldset>
+    </div>
   )
 }

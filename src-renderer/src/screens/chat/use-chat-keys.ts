@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { useChatView } from '../../store/chat-view-store'
+import { compareStreaming, useCompare } from './compare-store'
 import { NEW_CHAT, useReplies } from './reply-store'
 
 /** An open dialog or popover takes Esc before the chat does. */
@@ -15,9 +16,12 @@ export function useChatKeys(openSessionId: string | undefined): void {
         if (somethingOpen()) return
         const key = openSessionId ?? NEW_CHAT
         const replies = useReplies.getState()
-        if (replies.replies[key]?.status !== 'streaming') return
+        const compare = useCompare.getState()
+        const comparing = compareStreaming(compare.runs[key])
+        if (replies.replies[key]?.status !== 'streaming' && !comparing) return
         event.preventDefault()
         replies.stop(key)
+        compare.stop(key)
         return
       }
       if (mod && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'f' && openSessionId) {
