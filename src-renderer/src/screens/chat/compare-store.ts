@@ -43,21 +43,25 @@ interface CompareState {
   close(key: string): void
 }
 
-const onEvent = (column: CompareColumn, event: ChatEvent): CompareColumn => {
+/** `at`: when the event arrived (text timings are measured on arrival, not on repaint). */
+const onEvent = (column: CompareColumn, { event, at }: { event: ChatEvent; at: number }): CompareColumn => {
   switch (event.type) {
     case 'started':
       return { ...column, status: 'streaming', assistantMessageId: event.assistantMessageId }
     case 'answering':
       return { ...column, text: '', chars: 0 }
-    case 'text': {
-      const now = Date.now()
-      return { ...column, text: column.text + event.text, chars: column.chars + event.text.length, firstTokenAt: column.firstTokenAt ?? now, lastTokenAt: now }
-    }
+    case 'text':
+      return { ...column, text: column.text + event.text, chars: column.chars + event.text.length, firstTokenAt: column.firstTokenAt ?? at, lastTokenAt: at }
     case 'usage':
       return { ...column, outputTokens: event.usage.outputTokens, costUsd: event.costUsd }
     default:
       return column
   }
+}
+
+const nextFrame = (run: () => void): void => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run)
+  else setTimeout(run, 16)
 }
 
 export const useCompare = create<CompareState>((set, get) => {
@@ -70,12 +74,24 @@ export const useCompare = create<CompareState>((set, get) => {
 
   /** Streams one column; `onStarted` hears the `started` event, `onEnd` whether it failed before it. */
   const stream = (api: ApiClient, keyNow: () => string, index: number, input: ChatSendInput, onStarted?: (event: Extract<ChatEvent, { type: 'started' }>) => void, onEnd?: (failed: boolean) => void): void => {
+    // Streamed text arrives in many small pieces: the columns repaint at most once a frame.
+    let pending: { event: ChatEvent; at: number }[] = []
+    const flush = (): void => {
+      if (pending.length === 0) return
+      const events = pending
+      pending = []
+      update(keyNow(), index, (column) => events.reduce(onEvent, column))
+    }
     const handle = api.stream('chat.send', input, (event) => {
-      update(keyNow(), index, (column) => onEvent(column, event))
-      if (event.type === 'started') onStarted?.(event)
+      pending.push({ event, at: Date.now() })
+      if (event.type === 'started') {
+        flush()
+        onStarted?.(event)
+      } else if (pending.length === 1) nextFrame(flush)
     })
     update(keyNow(), index, (column) => ({ ...column, status: 'streaming', startedAt: Date.now(), cancel: () => handle.cancel() }))
     void handle.done.then((result) => {
+      flush()
       update(keyNow(), index, (column) =>
         result.ok
           ? { ...column, status: 'done', assistantMessageId: result.value.message.id, lastTokenAt: column.lastTokenAt ?? Date.now() }
