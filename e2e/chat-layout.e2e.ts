@@ -331,6 +331,12 @@ describe('chat layout', () => {
     await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor()
     await page.getByRole('combobox', { name: 'Tag', exact: true }).selectOption('travel')
     const list = page.getByRole('listbox', { name: 'Sessions' })
+    // Only travel chats are listed once the filtered page has arrived (the unfiltered one may still be showing).
+    const titles = list.locator('.row-title-text')
+    await eventually(async () => {
+      const shown = await titles.allTextContents()
+      return shown.length > 2 && shown.every((title) => title.startsWith('Trip plan: Lisbon') || title === LONG_TITLE)
+    }, 'the list shows only travel chats')
     await list.getByRole('option').nth(2).click()
     const chosen = await list.locator('[aria-current="true"] .row-title-text').textContent()
     await page.getByRole('searchbox', { name: 'Search sessions' }).fill('lisbon')

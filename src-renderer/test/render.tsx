@@ -1,15 +1,14 @@
 import { render } from '@testing-library/react'
 import { ApiProvider } from '../src/api/context'
 import { App } from '../src/App'
-import { useSessionsView } from '../src/screens/sessions/sessions-view-store'
 import { useChatView } from '../src/store/chat-view-store'
 import { useOllamaStatus } from '../src/store/ollama-status-store'
 import { screenFromHash, sessionFromHash, useAppStore } from '../src/store/app-store'
 import { bootstrap } from '../src/store/bootstrap'
+import { resetScreenStates } from '../src/store/screen-state'
 import { fakeApi, type FakeApiOptions } from './fake-api'
 
 export const initialState = useAppStore.getState()
-const initialSessionsView = useSessionsView.getState()
 const initialChatView = useChatView.getState()
 const initialOllama = useOllamaStatus.getState()
 
@@ -20,7 +19,7 @@ export async function renderApp(options: FakeApiOptions = {}) {
     true,
   )
   // Screens keep their state in stores across navigation; each test starts from a fresh app.
-  useSessionsView.setState(initialSessionsView, true)
+  resetScreenStates()
   useChatView.setState(initialChatView, true)
   useOllamaStatus.setState(initialOllama, true)
   const fake = fakeApi(options)

@@ -23,7 +23,7 @@ export const DraftKeySchema = z.union([z.literal('new'), SessionId])
 const FixedTarget = z.object({ providerId: ProviderIdSchema, model: z.string().min(1).max(200) }).strict()
 const SendKeySchema = z.enum(['enter', 'mod-enter'])
 
-const ChatDefaultsSchema = z.object({
+export const ChatDefaultsSchema = z.object({
   /** New chats use this model; null: the first local model. */
   defaultTarget: FixedTarget.nullable().default(null),
   defaultSystem: z.string().max(50_000).default(''),

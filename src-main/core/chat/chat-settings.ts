@@ -2,7 +2,8 @@ import { ChatSettingsSchema, type ChatDefaults, type ChatParams, type ChatSendIn
 import { PARAMETER_TABLE, dialectOf, parameterNotices, type ModelCatalog, type ProviderRegistry } from '../providers'
 import type { SessionStore } from '../sessions'
 
-type FixedTarget = { providerId: string; model: string }
+/** A chat target naming one provider and model (not Auto). */
+export type FixedTarget = { providerId: string; model: string }
 export type ModelAlternative = FixedTarget & { reason: 'family' | 'provider' | 'default' }
 
 export interface ChatSettingsDeps {

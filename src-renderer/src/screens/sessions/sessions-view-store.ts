@@ -1,4 +1,5 @@
 import { create } from 'zustand'
+import { registerScreenState } from '../../store/screen-state'
 import { defaultFilters, type FilterState } from './filters'
 
 /**
@@ -33,3 +34,5 @@ export const useSessionsView = create<SessionsView>()((set) => ({
   setActiveHit: (activeHit) => set({ activeHit }),
   setSelectionKey: (selectionKey) => set({ selectionKey }),
 }))
+
+registerScreenState(useSessionsView)
