@@ -5,7 +5,7 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { docxWithParagraphs, passwordProtectedPdf, pdfWithText } from '../src-main/core/documents/testdata/fixtures.ts'
-import { eventually, goTo, openAppWithFakes, shoot, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
+import { eventually, goTo, openAppWithFakes, shootLooks, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * Chat attachments in Chromium against the real web companion and core, with the loopback Ollama
@@ -27,18 +27,7 @@ type ChatBody = { messages: { role: string; content: string }[] }
 const lastUserContent = async (): Promise<string> => ((await fakes.bodies('ollama')).at(-1) as ChatBody).messages.filter((m) => m.role === 'user').at(-1)!.content
 
 /** Screenshots at 1280×800 and 1024×700, light and dark. */
-async function shootAll(name: string, prepare?: () => Promise<void>): Promise<void> {
-  for (const [width, height] of [[1280, 800], [1024, 700]] as const) {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.setViewportSize({ width, height })
-      await page.emulateMedia({ colorScheme: scheme })
-      await prepare?.()
-      await shoot(page, `chat-attach-${name}-${width}-${scheme}`)
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 800 })
-  await page.emulateMedia({ colorScheme: 'light' })
-}
+const shootAll = (name: string, prepare?: () => Promise<void>): Promise<void> => shootLooks(page, `chat-attach-${name}`, { prepare })
 
 /** A DataTransfer holding these files, made in the page (as a real drag would carry them). */
 function dataTransfer(items: { name: string; type: string; base64: string }[]) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Locator, Page } from 'playwright-core'
-import { eventually, openAppWithFakes, shoot, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
+import { eventually, openAppWithFakes, shootLooks, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * Branches in Chromium against the real web companion and core, with the loopback Ollama fake:
@@ -31,18 +31,7 @@ async function send(text: string, reply: string[]): Promise<void> {
 }
 
 /** 1280×800 and 1024×700, light and dark. */
-async function shootAll(target: Locator, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme })
-    for (const [width, height] of [[1280, 800], [1024, 700]] as const) {
-      await page.setViewportSize({ width, height })
-      await target.evaluate((element) => element.scrollIntoView({ block: 'center' }))
-      await shoot(page, `${name}-${width}x${height}-${scheme}`)
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-  await page.setViewportSize({ width: 1280, height: 800 })
-}
+const shootAll = (target: Locator, name: string): Promise<void> => shootLooks(page, name, { scrollTo: target })
 
 before(async () => {
   app = await openAppWithFakes({ page: { viewport: { width: 1280, height: 800 } } })

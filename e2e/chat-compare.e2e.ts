@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
-import { eventually, openAppWithFakes, shoot, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
+import { eventually, openAppWithFakes, shootLooks, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * Compare models side by side, in Chromium against the real web companion and core, with the
@@ -65,15 +65,7 @@ describe('compare models', () => {
     const requests = (await fakes.bodies('ollama')) as { model?: string }[]
     assert.deepEqual(requests.slice(-2).map((body) => body.model).sort(), [FIRST, SECOND].sort(), 'each model was asked once')
 
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme })
-      for (const [width, height] of [[1280, 800], [1024, 700]] as const) {
-        await page.setViewportSize({ width, height })
-        await shoot(page, `chat-compare-${width}x${height}-${scheme}`)
-      }
-    }
-    await page.emulateMedia({ colorScheme: 'light' })
-    await page.setViewportSize({ width: 1280, height: 800 })
+    await shootLooks(page, 'chat-compare')
 
     await column(SECOND).getByRole('button', { name: 'Use this reply' }).click()
     await compareView().waitFor({ state: 'detached' })

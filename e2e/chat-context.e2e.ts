@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
-import { eventually, openAppWithFakes, root, shoot, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
+import { eventually, openAppWithFakes, root, shoot, shootLooks, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * The context meter, Compact now with its marker, automatic compaction before a send, a PreCompact
@@ -42,18 +42,7 @@ async function openChat(id: string): Promise<void> {
 }
 
 /** The same state at both window sizes, light and dark. */
-async function shootAll(name: string): Promise<void> {
-  for (const [width, height] of [[1280, 800], [1024, 700]] as const) {
-    await page.setViewportSize({ width, height })
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme })
-      await page.waitForFunction((dark) => (document.documentElement.dataset.theme === 'dark') === dark, scheme === 'dark')
-      await shoot(page, `${name}-${width}-${scheme}`)
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-  await page.setViewportSize({ width: 1280, height: 800 })
-}
+const shootAll = (name: string): Promise<void> => shootLooks(page, name)
 
 before(async () => {
   process.env.FAKES_OLLAMA_CONTEXT_LENGTH = String(WINDOW)

@@ -3,7 +3,7 @@ import http from 'node:http'
 import { after, before, describe, test } from 'node:test'
 import type { Locator, Page } from 'playwright-core'
 import { listenOnLoopback } from '../test/support/loopback-server.ts'
-import { eventually, openAppWithFakes, shoot, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
+import { eventually, openAppWithFakes, shootLooks, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * How replies read: KaTeX math, Mermaid diagrams (and their failures), sandboxed HTML/SVG
@@ -51,20 +51,7 @@ async function reply(prompt: string, text: string[]): Promise<Locator> {
 }
 
 /** The four looks a screen is checked in: 1280×800 and 1024×700, light and dark. */
-async function shootAll(target: Locator, name: string, ready?: () => Promise<void>): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme })
-    await eventually(async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === scheme, `the ${scheme} theme applied`)
-    for (const [width, height] of [[1280, 800], [1024, 700]] as const) {
-      await page.setViewportSize({ width, height })
-      await ready?.()
-      await target.evaluate((element) => element.scrollIntoView({ block: 'center' }))
-      await shoot(page, `${name}-${width}x${height}-${scheme}`)
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-  await page.setViewportSize({ width: 1280, height: 800 })
-}
+const shootAll = (target: Locator, name: string, ready?: () => Promise<void>): Promise<void> => shootLooks(page, name, { scrollTo: target, prepare: ready })
 
 before(async () => {
   sentinel = await startSentinel()

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
-import { eventually, goTo, openAppWithFakes, shoot, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
+import { eventually, goTo, openAppWithFakes, shootLooks, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * Per-chat settings, Settings → Chat and drafts, in Chromium against the real web companion and
@@ -15,17 +15,7 @@ const composer = () => page.getByRole('textbox', { name: 'Message' })
 const panel = () => page.getByRole('dialog', { name: 'Chat settings' })
 const lastOllamaChat = async () => (await fakes.bodies('ollama')).at(-1) as { model?: string; options?: Record<string, unknown>; messages?: { role: string; content: string }[] } | null
 
-async function views(name: string): Promise<void> {
-  for (const [width, height] of [[1280, 800], [1024, 700]] as const) {
-    await page.setViewportSize({ width, height })
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme })
-      await shoot(page, `${name}-${width}-${scheme}`)
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-  await page.setViewportSize({ width: 1280, height: 800 })
-}
+const views = (name: string): Promise<void> => shootLooks(page, name)
 
 before(async () => {
   app = await openAppWithFakes({ page: { viewport: { width: 1280, height: 800 } } })

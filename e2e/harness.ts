@@ -265,3 +265,23 @@ export function sectionTitled(page: Page, heading: string): Locator {
 export async function shoot(target: Page | Locator, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   await target.screenshot({ path: path.join(screenshotDir, `${name}.png`), ...options })
 }
+
+/**
+ * The four looks a screen is checked in: 1280×800 and 1024×700, light and dark (named
+ * `NAME-1280x800-light` …), then back to 1280×800 light. `prepare` runs before each shot (a
+ * layout that changes with the size); `scrollTo` is brought to the middle of the view first.
+ */
+export async function shootLooks(page: Page, name: string, options: { prepare?: () => Promise<void>; scrollTo?: Locator } = {}): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await eventually(async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === scheme, `the ${scheme} theme applied`)
+    for (const [width, height] of [[1280, 800], [1024, 700]] as const) {
+      await page.setViewportSize({ width, height })
+      await options.prepare?.()
+      await options.scrollTo?.evaluate((element) => element.scrollIntoView({ block: 'center' }))
+      await shoot(page, `${name}-${width}x${height}-${scheme}`)
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+  await page.setViewportSize({ width: 1280, height: 800 })
+}
