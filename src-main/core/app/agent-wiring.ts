@@ -38,8 +38,11 @@ export function wireAgent(options: AgentWiringOptions) {
   const skillCache = new SkillCache()
   // Probed on the first shell command, not at start-up (it runs bwrap once).
   let confinement: ShellConfinement | undefined
-  const shellConfinementHere = (): ShellConfinement =>
-    (confinement ??= options.confinement ?? shellConfinement({ platform: process.platform, dataDir: options.dataDir, home: options.home }))
+  /** Bash calls (and their previews) carry the confinement; other tools never trigger the probe. */
+  const withShellConfinement = <T extends object>(name: string, ctx: T): T | (T & { confinement: ShellConfinement }) =>
+    name === 'Bash'
+      ? { ...ctx, confinement: (confinement ??= options.confinement ?? shellConfinement({ platform: process.platform, dataDir: options.dataDir, home: options.home })) }
+      : ctx
 
   const permissionInputs = (workspace: string | null, sessionId: string) => ({
     user: hooks.permissions('user'),
@@ -60,7 +63,7 @@ export function wireAgent(options: AgentWiringOptions) {
       },
       async run(name, input, ctx) {
         if (options.mcp && name.startsWith(MCP_PREFIX)) return options.mcp.callTool(name, input, { signal: ctx.signal, ...(ctx.span ? { span: ctx.span } : {}) })
-        if (name !== SKILL_TOOL) return runBuiltinTool(name, input, name === 'Bash' ? { ...ctx, confinement: shellConfinementHere() } : ctx)
+        if (name !== SKILL_TOOL) return runBuiltinTool(name, input, withShellConfinement(name, ctx))
         const skill = typeof input.skill === 'string' ? input.skill.replace(/^\//, '') : ''
         try {
           const { result } = await runNamedSkill(skill, typeof input.args === 'string' ? input.args : '', { sessionId: ctx.sessionId ?? null, workspace: ctx.roots[0] ?? null, signal: ctx.signal })
@@ -72,7 +75,7 @@ export function wireAgent(options: AgentWiringOptions) {
       async preview(name, input, ctx) {
         if (name === SKILL_TOOL) return { summary: `Skill: ${String(input.skill)} ${typeof input.args === 'string' ? input.args : ''}`.trim() }
         if (name.startsWith(MCP_PREFIX)) return { summary: `${name}: ${JSON.stringify(input).slice(0, 300)}` }
-        return previewFor(name, input, name === 'Bash' ? { ...ctx, confinement: shellConfinementHere() } : ctx)
+        return previewFor(name, input, withShellConfinement(name, ctx))
       },
     },
     permissions: {
