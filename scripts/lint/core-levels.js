@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
  * `rpc` compose the core: no capability imports them.
  */
 export const CORE_LEVELS = [
-  { level: 'foundation', folders: ['errors', 'streaming', 'paths', 'secrets', 'log', 'config'] },
+  { level: 'foundation', folders: ['errors', 'streaming', 'paths', 'platform', 'secrets', 'log', 'config'] },
   { level: 'observation', folders: ['telemetry', 'analytics', 'profiling'] },
   { level: 'model access', folders: ['providers', 'ollama', 'models'] },
   { level: 'resilience', folders: ['resilience', 'health'] },

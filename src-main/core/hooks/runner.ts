@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import type { HookCommand, HookEvent } from '../../../src-shared/contract'
+import { killTree, processPlatform, shellInvocation, stopTree, type ProcessPlatform } from '../platform'
 import { failedVerdict, interpretHookOutput, type HookRunResult } from './outcome'
 
 /** What every hook gets on stdin: Claude Code's common fields plus the event's own. */
@@ -16,6 +16,8 @@ export interface RunHookOptions {
   maxOutputBytes: number
   signal?: AbortSignal
   now: () => number
+  /** How processes start and stop here: this machine's when omitted; tests give Windows' or macOS's with recorded calls. */
+  processes?: ProcessPlatform
 }
 
 export type RunHookCommand = (command: HookCommand, payload: HookPayload, opts: RunHookOptions) => Promise<HookRunResult>
@@ -23,7 +25,9 @@ export type RunHookCommand = (command: HookCommand, payload: HookPayload, opts: 
 const TRUNCATED = '\n[truncated]'
 /** After the shell exits, how long a backgrounded grandchild may keep our pipes open before we stop reading. */
 const PIPE_GRACE_MS = 250
-const isWindows = process.platform === 'win32'
+/** Between SIGTERM and SIGKILL when a hook times out or is cancelled. */
+export const HOOK_KILL_GRACE_MS = 1000
+const HOST = processPlatform()
 
 /** The variables Claude Code, ollama-cli and qarin hooks look for, so their scripts run unchanged. */
 export function hookEnvironment(env: Record<string, string | undefined>, projectDir: string): Record<string, string> {
@@ -59,28 +63,6 @@ class CappedBuffer {
   }
 }
 
-function spawnShell(command: string, cwd: string, env: Record<string, string>): ChildProcess {
-  if (isWindows) {
-    const shell = env.ComSpec ?? env.COMSPEC ?? 'cmd.exe'
-    return spawn(shell, ['/d', '/s', '/c', `"${command}"`], { cwd, env, windowsVerbatimArguments: true, windowsHide: true })
-  }
-  // Its own process group, so a timeout can kill everything the script started.
-  return spawn('/bin/sh', ['-c', command], { cwd, env, detached: true })
-}
-
-/** Kills the shell and every process it started. */
-export function killProcessTree(pid: number): void {
-  if (isWindows) {
-    spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' }).on('error', () => {})
-    return
-  }
-  try {
-    process.kill(-pid, 'SIGKILL')
-  } catch {
-    // Already gone.
-  }
-}
-
 interface RawResult {
   exitCode: number | null
   signal: NodeJS.Signals | null
@@ -93,6 +75,8 @@ interface RawResult {
 
 function execute(command: HookCommand, payload: HookPayload, opts: RunHookOptions, timeoutSec: number): Promise<RawResult> {
   const env = hookEnvironment(opts.env, opts.projectDir ?? opts.cwd)
+  const pp = opts.processes ?? HOST
+  const timers = pp.timers
   return new Promise((resolve) => {
     const stdout = new CappedBuffer(opts.maxOutputBytes)
     const stderr = new CappedBuffer(opts.maxOutputBytes)
@@ -101,13 +85,15 @@ function execute(command: HookCommand, payload: HookPayload, opts: RunHookOption
     let spawnError: string | null = null
     let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null
     let settled = false
-    let graceTimer: NodeJS.Timeout | undefined
+    let graceTimer: unknown
+    let callOffKill = (): void => undefined
 
-    const child = spawnShell(command.command, opts.cwd, env)
+    const shell = shellInvocation(pp, command.command)
+    const child = pp.spawn(shell.file, shell.args, { cwd: opts.cwd, env, ...shell.options })
     const kill = (): void => {
-      if (child.pid !== undefined && exit === null) killProcessTree(child.pid)
+      if (child.pid !== undefined && exit === null) callOffKill = stopTree(pp, child.pid, HOOK_KILL_GRACE_MS)
     }
-    const timer = setTimeout(() => {
+    const timer = timers.setTimeout(() => {
       timedOut = true
       kill()
     }, timeoutSec * 1000)
@@ -121,9 +107,12 @@ function execute(command: HookCommand, payload: HookPayload, opts: RunHookOption
     const finish = (): void => {
       if (settled) return
       settled = true
-      clearTimeout(timer)
-      clearTimeout(graceTimer)
+      timers.clearTimeout(timer)
+      timers.clearTimeout(graceTimer)
+      callOffKill()
       opts.signal?.removeEventListener('abort', onAbort)
+      // After a timeout or cancel the group is killed outright, stragglers included (taskkill /T already took the whole tree).
+      if ((timedOut || cancelled) && child.pid !== undefined && pp.platform !== 'win32') killTree(pp, child.pid, 'SIGKILL')
       child.stdout?.destroy()
       child.stderr?.destroy()
       resolve({ exitCode: exit?.code ?? null, signal: exit?.signal ?? null, timedOut, cancelled, spawnError, stdout: stdout.text(), stderr: stderr.text() })
@@ -137,7 +126,7 @@ function execute(command: HookCommand, payload: HookPayload, opts: RunHookOption
     })
     child.on('exit', (code, signal) => {
       exit = { code, signal }
-      graceTimer = setTimeout(finish, PIPE_GRACE_MS)
+      graceTimer = timers.setTimeout(finish, PIPE_GRACE_MS)
     })
     child.on('close', finish)
 

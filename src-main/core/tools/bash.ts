@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
+import { killTree, processPlatform, shellInvocation, stopTree, type Invocation, type ProcessPlatform } from '../platform'
 import { resolveInside } from './sandbox'
 import { BASH_DEFAULT_TIMEOUT_MS, DEFAULT_OUTPUT_CAP, type ToolContext, type ToolInput } from './specs'
 
@@ -17,24 +17,12 @@ const DRAIN_MS = 200
 /** Between SIGTERM and SIGKILL on timeout. */
 const KILL_GRACE_MS = 1000
 
-function shellFor(command: string): { file: string; args: string[] } {
-  if (process.platform === 'win32') return { file: process.env.ComSpec ?? 'cmd.exe', args: ['/d', '/s', '/c', `"${command}"`] }
-  // One pipe for both streams keeps their order; the shell's own parse errors still arrive on stderr.
-  return { file: fs.existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh', args: ['-c', `exec 2>&1; ${command}`] }
-}
+const HOST = processPlatform()
 
-/** Kills the shell and everything it started: its process group on POSIX, its tree via taskkill on Windows. */
-export function killTree(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
-  if (child.pid === undefined) return
-  if (process.platform === 'win32') {
-    spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on('error', () => undefined)
-    return
-  }
-  try {
-    process.kill(-child.pid, signal)
-  } catch {
-    // Already gone.
-  }
+/** The shell for a command: cmd.exe on Windows; elsewhere bash (else sh) with one pipe for both streams, which keeps their order. */
+export function bashInvocation(pp: ProcessPlatform, command: string, hasBash = fs.existsSync('/bin/bash')): Invocation {
+  // The shell's own parse errors still arrive on stderr.
+  return shellInvocation(pp, command, { file: hasBash ? '/bin/bash' : '/bin/sh', args: ['-c', `exec 2>&1; ${command}`] })
 }
 
 /** Collects stdout and stderr in arrival order up to `cap` characters. */
@@ -57,29 +45,31 @@ class CappedOutput {
 
 export async function runShell(
   command: string,
-  options: { cwd: string; timeoutMs: number; signal: AbortSignal; outputCap: number; wrap?: (command: { file: string; args: string[] }) => { file: string; args: string[] } },
+  options: {
+    cwd: string
+    timeoutMs: number
+    signal: AbortSignal
+    outputCap: number
+    wrap?: (command: { file: string; args: string[] }) => { file: string; args: string[] }
+    /** This machine's when omitted. */
+    processes?: ProcessPlatform
+  },
 ): Promise<BashResult> {
-  const shell = shellFor(command)
+  const pp = options.processes ?? HOST
+  const shell = bashInvocation(pp, command)
   const { file, args } = options.wrap ? options.wrap(shell) : shell
   const output = new CappedOutput(options.outputCap)
   return new Promise<BashResult>((resolve) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      detached: process.platform !== 'win32',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-      windowsVerbatimArguments: process.platform === 'win32',
-    })
+    const child = pp.spawn(file, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, ...shell.options })
     let timedOut = false
     let cancelled = false
     let settled = false
-    let drainTimer: NodeJS.Timeout | undefined
-    let graceTimer: NodeJS.Timeout | undefined
+    let drainTimer: unknown
+    let callOffKill = (): void => undefined
     const stop = (): void => {
-      killTree(child, 'SIGTERM')
-      graceTimer = setTimeout(() => killTree(child, 'SIGKILL'), KILL_GRACE_MS)
+      if (child.pid !== undefined) callOffKill = stopTree(pp, child.pid, KILL_GRACE_MS)
     }
-    const timer = setTimeout(() => {
+    const timer = pp.timers.setTimeout(() => {
       timedOut = true
       stop()
     }, options.timeoutMs)
@@ -90,7 +80,7 @@ export async function runShell(
     options.signal.addEventListener('abort', onAbort, { once: true })
     if (options.signal.aborted) onAbort()
 
-    for (const stream of [child.stdout, child.stderr]) {
+    for (const stream of [child.stdout!, child.stderr!]) {
       const decoder = new StringDecoder('utf8')
       stream.on('data', (chunk: Buffer) => output.push(decoder.write(chunk)))
       stream.on('end', () => output.push(decoder.end()))
@@ -98,16 +88,14 @@ export async function runShell(
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
       if (settled) return
       settled = true
-      clearTimeout(timer)
-      clearTimeout(drainTimer)
+      pp.timers.clearTimeout(timer)
+      pp.timers.clearTimeout(drainTimer)
+      callOffKill()
       options.signal.removeEventListener('abort', onAbort)
-      child.stdout.destroy()
-      child.stderr.destroy()
-      // After a timeout or cancel the group is killed outright, stragglers included.
-      if (timedOut || cancelled) {
-        clearTimeout(graceTimer)
-        killTree(child, 'SIGKILL')
-      }
+      child.stdout?.destroy()
+      child.stderr?.destroy()
+      // After a timeout or cancel the group is killed outright, stragglers included (taskkill /T already took the whole tree).
+      if ((timedOut || cancelled) && child.pid !== undefined && pp.platform !== 'win32') killTree(pp, child.pid, 'SIGKILL')
       resolve({ exitCode, signal, timedOut, cancelled, output: output.toString() })
     }
     child.on('error', (error) => {
@@ -115,7 +103,7 @@ export async function runShell(
       finish(null, null)
     })
     child.on('exit', (code, signal) => {
-      drainTimer = setTimeout(() => finish(code, signal), DRAIN_MS)
+      drainTimer = pp.timers.setTimeout(() => finish(code, signal), DRAIN_MS)
     })
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => finish(code, signal))
   })

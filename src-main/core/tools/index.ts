@@ -4,5 +4,5 @@ export { decidePermission, ruleFor, ruleMatches, parseRule, isSimpleCommand, typ
 export { resolveInside, OutsideWorkspaceError, WorkspaceRootError, displayPath } from './sandbox'
 export { unifiedDiff } from './diff'
 export { htmlToText } from './web-fetch'
-export { killTree, runShell, type BashResult } from './bash'
+export { bashInvocation, runShell, type BashResult } from './bash'
 export * from './confine'

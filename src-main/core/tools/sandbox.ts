@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { AppError } from '../errors'
+import { pathFlavour, type PathFlavour } from '../platform'
 
 /**
  * Every path a tool touches goes through here: it must end up, after following symlinks, inside
@@ -25,19 +26,7 @@ export class WorkspaceRootError extends AppError {
 
 const MAX_LINK_HOPS = 40
 
-/**
- * How paths behave on a platform: its separator and resolution rules, and whether names differ
- * only by case (Windows and macOS's default file systems). Taken as an input so the Windows and
- * macOS rules are tested on Linux too.
- */
-export interface PathFlavour {
-  path: path.PlatformPath
-  caseInsensitive: boolean
-}
-
-export function pathFlavour(platform: NodeJS.Platform): PathFlavour {
-  return { path: platform === 'win32' ? path.win32 : path.posix, caseInsensitive: platform === 'win32' || platform === 'darwin' }
-}
+export { pathFlavour, type PathFlavour }
 
 const HOST = pathFlavour(process.platform)
 
