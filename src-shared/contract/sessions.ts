@@ -241,6 +241,17 @@ export const sessionRoutes = {
       z.object({ compacted: z.literal(true), summaryMessageId: z.string(), messagesSummarized: z.number(), tokensBefore: z.number(), tokensAfter: z.number() }),
     ]),
   },
+  'sessions.lifecycle': {
+    description:
+      'A window opened, closed or cleared (New chat) a chat, for the lifecycle hooks: `opened` fires SessionStart with source `resume` unless the chat is open already; `closed` and `cleared` fire SessionEnd with reason `other` or `clear` if it is open. `fired` says which ran.',
+    input: z
+      .object({
+        sessionId: z.string({ error: 'sessionId: a session id is needed' }).min(1, 'sessionId: a session id is needed').max(64, 'sessionId: not a session id (at most 64 characters)'),
+        state: z.enum(['opened', 'closed', 'cleared'], { error: 'state: must be "opened", "closed" or "cleared"' }),
+      })
+      .strict(),
+    output: z.object({ fired: z.enum(['SessionStart', 'SessionEnd']).nullable() }),
+  },
   'sessions.exportAll': {
     description:
       'Every session (JSON and Markdown) in one zip file on this machine: an absolute path in an existing folder; an existing file is replaced only with `overwrite`.',

@@ -18,8 +18,8 @@ export interface ChatCore {
  * A real core (owning its history, so app-start hooks and MCP servers run) with one OpenAI
  * provider on the loopback fake, no reachable local Ollama and no last resort: only the fake answers.
  */
-export async function startChatCore(): Promise<ChatCore> {
-  const openai = await startOpenAiFake({ models: ['gpt-4o-mini'] })
+export async function startChatCore(options: { models?: string[] } = {}): Promise<ChatCore> {
+  const openai = await startOpenAiFake({ models: options.models ?? ['gpt-4o-mini'] })
   const { t } = createRecordingCore({ ownsHistory: true })
   const api = () => createLocalClient(t.core.dispatcher, 'test')
   const call: ChatCore['call'] = async (route, input) => {

@@ -1,13 +1,14 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import type { EventName, EventPayload, HookEvent, McpTool, Permissions, Skill } from '../../../src-shared/contract'
 import type { ToolSpec } from '../providers'
-import { ApprovalBroker, type AgentRuntime } from '../chat'
+import { ApprovalBroker, type AgentRuntime, type SkillGrant } from '../chat'
 import { ValidationError, toAppError } from '../errors'
-import { HookService } from '../hooks'
+import { HookService, SessionLifecycle } from '../hooks'
 import type { AppLogger } from '../log'
 import type { SpanHandle, Tracing } from '../telemetry'
 import { findSkill, runSkill, SkillCache, type LoadedSkill } from '../skills'
-import { builtinToolSpecs, decidePermission, previewFor, ruleFor, runBuiltinTool, shellConfinement, type ShellConfinement } from '../tools'
+import { builtinToolSpecs, decidePermission, previewFor, ruleFor, runBuiltinTool, shellConfinement, type PermissionInputs, type ShellConfinement } from '../tools'
 import type { CapabilityWiring } from './capability'
 
 export type AgentRouteHandlers = CapabilityWiring<'agent'>['handlers']
@@ -52,8 +53,12 @@ export function wireAgent(options: AgentWiringOptions) {
     cwd: workspace ?? options.home,
   })
 
+  /** Which chats are open, so SessionStart and SessionEnd pair up (core/hooks/session-lifecycle.ts). */
+  const lifecycle = new SessionLifecycle((event, fields, ctx) => hooks.fire(event, fields, ctx))
+
   const runtime: AgentRuntime = {
     hooks,
+    sessions: { start: (sessionId, source, ctx) => lifecycle.start(sessionId, source, ctx) },
     tools: {
       async specs(workspace) {
         const mcpTools = (options.mcp?.tools() ?? []).map(mcpToolSpec)
@@ -66,8 +71,9 @@ export function wireAgent(options: AgentWiringOptions) {
         if (name !== SKILL_TOOL) return runBuiltinTool(name, input, withShellConfinement(name, ctx))
         const skill = typeof input.skill === 'string' ? input.skill.replace(/^\//, '') : ''
         try {
-          const { result } = await runNamedSkill(skill, typeof input.args === 'string' ? input.args : '', { sessionId: ctx.sessionId ?? null, workspace: ctx.roots[0] ?? null, signal: ctx.signal })
-          return result.allowed ? { ok: true, output: result.content } : { ok: false, output: `The skill was not run: ${result.reason ?? 'a SkillTrigger hook denied it'}` }
+          const { loaded, result } = await runNamedSkill(skill, typeof input.args === 'string' ? input.args : '', { sessionId: ctx.sessionId ?? null, workspace: ctx.roots[0] ?? null, signal: ctx.signal })
+          // Its allowed-tools and model hold for the rest of the turn (see chat/tool-loop.ts).
+          return result.allowed ? { ok: true, output: result.content, skill: skillGrant(loaded.skill) } : { ok: false, output: `The skill was not run: ${result.reason ?? 'a SkillTrigger hook denied it'}` }
         } catch (error) {
           return { ok: false, output: toAppError(error).message }
         }
@@ -80,8 +86,14 @@ export function wireAgent(options: AgentWiringOptions) {
     },
     permissions: {
       // Skills are the user's own, installed on purpose; their SkillTrigger hooks still decide.
-      decide: (tool, input, { workspace, sessionId }) =>
-        tool === SKILL_TOOL ? { decision: 'allow', reason: 'skills are installed by you' } : decidePermission(tool, input, permissionInputs(workspace, sessionId)),
+      decide(tool, input, { workspace, sessionId, grants = [] }) {
+        if (tool === SKILL_TOOL) return { decision: 'allow', reason: 'skills are installed by you' }
+        const inputs = permissionInputs(workspace, sessionId)
+        const verdict = decidePermission(tool, input, inputs)
+        // A deny rule beats a skill's allowed-tools; asking (or the default mode) does not.
+        if (verdict.decision === 'allow' || (verdict.decision === 'deny' && verdict.rule !== undefined)) return verdict
+        return grantedBySkill(tool, input, grants, inputs) ?? verdict
+      },
       remember(decision, tool, input, { workspace, sessionId }) {
         if (decision === 'deny' || decision === 'allow-once') return
         const where = { roots: workspace ? [workspace] : [], cwd: workspace ?? options.home }
@@ -107,6 +119,13 @@ export function wireAgent(options: AgentWiringOptions) {
     const loaded: LoadedSkill = findSkill(skills, name)
     const result = await runSkill(loaded, { args, sessionId: ctx.sessionId, ...(ctx.workspace ? { workspace: ctx.workspace } : {}), cwd: ctx.workspace ?? options.home }, hooks)
     return { loaded, result }
+  }
+
+  /** The window opened, closed or cleared a chat: SessionStart `resume`, SessionEnd `other` or `clear`. */
+  const sessionState = async (session: { id: string; workspace: string | null }, state: 'opened' | 'closed' | 'cleared'): Promise<'SessionStart' | 'SessionEnd' | null> => {
+    if (state !== 'opened') return (await lifecycle.end(session.id, state === 'cleared' ? 'clear' : 'other')) ? 'SessionEnd' : null
+    const workspace = existingFolder(session.workspace)
+    return (await lifecycle.start(session.id, 'resume', { cwd: workspace ?? options.home, workspace })) ? 'SessionStart' : null
   }
 
   const fire = (event: HookEvent, fields: Record<string, unknown>, ctx: { sessionId: string | null; workspace?: string | null }) =>
@@ -141,7 +160,7 @@ export function wireAgent(options: AgentWiringOptions) {
     },
   }
 
-  return { hooks, approvals, runtime, handlers, streamHandlers: {}, runNamedSkill, fire }
+  return { hooks, approvals, runtime, handlers, streamHandlers: {}, runNamedSkill, fire, lifecycle, sessionState }
 }
 
 /** The model runs a skill through this tool, as in Claude Code. */
@@ -170,6 +189,30 @@ function skillToolSpec(skills: Skill[]): ToolSpec {
       required: ['skill'],
       additionalProperties: false,
     },
+  }
+}
+
+/** What a skill that ran still grants for the rest of its turn: its allowed-tools and model. */
+function skillGrant(skill: Skill): SkillGrant {
+  return { skill: skill.name, allowedTools: skill.allowedTools, ...(skill.model ? { model: skill.model } : {}) }
+}
+
+/** A tool one of this turn's skills lists in `allowed-tools` runs without asking, as in Claude Code. */
+function grantedBySkill(tool: string, input: Record<string, unknown>, grants: SkillGrant[], inputs: PermissionInputs): { decision: 'allow'; reason: string; label: string } | null {
+  for (const grant of grants) {
+    const rules: Permissions = { allow: grant.allowedTools, deny: [], defaultMode: 'ask' }
+    const verdict = decidePermission(tool, input, { ...inputs, user: rules, workspace: null, sessionAllows: [] })
+    if (verdict.decision === 'allow') return { decision: 'allow', reason: `Allowed while the skill ${grant.skill} runs (allowed-tools: ${verdict.rule ?? tool}).`, label: `allowed by skill ${grant.skill}` }
+  }
+  return null
+}
+
+/** A session's workspace while it still is a folder; hooks of a chat whose folder is gone run in the home folder. */
+function existingFolder(dir: string | null): string | null {
+  try {
+    return dir && fs.statSync(dir).isDirectory() ? dir : null
+  } catch {
+    return null
   }
 }
 

@@ -127,7 +127,10 @@ export function createCore(options: CoreOptions): Core {
   const telemetry = wireTelemetry(base)
   const sessions = wireSessions(base, {
     summarizer: options.summarizer ?? { summarize: (messages, opts) => chat.summarizer.summarize(messages, opts) },
-    ended: (ids) => ids.forEach((id) => void agent.fire('SessionEnd', { reason: 'delete' }, { sessionId: id })),
+    // SessionEnd/SessionStart with Claude Code's reasons and sources; the mapping is in core/hooks/README.md.
+    ended: (ids) => ids.forEach((id) => void agent.lifecycle.end(id, 'other').catch(() => undefined)),
+    compacted: (session) => agent.lifecycle.start(session.id, 'compact', { cwd: session.workspace ?? home, workspace: session.workspace }).catch(() => undefined),
+    lifecycle: (session, state) => agent.sessionState(session, state),
     beforeCompact: async (info) => {
       const outcome = await agent.hooks.fire('PreCompact', { trigger: info.trigger, custom_instructions: '', messages: info.messages, tokens_before: info.tokensBefore }, { sessionId: info.sessionId, cwd: home })
       if (!outcome.allowed) throw new AppError('E_BLOCKED', `A PreCompact hook stopped the compaction: ${outcome.reason ?? 'no reason given'}`)
@@ -203,6 +206,8 @@ export function createCore(options: CoreOptions): Core {
     async close() {
       stopSettingsBroadcast()
       try {
+        // The app quits (or the companion, or a CLI command, exits): every open chat ends.
+        await agent.lifecycle.endAll('prompt_input_exit').catch((error: unknown) => logger.log.warn({ err: error }, 'SessionEnd hooks failed'))
         await closeWirings(wirings)
       } finally {
         base.closeBroadcasts()

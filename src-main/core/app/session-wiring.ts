@@ -4,7 +4,7 @@ import { AppError } from '../errors'
 import { trackMark } from '../profiling'
 import { DEFAULT_CONTEXT_WINDOW } from '../../../src-shared/contract'
 import type { SessionCompactor } from '../chat'
-import { compactSession, sessionPaths, SessionStore, type CompactSessionOptions, type Summarizer } from '../sessions'
+import { compactSession, sessionPaths, SessionStore, type CompactSessionOptions, type Session as SessionSummary, type Summarizer } from '../sessions'
 import type { CapabilityWiring } from './capability'
 import type { BaseWiringContext } from './wiring-context'
 
@@ -22,6 +22,10 @@ export interface SessionHandlerDeps {
   summarizer?: Summarizer
   /** SessionEnd hooks, told which sessions were deleted. */
   ended?: (ids: string[]) => void
+  /** SessionStart hooks (`source: compact`), told once a compaction is saved; awaited before the compaction answers. */
+  compacted?: (session: SessionSummary) => Promise<unknown>
+  /** A window opened, closed or cleared a chat (`sessions.lifecycle`): SessionStart/SessionEnd hooks. */
+  lifecycle?: (session: SessionSummary, state: 'opened' | 'closed' | 'cleared') => Promise<'SessionStart' | 'SessionEnd' | null>
   /** PreCompact hooks: may refuse (throw) before the summarizer runs. */
   beforeCompact?: CompactSessionOptions['beforeCompact']
 }
@@ -30,13 +34,17 @@ export interface SessionHandlerDeps {
 export { DEFAULT_CONTEXT_WINDOW }
 
 /** Compactions with the app's summarizer and PreCompact hooks; every client hears the session changed. */
-export function sessionCompactor(deps: Pick<SessionHandlerDeps, 'store' | 'changed' | 'summarizer' | 'beforeCompact'>): SessionCompactor {
+export function sessionCompactor(deps: Pick<SessionHandlerDeps, 'store' | 'changed' | 'summarizer' | 'beforeCompact' | 'compacted'>): SessionCompactor {
   return async (sessionId, options) => {
     if (!deps.summarizer) {
       throw new AppError('E_UNSUPPORTED', 'Compacting needs a model to write the summary.', { hint: 'Connect a model provider first; your messages are unchanged.' })
     }
-    const result = await compactSession(await deps.store(), sessionId, { ...options, summarizer: deps.summarizer, ...(deps.beforeCompact ? { beforeCompact: deps.beforeCompact } : {}) })
-    if (result.compacted) deps.changed([sessionId])
+    const store = await deps.store()
+    const result = await compactSession(store, sessionId, { ...options, summarizer: deps.summarizer, ...(deps.beforeCompact ? { beforeCompact: deps.beforeCompact } : {}) })
+    if (result.compacted) {
+      deps.changed([sessionId])
+      await deps.compacted?.(await store.getSession(sessionId))
+    }
     return result
   }
 }
@@ -130,6 +138,10 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
       changed([])
       return result
     },
+    'sessions.lifecycle': async ({ sessionId, state }) => {
+      const session = await (await store()).getSession(sessionId)
+      return { fired: deps.lifecycle ? await deps.lifecycle(session, state) : null }
+    },
     'sessions.compact': ({ sessionId, contextWindow = DEFAULT_CONTEXT_WINDOW, force = false }, { signal }) => compact(sessionId, { contextWindow, force, signal }),
     'sessions.exportAll': async ({ path: file, overwrite }) => (await store()).exportAll(file, { overwrite }),
     'sessions.backup': async () => {
@@ -147,7 +159,7 @@ export interface SessionWiring extends CapabilityWiring<'sessions'> {
 }
 
 /** The chat history: opened on first use, answered by the session routes, closed with the core. */
-export function wireSessions(ctx: BaseWiringContext, deps: Pick<SessionHandlerDeps, 'summarizer' | 'ended' | 'beforeCompact'>): SessionWiring {
+export function wireSessions(ctx: BaseWiringContext, deps: Pick<SessionHandlerDeps, 'summarizer' | 'ended' | 'beforeCompact' | 'compacted' | 'lifecycle'>): SessionWiring {
   let opening: Promise<SessionStore> | undefined
   const store = (): Promise<SessionStore> => {
     opening ??= trackMark('startup.sessions.open', openSessions(ctx)).catch((error: unknown) => {

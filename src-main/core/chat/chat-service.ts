@@ -1,5 +1,3 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { reusesPrompt, type ChatEvent, type ChatSendInput, type Routing } from '../../../src-shared/contract'
 import type { StreamResult } from '../../../src-shared/contract'
 import { AppError, ValidationError } from '../errors'
@@ -18,7 +16,9 @@ import { skillSlashCommand } from '../skills'
 import { ChatDocuments, storedFiles, titleSource, withDocumentBlocks } from './documents'
 import { titleFrom, toProviderMessages } from './history'
 import { streamRound, type RoundResult } from './reply-round'
-import { MAX_TOOL_ROUNDS, hookNotices, runToolCalls, type AgentRuntime } from './tool-loop'
+import { askStopHooks } from './stop-hooks'
+import { MAX_TOOL_ROUNDS, hookNotices, runToolCalls, skillModelOf, type AgentRuntime, type TurnSkills } from './tool-loop'
+import { budgetError, budgetWarning, checkWorkspace, withSkillModel } from './turn-checks'
 
 type ParsedSend = Omit<ChatSendInput, 'target'> & { target: ChatSendInput['target'] }
 type SendResult = StreamResult<'chat.send'>
@@ -56,7 +56,7 @@ export interface ChatServiceDeps {
   chatSettings?: ChatSettingsService
   /** Names a new chat after its first reply (never blocks the reply; see titles.ts). */
   title?: (sessionId: string, answeredBy: { providerId: string; model: string }) => Promise<unknown>
-  runSkill?: (name: string, args: string, ctx: { sessionId: string | null; workspace?: string | null; signal?: AbortSignal }) => Promise<{ result: { allowed: boolean; reason?: string; content: string } }>
+  runSkill?: (name: string, args: string, ctx: { sessionId: string | null; workspace?: string | null; signal?: AbortSignal }) => Promise<{ loaded?: { skill: { name: string; allowedTools: string[]; model?: string } }; result: { allowed: boolean; reason?: string; content: string } }>
   /** Automatic compaction before a new prompt in a long chat (context-window.ts); none: never. */
   compactBeforeSend?: (sessionId: string, target: { providerId: string; model: string }, promptText: string, signal: AbortSignal) => AsyncGenerator<ChatEvent, void>
 }
@@ -149,17 +149,8 @@ export class ChatService {
     }
 
     // `/name args` runs a skill: the user's words are saved as typed, the model gets the skill's instructions.
-    let modelText = input.text
-    const slash = deps.runSkill && !reusesPrompt(input) ? skillSlashCommand(input.text) : null
-    if (slash && deps.runSkill) {
-      const ran = await deps.runSkill(slash.name, slash.args, { sessionId: input.sessionId ?? null, workspace, signal }).catch((error: unknown) => {
-        // Not a skill (e.g. a path like /etc/hosts): send the text as it is.
-        if (error instanceof AppError && error.code === 'E_NOT_FOUND') return null
-        throw error
-      })
-      if (ran && !ran.result.allowed) throw new AppError('E_BLOCKED', `The skill /${slash.name} was not run: ${ran.result.reason ?? 'a SkillTrigger hook denied it'}`, { hint: 'See Agents → Hooks for the hook that decided.' })
-      if (ran) modelText = ran.result.content
-    }
+    const skills: TurnSkills = { grants: [] }
+    const modelText = await this.slashSkill(input, workspace, signal, skills)
 
     // Who would answer, decided before anything is saved: a request nobody can take leaves no trace.
     const draft: Omit<ChatRequest, 'model'> = {
@@ -175,6 +166,7 @@ export class ChatService {
       if (plan.candidates.length === 0) throw budgetError(budget.todayUsd, budget.monthUsd)
     }
     if (plan.candidates.length === 0) throw new NoProviderError(plan.skipped)
+    plan.candidates = withSkillModel(plan.candidates, skillModelOf(skills))
     trace.planned(plan.candidates)
 
     // A new chat has no history to read, so even its session is created while the provider thinks.
@@ -211,13 +203,16 @@ export class ChatService {
       deps.changed([session.id])
       yield { type: 'started', sessionId: session.id, userMessageId: turn.replyParent ? null : saved.userMessageId, assistantMessageId: saved.writer.id }
       yield* settingsApplied(deps.chatSettings, session.id, settings, first)
-      if (agent && !existing) yield* hookNotices(await agent.hooks.fire('SessionStart', { source: 'startup' }, { sessionId: session.id, cwd, workspace, signal, span }))
+      const hookCtx = { sessionId: session.id, cwd, workspace, signal, span }
+      const started = agent ? await agent.sessions.start(session.id, existing ? 'resume' : 'startup', hookCtx) : null
+      if (started) yield* hookNotices(started)
       if (budget.state === 'warn') yield { type: 'budget', state: 'warn', message: budgetWarning(budget.todayUsd, budget.monthUsd, routing) }
       for (const attempt of plan.skipped) yield { type: 'attempt', attempt }
 
       let next = stepsOf(stream, firstStep)
       let writer = saved.writer
       const attempts = [...plan.skipped]
+      const stops = { continuations: 0 }
       for (let round = 1; ; round++) {
         let result: RoundResult
         try {
@@ -228,27 +223,51 @@ export class ChatService {
         attempts.push(...result.outcome.attempts)
         trace.round(result)
         const useTools = agent && request.tools && result.toolCalls.length > 0
+        let parentId: string
         if (!useTools || round >= MAX_TOOL_ROUNDS) {
           if (useTools) yield { type: 'hook', event: 'Stop', blocked: false, message: `Stopped after ${MAX_TOOL_ROUNDS} rounds of tool calls; ask again to continue.` }
-          if (!existing) this.nameChat(session.id, { providerId: result.outcome.providerId, model: result.outcome.model })
-          if (agent) yield* hookNotices(await agent.hooks.fire('Stop', { stop_hook_active: false, last_assistant_message: result.text }, { sessionId: session.id, cwd, workspace, signal, span }))
-          return { sessionId: session.id, message: result.message as SendResult['message'], attempts }
+          // A Stop hook that blocks sends the reply back to the model with its reason (stop-hooks.ts).
+          const more = agent ? yield* askStopHooks(agent, stops, result.text, hookCtx) : null
+          if (more === null) {
+            if (!existing) this.nameChat(session.id, { providerId: result.outcome.providerId, model: result.outcome.model })
+            return { sessionId: session.id, message: result.message as SendResult['message'], attempts }
+          }
+          request.messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: more })
+          parentId = result.message.id
+        } else {
+          // Run the tools, then give the model their results in a new round, starting with the provider that asked.
+          const ran = yield* runToolCalls(result.toolCalls, { runtime: agent, store, sessionId: session.id, parentId: result.message.id, workspace, cwd, signal, span, skills })
+          request.messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls }, ...ran.results)
+          deps.changed([session.id])
+          parentId = ran.lastMessageId
         }
-        // Run the tools, then give the model their results in a new round, starting with the provider that asked.
-        const ran = yield* runToolCalls(result.toolCalls, { runtime: agent, store, sessionId: session.id, parentId: result.message.id, workspace, cwd, signal, span })
-        request.messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls }, ...ran.results)
-        deps.changed([session.id])
         const asked = result.outcome
         const answered = plan.candidates.find((c) => c.providerId === asked.providerId && c.model === asked.model)
-        const order = answered ? [answered, ...plan.candidates.filter((c) => c !== answered)] : plan.candidates
+        const order = withSkillModel(answered ? [answered, ...plan.candidates.filter((c) => c !== answered)] : plan.candidates, skillModelOf(skills))
         const again = streamWithFallback(order, request, { ...resilienceOptions(deps, routing, inner.signal), span })
         next = stepsOf(again, again.next())
-        writer = await store.beginStreamingMessage(session.id, { provider: asked.providerId, model: asked.model, parentId: ran.lastMessageId })
+        writer = await store.beginStreamingMessage(session.id, { provider: order[0]!.providerId, model: order[0]!.model, parentId })
       }
     } finally {
       turnMark.end()
       signal.removeEventListener('abort', stopInner)
     }
+  }
+
+  /** A prompt `/name args` runs that skill: its instructions are what the model gets; its allowed-tools and model hold for the turn. */
+  private async slashSkill(input: ParsedSend, workspace: string | null, signal: AbortSignal, skills: TurnSkills): Promise<string> {
+    const slash = this.deps.runSkill && !reusesPrompt(input) ? skillSlashCommand(input.text) : null
+    if (!slash || !this.deps.runSkill) return input.text
+    const ran = await this.deps.runSkill(slash.name, slash.args, { sessionId: input.sessionId ?? null, workspace, signal }).catch((error: unknown) => {
+      // Not a skill (e.g. a path like /etc/hosts): send the text as it is.
+      if (error instanceof AppError && error.code === 'E_NOT_FOUND') return null
+      throw error
+    })
+    if (!ran) return input.text
+    if (!ran.result.allowed) throw new AppError('E_BLOCKED', `The skill /${slash.name} was not run: ${ran.result.reason ?? 'a SkillTrigger hook denied it'}`, { hint: 'See Agents → Hooks for the hook that decided.' })
+    const skill = ran.loaded?.skill
+    if (skill) skills.grants.push({ skill: skill.name, allowedTools: skill.allowedTools, ...(skill.model ? { model: skill.model } : {}) })
+    return ran.result.content
   }
 
   /** A new prompt in a chat near its window's limit summarises the older messages first (never a regenerate or an edit). */
@@ -357,19 +376,6 @@ function stepsOf(stream: Steps, first: Promise<Step>): () => Promise<Step> {
   }
 }
 
-/** A workspace is a folder that exists; tools and workspace hooks work inside it. */
-function checkWorkspace(dir: string): string {
-  const absolute = path.resolve(dir)
-  let stat
-  try {
-    stat = fs.statSync(absolute)
-  } catch {
-    throw new ValidationError(`The workspace folder ${absolute} does not exist.`, [{ path: 'workspace', message: 'missing' }], 'Pick an existing folder.')
-  }
-  if (!stat.isDirectory()) throw new ValidationError(`${absolute} is not a folder.`, [{ path: 'workspace', message: 'not a folder' }], 'Pick a folder, not a file.')
-  return fs.realpathSync(absolute)
-}
-
 /** How every model call (chat, summaries) retries, falls back and is measured. */
 export function resilienceOptions(deps: Pick<ChatServiceDeps, 'breakers' | 'clock' | 'recorder'>, routing: Routing, signal: AbortSignal): FallbackOptions {
   return {
@@ -382,15 +388,4 @@ export function resilienceOptions(deps: Pick<ChatServiceDeps, 'breakers' | 'cloc
     now: deps.clock.now,
     ...(deps.recorder ? { recorder: deps.recorder } : {}),
   }
-}
-
-function budgetError(today: number, month: number): AppError {
-  return new AppError('E_BUDGET', `The spending cap is reached ($${today.toFixed(2)} today, $${month.toFixed(2)} this month).`, {
-    hint: 'Raise the cap in Providers & Health, or pick a local model (they are free).',
-  })
-}
-
-function budgetWarning(today: number, month: number, routing: Routing): string {
-  const caps = [routing.budget.dailyUsd !== null ? `$${today.toFixed(2)} of $${routing.budget.dailyUsd.toFixed(2)} today` : null, routing.budget.monthlyUsd !== null ? `$${month.toFixed(2)} of $${routing.budget.monthlyUsd.toFixed(2)} this month` : null].filter(Boolean)
-  return `Close to the spending cap: ${caps.join(', ')}.`
 }

@@ -22,20 +22,45 @@ export interface HookFireContext {
   span?: SpanHandle
 }
 
+/** What a skill that ran in this turn still does for the rest of it (its `allowed-tools` and `model`, as in Claude Code). */
+export interface SkillGrant {
+  skill: string
+  /** Permission rules (`Write`, `Bash(git status:*)`) its tools run under without asking. */
+  allowedTools: string[]
+  model?: string
+}
+
+/** The skills run in one turn, newest last. */
+export interface TurnSkills {
+  grants: SkillGrant[]
+}
+
+/** The newest model a skill of this turn asked for, if any. */
+export const skillModelOf = (skills: TurnSkills): string | undefined => skills.grants.findLast((grant) => grant.model !== undefined)?.model
+
+/** SessionStart hooks for chats as they start or resume (see core/hooks/session-lifecycle.ts). */
+export interface SessionHooks {
+  /** Fires SessionStart unless the session is open already; null when it did not. */
+  start(sessionId: string, source: 'startup' | 'resume', ctx: Omit<HookFireContext, 'sessionId' | 'matchOn'>): Promise<HookOutcome | null>
+}
+
 /** What the chat needs of hooks, tools and permissions; the core wires the real ones. */
 export interface AgentRuntime {
   hooks: { fire(event: HookEvent, fields: Record<string, unknown>, ctx: HookFireContext): Promise<HookOutcome> }
+  sessions: SessionHooks
   tools: {
     /**
      * The tools offered in a chat: MCP tools always, the built-in workspace tools and Skill only
      * with a workspace folder.
      */
     specs(workspace: string | null): Promise<ToolSpec[]>
-    run(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal; sessionId?: string; span?: SpanHandle }): Promise<{ ok: boolean; output: string }>
+    /** `skill`: the Skill tool ran one, whose allowed-tools and model hold for the rest of the turn. */
+    run(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal; sessionId?: string; span?: SpanHandle }): Promise<{ ok: boolean; output: string; skill?: SkillGrant }>
     preview(name: string, input: Record<string, unknown>, ctx: { roots: string[]; cwd: string; signal: AbortSignal }): Promise<{ summary: string; diff?: string }>
   }
   permissions: {
-    decide(tool: string, input: Record<string, unknown>, ctx: { workspace: string | null; sessionId: string }): { decision: 'allow' | 'deny' | 'ask'; reason: string }
+    /** `grants`: the skills run in this turn, whose allowed-tools run without asking (deny rules still win); `label` names what allowed it. */
+    decide(tool: string, input: Record<string, unknown>, ctx: { workspace: string | null; sessionId: string; grants?: SkillGrant[] }): { decision: 'allow' | 'deny' | 'ask'; reason: string; label?: string }
     remember(decision: PermissionDecision, tool: string, input: Record<string, unknown>, ctx: { workspace: string | null; sessionId: string }): void
   }
   approvals: ApprovalBroker
@@ -54,6 +79,8 @@ export interface ToolRoundContext {
   signal: AbortSignal
   /** The chat's span; each tool call gets a child span, its hooks go under that. */
   span?: SpanHandle
+  /** The skills run in this turn so far; a skill the Skill tool runs is added. */
+  skills?: TurnSkills
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -104,7 +131,7 @@ export async function* runToolCalls(calls: ProviderToolCall[], ctx: ToolRoundCon
 async function* runToolCall(call: ProviderToolCall, id: string, parentId: string, ctx: ToolRoundContext & { span: SpanHandle }): AsyncGenerator<ChatEvent, { result: ProviderMessage; messageId: string }> {
   const verdict = yield* decide(call.name, isRecord(call.arguments) ? call.arguments : {}, id, ctx)
   ctx.span.set({ [ATTR.toolDecision]: verdict.decision })
-  let result = { ok: false, output: verdict.reason }
+  let result: { ok: boolean; output: string; skill?: SkillGrant } = { ok: false, output: verdict.reason }
   if (verdict.allowed) {
     const toolCtx = { roots: ctx.workspace ? [ctx.workspace] : [], cwd: ctx.cwd, signal: ctx.signal, sessionId: ctx.sessionId, span: ctx.span }
     try {
@@ -113,6 +140,7 @@ async function* runToolCall(call: ProviderToolCall, id: string, parentId: string
       result = { ok: false, output: toAppError(error).message }
     }
     if (!result.ok) ctx.span.recordError('tool_error')
+    if (result.skill) ctx.skills?.grants.push(result.skill)
     const hookCtx = { sessionId: ctx.sessionId, cwd: ctx.cwd, workspace: ctx.workspace, matchOn: call.name, signal: ctx.signal, span: ctx.span }
     const post = result.ok
       ? await ctx.runtime.hooks.fire('PostToolUse', { tool_name: call.name, tool_input: verdict.input, tool_response: result.output, tool_use_id: id }, hookCtx)
@@ -135,11 +163,11 @@ async function* decide(tool: string, requested: Record<string, unknown>, callId:
   yield* hookNotices(pre)
   if (!pre.allowed || pre.decision === 'deny') return { allowed: false, decision: 'denied by hook', reason: `Blocked by a PreToolUse hook: ${pre.reason ?? 'no reason given'}`, input: requested }
   const input = pre.updatedInput ?? requested
-  const rules = { workspace: ctx.workspace, sessionId: ctx.sessionId }
+  const rules = { workspace: ctx.workspace, sessionId: ctx.sessionId, grants: ctx.skills?.grants ?? [] }
   if (pre.decision === 'allow') return { allowed: true, decision: 'allowed by hook', reason: '', input }
   const ruled = runtime.permissions.decide(tool, input, rules)
   if (ruled.decision === 'deny') return { allowed: false, decision: 'denied by rule', reason: `Not allowed: ${ruled.reason}`, input }
-  if (ruled.decision === 'allow' && pre.decision !== 'ask') return { allowed: true, decision: 'allowed by rule', reason: '', input }
+  if (ruled.decision === 'allow' && pre.decision !== 'ask') return { allowed: true, decision: ruled.label ?? 'allowed by rule', reason: '', input }
 
   const asked = await runtime.hooks.fire('PermissionRequest', { tool_name: tool, tool_input: input, tool_use_id: callId }, hookCtx)
   yield* hookNotices(asked)

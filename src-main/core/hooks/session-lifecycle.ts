@@ -1,0 +1,52 @@
+import type { HookOutcome } from '../../../src-shared/contract'
+import type { FireContext } from './hook-service'
+
+/** SessionStart's `source`, as in Claude Code. */
+export type SessionStartSource = 'startup' | 'resume' | 'compact'
+/** SessionEnd's `reason`, as in Claude Code (`logout` never happens: the app has no sign-in). */
+export type SessionEndReason = 'clear' | 'logout' | 'prompt_input_exit' | 'other'
+
+/** Where a session's hooks run: its workspace, or the user's home without one. */
+export type SessionPlace = Omit<FireContext, 'sessionId' | 'matchOn'>
+
+type Fire = (event: 'SessionStart' | 'SessionEnd', fields: Record<string, unknown>, ctx: FireContext) => Promise<HookOutcome>
+
+/**
+ * Which chats are open in this app, so SessionStart and SessionEnd pair up as in Claude Code: a
+ * chat starts once (`startup` when new, `resume` when an existing one is opened or written to
+ * again) and ends once (`clear`, `other`, or `prompt_input_exit` when the app quits). A
+ * compaction starts it again with `compact` (see README.md for the mapping).
+ */
+export class SessionLifecycle {
+  private readonly open = new Map<string, SessionPlace>()
+  private readonly fire: Fire
+
+  constructor(fire: Fire) {
+    this.fire = fire
+  }
+
+  isOpen(sessionId: string): boolean {
+    return this.open.has(sessionId)
+  }
+
+  /** SessionStart; null when the chat is open already (a compaction always starts it again). */
+  async start(sessionId: string, source: SessionStartSource, place: SessionPlace): Promise<HookOutcome | null> {
+    if (source !== 'compact' && this.open.has(sessionId)) return null
+    const { signal: _signal, span: _span, ...kept } = place
+    this.open.set(sessionId, kept)
+    return this.fire('SessionStart', { source }, { ...place, sessionId })
+  }
+
+  /** SessionEnd; null when the chat was not open (it ended before, or never started here). */
+  async end(sessionId: string, reason: SessionEndReason): Promise<HookOutcome | null> {
+    const place = this.open.get(sessionId)
+    if (place === undefined) return null
+    this.open.delete(sessionId)
+    return this.fire('SessionEnd', { reason }, { ...place, sessionId })
+  }
+
+  /** Ends every open chat (the app quits); their hooks run in parallel. */
+  async endAll(reason: SessionEndReason): Promise<void> {
+    await Promise.all([...this.open.keys()].map((id) => this.end(id, reason)))
+  }
+}
