@@ -44,8 +44,8 @@ export const ChatContextSchema = z.object({
   estimated: z.boolean(),
   messages: z.number(),
   contextWindow: z.number(),
-  /** `model`: the model's own window; `default`: unknown, so Ollama's default is assumed. */
-  windowSource: z.enum(['model', 'default']),
+  /** `chat`: the chat's own context length (Ollama's `num_ctx`); `model`: the model's own window; `default`: unknown, so Ollama's default is assumed. */
+  windowSource: z.enum(['chat', 'model', 'default']),
   /** The model whose window this is: the one asked about, else the latest reply's. */
   model: z.object({ providerId: z.string(), model: z.string() }).nullable(),
   warnAt: z.number(),

@@ -1,13 +1,21 @@
 import type { CapabilityWiring } from './capability'
 import type { ChatWiring } from './chat-wiring'
 
-/** Per-chat settings, provider parameter support, model checks and composer drafts (the service lives with the chat in core/chat). */
-export function wireChatSettings(chat: Pick<ChatWiring, 'settings'>): CapabilityWiring<'chatSettings'> {
+/**
+ * Per-chat settings, provider parameter support, model checks and composer drafts (the service
+ * lives with the chat in core/chat). Saved settings tell every client the session changed: its
+ * context meter may measure against another window now.
+ */
+export function wireChatSettings(chat: Pick<ChatWiring, 'settings'>, changed: (ids: string[]) => void = () => {}): CapabilityWiring<'chatSettings'> {
   const { settings } = chat
   return {
     handlers: {
       'chat.settings.get': ({ sessionId }) => settings.get(sessionId),
-      'chat.settings.set': ({ sessionId, settings: next }) => settings.set(sessionId, next),
+      'chat.settings.set': async ({ sessionId, settings: next }) => {
+        const saved = await settings.set(sessionId, next)
+        changed([sessionId])
+        return saved
+      },
       'chat.parameters': ({ providerId, model }) => settings.parameters(providerId, model),
       'chat.model.check': ({ target }, { signal }) => settings.checkModel(target, signal),
       'chat.drafts.get': ({ key }) => settings.draft(key),

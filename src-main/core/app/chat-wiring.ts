@@ -53,14 +53,15 @@ export function wireChat(ctx: BaseWiringContext, deps: ChatWiringDeps): ChatWiri
   const clock: ChatClock = { now: providers.now, sleep: deps.clock?.sleep ?? sleep, random: deps.clock?.random ?? Math.random }
   const routing = () => providers.configs.routing()
   const compact = deps.compact
+  const chatDefaults = () => ctx.settings.get().chat
+  const settings = new ChatSettingsService({ sessions: deps.sessions, defaults: chatDefaults, registry: providers.registry, catalog: providers.catalog })
   const contextDeps: ContextWindowDeps = {
     sessions: deps.sessions,
     catalog: providers.catalog,
     settings: () => ctx.settings.get().compaction,
     compact: compact ?? (() => Promise.reject(new Error('no compactor'))),
+    chatContextLength: (sessionId, target, params) => settings.contextLength(sessionId, target, params),
   }
-  const chatDefaults = () => ctx.settings.get().chat
-  const settings = new ChatSettingsService({ sessions: deps.sessions, defaults: chatDefaults, registry: providers.registry, catalog: providers.catalog })
   const titleDeps = {
     sessions: deps.sessions,
     registry: providers.registry,
@@ -89,7 +90,7 @@ export function wireChat(ctx: BaseWiringContext, deps: ChatWiringDeps): ChatWiri
     ...(deps.documents ? { documents: deps.documents } : {}),
     homeDir: ctx.home,
     tracing: deps.tracing,
-    ...(compact ? { compactBeforeSend: (sessionId, target, text, signal) => compactBeforeSend(contextDeps, sessionId, target, text, signal) } : {}),
+    ...(compact ? { compactBeforeSend: (sessionId, target, text, signal, params) => compactBeforeSend(contextDeps, sessionId, target, text, signal, params) } : {}),
     chatSettings: settings,
     title: (sessionId, answeredBy) => generateTitle(titleDeps, sessionId, answeredBy, titleTimeout),
   })

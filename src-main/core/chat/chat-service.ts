@@ -58,7 +58,7 @@ export interface ChatServiceDeps {
   title?: (sessionId: string, answeredBy: { providerId: string; model: string }) => Promise<unknown>
   runSkill?: (name: string, args: string, ctx: { sessionId: string | null; workspace?: string | null; signal?: AbortSignal }) => Promise<{ loaded?: { skill: { name: string; allowedTools: string[]; model?: string } }; result: { allowed: boolean; reason?: string; content: string } }>
   /** Automatic compaction before a new prompt in a long chat (context-window.ts); none: never. */
-  compactBeforeSend?: (sessionId: string, target: { providerId: string; model: string }, promptText: string, signal: AbortSignal) => AsyncGenerator<ChatEvent, void>
+  compactBeforeSend?: (sessionId: string, target: { providerId: string; model: string }, promptText: string, signal: AbortSignal, params?: ResolvedTurn['params']) => AsyncGenerator<ChatEvent, void>
 }
 
 /**
@@ -171,7 +171,7 @@ export class ChatService {
 
     // A new chat has no history to read, so even its session is created while the provider thinks.
     const existing = input.sessionId ? await store.getSession(input.sessionId) : undefined
-    yield* this.compactFirst(existing, plan.candidates[0]!, input, signal)
+    yield* this.compactFirst(existing, plan.candidates[0]!, input, signal, settings.params)
     const turn: Turn = existing ? await this.planTurn(store, existing.id, input) : { prior: [], replyParent: null, newParent: undefined }
     if (!existing) requireNoBranchWork(input)
     const prior = await priorMessages(turn, store, settings.system, (attachments) => this.documents.blocks(attachments, (sha) => store.readAttachment(sha)))
@@ -271,9 +271,9 @@ export class ChatService {
   }
 
   /** A new prompt in a chat near its window's limit summarises the older messages first (never a regenerate or an edit). */
-  private async *compactFirst(session: { id: string } | undefined, target: { providerId: string; model: string }, input: ParsedSend, signal: AbortSignal): AsyncGenerator<ChatEvent, void> {
+  private async *compactFirst(session: { id: string } | undefined, target: { providerId: string; model: string }, input: ParsedSend, signal: AbortSignal, params: ResolvedTurn['params']): AsyncGenerator<ChatEvent, void> {
     if (session === undefined || reusesPrompt(input) || input.editOf || !this.deps.compactBeforeSend) return
-    yield* this.deps.compactBeforeSend(session.id, target, input.text, signal)
+    yield* this.deps.compactBeforeSend(session.id, target, input.text, signal, params)
   }
 
   /**

@@ -73,6 +73,21 @@ export class ChatSettingsService {
     return { system: system?.trim() ? system : undefined, params, notices: stored.notice ? [stored.notice] : [], save: changed ? next : null }
   }
 
+  /**
+   * The context length a chat loads `target` with: the turn's `params` (else the chat's stored
+   * ones) when they set one and the provider takes it (Ollama's `num_ctx`); otherwise null.
+   */
+  async contextLength(sessionId: string, target: FixedTarget, params?: ChatParams): Promise<number | null> {
+    const length = params ? params.contextLength : (await this.get(sessionId)).settings.params.contextLength
+    if (length === undefined) return null
+    try {
+      return this.parameters(target.providerId, target.model).params.contextLength.support === 'no' ? null : length
+    } catch {
+      // A provider that is gone sets no window.
+      return null
+    }
+  }
+
   /** Notices for the parameters a provider does not take (or may ignore). */
   parameterNotices(providerId: string, model: string, params: ChatParams): string[] {
     try {

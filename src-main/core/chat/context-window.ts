@@ -1,4 +1,4 @@
-import { CONTEXT_WARN_SHARE, DEFAULT_CONTEXT_WINDOW, type ChatContext, type ChatEvent, type CompactionSettings } from '../../../src-shared/contract'
+import { CONTEXT_WARN_SHARE, DEFAULT_CONTEXT_WINDOW, type ChatContext, type ChatEvent, type ChatParams, type CompactionSettings } from '../../../src-shared/contract'
 import { toAppError } from '../errors'
 import type { ModelCatalog } from '../providers'
 import { estimateTokens, type CompactResult, type CompactSessionOptions, type SessionStore } from '../sessions'
@@ -12,6 +12,12 @@ export interface ContextWindowDeps {
   /** The `compaction` settings, read at each use so a change applies to the next send. */
   settings: () => CompactionSettings
   compact: SessionCompactor
+  /**
+   * The context length this chat sets for `target` (Ollama's `num_ctx` in the chat's parameters),
+   * or null when it sets none or the provider does not take one. `params`: the turn's own, which
+   * win over the stored ones.
+   */
+  chatContextLength?: (sessionId: string, target: ModelRef, params?: ChatParams) => Promise<number | null>
 }
 
 export interface ModelRef {
@@ -32,6 +38,24 @@ export async function modelContextWindow(catalog: ContextWindowDeps['catalog'], 
   }
 }
 
+/**
+ * The window a chat's next request has: the chat's own context length when it sets one the
+ * provider takes (the model is loaded with it), else the model's, else Ollama's default.
+ * The meter and automatic compaction both measure against this.
+ */
+export async function chatWindow(
+  deps: Pick<ContextWindowDeps, 'catalog' | 'chatContextLength'>,
+  sessionId: string,
+  target: ModelRef | null,
+  options: { params?: ChatParams; signal?: AbortSignal } = {},
+): Promise<{ window: number; source: ChatContext['windowSource'] }> {
+  if (!target) return { window: DEFAULT_CONTEXT_WINDOW, source: 'default' }
+  const own = deps.chatContextLength ? await deps.chatContextLength(sessionId, target, options.params) : null
+  if (own) return { window: own, source: 'chat' }
+  const known = await modelContextWindow(deps.catalog, target, options.signal)
+  return known ? { window: known, source: 'model' } : { window: DEFAULT_CONTEXT_WINDOW, source: 'default' }
+}
+
 /** The model of the latest reply in a session: the one a chat opened without a pick continues with. */
 async function latestModel(store: SessionStore, sessionId: string): Promise<ModelRef | null> {
   const { messages } = await store.getMessages(sessionId, { limit: 50 })
@@ -47,7 +71,7 @@ export async function chatContext(deps: ContextWindowDeps, input: { sessionId: s
   const store = await deps.sessions()
   const usage = await store.contextWindowUsage(input.sessionId)
   const model = input.providerId && input.model ? { providerId: input.providerId, model: input.model } : await latestModel(store, input.sessionId)
-  const window = model ? await modelContextWindow(deps.catalog, model, signal) : null
+  const { window, source } = await chatWindow(deps, input.sessionId, model, signal ? { signal } : {})
   const settings = deps.settings()
   const compactions = await Promise.all(
     (await store.listCompactions(input.sessionId)).map(async ({ summaryMessageId, uptoMessageId, tokensBefore, tokensAfter, createdAt }) => ({
@@ -58,8 +82,8 @@ export async function chatContext(deps: ContextWindowDeps, input: { sessionId: s
     tokens: usage.tokens,
     estimated: usage.estimated,
     messages: usage.messages,
-    contextWindow: window ?? DEFAULT_CONTEXT_WINDOW,
-    windowSource: window ? 'model' : 'default',
+    contextWindow: window,
+    windowSource: source,
     model,
     warnAt: CONTEXT_WARN_SHARE,
     compactAt: settings.auto ? settings.threshold : null,
@@ -76,16 +100,17 @@ export function shouldCompact(tokens: number, promptText: string, window: number
 
 /**
  * Automatic compaction before a send: when the stored context plus the new prompt reach the
- * threshold share of the answering model's window, the older messages are summarised first
- * (PreCompact hooks told `trigger: 'auto'`). A hook's block or a failed summary never stops the
+ * threshold share of the answering model's window (the chat's own context length when it sets
+ * one: `params` are the turn's), the older messages are summarised first (PreCompact hooks told
+ * `trigger: 'auto'`). A hook's block or a failed summary never stops the
  * message: the user is told why and it is sent as it is.
  */
-export async function* compactBeforeSend(deps: ContextWindowDeps, sessionId: string, target: ModelRef, promptText: string, signal: AbortSignal): AsyncGenerator<ChatEvent, void> {
+export async function* compactBeforeSend(deps: ContextWindowDeps, sessionId: string, target: ModelRef, promptText: string, signal: AbortSignal, params?: ChatParams): AsyncGenerator<ChatEvent, void> {
   const settings = deps.settings()
   if (!settings.auto) return
   const store = await deps.sessions()
   const usage = await store.contextWindowUsage(sessionId)
-  const window = (await modelContextWindow(deps.catalog, target, signal)) ?? DEFAULT_CONTEXT_WINDOW
+  const { window } = await chatWindow(deps, sessionId, target, { signal, ...(params ? { params } : {}) })
   if (!shouldCompact(usage.tokens, promptText, window, settings)) return
   try {
     const result = await deps.compact(sessionId, { contextWindow: window, threshold: settings.threshold, force: true, trigger: 'auto', signal })

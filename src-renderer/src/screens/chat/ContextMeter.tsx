@@ -21,6 +21,7 @@ export function ContextMeter({ sessionId, context, streaming }: { sessionId: str
   const details = [
     `${context.estimated ? 'About ' : ''}${context.tokens.toLocaleString()} of ${context.contextWindow.toLocaleString()} tokens (${percent(share)}) of ${model}’s context window`,
     context.windowSource === 'default' ? `${model}’s window is unknown, so ${shortTokens(context.contextWindow)} is assumed` : '',
+    context.windowSource === 'chat' ? 'the window is this chat’s own context length (Chat settings)' : '',
     context.compactAt === null ? 'automatic compaction is off' : `older messages are summarised automatically from ${percent(context.compactAt)}`,
   ].filter(Boolean)
 
