@@ -51,6 +51,8 @@ before(async () => {
   chats.nearlyFull = seed(dataDir, 'Nearly full chat', 3400)
   chats.full = seed(dataDir, 'Full chat', 3600)
   chats.blocked = seed(dataDir, 'Guarded chat', 3600)
+  chats.ownWindow = seed(dataDir, 'Own window chat', 1000)
+  chats.twoThirds = seed(dataDir, 'Two thirds chat', 2600)
   blockFlag = path.join(dataDir, 'block-compaction')
   // A PreCompact hook, in Claude Code's format, that refuses while a flag file exists.
   const hook = `test -f ${JSON.stringify(blockFlag)} && { echo "Keep every word of this chat" >&2; exit 2; }; exit 0`
@@ -160,5 +162,53 @@ describe('context meter, compaction and export', () => {
     assert.equal(json.name, 'Nearly full chat.json')
     const parsed = JSON.parse(json.text) as unknown
     assert.match(JSON.stringify(parsed), /Message 5:/)
+  })
+
+  test('the meter measures against the chat’s own context length (num_ctx) once it sets one', async () => {
+    await openChat(chats.ownWindow!)
+    assert.equal(await meter().getAttribute('aria-valuemax'), String(WINDOW))
+    await page.getByRole('button', { name: 'Chat settings' }).click()
+    const panel = page.getByRole('dialog', { name: 'Chat settings' })
+    await panel.getByLabel(/^Context length/).fill('2048')
+    await panel.getByRole('button', { name: 'Save' }).click()
+    await panel.getByText(/Saved/).waitFor()
+    await panel.getByRole('button', { name: 'Close chat settings' }).click()
+    await eventually(async () => (await meter().getAttribute('aria-valuemax')) === '2048', 'the meter uses the chat’s num_ctx')
+    await page.getByText('1k / 2k', { exact: true }).waitFor()
+    assert.match((await page.locator('.context-meter').getAttribute('title')) ?? '', /this chat’s own context length/)
+    await shootAll('context-meter-own-window')
+  })
+
+  test('Settings → Chat sets the automatic compaction threshold, refusing values out of range', async () => {
+    await page.goto(`${app.companion.origin}/#/settings`)
+    const section = page.getByRole('region', { name: 'Chat' })
+    const field = section.getByRole('textbox', { name: 'Compact from (% of the context window)' })
+    assert.equal(await field.inputValue(), '85')
+    await field.fill('30')
+    await field.press('Enter')
+    await section.getByRole('alert').filter({ hasText: 'The compaction threshold must be at least 50 % of the window. It stays at 85 %.' }).waitFor()
+    await shootLooks(page, 'settings-compaction-invalid', { scrollTo: field })
+    await field.fill('60')
+    await field.press('Enter')
+    await eventually(async () => (await section.getByRole('alert').count()) === 0, 'the error goes away')
+    await shootLooks(page, 'settings-compaction', { scrollTo: field })
+
+    // 2,600 of 4,096 tokens is 63 %: below the default 85 %, past the new 60 %. (No PreCompact hook blocks now.)
+    fs.rmSync(blockFlag, { force: true })
+    await openChat(chats.twoThirds!)
+    assert.match((await page.locator('.context-meter').getAttribute('title')) ?? '', /summarised automatically from 60 %/)
+    await fakes.control({ target: 'ollama', script: [{ text: ['Summary at sixty percent.'] }, { text: ['Answered after compacting.'] }] })
+    await page.getByRole('textbox', { name: 'Message' }).fill('And one more')
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter')
+    await messages().getByText('Answered after compacting.').waitFor()
+    await page.getByText(/Earlier messages were summarised to fit llama3\.2:latest’s context window/).first().waitFor()
+
+    // Off: the meter says so.
+    await page.goto(`${app.companion.origin}/#/settings`)
+    // The box follows the saved setting, so it changes once the core has it.
+    await section.getByRole('checkbox', { name: /Summarise older messages when a chat nears its context window/ }).click()
+    await eventually(async () => await field.isDisabled(), 'the threshold is disabled while compaction is off')
+    await openChat(chats.ownWindow!)
+    assert.match((await page.locator('.context-meter').getAttribute('title')) ?? '', /automatic compaction is off/)
   })
 })

@@ -4,6 +4,7 @@ import { useApi } from '../../api/context'
 import { useAppStore } from '../../store/app-store'
 import { updateSettings } from '../../store/bootstrap'
 import '../../chat-settings.css'
+import { CompactionSetting } from './CompactionSetting'
 
 const keyOf = (target: { providerId: string; model: string } | null): string => (target ? `${target.providerId}\u0000${target.model}` : '')
 const targetOf = (key: string): { providerId: string; model: string } | null => {
@@ -40,7 +41,7 @@ function ModelSelect({ label, value, none, models, onChange }: { label: string; 
   )
 }
 
-/** Settings → Chat: what new chats start with, who writes titles, and which key sends. */
+/** Settings → Chat: what new chats start with, who writes titles, which key sends, and when long chats are compacted. */
 export function ChatDefaultsSection() {
   const api = useApi()
   const chat = useAppStore((state) => state.settings?.chat)
@@ -69,6 +70,7 @@ export function ChatDefaultsSection() {
           </label>
         ))}
       </fieldset>
+      <CompactionSetting />
     </section>
   )
 }
