@@ -5,6 +5,7 @@ import { AnalyticsConsent } from './components/AnalyticsConsent'
 import { CommandPalette } from './components/CommandPalette'
 import { ErrorBoundary } from './components/ErrorBoundary'
 import { Notices } from './components/Notices'
+import { StorageBanner } from './components/StorageBanner'
 import { Sidebar } from './components/Sidebar'
 import { navigateTo, startNewChat } from './lib/navigation'
 import { AgentsScreen } from './screens/agents/AgentsScreen'
@@ -89,6 +90,7 @@ export function App() {
       </a>
       <Sidebar onNavigate={navigate} />
       <main id="main" className="content" data-screen={screen}>
+        <StorageBanner />
         <AnalyticsConsent />
         <ErrorBoundary resetKey={screen}>
           <View />

@@ -4,6 +4,7 @@ import {
   routes,
   type ErrorShape,
   type ListSessionsInput,
+  type ReadOnlyReason,
   type Result,
   type RouteInput,
   type SearchHit,
@@ -21,6 +22,8 @@ export interface FakeSessionsOptions {
   /** Per imported path: 'imported', 'skipped', or the message of that file's error. */
   importOutcome?(path: string): 'imported' | 'skipped' | string
   backup?: { path: string; bytes: number }
+  /** A full disk while `readOnly` is set (read live: clear it to free the disk); sessions.create then fails with E_DISK_FULL. */
+  storage?: { readOnly: ReadOnlyReason | null }
 }
 
 type Routes = typeof routes
@@ -234,6 +237,14 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
     },
   }
 
+  /** A full disk (options.storage): the banner's route, and a create that does not fit. */
+  function diskAnswer(route: SessionRoute): Result<unknown> | undefined {
+    const full = options.storage?.readOnly ?? null
+    if (route === 'sessions.storage') return ok({ readOnly: full })
+    if (route === 'sessions.create' && full) return fail({ code: 'E_DISK_FULL', message: 'The disk holding your data is full: 0 MB free.', hint: full.hint, retryable: true })
+    return undefined
+  }
+
   function answer(route: SessionRoute, raw: unknown): Result<unknown> {
     const valid = validate(route, raw)
     if (!valid.ok) return valid
@@ -326,7 +337,7 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
     isSessionRoute: (route: string): route is SessionRoute => route.startsWith('sessions.') && Object.hasOwn(routes, route),
     /** Answers like the core, and checks the answer against the contract's output schema. */
     call(route: SessionRoute, input: unknown): Result<unknown> {
-      const result = answer(route, input)
+      const result = diskAnswer(route) ?? answer(route, input)
       if (result.ok) routes[route].output.parse(result.value)
       return result
     },

@@ -105,6 +105,10 @@ export const MessageVersionSchema = z.object({
 })
 export type MessageVersion = z.infer<typeof MessageVersionSchema>
 
+/** Why the history cannot save anything right now. */
+export const ReadOnlyReasonSchema = z.object({ reason: z.literal('disk-full'), message: z.string(), hint: z.string() })
+export type ReadOnlyReason = z.infer<typeof ReadOnlyReasonSchema>
+
 export const ExportFormatSchema = z.enum(['markdown', 'json', 'html'])
 
 const Ids = z.array(Id).min(1).max(500)
@@ -194,6 +198,11 @@ export const sessionRoutes = {
     description: 'How many sessions (the trash included) and messages the history holds, and its database’s size on disk (with its write-ahead log).',
     input: z.object({}).strict(),
     output: z.object({ sessions: z.number().int().min(0), messages: z.number().int().min(0), bytes: z.number().int().min(0) }),
+  },
+  'sessions.storage': {
+    description: 'Whether new messages can be saved now: on a full disk the history opens read-only (reading and search work) until there is room again.',
+    input: z.object({}).strict(),
+    output: z.object({ readOnly: ReadOnlyReasonSchema.nullable() }),
   },
   'sessions.tags': {
     description: 'Every tag in use, with how many sessions carry it.',

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { AppError } from '../errors'
+import { AppError, toAppError } from '../errors'
 import { trackMark } from '../profiling'
 import { DEFAULT_CONTEXT_WINDOW } from '../../../src-shared/contract'
 import type { SessionCompactor } from '../chat'
@@ -116,6 +116,16 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
       return result
     },
     'sessions.search': async ({ query, limit, ...filters }) => ({ hits: await (await store()).search(query, { ...filters, limit }) }),
+    'sessions.storage': async () => {
+      try {
+        return { readOnly: await (await store()).readOnly() }
+      } catch (error) {
+        // A disk so full the history could not open at all: say so the same way.
+        const appError = toAppError(error)
+        if (appError.code !== 'E_DISK_FULL') throw appError
+        return { readOnly: { reason: 'disk-full' as const, message: appError.message, hint: appError.hint ?? '' } }
+      }
+    },
     'sessions.tags': async () => ({ tags: await (await store()).listTags() }),
     'sessions.stats': async () => {
       const info = await (await store()).storeInfo()
@@ -182,20 +192,22 @@ export function wireSessions(ctx: BaseWiringContext, deps: Pick<SessionHandlerDe
   }
 }
 
-/** Opens the history, finishes replies a crash interrupted, and takes the daily backup. */
+/** Opens the history, finishes replies a crash interrupted, and takes the daily backup (not on a full disk: it would not fit). */
 async function openSessions({ paths, options, logger }: BaseWiringContext): Promise<SessionStore> {
   const worker = options.sessionWorker
   const store = await SessionStore.open({ dataDir: paths.root, ...(worker ? { worker } : {}) })
   const log = logger.log.child({ component: 'sessions' })
   log.info({ file: store.info.file, sessions: store.info.sessions, migration: store.info.migration }, 'session store opened')
-  if (!options.ownsHistory) return store
-  const recovered = await store.recoverInterruptedMessages()
-  if (recovered > 0) log.warn({ recovered }, 'replies interrupted by a crash were kept and marked')
+  if (store.info.readOnly) log.error({ dataDir: paths.root }, store.info.readOnly.message)
+  if (!options.ownsHistory || store.info.readOnly) return store
   try {
+    const recovered = await store.recoverInterruptedMessages()
+    if (recovered > 0) log.warn({ recovered }, 'replies interrupted by a crash were kept and marked')
     const backup = await store.maybeDailyBackup()
     if (backup) log.info({ backup }, 'daily backup taken')
   } catch (error) {
-    log.error({ err: error }, 'daily backup failed')
+    // E.g. the disk filled since the check: the history stays open; the next start tries again.
+    log.error({ err: error }, 'marking interrupted replies or the daily backup failed')
   }
   return store
 }

@@ -95,9 +95,10 @@ export class IoError extends AppError {
  * room is left where the data lives.
  */
 export class DiskFullError extends AppError {
-  constructor(options: { cause?: unknown; folder?: string } = {}) {
+  /** `free`: megabytes left, when the caller measured them already (otherwise asked of the disk). */
+  constructor(options: { cause?: unknown; folder?: string; free?: number } = {}) {
     const folder = options.folder ?? dataFolderForDiskErrors()
-    const free = freeMegabytes(folder)
+    const free = options.free ?? freeMegabytes(folder)
     super('E_DISK_FULL', `The disk holding your data is full${free === undefined ? '' : `: ${free} MB free`}.`, {
       cause: options.cause,
       hint: `Free some space${folder ? ` on the disk with ${folder}` : ''}, or move the data folder (--data-dir or OLLAMA_DESK_HOME). Nothing already saved was lost.`,

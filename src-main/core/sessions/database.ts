@@ -76,6 +76,12 @@ export interface OpenOptions {
   migrations?: readonly Migration[]
   now?: () => number
   busyTimeoutMs?: number
+  /**
+   * Never use the shared-memory file (-shm): SQLite keeps the WAL index in this process's memory
+   * instead, holding the database for itself (EXCLUSIVE locking) while open. On a full disk the
+   * -shm file cannot grow, so this is how a full disk still opens.
+   */
+  withoutSharedMemory?: boolean
 }
 
 /** Opens (creating if needed) and upgrades a session database with our pragmas. */
@@ -92,6 +98,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): { db: Db;
     throw new IoError(`Cannot open the session database at ${file}.`, { cause: error, hint: 'Check that the data folder exists and is writable.' })
   }
   try {
+    // Before anything reads the database: the first read of a WAL database sets up the index.
+    if (options.withoutSharedMemory) raw.exec('PRAGMA locking_mode = EXCLUSIVE')
     assertOurs(raw, file)
     // busy_timeout first so switching to WAL waits for another process instead of failing.
     raw.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`)

@@ -8,6 +8,7 @@ import * as chatState from './chat-state-repo'
 import * as compactions from './compactions-repo'
 import { sessionPaths, type StoreContext } from './context'
 import { openDatabase } from './database'
+import { openOnAnyDisk, readOnlyNow, type DiskSeams, type ReadOnlyReason } from './full-disk'
 import { exportAll, exportSession } from './exporter'
 import { findImportableFiles, importFiles, importTexts, writeImported, type ImportText } from './importer'
 import type { ImportedSession } from './import-shared'
@@ -28,6 +29,9 @@ export interface SessionEngineOptions {
   /** Daily backups to keep (default 7). */
   backupRetention?: number
   now?: () => number
+  /** Tests stand in for the database open and the disk's free space (full-disk start-up). */
+  openDatabase?: DiskSeams['openDatabase']
+  freeMegabytes?: DiskSeams['freeMegabytes']
 }
 
 export interface StoreInfo {
@@ -37,6 +41,8 @@ export interface StoreInfo {
   messages: number
   /** What happened when this process opened the store. */
   migration: MigrationOutcome
+  /** Set while nothing can be saved (the store opened on a full disk that is still full). */
+  readOnly: ReadOnlyReason | null
 }
 
 /**
@@ -46,26 +52,54 @@ export interface StoreInfo {
 export class SessionEngine {
   private readonly ctx: StoreContext
   private readonly retention: number
+  private readonly seams: DiskSeams
+  /** Opened without shared memory on a full disk; reopened normally once there is room. */
+  private fullAtOpen: boolean
   readonly migration: MigrationOutcome
 
-  private constructor(ctx: StoreContext, migration: MigrationOutcome, retention: number) {
+  private constructor(ctx: StoreContext, migration: MigrationOutcome, options: { retention: number; seams: DiskSeams; fullAtOpen: boolean }) {
     this.ctx = ctx
     this.migration = migration
-    this.retention = retention
+    this.retention = options.retention
+    this.seams = options.seams
+    this.fullAtOpen = options.fullAtOpen
   }
 
   static open(options: SessionEngineOptions): SessionEngine {
     const paths = sessionPaths(path.resolve(options.dataDir))
     const now = options.now ?? Date.now
-    const { db, migration } = openDatabase(paths.database, { now })
+    const seams: DiskSeams = { ...(options.openDatabase ? { openDatabase: options.openDatabase } : {}), ...(options.freeMegabytes ? { freeMegabytes: options.freeMegabytes } : {}) }
+    const { db, migration, fullAtOpen } = openOnAnyDisk(paths.database, paths.dataDir, { now }, seams)
     const ctx: StoreContext = { db, paths, now, files: new AttachmentFiles(paths.attachments), newId: createUuidV7(now) }
-    return new SessionEngine(ctx, migration, options.backupRetention ?? 7)
+    return new SessionEngine(ctx, migration, { retention: options.backupRetention ?? 7, seams, fullAtOpen })
   }
 
   info(): StoreInfo {
     const count = (table: string) => Number(this.ctx.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)?.n ?? 0)
     const version = Number(this.ctx.db.get<{ user_version: number }>('PRAGMA user_version')?.user_version)
-    return { file: this.ctx.paths.database, schemaVersion: version, sessions: count('sessions'), messages: count('messages'), migration: this.migration }
+    return { file: this.ctx.paths.database, schemaVersion: version, sessions: count('sessions'), messages: count('messages'), migration: this.migration, readOnly: this.readOnly() }
+  }
+
+  /** Why nothing can be saved now (the disk is full), or null. Once a full disk has room again, a store opened on it reopens as usual. */
+  readOnly(): ReadOnlyReason | null {
+    const reason = readOnlyNow(this.ctx.paths.dataDir, this.seams)
+    if (reason === null && this.fullAtOpen) this.reopenNormally()
+    return reason
+  }
+
+  /** Back to shared memory (so the command line can use the history alongside), if the open works now. */
+  private reopenNormally(): void {
+    const open = this.seams.openDatabase ?? openDatabase
+    const { database } = this.ctx.paths
+    // Our own exclusive hold must go before the normal open can take the file.
+    this.ctx.db.close()
+    try {
+      this.ctx.db = open(database, { now: this.ctx.now }).db
+      this.fullAtOpen = false
+    } catch {
+      // Not yet: back as before (writes work; the command line waits until the app restarts).
+      this.ctx.db = open(database, { now: this.ctx.now, withoutSharedMemory: true }).db
+    }
   }
 
   // Per-chat settings, titles and drafts (chat-state-repo.ts)

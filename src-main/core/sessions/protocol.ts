@@ -9,7 +9,7 @@ export const ENGINE_METHODS = [
   'failStreamingMessage', 'recoverInterruptedMessages', 'readAttachment', 'contextWindowUsage', 'sessionSpend',
   'planCompaction', 'recordCompaction', 'contextMessages', 'listCompactions',
   'readChatSettings', 'writeChatSettings', 'setAutoTitle', 'titleSource', 'readDraft', 'writeDraft',
-  'search', 'importFiles', 'importTexts', 'findImportableFiles', 'exportSession', 'exportAll', 'backup', 'maybeDailyBackup', 'restore', 'info',
+  'search', 'importFiles', 'importTexts', 'findImportableFiles', 'exportSession', 'exportAll', 'backup', 'maybeDailyBackup', 'restore', 'info', 'readOnly',
 ] as const satisfies readonly (keyof SessionEngine)[]
 
 export type EngineMethod = (typeof ENGINE_METHODS)[number]

@@ -195,6 +195,8 @@ export class SessionStore {
   maybeDailyBackup(now?: number): Promise<string | null> { return this.call('maybeDailyBackup', now) }
   restore(fromPath: string, options?: RestoreOptions): Promise<RestoreResult> { return this.call('restore', fromPath, options) }
   storeInfo(): Promise<StoreInfo> { return this.call('info') }
+  /** Why nothing can be saved now (a full disk), or null; reopens as usual once there is room. */
+  readOnly(): Promise<StoreInfo['readOnly']> { return this.call('readOnly') }
 
   /** Closes the database (finishing any queued call first) and stops the worker. Safe to call twice. */
   async close(): Promise<void> {

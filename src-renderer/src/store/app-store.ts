@@ -33,6 +33,8 @@ export interface AppState {
   setInfo(info: AppInfo): void
   notify(notice: Omit<Notice, 'id'>): void
   notifyError(error: ErrorShape): void
+  /** Counts E_DISK_FULL answers, so the storage banner checks the disk again after each. */
+  diskFullSeen: number
   dismiss(id: number): void
 }
 
@@ -77,8 +79,10 @@ export const useAppStore = create<AppState>()((set) => ({
   setSettings: (settings) => set({ settings }),
   setInfo: (info) => set({ info }),
   notify: (notice) => set((state) => ({ notices: [...state.notices.slice(-4), { ...notice, id: nextNoticeId++ }] })),
+  diskFullSeen: 0,
   notifyError: (error) =>
     set((state) => ({
+      diskFullSeen: state.diskFullSeen + (error.code === 'E_DISK_FULL' ? 1 : 0),
       notices: [...state.notices.slice(-4), { id: nextNoticeId++, level: 'error', message: error.message, hint: error.hint }],
     })),
   dismiss: (id) => set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) })),
