@@ -234,6 +234,13 @@ describe('web companion: HTTP API and static files', () => {
     expect((await rpc('app.info')).status).toBe(502)
   })
 
+  it('answers a voice model folder that holds no model with 422, not as a server failure (found by the route fuzz)', async () => {
+    const folder = makeTempDir()
+    const reply = await rpc('voice.models.import', JSON.stringify({ path: folder, kind: 'tts' }))
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'E_VOICE_MODEL_INVALID' } })
+    expect(reply.status).toBe(422)
+  })
+
   it('only allows POST on RPC and GET/HEAD on pages', async () => {
     expect((await httpRequest(server.port, { path: '/api/rpc/app.info', headers: bearer() })).status).toBe(405)
     expect((await httpRequest(server.port, { method: 'DELETE', path: '/', headers: bearer() })).status).toBe(405)

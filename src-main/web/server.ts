@@ -53,6 +53,8 @@ const statusFor: Partial<Record<ErrorShape['code'], number>> = {
   E_UNKNOWN_ROUTE: 404,
   E_CONFIG: 409,
   E_PAYLOAD_TOO_LARGE: 413,
+  // The file the user picked is not a speech model: their choice to redo, not the server failing.
+  E_VOICE_MODEL_INVALID: 422,
   E_RATE_LIMITED: 429,
   E_CANCELLED: 499,
   E_INTERNAL: 500,
