@@ -57,6 +57,16 @@ describe('exportAll target checks', () => {
     expect(fs.readFileSync(target).subarray(0, 2).toString()).toBe('PK')
   })
 
+  // Found by the route fuzz (test/reliability/route-fuzz.test.ts): /proc/self/status is a
+  // "regular file" to lstat, but its folder takes no new files, and that came back as E_INTERNAL.
+  it.runIf(process.platform === 'linux')('answers a folder that takes no files with a typed E_IO naming the target, leaving nothing behind', () => {
+    const engine = engineWithOneChat()
+    expect(() => engine.exportAll('/proc/self/status', { overwrite: true })).toThrow(
+      expect.objectContaining({ code: 'E_IO', message: expect.stringMatching(/^Could not write the export to \/proc\/self\/status \(E[A-Z]+\)\.$/) }),
+    )
+    expect(fs.readdirSync('/proc/self').filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+
   it('never creates missing parent folders', () => {
     const engine = engineWithOneChat()
     const dir = tempDir()

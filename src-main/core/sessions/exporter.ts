@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { ValidationError } from '../errors'
+import { AppError, IoError, ValidationError } from '../errors'
 import type { StoreContext } from './context'
 import { activeBranchMessages } from './branches'
 import { exportNative } from './format-native'
@@ -63,7 +63,12 @@ function checkTarget(zipPath: string, overwrite: boolean): string {
 export function exportAll(ctx: StoreContext, zipPath: string, options: { overwrite?: boolean } = {}): ExportAllResult {
   const target = checkTarget(String(zipPath), options.overwrite === true)
   const temp = `${target}.${process.pid}.tmp`
-  const zip = new ZipWriter(temp, new Date(ctx.now()))
+  let zip: ZipWriter
+  try {
+    zip = new ZipWriter(temp, new Date(ctx.now()))
+  } catch (error) {
+    throw writeFailure(target, error)
+  }
   let count = 0
   try {
     for (let offset: number | null = 0; offset !== null; ) {
@@ -82,7 +87,24 @@ export function exportAll(ctx: StoreContext, zipPath: string, options: { overwri
     return { path: target, sessions: count, bytes }
   } catch (error) {
     zip.abort()
-    fs.rmSync(temp, { force: true })
-    throw error
+    try {
+      fs.rmSync(temp, { force: true })
+    } catch {
+      // the folder refuses even that: there is nothing of ours to remove
+    }
+    throw writeFailure(target, error)
   }
+}
+
+/**
+ * A file-system call that failed on the target's folder (it is read-only, not a real folder such
+ * as /proc, or its disk is full) is a typed E_IO naming the target, not an internal error.
+ */
+function writeFailure(target: string, error: unknown): unknown {
+  const errno = error as NodeJS.ErrnoException
+  if (error instanceof AppError || typeof errno?.syscall !== 'string') return error
+  return new IoError(`Could not write the export to ${target} (${errno.code ?? 'error'}).`, {
+    cause: error,
+    hint: 'Pick a folder you can write to, on a disk with room for the file.',
+  })
 }
