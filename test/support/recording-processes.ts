@@ -15,6 +15,8 @@ export class FakeChild extends EventEmitter {
   constructor(pid: number) {
     super()
     this.pid = pid
+    // Node reports a started process asynchronously, as here.
+    setImmediate(() => this.emit('spawn'))
     this.stdin.on('data', (chunk: Buffer) => (this.received += chunk.toString('utf8')))
   }
 
@@ -82,9 +84,10 @@ export interface SpawnCall {
 
 /**
  * A platform whose processes are recorded, not run: every spawn, every signal (a pid listed in
- * `gone` answers ESRCH, as an exited process does), a case-insensitive file system of `files`.
+ * `gone` answers ESRCH, as an exited process does), a case-insensitive file system of `files`;
+ * `onSpawn` sees each new child before anything is written to it.
  */
-export function recordingPlatform(platform: NodeJS.Platform, env: Record<string, string> = {}, files: string[] = []) {
+export function recordingPlatform(platform: NodeJS.Platform, env: Record<string, string> = {}, files: string[] = [], onSpawn?: (call: SpawnCall) => void) {
   const spawns: SpawnCall[] = []
   const signals: { pid: number; signal: NodeJS.Signals }[] = []
   const gone = new Set<number>()
@@ -98,7 +101,9 @@ export function recordingPlatform(platform: NodeJS.Platform, env: Record<string,
     isFile: (file) => known.has(file.toLowerCase()),
     spawn: (file, args, options) => {
       const child = new FakeChild(++pid)
-      spawns.push({ file, args, options, child })
+      const call = { file, args, options, child }
+      spawns.push(call)
+      onSpawn?.(call)
       return child as unknown as ChildProcess
     },
     kill: (target, signal) => {

@@ -7,6 +7,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
 import type { McpServerConfig } from '../../../src-shared/contract/mcp'
 import type { Logger } from '../log'
 import { McpCancelledError, McpRequestError, McpToolTimeoutError } from './errors'
+import { StdioProcessTransport } from './stdio-transport'
 
 /** The log calls MCP code makes (the connection, its offerings, the manager). */
 export type McpLog = Pick<Logger, 'debug' | 'info' | 'warn'>
@@ -132,20 +133,15 @@ export function mapRequestError(error: unknown, server: string, what: string, ti
   return new McpRequestError(server, what, error instanceof Error ? error.message : String(error), { cause: error })
 }
 
-/** A connected server: its client, transport and (stdio) process id. */
+/** A connected server: its client and transport. */
 export interface Live {
   client: Client
   transport: Transport
-  pid: number | null
 }
 
-export function killIfAlive(pid: number | null, signal: NodeJS.Signals): void {
-  if (pid === null) return
-  try {
-    process.kill(pid, signal)
-  } catch {
-    // Already gone.
-  }
+/** A stdio server's process tree is signalled if it is still running (taskkill /T on Windows). */
+export function killIfAlive(live: Live, signal: NodeJS.Signals): void {
+  if (live.transport instanceof StdioProcessTransport) live.transport.kill(signal)
 }
 
 /** Closes the client; a stdio child that lingers past the SDK's own grace period is killed. */
@@ -154,5 +150,5 @@ export async function closeLive(live: Live): Promise<void> {
   const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))
   await Promise.race([live.client.close().catch(() => undefined), grace])
   clearTimeout(timer)
-  killIfAlive(live.pid, 'SIGKILL')
+  killIfAlive(live, 'SIGKILL')
 }

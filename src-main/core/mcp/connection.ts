@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream'
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js'
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
@@ -311,21 +310,13 @@ export class McpConnection {
     client.setNotificationHandler(ResourceListChangedNotificationSchema, () => this.refreshOne(generation, 'resources'))
     client.setNotificationHandler(PromptListChangedNotificationSchema, () => this.refreshOne(generation, 'prompts'))
     const started = this.now()
-    const live: Live = { client, transport, pid: null }
-    if (transport instanceof StdioClientTransport) {
-      // The SDK forgets the child when it closes; keep its pid to make sure it is gone.
-      const start = transport.start.bind(transport)
-      transport.start = async () => {
-        await start()
-        live.pid = transport.pid
-      }
-    }
+    const live: Live = { client, transport }
     phase.opening = transport
     try {
       await client.connect(transport, { timeout: this.initTimeoutMs })
     } catch (error) {
       // A server that failed initialize gets no polite two-second grace period.
-      killIfAlive(live.pid, 'SIGTERM')
+      killIfAlive(live, 'SIGTERM')
       throw error
     } finally {
       if (phase.opening === transport) phase.opening = undefined

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LOGIN_SHELL_TIMEOUT_MS, loginShellPath, windowsCommand, type ShellRunner } from './login-path'
+import { LOGIN_SHELL_TIMEOUT_MS, loginShellPath, type ShellRunner } from './login-path'
 
 function recordingRunner(answer: (shell: string) => Promise<string>): ShellRunner & { calls: { shell: string; args: string[]; timeoutMs: number }[] } {
   const calls: { shell: string; args: string[]; timeoutMs: number }[] = []
@@ -40,14 +40,5 @@ describe('loginShellPath', () => {
     expect(run.calls.map((c) => c.shell)).toEqual(['/bin/zsh', '/bin/sh'])
     expect(await loginShellPath({ Path: 'C:\\Windows' }, 'win32', run)).toBe('C:\\Windows')
     expect(run.calls).toHaveLength(2)
-  })
-})
-
-describe('windowsCommand', () => {
-  it('runs npx and npm through cmd /c and leaves real executables alone', () => {
-    expect(windowsCommand('npx', ['-y', '@modelcontextprotocol/server-filesystem', 'C:\\x'])).toEqual({ command: 'cmd', args: ['/c', 'npx', '-y', '@modelcontextprotocol/server-filesystem', 'C:\\x'] })
-    expect(windowsCommand('C:\\Program Files\\nodejs\\npm.cmd', ['exec'])).toEqual({ command: 'cmd', args: ['/c', 'C:\\Program Files\\nodejs\\npm.cmd', 'exec'] })
-    expect(windowsCommand('uvx', ['mcp-server-git'])).toEqual({ command: 'uvx', args: ['mcp-server-git'] })
-    expect(windowsCommand('node.exe', ['server.js'])).toEqual({ command: 'node.exe', args: ['server.js'] })
   })
 })

@@ -55,12 +55,3 @@ export function loginShellPath(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
   perRunner.set(key, answer)
   return answer
 }
-
-const CMD_SHIMS = new Set(['npx', 'npm', 'pnpm', 'pnpx', 'yarn', 'bunx'])
-
-/** On Windows `npx` is a .cmd script that cannot be spawned without a shell: run it through `cmd /c`. */
-export function windowsCommand(command: string, args: string[]): { command: string; args: string[] } {
-  const base = path.win32.basename(command).toLowerCase().replace(/\.cmd$/, '')
-  if (!CMD_SHIMS.has(base)) return { command, args }
-  return { command: 'cmd', args: ['/c', command, ...args] }
-}
