@@ -11,6 +11,9 @@ import { eventually, openAppWithFakes, shootLooks, type OpenAppWithFakes, type P
  */
 const FIRST = 'llama3.2:latest'
 const SECOND = 'qwen3:latest'
+/** Listed too, and the only one that can see pictures. */
+const SEEING = 'llava:latest'
+const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
 let app: OpenAppWithFakes
 let fakes: ProviderFakes
 let page: Page
@@ -31,13 +34,15 @@ async function compareBoth(prompt: string): Promise<void> {
 }
 
 before(async () => {
-  process.env.FAKES_OLLAMA_MODELS = SECOND
+  process.env.FAKES_OLLAMA_MODELS = `${SECOND},${SEEING}`
+  process.env.FAKES_OLLAMA_VISION = SEEING
   app = await openAppWithFakes({ page: { viewport: { width: 1280, height: 800 } } })
   ;({ fakes, page } = app)
 })
 
 after(async () => {
   delete process.env.FAKES_OLLAMA_MODELS
+  delete process.env.FAKES_OLLAMA_VISION
   await app?.close()
 })
 
@@ -92,7 +97,27 @@ describe('compare models', () => {
     await eventually(async () => (await live(FIRST)) && (await live(SECOND)), 'both columns stream with a live speed and first-token time')
     await page.keyboard.press('Escape')
     for (const model of [FIRST, SECOND]) await column(model).getByText('Stopped', { exact: true }).waitFor()
+    for (const model of [FIRST, SECOND]) assert.equal(await column(model).getByRole('alert').count(), 0, `${model}: a stop is not an error`)
     assert.doesNotMatch(await column(FIRST).innerText(), /alpha199/)
     assert.doesNotMatch(await column(SECOND).innerText(), /beta199/)
+  })
+
+  test('a picture goes to no model when some ticked models cannot see it: the note names them and nothing is sent', async () => {
+    const compare = page.getByRole('button', { name: 'Compare models' })
+    if ((await compare.getAttribute('aria-pressed')) !== 'true') await compare.click()
+    for (const model of [FIRST, SECOND, SEEING]) await page.getByRole('checkbox', { name: new RegExp(`^${model.replace('.', '\\.')}`) }).check()
+    const before = (await fakes.bodies('ollama')).length
+    await page.locator('input[type="file"][aria-label="Files to attach"]').setInputFiles([{ name: 'pixel.png', mimeType: 'image/png', buffer: PIXEL }])
+    await page.getByRole('list', { name: 'Pictures to send' }).getByRole('img').waitFor()
+    await page.getByRole('textbox', { name: 'Message' }).fill('What is in this picture?')
+    await page.getByRole('button', { name: 'Send' }).click()
+    const note = page.locator('.composer-note')
+    await eventually(async () => /cannot see pictures, so nothing was sent\. Untick them/.test((await note.textContent()) ?? ''), 'the no-vision note for the compared models')
+    const said = (await note.textContent()) ?? ''
+    assert.match(said, /llama3\.2.* and qwen3/, said)
+    assert.doesNotMatch(said, /llava/, said)
+    assert.equal((await fakes.bodies('ollama')).length, before, 'nothing reached the fake Ollama')
+    assert.equal(await page.getByRole('textbox', { name: 'Message' }).inputValue(), 'What is in this picture?', 'the draft is kept')
+    await shootLooks(page, 'chat-compare-no-vision')
   })
 })

@@ -23,7 +23,7 @@ const fakes: Record<string, FakeProviderServer> = {
   backup: await startOpenAiFake({ models: ['backup-model'] }),
   // FAKES_OLLAMA_CONTEXT_LENGTH: a small window for the context meter's tests.
   // FAKES_OLLAMA_MODELS: more local models (comma-separated), e.g. for comparing models side by side.
-  ollama: await startFakeOllamaChat({ models: ['llama3.2:latest', ...(process.env.FAKES_OLLAMA_MODELS?.split(',').filter(Boolean) ?? [])], capabilities: { 'llama3.2:latest': ['completion', 'tools'] }, contextLength: Number(process.env.FAKES_OLLAMA_CONTEXT_LENGTH) || undefined }),
+  ollama: await startFakeOllamaChat({ models: ['llama3.2:latest', ...(process.env.FAKES_OLLAMA_MODELS?.split(',').filter(Boolean) ?? [])], capabilities: { 'llama3.2:latest': ['completion', 'tools'], ...visionModels() }, contextLength: Number(process.env.FAKES_OLLAMA_CONTEXT_LENGTH) || undefined }),
 }
 
 const control = http.createServer((req, res) => {
@@ -67,3 +67,9 @@ const stop = async (): Promise<void> => {
 }
 process.on('SIGTERM', () => void stop())
 process.on('SIGINT', () => void stop())
+
+/** FAKES_OLLAMA_VISION: models (comma-separated, also listed in FAKES_OLLAMA_MODELS) that can see pictures. */
+function visionModels(): Record<string, string[]> {
+  const names = process.env.FAKES_OLLAMA_VISION?.split(',').filter(Boolean) ?? []
+  return Object.fromEntries(names.map((name) => [name, ['completion', 'vision']]))
+}

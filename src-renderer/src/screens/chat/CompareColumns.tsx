@@ -60,7 +60,8 @@ export function CompareColumns({ runKey, run, models, onChosen }: { runKey: stri
             <ColumnStats column={column} now={now} />
             <div className="compare-text">
               {column.text ? <Markdown text={column.text} /> : column.status === 'failed' ? null : <p className="muted">…</p>}
-              {column.error && <p className="message-error" role="alert">{column.error.message}</p>}
+              {/* A stop is the user's own doing: the neutral "Stopped" above says it, never an error. */}
+              {column.error && column.status === 'failed' && <p className="message-error" role="alert">{column.error.message}</p>}
             </div>
             <button type="button" className="button" disabled={streaming || !column.assistantMessageId || column.status === 'failed'} onClick={() => void use(column)}>
               Use this reply

@@ -45,3 +45,8 @@ export function acceptsImages(models: readonly ModelInfo[], target: ChatTarget):
   if ('auto' in target) return models.some((m) => m.capabilities.vision)
   return modelFor(models, target)?.capabilities.vision ?? false
 }
+
+/** The targets that cannot see pictures: the one chosen, or each model ticked to compare. */
+export function blindTargets<T extends ChatTarget>(models: readonly ModelInfo[], targets: readonly T[]): T[] {
+  return targets.filter((target) => !acceptsImages(models, target))
+}

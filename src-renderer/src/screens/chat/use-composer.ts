@@ -11,7 +11,7 @@ import { COMPARE_MAX, COMPARE_MIN, compareStreaming, useCompare } from './compar
 import { withResources } from './resource-attachments'
 import { useImageAttachments, useResourceAttachments, type ImageAttachments, type ResourceAttachments } from './use-composer-attachments'
 import { useComposerText, type ComposerText } from './use-composer-text'
-import { acceptsImages, modelFor, type ChatModels } from './use-chat-models'
+import { acceptsImages, blindTargets, modelFor, type ChatModels } from './use-chat-models'
 import { useDocumentAttachments, type DocumentAttachments } from './use-document-attachments'
 import { contextWarning } from './AttachmentChips'
 import { useMcpResources } from './use-mcp-lists'
@@ -67,6 +67,13 @@ export const LONG_PASTE_CHARS = 8000
 export const PASTED_FILE_NAME = 'pasted-text.txt'
 
 /** Everything the composer does: sending, Enter and the `/` keys, pasted and dropped pictures. */
+/** Why nothing was sent: the models that cannot see the attached pictures, and what to do. */
+export function noVisionNote(labels: readonly string[], comparing: boolean): string {
+  const names = labels.length <= 1 ? (labels[0] ?? 'This model') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`
+  const fix = comparing ? `Untick ${labels.length > 1 ? 'them' : 'it'}` : 'Pick a model with the “vision” badge'
+  return `${names} cannot see pictures, so nothing was sent. ${fix}, or remove the picture.`
+}
+
 export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerProps): ComposerState {
   const api = useApi()
   const workspace = useWorkspace((state) => state.path)
@@ -99,7 +106,10 @@ export function useComposer({ sessionId, replyKey, data, onStarted }: ComposerPr
   const send = (): void => {
     if (!canSend) return
     // Checked again here: pictures attached for another model must not reach one that cannot see them.
-    if (pictures.images.length > 0 && !vision) return setNote(`${modelLabel} cannot see pictures, so nothing was sent. Pick a model with the “vision” badge, or remove the picture.`)
+    if (pictures.images.length > 0) {
+      const blind = blindTargets(data.models, compareOn ? useCompare.getState().chosen : [target]).map((t) => targetLabel(t, data.models, data.providers))
+      if (blind.length > 0) return setNote(noVisionNote(blind, compareOn))
+    }
     const message = withResources(text, attachments.attached)
     const images = pictures.images
     const refs = documents.refs()
