@@ -5,7 +5,7 @@ import { describeLocalMachine, rdmaProbe } from '../core/cluster/local-machine'
 import { describeOwnOllama } from '../core/cluster/ollama-reach'
 import { resolveModelsDir, type TransferProgress } from '../core/cluster/transfer'
 import { silentLogger } from '../core/log/logger'
-import { dataPaths, resolveDataDir } from '../core/paths'
+import { dataPaths, resolveDataDir, userHome } from '../core/paths'
 import { FileSecretStore } from '../core/secrets'
 import type { Command, Io, ParsedArgs } from './command'
 import { formatBytes, table } from './models'
@@ -27,7 +27,7 @@ export interface ClusterCommandDeps {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 function openService(args: ParsedArgs, io: Io, deps: ClusterCommandDeps, onEvent?: (event: ClusterEvent) => void): ClusterService {
-  const home = io.env.HOME || io.env.USERPROFILE || os.homedir()
+  const home = userHome(process.platform, io.env, os.homedir())
   const override = typeof args.values['data-dir'] === 'string' ? args.values['data-dir'] : undefined
   const root = resolveDataDir({ override, env: io.env, platform: process.platform, home }).root
   const modelsDir = resolveModelsDir(io.env, home, typeof args.values['models-dir'] === 'string' ? args.values['models-dir'] : undefined)

@@ -1,6 +1,6 @@
 import os from 'node:os'
 import { APP_VERSION, createCore, type Core, type CoreOptions } from '../core/app'
-import { resolveDataDir } from '../core/paths'
+import { resolveDataDir, userHome } from '../core/paths'
 
 let sessionWorker: CoreOptions['sessionWorker']
 let voice: CoreOptions['voice']
@@ -21,7 +21,7 @@ export function openCore(
     override: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
     env,
     platform: process.platform,
-    home: env.HOME || env.USERPROFILE || os.homedir(),
+    home: userHome(process.platform, env, os.homedir()),
   })
   return createCore({
     dataDir: dataDir.root,
@@ -32,6 +32,6 @@ export function openCore(
     version: APP_VERSION,
     env,
     logEcho: values.verbose === true,
-    home: env.HOME || env.USERPROFILE || os.homedir(),
+    home: userHome(process.platform, env, os.homedir()),
   })
 }
