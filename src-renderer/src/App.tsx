@@ -8,6 +8,7 @@ import { Notices } from './components/Notices'
 import { StorageBanner } from './components/StorageBanner'
 import { Sidebar } from './components/Sidebar'
 import { navigateTo, startNewChat } from './lib/navigation'
+import { reportOpenSession } from './lib/session-lifecycle'
 import { AgentsScreen } from './screens/agents/AgentsScreen'
 import { ChatScreen } from './screens/chat/ChatScreen'
 import { ClusterScreen } from './screens/cluster/ClusterScreen'
@@ -38,6 +39,9 @@ export function App() {
   useThemeSync()
 
   const navigate = useCallback((id: ScreenId) => navigateTo(id), [])
+
+  // The core's SessionStart/SessionEnd hooks hear which chat this window shows.
+  useEffect(() => reportOpenSession(api), [api])
 
   useEffect(() => {
     const onHash = (): void => {

@@ -44,6 +44,14 @@ function validate(route: SessionRoute, input: unknown): Result<unknown> {
   return fail({ code: 'E_VALIDATION', message: `Invalid input for "${route}"${where}: ${issue?.message ?? 'unknown problem'}.`, retryable: false, issues })
 }
 
+/** Like the core: a chat starts once when opened and ends once when closed or cleared; says which hook event fired. */
+function lifecycle(open: Set<string>, sessionId: string, state: 'opened' | 'closed' | 'cleared'): 'SessionStart' | 'SessionEnd' | null {
+  const wasOpen = open.has(sessionId)
+  if (state !== 'opened') return open.delete(sessionId) ? 'SessionEnd' : null
+  open.add(sessionId)
+  return wasOpen ? null : 'SessionStart'
+}
+
 const TOKEN = /[\p{L}\p{N}]+/gu
 
 interface Matcher {
@@ -86,6 +94,8 @@ function snippet(text: string, hits: Matcher): string {
 /** An in-memory session store answering the sessions.* routes the way the core does. */
 export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string[]) => void) {
   const sessions = new Map((options.sessions ?? []).map((session) => [session.id, { ...session }]))
+  /** Chats a window said it opened (sessions.lifecycle). */
+  const open = new Set<string>()
   const messages = new Map<string, SessionMessage[]>()
   for (const [id, list] of Object.entries(options.messages ?? {})) {
     messages.set(id, [...list].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)))
@@ -209,6 +219,10 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
 
   /** The branch routes (see fake-branches.ts), kept apart from `answer` so each stays readable. */
   const branchRoutes: Partial<Record<SessionRoute, (raw: unknown) => Result<unknown>>> = {
+    'sessions.lifecycle': (raw) => {
+      const { sessionId, state } = raw as RouteInput<'sessions.lifecycle'>
+      return sessions.has(sessionId) ? ok({ fired: lifecycle(open, sessionId, state) }) : notFound('session', sessionId)
+    },
     'sessions.branch': (raw) => {
       const q = raw as RouteInput<'sessions.branch'>
       if (!sessions.has(q.sessionId)) return notFound('session', q.sessionId)

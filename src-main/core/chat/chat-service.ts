@@ -201,10 +201,13 @@ export class ChatService {
       }
       const { session } = saved
       deps.changed([session.id])
+      const hookCtx = { sessionId: session.id, cwd, workspace, signal, span }
+      // The chat counts as open before the window hears of it, so a window opening it at once is no resume.
+      const starting = agent ? agent.sessions.start(session.id, existing ? 'resume' : 'startup', hookCtx) : Promise.resolve(null)
+      starting.catch(() => undefined) // awaited below; this only keeps Node from calling it unhandled meanwhile
       yield { type: 'started', sessionId: session.id, userMessageId: turn.replyParent ? null : saved.userMessageId, assistantMessageId: saved.writer.id }
       yield* settingsApplied(deps.chatSettings, session.id, settings, first)
-      const hookCtx = { sessionId: session.id, cwd, workspace, signal, span }
-      const started = agent ? await agent.sessions.start(session.id, existing ? 'resume' : 'startup', hookCtx) : null
+      const started = await starting
       if (started) yield* hookNotices(started)
       if (budget.state === 'warn') yield { type: 'budget', state: 'warn', message: budgetWarning(budget.todayUsd, budget.monthUsd, routing) }
       for (const attempt of plan.skipped) yield { type: 'attempt', attempt }

@@ -128,6 +128,22 @@ describe('SessionStart and SessionEnd', () => {
     expect(lifecycle()).toEqual([`SessionStart:startup@${id}`, `SessionEnd:other@${id}`, `SessionStart:resume@${id}`, `SessionEnd:clear@${id}`, `SessionStart:resume@${id}`])
   }, 60_000)
 
+  it('a window that opens a new chat as soon as it starts does not turn its startup into a resume', async () => {
+    await call('hooks.save', { source: 'user', hooks: recordBoth() })
+    openai.script({ text: ['hi'] })
+    const client = createLocalClient(t.core.dispatcher, 'test')
+    let opened: Promise<unknown> | undefined
+    let id = ''
+    const done = await client.stream('chat.send', { text: 'hello', target }, (event) => {
+      if (event.type !== 'started') return
+      id = event.sessionId
+      opened = client.call('sessions.lifecycle', { sessionId: id, state: 'opened' })
+    }).done
+    expect(done.ok).toBe(true)
+    expect(await opened).toEqual({ ok: true, value: { fired: null } })
+    expect(lifecycle()).toEqual([`SessionStart:startup@${id}`])
+  }, 60_000)
+
   it('quitting the app (closing the core) ends every open chat with reason prompt_input_exit', async () => {
     await call('hooks.save', { source: 'user', hooks: recordBoth() })
     openai.script({ text: ['a'] }, { text: ['b'] })
