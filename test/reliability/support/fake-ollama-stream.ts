@@ -17,8 +17,9 @@ export interface StreamingOllama {
 
 /**
  * A stand-in Ollama on 127.0.0.1 speaking its real chat wire protocol (NDJSON `POST /api/chat`,
- * `/api/tags`, `/api/show`, `/api/version`): each reply is `tokens` text lines (`w0 w1 …`), then
- * the `done` line with counts, or, when `holdAfter` is set, a reply that never finishes.
+ * `/api/tags`, `/api/show`, `/api/version`): each reply is `tokens` text lines (`w0 w1 …`, one per
+ * turn of the event loop), then the `done` line with counts, or, when `holdAfter` is set, a reply
+ * that never finishes.
  */
 export async function startStreamingOllama(tokens = 20): Promise<StreamingOllama> {
   const tag = {
@@ -65,7 +66,15 @@ export async function startStreamingOllama(tokens = 20): Promise<StreamingOllama
         for (const word of words.slice(0, hold)) res.write(line(word))
         return // never ends: the companion is killed (or cancels) while the model "generates"
       }
-      res.end(words.map((word) => line(word)).join('') + line('', true))
+      // One line per turn of the event loop, as a model generates: the companion sees a stream, not one chunk.
+      let next = 0
+      const write = (): void => {
+        if (res.destroyed) return
+        if (next === words.length) return void res.end(line('', true))
+        res.write(line(words[next++]!))
+        setImmediate(write)
+      }
+      write()
     })
   })
   const { port, close } = await listenOnLoopback(server)
