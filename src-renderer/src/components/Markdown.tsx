@@ -4,6 +4,7 @@ import rehypeHighlight from 'rehype-highlight'
 import remarkGfm from 'remark-gfm'
 import { CodeBlock, MarkdownSource } from './markdown/CodeBlock'
 import { mayHaveMath, normalizeMathDelimiters } from './markdown/math'
+import { PLAIN_TAIL_CHARS, splitStreamBlocks } from './markdown/stream-blocks'
 import './markdown/markdown.css'
 
 export { CopyButton } from './CopyButton'
@@ -61,6 +62,20 @@ function pluginsFor(math: MathPlugins | undefined): { remark: Plugins; rehype: P
   return both
 }
 
+/** The rendered Markdown of `text`, without a wrapper: a whole reply, or one block of a streaming one. */
+const MarkdownContent = memo(function MarkdownContent({ text }: { text: string }) {
+  const math = useMath(mayHaveMath(text))
+  const source = math ? normalizeMathDelimiters(text) : text
+  const plugins = pluginsFor(math)
+  return (
+    <MarkdownSource.Provider value={source}>
+      <ReactMarkdown remarkPlugins={plugins.remark} rehypePlugins={plugins.rehype} components={components} skipHtml>
+        {source}
+      </ReactMarkdown>
+    </MarkdownSource.Provider>
+  )
+})
+
 /**
  * A reply as Markdown: GFM tables and task lists, highlighted code with a copy button, KaTeX math
  * (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`), Mermaid diagrams and HTML/SVG previews (see markdown/CodeBlock).
@@ -68,16 +83,27 @@ function pluginsFor(math: MathPlugins | undefined): { remark: Plugins; rehype: P
  * script; react-markdown's URL filter drops `javascript:` and other unsafe link targets.
  */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
-  const math = useMath(mayHaveMath(text))
-  const source = math ? normalizeMathDelimiters(text) : text
-  const plugins = pluginsFor(math)
   return (
     <div className="message-body markdown">
-      <MarkdownSource.Provider value={source}>
-        <ReactMarkdown remarkPlugins={plugins.remark} rehypePlugins={plugins.rehype} components={components} skipHtml>
-          {source}
-        </ReactMarkdown>
-      </MarkdownSource.Provider>
+      <MarkdownContent text={text} />
+    </div>
+  )
+})
+
+/**
+ * A reply that is still being written: finished blocks render once each, only the growing last
+ * block is parsed again (as plain text once it is very long), so an update costs the same at the
+ * 20,000th token as at the 20th. When the reply ends, <Markdown> renders it whole.
+ */
+export const StreamingMarkdown = memo(function StreamingMarkdown({ text }: { text: string }) {
+  const { done, tail } = splitStreamBlocks(text)
+  return (
+    <div className="message-body markdown">
+      {done.map((block, index) => (
+        // Blocks only ever get appended, so a block's place is its identity.
+        <MarkdownContent key={index} text={block} />
+      ))}
+      {tail.length > PLAIN_TAIL_CHARS ? <p className="streaming-plain">{tail}</p> : tail.trim() && <MarkdownContent text={tail} />}
     </div>
   )
 })

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { ModelInfo } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
-import { Markdown } from '../../components/Markdown'
+import { Markdown, StreamingMarkdown } from '../../components/Markdown'
 import { useAppStore } from '../../store/app-store'
 import '../../branches.css'
 import { settle } from './branch-actions'
@@ -59,7 +59,7 @@ export function CompareColumns({ runKey, run, models, onChosen }: { runKey: stri
             <h3>{name(column)}</h3>
             <ColumnStats column={column} now={now} />
             <div className="compare-text">
-              {column.text ? <Markdown text={column.text} /> : column.status === 'failed' ? null : <p className="muted">…</p>}
+              {column.text ? column.status === 'streaming' ? <StreamingMarkdown text={column.text} /> : <Markdown text={column.text} /> : column.status === 'failed' ? null : <p className="muted">…</p>}
               {/* A stop is the user's own doing: the neutral "Stopped" above says it, never an error. */}
               {column.error && column.status === 'failed' && <p className="message-error" role="alert">{column.error.message}</p>}
             </div>

@@ -2,7 +2,7 @@ import { memo, useEffect, useState } from 'react'
 import type { SessionMessage } from '../../../../src-shared/contract'
 import { formatDateTime } from '../../lib/format'
 import { useChatView } from '../../store/chat-view-store'
-import { CopyButton, Markdown } from '../../components/Markdown'
+import { CopyButton, Markdown, StreamingMarkdown } from '../../components/Markdown'
 import { CollapsibleMessage } from '../../components/CollapsibleMessage'
 import { BranchActionButtons, VersionSwitcher } from './BranchParts'
 import { CompactionMarker, useCompactionMarker } from './CompactionMarker'
@@ -85,7 +85,7 @@ function ChatMessage({ message }: { message: SessionMessage }) {
           }}
         />
       ) : message.text ? (
-        assistant ? <Markdown text={message.text} /> : <CollapsibleMessage text={message.text} />
+        assistant ? streaming ? <StreamingMarkdown text={message.text} /> : <Markdown text={message.text} /> : <CollapsibleMessage text={message.text} />
       ) : (
         streaming && !message.reasoning && <p className="muted typing">Waiting for the first words…</p>
       )}
