@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import { HookEventSchema } from '../../src-shared/contract'
 import { apiCommand, printJson, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
 import { table } from './models'
+import { commandSpecs } from './specs'
 
 const workspaceOf = (values: Record<string, string | boolean | undefined>): { workspace?: string } =>
   typeof values.workspace === 'string' ? { workspace: values.workspace } : {}
@@ -54,14 +55,7 @@ const hookSubcommands: Record<string, ApiSubcommand> = {
 }
 
 export const hooksCommand = apiCommand({
-  name: 'hooks',
-  summary: 'List, test-run and import lifecycle hooks (Claude Code’s format).',
-  usage: 'hooks list|test <Event> [--payload file.json]|import claude|ollama-cli|qarin [--workspace DIR]',
-  options: [
-    { name: 'workspace', type: 'string', summary: 'Also use this workspace’s .ollama-desk/settings.json', values: 'dir' },
-    { name: 'payload', type: 'string', summary: 'A JSON payload file for `test` (a sample is used otherwise); the settings file for `import file`' },
-    { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
-  ],
+  ...commandSpecs.hooks,
   subcommands: hookSubcommands,
 })
 
@@ -91,12 +85,6 @@ const skillSubcommands: Record<string, ApiSubcommand> = {
 }
 
 export const skillsCommand = apiCommand({
-  name: 'skills',
-  summary: 'List and run skills (folders with a SKILL.md).',
-  usage: 'skills list|run <name> [args…] [--workspace DIR]',
-  options: [
-    { name: 'workspace', type: 'string', summary: 'Also find skills in this workspace', values: 'dir' },
-    { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
-  ],
+  ...commandSpecs.skills,
   subcommands: skillSubcommands,
 })

@@ -4,6 +4,7 @@ import type { Command, Io, ParsedArgs } from './command'
 import { table } from './models'
 import { openCore } from './runtime'
 import { createLocalClient } from '../core/rpc'
+import { commandSpecs } from './specs'
 
 /** `provider:model` → a chat target; the model part may itself contain colons (`ollama:qwen3:8b`). */
 export function parseModelOption(value: string | undefined): ChatTarget | Error {
@@ -83,15 +84,7 @@ async function runChat(args: ParsedArgs, io: Io): Promise<number> {
 }
 
 export const chatCommand: Command = {
-  name: 'chat',
-  summary: 'Send a prompt and stream the reply to stdout (stdin is appended to the prompt).',
-  usage: 'chat [-m provider:model] [--session ID] [--json] "prompt"',
-  options: [
-    { name: 'model', short: 'm', type: 'string', summary: 'provider:model, or auto for the fallback chain (default auto)' },
-    { name: 'session', type: 'string', summary: 'Continue this session instead of starting a new one' },
-    { name: 'system', type: 'string', summary: 'A system prompt for this request' },
-    { name: 'json', type: 'boolean', summary: 'One JSON event per line, then the result' },
-  ],
+  ...commandSpecs.chat,
   run: runChat,
 }
 
@@ -117,9 +110,6 @@ const providerSubcommands: Record<string, ApiSubcommand> = {
 }
 
 export const providersCommand = apiCommand({
-  name: 'providers',
-  summary: 'List model providers and test their connection.',
-  usage: 'providers list|test <id>',
-  options: [{ name: 'json', type: 'boolean', summary: 'Machine-readable output' }],
+  ...commandSpecs.providers,
   subcommands: providerSubcommands,
 })

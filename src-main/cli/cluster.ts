@@ -10,9 +10,9 @@ import { FileSecretStore } from '../core/secrets'
 import type { Command, Io, ParsedArgs } from './command'
 import { formatBytes, table } from './models'
 import { APP_VERSION } from '../core/app'
+import { DEFAULT_CLUSTER_PORT, commandSpecs } from './specs'
 
-/** The port `cluster serve` listens on unless told otherwise. */
-export const DEFAULT_CLUSTER_PORT = 47811
+export { DEFAULT_CLUSTER_PORT }
 /** How long `peers` and `send-model <name>` look around the network before answering. */
 const DISCOVERY_WAIT_MS = 1500
 
@@ -200,16 +200,7 @@ const subcommands: Record<string, (args: ParsedArgs, io: Io, deps: ClusterComman
 /** `ollama-desk cluster …`; `deps` lets tests swap multicast DNS for a loopback registry. */
 export function makeClusterCommand(deps: ClusterCommandDeps = {}): Command {
   return {
-    name: 'cluster',
-    summary: 'Pair with other Ollama Desk machines and copy models between them.',
-    usage: 'cluster peers | pair <address> <code> | unpair <peer> | send-model <model> <peer> | serve [--port N] [--host H]',
-    options: [
-      { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
-      { name: 'port', type: 'string', summary: `Port for \`cluster serve\` (default ${DEFAULT_CLUSTER_PORT}; 0 picks a free one)` },
-      { name: 'host', type: 'string', summary: 'Address for `cluster serve` to listen on (default 0.0.0.0)' },
-      { name: 'name', type: 'string', summary: 'How other machines list this one (default: the host name)' },
-      { name: 'models-dir', type: 'string', summary: 'Ollama models folder (default: OLLAMA_MODELS or ~/.ollama/models)', values: 'dir' },
-    ],
+    ...commandSpecs.cluster,
     positionals: Object.keys(subcommands),
     async run(args, io) {
       const name = args.positionals[0]

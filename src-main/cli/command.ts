@@ -29,6 +29,9 @@ export interface Command {
   run(args: ParsedArgs, io: Io): Promise<number>
 }
 
+/** A command without its `run`: all that help and completion need. */
+export type CommandSpec = Pick<Command, 'name' | 'summary' | 'usage' | 'options'>
+
 export interface ParsedArgs {
   values: Record<string, string | boolean | undefined>
   positionals: string[]
@@ -54,7 +57,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   }
 }
 
-export function commandHelp(command: Command): string {
+export function commandHelp(command: CommandSpec): string {
   const width = Math.max(...[...command.options, ...globalOptions].map((option) => option.name.length)) + 4
   const lines = [...command.options, ...globalOptions].map(
     (option) => `  ${option.short ? `-${option.short}, ` : '    '}--${option.name.padEnd(width)}${option.summary}`,

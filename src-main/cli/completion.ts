@@ -1,12 +1,13 @@
-import type { Command } from './command'
+import type { Command, CommandSpec } from './command'
 import { globalOptions } from './command'
+import { commandSpecs } from './specs'
 
 type Shell = 'bash' | 'zsh' | 'fish'
 
 /** Completion scripts generated from the command table, so new subcommands complete for free. */
-export function completionScript(shell: Shell, commands: Command[]): string {
+export function completionScript(shell: Shell, commands: readonly CommandSpec[]): string {
   const names = commands.map((command) => command.name)
-  const flags = (command: Command): string[] => [...command.options, ...globalOptions].map((option) => `--${option.name}`)
+  const flags = (command: CommandSpec): string[] => [...command.options, ...globalOptions].map((option) => `--${option.name}`)
   if (shell === 'bash') {
     const cases = commands.map((command) => `    ${command.name}) opts="${flags(command).join(' ')}" ;;`).join('\n')
     return `# bash completion for ollama-desk
@@ -50,11 +51,8 @@ compdef _ollama_desk ollama-desk
   return `# fish completion for ollama-desk\n${lines.join('\n')}\n`
 }
 
-export const completionCommand = (commands: () => Command[]): Command => ({
-  name: 'completion',
-  summary: 'Print a shell completion script (bash, zsh or fish).',
-  usage: 'completion bash|zsh|fish',
-  options: [],
+export const completionCommand = (commands: () => readonly CommandSpec[]): Command => ({
+  ...commandSpecs.completion,
   positionals: ['bash', 'zsh', 'fish'],
   async run({ positionals }, io) {
     const shell = positionals[0]

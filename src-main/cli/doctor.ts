@@ -3,6 +3,7 @@ import type { DiagnosticsBundle, DoctorCheck } from '../../src-shared/contract'
 import type { Core } from '../core/app'
 import type { Command, Io, ParsedArgs } from './command'
 import { openCore } from './runtime'
+import { commandSpecs } from './specs'
 
 const mark: Record<DoctorCheck['status'], string> = { ok: 'ok  ', warn: 'warn', fail: 'fail' }
 
@@ -38,13 +39,7 @@ async function writeBundle(core: Core, { values, positionals }: ParsedArgs, io: 
 }
 
 export const doctorCommand: Command = {
-  name: 'doctor',
-  summary: 'Check the data folder, settings, Ollama and Electron; exits 1 when something is broken.',
-  usage: 'doctor [--json] [--bundle [PATH]] [--data-dir DIR]',
-  options: [
-    { name: 'json', type: 'boolean', summary: 'Print the checks as JSON' },
-    { name: 'bundle', type: 'boolean', summary: 'Write a diagnostics zip (logs, redacted config, versions) to PATH or the data folder' },
-  ],
+  ...commandSpecs.doctor,
   async run(args, io) {
     const { values } = args
     const core = openCore(values, io.env)

@@ -1,7 +1,4 @@
-import sessionWorker from '../core/sessions/worker-entry?modulePath'
-import sherpaChild from '../core/voice/engines/sherpa-child?modulePath'
-import { runCli } from './run'
-import { configureRuntime } from './runtime'
+import { runFast } from './fast'
 
 /** Process entry: real stdio and signals. Everything testable lives in runCli. */
 const io = {
@@ -21,5 +18,12 @@ const io = {
   },
 }
 
-configureRuntime({ sessionWorker: { entry: sessionWorker }, voice: { sherpaEntry: sherpaChild } })
-process.exitCode = await runCli(process.argv.slice(2), io)
+const argv = process.argv.slice(2)
+// Help, --version and completion answer from the command specs alone; the rest loads the app.
+const fast = runFast(argv, io)
+if (fast !== undefined) process.exitCode = fast
+else {
+  const [{ runCli }, { configureRuntime }, entries] = await Promise.all([import('./run'), import('./runtime'), import('./bundled-entries')])
+  configureRuntime({ sessionWorker: { entry: entries.sessionWorker }, voice: { sherpaEntry: entries.sherpaChild } })
+  process.exitCode = await runCli(argv, io)
+}

@@ -1,6 +1,7 @@
 import { apiCommand, printJson, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
 import type { ParsedArgs } from './command'
 import { table } from './models'
+import { commandSpecs } from './specs'
 
 /** `--env KEY=VALUE` and `--header Name=Value` may repeat; parseArgs gives the last, so they come comma-joined or once. */
 function pairs(value: string | boolean | undefined): Record<string, string> {
@@ -90,18 +91,6 @@ const subcommands: Record<string, ApiSubcommand> = {
 }
 
 export const mcpCommand = apiCommand({
-  name: 'mcp',
-  summary: 'MCP servers: list, add, remove, test, import (Claude Desktop, ollama-cli, JSON).',
-  usage: 'mcp list|add <name> <command|url> [args…]|remove <name>|test <name>|import claude-desktop|ollama-cli|json',
-  options: [
-    { name: 'env', type: 'string', summary: 'Environment for a stdio server: KEY=VALUE[,KEY=VALUE]' },
-    { name: 'secret-env', type: 'string', summary: 'Like --env, kept in the secret store' },
-    { name: 'header', type: 'string', summary: 'Headers for an http server: Name=Value[,Name=Value]' },
-    { name: 'secret-header', type: 'string', summary: 'Like --header, kept in the secret store (e.g. Authorization)' },
-    { name: 'transport', type: 'string', summary: 'http (default for URLs) or sse' },
-    { name: 'file', type: 'string', summary: 'The JSON file for `import json`, or the config to read for the others' },
-    { name: 'workspace', type: 'string', summary: 'For `import ollama-cli`: the project with .ollama/mcp.json', values: 'dir' },
-    { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
-  ],
+  ...commandSpecs.mcp,
   subcommands: subcommands,
 })

@@ -1,6 +1,7 @@
 import type { LocalModel, PullEvent, RunningModel } from '../../src-shared/contract'
 import { apiCommand, printJson, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
 import type { Io, ParsedArgs } from './command'
+import { commandSpecs } from './specs'
 
 
 export function formatBytes(bytes: number): string {
@@ -133,12 +134,6 @@ const subcommands: Record<string, ApiSubcommand> = {
 }
 
 export const modelsCommand = apiCommand({
-  name: 'models',
-  summary: 'List, pull, inspect, unload and delete Ollama models.',
-  usage: 'models list|ps|pull <name>|show <name>|unload <name>|rm <name> --yes',
-  options: [
-    { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
-    { name: 'yes', type: 'boolean', summary: 'Confirm deleting a model' },
-  ],
+  ...commandSpecs.models,
   subcommands: subcommands,
 })

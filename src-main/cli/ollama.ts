@@ -9,6 +9,7 @@ import {
   type ServiceMode,
 } from '../core/installer'
 import { UsageError, type Command, type Io, type ParsedArgs } from './command'
+import { commandSpecs } from './specs'
 
 export const DEFAULT_RELEASE_URL = 'https://github.com/ollama/ollama/releases/latest/download'
 const actions = ['status', 'install', 'start', 'stop', 'uninstall'] as const
@@ -82,16 +83,7 @@ async function run({ values, positionals }: ParsedArgs, io: Io): Promise<number>
 }
 
 export const ollamaCommand: Command = {
-  name: 'ollama',
-  summary: 'Install, start, stop and uninstall Ollama; `status` shows what is there.',
-  usage: 'ollama status|install|start|stop|uninstall [--host HOST] [--base-url URL] [--service auto|systemd|process]',
+  ...commandSpecs.ollama,
   positionals: actions,
-  options: [
-    { name: 'host', type: 'string', summary: 'Ollama host (default OLLAMA_HOST or 127.0.0.1:11434)' },
-    { name: 'base-url', type: 'string', summary: 'Release address (a mirror); default the GitHub release' },
-    { name: 'service', type: 'string', summary: 'How to run Ollama: a systemd user unit, a background process, or auto', values: ['auto', 'systemd', 'process'] },
-    { name: 'force', type: 'boolean', summary: 'Install even when Ollama is already here' },
-    { name: 'json', type: 'boolean', summary: 'status: print JSON' },
-  ],
   run,
 }

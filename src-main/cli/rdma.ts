@@ -5,6 +5,7 @@ import { listRdmaDevices, loadRdma, rdmaStatus, type RdmaDevice } from '../core/
 import { TcpTransport } from '../core/rdma/tcp-transport'
 import type { Command, Io, ParsedArgs } from './command'
 import { table } from './models'
+import { commandSpecs } from './specs'
 
 function devicesTable(devices: RdmaDevice[]): string {
   const rows = devices.flatMap((device) =>
@@ -41,10 +42,7 @@ async function runRdma(args: ParsedArgs, io: Io): Promise<number> {
 }
 
 export const rdmaCommand: Command = {
-  name: 'rdma',
-  summary: 'RDMA devices on this machine (InfiniBand, RoCE, iWARP, Thunderbolt) and a bandwidth check.',
-  usage: 'rdma devices|bench [--json]',
-  options: [{ name: 'json', type: 'boolean', summary: 'Machine-readable output' }],
+  ...commandSpecs.rdma,
   positionals: ['devices', 'bench'],
   run: runRdma,
 }

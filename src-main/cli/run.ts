@@ -10,26 +10,14 @@ import { modelsCommand } from './models'
 import { ollamaCommand } from './ollama'
 import { serveCommand } from './serve'
 import { sessionsCommand } from './sessions'
-import { APP_VERSION } from '../core/app'
+import { APP_VERSION } from '../core/app/version'
+import { mainHelp } from './fast'
+
+export { mainHelp }
 
 /** Subcommands; later features add theirs here. */
 export const commands: Command[] = [serveCommand, chatCommand, providersCommand, hooksCommand, skillsCommand, mcpCommand, rdmaCommand, clusterCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand]
 commands.push(completionCommand(() => commands))
-
-export function mainHelp(): string {
-  const width = Math.max(...commands.map((command) => command.name.length)) + 2
-  return `Ollama Desk ${APP_VERSION}: local and cloud LLMs, from the desktop, a browser or the terminal.
-
-Usage: ollama-desk <command> [options]
-
-Commands:
-${commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`).join('\n')}
-
-Options:
-  --version   Print the version
-  --help      Show help (also: ollama-desk <command> --help)
-`
-}
 
 export async function runCli(argv: string[], io: Io): Promise<number> {
   const [first, ...rest] = argv

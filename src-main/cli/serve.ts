@@ -4,6 +4,7 @@ import { startWebServer } from '../web/server'
 import { newToken } from '../web/auth'
 import type { Command } from './command'
 import { openCore } from './runtime'
+import { commandSpecs } from './specs'
 
 const STORED_TOKEN = 'web-companion-token'
 
@@ -20,17 +21,7 @@ export function openInBrowser(url: string, platform = process.platform): void {
 }
 
 export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'Serve the Ollama Desk interface in your browser (web companion, 127.0.0.1 only).',
-  usage: 'serve [--port N] [--no-open] [--data-dir DIR]',
-  options: [
-    { name: 'port', type: 'string', summary: 'Port to listen on (default: the saved setting, 47800; 0 picks a free one)' },
-    { name: 'host', type: 'string', summary: 'Address to bind (default 127.0.0.1)' },
-    { name: 'allow-lan', type: 'boolean', summary: 'Allow binding to a non-loopback address' },
-    { name: 'allow-host', type: 'string', summary: 'In LAN mode, also answer to these names (comma-separated)' },
-    { name: 'open', type: 'boolean', summary: 'Open the browser (default; --no-open to skip)' },
-    { name: 'persist-token', type: 'boolean', summary: 'Reuse one stored token across launches' },
-  ],
+  ...commandSpecs.serve,
   async run({ values }, io) {
     const core = openCore(values, io.env, { ownsHistory: true })
     try {

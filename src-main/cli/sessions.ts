@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { SearchHit, SessionMessage, SessionSummary } from '../../src-shared/contract'
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../src-shared/contract'
 import { apiCommand, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
+import { commandSpecs } from './specs'
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
 
@@ -111,22 +112,6 @@ const subcommands: Record<string, ApiSubcommand> = {
 }
 
 export const sessionsCommand = apiCommand({
-  name: 'sessions',
-  summary: 'List, search, show, export and import saved chats.',
-  usage:
-    'sessions list|search <text>|show <id>|export <id> [--format markdown|json|html] [--out FILE]|export --all --out FILE.zip [--force]|import <files…> [--discover]|backup|restore <file> [--replace --yes]',
-  options: [
-    { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
-    { name: 'limit', type: 'string', summary: 'How many sessions to list (default 50)' },
-    { name: 'tag', type: 'string', summary: 'Only sessions with this tag' },
-    { name: 'trash', type: 'boolean', summary: 'List the sessions in the trash' },
-    { name: 'format', type: 'string', summary: 'Export format', values: ['markdown', 'json', 'html'] },
-    { name: 'out', type: 'string', summary: 'Write the export to this file' },
-    { name: 'discover', type: 'boolean', summary: 'Import every ollama-cli session found in the home folder' },
-    { name: 'all', type: 'boolean', summary: 'Export every session into one zip (with --out)' },
-    { name: 'force', type: 'boolean', summary: 'Let export --all replace an existing zip' },
-    { name: 'replace', type: 'boolean', summary: 'Restore by replacing the history instead of merging (needs --yes)' },
-    { name: 'yes', type: 'boolean', summary: 'Confirm a replacing restore' },
-  ],
+  ...commandSpecs.sessions,
   subcommands: subcommands,
 })
