@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeOllamaChat, type FakeOllamaChatServer } from '../../test/support/fakes/ollama-chat-server'
+import { closedPort } from '../../test/support/fake-ollama'
 import { testIo } from '../../test/support/io'
 import { makeTempDir, removeTempDirs } from '../../test/support/tmp'
 import { parseModelOption } from './chat'
@@ -62,6 +63,31 @@ describe('ollama-desk chat', () => {
     expect(result.code).toBe(1)
     expect(result.err).toContain('error: ')
     expect(result.err).toContain('hint: ')
+  })
+
+  it('with Ollama unreachable, says where it looked and gives terminal next steps, not window directions', async () => {
+    const host = `http://127.0.0.1:${await closedPort()}`
+    const io = testIo({ HOME: makeTempDir(), OLLAMA_HOST: host }, null)
+    const code = await runCli(['chat', 'hello', '--data-dir', makeTempDir()], io)
+    expect(code).toBe(1)
+    const err = io.stderr()
+    expect(err).toContain(`Ollama is not reachable at ${host}`)
+    expect(err).toContain('ollama-desk ollama install')
+    expect(err).toContain('ollama-desk ollama start')
+    expect(err).toMatch(/ollama-desk chat -m provider:model/)
+    expect(err).not.toMatch(/Providers & Health|in the chat/)
+  })
+
+  it('with Ollama running but no model pulled, says so and how to pull one', async () => {
+    const ollama = await startFakeOllamaChat({ models: [] })
+    servers.push(ollama)
+    const io = testIo({ HOME: makeTempDir(), OLLAMA_HOST: ollama.url }, null)
+    const code = await runCli(['chat', 'hello', '--data-dir', makeTempDir()], io)
+    expect(code).toBe(1)
+    const err = io.stderr()
+    expect(err).toMatch(/Ollama [\d.]+ answers at .* but has no models yet/)
+    expect(err).toContain('ollama-desk models pull llama3.2')
+    expect(err).not.toMatch(/Providers & Health/)
   })
 
   it('parses provider:model with colons in the model name', () => {

@@ -2,6 +2,7 @@ import type { ChatEvent, ChatTarget } from '../../src-shared/contract'
 import { apiCommand, printJson, subcommandArgument, unwrap, type ApiSubcommand, type CliApi } from './api-command'
 import type { Command, Io, ParsedArgs } from './command'
 import { table } from './models'
+import { explainNoModel } from './no-model'
 import { openCore } from './runtime'
 import { createLocalClient } from '../core/rpc'
 import { commandSpecs } from './specs'
@@ -65,6 +66,10 @@ async function runChat(args: ParsedArgs, io: Io): Promise<number> {
     if (!result.ok && stopped) {
       io.err('stopped\n')
       return 130
+    }
+    if (!result.ok && result.error.code === 'E_NO_PROVIDER' && !asJson) {
+      await explainNoModel(api, io, result.error)
+      return 1
     }
     const done = unwrap(result, io)
     if (!done) return 1

@@ -53,6 +53,18 @@ describe('ollama-desk sessions', () => {
     expect(missing.err).toMatch(/^error: /)
   })
 
+  it('search shows one row per session however many of its messages (and its title) match', async () => {
+    const { dir, ids } = await seeded()
+    const found = await run(['sessions', 'search', 'levain', '--data-dir', dir])
+    expect(found.code).toBe(0)
+    const rows = found.out.trim().split('\n').filter((line) => !line.startsWith(' '))
+    expect(rows).toEqual([`${ids[0]}  Sourdough schedule  (2 messages match)`])
+    // The best hit's snippet under it, highlighted.
+    expect(found.out.trim().split('\n')[1]).toMatch(/^ {4}.*\[levain\]/)
+    const titleToo = await run(['sessions', 'search', 'sourdough', '--data-dir', dir])
+    expect(titleToo.out.trim().split('\n').filter((line) => !line.startsWith(' '))).toHaveLength(1)
+  })
+
   it('exports to a file and imports it into another data dir', async () => {
     const { dir, ids } = await seeded()
     const out = path.join(makeTempDir(), 'session.json')

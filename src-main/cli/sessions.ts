@@ -14,11 +14,29 @@ export function formatSessions(sessions: SessionSummary[]): string {
     .join('\n')
 }
 
+/** One entry per session, in the order its best hit came, with how many of its messages matched. */
+function bySession(hits: SearchHit[]): { best: SearchHit; messages: number }[] {
+  const sessions = new Map<string, { best: SearchHit; messages: number }>()
+  for (const hit of hits) {
+    const entry = sessions.get(hit.sessionId)
+    if (!entry) sessions.set(hit.sessionId, { best: hit, messages: hit.messageId ? 1 : 0 })
+    else {
+      if (hit.messageId) entry.messages++
+      // A message's words say more than the title the row already shows.
+      if (!entry.best.messageId && hit.messageId) entry.best = hit
+    }
+  }
+  return [...sessions.values()]
+}
+
 export function formatHits(hits: SearchHit[], color: boolean): string {
   if (hits.length === 0) return 'No matches.'
   const [on, off] = color ? ['\u001b[1;33m', '\u001b[0m'] : ['[', ']']
-  return hits
-    .map((hit) => `${hit.sessionId}  ${hit.sessionTitle}\n    ${hit.snippet.replaceAll(HIGHLIGHT_START, on).replaceAll(HIGHLIGHT_END, off).replace(/\s+/g, ' ')}`)
+  return bySession(hits)
+    .map(({ best, messages }) => {
+      const count = messages > 1 ? `  (${messages} messages match)` : ''
+      return `${best.sessionId}  ${best.sessionTitle}${count}\n    ${best.snippet.replaceAll(HIGHLIGHT_START, on).replaceAll(HIGHLIGHT_END, off).replace(/\s+/g, ' ')}`
+    })
     .join('\n')
 }
 
