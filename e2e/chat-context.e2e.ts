@@ -17,6 +17,7 @@ let app: OpenAppWithFakes
 let fakes: ProviderFakes
 let page: Page
 let blockFlag: string
+let hookPayload: string
 const chats: Record<string, string> = {}
 
 /** Seeds chats into the data folder before the companion opens it (bench/seed-chat.ts). */
@@ -54,8 +55,9 @@ before(async () => {
   chats.ownWindow = seed(dataDir, 'Own window chat', 1000)
   chats.twoThirds = seed(dataDir, 'Two thirds chat', 2600)
   blockFlag = path.join(dataDir, 'block-compaction')
-  // A PreCompact hook, in Claude Code's format, that refuses while a flag file exists.
-  const hook = `test -f ${JSON.stringify(blockFlag)} && { echo "Keep every word of this chat" >&2; exit 2; }; exit 0`
+  hookPayload = path.join(dataDir, 'precompact-payload.json')
+  // A PreCompact hook, in Claude Code's format, that keeps what it was told and refuses while a flag file exists.
+  const hook = `cat > ${JSON.stringify(hookPayload)}; test -f ${JSON.stringify(blockFlag)} && { echo "Keep every word of this chat" >&2; exit 2; }; exit 0`
   fs.writeFileSync(path.join(dataDir, 'agent-settings.json'), JSON.stringify({ hooks: { PreCompact: [{ hooks: [{ type: 'command', command: hook }] }] } }))
   app = await openAppWithFakes({ dataDir, page: { viewport: { width: 1280, height: 800 }, acceptDownloads: true } })
   ;({ fakes, page } = app)
@@ -86,7 +88,20 @@ describe('context meter, compaction and export', () => {
     await messages().getByText('Message 11:', { exact: false }).waitFor()
     await fakes.control({ target: 'ollama', script: [{ text: ['The user and the assistant discussed context windows.'] }] })
     await page.getByRole('button', { name: 'Compact now' }).click()
+    // Asked first what the summary should focus on: the instructions reach the PreCompact hook and the model.
+    const dialog = page.getByRole('dialog', { name: 'Compact this chat' })
+    await dialog.getByRole('textbox', { name: 'Focus the summary on (optional)' }).fill('x'.repeat(2001))
+    await dialog.getByRole('alert').filter({ hasText: 'Keep the instructions under 2,000 characters (now 2,001).' }).waitFor()
+    assert.equal(await dialog.getByRole('button', { name: 'Compact', exact: true }).isDisabled(), true)
+    await dialog.getByRole('textbox', { name: 'Focus the summary on (optional)' }).fill('Keep the numbers of every message')
+    await shootAll('context-compact-dialog')
+    await dialog.getByRole('button', { name: 'Compact', exact: true }).click()
     await page.getByText(/Summarised 4 earlier messages/).waitFor()
+    assert.equal(await dialog.count(), 0)
+    const payload = JSON.parse(fs.readFileSync(hookPayload, 'utf8')) as { trigger: string; custom_instructions: string }
+    assert.deepEqual([payload.trigger, payload.custom_instructions], ['manual', 'Keep the numbers of every message'])
+    const summaryRequest = (await fakes.bodies('ollama')).at(-1) as { messages: { role: string; content: string }[] }
+    assert.match(summaryRequest.messages[0]!.content, /The user asked the summary to: Keep the numbers of every message/)
     await scrollThreadToTop()
     await marker().waitFor()
     // Collapsed: the four summarised messages are out of the thread, the eight kept ones stay.
@@ -135,6 +150,7 @@ describe('context meter, compaction and export', () => {
 
     // Compact now is refused the same way, with the hook's reason.
     await page.getByRole('button', { name: 'Compact now' }).click()
+    await page.getByRole('dialog', { name: 'Compact this chat' }).getByRole('button', { name: 'Compact', exact: true }).click()
     await page.getByText(/A PreCompact hook stopped the compaction: Keep every word of this chat/).first().waitFor()
     assert.equal(await marker().count(), 0)
     await shoot(page, 'context-compaction-blocked')

@@ -1,6 +1,9 @@
 import { z } from 'zod'
 import { defineCapability } from './capability'
 
+/** The longest instructions "Compact now" takes for the summary (Claude Code's `/compact <instructions>`). */
+export const COMPACT_INSTRUCTIONS_MAX = 2000
+
 /**
  * Session history shapes as they cross the contract. The store's own types
  * (src-main/core/sessions/types.ts) describe the same values; contract-parity.ts next to them makes
@@ -241,9 +244,18 @@ export const sessionRoutes = {
   },
   'sessions.compact': {
     description:
-      'Summarise the older part of a long chat so it fits the model’s context window (`force`: even below the 80 % threshold). Originals stay; the summary is a system message.',
+      'Summarise the older part of a long chat so it fits the model’s context window (`force`: even below the 80 % threshold; `instructions`: what the summary should focus on, also told to PreCompact hooks as `custom_instructions`). Originals stay; the summary is a system message.',
     input: z
-      .object({ sessionId: Id, contextWindow: z.number().int().min(256).max(10_000_000).optional(), force: z.boolean().optional() })
+      .object({
+        sessionId: Id,
+        contextWindow: z.number().int().min(256).max(10_000_000).optional(),
+        force: z.boolean().optional(),
+        instructions: z
+          .string({ error: 'the instructions must be text' })
+          .trim()
+          .max(COMPACT_INSTRUCTIONS_MAX, `keep the instructions for the summary under ${COMPACT_INSTRUCTIONS_MAX.toLocaleString('en')} characters`)
+          .optional(),
+      })
       .strict(),
     output: z.discriminatedUnion('compacted', [
       z.object({ compacted: z.literal(false), reason: z.enum(['below-threshold', 'nothing-to-compact']), tokens: z.number() }),

@@ -1,4 +1,4 @@
-import { chatContext, ChatService, ChatSettingsService, compactBeforeSend, createProviderSummarizer, generateTitle, type AgentRuntime, type ChatClock, type ChatServiceDeps, type ContextWindowDeps, type SessionCompactor } from '../chat'
+import { chatContext, ChatService, ChatSettingsService, compactBeforeSend, createProviderSummarizer, generateTitle, isFixedTarget, latestModel, type AgentRuntime, type ChatClock, type ChatServiceDeps, type ContextWindowDeps, type SessionCompactor } from '../chat'
 import type { DocumentUploads } from '../documents'
 import type { SessionStore, Summarizer } from '../sessions'
 import type { Tracing } from '../telemetry'
@@ -94,7 +94,12 @@ export function wireChat(ctx: BaseWiringContext, deps: ChatWiringDeps): ChatWiri
     chatSettings: settings,
     title: (sessionId, answeredBy) => generateTitle(titleDeps, sessionId, answeredBy, titleTimeout),
   })
-  const summarizer = createProviderSummarizer({ registry: providers.registry, catalog: providers.catalog, routing, breakers: providers.breakers, clock, recorder: providers.traffic })
+  // A chat's summary is written by its own model: the one its settings name, else its latest reply's.
+  const chatModel = async (sessionId: string) => {
+    const { target } = (await settings.get(sessionId)).settings
+    return isFixedTarget(target) ? target : latestModel(await deps.sessions(), sessionId)
+  }
+  const summarizer = createProviderSummarizer({ registry: providers.registry, catalog: providers.catalog, routing, breakers: providers.breakers, clock, recorder: providers.traffic, chatModel })
   return {
     service,
     summarizer,

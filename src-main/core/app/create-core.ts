@@ -132,7 +132,7 @@ export function createCore(options: CoreOptions): Core {
     compacted: (session) => agent.lifecycle.start(session.id, 'compact', { cwd: session.workspace ?? home, workspace: session.workspace }).catch(() => undefined),
     lifecycle: (session, state) => agent.sessionState(session, state),
     beforeCompact: async (info) => {
-      const outcome = await agent.hooks.fire('PreCompact', { trigger: info.trigger, custom_instructions: '', messages: info.messages, tokens_before: info.tokensBefore }, { sessionId: info.sessionId, cwd: home })
+      const outcome = await agent.hooks.fire('PreCompact', { trigger: info.trigger, custom_instructions: info.instructions ?? '', messages: info.messages, tokens_before: info.tokensBefore }, { sessionId: info.sessionId, cwd: home })
       if (!outcome.allowed) throw new AppError('E_BLOCKED', `A PreCompact hook stopped the compaction: ${outcome.reason ?? 'no reason given'}`)
     },
   })

@@ -152,7 +152,8 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
       const session = await (await store()).getSession(sessionId)
       return { fired: deps.lifecycle ? await deps.lifecycle(session, state) : null }
     },
-    'sessions.compact': ({ sessionId, contextWindow = DEFAULT_CONTEXT_WINDOW, force = false }, { signal }) => compact(sessionId, { contextWindow, force, signal }),
+    'sessions.compact': ({ sessionId, contextWindow = DEFAULT_CONTEXT_WINDOW, force = false, instructions }, { signal }) =>
+      compact(sessionId, { contextWindow, force, signal, ...(instructions ? { instructions } : {}) }),
     'sessions.exportAll': async ({ path: file, overwrite }) => (await store()).exportAll(file, { overwrite }),
     'sessions.backup': async () => {
       const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-')

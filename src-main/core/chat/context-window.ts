@@ -57,7 +57,7 @@ export async function chatWindow(
 }
 
 /** The model of the latest reply in a session: the one a chat opened without a pick continues with. */
-async function latestModel(store: SessionStore, sessionId: string): Promise<ModelRef | null> {
+export async function latestModel(store: SessionStore, sessionId: string): Promise<ModelRef | null> {
   const { messages } = await store.getMessages(sessionId, { limit: 50 })
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]!
@@ -113,7 +113,8 @@ export async function* compactBeforeSend(deps: ContextWindowDeps, sessionId: str
   const { window } = await chatWindow(deps, sessionId, target, { signal, ...(params ? { params } : {}) })
   if (!shouldCompact(usage.tokens, promptText, window, settings)) return
   try {
-    const result = await deps.compact(sessionId, { contextWindow: window, threshold: settings.threshold, force: true, trigger: 'auto', signal })
+    // The summary is written by the model about to answer, which the user picked for this chat.
+    const result = await deps.compact(sessionId, { contextWindow: window, threshold: settings.threshold, force: true, trigger: 'auto', target, signal })
     if (!result.compacted) return
     yield {
       type: 'hook',

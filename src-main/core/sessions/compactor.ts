@@ -4,9 +4,20 @@ import type { Message } from './types'
 
 // Main-side only (it awaits a model): never import this from the worker's files.
 
+/** What a summary is written for: the chat, the user's focus, and the model to write it. */
+export interface SummarizeOptions {
+  signal: AbortSignal
+  /** The session being compacted: a summarizer may write with the chat's own model. */
+  sessionId?: string
+  /** What the user wants the summary to focus on ("Compact now" with instructions). */
+  instructions?: string
+  /** The model to write with (automatic compaction: the model about to answer). */
+  target?: { providerId: string; model: string }
+}
+
 /** Writes the summary that replaces older messages in a model's context. Model providers implement it. */
 export interface Summarizer {
-  summarize(messages: Message[], options: { signal: AbortSignal }): Promise<{ text: string; provider?: string; model?: string }>
+  summarize(messages: Message[], options: SummarizeOptions): Promise<{ text: string; provider?: string; model?: string }>
 }
 
 /** What the PreCompact hook is told before the summarizer runs; throwing there cancels the compaction. */
@@ -18,6 +29,8 @@ export interface CompactionInfo {
   messages: number
   tokensBefore: number
   contextWindow: number
+  /** The user's instructions for the summary (PreCompact's `custom_instructions`); none for automatic compaction. */
+  instructions?: string
 }
 
 export interface CompactSessionOptions {
@@ -37,6 +50,10 @@ export interface CompactSessionOptions {
   signal: AbortSignal
   /** The seam for the PreCompact lifecycle hook. */
   beforeCompact?: (info: CompactionInfo) => void | Promise<void>
+  /** What the summary should focus on, from the user. */
+  instructions?: string
+  /** The model that writes the summary; default: the summarizer's choice (the chat's own model). */
+  target?: SummarizeOptions['target']
 }
 
 export type CompactResult =
@@ -53,14 +70,15 @@ function cancelled(): CancelledError {
 }
 
 /** Runs the summarizer, giving up as soon as the signal aborts even if the summarizer does not listen. */
-async function summarize(summarizer: Summarizer, messages: Message[], signal: AbortSignal): Promise<{ text: string; provider?: string; model?: string }> {
+async function summarize(summarizer: Summarizer, messages: Message[], options: SummarizeOptions): Promise<{ text: string; provider?: string; model?: string }> {
+  const { signal } = options
   let onAbort = (): void => {}
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(cancelled())
     signal.addEventListener('abort', onAbort, { once: true })
   })
   try {
-    return await Promise.race([summarizer.summarize(messages, { signal }), aborted])
+    return await Promise.race([summarizer.summarize(messages, options), aborted])
   } catch (error) {
     if (signal.aborted) throw cancelled()
     if (error instanceof AppError) throw error
@@ -91,9 +109,12 @@ export async function compactSession(store: CompactionStore, sessionId: string, 
   }
   await options.beforeCompact?.({
     sessionId, trigger, uptoMessageId: plan.upto, messages: plan.toSummarize.length, tokensBefore: plan.tokensBefore, contextWindow,
+    ...(options.instructions ? { instructions: options.instructions } : {}),
   })
   if (signal.aborted) throw cancelled()
-  const written = await summarize(summarizer, plan.toSummarize, signal)
+  const written = await summarize(summarizer, plan.toSummarize, {
+    signal, sessionId, ...(options.instructions ? { instructions: options.instructions } : {}), ...(options.target ? { target: options.target } : {}),
+  })
   const text = typeof written?.text === 'string' ? written.text.trim() : ''
   if (text.length === 0) {
     throw new AppError('E_INTERNAL', 'The model returned an empty summary, so nothing was compacted.', { hint: `Try again, or pick another model. ${UNCHANGED}`, retryable: true })

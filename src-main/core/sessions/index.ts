@@ -1,7 +1,7 @@
 export * from './types'
 export { SessionStore, openSessionStore, type SessionStoreOptions } from './store'
 export { SessionEngine, type SessionEngineOptions, type StoreInfo } from './engine'
-export { compactSession, type CompactResult, type CompactSessionOptions, type CompactionInfo, type CompactionStore, type Summarizer } from './compactor'
+export { compactSession, type CompactResult, type CompactSessionOptions, type CompactionInfo, type CompactionStore, type Summarizer, type SummarizeOptions } from './compactor'
 export { StreamingMessageWriter, type StreamingWriterOptions, type StreamTimers, type StreamingSink } from './streaming-writer'
 export { HIGHLIGHT_START, HIGHLIGHT_END, buildMatchExpression } from './search-query'
 export { estimateTokens } from './tokens'

@@ -2,18 +2,20 @@ import { useState } from 'react'
 import type { ChatContext } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { useAppStore } from '../../store/app-store'
+import { CompactDialog } from './CompactDialog'
 import { shortTokens } from './use-chat-context'
 
 const percent = (share: number): string => `${Math.round(share * 100)} %`
 
 /**
  * Tokens used of the model's context window as a bar ("6.4k / 32k"), in a warning style from the
- * warning share (80 %), with "Compact now": the older messages are summarised (PreCompact hooks
- * may refuse, and then say why) and the originals stay in the chat.
+ * warning share (80 %), with "Compact now": asked what to focus on (optional), the older messages
+ * are summarised (PreCompact hooks may refuse, and then say why) and the originals stay in the chat.
  */
 export function ContextMeter({ sessionId, context, streaming }: { sessionId: string; context: ChatContext; streaming: boolean }) {
   const api = useApi()
   const [compacting, setCompacting] = useState(false)
+  const [asking, setAsking] = useState(false)
   const share = context.contextWindow > 0 ? context.tokens / context.contextWindow : 0
   const warn = share >= context.warnAt
   const label = `${shortTokens(context.tokens)} / ${shortTokens(context.contextWindow)}`
@@ -25,10 +27,11 @@ export function ContextMeter({ sessionId, context, streaming }: { sessionId: str
     context.compactAt === null ? 'automatic compaction is off' : `older messages are summarised automatically from ${percent(context.compactAt)}`,
   ].filter(Boolean)
 
-  const compact = async (): Promise<void> => {
+  const compact = async (instructions: string): Promise<void> => {
     setCompacting(true)
-    const result = await api.call('sessions.compact', { sessionId, contextWindow: context.contextWindow, force: true })
+    const result = await api.call('sessions.compact', { sessionId, contextWindow: context.contextWindow, force: true, ...(instructions ? { instructions } : {}) })
     setCompacting(false)
+    setAsking(false)
     const { notify, notifyError } = useAppStore.getState()
     if (!result.ok) return notifyError(result.error)
     if (!result.value.compacted) return notify({ level: 'info', message: 'Nothing to compact yet: the chat is short enough to keep every message.' })
@@ -53,9 +56,12 @@ export function ContextMeter({ sessionId, context, streaming }: { sessionId: str
         {label}
         {warn && <span className="context-meter-note"> · nearly full</span>}
       </span>
-      <button type="button" className="button secondary small" onClick={() => void compact()} disabled={compacting || streaming} aria-busy={compacting}>
-        {compacting ? 'Compacting…' : 'Compact now'}
-      </button>
+      <span className="compact-anchor">
+        <button type="button" className="button secondary small" onClick={() => setAsking((open) => !open)} disabled={compacting || streaming} aria-busy={compacting} aria-expanded={asking} aria-haspopup="dialog">
+          {compacting ? 'Compacting…' : 'Compact now'}
+        </button>
+        {asking && <CompactDialog busy={compacting} onCompact={(instructions) => void compact(instructions)} onClose={() => setAsking(false)} />}
+      </span>
     </div>
   )
 }
