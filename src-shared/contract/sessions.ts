@@ -183,10 +183,12 @@ export const sessionRoutes = {
     output: z.object({ deletedId: z.string(), reparented: z.number(), leafId: z.string().nullable() }),
   },
   'sessions.search': {
-    description: 'Full-text search over titles and messages; accepts any text.',
+    description:
+      'Full-text search over titles and messages; accepts any text. mode "recent" (default): newest first, for search as you type (whole words first, a prefix of the last word when they do not fill the page; a last word of one or two characters matches whole words, and titles by prefix). mode "ranked": best first.',
     input: z
       .object({
         query: z.string().max(1000),
+        mode: z.enum(['recent', 'ranked'], { error: 'mode must be "recent" (newest first, as you type) or "ranked" (best first)' }).optional(),
         tag: Short.optional(),
         provider: Short.optional(),
         model: Short.optional(),

@@ -182,6 +182,11 @@ export interface SearchFilters {
   includeArchived?: boolean
   /** Sessions in the trash are skipped unless this is true. */
   includeDeleted?: boolean
+  /**
+   * 'ranked' (default): best first (bm25). 'recent': newest first without ranking, for search as
+   * you type (exact words first, a bounded prefix when needed; see the README).
+   */
+  mode?: 'recent' | 'ranked'
   /** Default 50, at most 200. */
   limit?: number
   offset?: number

@@ -1,0 +1,63 @@
+import type { StoreContext } from './context'
+import { searchClauses, toHits, whereSql, type FoundRow } from './search-clauses'
+import { matchExpression, searchTerms } from './search-query'
+import type { SearchFilters, SearchHit } from './types'
+import { pageLimit, pageOffset } from './validate'
+
+/** A last term shorter than this (one or two characters) is matched as a whole word in messages; titles still match it as a prefix. */
+export const MIN_PREFIX = 3
+
+/**
+ * While typing, a prefix is looked for among the newest PREFIX_SPAN messages only: FTS5 reads
+ * every entry of every word that starts with a prefix, so an unbounded prefix costs as much as
+ * the history is long. Whole words are found in the whole history.
+ */
+export const PREFIX_SPAN = 50_000
+
+/**
+ * Search as you type: newest first (the order messages were written), no ranking, so FTS5 stops
+ * after the first page instead of scoring every match. All terms but the last are whole words;
+ * the last is first matched as a whole word, and only when that does not fill the page as a
+ * prefix too (bounded by PREFIX_SPAN; never for one or two characters). Session titles always
+ * match the last term as a prefix. Hits come newest first (a title hit dates from the chat's
+ * last activity); `rank` is 0.
+ */
+export function searchRecent(ctx: StoreContext, query: string, filters: SearchFilters): SearchHit[] {
+  const terms = searchTerms(query)
+  const exact = matchExpression(terms, false)
+  const prefix = matchExpression(terms, true)
+  if (exact === null || prefix === null) return []
+  const limit = pageLimit(filters.limit, 50, 200)
+  const offset = pageOffset(filters.offset)
+  const window = offset + limit
+  const { messageWhere, messageParams, titleWhere, titleParams } = searchClauses(filters)
+  const last = terms.at(-1)!
+
+  // FTS5 hands rows over newest first (rowid DESC) and stops at the LIMIT; the joins only drop
+  // rows of filtered sessions, so no step reads more than a page plus the filtered-out rows.
+  const newest = (match: string, fromSeq: number): FoundRow[] =>
+    ctx.db.all<FoundRow>(
+      `SELECT m.seq AS seq, m.session_id AS session_id, s.title AS title, m.id AS message_id, m.role AS role, m.created_at AS created_at, 0 AS rank
+       FROM messages_fts CROSS JOIN messages m ON m.seq = messages_fts.rowid CROSS JOIN sessions s ON s.id = m.session_id
+       WHERE messages_fts MATCH ? AND messages_fts.rowid >= ? AND ${whereSql(messageWhere)} ORDER BY messages_fts.rowid DESC LIMIT ?`,
+      match, fromSeq, ...messageParams, window,
+    )
+  let messageHits = newest(exact, 0)
+  let messageMatch = exact
+  if (messageHits.length < window && !last.phrase && [...last.text].length >= MIN_PREFIX) {
+    const top = Number(ctx.db.get<{ top: number | null }>('SELECT max(seq) AS top FROM messages')?.top ?? 0)
+    const found = new Map(messageHits.map((row) => [row.seq, row]))
+    for (const row of newest(prefix, top - PREFIX_SPAN)) found.set(row.seq, row)
+    messageHits = [...found.values()].sort((a, b) => b.seq - a.seq).slice(0, window)
+    messageMatch = prefix
+  }
+  const titleHits = ctx.db.all<FoundRow>(
+    `SELECT s.seq AS seq, s.id AS session_id, s.title AS title, NULL AS message_id, NULL AS role, s.updated_at AS created_at, 0 AS rank
+     FROM sessions_fts CROSS JOIN sessions s ON s.seq = sessions_fts.rowid
+     WHERE sessions_fts MATCH ? AND ${whereSql(titleWhere)} ORDER BY sessions_fts.rowid DESC LIMIT ?`,
+    prefix, ...titleParams, window,
+  )
+  const order = (a: FoundRow, b: FoundRow) =>
+    b.created_at - a.created_at || Number(a.message_id === null) - Number(b.message_id === null) || b.seq - a.seq
+  return toHits(ctx, [...messageHits, ...titleHits].sort(order).slice(offset, window), messageMatch, prefix)
+}
