@@ -75,8 +75,12 @@ export function listSessions(ctx: StoreContext, query: ListSessionsQuery = {}): 
   const limit = pageLimit(query.limit, 50, 500)
   const offset = pageOffset(query.offset)
 
+  // The page's rows first (an index walk for the default order, see schema v6), then tags and
+  // message counts for those rows only: computed in the outer query, never for skipped rows.
+  const order = `${pinnedFirst}${sort} ${direction}, s.seq ${direction}`
   const rows = ctx.db.all<SessionRow>(
-    `SELECT ${SESSION_COLUMNS} FROM sessions s ${whereSql} ORDER BY ${pinnedFirst}${sort} ${direction}, s.seq ${direction} LIMIT ? OFFSET ?`,
+    `SELECT ${SESSION_COLUMNS} FROM (SELECT s.seq FROM sessions s ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?) AS page
+     CROSS JOIN sessions s ON s.seq = page.seq ORDER BY ${order}`,
     ...params, limit, offset,
   )
   const total = Number(ctx.db.get<{ n: number }>(`SELECT count(*) AS n FROM sessions s ${whereSql}`, ...params)?.n ?? 0)
