@@ -10,7 +10,7 @@ import { sessionPaths, type StoreContext } from './context'
 import { openDatabase } from './database'
 import { openOnAnyDisk, readOnlyNow, type DiskSeams, type ReadOnlyReason } from './full-disk'
 import { exportAll, exportSession } from './exporter'
-import { findImportableFiles, importFiles, importTexts, writeImported, type ImportText } from './importer'
+import { findImportableFiles, importFiles, importTexts, writeImportedBatch, type ImportText } from './importer'
 import type { ImportedSession } from './import-shared'
 import * as messages from './messages-repo'
 import type { MigrationOutcome } from './migrate'
@@ -246,11 +246,9 @@ export class SessionEngine {
   }
 
   // Import and export
-  /** Writes already-parsed sessions, one transaction each (seeding, migrations from other apps). */
+  /** Writes already-parsed sessions in one transaction (seeding, migrations from other apps): all of them, or none on an error. */
   importSessions(imported: readonly ImportedSession[]): number {
-    let written = 0
-    for (const session of imported) if (writeImported(this.ctx, session)) written++
-    return written
+    return writeImportedBatch(this.ctx, imported)
   }
   importFiles(files: string[]): ImportResult {
     if (!Array.isArray(files)) throw new ValidationError('Pass a list of files to import.', [{ path: 'files', message: 'invalid' }])

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { AppError } from '../errors'
+import { AppError, ValidationError } from '../errors'
 import { readUserFileSync, type UserFileLimits } from '../paths'
 import { insertImportedCompaction } from './compactions-repo'
 import type { StoreContext } from './context'
@@ -8,7 +8,7 @@ import { looksLikeNative, parseNative } from './format-native'
 import { looksLikeChatGpt, parseChatGptConversation } from './import-chatgpt'
 import { looksLikeOllamaCli, parseOllamaCliSession } from './import-ollama-cli'
 import { isRecord, type ImportedSession } from './import-shared'
-import { insertMessage } from './messages-repo'
+import { prepareMessage, writeMessage } from './messages-repo'
 import { createSession, findSession, hasImported } from './sessions-repo'
 import type { ImportResult } from './types'
 
@@ -94,7 +94,12 @@ export function importTexts(ctx: StoreContext, texts: readonly ImportText[]): Im
   return result
 }
 
-/** Writes one session and its messages atomically; false when it is already here. */
+/**
+ * Writes one session and its messages atomically; false when it is already here. The session is
+ * new, so each message needs no live-session, parent-in-session (a set of the ids written so far)
+ * or summary check (summaries come after the messages), and nothing is read back; the session's
+ * leaf and activity time are written once at the end, as appending them one by one would leave them.
+ */
 export function writeImported(ctx: StoreContext, imported: ImportedSession): boolean {
   return ctx.db.tx(() => {
     if (imported.id !== undefined && findSession(ctx, imported.id)) return false
@@ -104,15 +109,32 @@ export function writeImported(ctx: StoreContext, imported: ImportedSession): boo
       { id: imported.id, title: imported.title, createdAt: imported.createdAt, workspace: imported.workspace, tags: imported.tags },
       { source: imported.source, sourceId: imported.sourceId },
     )
-    if (imported.pinned || imported.archived) {
-      ctx.db.run('UPDATE sessions SET pinned = ?, archived = ? WHERE id = ?', imported.pinned ? 1 : 0, imported.archived ? 1 : 0, session.id)
-    }
+    const written = new Set<string>()
     let previous: string | null = null
-    for (const message of imported.messages) {
-      const parentId: string | null = imported.linked ? (message.parentId ?? null) : previous
-      previous = insertMessage(ctx, session.id, { ...message, parentId }).id
+    let leaf: string | null = null
+    let latest = session.updatedAt
+    for (const input of imported.messages) {
+      const parentId: string | null = imported.linked ? (input.parentId ?? null) : previous
+      if (parentId !== null && !written.has(parentId)) {
+        throw new ValidationError('The parent message is not in this session.', [{ path: 'parentId', message: 'invalid' }])
+      }
+      const message = prepareMessage(ctx, { ...input, parentId }, input.status ?? 'complete')
+      writeMessage(ctx, session.id, parentId, message)
+      written.add(message.id)
+      previous = message.id
+      if (message.role !== 'system' || parentId !== null) leaf = message.id
+      latest = Math.max(latest, message.createdAt)
     }
+    ctx.db.run(
+      'UPDATE sessions SET pinned = ?, archived = ?, active_leaf = ?, updated_at = ? WHERE id = ?',
+      imported.pinned ? 1 : 0, imported.archived ? 1 : 0, leaf, latest, session.id,
+    )
     for (const compaction of imported.compactions ?? []) insertImportedCompaction(ctx, session.id, compaction)
     return true
   })
+}
+
+/** Writes many sessions in one transaction (each still all or nothing); how many were new. */
+export function writeImportedBatch(ctx: StoreContext, sessions: readonly ImportedSession[]): number {
+  return ctx.db.tx(() => sessions.filter((session) => writeImported(ctx, session)).length)
 }

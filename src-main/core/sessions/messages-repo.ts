@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors'
 import type { StoreContext } from './context'
+import type { SqlParam } from './database'
 import { SessionNotFoundError } from './errors'
 import { jsonOrNull, MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows'
 import { stripMarkers } from './search-query'
@@ -123,11 +124,20 @@ function requireLiveSession(ctx: StoreContext, sessionId: string): void {
   }
 }
 
+/** A validated message row, ready to insert (its attachment files already stored). */
+export interface PreparedMessage {
+  id: string
+  role: Message['role']
+  values: SqlParam[]
+  createdAt: number
+  attachments: { name: string; mime: string; sha256: string; size: number }[]
+}
+
 /**
- * Inserts one message (and its attachment files). Content that is exactly one text part equal to
- * `text` is not stored twice: the content column stays '[]' and reads derive it from `text`.
+ * Validates a new message and stores its attachment files. Content that is exactly one text part
+ * equal to `text` is not stored twice: the content column stays '[]' and reads derive it from `text`.
  */
-export function insertMessage(ctx: StoreContext, sessionId: string, input: NewMessage, status: 'streaming' | 'complete' | 'error' = input.status ?? 'complete'): Message {
+export function prepareMessage(ctx: StoreContext, input: NewMessage, status: 'streaming' | 'complete' | 'error'): PreparedMessage {
   const role = requireRole(input.role)
   const parts = input.content === undefined ? null : checkParts(input.content)
   const text = stripMarkers(
@@ -136,8 +146,6 @@ export function insertMessage(ctx: StoreContext, sessionId: string, input: NewMe
   const createdAt = Math.round(optionalNumber(input.createdAt, 'createdAt') ?? ctx.now())
   const id = input.id ?? ctx.newId(createdAt)
   if (!UUID_RE.test(id)) throw new ValidationError('A message id must be a lowercase UUID.', [{ path: 'id', message: 'invalid' }])
-  // Checked again inside the transaction; checking first keeps files of a refused message off disk.
-  requireLiveSession(ctx, sessionId)
   const attachments = (input.attachments ?? []).map((a, i) => {
     if (!(a?.data instanceof Uint8Array)) throw new ValidationError(`Attachment ${i} has no data.`, [{ path: `attachments.${i}`, message: 'invalid' }])
     return { name: requireText(a.name, 'attachment name'), mime: requireText(a.mime, 'attachment mime', 200), ...ctx.files.put(a.data) }
@@ -149,7 +157,31 @@ export function insertMessage(ctx: StoreContext, sessionId: string, input: NewMe
   const storedContent = content.length === 0 || (content.length === 1 && content[0]!.type === 'text' && content[0]!.text === text) ? '[]' : JSON.stringify(content)
   const reasoning = optionalText(input.reasoning, 'reasoning', MAX_TEXT)
   const usage = status === 'streaming' ? null : usageOrEstimate(input.usage, role, text)
+  const values: SqlParam[] = [
+    role, storedContent, text, reasoning, jsonOrNull(checkToolCalls(input.toolCalls)), optionalText(input.provider, 'provider', 200),
+    optionalText(input.model, 'model', 500), jsonOrNull(usage), optionalNumber(input.cost, 'cost'), jsonOrNull(input.timings), status,
+    optionalText(input.error, 'error', 10_000), createdAt, createdAt,
+  ]
+  return { id, role, values, createdAt, attachments }
+}
 
+/** Inserts a prepared message and its attachment rows; no checks, no read-back (callers check first). */
+export function writeMessage(ctx: StoreContext, sessionId: string, parentId: string | null, message: PreparedMessage): void {
+  ctx.db.run(
+    `INSERT INTO messages (id, session_id, parent_id, role, content, text, reasoning, tool_calls, provider, model, usage, cost, timings,
+       status, error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    message.id, sessionId, parentId, ...message.values,
+  )
+  for (const a of message.attachments) {
+    ctx.db.run('INSERT INTO attachments (message_id, sha256, name, mime, size) VALUES (?, ?, ?, ?, ?)', message.id, a.sha256, a.name, a.mime, a.size)
+  }
+}
+
+/** Inserts one message (and its attachment files) and returns it as stored. */
+export function insertMessage(ctx: StoreContext, sessionId: string, input: NewMessage, status: 'streaming' | 'complete' | 'error' = input.status ?? 'complete'): Message {
+  // Checked again inside the transaction; checking first keeps files of a refused message off disk.
+  requireLiveSession(ctx, sessionId)
+  const message = prepareMessage(ctx, input, status)
   return ctx.db.tx(() => {
     requireLiveSession(ctx, sessionId)
     // By default a message continues the branch being read (see branches.ts).
@@ -160,20 +192,11 @@ export function insertMessage(ctx: StoreContext, sessionId: string, input: NewMe
     if (parentId !== null && isSummaryMessage(ctx, String(parentId))) {
       throw new ValidationError('A compaction summary cannot be replied to.', [{ path: 'parentId', message: 'summary' }], 'Continue from a message of the conversation.')
     }
-    ctx.db.run(
-      `INSERT INTO messages (id, session_id, parent_id, role, content, text, reasoning, tool_calls, provider, model, usage, cost, timings,
-         status, error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id, sessionId, parentId, role, storedContent, text, reasoning, jsonOrNull(checkToolCalls(input.toolCalls)),
-      optionalText(input.provider, 'provider', 200), optionalText(input.model, 'model', 500), jsonOrNull(usage),
-      optionalNumber(input.cost, 'cost'), jsonOrNull(input.timings), status, optionalText(input.error, 'error', 10_000), createdAt, createdAt,
-    )
+    writeMessage(ctx, sessionId, parentId, message)
     // What is written is what is read next; a compaction summary (a system root) stands apart.
-    if (role !== 'system' || parentId !== null) ctx.db.run('UPDATE sessions SET active_leaf = ? WHERE id = ?', id, sessionId)
-    for (const a of attachments) {
-      ctx.db.run('INSERT INTO attachments (message_id, sha256, name, mime, size) VALUES (?, ?, ?, ?, ?)', id, a.sha256, a.name, a.mime, a.size)
-    }
-    touchSession(ctx, sessionId, createdAt)
-    return getMessage(ctx, id)
+    if (message.role !== 'system' || parentId !== null) ctx.db.run('UPDATE sessions SET active_leaf = ? WHERE id = ?', message.id, sessionId)
+    touchSession(ctx, sessionId, message.createdAt)
+    return getMessage(ctx, message.id)
   })
 }
 

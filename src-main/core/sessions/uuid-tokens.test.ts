@@ -20,6 +20,20 @@ describe('createUuidV7', () => {
     expect(new Set(ids).size).toBe(ids.length)
   })
 
+  it('draws random bytes for 256 ids at a time, and every id still gets its own', () => {
+    const fills: number[] = []
+    let chunk = 0
+    const next = createUuidV7(() => 1_700_000_000_000, (bytes) => {
+      fills.push(bytes.length)
+      // Each 16 bytes end in a running number, so each id's random tail is known to be distinct.
+      for (let i = 0; i < bytes.length; i += 16, chunk++) [bytes[i + 14], bytes[i + 15]] = [chunk >> 8, chunk & 0xff]
+    })
+    const ids = Array.from({ length: 600 }, () => next())
+    expect(fills).toEqual([4096, 4096, 4096])
+    expect(new Set(ids.map((id) => id.slice(19))).size).toBe(600) // the random tails differ
+    expect([...ids].sort()).toEqual(ids)
+  })
+
   it('keeps order when the clock steps back a little, but uses old times given for imports', () => {
     let t = 1_700_000_000_000
     const next = createUuidV7(() => t)

@@ -1,18 +1,28 @@
 import { randomFillSync } from 'node:crypto'
 
+const POOL_IDS = 256
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
 export type UuidV7Source = (atMs?: number) => string
 
 /**
  * RFC 9562 UUIDv7: 48-bit millisecond timestamp, then a 12-bit counter (seeded at random each
  * millisecond) so ids made in the same millisecond still sort in creation order, then randomness.
- * Message ids sort by time, which keeps pagination and merges cheap.
+ * Message ids sort by time, which keeps pagination and merges cheap. Random bytes are drawn
+ * POOL_IDS ids at a time (one system call instead of one per id); the order guarantees come from
+ * the timestamp and counter, never from the random bytes.
  */
 export function createUuidV7(now: () => number = Date.now, random: (bytes: Uint8Array) => void = (b) => void randomFillSync(b)): UuidV7Source {
   let lastMs = -1
   let counter = 0
+  const pool = new Uint8Array(16 * POOL_IDS)
+  let used = POOL_IDS
   return (atMs?: number) => {
-    const bytes = new Uint8Array(16)
-    random(bytes)
+    if (used === POOL_IDS) {
+      random(pool)
+      used = 0
+    }
+    const bytes = pool.slice(used * 16, ++used * 16)
     let ms = Math.max(0, Math.floor(atMs ?? now()))
     // A clock that stepped back a little (or a borrowed millisecond) must not break the order;
     // times far in the past are imports of old conversations and keep their own timestamp.
@@ -41,7 +51,8 @@ export function createUuidV7(now: () => number = Date.now, random: (bytes: Uint8
     bytes[6] = 0x70 | (count >> 8)
     bytes[7] = count & 0xff
     bytes[8] = 0x80 | (bytes[8]! & 0x3f)
-    const hex = Buffer.from(bytes).toString('hex')
+    let hex = ''
+    for (const byte of bytes) hex += HEX[byte]
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
   }
 }
