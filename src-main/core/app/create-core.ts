@@ -56,10 +56,12 @@ export interface CoreOptions {
   home?: string
   /**
    * The long-running app (desktop or web companion) owns the history: on open it marks replies a
-   * crash interrupted and takes the daily backup. One-shot CLI commands must not, or they would
+   * crash interrupted and schedules the daily backup. One-shot CLI commands must not, or they would
    * mark a reply the running app is still streaming.
    */
   ownsHistory?: boolean
+  /** How long after the history opens the daily backup is taken (default 60 s; see session-wiring.ts). */
+  dailyBackupDelayMs?: number
   /** Where the session store's worker thread starts; without it the store runs in-process (tests, tools). */
   sessionWorker?: SessionStoreOptions['worker']
   /** Finds the Electron binary; defaults to asking the installed `electron` package. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createTestCore, type TestCore } from '../../../test/support/core'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { NetworkError } from '../errors/app-error'
@@ -78,6 +78,34 @@ describe('session routes over the real store', () => {
     expect(md.content).toContain('message 4 about sourdough')
     const html = ok(await api.call('sessions.export', { id: session.id, format: 'html' }))
     expect(html.content).toContain('&lt;c&gt;')
+  })
+
+  it('searches newest first by default, best first with mode "ranked", and refuses an unknown mode', async () => {
+    const { api, core } = open()
+    const session = ok(await api.call('sessions.create', { title: 'Bread' }))
+    const store = await core.sessions()
+    const older = await store.appendMessage(session.id, { role: 'user', text: 'levain levain levain', createdAt: 1_000 })
+    const newer = await store.appendMessage(session.id, { role: 'user', text: 'a levain note', createdAt: 2_000 })
+    expect(ok(await api.call('sessions.search', { query: 'levain' })).hits.map((h) => h.messageId)).toEqual([newer.id, older.id])
+    expect(ok(await api.call('sessions.search', { query: 'levain', mode: 'ranked' })).hits.map((h) => h.messageId)).toEqual([older.id, newer.id])
+    const bad = await api.call('sessions.search', { query: 'levain', mode: 'fast' as never })
+    expect(bad).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringContaining('mode must be "recent"') } })
+  })
+
+  it('takes the daily backup after start-up, never in front of the first requests', async () => {
+    // An empty history is never backed up: each core writes a session first.
+    const later = open({ ownsHistory: true, dailyBackupDelayMs: 3_600_000 })
+    ok(await later.api.call('sessions.create', { title: 'Kept' }))
+    ok(await later.api.call('sessions.search', { query: 'kept' }))
+    expect(fs.existsSync(path.join(later.dir, 'backups'))).toBe(false)
+    const cli = open() // a one-shot command: never backs up
+    ok(await cli.api.call('sessions.create', { title: 'Kept' }))
+    await cli.core.close()
+    expect(fs.existsSync(path.join(cli.dir, 'backups'))).toBe(false)
+    const soon = open({ dataDir: cli.dir, ownsHistory: true, dailyBackupDelayMs: 0 })
+    ok(await soon.api.call('sessions.list', {}))
+    await vi.waitFor(() => expect(fs.existsSync(path.join(soon.dir, 'backups')) && fs.readdirSync(path.join(soon.dir, 'backups'))).toEqual([expect.stringMatching(/^sessions-\d{4}-\d\d-\d\d\.db$/)]), { interval: 20 })
+    expect(soon.lines.some((line) => line.includes('daily backup taken'))).toBe(true)
   })
 
   it('imports exported sessions by path, reports bad files, and backs up', async () => {

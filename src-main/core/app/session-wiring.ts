@@ -115,7 +115,7 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
       changed([sessionId])
       return result
     },
-    'sessions.search': async ({ query, limit, ...filters }) => ({ hits: await (await store()).search(query, { ...filters, limit }) }),
+    'sessions.search': async ({ query, limit, mode, ...filters }) => ({ hits: await (await store()).search(query, { ...filters, limit, mode: mode ?? 'recent' }) }),
     'sessions.storage': async () => {
       try {
         return { readOnly: await (await store()).readOnly() }
@@ -172,8 +172,9 @@ export interface SessionWiring extends CapabilityWiring<'sessions'> {
 /** The chat history: opened on first use, answered by the session routes, closed with the core. */
 export function wireSessions(ctx: BaseWiringContext, deps: Pick<SessionHandlerDeps, 'summarizer' | 'ended' | 'beforeCompact' | 'compacted' | 'lifecycle'>): SessionWiring {
   let opening: Promise<SessionStore> | undefined
+  const backup = dailyBackupLater(ctx)
   const store = (): Promise<SessionStore> => {
-    opening ??= trackMark('startup.sessions.open', openSessions(ctx)).catch((error: unknown) => {
+    opening ??= trackMark('startup.sessions.open', openSessions(ctx, backup.schedule)).catch((error: unknown) => {
       opening = undefined // let the next request try again (e.g. after the disk was freed)
       throw error
     })
@@ -188,13 +189,45 @@ export function wireSessions(ctx: BaseWiringContext, deps: Pick<SessionHandlerDe
     async close() {
       const opened = opening
       opening = undefined
+      await backup.cancel()
       await (await opened?.catch(() => undefined))?.close()
     },
   }
 }
 
-/** Opens the history, finishes replies a crash interrupted, and takes the daily backup (not on a full disk: it would not fit). */
-async function openSessions({ paths, options, logger }: BaseWiringContext): Promise<SessionStore> {
+/** How long after the history opens the daily backup is taken: start-up and the first searches come first. */
+export const DAILY_BACKUP_DELAY_MS = 60_000
+
+/**
+ * The daily backup (`VACUUM INTO`, seconds on a big history) runs on the store's thread, so it is
+ * never taken in front of start-up's first requests: DAILY_BACKUP_DELAY_MS after the history
+ * opens, and then only once no reply is streaming (SessionStore.dailyBackupWhenIdle).
+ */
+function dailyBackupLater({ options, logger }: BaseWiringContext): { schedule: (store: SessionStore) => void; cancel: () => Promise<void> } {
+  const log = logger.log.child({ component: 'sessions' })
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let running: Promise<unknown> | undefined
+  return {
+    schedule(store) {
+      timer = setTimeout(() => {
+        timer = undefined
+        running = store.dailyBackupWhenIdle().then(
+          (file) => file && log.info({ backup: file }, 'daily backup taken'),
+          // E.g. the disk filled: the history stays open; the next start tries again.
+          (error: unknown) => log.error({ err: error }, 'the daily backup failed'),
+        )
+      }, options.dailyBackupDelayMs ?? DAILY_BACKUP_DELAY_MS)
+      timer.unref()
+    },
+    async cancel() {
+      clearTimeout(timer)
+      await running
+    },
+  }
+}
+
+/** Opens the history, finishes replies a crash interrupted, and schedules the daily backup (not on a full disk: it would not fit). */
+async function openSessions({ paths, options, logger }: BaseWiringContext, scheduleBackup: (store: SessionStore) => void): Promise<SessionStore> {
   const worker = options.sessionWorker
   const store = await SessionStore.open({ dataDir: paths.root, ...(worker ? { worker } : {}) })
   const log = logger.log.child({ component: 'sessions' })
@@ -204,11 +237,10 @@ async function openSessions({ paths, options, logger }: BaseWiringContext): Prom
   try {
     const recovered = await store.recoverInterruptedMessages()
     if (recovered > 0) log.warn({ recovered }, 'replies interrupted by a crash were kept and marked')
-    const backup = await store.maybeDailyBackup()
-    if (backup) log.info({ backup }, 'daily backup taken')
   } catch (error) {
     // E.g. the disk filled since the check: the history stays open; the next start tries again.
-    log.error({ err: error }, 'marking interrupted replies or the daily backup failed')
+    log.error({ err: error }, 'marking interrupted replies failed')
   }
+  scheduleBackup(store)
   return store
 }

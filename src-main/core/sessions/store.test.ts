@@ -98,6 +98,26 @@ describe('SessionStore', () => {
     expect(await store.contextWindowUsage(session.id)).toEqual({ tokens: 9, estimated: false, messages: 1 })
   })
 
+  it('takes the daily backup only once no reply is streaming', async () => {
+    const dataDir = tempDir()
+    const store = await open({ dataDir })
+    const s = await store.createSession({ title: 'Busy' })
+    const first = await store.beginStreamingMessage(s.id)
+    const second = await store.beginStreamingMessage(s.id, { parentId: null })
+    let taken: string | null | undefined
+    const backup = store.dailyBackupWhenIdle(Date.UTC(2024, 0, 2)).then((file) => (taken = file))
+    first.append('one')
+    await first.complete()
+    await store.listSessions() // a round trip: the backup has had every chance to run by now
+    expect(taken).toBeUndefined()
+    expect(fs.existsSync(path.join(dataDir, 'backups'))).toBe(false)
+    await second.fail('stopped')
+    await backup
+    expect(taken).toBe(path.join(dataDir, 'backups', 'sessions-2024-01-02.db'))
+    // Idle from the start: at once.
+    expect(await store.dailyBackupWhenIdle(Date.UTC(2024, 0, 3))).toBe(path.join(dataDir, 'backups', 'sessions-2024-01-03.db'))
+  })
+
   it('rejects calls after close, and close twice is fine', async () => {
     const store = await SessionStore.open({ dataDir: tempDir() })
     await store.close()

@@ -48,6 +48,9 @@ export class SessionStore {
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private closed: StoreClosedError | null = null
+  /** Replies being streamed through writers of this store, and who waits for there to be none. */
+  private streaming = 0
+  private idleWaiters: (() => void)[] = []
 
   private constructor(port: ClientPort, info: StoreInfo, stop: () => Promise<void>, streaming: StreamingWriterOptions) {
     this.port = port
@@ -148,10 +151,20 @@ export class SessionStore {
   }
 
   private writerFor(message: Message, options: StreamingWriterOptions): StreamingMessageWriter {
+    this.streaming++
+    let live = true
+    // A reply stops streaming once its last write succeeds (a failed one may be retried).
+    const ended = (written: Message): Message => {
+      if (live) {
+        live = false
+        if (--this.streaming === 0) for (const wake of this.idleWaiters.splice(0)) wake()
+      }
+      return written
+    }
     const sink = {
       appendStreamingText: (id: string, text: string, reasoning?: string) => this.call('appendStreamingText', id, text, reasoning),
-      completeStreamingMessage: (id: string, tail: { text?: string; reasoning?: string }, final?: StreamingFinal) => this.call('completeStreamingMessage', id, tail, final),
-      failStreamingMessage: (id: string, tail: { text?: string; reasoning?: string }, error: string) => this.call('failStreamingMessage', id, tail, error),
+      completeStreamingMessage: (id: string, tail: { text?: string; reasoning?: string }, final?: StreamingFinal) => this.call('completeStreamingMessage', id, tail, final).then(ended),
+      failStreamingMessage: (id: string, tail: { text?: string; reasoning?: string }, error: string) => this.call('failStreamingMessage', id, tail, error).then(ended),
     }
     return new StreamingMessageWriter(message, sink, { ...this.streamingDefaults, ...options })
   }
@@ -193,6 +206,14 @@ export class SessionStore {
   backup(toPath: string): Promise<BackupResult> { return this.call('backup', toPath) }
   /** Call at app start: today's backup in <dataDir>/backups if missing, keeping the newest N. */
   maybeDailyBackup(now?: number): Promise<string | null> { return this.call('maybeDailyBackup', now) }
+  /**
+   * The daily backup, never while a reply of this store is streaming: waits until none is, then
+   * asks for it (the app calls this a while after start-up, not in front of the first requests).
+   */
+  async dailyBackupWhenIdle(now?: number): Promise<string | null> {
+    while (this.streaming > 0) await new Promise<void>((wake) => this.idleWaiters.push(wake))
+    return this.maybeDailyBackup(now)
+  }
   restore(fromPath: string, options?: RestoreOptions): Promise<RestoreResult> { return this.call('restore', fromPath, options) }
   storeInfo(): Promise<StoreInfo> { return this.call('info') }
   /** Why nothing can be saved now (a full disk), or null; reopens as usual once there is room. */
