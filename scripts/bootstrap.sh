@@ -8,6 +8,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+source "$ROOT/scripts/lib/quietly.sh"
+
+# `npm start` shows a heartbeat and keeps tool output in .tools/logs; tests and CI print it all.
+verbose() { [ "${BOOTSTRAP_FOR:-}" = test ] || [ "${CI:-}" = true ]; }
+step() {
+  local label="$1" log="$TOOLS/logs/$2"
+  shift 2
+  if verbose; then "$@"; else quietly "$label" "$log" "$@"; fi
+}
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
@@ -43,12 +52,12 @@ ensure_deps() {
   local want
   want="$(node -p "require('crypto').createHash('sha256').update(require('fs').readFileSync('$ROOT/package-lock.json')).digest('hex')")-$(node -p process.versions.node)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
-  say "Installing npm dependencies (npm ci)"
+  say "Installing npm dependencies (npm ci; the first time takes a few minutes)"
   if electron_reachable; then
-    (cd "$ROOT" && npm ci --no-audit --no-fund)
+    (cd "$ROOT" && step "installing npm dependencies" npm-ci.log npm ci --no-audit --no-fund)
   else
     say "Electron's binary host is unreachable here: installing without the desktop binary (the web companion still works)"
-    (cd "$ROOT" && ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund)
+    (cd "$ROOT" && export ELECTRON_SKIP_BINARY_DOWNLOAD=1 && step "installing npm dependencies" npm-ci.log npm ci --no-audit --no-fund)
   fi
   echo "$want" > "$stamp"
 }
@@ -71,7 +80,10 @@ ensure_native() {
   if [ -f "$addon" ] && [ -z "$(find "$ROOT/native/rdma/src" "$ROOT/native/rdma/binding.gyp" -newer "$addon" 2>/dev/null)" ]; then
     return
   fi
-  node "$ROOT/scripts/build-native.js" || true
+  if verbose; then node "$ROOT/scripts/build-native.js" || true; return; fi
+  say "Building the RDMA addon (optional: TCP is used without it)"
+  step "building the RDMA addon" native-build.log node "$ROOT/scripts/build-native.js" || true
+  tail -n 1 "$TOOLS/logs/native-build.log" | sed 's/^\[build-native\] /    /'
 }
 
 ensure_node

@@ -7,8 +7,9 @@ cd "$ROOT"
 source scripts/bootstrap.sh
 export PATH="$ROOT/node_modules/.bin:$PATH"
 
-echo "==> Building"
-electron-vite build >/dev/null
+echo "==> Building the app"
+# Developer advice (chunk sizes, plugin notes) goes to the log; a failure prints its end.
+quietly "building the app" "$ROOT/.tools/logs/build.log" electron-vite build
 
 why_not=""
 # Read electron's path.txt rather than require('electron'), which tries to download a missing binary.
