@@ -90,6 +90,19 @@ describe('ollama-desk chat', () => {
     expect(err).not.toMatch(/Providers & Health/)
   })
 
+  it('a failed reply is kept as a failed attempt with its error, shown as such by sessions show', async () => {
+    const { ollama, run } = await setup()
+    ollama.fault({ kind: 'status', status: 500 })
+    const failed = await run(['chat', '-m', 'ollama:llama3.2:latest', 'hello'])
+    expect(failed.code).toBe(1)
+    const list = JSON.parse((await run(['sessions', 'list', '--json'])).out) as { sessions: { id: string }[] }
+    const shown = await run(['sessions', 'show', list.sessions[0]!.id])
+    expect(shown.out).toMatch(/\[assistant[^\]]*\] .*\n\(failed: No provider could answer\. The last one said: .*server error \(500\)/)
+    const messages = JSON.parse((await run(['sessions', 'show', list.sessions[0]!.id, '--json'])).out).messages as { role: string; status: string; error: string | null }[]
+    expect(messages.map((m) => [m.role, m.status])).toEqual([['user', 'complete'], ['assistant', 'error']])
+    expect(messages[1]!.error).toMatch(/server error \(500\)/)
+  })
+
   it('parses provider:model with colons in the model name', () => {
     expect(parseModelOption('ollama:qwen3:8b')).toEqual({ providerId: 'ollama', model: 'qwen3:8b' })
     expect(parseModelOption(undefined)).toEqual({ auto: true })

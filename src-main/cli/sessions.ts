@@ -42,7 +42,11 @@ export function formatHits(hits: SearchHit[], color: boolean): string {
 
 export function formatMessages(session: SessionSummary, messages: SessionMessage[]): string {
   const lines = [`# ${session.title}`, `${session.id} · ${session.messageCount} messages · updated ${day(session.updatedAt)}`, '']
-  for (const m of messages) lines.push(`[${m.role}${m.model ? ` · ${m.model}` : ''}] ${day(m.createdAt)}`, m.text, '')
+  for (const m of messages) {
+    // A failed reply is an attempt with its error, never an empty message.
+    const failed = m.status === 'error' ? `(failed${m.error ? `: ${m.error}` : ''})` : ''
+    lines.push(`[${m.role}${m.model ? ` · ${m.model}` : ''}] ${day(m.createdAt)}`, [m.text, failed].filter(Boolean).join('\n'), '')
+  }
   return lines.join('\n')
 }
 
