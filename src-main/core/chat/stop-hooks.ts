@@ -22,19 +22,20 @@ export interface StopState {
 export async function* askStopHooks(agent: AgentRuntime, state: StopState, lastText: string, ctx: HookFireContext): AsyncGenerator<ChatEvent, string | null> {
   if (ctx.signal?.aborted) return null
   const outcome = await agent.hooks.fire('Stop', { stop_hook_active: state.continuations > 0, last_assistant_message: lastText }, ctx)
-  // System messages and hook errors as usual; the block itself is said below, with what follows from it.
+  // System messages and hook errors as usual; the block itself is said below, with what follows from it
+  // (the window prefixes "Stop hook: ", or "Blocked by a Stop hook: " when blocked is true).
   yield* hookNotices({ ...outcome, allowed: true })
   if (outcome.allowed) return null
   const reason = outcome.reason ?? 'A Stop hook asked the model to go on.'
   if (outcome.decision !== 'deny') {
-    yield { type: 'hook', event: 'Stop', blocked: true, message: `A Stop hook ended the turn: ${reason}` }
+    yield { type: 'hook', event: 'Stop', blocked: true, message: reason }
     return null
   }
   if (state.continuations >= MAX_STOP_CONTINUATIONS) {
-    yield { type: 'hook', event: 'Stop', blocked: true, message: `A Stop hook kept blocking after ${MAX_STOP_CONTINUATIONS} continuations, so the reply ends here. Its last reason: ${reason}` }
+    yield { type: 'hook', event: 'Stop', blocked: false, message: `kept blocking after ${MAX_STOP_CONTINUATIONS} continuations, so the reply ends here (its last reason: ${reason})` }
     return null
   }
   state.continuations++
-  yield { type: 'hook', event: 'Stop', blocked: true, message: `A Stop hook asked the model to continue: ${reason}` }
+  yield { type: 'hook', event: 'Stop', blocked: false, message: `the reply continues — ${reason}` }
   return reason
 }
