@@ -44,12 +44,15 @@ describe("search as you type (mode 'recent')", () => {
   })
 
   it('matches one or two characters as whole words in messages and as a prefix in titles', () => {
-    const { engine, network, food, third } = seeded()
+    const { engine, network, food, second, third } = seeded()
     // "w" is a word in the third message; "weekend" starts with w but a message prefix is never searched for one letter.
     const hits = engine.search('w', { mode: 'recent' })
     expect(hits.filter((h) => h.messageId !== null).map((h) => h.messageId)).toEqual([third.id])
     expect(hits.filter((h) => h.messageId === null).map((h) => h.sessionId)).toEqual([food.id])
     expect(engine.search('ku', { mode: 'recent' }).map((h) => [h.sessionId, h.messageId])).toEqual([[network.id, null]])
+    // Typing the start of a next word keeps the hits of the words before it until the page is full.
+    expect(engine.search('coffee w', { mode: 'recent' }).map((h) => h.messageId)).toEqual([third.id])
+    expect(engine.search('selector s', { mode: 'recent' }).map((h) => h.messageId)).toEqual([second.id])
   })
 
   it('keeps phrases whole and honours filters, archive and trash', () => {

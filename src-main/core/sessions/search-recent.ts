@@ -4,7 +4,11 @@ import { matchExpression, searchTerms } from './search-query'
 import type { SearchFilters, SearchHit } from './types'
 import { pageLimit, pageOffset } from './validate'
 
-/** A last term shorter than this (one or two characters) is matched as a whole word in messages; titles still match it as a prefix. */
+/**
+ * A last term shorter than this (one or two characters) is matched as a whole word in messages,
+ * never as a prefix; after other words, the words before it stand in when that does not fill the
+ * page (typing "kubectl l" keeps showing "kubectl"). Titles still match it as a prefix.
+ */
 export const MIN_PREFIX = 3
 
 /**
@@ -18,7 +22,7 @@ export const PREFIX_SPAN = 50_000
  * Search as you type: newest first (the order messages were written), no ranking, so FTS5 stops
  * after the first page instead of scoring every match. All terms but the last are whole words;
  * the last is first matched as a whole word, and only when that does not fill the page as a
- * prefix too (bounded by PREFIX_SPAN; never for one or two characters). Session titles always
+ * prefix too (bounded by PREFIX_SPAN; never for one or two characters, see MIN_PREFIX). Session titles always
  * match the last term as a prefix. Hits come newest first (a title hit dates from the chat's
  * last activity); `rank` is 0.
  */
@@ -44,12 +48,16 @@ export function searchRecent(ctx: StoreContext, query: string, filters: SearchFi
     )
   let messageHits = newest(exact, 0)
   let messageMatch = exact
-  if (messageHits.length < window && !last.phrase && [...last.text].length >= MIN_PREFIX) {
+  const short = !last.phrase && [...last.text].length < MIN_PREFIX
+  // Whole words did not fill the page: the last word as a prefix, or, when it is a one- or
+  // two-character start of a next word ("kubectl l"), the words before it.
+  const fallback = last.phrase ? null : short ? matchExpression(terms.slice(0, -1), false) : prefix
+  if (messageHits.length < window && fallback !== null) {
     const top = Number(ctx.db.get<{ top: number | null }>('SELECT max(seq) AS top FROM messages')?.top ?? 0)
     const found = new Map(messageHits.map((row) => [row.seq, row]))
-    for (const row of newest(prefix, top - PREFIX_SPAN)) found.set(row.seq, row)
+    for (const row of newest(fallback, short ? 0 : top - PREFIX_SPAN)) found.set(row.seq, row)
     messageHits = [...found.values()].sort((a, b) => b.seq - a.seq).slice(0, window)
-    messageMatch = prefix
+    messageMatch = fallback
   }
   const titleHits = ctx.db.all<FoundRow>(
     `SELECT s.seq AS seq, s.id AS session_id, s.title AS title, NULL AS message_id, NULL AS role, s.updated_at AS created_at, 0 AS rank
