@@ -58,7 +58,7 @@ export function wireAgent(options: AgentWiringOptions) {
 
   const runtime: AgentRuntime = {
     hooks,
-    sessions: { start: (sessionId, source, ctx) => lifecycle.start(sessionId, source, ctx) },
+    sessions: { start: (sessionId, source, ctx) => lifecycle.start(sessionId, source, ctx), takeContext: (sessionId) => lifecycle.takeContext(sessionId) },
     tools: {
       async specs(workspace) {
         const mcpTools = (options.mcp?.tools() ?? []).map(mcpToolSpec)

@@ -16,6 +16,7 @@ import { skillSlashCommand } from '../skills'
 import { ChatDocuments, storedFiles, titleSource, withDocumentBlocks } from './documents'
 import { titleFrom, toProviderMessages } from './history'
 import { streamRound, type RoundResult } from './reply-round'
+import { resumeSession, systemContext } from './session-start'
 import { askStopHooks } from './stop-hooks'
 import { MAX_TOOL_ROUNDS, hookNotices, runToolCalls, skillModelOf, type AgentRuntime, type TurnSkills } from './tool-loop'
 import { budgetError, budgetWarning, checkWorkspace, withSkillModel } from './turn-checks'
@@ -171,11 +172,13 @@ export class ChatService {
 
     // A new chat has no history to read, so even its session is created while the provider thinks.
     const existing = input.sessionId ? await store.getSession(input.sessionId) : undefined
+    // A stored chat that is not open resumes before its request is built, so what its SessionStart hooks print goes with this prompt.
+    const resumed = await resumeSession(agent, existing, { cwd, workspace, signal, span })
     yield* this.compactFirst(existing, plan.candidates[0]!, input, signal, settings.params)
     const turn: Turn = existing ? await this.planTurn(store, existing.id, input) : { prior: [], replyParent: null, newParent: undefined }
     if (!existing) requireNoBranchWork(input)
     const prior = await priorMessages(turn, store, settings.system, (attachments) => this.documents.blocks(attachments, (sha) => store.readAttachment(sha)))
-    const context: ProviderMessage[] = promptContext ? [{ role: 'system', content: promptContext }] : []
+    const context = systemContext(resumed.context, promptContext)
     const request: Omit<ChatRequest, 'model'> = { ...draft, messages: reusesPrompt(input) ? prior : [...prior, ...context, ...draft.messages] }
 
     // The request goes out first and the prompt is saved while the provider thinks, so saving
@@ -203,7 +206,7 @@ export class ChatService {
       deps.changed([session.id])
       const hookCtx = { sessionId: session.id, cwd, workspace, signal, span }
       // The chat counts as open before the window hears of it, so a window opening it at once is no resume.
-      const starting = agent ? agent.sessions.start(session.id, existing ? 'resume' : 'startup', hookCtx) : Promise.resolve(null)
+      const starting = agent && !existing ? agent.sessions.start(session.id, 'startup', hookCtx) : Promise.resolve(resumed.outcome)
       starting.catch(() => undefined) // awaited below; this only keeps Node from calling it unhandled meanwhile
       yield { type: 'started', sessionId: session.id, userMessageId: turn.replyParent ? null : saved.userMessageId, assistantMessageId: saved.writer.id }
       yield* settingsApplied(deps.chatSettings, session.id, settings, first)

@@ -209,6 +209,24 @@ describe('SessionStart and SessionEnd', () => {
     expect(payloads().map((p) => `${String(p.hook_event_name)}:${String(p.source ?? p.trigger)}`)).toEqual(['SessionStart:startup', 'PreCompact:manual', 'SessionStart:compact'])
   }, 60_000)
 
+  it('what SessionStart hooks print reaches the model: at once when a stored chat resumes with a prompt, else with the next prompt', async () => {
+    const start = script('start', `console.log('Context from ' + p.source + '.')`)
+    await call('hooks.save', { source: 'user', hooks: { SessionStart: hook(start) } })
+    openai.script({ text: ['one'] }, { text: ['two'] }, { text: ['three'] })
+    const first = await send({ text: 'hello', target })
+    if (!first.result.ok) throw new Error(first.result.error.message)
+    const id = first.result.value.sessionId
+    // A new chat's request is under way before the chat exists: its startup context comes with the next prompt.
+    await send({ sessionId: id, text: 'again', target })
+    await call('sessions.lifecycle', { sessionId: id, state: 'closed' })
+    // Not open: this send resumes it before its request is built.
+    await send({ sessionId: id, text: 'third', target })
+    const systemOf = (i: number) => completions()[i]!.messages.filter((m) => m.role === 'system').map((m) => m.content)
+    expect(systemOf(0)).toEqual([])
+    expect(systemOf(1)).toEqual(['Context from startup.'])
+    expect(systemOf(2)).toEqual(['Context from resume.'])
+  }, 60_000)
+
   it('sessions.lifecycle refuses bad input specifically, and an unknown chat', async () => {
     const api = createLocalClient(t.core.dispatcher, 'test')
     const bad = async (input: unknown) => {

@@ -42,6 +42,8 @@ export const skillModelOf = (skills: TurnSkills): string | undefined => skills.g
 export interface SessionHooks {
   /** Fires SessionStart unless the session is open already; null when it did not. */
   start(sessionId: string, source: 'startup' | 'resume', ctx: Omit<HookFireContext, 'sessionId' | 'matchOn'>): Promise<HookOutcome | null>
+  /** What SessionStart hooks printed for the model (plain stdout or additionalContext) and no prompt has taken yet. */
+  takeContext(sessionId: string): string | undefined
 }
 
 /** What the chat needs of hooks, tools and permissions; the core wires the real ones. */

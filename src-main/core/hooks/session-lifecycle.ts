@@ -19,6 +19,8 @@ type Fire = (event: 'SessionStart' | 'SessionEnd', fields: Record<string, unknow
  */
 export class SessionLifecycle {
   private readonly open = new Map<string, SessionPlace>()
+  /** What SessionStart hooks printed (plain stdout or additionalContext), until the next prompt of that chat takes it. */
+  private readonly context = new Map<string, string>()
   private readonly fire: Fire
 
   constructor(fire: Fire) {
@@ -34,7 +36,16 @@ export class SessionLifecycle {
     if (source !== 'compact' && this.open.has(sessionId)) return null
     const { signal: _signal, span: _span, ...kept } = place
     this.open.set(sessionId, kept)
-    return this.fire('SessionStart', { source }, { ...place, sessionId })
+    const outcome = await this.fire('SessionStart', { source }, { ...place, sessionId })
+    if (outcome.additionalContext) this.context.set(sessionId, [this.context.get(sessionId), outcome.additionalContext].filter(Boolean).join('\n\n'))
+    return outcome
+  }
+
+  /** The SessionStart context not yet given to the model, once. */
+  takeContext(sessionId: string): string | undefined {
+    const text = this.context.get(sessionId)
+    this.context.delete(sessionId)
+    return text
   }
 
   /** SessionEnd; null when the chat was not open (it ended before, or never started here). */
@@ -42,6 +53,7 @@ export class SessionLifecycle {
     const place = this.open.get(sessionId)
     if (place === undefined) return null
     this.open.delete(sessionId)
+    this.context.delete(sessionId)
     return this.fire('SessionEnd', { reason }, { ...place, sessionId })
   }
 
