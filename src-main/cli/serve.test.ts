@@ -5,7 +5,7 @@ import { testIo, type TestIo } from '../../test/support/io'
 import { makeTempDir, removeTempDirs } from '../../test/support/tmp'
 import { httpRequest } from '../../test/support/web'
 import { runCli } from './run'
-import { defaultStaticDir } from './serve'
+import { defaultStaticDir, rendererDirFrom } from './serve'
 
 const running: { io: TestIo; exit: Promise<number> }[] = []
 afterEach(async () => {
@@ -94,5 +94,13 @@ describe('serve command', () => {
   it('finds the built renderer next to the bundle unless told otherwise', () => {
     expect(defaultStaticDir({ OLLAMA_DESK_RENDERER_DIR: '/x' })).toBe('/x')
     expect(path.basename(defaultStaticDir({}))).toBe('renderer')
+  })
+
+  it('finds out/renderer whether the CLI is bundled into out/main or into a chunk below it', () => {
+    const built = (dir: string) => dir === '/app/out/renderer'
+    expect(rendererDirFrom('file:///app/out/main/cli.js', built)).toBe('/app/out/renderer')
+    expect(rendererDirFrom('file:///app/out/main/chunks/run-DMuoLtRb.js', built)).toBe('/app/out/renderer')
+    // Not built yet: the nearer place, for the server's "not built" answer.
+    expect(rendererDirFrom('file:///app/out/main/chunks/run.js', () => false)).toBe('/app/out/main/renderer')
   })
 })

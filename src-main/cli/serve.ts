@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startWebServer } from '../web/server'
 import { newToken } from '../web/auth'
@@ -8,8 +10,18 @@ import { commandSpecs } from './specs'
 
 const STORED_TOKEN = 'web-companion-token'
 
+/**
+ * The built renderer: out/renderer beside out/main. This module may be bundled into out/main or
+ * into a chunk below it (out/main/chunks), so look one and two levels up for the folder that has
+ * index.html, and name the nearer one when neither is built yet (the server then says so).
+ */
+export function rendererDirFrom(moduleUrl: string, hasIndex: (dir: string) => boolean = (dir) => fs.existsSync(path.join(dir, 'index.html'))): string {
+  const candidates = ['../renderer', '../../renderer'].map((relative) => fileURLToPath(new URL(relative, moduleUrl)))
+  return candidates.find(hasIndex) ?? candidates[0]!
+}
+
 export function defaultStaticDir(env: Record<string, string | undefined>): string {
-  return env.OLLAMA_DESK_RENDERER_DIR ?? fileURLToPath(new URL('../renderer', import.meta.url))
+  return env.OLLAMA_DESK_RENDERER_DIR ?? rendererDirFrom(import.meta.url)
 }
 
 export function openInBrowser(url: string, platform = process.platform): void {
