@@ -6,7 +6,7 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { startReleaseServer, type ReleaseServer } from '../src-main/core/installer/testdata/release-server.ts'
-import { eventually, openApp, shoot, type Companion, type OpenApp } from './harness.ts'
+import { eventually, goTo, openApp, shoot, shootLooks, type Companion, type OpenApp } from './harness.ts'
 import { STANDIN_VERSION, standinArchive } from './ollama-standin.ts'
 
 let app: OpenApp
@@ -118,5 +118,30 @@ describe('first-run setup, from "not found" to a first chat', () => {
     await page.reload()
     await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
     assert.equal(await page.getByRole('dialog').count(), 0)
+  })
+
+  test('Settings → Ollama shows the Ollama it installed and stops, starts and uninstalls it (after asking)', async () => {
+    await goTo(page, 'Settings')
+    const service = page.getByRole('group', { name: 'Ollama on this computer' })
+    await service.getByText(`Running: Ollama ${STANDIN_VERSION} at`).waitFor()
+    await service.getByText('installed by Ollama Desk', { exact: false }).waitFor()
+    await shootLooks(page, 'settings-ollama', { scrollTo: service })
+    await service.getByRole('button', { name: 'Stop' }).click()
+    await service.getByText('but not running at', { exact: false }).waitFor()
+    await service.getByRole('button', { name: 'Start' }).click()
+    await service.getByText(`Running: Ollama ${STANDIN_VERSION} at`).waitFor()
+    // The stand-in keeps its models in memory: a file where Ollama keeps them shows they survive.
+    const manifest = path.join(home, 'models', 'manifests', 'registry.ollama.ai', 'library', 'llama3.2', 'latest')
+    fs.mkdirSync(path.dirname(manifest), { recursive: true })
+    fs.writeFileSync(manifest, '{}')
+    await service.getByRole('button', { name: 'Uninstall…' }).click()
+    await service.getByRole('alertdialog', { name: 'Uninstall Ollama?' }).waitFor()
+    await shoot(service, 'settings-ollama-uninstall')
+    await service.getByRole('button', { name: 'Uninstall', exact: true }).click()
+    await service.getByText('Removed. Your downloaded models are still there.').waitFor()
+    await service.getByText('Not installed on this computer', { exact: false }).waitFor()
+    assert.equal(fs.existsSync(path.join(home, '.local/share/ollama-desk/ollama/bin/ollama')), false, 'the binary is gone')
+    assert.equal(fs.existsSync(manifest), true, 'the downloaded models stay')
+    await service.getByRole('button', { name: 'Install Ollama' }).waitFor()
   })
 })

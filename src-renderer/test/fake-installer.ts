@@ -34,8 +34,17 @@ export function fakeInstaller(options: FakeInstallerOptions) {
         case 'ollama.start':
           running()
           return ok({ service: 'process', version: '0.12.6' })
-        case 'ollama.stop':
-          return ok({ stopped: [] })
+        case 'ollama.stop': {
+          // Like the core: only the Ollama Desk installed stops.
+          const ours = detection.installs.some((i) => i.ours)
+          if (ours) detection = { ...detection, reachable: false, version: undefined }
+          return ok({ stopped: ours ? ['process'] : [] })
+        }
+        case 'ollama.uninstall': {
+          const removed = detection.installs.filter((i) => i.ours).map((i) => i.path)
+          detection = { ...detection, installs: detection.installs.filter((i) => !i.ours), ...(removed.length > 0 ? { reachable: false, version: undefined } : {}) }
+          return ok({ removed })
+        }
         case 'ollama.autoStart': {
           const enabled = (input as { enabled: boolean }).enabled
           return ok({ enabled, supported: true, detail: `systemd user unit ${enabled ? 'enabled' : 'disabled'}` })
