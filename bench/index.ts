@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { chatBench } from './chat.bench'
 import { checkRatios, readThresholds } from './check'
+import { clusterBench } from './cluster.bench'
 import { chatWorkspaceBench } from './chat-workspace.bench'
 import { rdmaBench } from './rdma.bench'
 import { formatFigure, type Figure } from './report'
@@ -25,6 +26,7 @@ const suites: [string, (quick: boolean) => Promise<Figure[]>][] = (
     ['workspace', chatWorkspaceBench],
     ['rdma', rdmaBench],
     ['startup', startupBench],
+    ['cluster', clusterBench],
   ] as [string, (quick: boolean) => Promise<Figure[]>][]
 ).filter(([name]) => !only || only === name)
 

@@ -11,6 +11,7 @@ import {
   StaticDiscovery,
   peerFromTxt,
   peerToTxt,
+  sanitizeName,
   type AdvertisedPeer,
   type DiscoveredPeer,
   type Discovery,
@@ -171,5 +172,20 @@ describe('MdnsDiscovery', () => {
       expect(discovery.state.error.hint).toMatch(/added by address/)
     }
     await expect(discovery.stop()).resolves.toBeUndefined()
+  })
+})
+
+describe('sanitizeName', () => {
+  it('drops control, bidi and separator characters, collapses spaces and keeps at most 63 characters', () => {
+    expect(sanitizeName('studio\u0007\u001b[31m red')).toBe('studio [31m red')
+    expect(sanitizeName('abc\u202Eexe.txt\u2066x\u2069')).toBe('abc exe.txt x')
+    expect(sanitizeName('line\u2028two\r\nthree')).toBe('line two three')
+    expect([...sanitizeName('é'.repeat(100))].length).toBe(63)
+    expect(sanitizeName('\u0000\u0001')).toBe('unnamed machine')
+  })
+
+  it('applies to names announced over mDNS', () => {
+    const txt = peerToTxt({ instanceId: 'peer-1', name: 'x', version: '1', port: 1, capabilities: { rdmaDevices: 0, linkKinds: [], ramGiB: 0, gpu: null, modelCount: 0 } })
+    expect(peerFromTxt({ ...txt, name: 'evil\u202Egnp\u001b' })?.name).toBe('evil gnp')
   })
 })

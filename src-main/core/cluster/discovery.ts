@@ -3,6 +3,17 @@ import { AppError } from '../errors'
 import { decodeCapabilitySummary, encodeCapabilitySummary, type CapabilitySummary } from './capabilities'
 
 export const SERVICE_TYPE = 'ollama-desk'
+/** Control characters, bidi overrides/isolates/marks and line separators: they could rewrite what a terminal or a list shows. */
+const UNSAFE_NAME_CHARS = /[\p{Cc}\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/gu
+export const MAX_NAME_CHARS = 63
+
+/** A machine name from the network, safe to show anywhere (the terminal included): no control or bidi characters, ≤ 63 characters. */
+export function sanitizeName(name: string): string {
+  const cleaned = name.replace(UNSAFE_NAME_CHARS, ' ').replace(/\s+/g, ' ').trim()
+  const chars = [...cleaned].slice(0, MAX_NAME_CHARS).join('').trim()
+  return chars || 'unnamed machine'
+}
+
 /** Instance ids end up in file and secret names, so they stay to a safe alphabet. */
 export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
 
@@ -68,7 +79,7 @@ export function peerFromTxt(txt: unknown): AdvertisedPeer | undefined {
   if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) return undefined
   const capabilities = decodeCapabilitySummary(caps)
   if (!capabilities) return undefined
-  return { instanceId: id, name, version: ver, port: portNumber, capabilities }
+  return { instanceId: id, name: sanitizeName(name), version: ver, port: portNumber, capabilities }
 }
 
 /** The slice of bonjour-service this class uses; tests may pass options such as `interface`. */

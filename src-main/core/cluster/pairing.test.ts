@@ -90,22 +90,46 @@ describe('pairing', () => {
     expect(initiator.store.list()).toEqual([])
   })
 
-  it('5 wrong codes lock pairing for a minute, even for the right code; then it works again', async () => {
+  it('a code dies after 3 wrong tries, and the third failure starts a back-off even for the right code', async () => {
     const time = clock()
     const receiver = instance('studio')
     const gate = new PairingCodeGate({ now: time.now, randomInt: () => 42 })
     const { code } = gate.showCode()
     expect(code).toBe('000042')
-    for (let attempt = 0; attempt < 5; attempt += 1) {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
       expect(reasonOf((await pair(receiver, instance('attacker'), gate, '999999')).accepted)).toBe('wrong-code')
     }
     const locked = await pair(receiver, instance('laptop'), gate, code)
     expect(reasonOf(locked.requested)).toBe('locked')
     expect((locked.requested as PromiseRejectedResult).reason).toMatchObject({ code: 'E_RATE_LIMITED' })
-    time.advance(59_000)
-    expect(reasonOf((await pair(receiver, instance('laptop'), gate, code)).requested)).toBe('locked')
-    time.advance(1_000)
+    time.advance(30_000)
+    expect(reasonOf((await pair(receiver, instance('laptop'), gate, code)).requested)).toBe('no-code')
+    gate.showCode()
     expect(reasonOf((await pair(receiver, instance('laptop'), gate, code)).requested)).toBe('succeeded')
+    expect(gate.state.failures).toBe(0)
+  })
+
+  it('a sweep of wrong codes over 30 days stops at the budget, across fresh codes and restarts', () => {
+    const time = clock()
+    const saved = { failures: 0, lockedUntil: 0 }
+    const store = { load: () => ({ ...saved }), save: (state: typeof saved) => void Object.assign(saved, state) }
+    let gate = new PairingCodeGate({ now: time.now, store })
+    let wrongTriesEvaluated = 0
+    const end = time.now() + 30 * 24 * 60 * 60 * 1000
+    for (let round = 0; time.now() < end; round += 1) {
+      if (round % 7 === 6) gate = new PairingCodeGate({ now: time.now, store }) // the machine restarts now and then
+      gate.showCode() // `serve` shows a fresh code whenever one expires or dies
+      try {
+        gate.begin().fail()
+        wrongTriesEvaluated += 1
+      } catch (error) {
+        expect(error).toMatchObject({ reason: 'locked' })
+        time.advance(Math.max(1, gate.state.lockedUntil - time.now()))
+      }
+    }
+    // The budget (10) and then one try a day: about 40 in 30 days, where unlimited codes allowed ~200,000.
+    expect(wrongTriesEvaluated).toBeLessThanOrEqual(10 + 30)
+    expect(saved.failures).toBe(wrongTriesEvaluated)
   })
 
   it('an expired code fails', async () => {

@@ -1,4 +1,5 @@
 import { createHash, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, randomInt, type KeyObject } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { z } from 'zod'
 import { AppError } from '../errors'
 import type { TransportChannel } from '../rdma'
@@ -40,11 +41,22 @@ function pairingError(reason: PairingFailure, cause?: unknown): PairingError {
   return new PairingError(reason, message, { hint, cause })
 }
 
+/** Failed pairing attempts, kept across codes and restarts (a file in the data folder). */
+export interface PairingBudgetStore {
+  load(): { failures: number; lockedUntil: number }
+  save(state: { failures: number; lockedUntil: number }): void
+}
+
 export interface PairingGateOptions {
   now?: () => number
   validityMs?: number
+  /** Wrong tries that kill one code (default 3). */
   maxFailures?: number
+  /** Failed attempts, all codes together, after which only one try a day is allowed (default 10). */
+  budget?: number
+  /** The first back-off after the third failure; doubles with each further one (default 30 s). */
   lockMs?: number
+  store?: PairingBudgetStore
   /** A uniform integer in [0, max). */
   randomInt?: (max: number) => number
 }
@@ -59,13 +71,22 @@ export interface PairingAttempt {
 export class PairingCodeGate {
   private code: string | undefined
   private expiresAt = 0
-  private failures = 0
-  private lockedUntil = 0
+  private codeFailures = 0
+  private failures: number
+  private lockedUntil: number
   private attemptOpen = false
   private readonly now: () => number
 
   constructor(private readonly options: PairingGateOptions = {}) {
     this.now = options.now ?? Date.now
+    const saved = options.store?.load() ?? { failures: 0, lockedUntil: 0 }
+    this.failures = saved.failures
+    this.lockedUntil = saved.lockedUntil
+  }
+
+  /** Failed attempts counted against the budget (all codes, across restarts) and the back-off end. */
+  get state(): { failures: number; lockedUntil: number } {
+    return { failures: this.failures, lockedUntil: this.lockedUntil }
   }
 
   /** A fresh code to show the user; replaces any previous one. */
@@ -73,7 +94,7 @@ export class PairingCodeGate {
     const pick = this.options.randomInt ?? randomInt
     this.code = String(pick(1_000_000)).padStart(6, '0')
     this.expiresAt = this.now() + (this.options.validityMs ?? 120_000)
-    if (this.now() >= this.lockedUntil) this.failures = 0
+    this.codeFailures = 0
     return { code: this.code, expiresAt: this.expiresAt }
   }
 
@@ -98,20 +119,58 @@ export class PairingCodeGate {
         this.attemptOpen = false
         if (this.now() >= this.expiresAt) throw pairingError('expired')
         this.code = undefined
+        this.record(0, 0)
       },
       fail: () => {
         if (settled) return
         settled = true
         this.attemptOpen = false
-        this.failures += 1
-        if (this.failures >= (this.options.maxFailures ?? 5)) {
-          this.failures = 0
-          this.lockedUntil = this.now() + (this.options.lockMs ?? 60_000)
-        }
+        this.codeFailures += 1
+        if (this.codeFailures >= (this.options.maxFailures ?? 3)) this.code = undefined
+        const failures = this.failures + 1
+        this.record(failures, this.now() + this.backoffMs(failures))
       },
     }
   }
+
+  /** None for the first two failures, then 30 s doubling; past the budget, a day per try. */
+  private backoffMs(failures: number): number {
+    if (failures >= (this.options.budget ?? 10)) return DAY_MS
+    if (failures < 3) return 0
+    return Math.min(DAY_MS, (this.options.lockMs ?? 30_000) * 2 ** (failures - 3))
+  }
+
+  private record(failures: number, lockedUntil: number): void {
+    this.failures = failures
+    this.lockedUntil = lockedUntil
+    this.options.store?.save({ failures, lockedUntil })
+  }
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** The budget in `<dataDir>/pairing-budget.json` (0600); a missing or unreadable file counts as fresh. */
+export function fileBudgetStore(file: string): PairingBudgetStore {
+  return {
+    load: () => {
+      try {
+        const parsed = budgetSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')))
+        return parsed.success ? parsed.data : { failures: 0, lockedUntil: 0 }
+      } catch {
+        return { failures: 0, lockedUntil: 0 }
+      }
+    },
+    save: (state) => {
+      try {
+        writeFileSync(file, JSON.stringify(state), { mode: 0o600 })
+      } catch {
+        // A read-only data folder keeps the budget in memory for this run.
+      }
+    },
+  }
+}
+
+const budgetSchema = z.object({ failures: z.number().int().min(0).max(1e9), lockedUntil: z.number().min(0) })
 
 // Curve25519 field arithmetic for the Elligator 2 map (RFC 9380 §6.7.1, J = 486662, Z = 2).
 const P = 2n ** 255n - 19n

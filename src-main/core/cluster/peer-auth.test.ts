@@ -3,7 +3,8 @@ import { z } from 'zod'
 import { removeTempDirs } from '../../../test/support/tmp'
 import type { TransportChannel } from '../rdma/transport'
 import { PairingCodeGate, acceptPairing, requestPairing } from './pairing'
-import { HandshakeChannel, authenticate, authenticateAsServer, peerAuthHook, type AuthOptions, type MessageLink } from './peer-auth'
+import { HandshakeChannel, acceptSecure, openSecure, type AuthOptions, type SecurePurpose } from './peer-auth'
+import { ChannelIntegrityError } from './secure-channel'
 import { peerSecretName } from './peers-store'
 
 import { channelPair, instance } from './testdata/memory-peers'
@@ -37,11 +38,14 @@ function options(self: Instance, extra: Partial<AuthOptions> = {}): AuthOptions 
   return { peersStore: self.store, selfId: self.id, timeoutMs: PATIENT_MS, ...extra }
 }
 
-async function connect(server: Instance, client: Instance, clientExtra: Partial<AuthOptions> = {}) {
+const authenticateAsServer = acceptSecure
+const authenticate = (channel: TransportChannel, auth: AuthOptions, purpose: SecurePurpose = 'info') => openSecure(channel, { ...auth, purpose })
+
+async function connect(server: Instance, client: Instance, clientExtra: Partial<AuthOptions> = {}, purpose: SecurePurpose = 'info') {
   const link = channelPair()
   const [serverSide, clientSide] = await Promise.allSettled([
     authenticateAsServer(link.a, options(server)),
-    authenticate(link.b, options(client, clientExtra)),
+    authenticate(link.b, options(client, clientExtra), purpose),
   ])
   return { serverSide, clientSide, link }
 }
@@ -54,27 +58,50 @@ function frame(message: unknown): Buffer {
 }
 
 describe('peer authentication', () => {
-  it('paired peers authenticate each other, share a session key and keep using the channel', async () => {
+  it('paired peers authenticate each other, agree on the purpose and keep using the encrypted channel', async () => {
     const [server, client] = await pairedInstances()
     const { serverSide, clientSide } = await connect(server, client, { expectedPeerId: server.id })
     if (serverSide.status !== 'fulfilled' || clientSide.status !== 'fulfilled') throw new Error('authentication failed')
     expect(serverSide.value.peerId).toBe(client.id)
     expect(clientSide.value.peerId).toBe(server.id)
-    expect(serverSide.value.sessionKey).toHaveLength(32)
-    expect(serverSide.value.sessionKey.equals(clientSide.value.sessionKey)).toBe(true)
+    expect(serverSide.value.purpose).toBe('info')
 
     await clientSide.value.channel.write(Buffer.from('model-request'))
     const received = await serverSide.value.channel[Symbol.asyncIterator]().next()
     expect(Buffer.from(received.value as Uint8Array).toString()).toBe('model-request')
   })
 
-  it('each connection gets a different session key', async () => {
+  it('nothing after the handshake travels in the clear, and the purpose is read inside the channel', async () => {
     const [server, client] = await pairedInstances()
-    const first = await connect(server, client)
-    const second = await connect(server, client)
-    const key = (result: PromiseSettledResult<{ sessionKey: Buffer }>) => (result.status === 'fulfilled' ? result.value.sessionKey : undefined)
-    expect(key(first.clientSide)).toBeDefined()
-    expect(key(first.clientSide)!.equals(key(second.clientSide)!)).toBe(false)
+    const { serverSide, clientSide, link } = await connect(server, client, {}, 'transfer')
+    if (serverSide.status !== 'fulfilled' || clientSide.status !== 'fulfilled') throw new Error('authentication failed')
+    expect(serverSide.value.purpose).toBe('transfer')
+    await clientSide.value.channel.write(Buffer.from('{"t":"offer","model":"secret-model"}'))
+    await serverSide.value.channel[Symbol.asyncIterator]().next()
+    const wire = Buffer.concat(link.sentByB).toString('latin1')
+    expect(wire).not.toContain('transfer')
+    expect(wire).not.toContain('secret-model')
+  })
+
+  it('cross-purpose reuse: bytes recorded on an info connection do not open as a transfer', async () => {
+    const [server, client] = await pairedInstances()
+    const fixed = (byte: number) => () => Buffer.alloc(32, byte)
+    const info = channelPair()
+    const [served, asked] = await Promise.all([
+      authenticateAsServer(info.a, options(server, { randomBytes: fixed(1) })),
+      authenticate(info.b, options(client, { randomBytes: fixed(2) }), 'info'),
+    ])
+    await asked.channel.write(Buffer.from('{"t":"hello"}'))
+    await served.channel[Symbol.asyncIterator]().next()
+    // The attacker replays every client byte of the info connection to a server that answers with
+    // the same nonce: the handshake replays (same hellos), but the purpose inside stays "info".
+    const replay = channelPair()
+    const again = authenticateAsServer(replay.a, options(server, { randomBytes: fixed(1) }))
+    await replay.b.write(Buffer.concat(info.sentByB))
+    const reopened = await again
+    expect(reopened.purpose).toBe('info')
+    // And a record sealed for info does not open under any other connection's keys.
+    await expect(reopened.channel[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(ChannelIntegrityError)
   })
 
   it('refuses a peer that was never paired (E_UNAUTHORIZED on both sides)', async () => {
@@ -89,8 +116,9 @@ describe('peer authentication', () => {
     const [server, client] = await pairedInstances()
     client.secrets.set(peerSecretName(server.id), Buffer.alloc(32, 7).toString('base64'))
     const { serverSide, clientSide } = await connect(server, client)
-    expect(clientSide).toMatchObject({ status: 'rejected', reason: { code: 'E_UNAUTHORIZED', message: expect.stringMatching(/could not prove/) } })
-    expect(serverSide).toMatchObject({ status: 'rejected', reason: { code: 'E_UNAUTHORIZED' } })
+    // The pairing key is mixed in first (psk0): the server is the first to see the wrong key.
+    expect(serverSide).toMatchObject({ status: 'rejected', reason: { code: 'E_UNAUTHORIZED', message: expect.stringMatching(/could not prove/) } })
+    expect(clientSide).toMatchObject({ status: 'rejected', reason: { code: 'E_UNAUTHORIZED', message: expect.stringMatching(/did not accept/) } })
   })
 
   it('refuses after unpairing', async () => {
@@ -178,44 +206,4 @@ describe('peer authentication', () => {
     for await (const chunk of io.rest()) rest.push(Buffer.from(chunk).toString())
     expect(rest.join('')).toBe('payload-more')
   })
-
-  it('runs as a hook inside a protocol that frames its own messages', async () => {
-    const [server, client] = await pairedInstances()
-    const [senderLink, receiverLink] = messageLinks()
-    await expect(
-      Promise.all([
-        peerAuthHook(options(client))(senderLink, { side: 'sender' }),
-        peerAuthHook(options(server))(receiverLink, { side: 'receiver' }),
-      ]),
-    ).resolves.toEqual([server.id, client.id])
-
-    const stranger = withId(instance('stranger'))
-    const [strangerLink, serverLink] = messageLinks()
-    const [strangerSide, serverSide] = await Promise.allSettled([
-      peerAuthHook(options(stranger))(strangerLink, { side: 'sender' }),
-      peerAuthHook(options(server))(serverLink, { side: 'receiver' }),
-    ])
-    expect(strangerSide).toMatchObject({ status: 'rejected', reason: { code: 'E_UNAUTHORIZED', message: expect.stringMatching(/not paired/) } })
-    expect(serverSide).toMatchObject({ status: 'rejected', reason: { code: 'E_UNAUTHORIZED' } })
-  })
 })
-
-/** Two ends of a message-based link, as a host protocol's auth hook sees them. */
-function messageLinks(): [MessageLink, MessageLink] {
-  const queues: [Array<Record<string, unknown>>, Array<Record<string, unknown>>] = [[], []]
-  const waiters: [Array<(message: Record<string, unknown>) => void>, Array<(message: Record<string, unknown>) => void>] = [[], []]
-  const end = (inbox: 0 | 1): MessageLink => ({
-    send: (payload) => {
-      const other = inbox === 0 ? 1 : 0
-      const waiter = waiters[other].shift()
-      if (waiter) waiter(payload)
-      else queues[other].push(payload)
-      return Promise.resolve()
-    },
-    receive: () => {
-      const queued = queues[inbox].shift()
-      return queued ? Promise.resolve(queued) : new Promise((resolve) => waiters[inbox].push(resolve))
-    },
-  })
-  return [end(0), end(1)]
-}

@@ -1,9 +1,11 @@
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { AppError, TimeoutError } from '../errors'
 import type { TransportChannel } from '../rdma'
 import { INSTANCE_ID_PATTERN } from './discovery'
+import { NNpsk0Handshake } from './noise'
 import type { PeersStore } from './peers-store'
+import { purposeKeys, SecureChannel, type DirectionKeys } from './secure-channel'
 
 /*
  * Handshake messages are length-prefixed JSON frames (4-byte big-endian length). After a handshake
@@ -164,11 +166,13 @@ export function macEquals(expected: Buffer, received: string): boolean {
   return actual.length === expected.length && timingSafeEqual(actual, expected)
 }
 
-const AUTH_LABEL = 'ollama-desk/peer-auth/v1'
-const helloSchema = z.object({ type: z.literal('auth-hello'), v: z.literal(1), id: instanceId, nonce: bytes32 })
-const challengeSchema = z.object({ type: z.literal('auth-challenge'), id: instanceId, nonce: bytes32, mac: bytes32 })
-const responseSchema = z.object({ type: z.literal('auth-response'), mac: bytes32 })
-const okSchema = z.object({ type: z.literal('auth-ok') })
+const LABEL = 'ollama-desk/cluster-secure/v2'
+export const SECURE_PURPOSES = ['info', 'measure', 'transfer'] as const
+export type SecurePurpose = (typeof SECURE_PURPOSES)[number]
+const helloSchema = z.object({ type: z.literal('secure-hello'), v: z.literal(2), id: instanceId, nonce: bytes32 })
+const noiseSchema = z.object({ type: z.literal('noise'), m: z.string().max(1024) })
+const clientPayloadSchema = z.object({ id: instanceId, purpose: z.enum(SECURE_PURPOSES) })
+const serverPayloadSchema = z.object({ id: instanceId, purpose: z.enum(SECURE_PURPOSES) })
 
 export interface AuthOptions {
   peersStore: PeersStore
@@ -181,19 +185,11 @@ export interface AuthOptions {
 }
 
 export interface AuthenticatedPeer {
+  /** The id proven by the pairing key inside the channel. */
   peerId: string
-  /** Continue the connection on this channel: it replays bytes that arrived with the handshake. */
-  channel: TransportChannel
-  /** A fresh key for this connection (for per-frame MACs or encryption, when a protocol wants them). */
-  sessionKey: Buffer
-}
-
-function mac(key: Buffer, role: 'client' | 'server', data: Buffer): Buffer {
-  return createHmac('sha256', key).update(transcript([role, data])).digest()
-}
-
-function sessionKeyFor(key: Buffer, data: Buffer): Buffer {
-  return Buffer.from(hkdfSync('sha256', key, data, 'ollama-desk/session-key/v1', 32))
+  purpose: SecurePurpose
+  /** Everything that follows, encrypted and authenticated with sub-keys for this purpose and direction. */
+  channel: SecureChannel
 }
 
 function refusalMessage(reason: string): string {
@@ -204,112 +200,98 @@ function refusalMessage(reason: string): string {
 
 const PAIR_AGAIN = 'Pair the two machines again from the Cluster settings.'
 
-/** Where the handshake messages go: a raw channel (HandshakeChannel) or a host protocol's messages. */
-interface HandshakeIo {
-  send(message: { type: string } & Record<string, unknown>): Promise<void>
-  receive<T>(schema: z.ZodType<T>): Promise<T>
-  refuse(reason: string): Promise<void>
+/** Both hellos, exactly as exchanged, bound into the Noise prologue. */
+function prologue(client: z.infer<typeof helloSchema>, server: z.infer<typeof helloSchema>): Buffer {
+  return transcript([LABEL, client.id, client.nonce, server.id, server.nonce])
 }
 
-interface Verified {
-  peerId: string
-  sessionKey: Buffer
-}
-
-async function asClient(io: HandshakeIo, options: AuthOptions): Promise<Verified> {
-  const clientNonce = (options.randomBytes ?? randomBytes)(32)
+function decodePayload<T>(data: Buffer, schema: z.ZodType<T>): T {
+  let parsed: unknown
   try {
-    await io.send({ type: 'auth-hello', v: 1, id: options.selfId, nonce: clientNonce.toString('base64') })
-    const challenge = await io.receive(challengeSchema)
-    if (options.expectedPeerId !== undefined && challenge.id !== options.expectedPeerId) {
-      await io.refuse('unexpected-peer')
-      throw new UnauthorizedError(`Expected machine ${options.expectedPeerId} but ${challenge.id} answered.`)
-    }
-    const key = options.peersStore.pairingKey(challenge.id)
-    if (!key) {
-      await io.refuse('not-paired')
-      throw new UnauthorizedError(`Machine ${challenge.id} is not paired with this one.`, { hint: PAIR_AGAIN })
-    }
-    const data = transcript([AUTH_LABEL, options.selfId, challenge.id, clientNonce, Buffer.from(challenge.nonce, 'base64')])
-    if (!macEquals(mac(key, 'server', data), challenge.mac)) {
-      await io.refuse('bad-proof')
-      throw new UnauthorizedError(`Machine ${challenge.id} could not prove it holds the pairing key.`, { hint: PAIR_AGAIN })
-    }
-    await io.send({ type: 'auth-response', mac: mac(key, 'client', data).toString('base64') })
-    await io.receive(okSchema)
-    return { peerId: challenge.id, sessionKey: sessionKeyFor(key, data) }
+    parsed = JSON.parse(data.toString('utf8'))
+  } catch {
+    parsed = undefined
+  }
+  const checked = schema.safeParse(parsed)
+  if (!checked.success) throw new UnauthorizedError('The other machine sent an unexpected handshake message.')
+  return checked.data
+}
+
+async function asClient(io: HandshakeChannel, options: AuthOptions, purpose: SecurePurpose): Promise<Omit<AuthenticatedPeer, 'channel'> & { keys: DirectionKeys }> {
+  const hello = { type: 'secure-hello' as const, v: 2 as const, id: options.selfId, nonce: (options.randomBytes ?? randomBytes)(32).toString('base64') }
+  await io.send(hello)
+  const answer = await io.receive(helloSchema)
+  if (options.expectedPeerId !== undefined && answer.id !== options.expectedPeerId) {
+    await io.refuse('unexpected-peer')
+    throw new UnauthorizedError(`Expected machine ${options.expectedPeerId} but ${answer.id} answered.`)
+  }
+  const key = answer.id === options.selfId ? undefined : options.peersStore.pairingKey(answer.id)
+  if (!key) {
+    await io.refuse('not-paired')
+    throw new UnauthorizedError(`Machine ${answer.id} is not paired with this one.`, { hint: PAIR_AGAIN })
+  }
+  const noise = new NNpsk0Handshake(key, prologue(hello, answer))
+  await io.send({ type: 'noise', m: noise.writeA(Buffer.from(JSON.stringify({ id: options.selfId, purpose }))).toString('base64') })
+  const reply = await io.receive(noiseSchema)
+  let payload: z.infer<typeof serverPayloadSchema>
+  try {
+    payload = decodePayload(noise.readB(Buffer.from(reply.m, 'base64')), serverPayloadSchema)
   } catch (error) {
+    await io.refuse('bad-proof')
+    throw new UnauthorizedError(`Machine ${answer.id} could not prove it holds the pairing key.`, { hint: PAIR_AGAIN, cause: error })
+  }
+  if (payload.id !== answer.id || payload.purpose !== purpose) throw new UnauthorizedError(`Machine ${answer.id} answered for another machine or purpose.`)
+  return { peerId: answer.id, purpose, keys: purposeKeys(noise.split(), purpose, 'client') }
+}
+
+async function asServer(io: HandshakeChannel, options: AuthOptions): Promise<Omit<AuthenticatedPeer, 'channel'> & { keys: DirectionKeys }> {
+  const hello = await io.receive(helloSchema)
+  const key = hello.id === options.selfId ? undefined : options.peersStore.pairingKey(hello.id)
+  if (!key) {
+    await io.refuse('not-paired')
+    throw new UnauthorizedError(`Machine ${hello.id} tried to connect but is not paired with this one.`)
+  }
+  const answer = { type: 'secure-hello' as const, v: 2 as const, id: options.selfId, nonce: (options.randomBytes ?? randomBytes)(32).toString('base64') }
+  await io.send(answer)
+  const noise = new NNpsk0Handshake(key, prologue(hello, answer))
+  const message = await io.receive(noiseSchema)
+  let payload: z.infer<typeof clientPayloadSchema>
+  try {
+    payload = decodePayload(noise.readA(Buffer.from(message.m, 'base64')), clientPayloadSchema)
+  } catch (error) {
+    await io.refuse('bad-proof')
+    throw new UnauthorizedError(`Machine ${hello.id} could not prove it holds the pairing key.`, { cause: error })
+  }
+  if (payload.id !== hello.id) throw new UnauthorizedError(`Machine ${hello.id} spoke for ${payload.id} inside the channel.`)
+  await io.send({ type: 'noise', m: noise.writeB(Buffer.from(JSON.stringify({ id: options.selfId, purpose: payload.purpose }))).toString('base64') })
+  return { peerId: hello.id, purpose: payload.purpose, keys: purposeKeys(noise.split(), payload.purpose, 'server') }
+}
+
+/**
+ * The connecting side: hellos, then Noise_NNpsk0 keyed with the pairing key, with `purpose` and
+ * this machine's id inside the first encrypted message. Throws UnauthorizedError and closes the channel.
+ */
+export async function openSecure(channel: TransportChannel, options: AuthOptions & { purpose: SecurePurpose }): Promise<AuthenticatedPeer> {
+  const io = new HandshakeChannel(channel, options.timeoutMs)
+  try {
+    const verified = await asClient(io, options, options.purpose)
+    return { peerId: verified.peerId, purpose: verified.purpose, channel: new SecureChannel(io.rest(), verified.keys) }
+  } catch (error) {
+    io.close()
     if (error instanceof PeerRefusal) throw new UnauthorizedError(refusalMessage(error.reason), { hint: PAIR_AGAIN })
     throw error
   }
 }
 
-async function asServer(io: HandshakeIo, options: AuthOptions): Promise<Verified> {
+/** The accepting side: the purpose and the peer's id are what it proved inside the channel. */
+export async function acceptSecure(channel: TransportChannel, options: AuthOptions): Promise<AuthenticatedPeer> {
+  const io = new HandshakeChannel(channel, options.timeoutMs)
   try {
-    const hello = await io.receive(helloSchema)
-    const key = hello.id === options.selfId ? undefined : options.peersStore.pairingKey(hello.id)
-    if (!key) {
-      await io.refuse('not-paired')
-      throw new UnauthorizedError(`Machine ${hello.id} tried to connect but is not paired with this one.`)
-    }
-    const serverNonce = (options.randomBytes ?? randomBytes)(32)
-    const data = transcript([AUTH_LABEL, hello.id, options.selfId, Buffer.from(hello.nonce, 'base64'), serverNonce])
-    await io.send({ type: 'auth-challenge', id: options.selfId, nonce: serverNonce.toString('base64'), mac: mac(key, 'server', data).toString('base64') })
-    const response = await io.receive(responseSchema)
-    if (!macEquals(mac(key, 'client', data), response.mac)) {
-      await io.refuse('bad-proof')
-      throw new UnauthorizedError(`Machine ${hello.id} could not prove it holds the pairing key.`, { hint: PAIR_AGAIN })
-    }
-    await io.send({ type: 'auth-ok' })
-    return { peerId: hello.id, sessionKey: sessionKeyFor(key, data) }
+    const verified = await asServer(io, options)
+    return { peerId: verified.peerId, purpose: verified.purpose, channel: new SecureChannel(io.rest(), verified.keys) }
   } catch (error) {
+    io.close()
     if (error instanceof PeerRefusal) throw new UnauthorizedError(refusalMessage(error.reason))
     throw error
-  }
-}
-
-/** Mutual challenge–response for the connecting side. Throws UnauthorizedError (E_UNAUTHORIZED) and closes the channel. */
-export async function authenticate(channel: TransportChannel, options: AuthOptions): Promise<AuthenticatedPeer> {
-  const io = new HandshakeChannel(channel, options.timeoutMs)
-  try {
-    return { ...(await asClient(io, options)), channel: io.rest() }
-  } catch (error) {
-    io.close()
-    throw error
-  }
-}
-
-/** The accepting side of `authenticate`. Throws UnauthorizedError (E_UNAUTHORIZED) and closes the channel. */
-export async function authenticateAsServer(channel: TransportChannel, options: AuthOptions): Promise<AuthenticatedPeer> {
-  const io = new HandshakeChannel(channel, options.timeoutMs)
-  try {
-    return { ...(await asServer(io, options)), channel: io.rest() }
-  } catch (error) {
-    io.close()
-    throw error
-  }
-}
-
-/** A protocol that frames its own messages and lets a hook exchange free-form ones (e.g. model transfer). */
-export interface MessageLink {
-  send(payload: Record<string, unknown>): Promise<void>
-  receive(): Promise<Record<string, unknown>>
-}
-
-/**
- * The same handshake as a hook for such a protocol: the connecting side (`sender`) is the client.
- * Resolves with the authenticated peer id; throws UnauthorizedError. The host protocol owns the channel.
- */
-export function peerAuthHook(options: Omit<AuthOptions, 'timeoutMs'>): (link: MessageLink, context: { side: 'sender' | 'receiver' }) => Promise<string> {
-  return async (link, context) => {
-    const io: HandshakeIo = {
-      send: (message) => link.send(message),
-      receive: async (schema) => checkMessage(await link.receive(), schema),
-      refuse: async (reason) => {
-        await link.send({ type: 'error', reason }).catch(() => undefined)
-      },
-    }
-    const verified = context.side === 'sender' ? await asClient(io, options) : await asServer(io, options)
-    return verified.peerId
   }
 }

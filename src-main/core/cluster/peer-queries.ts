@@ -4,8 +4,8 @@ import type { TransportChannel } from '../rdma'
 import type { PeerCapabilities } from './capabilities'
 import { decodeCapabilitySummary, encodeCapabilitySummary } from './capabilities'
 import type { AdvertisedPeer } from './discovery'
-import { INSTANCE_ID_PATTERN } from './discovery'
-import { authenticate, authenticateAsServer, HandshakeChannel, type AuthOptions } from './peer-auth'
+import { INSTANCE_ID_PATTERN, sanitizeName } from './discovery'
+import { HandshakeChannel } from './peer-auth'
 
 /*
  * Small questions one instance asks another over the cluster listener:
@@ -45,18 +45,17 @@ export async function answerHello(channel: TransportChannel, self: AdvertisedPee
   await channel.end()
 }
 
-export async function answerInfo(channel: TransportChannel, auth: AuthOptions, capabilities: () => Promise<PeerCapabilities>): Promise<string> {
-  const peer = await authenticateAsServer(channel, auth)
+/** Answers `info` on a channel already authenticated and encrypted for that purpose. */
+export async function answerInfo(secure: TransportChannel, capabilities: () => Promise<PeerCapabilities>, timeoutMs?: number): Promise<void> {
   const full = await capabilities()
-  const io = new HandshakeChannel(peer.channel, auth.timeoutMs)
+  const io = new HandshakeChannel(secure, timeoutMs)
   await io.send({ type: 'info', capabilities: { ...full, models: full.models.slice(0, MAX_MODELS_LISTED) } })
-  await peer.channel.end()
-  return peer.peerId
+  await secure.end()
 }
 
-export async function answerMeasure(channel: TransportChannel, auth: AuthOptions): Promise<string> {
-  const peer = await authenticateAsServer(channel, auth)
-  const io = new HandshakeChannel(peer.channel, auth.timeoutMs)
+/** Counts the probe bytes a `measure` client streams over the encrypted channel. */
+export async function answerMeasure(secure: TransportChannel, timeoutMs?: number): Promise<void> {
+  const io = new HandshakeChannel(secure, timeoutMs)
   const { bytes } = await io.receive(measureSchema)
   let received = 0
   for await (const chunk of io.rest()) {
@@ -64,8 +63,7 @@ export async function answerMeasure(channel: TransportChannel, auth: AuthOptions
     if (received >= bytes) break
   }
   await io.send({ type: 'measure-ok', bytes: received })
-  await peer.channel.end()
-  return peer.peerId
+  await secure.end()
 }
 
 // ---- client side -------------------------------------------------------------------------------
@@ -77,20 +75,19 @@ export async function askHello(channel: TransportChannel, timeoutMs?: number): P
     const hello = await io.receive(helloSchema)
     const capabilities = decodeCapabilitySummary(hello.caps)
     if (!capabilities) throw new AppError('E_BAD_RESPONSE', `The machine at ${channel.remote} announced malformed capabilities.`)
-    return { instanceId: hello.id, name: hello.name, version: hello.version, port: hello.port, capabilities }
+    return { instanceId: hello.id, name: sanitizeName(hello.name), version: hello.version, port: hello.port, capabilities }
   } finally {
     channel.destroy()
   }
 }
 
-/** A paired peer's full capabilities, over an authenticated connection. */
-export async function askInfo(channel: TransportChannel, auth: AuthOptions): Promise<PeerCapabilities> {
-  const peer = await authenticate(channel, auth)
+/** A paired peer's full capabilities, over a channel authenticated and encrypted for `info`. */
+export async function askInfo(secure: TransportChannel, timeoutMs?: number): Promise<PeerCapabilities> {
   try {
-    const io = new HandshakeChannel(peer.channel, auth.timeoutMs)
+    const io = new HandshakeChannel(secure, timeoutMs)
     return (await io.receive(infoSchema)).capabilities
   } finally {
-    peer.channel.destroy()
+    secure.destroy()
   }
 }
 
@@ -100,24 +97,23 @@ export interface Measurement {
   bytesPerSecond: number
 }
 
-/** Streams `bytes` to a paired peer and times until it confirms it has them all. */
-export async function measureLink(channel: TransportChannel, auth: AuthOptions, options: { bytes?: number; now?: () => number } = {}): Promise<Measurement> {
+/** Streams `bytes` to a paired peer over a channel encrypted for `measure` and times until it confirms them all. */
+export async function measureLink(secure: TransportChannel, options: { bytes?: number; now?: () => number; timeoutMs?: number } = {}): Promise<Measurement> {
   const bytes = options.bytes ?? DEFAULT_MEASURE_BYTES
   const now = options.now ?? (() => performance.now())
-  const peer = await authenticate(channel, auth)
   try {
-    const io = new HandshakeChannel(peer.channel, Math.max(auth.timeoutMs ?? 10_000, 30_000))
+    const io = new HandshakeChannel(secure, Math.max(options.timeoutMs ?? 10_000, 30_000))
     const started = now()
     await io.send({ type: 'measure', bytes })
     const chunk = Buffer.alloc(Math.min(MEASURE_CHUNK, bytes), 0x5a)
     for (let sent = 0; sent < bytes; sent += chunk.length) {
-      await peer.channel.write(sent + chunk.length > bytes ? chunk.subarray(0, bytes - sent) : chunk)
+      await secure.write(sent + chunk.length > bytes ? chunk.subarray(0, bytes - sent) : chunk)
     }
     const confirmed = await io.receive(measuredSchema)
     const seconds = Math.max((now() - started) / 1000, 1e-6)
     if (confirmed.bytes < bytes) throw new AppError('E_NETWORK', `The peer confirmed ${confirmed.bytes} of ${bytes} probe bytes.`)
     return { bytes, seconds, bytesPerSecond: Math.round(bytes / seconds) }
   } finally {
-    peer.channel.destroy()
+    secure.destroy()
   }
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { IoError } from '../errors'
 import { FileSecretStore } from '../secrets'
-import { PeersStore, peerSecretName } from './peers-store'
+import { IdentityChangedError, PeersStore, peerSecretName } from './peers-store'
 
 afterEach(removeTempDirs)
 
@@ -80,4 +80,28 @@ describe('PeersStore', () => {
     expect(() => store.save({ id: 'p', name: 'n', identityKey: publicKeyOf(setup().store) }, Buffer.alloc(32))).toThrow(/cannot be read/)
     expect(fs.readFileSync(path.join(dataDir, 'peers.json'), 'utf8')).toContain('../x')
   })
+
+  it('re-pairing an id with a different identity key is refused unless confirmed; the same identity may re-pair', () => {
+    const { store } = setup()
+    const first = setup().store
+    const impostor = setup().store
+    store.save({ id: 'peer-1', name: 'studio', identityKey: publicKeyOf(first) }, Buffer.alloc(32, 1))
+    expect(() => store.save({ id: 'peer-1', name: 'studio', identityKey: publicKeyOf(impostor) }, Buffer.alloc(32, 2))).toThrow(IdentityChangedError)
+    expect(store.pairingKey('peer-1')).toEqual(Buffer.alloc(32, 1))
+    store.save({ id: 'peer-1', name: 'studio', identityKey: publicKeyOf(first) }, Buffer.alloc(32, 3))
+    expect(store.pairingKey('peer-1')).toEqual(Buffer.alloc(32, 3))
+    store.save({ id: 'peer-1', name: 'studio', identityKey: publicKeyOf(impostor) }, Buffer.alloc(32, 4), { replaceIdentity: true })
+    expect(store.get('peer-1')?.identityKey).toBe(publicKeyOf(impostor))
+  })
+
+  it('names are stored and listed without control or bidi characters, at most 63 characters', () => {
+    const { store } = setup()
+    const hostile = `evil\x1b[2J\u202Egnp.exe\r\nrm -rf ${'x'.repeat(100)}`
+    store.save({ id: 'peer-1', name: hostile, identityKey: publicKeyOf(setup().store) }, Buffer.alloc(32, 1))
+    const [listed] = store.list()
+    expect([...(listed?.name ?? '')].some((char) => /\p{Cc}|[\u202a-\u202e\u2066-\u2069]/u.test(char))).toBe(false)
+    expect([...(listed?.name ?? '')].length).toBeLessThanOrEqual(63)
+    expect(listed?.name.startsWith('evil [2J gnp.exe rm -rf xxx')).toBe(true)
+  })
 })
+

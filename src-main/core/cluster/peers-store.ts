@@ -4,7 +4,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { AppError, IoError } from '../errors'
 import type { SecretStore } from '../secrets'
-import { INSTANCE_ID_PATTERN } from './discovery'
+import { INSTANCE_ID_PATTERN, sanitizeName } from './discovery'
 
 /** A paired machine as kept on disk; the pairing key lives in the secret store, never here. */
 export interface PairedPeer {
@@ -38,6 +38,15 @@ const fileSchema = z.object({
   peers: z.array(peerSchema),
 })
 type PeersFile = z.infer<typeof fileSchema>
+
+/** Someone paired under a known machine's id with another identity key: refused rather than silently trusted. */
+export class IdentityChangedError extends AppError {
+  constructor(known: PairedPeer) {
+    super('E_UNAUTHORIZED', `A machine paired as ${known.name} (${known.id}) but with a different identity key; the pairing was refused.`, {
+      hint: 'If that machine was reinstalled, unpair it here first (`ollama-desk cluster unpair`), then pair again.',
+    })
+  }
+}
 
 export function peerSecretName(peerId: string): string {
   return `cluster.peer.${peerId}`
@@ -75,7 +84,7 @@ export class PeersStore {
   }
 
   list(): PairedPeer[] {
-    return this.read().peers
+    return this.read().peers.map((peer) => ({ ...peer, name: sanitizeName(peer.name) }))
   }
 
   get(id: string): PairedPeer | undefined {
@@ -91,9 +100,14 @@ export class PeersStore {
     return key.length === PAIRING_KEY_BYTES ? key : undefined
   }
 
-  /** Records a pairing; pairing again with the same id replaces the old key. */
-  save(peer: Omit<PairedPeer, 'pairedAt'>, pairingKey: Uint8Array): PairedPeer {
+  /**
+   * Records a pairing; pairing again with the same id and identity key replaces the old key. The
+   * same id with a different identity key is refused unless `replaceIdentity` (the user confirmed).
+   */
+  save(peer: Omit<PairedPeer, 'pairedAt'>, pairingKey: Uint8Array, options: { replaceIdentity?: boolean } = {}): PairedPeer {
     assertInstanceId(peer.id)
+    const known = this.get(peer.id)
+    if (known && known.identityKey !== peer.identityKey && !options.replaceIdentity) throw new IdentityChangedError(known)
     if (pairingKey.length !== PAIRING_KEY_BYTES) {
       throw new AppError('E_VALIDATION', `A pairing key has ${PAIRING_KEY_BYTES} bytes, not ${pairingKey.length}.`)
     }
@@ -102,7 +116,7 @@ export class PeersStore {
     } catch (cause) {
       throw new AppError('E_VALIDATION', `The identity key of "${peer.id}" is not a public key.`, { cause })
     }
-    const saved: PairedPeer = { id: peer.id, name: peer.name.slice(0, 200), identityKey: peer.identityKey, pairedAt: (this.options.now?.() ?? new Date()).toISOString() }
+    const saved: PairedPeer = { id: peer.id, name: sanitizeName(peer.name), identityKey: peer.identityKey, pairedAt: (this.options.now?.() ?? new Date()).toISOString() }
     // Key first: a peer listed without its key is harmless (it cannot authenticate), the reverse would leak.
     this.options.secrets.set(peerSecretName(peer.id), Buffer.from(pairingKey).toString('base64'))
     const data = this.read()

@@ -108,7 +108,8 @@ describe('ClusterService on loopback', () => {
 
     expect(existsSync(manifestPath(b.modelsDir, model.name))).toBe(false)
     for (const blob of model.blobs) expect(existsSync(blobPath(b.modelsDir, blob.digest))).toBe(false)
-    await expect.poll(() => b.events.find((event) => event.type === 'failed')).toMatchObject({ purpose: 'transfer', error: { code: 'E_UNAUTHORIZED' } })
+    // The purpose travels inside the encrypted channel: a stranger's connection never gets that far.
+    await expect.poll(() => b.events.find((event) => event.type === 'failed')).toMatchObject({ purpose: 'secure', error: { code: 'E_UNAUTHORIZED' } })
   })
 
   it('names unknown peers and bad addresses clearly', async () => {

@@ -1,25 +1,29 @@
 import os from 'node:os'
+import path from 'node:path'
 import { z } from 'zod'
 import { AppError } from '../errors'
 import type { Logger } from '../log'
 import { formatTcpAddress, parseTcpAddress, TcpTransport, type Transport, type TransportChannel, type TransportListener } from '../rdma'
 import type { SecretStore } from '../secrets'
+import { Admission, DEFAULT_ADMISSION, type Admitted, type AdmissionLimits, type Timers } from './admission'
 import { summarizeCapabilities, type CapabilitySummary, type PeerCapabilities } from './capabilities'
 import { MdnsDiscovery, type AdvertisedPeer, type DiscoveredPeer, type Discovery } from './discovery'
-import { acceptPairing, PairingCodeGate, PairingError, requestPairing } from './pairing'
-import { DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeChannel, peerAuthHook, type AuthOptions } from './peer-auth'
+import { acceptPairing, fileBudgetStore, PairingCodeGate, PairingError, requestPairing } from './pairing'
+import { acceptSecure, DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeChannel, openSecure, UnauthorizedError, type AuthenticatedPeer, type AuthOptions, type SecurePurpose } from './peer-auth'
 import { answerHello, answerInfo, answerMeasure, askHello, askInfo, measureLink, type Measurement } from './peer-queries'
 import { PeersStore, type PairedPeer } from './peers-store'
-import { loadLocalModel, receiveOne, resolveModelsDir, sendOver, type Authenticate, type ReceiveResult, type SendResult, type TransferProgress } from './transfer'
+import { loadLocalModel, receiveOne, resolveModelsDir, sendOver, type ReceiveResult, type SendResult, type TransferProgress } from './transfer'
 
 /*
- * One listener carries both cluster protocols. A connection opens with one length-prefixed JSON
- * frame, `{ type: 'cluster-open', v: 1, purpose }`, then continues as pairing (CPace) or as a
- * model transfer whose authenticate hook requires the pairing key.
+ * One listener carries every cluster protocol. A connection opens with one length-prefixed JSON
+ * frame, `{ type: 'cluster-open', v: 2, kind }`: `pair` continues as pairing (CPace), `hello` is the
+ * public summary, and `secure` is the Noise handshake keyed by the pairing key, inside which the
+ * client names its purpose (info, measure, transfer) and everything after is encrypted.
  */
 
-const openSchema = z.object({ type: z.literal('cluster-open'), v: z.literal(1), purpose: z.enum(['pair', 'transfer', 'hello', 'info', 'measure']) })
-type Purpose = z.infer<typeof openSchema>['purpose']
+const openSchema = z.object({ type: z.literal('cluster-open'), v: z.literal(2), kind: z.enum(['pair', 'hello', 'secure']) })
+type OpenKind = z.infer<typeof openSchema>['kind']
+type Purpose = OpenKind | SecurePurpose
 
 export type ClusterEvent =
   | { type: 'paired'; peer: PairedPeer }
@@ -44,6 +48,10 @@ export interface ClusterServiceOptions {
   /** This machine's full capabilities: told to paired peers, summarised in the announcement. */
   describe?: () => Promise<PeerCapabilities>
   handshakeTimeoutMs?: number
+  /** Caps and the one deadline for connections that have not authenticated yet. */
+  admission?: Partial<AdmissionLimits>
+  /** Injectable for tests: the admission deadline runs on these. */
+  timers?: Timers
   now?: () => number
   onEvent?: (event: ClusterEvent) => void
   /** A peer appeared on or left the network. */
@@ -86,7 +94,7 @@ export function normalizeAddress(address: string): string {
 export class ClusterService {
   readonly peersStore: PeersStore
   readonly modelsDir: string
-  private readonly gate = new PairingCodeGate()
+  private readonly gate: PairingCodeGate
   private readonly transport: Transport
   private readonly discovery: Discovery
   private readonly discovered = new Map<string, DiscoveredPeer & { lastSeen: number }>()
@@ -96,9 +104,12 @@ export class ClusterService {
   private listener: TransportListener | undefined
   private acceptLoop: Promise<void> | undefined
   private browsing = false
+  private readonly admission: Admission
 
   constructor(private readonly options: ClusterServiceOptions) {
+    this.admission = new Admission({ ...DEFAULT_ADMISSION, deadlineMs: options.handshakeTimeoutMs ?? DEFAULT_ADMISSION.deadlineMs, ...options.admission }, options.timers)
     this.peersStore = new PeersStore({ dataDir: options.dataDir, secrets: options.secrets })
+    this.gate = new PairingCodeGate({ store: fileBudgetStore(path.join(options.dataDir, 'pairing-budget.json')), ...(options.now ? { now: options.now } : {}) })
     this.modelsDir = resolveModelsDir(options.env, options.home, options.modelsDir)
     this.transport = options.transport ?? new TcpTransport()
     this.discovery = options.discovery ?? new MdnsDiscovery()
@@ -150,6 +161,11 @@ export class ClusterService {
     )
   }
 
+  /** Connections accepted that have not authenticated yet (bounded by the admission caps). */
+  get unauthenticatedConnections(): number {
+    return this.admission.unauthenticated
+  }
+
   /** Whether discovery works here; when not, peers are reachable by address only. */
   get discoveryState(): Discovery['state'] {
     return this.discovery.state
@@ -182,18 +198,19 @@ export class ClusterService {
   /** A paired peer's full capabilities (RDMA, links, models with sizes, RAM, GPU). */
   async peerInfo(peer: string, options: { signal?: AbortSignal } = {}): Promise<PeerCapabilities> {
     const target = this.resolvePeer(peer)
-    const capabilities = await askInfo(await this.open(target.address, 'info', options.signal), this.authOptions(target.expectedPeerId))
-    this.touch(target.expectedPeerId)
+    const secure = await this.openSecure(target, 'info', options.signal)
+    const capabilities = await askInfo(secure.channel, this.options.handshakeTimeoutMs)
+    this.touch(secure.peerId)
     return capabilities
   }
 
   /** Times a short stream of bytes to a paired peer over TCP. */
   async measure(peer: string, options: { signal?: AbortSignal; bytes?: number } = {}): Promise<Measurement & { address: string; peerId: string }> {
     const target = this.resolvePeer(peer)
-    const channel = await this.open(target.address, 'measure', options.signal)
-    const measured = await measureLink(channel, this.authOptions(target.expectedPeerId), { ...(options.bytes ? { bytes: options.bytes } : {}) })
-    this.touch(target.expectedPeerId)
-    return { ...measured, address: target.address, peerId: target.expectedPeerId ?? '' }
+    const secure = await this.openSecure(target, 'measure', options.signal)
+    const measured = await measureLink(secure.channel, { timeoutMs: this.options.handshakeTimeoutMs, ...(options.bytes ? { bytes: options.bytes } : {}) })
+    this.touch(secure.peerId)
+    return { ...measured, address: target.address, peerId: secure.peerId }
   }
 
   /** Forgets a paired peer (by id or name) and its key: its connections are refused from now on. */
@@ -209,15 +226,9 @@ export class ClusterService {
   async sendModel(model: string, peer: string, options: { signal?: AbortSignal; onProgress?: (progress: TransferProgress) => void } = {}): Promise<SendResult> {
     const target = this.resolvePeer(peer)
     const loaded = await loadLocalModel(this.modelsDir, model)
-    const channel = await this.open(target.address, 'transfer', options.signal)
-    return sendOver(channel, loaded, {
-      modelsDir: this.modelsDir,
-      model,
-      signal: options.signal,
-      onProgress: options.onProgress,
-      peerId: this.selfId,
-      authenticate: this.authHook(target.expectedPeerId),
-    })
+    const secure = await this.openSecure(target, 'transfer', options.signal)
+    const result = await sendOver(secure.channel, loaded, { modelsDir: this.modelsDir, model, signal: options.signal, onProgress: options.onProgress, peerId: this.selfId })
+    return { ...result, peerId: secure.peerId }
   }
 
   /** Paired machines first (with their current addresses when seen), then unpaired discovered ones. */
@@ -262,11 +273,10 @@ export class ClusterService {
     return { peersStore: this.peersStore, selfId: this.selfId, timeoutMs: this.options.handshakeTimeoutMs, ...(expectedPeerId ? { expectedPeerId } : {}) }
   }
 
-  private authHook(expectedPeerId?: string): Authenticate {
-    const hook = peerAuthHook({ peersStore: this.peersStore, selfId: this.selfId, ...(expectedPeerId ? { expectedPeerId } : {}) })
-    return async (link, context) => {
-      await hook(link, { side: context.side })
-    }
+  /** Connects, then runs the Noise handshake for `purpose`; everything after is encrypted. */
+  private async openSecure(target: { address: string; expectedPeerId?: string }, purpose: SecurePurpose, signal?: AbortSignal): Promise<AuthenticatedPeer> {
+    const channel = await this.open(target.address, 'secure', signal)
+    return openSecure(channel, { ...this.authOptions(target.expectedPeerId), purpose })
   }
 
   private resolvePeer(peer: string): { address: string; expectedPeerId?: string } {
@@ -285,11 +295,11 @@ export class ClusterService {
   }
 
   /** Connects and says which protocol follows. */
-  private async open(address: string, purpose: Purpose, signal?: AbortSignal): Promise<TransportChannel> {
+  private async open(address: string, kind: OpenKind, signal?: AbortSignal): Promise<TransportChannel> {
     const channel = await this.transport.connect(address, { signal })
     const io = new HandshakeChannel(channel, this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS)
     try {
-      await io.send({ type: 'cluster-open', v: 1, purpose })
+      await io.send({ type: 'cluster-open', v: 2, kind })
     } catch (error) {
       channel.destroy()
       throw error
@@ -303,28 +313,27 @@ export class ClusterService {
         channel.destroy()
         break
       }
-      const session = this.serve(channel)
+      const place = this.admission.admit(channel)
+      if (!place) {
+        this.options.log.warn({ remote: channel.remote }, 'cluster connection refused: too many waiting to authenticate')
+        continue
+      }
+      const session = this.serve(channel, place)
       this.sessions.add(session)
       void session.finally(() => this.sessions.delete(session))
     }
   }
 
-  private async serve(channel: TransportChannel): Promise<void> {
+  private async serve(channel: TransportChannel, place: Admitted): Promise<void> {
     const emit = this.options.onEvent ?? (() => undefined)
     let purpose: Purpose | 'unknown' = 'unknown'
     try {
       const io = new HandshakeChannel(channel, this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS)
-      purpose = (await io.receive(openSchema)).purpose
+      purpose = (await io.receive(openSchema)).kind
       const rest = io.rest()
       if (purpose === 'hello') {
         if (this.advertised) await answerHello(rest, this.advertised)
         else rest.destroy()
-        return
-      }
-      if (purpose === 'info' || purpose === 'measure') {
-        const describe = this.options.describe ?? (() => Promise.reject(new AppError('E_UNSUPPORTED', 'This machine does not describe itself.')))
-        const peerId = purpose === 'info' ? await answerInfo(rest, this.authOptions(), describe) : await answerMeasure(rest, this.authOptions())
-        this.touch(peerId)
         return
       }
       if (purpose === 'pair') {
@@ -333,20 +342,44 @@ export class ClusterService {
         emit({ type: 'paired', peer })
         return
       }
-      const result = await receiveOne(rest, {
-        modelsDir: this.modelsDir,
-        signal: this.stopping.signal,
-        peerId: this.selfId,
-        authenticate: this.authHook(),
-        onProgress: (progress) => emit({ type: 'progress', progress }),
-      })
-      this.options.log.info({ model: result.model, peer: result.peerId, bytes: result.bytesReceived }, 'received a model')
-      emit({ type: 'received', result })
+      const peer = await acceptSecure(rest, this.authOptions())
+      place.authenticated()
+      purpose = peer.purpose
+      await this.serveSecure(peer, emit)
+      this.touch(peer.peerId)
     } catch (error) {
       channel.destroy()
       const failure = error instanceof AppError ? error : new AppError('E_NETWORK', `A cluster connection from ${channel.remote} failed.`, { cause: error })
       this.options.log.warn({ remote: channel.remote, purpose, err: failure }, 'cluster connection refused or failed')
       emit({ type: 'failed', purpose, remote: channel.remote, error: failure })
+    } finally {
+      place.release()
     }
+  }
+
+  /** One authenticated, encrypted connection: the purpose is the one the peer proved inside the channel. */
+  private async serveSecure(peer: AuthenticatedPeer, emit: (event: ClusterEvent) => void): Promise<void> {
+    if (peer.purpose === 'info') {
+      const describe = this.options.describe ?? (() => Promise.reject(new AppError('E_UNSUPPORTED', 'This machine does not describe itself.')))
+      await answerInfo(peer.channel, describe, this.options.handshakeTimeoutMs)
+      return
+    }
+    if (peer.purpose === 'measure') {
+      await answerMeasure(peer.channel, this.options.handshakeTimeoutMs)
+      return
+    }
+    const received = await receiveOne(peer.channel, {
+      modelsDir: this.modelsDir,
+      signal: this.stopping.signal,
+      peerId: this.selfId,
+      // The sender's HELLO must name the machine the pairing key proved.
+      authenticate: async (_link, context) => {
+        if (context.remote.peerId !== peer.peerId) throw new UnauthorizedError(`The transfer's sender named itself ${context.remote.peerId.slice(0, 80)}, not ${peer.peerId}.`)
+      },
+      onProgress: (progress) => emit({ type: 'progress', progress }),
+    })
+    const result = { ...received, peerId: peer.peerId }
+    this.options.log.info({ model: result.model, peer: result.peerId, bytes: result.bytesReceived }, 'received a model')
+    emit({ type: 'received', result })
   }
 }

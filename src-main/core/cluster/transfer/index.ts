@@ -11,4 +11,4 @@ export {
   type TransferProgress,
 } from './protocol'
 export { loadLocalModel, sendModel, sendOver, type SendModelOptions, type SendOptions, type SendResult } from './sender'
-export { acceptModels, BlobBusyError, NotEnoughSpaceError, receiveOne, type AcceptOptions, type ReceiveOptions, type ReceiveResult } from './receiver'
+export { acceptModels, BlobBusyError, ModelExistsError, NotEnoughSpaceError, receiveOne, type AcceptOptions, type ReceiveOptions, type ReceiveResult } from './receiver'

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, open, rename, rm, stat, statfs, writeFile, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm, stat, statfs, writeFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { AppError, IoError } from '../../errors'
 import type { TransportChannel, TransportListener } from '../../rdma'
@@ -11,6 +11,8 @@ export interface ReceiveOptions extends SessionOptions {
   modelsDir: string
   /** Free bytes on the disk holding `dir` (default: statfs). */
   freeBytes?: (dir: string) => Promise<number>
+  /** Replace an installed model whose manifest differs (the user confirmed); default refuse. */
+  replaceInstalled?: boolean
 }
 
 export interface ReceiveResult {
@@ -32,6 +34,15 @@ export class NotEnoughSpaceError extends AppError {
   constructor(model: string, needed: number, free: number) {
     const human = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`)
     super('E_IO', `Receiving ${model} needs ${human(needed)} more; the disk has ${human(free)} free.`, { hint: 'Free some space (for example remove unused models with `ollama rm`), then send again.' })
+  }
+}
+
+/** The offer would replace an installed model with different content, and nobody confirmed that. */
+export class ModelExistsError extends AppError {
+  constructor(model: string) {
+    super('E_VALIDATION', `${model} is already installed here with different content; it was not replaced.`, {
+      hint: 'Remove or rename the model on this machine first (`ollama rm`), or confirm replacing it.',
+    })
   }
 }
 
@@ -93,6 +104,8 @@ export async function receiveOne(channel: TransportChannel, options: ReceiveOpti
       const name = parseModelName(offer.model)
       result.model = formatModelName(name)
       const manifest = parseManifest(offer.manifest, result.model)
+      const installed = await readFile(manifestPath(options.modelsDir, offer.model), 'utf8').catch(() => undefined)
+      if (installed !== undefined && installed !== offer.manifest && !options.replaceInstalled) throw new ModelExistsError(result.model)
       const entries = listBlobs(manifest)
       const listed = entries.map((e) => `${e.digest}/${e.size}`).join(',')
       if (listed !== offer.blobs.map((b) => `${b.digest}/${b.size}`).join(',')) throw new TransferProtocolError(framed.remote, 'an offer whose blob list differs from its manifest')
