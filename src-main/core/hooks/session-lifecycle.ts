@@ -9,7 +9,8 @@ export type SessionEndReason = 'clear' | 'logout' | 'prompt_input_exit' | 'other
 /** Where a session's hooks run: its workspace, or the user's home without one. */
 export type SessionPlace = Omit<FireContext, 'sessionId' | 'matchOn'>
 
-type Fire = (event: 'SessionStart' | 'SessionEnd', fields: Record<string, unknown>, ctx: FireContext) => Promise<HookOutcome>
+/** How the lifecycle fires a SessionStart or SessionEnd hook (the hook service's fire). */
+export type LifecycleFire = (event: 'SessionStart' | 'SessionEnd', fields: Record<string, unknown>, ctx: FireContext) => Promise<HookOutcome>
 
 /**
  * Which chats are open in this app, so SessionStart and SessionEnd pair up as in Claude Code: a
@@ -21,9 +22,9 @@ export class SessionLifecycle {
   private readonly open = new Map<string, SessionPlace>()
   /** What SessionStart hooks printed (plain stdout or additionalContext), until the next prompt of that chat takes it. */
   private readonly context = new Map<string, string>()
-  private readonly fire: Fire
+  private readonly fire: LifecycleFire
 
-  constructor(fire: Fire) {
+  constructor(fire: LifecycleFire) {
     this.fire = fire
   }
 
