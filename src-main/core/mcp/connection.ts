@@ -317,6 +317,9 @@ export class McpConnection {
     } catch (error) {
       // A server that failed initialize gets no polite two-second grace period.
       killIfAlive(live, 'SIGTERM')
+      // An SSE transport's EventSource keeps reconnecting after a failed start (and keeps the
+      // process alive after the core closes) unless the transport is closed.
+      if (this.config.transport !== 'stdio') await transport.close().catch(() => undefined)
       throw error
     } finally {
       if (phase.opening === transport) phase.opening = undefined
