@@ -1,5 +1,4 @@
 import path from 'node:path'
-import OpenAI from 'openai'
 import { AppError, ConfigError } from '../errors'
 import { createProviderFetch, keyNameFor } from '../providers'
 import { defaultCatalog, downloadModel, forkSherpa, importModel, SherpaHost, VoiceModelStore, VoiceService, withFormDataBodies, type OpenAiConnection, type VoiceCoreOptions } from '../voice'
@@ -16,7 +15,7 @@ export interface VoiceWiring extends CapabilityWiring<'voice'> {
 const OPENAI_DEFAULT_URL = 'https://api.openai.com/v1'
 
 /** The OpenAI-speaking provider the voice settings name (empty = the first enabled OpenAI one), with its key. */
-function openAiConnection(ctx: WiringContext, providerId: string): OpenAiConnection {
+async function openAiConnection(ctx: WiringContext, providerId: string): Promise<OpenAiConnection> {
   const configs = ctx.providers.configs
   const config = providerId ? configs.get(providerId) : configs.providers().find((p) => p.kind === 'openai' && p.enabled)
   if (!config) {
@@ -35,6 +34,7 @@ function openAiConnection(ctx: WiringContext, providerId: string): OpenAiConnect
     headers.delete('authorization')
     return routed(input, { ...init, headers })
   }
+  const { default: OpenAI } = await import('openai') // on first use, not at start-up
   const client = new OpenAI({
     apiKey: apiKey || 'no-key-configured',
     baseURL: baseUrl,

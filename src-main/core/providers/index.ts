@@ -12,7 +12,7 @@ export { createProviderFetch, type ProxyEnv } from './proxy'
 export { normalizeBaseUrl, type NormalizedUrl } from './base-url'
 export { PRESETS, defaultBaseUrl, presetFor } from './presets'
 export { providerSecretNames } from './secret-names'
-/** OpenAI's error mapping, for other OpenAI SDK users (voice's speech engines). */
-export { mapOpenAiError } from './openai'
+/** OpenAI's error mapping, for other OpenAI SDK users (voice's speech engines); loads the SDK, so only once it is in use. */
+export const loadOpenAiErrorMapping = async (): Promise<typeof import('./openai').mapOpenAiError> => (await import('./openai')).mapOpenAiError
 /** How each provider dialect takes each chat parameter (docs/parameters.md is rendered from it). */
 export { DIALECTS, PARAMETER_TABLE, PARAM_LABELS, THINKING_BUDGET, dialectOf, parameterNotices, paramsOf, renderParameterDocs, type Dialect } from './parameters'

@@ -3,7 +3,8 @@ import type { ModelCapabilities, Price, ProviderConfig, ProviderKind } from '../
 import { AppError } from '../errors'
 import { normalizeBaseUrl } from './base-url'
 import { createOpenAiClient, mapOpenAiError, streamChatCompletions } from './openai'
-import { chooseOpenAiApi, streamResponses } from './openai-responses'
+import { chooseOpenAiApi } from './openai-api'
+import { streamResponses } from './openai-responses'
 import { defaultBaseUrl } from './presets'
 import type { ChatChunk, ChatProvider, ChatRequest, ProbeResult, ProviderDeps, ProviderFactory, ProviderModel } from './types'
 

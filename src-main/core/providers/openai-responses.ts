@@ -6,14 +6,7 @@ import { mapHttpFailure, mapTransportError } from './map-error'
 import { dataUrl, mapOpenAiError, parseToolArguments } from './openai'
 import type { ChatChunk, ChatRequest, FinishReason, ProviderMessage, ProviderUsage } from './types'
 
-/** Models that speak only (or best) the Responses API; everything else goes through Chat Completions. */
-const RESPONSES_ONLY = /^(o\d|codex|gpt-5.*codex|computer-use)/i
-
-/** Which API a request goes through: as configured, or for `auto` by the model's name. */
-export function chooseOpenAiApi(api: 'auto' | 'chat' | 'responses' | undefined, model: string): 'chat' | 'responses' {
-  if (api === 'chat' || api === 'responses') return api
-  return RESPONSES_ONLY.test(model) ? 'responses' : 'chat'
-}
+export { chooseOpenAiApi } from './openai-api'
 
 function inputOf(message: ProviderMessage, index: number): ResponseInputItem[] {
   switch (message.role) {

@@ -1,5 +1,5 @@
 import type { ChatParamName, ChatParams, ParamSupport, ProviderConfig, ReasoningEffort } from '../../../src-shared/contract'
-import { chooseOpenAiApi } from './openai-responses'
+import { chooseOpenAiApi } from './openai-api'
 import type { ChatRequest } from './types'
 
 /**

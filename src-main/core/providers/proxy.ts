@@ -1,5 +1,5 @@
 import { isIP } from 'node:net'
-import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { ProxySetting } from '../../../src-shared/contract'
 import { ValidationError } from '../errors'
 
@@ -104,6 +104,10 @@ function urlOf(input: Parameters<typeof fetch>[0]): string {
   return input.url
 }
 
+/** undici (150 ms to import) on the first request through any provider, not at start-up. */
+let undici: Promise<typeof import('undici')> | undefined
+const loadUndici = (): Promise<typeof import('undici')> => (undici ??= import('undici'))
+
 /**
  * A fetch for one provider's SDK that routes each request by `setting` (undici's ProxyAgent
  * forwards plain-http targets to the proxy and tunnels https ones with CONNECT).
@@ -116,11 +120,16 @@ export function createProviderFetch(setting: ProxySetting, baseUrl: string, env:
       throw new ValidationError('The custom proxy address is not a URL.', [], 'Use for example http://proxy.example:3128.')
     }
   }
-  const direct = new Agent()
+  // Decide the provider's own route up front, so a bad env proxy shows when the provider is made.
+  if (URL.canParse(baseUrl)) {
+    const proxy = proxyFor(setting, baseUrl, env)
+    if (proxy !== null) new URL(proxy)
+  }
+  let direct: Dispatcher | undefined
   const viaProxy = new Map<string, Dispatcher>()
-  const dispatcherFor = (url: string): Dispatcher => {
+  const dispatcherFor = ({ Agent, ProxyAgent }: typeof import('undici'), url: string): Dispatcher => {
     const proxy = proxyFor(setting, url, env)
-    if (proxy === null) return direct
+    if (proxy === null) return (direct ??= new Agent())
     let agent = viaProxy.get(proxy)
     if (!agent) {
       agent = new ProxyAgent(proxy)
@@ -128,9 +137,9 @@ export function createProviderFetch(setting: ProxySetting, baseUrl: string, env:
     }
     return agent
   }
-  // Decide the provider's own route up front, so a bad env proxy shows when the provider is made.
-  if (URL.canParse(baseUrl)) dispatcherFor(baseUrl)
-  const routed = (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: dispatcherFor(urlOf(input)) })
+  const routed = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const module = await loadUndici()
+    return module.fetch(input as Parameters<typeof module.fetch>[0], { ...(init as Parameters<typeof module.fetch>[1]), dispatcher: dispatcherFor(module, urlOf(input)) })
+  }
   return routed as unknown as typeof fetch
 }

@@ -14,7 +14,7 @@ export interface VoiceServiceDeps {
   host: SherpaHost
   store: VoiceModelStore
   /** The OpenAI provider named in settings (empty = the first one), or why there is none. */
-  openAi: (providerId: string) => OpenAiConnection
+  openAi: (providerId: string) => OpenAiConnection | Promise<OpenAiConnection>
   broadcast: DictationDeps['broadcast']
   /** Replace engines (tests: a fake engine where no model exists). */
   sttEngines?: Partial<Record<SttEngine, SpeechToText>>

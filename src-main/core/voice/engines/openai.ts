@@ -1,8 +1,7 @@
 import type OpenAI from 'openai'
-import { toFile } from 'openai'
 import type { EngineStatus, VoiceInfo } from '../../../../src-shared/contract'
 import { AppError } from '../../errors'
-import { mapOpenAiError } from '../../providers'
+import { loadOpenAiErrorMapping } from '../../providers'
 import { encodeWav } from '../audio/wav'
 import { AudioCollector, type SpeakOptions, type SpeechToText, type SttSession, type SttSessionOptions, type SynthesizedAudio, type TextToSpeech } from './types'
 
@@ -10,7 +9,8 @@ import { AudioCollector, type SpeakOptions, type SpeechToText, type SttSession, 
 export type OpenAiConnection = { client: OpenAI; name: string } | { error: AppError }
 
 export interface OpenAiSpeechOptions {
-  connect: () => OpenAiConnection
+  /** May be async: the app's loads the OpenAI SDK on first use. */
+  connect: () => OpenAiConnection | Promise<OpenAiConnection>
   /** Read at call time: model names live in settings, not code. */
   model: () => string
   sampleRate?: number
@@ -47,17 +47,17 @@ const statusOf = (connection: OpenAiConnection): EngineStatus =>
 export class OpenAiSttEngine implements SpeechToText {
   constructor(private readonly options: OpenAiSpeechOptions) {}
 
-  status(): Promise<EngineStatus> {
-    return Promise.resolve(statusOf(this.options.connect()))
+  async status(): Promise<EngineStatus> {
+    return statusOf(await this.options.connect())
   }
 
-  start(session: SttSessionOptions): Promise<SttSession> {
-    const { client, name } = connected(this.options.connect())
+  async start(session: SttSessionOptions): Promise<SttSession> {
+    const { client, name } = connected(await this.options.connect())
     const rate = this.options.sampleRate ?? 16_000
     const audio = new AudioCollector(this.options.maxSamples ?? rate * 300)
     const abort = new AbortController()
     const model = this.options.model()
-    return Promise.resolve({
+    return {
       push: (samples) => {
         audio.add(samples)
         return Promise.resolve(undefined)
@@ -65,6 +65,7 @@ export class OpenAiSttEngine implements SpeechToText {
       finish: async () => {
         const samples = audio.take()
         if (samples.length === 0) return ''
+        const { toFile } = await import('openai')
         const file = await toFile(encodeWav(samples, rate), 'dictation.wav', { type: 'audio/wav' })
         const signal = session.signal ? AbortSignal.any([session.signal, abort.signal]) : abort.signal
         try {
@@ -74,11 +75,11 @@ export class OpenAiSttEngine implements SpeechToText {
           )
           return result.text.trim()
         } catch (error) {
-          throw mapOpenAiError(name, model, error, signal)
+          throw (await loadOpenAiErrorMapping())(name, model, error, signal)
         }
       },
       cancel: () => abort.abort(),
-    })
+    }
   }
 }
 
@@ -95,8 +96,8 @@ export interface OpenAiTtsOptions extends Omit<OpenAiSpeechOptions, 'maxSamples'
 export class OpenAiTtsEngine implements TextToSpeech {
   constructor(private readonly options: OpenAiTtsOptions) {}
 
-  status(): Promise<EngineStatus> {
-    return Promise.resolve(statusOf(this.options.connect()))
+  async status(): Promise<EngineStatus> {
+    return statusOf(await this.options.connect())
   }
 
   voices(): Promise<VoiceInfo[]> {
@@ -104,7 +105,7 @@ export class OpenAiTtsEngine implements TextToSpeech {
   }
 
   async speak(text: string, options: SpeakOptions): Promise<SynthesizedAudio> {
-    const { client, name } = connected(this.options.connect())
+    const { client, name } = connected(await this.options.connect())
     const model = this.options.model()
     try {
       const response = await client.audio.speech.create(
@@ -115,7 +116,7 @@ export class OpenAiTtsEngine implements TextToSpeech {
       if (audio.length === 0) throw new AppError('E_BAD_RESPONSE', `${name} sent no audio.`, { retryable: true })
       return { audio, mime: 'audio/mpeg' }
     } catch (error) {
-      throw mapOpenAiError(name, model, error, options.signal)
+      throw (await loadOpenAiErrorMapping())(name, model, error, options.signal)
     }
   }
 }
