@@ -51,6 +51,8 @@ export class SecureChannel implements TransportChannel {
   private chunks: Buffer[] = []
   private buffered = 0
   private finished = false
+  /** Opened plaintext not yet handed out (one record's pieces). */
+  private opened: Buffer[] = []
 
   constructor(
     private readonly inner: TransportChannel,
@@ -66,12 +68,12 @@ export class SecureChannel implements TransportChannel {
   async write(chunk: Uint8Array): Promise<void> {
     const data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     for (let at = 0; at < data.length; at += MAX_RECORD_PLAINTEXT - 1) {
-      await this.inner.write(this.record(TYPE_DATA, data.subarray(at, at + MAX_RECORD_PLAINTEXT - 1)))
+      await this.writeRecord(TYPE_DATA, data.subarray(at, at + MAX_RECORD_PLAINTEXT - 1))
     }
   }
 
   async end(): Promise<void> {
-    await this.inner.write(this.record(TYPE_END, Buffer.alloc(0)))
+    await this.writeRecord(TYPE_END, Buffer.alloc(0))
     await this.inner.end()
   }
 
@@ -83,10 +85,10 @@ export class SecureChannel implements TransportChannel {
     return {
       next: async () => {
         for (;;) {
+          const piece = this.opened.shift()
+          if (piece) return { done: false, value: piece }
           if (this.finished) return { done: true, value: undefined }
-          const data = await this.readRecord()
-          if (data === null) return { done: true, value: undefined }
-          if (data.length > 0) return { done: false, value: data }
+          this.opened = (await this.readRecord()).filter((part) => part.length > 0)
         }
       },
       return: async () => {
@@ -96,40 +98,60 @@ export class SecureChannel implements TransportChannel {
     }
   }
 
-  private record(type: number, data: Buffer): Buffer {
+  /** Seals one record; header and type byte, body, and tag go out as three writes (no 1 MiB copy). */
+  private async writeRecord(type: number, data: Buffer): Promise<void> {
     const cipher = createCipheriv('aes-256-gcm', this.keys.send, gcmNonce(this.sendCounter++))
     const first = cipher.update(Buffer.from([type]))
     const body = cipher.update(data)
     const last = cipher.final()
     const header = Buffer.allocUnsafe(HEADER)
     header.writeUInt32BE(first.length + body.length + last.length + TAG_LEN)
-    return Buffer.concat([header, first, body, last, cipher.getAuthTag()])
+    const writes = [this.inner.write(Buffer.concat([header, first])), this.inner.write(body), this.inner.write(Buffer.concat([last, cipher.getAuthTag()]))]
+    await Promise.all(writes)
   }
 
-  /** The next record's data; null after the peer's end record. */
-  private async readRecord(): Promise<Buffer | null> {
-    if (!(await this.fill(HEADER))) {
-      this.fail('truncated')
-    }
+  /** The next record's plaintext pieces (its type byte removed); [] after the peer's end record. */
+  private async readRecord(): Promise<Buffer[]> {
+    if (!(await this.fill(HEADER))) this.fail('truncated')
     const length = this.take(HEADER).readUInt32BE(0)
     if (length > MAX_RECORD_PLAINTEXT + TAG_LEN || length < 1 + TAG_LEN) this.fail('oversized')
     if (!(await this.fill(length))) this.fail('truncated')
-    const sealed = this.take(length)
     const decipher = createDecipheriv('aes-256-gcm', this.keys.receive, gcmNonce(this.receiveCounter++))
-    decipher.setAuthTag(sealed.subarray(length - TAG_LEN))
-    let plain: Buffer
+    // Decrypt the pieces as they lie in the buffer (no reassembly copy); nothing is released before the tag checks.
+    const pieces: Buffer[] = []
+    for (let left = length - TAG_LEN; left > 0; ) {
+      const piece = this.takeUpTo(left)
+      pieces.push(decipher.update(piece))
+      left -= piece.length
+    }
+    decipher.setAuthTag(this.take(TAG_LEN))
     try {
-      plain = Buffer.concat([decipher.update(sealed.subarray(0, length - TAG_LEN)), decipher.final()])
+      pieces.push(decipher.final())
     } catch {
       this.fail('tampered')
     }
-    const type = plain[0]
+    const first = pieces.find((piece) => piece.length > 0) as Buffer
+    const type = first[0]
     if (type === TYPE_END) {
       this.finished = true
-      return null
+      return []
     }
     if (type !== TYPE_DATA) this.fail('tampered')
-    return plain.subarray(1)
+    pieces[pieces.indexOf(first)] = first.subarray(1)
+    return pieces
+  }
+
+  /** Up to `length` bytes from the front of the buffer, without copying. */
+  private takeUpTo(length: number): Buffer {
+    const first = this.chunks[0] as Buffer
+    if (first.length <= length) {
+      this.chunks.shift()
+      this.buffered -= first.length
+      return first
+    }
+    this.chunks[0] = first.subarray(length)
+    this.buffered -= length
+    return first.subarray(0, length)
   }
 
   private fail(fault: ChannelFault): never {
