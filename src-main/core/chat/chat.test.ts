@@ -237,11 +237,15 @@ describe('chat.send', () => {
     // Compaction keeps the 8 newest messages as they are: a few more turns so there is something older to summarise.
     openai.script({ text: ['more'], usage: { inputTokens: 1, outputTokens: 1 } })
     for (let i = 0; i < 4; i++) await send({ sessionId, text: `turn ${i} `.repeat(200), target: { providerId: 'openai', model: 'gpt-4o-mini' } })
-    ollama.script({ text: ['Summary: ', 'the user counted.'] })
+    // The summary is written by the chat's own model (gpt-4o-mini here), not by Auto's first choice.
+    openai.script({ text: ['Summary: ', 'the user counted.'] })
+    const ollamaChats = ollama.requests.filter((r) => r.path === '/api/chat').length
     const compacted = await call('sessions.compact', { sessionId, force: true, contextWindow: 1000 })
     expect(compacted).toMatchObject({ compacted: true })
-    const summaryBody = ollama.requests.filter((r) => r.path === '/api/chat').at(-1)!.body as { messages: { role: string; content: string }[] }
+    const summaryBody = openai.requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1)!.body as { model: string; messages: { role: string; content: string }[] }
+    expect(summaryBody.model).toBe('gpt-4o-mini')
     expect(summaryBody.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('Summarise the conversation') })
+    expect(ollama.requests.filter((r) => r.path === '/api/chat')).toHaveLength(ollamaChats)
   })
 
   it('stops the provider request when the prompt cannot be saved', async () => {
