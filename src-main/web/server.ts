@@ -127,7 +127,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (url.pathname.startsWith('/api/rpc/')) return handleRpc(req, res, safeDecode(url.pathname.slice(9)))
     if (url.pathname.startsWith('/api/')) return json(res, 404, { ok: false, error: { code: 'E_NOT_FOUND', message: 'No such API path.', retryable: false } })
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { ok: false, error: { code: 'E_VALIDATION', message: 'Method not allowed.', retryable: false } })
-    serveStatic(options.staticDir, url.pathname, res)
+    serveStatic(options.staticDir, url.pathname, res, { acceptEncoding: req.headers['accept-encoding'], ifNoneMatch: req.headers['if-none-match'] })
   }
 
   const handleRpc = (req: IncomingMessage, res: ServerResponse, route: string | undefined): void => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeTempDir, removeTempDirs } from '../../test/support/tmp'
-import { httpRequest } from '../../test/support/web'
+import zlib from 'node:zlib'
 import { contentSecurityPolicy, serveStatic } from './static'
 
 const servers: http.Server[] = []
@@ -15,11 +15,29 @@ afterEach(async () => {
 
 /** A bare server that hands every raw path to serveStatic, so the file logic is tested alone. */
 async function serve(root: string) {
-  const server = http.createServer((req, res) => serveStatic(root, (req.url ?? '/').split('?')[0] ?? '/', res))
+  const server = http.createServer((req, res) =>
+    serveStatic(root, (req.url ?? '/').split('?')[0] ?? '/', res, { acceptEncoding: req.headers['accept-encoding'], ifNoneMatch: req.headers['if-none-match'] }),
+  )
   servers.push(server)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  return (target: string) => httpRequest(port, { path: target })
+  return (target: string, headers: Record<string, string> = {}) => rawGet(port, target, headers)
+}
+
+/** One GET over loopback; the body as the bytes that came over the wire (not decompressed). */
+function rawGet(port: number, target: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; bytes: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: target, headers }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks)
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString('utf8'), bytes })
+        })
+      })
+      .on('error', reject)
+  })
 }
 
 function site() {
@@ -78,5 +96,35 @@ describe('serveStatic', () => {
     expect(csp).toContain("script-src 'self'")
     expect(csp).toContain("object-src 'none'")
     expect(csp).not.toContain('unsafe-eval')
+  })
+
+  it('sends text assets brotli- or gzip-compressed as accepted, with Vary and an ETag that revalidates to 304', async () => {
+    const { root } = site()
+    const script = 'export const answer = 42;\n'.repeat(400)
+    fs.writeFileSync(path.join(root, 'app.js'), script)
+    const get = await serve(root)
+
+    const br = await get('/app.js', { 'accept-encoding': 'gzip, deflate, br' })
+    expect(br.headers).toMatchObject({ 'content-encoding': 'br', vary: 'Accept-Encoding', 'cache-control': 'public, max-age=31536000, immutable' })
+    expect(zlib.brotliDecompressSync(br.bytes).toString()).toBe(script)
+    expect(br.bytes.length).toBeLessThan(script.length / 10)
+
+    const gzip = await get('/app.js', { 'accept-encoding': 'gzip' })
+    expect(gzip.headers['content-encoding']).toBe('gzip')
+    expect(zlib.gunzipSync(gzip.bytes).toString()).toBe(script)
+    expect(gzip.headers.etag).not.toBe(br.headers.etag)
+
+    const plain = await get('/app.js', { 'accept-encoding': 'br;q=0, gzip;q=0' })
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.body).toBe(script)
+
+    const again = await get('/app.js', { 'accept-encoding': 'br', 'if-none-match': br.headers.etag! })
+    expect(again.status).toBe(304)
+    expect(again.bytes.length).toBe(0)
+    // A changed file is a new version: the old tag no longer matches.
+    fs.writeFileSync(path.join(root, 'app.js'), `${script}// v2\n`)
+    expect((await get('/app.js', { 'accept-encoding': 'br', 'if-none-match': br.headers.etag! })).status).toBe(200)
+    // Already-compressed formats go out as they are.
+    expect((await get('/data.bin', { 'accept-encoding': 'br' })).headers['content-encoding']).toBeUndefined()
   })
 })
