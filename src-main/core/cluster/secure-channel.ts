@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto'
 import { AppError } from '../errors'
 import type { TransportChannel } from '../rdma'
+import { ByteReader } from './byte-reader'
 import { gcmNonce, TAG_LEN } from './noise'
 
 /*
@@ -47,9 +48,7 @@ export function purposeKeys(split: { initiatorToResponder: Buffer; responderToIn
 export class SecureChannel implements TransportChannel {
   private sendCounter = 0n
   private receiveCounter = 0n
-  private readonly source: AsyncIterator<Uint8Array>
-  private chunks: Buffer[] = []
-  private buffered = 0
+  private readonly reader: ByteReader
   private finished = false
   /** Opened plaintext not yet handed out (one record's pieces). */
   private opened: Buffer[] = []
@@ -58,7 +57,7 @@ export class SecureChannel implements TransportChannel {
     private readonly inner: TransportChannel,
     private readonly keys: DirectionKeys,
   ) {
-    this.source = inner[Symbol.asyncIterator]()
+    this.reader = new ByteReader(inner, { failureEnds: true })
   }
 
   get remote(): string {
@@ -92,7 +91,7 @@ export class SecureChannel implements TransportChannel {
         }
       },
       return: async () => {
-        await this.source.return?.()
+        await this.reader.close()
         return { done: true, value: undefined }
       },
     }
@@ -112,19 +111,19 @@ export class SecureChannel implements TransportChannel {
 
   /** The next record's plaintext pieces (its type byte removed); [] after the peer's end record. */
   private async readRecord(): Promise<Buffer[]> {
-    if (!(await this.fill(HEADER))) this.fail('truncated')
-    const length = this.take(HEADER).readUInt32BE(0)
+    if (!(await this.reader.fill(HEADER))) this.fail('truncated')
+    const length = this.reader.take(HEADER).readUInt32BE(0)
     if (length > MAX_RECORD_PLAINTEXT + TAG_LEN || length < 1 + TAG_LEN) this.fail('oversized')
-    if (!(await this.fill(length))) this.fail('truncated')
+    if (!(await this.reader.fill(length))) this.fail('truncated')
     const decipher = createDecipheriv('aes-256-gcm', this.keys.receive, gcmNonce(this.receiveCounter++))
     // Decrypt the pieces as they lie in the buffer (no reassembly copy); nothing is released before the tag checks.
     const pieces: Buffer[] = []
     for (let left = length - TAG_LEN; left > 0; ) {
-      const piece = this.takeUpTo(left)
+      const piece = this.reader.takeUpTo(left)
       pieces.push(decipher.update(piece))
       left -= piece.length
     }
-    decipher.setAuthTag(this.take(TAG_LEN))
+    decipher.setAuthTag(this.reader.take(TAG_LEN))
     try {
       pieces.push(decipher.final())
     } catch {
@@ -141,61 +140,9 @@ export class SecureChannel implements TransportChannel {
     return pieces
   }
 
-  /** Up to `length` bytes from the front of the buffer, without copying. */
-  private takeUpTo(length: number): Buffer {
-    const first = this.chunks[0] as Buffer
-    if (first.length <= length) {
-      this.chunks.shift()
-      this.buffered -= first.length
-      return first
-    }
-    this.chunks[0] = first.subarray(length)
-    this.buffered -= length
-    return first.subarray(0, length)
-  }
-
   private fail(fault: ChannelFault): never {
     const error = new ChannelIntegrityError(fault, this.remote)
     this.inner.destroy(error)
     throw error
-  }
-
-  private async fill(length: number): Promise<boolean> {
-    while (this.buffered < length) {
-      let next: IteratorResult<Uint8Array>
-      try {
-        next = await this.source.next()
-      } catch {
-        return false
-      }
-      if (next.done) return false
-      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength)
-      this.chunks.push(chunk)
-      this.buffered += chunk.length
-    }
-    return true
-  }
-
-  private take(length: number): Buffer {
-    const first = this.chunks[0]
-    if (first && first.length >= length) {
-      const out = first.subarray(0, length)
-      if (first.length === length) this.chunks.shift()
-      else this.chunks[0] = first.subarray(length)
-      this.buffered -= length
-      return out
-    }
-    const out = Buffer.allocUnsafe(length)
-    let filled = 0
-    while (filled < length) {
-      const chunk = this.chunks[0] as Buffer
-      const used = Math.min(chunk.length, length - filled)
-      chunk.copy(out, filled, 0, used)
-      filled += used
-      if (used === chunk.length) this.chunks.shift()
-      else this.chunks[0] = chunk.subarray(used)
-    }
-    this.buffered -= length
-    return out
   }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { errorCodes, type ErrorCode } from '../../../../src-shared/contract'
 import { AppError, CancelledError, NetworkError } from '../../errors'
 import type { TransportChannel } from '../../rdma'
+import { ByteReader } from '../byte-reader'
 
 /**
  * The model-transfer wire protocol. Every frame is `[kind u8][length u32 BE][payload]`: kind 1 is
@@ -87,12 +88,10 @@ export const CANCELLED_MESSAGE = 'The model transfer was cancelled; send again t
 
 /** Control and data frames over one channel; reads are pulled, so a slow disk slows the peer. */
 export class FramedChannel {
-  private readonly source: AsyncIterator<Uint8Array>
-  private chunks: Buffer[] = []
-  private buffered = 0
+  private readonly reader: ByteReader
 
   constructor(readonly channel: TransportChannel) {
-    this.source = channel[Symbol.asyncIterator]()
+    this.reader = new ByteReader(channel)
   }
 
   get remote(): string {
@@ -123,17 +122,17 @@ export class FramedChannel {
 
   /** The next frame, or null when the peer closed cleanly between frames. */
   async read(): Promise<Frame | null> {
-    if (!(await this.fill(HEADER_BYTES))) {
-      if (this.buffered === 0) return null
+    if (!(await this.reader.fill(HEADER_BYTES))) {
+      if (this.reader.size === 0) return null
       throw new ConnectionLostError(this.remote)
     }
-    const header = this.take(HEADER_BYTES)
+    const header = this.reader.take(HEADER_BYTES)
     const kind = header.readUInt8(0)
     const length = header.readUInt32BE(1)
     if (kind !== KIND_CONTROL && kind !== KIND_DATA) throw new TransferProtocolError(this.remote, `unknown frame kind ${kind}`)
     if (length > (kind === KIND_CONTROL ? MAX_CONTROL_BYTES : MAX_DATA_BYTES)) throw new TransferProtocolError(this.remote, `a ${length}-byte frame`)
-    if (!(await this.fill(length))) throw new ConnectionLostError(this.remote)
-    const payload = this.take(length)
+    if (!(await this.reader.fill(length))) throw new ConnectionLostError(this.remote)
+    const payload = this.reader.take(length)
     if (kind === KIND_DATA) return { kind: 'data', bytes: payload }
     let json: unknown
     try {
@@ -155,40 +154,6 @@ export class FramedChannel {
     if (message.t === 'error' && !types.includes('error' as T)) throw new PeerError(this.remote, message.code, message.message)
     if (!types.includes(message.t as T)) throw new TransferProtocolError(this.remote, `"${message.t}" where ${types.join('/')} was expected`)
     return message as MessageOf<T>
-  }
-
-  private async fill(length: number): Promise<boolean> {
-    while (this.buffered < length) {
-      const next = await this.source.next()
-      if (next.done) return false
-      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength)
-      this.chunks.push(chunk)
-      this.buffered += chunk.length
-    }
-    return true
-  }
-
-  private take(length: number): Buffer {
-    const first = this.chunks[0]
-    if (first && first.length >= length) {
-      const out = first.subarray(0, length)
-      if (first.length === length) this.chunks.shift()
-      else this.chunks[0] = first.subarray(length)
-      this.buffered -= length
-      return out
-    }
-    const out = Buffer.allocUnsafe(length)
-    let filled = 0
-    while (filled < length) {
-      const chunk = this.chunks[0] as Buffer
-      const used = Math.min(chunk.length, length - filled)
-      chunk.copy(out, filled, 0, used)
-      filled += used
-      if (used === chunk.length) this.chunks.shift()
-      else this.chunks[0] = chunk.subarray(used)
-    }
-    this.buffered -= length
-    return out
   }
 }
 
