@@ -97,7 +97,8 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
     <section className="conversation" aria-labelledby="conversation-title" aria-busy={pages.status === 'loading'}>
       <header className="chat-header">
         <div className="chat-header-title">
-          <h2 id="conversation-title">{session ? session.title || 'Untitled' : 'Loading…'}</h2>
+          {/* Cut with an ellipsis when long; the whole title shows on hover. */}
+          <h2 id="conversation-title" title={session ? session.title || 'Untitled' : undefined}>{session ? session.title || 'Untitled' : 'Loading…'}</h2>
           {session && (
             <p className="chat-header-meta">
               {plural(session.messageCount, 'message')} · started {formatDateTime(session.createdAt)}

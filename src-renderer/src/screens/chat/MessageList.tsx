@@ -11,6 +11,13 @@ const OVERSCAN_PX = 800
 const LOAD_OLDER_PX = 400
 /** Within this of the bottom counts as "at the bottom": new heights keep it pinned there. */
 const BOTTOM_SLACK_PX = 8
+/**
+ * "Jump to latest" floats over the bottom of the list; the list ends with this much room
+ * (chat-layout.css, .message-list-inner's bottom margin) so the last message's actions sit above
+ * it, and the button shows only once those actions have scrolled out from under it.
+ */
+const BOTTOM_ROOM_PX = 64
+const JUMP_AFTER_PX = BOTTOM_ROOM_PX + 16
 const GAP_PX = 12
 
 /** A guess at a message's height before it is rendered: header and padding, plus wrapped lines. */
@@ -46,6 +53,7 @@ export interface MessageListProps {
 export function MessageList({ messages, hasOlder, loadingOlder, onLoadOlder, target }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const [following, setFollowing] = useState(true)
+  const [farFromBottom, setFarFromBottom] = useState(false)
   const [highlightId, setHighlightId] = useState<string | undefined>()
   const heights = useRef(new Map<string, number>())
   const [measured, setMeasured] = useState(0)
@@ -79,6 +87,7 @@ export function MessageList({ messages, hasOlder, loadingOlder, onLoadOlder, tar
     const total = offsetsRef.current[offsetsRef.current.length - 1]!
     atBottom.current = element.scrollTop + viewport >= total - BOTTOM_SLACK_PX
     setFollowing(atBottom.current)
+    setFarFromBottom(element.scrollHeight - element.scrollTop - element.clientHeight > JUMP_AFTER_PX)
     const next = visibleWindow(offsetsRef.current, element.scrollTop, viewport, OVERSCAN_PX)
     setRange((previous) => (previous.start === next.start && previous.end === next.end ? previous : next))
     maybeLoadOlder()
@@ -172,7 +181,10 @@ export function MessageList({ messages, hasOlder, loadingOlder, onLoadOlder, tar
   return (
     <div className="message-scroll">
       <div ref={scroller} className="message-list" onScroll={update} tabIndex={0} role="log" aria-label="Messages" aria-busy={loadingOlder}>
-        {hasOlder && <div className="older-note">{loadingOlder ? 'Loading older messages…' : 'Scroll up for older messages'}</div>}
+        {/* In the flow above the messages (never over them); it keeps its room once every page is in, so nothing jumps. */}
+        <div className="older-note" aria-hidden={hasOlder ? undefined : true}>
+          {hasOlder ? (loadingOlder ? 'Loading older messages…' : 'Scroll up for older messages') : null}
+        </div>
         <div className="message-list-inner" style={{ height: offsets[messages.length] }}>
           {messages.slice(range.start, range.end).map((message, i) => (
             <div key={message.id} ref={rowRef} data-id={message.id} className={`message-row${message.id === highlightId ? ' highlighted' : ''}`} style={{ top: offsets[range.start + i] }}>
@@ -181,7 +193,7 @@ export function MessageList({ messages, hasOlder, loadingOlder, onLoadOlder, tar
           ))}
         </div>
       </div>
-      {!following && messages.length > 0 && (
+      {!following && farFromBottom && messages.length > 0 && (
         <button type="button" className="jump-latest" onClick={toBottom}>
           <Icon path={icons.down} size={15} />
           Jump to latest
