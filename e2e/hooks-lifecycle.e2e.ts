@@ -65,7 +65,10 @@ describe('lifecycle hooks from the window', () => {
     await page.getByRole('textbox', { name: 'Message' }).fill('Update the release checklist')
     await page.getByRole('textbox', { name: 'Message' }).press('Enter')
     await page.getByText('Stop hook: the reply continues — Say which tests you ran.').waitFor()
-    await messages().getByText('I ran the unit tests and the e2e tests.').waitFor()
+    // While the continuation streams, its live view and the saved row can both show for a moment:
+    // wait for the finished reply, shown exactly once.
+    const continued = messages().getByText('I ran the unit tests and the e2e tests.')
+    await eventually(async () => (await continued.count()) === 1 && (await messages().getByText('Writing…').count()) === 0, 'the continued reply shown exactly once, finished')
     await messages().getByText('I updated the checklist.').waitFor()
     assert.deepEqual(
       events().filter((e) => e.startsWith('Stop')),
