@@ -1,12 +1,9 @@
 import net from 'node:net'
-import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
-import { silentLogger } from '../log/logger'
 import { parseTcpAddress } from '../rdma'
-import { FileSecretStore } from '../secrets'
 import type { Timers } from './admission'
-import { LoopbackDiscovery, LoopbackRegistry } from './discovery'
+import { testServiceOptions } from './testdata/service-options'
 import { ClusterService } from './service'
 import { jsonFrame } from './testdata/relay'
 
@@ -41,18 +38,7 @@ describe('connections before authentication (issue 26)', () => {
   it('40 unauthenticated connections: at most the cap wait, the rest are closed at once, and the deadline closes the waiting ones', async () => {
     const dataDir = makeTempDir()
     const timers = manualTimers()
-    const service = new ClusterService({
-      dataDir,
-      secrets: new FileSecretStore(path.join(dataDir, 'secrets.json')),
-      env: {},
-      home: dataDir,
-      log: silentLogger(),
-      discovery: new LoopbackDiscovery(new LoopbackRegistry()),
-      modelsDir: path.join(dataDir, 'models'),
-      handshakeTimeoutMs: 60_000,
-      admission: { perAddress: 4, total: 16 },
-      timers,
-    })
+    const service = new ClusterService(testServiceOptions(dataDir, { admission: { perAddress: 4, total: 16 }, timers }))
     services.push(service)
     const { port } = parseTcpAddress(await service.start({ host: '127.0.0.1', port: 0 }))
 
@@ -76,17 +62,7 @@ describe('connections before authentication (issue 26)', () => {
 
   it('a frame over 16 KiB before authentication closes the connection at once', async () => {
     const dataDir = makeTempDir()
-    const service = new ClusterService({
-      dataDir,
-      secrets: new FileSecretStore(path.join(dataDir, 'secrets.json')),
-      env: {},
-      home: dataDir,
-      log: silentLogger(),
-      discovery: new LoopbackDiscovery(new LoopbackRegistry()),
-      modelsDir: path.join(dataDir, 'models'),
-      handshakeTimeoutMs: 60_000,
-      timers: manualTimers(),
-    })
+    const service = new ClusterService(testServiceOptions(dataDir, { timers: manualTimers() }))
     services.push(service)
     const { port } = parseTcpAddress(await service.start({ host: '127.0.0.1', port: 0 }))
     const socket = net.connect(port, '127.0.0.1')

@@ -1,9 +1,6 @@
-import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
-import { silentLogger } from '../log/logger'
-import { FileSecretStore } from '../secrets'
-import { LoopbackDiscovery, LoopbackRegistry } from './discovery'
+import { testServiceOptions } from './testdata/service-options'
 import { ClusterService } from './service'
 
 const running: ClusterService[] = []
@@ -13,17 +10,7 @@ afterEach(async () => {
 })
 
 async function serving(dataDir: string, now: () => number) {
-  const service = new ClusterService({
-    dataDir,
-    secrets: new FileSecretStore(path.join(dataDir, 'secrets.json')),
-    env: {},
-    home: dataDir,
-    log: silentLogger(),
-    discovery: new LoopbackDiscovery(new LoopbackRegistry()),
-    modelsDir: path.join(dataDir, 'models'),
-    handshakeTimeoutMs: 60_000,
-    now,
-  })
+  const service = new ClusterService(testServiceOptions(dataDir, { now }))
   running.push(service)
   return { service, address: await service.start({ host: '127.0.0.1', port: 0 }) }
 }

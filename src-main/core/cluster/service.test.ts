@@ -2,10 +2,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
-import { silentLogger } from '../log/logger'
-import { FileSecretStore } from '../secrets'
-import { LoopbackDiscovery, LoopbackRegistry } from './discovery'
+import { LoopbackRegistry } from './discovery'
 import { PairingError } from './pairing'
+import { testServiceOptions } from './testdata/service-options'
 import { ClusterService, normalizeAddress, UnknownPeerError, type ClusterEvent } from './service'
 import { blobPath, manifestPath } from './transfer'
 import { makeModel, sha256OfFile } from './transfer/testdata/make-model'
@@ -21,19 +20,7 @@ async function instance(registry: LoopbackRegistry, name: string) {
   const dataDir = makeTempDir()
   const modelsDir = path.join(makeTempDir(), 'models')
   const events: ClusterEvent[] = []
-  const service = new ClusterService({
-    dataDir,
-    secrets: new FileSecretStore(path.join(dataDir, 'secrets.json')),
-    env: {},
-    home: dataDir,
-    log: silentLogger(),
-    discovery: new LoopbackDiscovery(registry),
-    modelsDir,
-    name,
-    // Loopback handshakes always complete: a busy machine may be slow, never too slow.
-    handshakeTimeoutMs: 60_000,
-    onEvent: (event) => events.push(event),
-  })
+  const service = new ClusterService(testServiceOptions(dataDir, { registry, modelsDir, name, onEvent: (event) => events.push(event) }))
   running.push(service)
   const address = await service.start({ host: '127.0.0.1', port: 0 })
   return { service, address, modelsDir, events }
