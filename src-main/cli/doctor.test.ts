@@ -47,6 +47,6 @@ describe('doctor --bundle', () => {
     fs.writeFileSync(blocker, 'x')
     const io = testIo(env())
     expect(await runCli(['doctor', '--bundle', path.join(blocker, 'x.zip'), '--data-dir', dataDir], io)).toBe(1)
-    expect(io.stderr()).toBe(`error: Could not write the diagnostics bundle to ${path.join(blocker, 'x.zip')}.\nhint: Pick a folder you can write to.\n`)
+    expect(io.stderr()).toBe(`error: Could not write the diagnostics bundle to ${path.join(blocker, 'x.zip')}: ${blocker} is a file, not a folder.\nhint: Pick a folder you can write to.\n`)
   })
 })

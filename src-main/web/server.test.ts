@@ -1,3 +1,5 @@
+import path from 'node:path'
+import fs from 'node:fs'
 import http from 'node:http'
 import { describe, expect, it, vi } from 'vitest'
 import type { WebSocket } from 'ws'
@@ -222,7 +224,7 @@ describe('web companion: HTTP API and static files', () => {
     expect(JSON.parse(updated.body)).toMatchObject({ ok: true, value: { appearance: { theme: 'dark' } } })
   })
 
-  it('maps error codes to HTTP statuses: the client’s mistakes 4xx, failures 5xx, never 200', async () => {
+  it('maps error codes to HTTP statuses: the request’s and its dependencies’ problems 4xx, the companion’s own failures 5xx, never 200', async () => {
     const call = vi.spyOn(t.core.dispatcher, 'call')
     call.mockResolvedValueOnce({ ok: false, error: { code: 'E_INTERNAL', message: 'bug', retryable: false } })
     expect((await rpc('app.info')).status).toBe(500)
@@ -230,8 +232,16 @@ describe('web companion: HTTP API and static files', () => {
     const config = await rpc('app.info')
     expect(config.status).toBe(409)
     expect(JSON.parse(config.body).error.code).toBe('E_CONFIG')
+    // An outside service failing is a failed dependency, not the companion failing: no 5xx.
     call.mockResolvedValueOnce({ ok: false, error: { code: 'E_PROVIDER_SERVER', message: 'the provider failed', retryable: true } })
-    expect((await rpc('app.info')).status).toBe(502)
+    expect((await rpc('app.info')).status).toBe(424)
+    // A provider refusing its key must not read as the companion's token being wrong.
+    call.mockResolvedValueOnce({ ok: false, error: { code: 'E_AUTH', message: 'key refused', retryable: false } })
+    expect((await rpc('app.info')).status).toBe(424)
+    call.mockResolvedValueOnce({ ok: false, error: { code: 'E_UNSUPPORTED', message: 'not here', retryable: false } })
+    expect((await rpc('app.info')).status).toBe(422)
+    call.mockResolvedValueOnce({ ok: false, error: { code: 'E_DISK_FULL', message: 'full', retryable: true } })
+    expect((await rpc('app.info')).status).toBe(507)
   })
 
   it('answers a voice model folder that holds no model with 422, not as a server failure (found by the route fuzz)', async () => {
@@ -239,6 +249,22 @@ describe('web companion: HTTP API and static files', () => {
     const reply = await rpc('voice.models.import', JSON.stringify({ path: folder, kind: 'tts' }))
     expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'E_VOICE_MODEL_INVALID' } })
     expect(reply.status).toBe(422)
+  })
+
+  it('answers paths the request names that cannot be used with a 4xx naming the problem (found by the route fuzz)', async () => {
+    const folder = makeTempDir()
+    const file = path.join(folder, 'notes.json')
+    fs.writeFileSync(file, '{}')
+    const hooks = await rpc('hooks.list', JSON.stringify({ workspace: file }))
+    expect(hooks.status).toBe(400)
+    expect(JSON.parse(hooks.body).error.message).toContain(`${file} is a file, not a folder`)
+    const bundle = await rpc('diagnostics.bundle', JSON.stringify({ path: file }))
+    expect(bundle.status).toBe(400)
+    expect(JSON.parse(bundle.body).error).toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining(`${file} is a file, not a folder`) })
+    const exported = await rpc('sessions.exportAll', JSON.stringify({ path: '/proc/self/status', overwrite: true }))
+    expect(exported.status).toBe(404)
+    expect(JSON.parse(exported.body).error.message).toContain('Could not write the export to /proc/self/status')
+    expect(fs.readFileSync(file, 'utf8')).toBe('{}')
   })
 
   it('only allows POST on RPC and GET/HEAD on pages', async () => {

@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { MAX_MESSAGE_CHARS, type ErrorShape } from '../../src-shared/contract'
+import { MAX_MESSAGE_CHARS } from '../../src-shared/contract'
 import type { Core } from '../core/app'
 import { AppError } from '../core/errors'
 import { beginMark } from '../core/profiling'
 import { createConnection, type Connection } from '../core/rpc'
+import { httpStatusFor } from './http-status'
 import { TOKEN_COOKIE, allowedHosts, checkRequest, isLoopbackHost, requestUrl, type MachineNames } from './auth'
 import { contentSecurityPolicy, serveStatic } from './static'
 
@@ -44,26 +45,6 @@ const securityHeaders = {
   'content-security-policy': contentSecurityPolicy(),
 }
 
-/** HTTP status of a failed call: the client's mistakes 4xx, the app's and the providers' 5xx. */
-const statusFor: Partial<Record<ErrorShape['code'], number>> = {
-  E_VALIDATION: 400,
-  E_UNAUTHORIZED: 401,
-  E_FORBIDDEN: 403,
-  E_NOT_FOUND: 404,
-  E_UNKNOWN_ROUTE: 404,
-  E_CONFIG: 409,
-  E_PAYLOAD_TOO_LARGE: 413,
-  // The file the user picked is not a speech model: their choice to redo, not the server failing.
-  E_VOICE_MODEL_INVALID: 422,
-  E_RATE_LIMITED: 429,
-  E_CANCELLED: 499,
-  E_INTERNAL: 500,
-  E_UNSUPPORTED: 501,
-  E_TIMEOUT: 504,
-  E_DISK_FULL: 507,
-}
-/** Any other failure (a provider's, the network's, the disk's) is the server failing to do what was asked. */
-const DEFAULT_ERROR_STATUS = 502
 
 /** Only a page load may carry the token in its address (it is swapped for a cookie at once). */
 const queryTokenAllowed = (method: string | undefined, pathname: string): boolean => (method === 'GET' || method === 'HEAD') && !pathname.startsWith('/api/')
@@ -153,7 +134,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const controller = new AbortController()
       res.on('close', () => controller.abort())
       void core.dispatcher.call(route, input, { signal: controller.signal, clientId: 'http' }).then((result) => {
-        json(res, result.ok ? 200 : (statusFor[result.error.code] ?? DEFAULT_ERROR_STATUS), result)
+        json(res, result.ok ? 200 : httpStatusFor(result.error.code), result)
       })
     })
   }

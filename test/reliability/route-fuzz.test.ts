@@ -4,6 +4,7 @@ import path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
+import { httpStatusFor } from '../../src-main/web/http-status'
 import { ErrorShapeSchema, routeNames, routes, streamNames, streams, type ApiClient, type Result } from '../../src-shared/contract'
 import { WAIT_CEILING_MS } from '../support/patient-waits'
 import { RELIABILITY_SCALE, scaled } from '../support/reliability'
@@ -19,8 +20,9 @@ import { nearMiss, schemaArbitrary } from './support/schema-arbitrary'
  * the routes so each gets its share, over HTTP `POST /api/rpc/<route>` and the WebSocket with the
  * token. Inputs are shaped from each route's own schema (most pass validation and reach the
  * handler, pointing at sessions and messages that exist), near misses of those, arbitrary JSON and
- * hostile values. No answer may be a crash: no `E_INTERNAL`, no HTTP 500, no other 5xx except the
- * typed ones that say the outside world failed (ALLOWED_5XX); every answer is a typed result;
+ * hostile values. No answer may be a crash or a 5xx: no `E_INTERNAL` and no HTTP status of 500 or
+ * more (a path, URL or provider the input names that fails is the input's problem: 4xx, see
+ * statusFor in src-main/web/server.ts); every answer is a typed result;
  * nothing hangs (each request has the shared wait ceiling); the process is alive at the end and
  * `app.info` answers over both transports.
  *
@@ -40,13 +42,6 @@ const EXCLUDED: Record<string, string> = {
   'shell.openExternal': 'opens a link in the desktop’s browser: acting on the desktop is its whole job',
   'updates.install': 'restarts the app into an update: a process that goes away is its whole job',
 }
-
-/**
- * 5xx answers that are not crashes: typed errors saying that a provider, the network or the file
- * system failed to do what was asked (the web server's mapping, src-main/web/server.ts: E_IO, e.g.
- * a bundle asked into a folder that is a file, is 502 like any failure of the outside world).
- */
-const ALLOWED_5XX = new Set(['E_IO', 'E_NETWORK', 'E_TIMEOUT', 'E_PROVIDER_SERVER', 'E_BAD_RESPONSE', 'E_UNSUPPORTED', 'E_DISK_FULL', 'E_MODEL_NOT_FOUND', 'E_NO_PROVIDER', 'E_AUTH', 'E_QUOTA', 'E_RATE_LIMITED'])
 
 /** Host paths a fuzzed input may name: reading or writing them harms nothing. */
 const SAFE_HOST_PATHS = ['/dev/null', '/dev/zero', '/dev/full', '/dev/urandom', '/proc/self/status']
@@ -130,6 +125,8 @@ function judgeResult(where: string, result: unknown): string {
   if (shape.ok) return 'ok'
   if (!ErrorShapeSchema.safeParse(shape.error).success) violations.push(`${where}: malformed error ${show(shape.error)}`)
   if (shape.error.code === 'E_INTERNAL') violations.push(`${where}: E_INTERNAL ${show(shape.error)}`)
+  // Over the WebSocket too: a code the HTTP API would answer with a 5xx is the server failing.
+  else if (httpStatusFor(shape.error.code) >= 500) violations.push(`${where}: ${shape.error.code} (HTTP ${httpStatusFor(shape.error.code)}) ${show(shape.error)}`)
   return shape.error.code
 }
 
@@ -140,7 +137,7 @@ async function overHttp(route: string, input: unknown, where: string): Promise<s
     return 'hung'
   }
   const code = judgeResult(where, reply.body)
-  if (reply.status === 0 || reply.status === 500 || (reply.status >= 500 && !ALLOWED_5XX.has(code))) violations.push(`${where}: HTTP ${reply.status} ${show(reply.body)}`)
+  if (reply.status === 0 || reply.status >= 500) violations.push(`${where}: HTTP ${reply.status} ${show(reply.body)}`)
   return `${reply.status} ${code}`
 }
 

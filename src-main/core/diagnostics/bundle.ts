@@ -2,9 +2,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { strToU8, zipSync, type Zippable } from 'fflate'
 import type { DiagnosticsBundle, DoctorCheck } from '../../../src-shared/contract'
-import { IoError, ValidationError } from '../errors'
+import { ValidationError } from '../errors'
 import type { SecretScrubber } from '../log'
 import { redactConfigText } from './redact-config'
+import { userPathError } from '../paths'
 
 /** The configuration files a bug report needs; each is redacted before it goes in. */
 export const CONFIG_FILES = ['settings.json', 'providers.json', 'mcp.json', 'agent-settings.json'] as const
@@ -112,7 +113,7 @@ export async function createDiagnosticsBundle(options: BundleOptions): Promise<D
     fs.mkdirSync(path.dirname(zipPath), { recursive: true })
     fs.writeFileSync(zipPath, zip, { mode: 0o600 })
   } catch (error) {
-    throw new IoError(`Could not write the diagnostics bundle to ${zipPath}.`, { cause: error, hint: 'Pick a folder you can write to.' })
+    throw userPathError(error, zipPath, `Could not write the diagnostics bundle to ${zipPath}`, 'Pick a folder you can write to.')
   }
   return {
     path: zipPath,

@@ -110,8 +110,8 @@ describe('createDiagnosticsBundle', () => {
     const blocker = path.join(dir, 'a-file')
     fs.writeFileSync(blocker, 'x')
     await expect(createDiagnosticsBundle(bundleOptions(dir, { target: path.join(blocker, 'x.zip') }))).rejects.toMatchObject({
-      code: 'E_IO',
-      message: `Could not write the diagnostics bundle to ${path.join(blocker, 'x.zip')}.`,
+      code: 'E_VALIDATION',
+      message: `Could not write the diagnostics bundle to ${path.join(blocker, 'x.zip')}: ${blocker} is a file, not a folder.`,
     })
   })
 

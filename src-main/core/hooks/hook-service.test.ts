@@ -159,7 +159,7 @@ describe('HookService.fire', () => {
     fs.mkdirSync(userSettingsFile(dataDir))
     const outcome = await service.fire('Stop', {}, ctx)
     expect(ranNames(out)).toEqual(['ws'])
-    expect(outcome.errors).toEqual([`Cannot read ${userSettingsFile(dataDir)}. Its Stop hooks were skipped.`])
+    expect(outcome.errors).toEqual([`Cannot read ${userSettingsFile(dataDir)}: ${userSettingsFile(dataDir)} is a folder, not a file. Its Stop hooks were skipped.`])
   })
 })
 

@@ -12,7 +12,8 @@ import {
   type HookEvent,
   type HooksConfig,
 } from '../../../src-shared/contract'
-import { IoError, issuesOf } from '../errors'
+import { issuesOf } from '../errors'
+import { userPathError } from '../paths'
 
 export type HookSource = HookEntry['source']
 
@@ -137,7 +138,7 @@ export function readAgentSettings(file: string, now: () => number): SettingsRead
     text = fs.readFileSync(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file, settings: defaultAgentSettings(), warning: null, badCopy: null }
-    throw new IoError(`Cannot read ${file}.`, { cause: error, hint: 'Check the file permissions.' })
+    throw userPathError(error, file, `Cannot read ${file}`, 'Check the workspace folder and the file permissions.')
   }
   let raw: unknown
   try {
@@ -156,14 +157,14 @@ export function readAgentSettings(file: string, now: () => number): SettingsRead
 /** Write-then-rename so a crash mid-write never leaves a truncated settings file. */
 export function writeAgentSettings(file: string, settings: AgentSettings): void {
   const valid = AgentSettingsSchema.parse(settings)
-  fs.mkdirSync(path.dirname(file), { recursive: true })
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
   try {
+    fs.mkdirSync(path.dirname(file), { recursive: true })
     fs.writeFileSync(temp, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600 })
     fs.renameSync(temp, file)
   } catch (error) {
     fs.rmSync(temp, { force: true })
-    throw new IoError(`Cannot write ${file}.`, { cause: error, hint: 'Check that the folder is writable.' })
+    throw userPathError(error, file, `Cannot write ${file}`, 'Check that the folder is writable.')
   }
 }
 

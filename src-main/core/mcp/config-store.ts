@@ -1,10 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { McpServerConfigSchema, type McpServerConfig, type McpServerConfigInput } from '../../../src-shared/contract/mcp'
-import { IoError, ValidationError, issuesOf } from '../errors'
+import { ValidationError, issuesOf } from '../errors'
 import type { Logger } from '../log'
 import type { SecretStore } from '../secrets'
 import { parseServerEntry, type McpSecretValues } from './import-export'
+import { userPathError } from '../paths'
 
 export interface McpConfigStoreOptions {
   dataDir: string
@@ -111,7 +112,7 @@ export class McpConfigStore {
       text = fs.readFileSync(this.file, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
-      throw new IoError(`Cannot read ${this.file}.`, { cause: error, hint: 'Check the file permissions.' })
+      throw userPathError(error, this.file, `Cannot read ${this.file}`, 'Check the folder and the file permissions.')
     }
     let document: unknown
     try {

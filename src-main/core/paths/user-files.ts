@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { AppError, IoError, ValidationError } from '../errors'
+import { userPathError } from './user-path-errors'
 
 /**
  * Reading a path the user (or a client) names. `stat().size` is not trusted: a FIFO blocks
@@ -44,8 +45,7 @@ export function tooLarge(file: string, limits: UserFileLimits): AppError {
 function openError(file: string, error: unknown, what: string): AppError {
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'ENOENT') return new AppError('E_NOT_FOUND', `There is no file at ${file}.`)
-  if (code === 'EACCES' || code === 'EPERM') return new IoError(`${what} ${file} cannot be read: permission denied.`, { cause: error })
-  return new IoError(`${what} ${file} cannot be read (${code ?? 'error'}).`, { cause: error })
+  return userPathError(error, file, `${what} ${file} cannot be read`)
 }
 
 /** Throws unless `file` (followed through symlinks) is a regular file: for code that hands it to another reader. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { AppError, IoError, ValidationError } from '../errors'
+import { AppError, ValidationError } from '../errors'
 import type { StoreContext } from './context'
 import { activeBranchMessages } from './branches'
 import { exportNative } from './format-native'
@@ -9,6 +9,7 @@ import { listSessions, requireSession } from './sessions-repo'
 import { toHtml, toMarkdown } from './export-text'
 import type { ExportAllResult, ExportBranches, ExportFormat } from './types'
 import { ZipWriter } from './zip'
+import { userPathError } from '../paths'
 
 /**
  * One session as Markdown, our JSON (which imports back) or a self-contained HTML page: the branch
@@ -103,8 +104,5 @@ export function exportAll(ctx: StoreContext, zipPath: string, options: { overwri
 function writeFailure(target: string, error: unknown): unknown {
   const errno = error as NodeJS.ErrnoException
   if (error instanceof AppError || typeof errno?.syscall !== 'string') return error
-  return new IoError(`Could not write the export to ${target} (${errno.code ?? 'error'}).`, {
-    cause: error,
-    hint: 'Pick a folder you can write to, on a disk with room for the file.',
-  })
+  return userPathError(error, target, `Could not write the export to ${target}`, 'Pick a folder you can write to, on a disk with room for the file.')
 }
