@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { closedPort } from '../../../test/support/fake-ollama'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
-import { scaled } from '../../../test/support/reliability'
+import { RELIABILITY_SCALE, scaled } from '../../../test/support/reliability'
 import type { AppError } from '../errors'
 import { downloadVerified } from './download'
 import { installLinux, uninstallLinux } from './linux'
@@ -144,7 +144,7 @@ describe('fault matrix over seeded runs', () => {
     console.log(`installer fault matrix: ${succeeded}/${possible} installs succeeded where success was possible (${(rate * 100).toFixed(1)}%), ${runs} seeded runs`)
     expect(failures).toEqual([])
     expect(rate).toBeGreaterThanOrEqual(0.95)
-  }, 120_000)
+  }, 120_000 * RELIABILITY_SCALE)
 })
 
 describe('checksum verification', () => {
