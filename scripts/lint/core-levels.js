@@ -13,7 +13,7 @@ export const CORE_LEVELS = [
   { level: 'observation', folders: ['telemetry', 'analytics', 'profiling'] },
   { level: 'model access', folders: ['providers', 'ollama', 'models'] },
   { level: 'resilience', folders: ['resilience', 'health'] },
-  { level: 'services', folders: ['documents', 'sessions', 'hooks', 'skills', 'tools', 'mcp', 'rdma'] },
+  { level: 'services', folders: ['documents', 'sessions', 'knowledge', 'hooks', 'skills', 'tools', 'mcp', 'rdma'] },
   { level: 'features', folders: ['chat', 'cluster', 'voice', 'installer', 'updates', 'diagnostics', 'doctor'] },
   { level: 'composition', folders: ['app', 'rpc'] },
 ]
