@@ -65,13 +65,14 @@ ensure_deps() {
 ensure_chromium() {
   # The rdma-core headers ride along: the tests build native/rdma (no RDMA device is needed).
   # espeak-ng and sox generate the speech fixtures of the voice tests in the test run; bubblewrap
-  # confines the Bash tool on Linux (its tests run commands inside it).
-  [ -x /usr/bin/chromium ] && [ -f /usr/include/infiniband/verbs.h ] && [ -f /usr/include/rdma/rdma_cma.h ] && [ -x /usr/bin/espeak-ng ] && [ -x /usr/bin/sox ] && [ -x /usr/bin/bwrap ] && return
-  say "Installing Debian's chromium (end-to-end tests), the rdma-core headers (native/rdma), espeak-ng and sox (voice fixtures), bubblewrap (tool sandbox)"
+  # confines the Bash tool on Linux (its tests run commands inside it); tmux drives the terminal
+  # end-to-end tests (a real terminal: send-keys and capture-pane).
+  [ -x /usr/bin/chromium ] && [ -f /usr/include/infiniband/verbs.h ] && [ -f /usr/include/rdma/rdma_cma.h ] && [ -x /usr/bin/espeak-ng ] && [ -x /usr/bin/sox ] && [ -x /usr/bin/bwrap ] && [ -x /usr/bin/tmux ] && return
+  say "Installing Debian's chromium (end-to-end tests), the rdma-core headers (native/rdma), espeak-ng and sox (voice fixtures), bubblewrap (tool sandbox), tmux (terminal end-to-end tests)"
   local sudo=()
   [ "$(id -u)" -ne 0 ] && sudo=(sudo)
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq chromium libibverbs-dev librdmacm-dev espeak-ng sox bubblewrap >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq chromium libibverbs-dev librdmacm-dev espeak-ng sox bubblewrap tmux >/dev/null
 }
 
 ensure_native() {

@@ -16,6 +16,10 @@ export interface Io {
   env: Record<string, string | undefined>
   /** Resolves when the user asks the process to stop (Ctrl+C, SIGTERM). */
   untilStopped(): Promise<void>
+  /** stdout is an interactive terminal that can redraw a line (a TTY, and TERM is not `dumb`). */
+  terminal?: boolean
+  /** The terminal's width, when it has one. */
+  columns?: number
   /** Piped standard input as text; null when stdin is a terminal (nothing piped). */
   readStdin?(): Promise<string | null>
 }

@@ -5,6 +5,10 @@ const io = {
   out: (text: string) => void process.stdout.write(text),
   err: (text: string) => void process.stderr.write(text),
   env: process.env,
+  terminal: process.stdout.isTTY === true && process.env.TERM !== 'dumb',
+  get columns(): number | undefined {
+    return process.stdout.columns
+  },
   untilStopped: () =>
     new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve())

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeOllamaApi, type FakeOllamaApi } from '../../test/support/fake-ollama-api'
 import { testIo } from '../../test/support/io'
+import { screenOf } from '../../test/support/terminal-screen'
 import { makeTempDir, removeTempDirs } from '../../test/support/tmp'
 import { formatBytes, formatPullEvent, formatRunning } from './models'
 import { runCli } from './run'
@@ -47,6 +48,18 @@ describe('ollama-desk models', () => {
     expect(JSON.parse((await run(['models', 'ps', '--json'])).out).models).toHaveLength(1)
     expect(await run(['models', 'unload', 'llama3.2:3b'])).toMatchObject({ code: 0, out: 'unloaded llama3.2:3b\n' })
     expect((await run(['models', 'ps'])).out).toBe('No models are loaded.\n')
+  })
+
+  it('on a terminal, pull redraws each layer’s line in place: one finished line per layer', async () => {
+    const { env, dir } = await setup()
+    const io = { ...testIo(env), terminal: true, columns: 100 }
+    expect(await runCli(['models', 'pull', 'tiny', '--data-dir', dir], io)).toBe(0)
+    const shown = screenOf(io.stdout()).filter(Boolean)
+    expect(shown[0]).toBe('pulling manifest')
+    const layers = shown.filter((line) => /^pulling [0-9a-f]{12}/.test(line))
+    expect(layers).toHaveLength(2)
+    for (const line of layers) expect(line).toMatch(/ 100\.0% /)
+    expect(shown.at(-1)).toBe('pulled tiny')
   })
 
   it('pulls with a progress line per update, and deletes only with --yes', async () => {

@@ -2,6 +2,7 @@ import type { LocalModel, PullEvent, RunningModel } from '../../src-shared/contr
 import { apiCommand, printJson, subcommandArgument, unwrap, type ApiSubcommand } from './api-command'
 import type { Io, ParsedArgs } from './command'
 import { commandSpecs } from './specs'
+import { progressLine } from './progress-line'
 
 
 export function formatBytes(bytes: number): string {
@@ -115,13 +116,20 @@ const subcommands: Record<string, ApiSubcommand> = {
   async pull(api, args, io) {
     const name = named(args, io, 'pull')
     if (!name) return 2
-    const stream = api.stream('models.pull', { name }, (event) => io.out(args.values.json ? `${JSON.stringify(event)}\n` : `${formatPullEvent(event)}\n`))
+    const progress = progressLine(args.values.json ? { ...io, terminal: false } : io)
+    const stream = api.stream('models.pull', { name }, (event) => {
+      if (args.values.json) io.out(`${JSON.stringify(event)}\n`)
+      // A layer's download redraws its line; the steps between (manifest, verifying) are lines of their own.
+      else if (event.total) progress.update(event.digest ?? event.status, formatPullEvent(event))
+      else progress.print(`${formatPullEvent(event)}\n`)
+    })
     let stopped = false
     void io.untilStopped().then(() => {
       stopped = true
       stream.cancel()
     })
     const result = await stream.done
+    progress.end()
     if (!result.ok && stopped) {
       io.err(`cancelled; run \`ollama-desk models pull ${name}\` again to resume\n`)
       return 130

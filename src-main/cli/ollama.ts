@@ -10,6 +10,7 @@ import {
 } from '../core/installer'
 import { UsageError, type Command, type Io, type ParsedArgs } from './command'
 import { commandSpecs } from './specs'
+import { progressLine } from './progress-line'
 
 export const DEFAULT_RELEASE_URL = 'https://github.com/ollama/ollama/releases/latest/download'
 const actions = ['status', 'install', 'start', 'stop', 'uninstall'] as const
@@ -48,7 +49,9 @@ async function run({ values, positionals }: ParsedArgs, io: Io): Promise<number>
   const controller = new AbortController()
   void io.untilStopped().then(() => controller.abort())
   const signal = controller.signal
-  const onEvent = (event: InstallEvent) => io.out(formatEvent(event))
+  const progress = progressLine(io)
+  // Download progress redraws one line on a terminal; phases and log lines print below it.
+  const onEvent = (event: InstallEvent) => (event.type === 'progress' ? progress.update('download', formatEvent(event).trimEnd()) : progress.print(formatEvent(event)))
   if (action === 'status') {
     const detection = await detectOllama(env, host, signal)
     io.out(values.json ? `${JSON.stringify(detection, null, 2)}\n` : formatDetection(detection))
@@ -79,6 +82,8 @@ async function run({ values, positionals }: ParsedArgs, io: Io): Promise<number>
   } catch (error) {
     if (signal.aborted && !(error instanceof CancelledError)) throw new CancelledError('The installation was cancelled.')
     throw error
+  } finally {
+    progress.end()
   }
 }
 
