@@ -100,6 +100,8 @@ class SymmetricState {
   hash: Buffer
   private key: Buffer | undefined
   private counter = 0n
+  /** The hash the last payload read was bound to (its AEAD associated data), before it was mixed in. */
+  payloadHash: Buffer = Buffer.alloc(0)
 
   constructor(protocol: string) {
     const name = Buffer.from(protocol, 'ascii')
@@ -126,13 +128,15 @@ class SymmetricState {
     this.counter = 0n
   }
 
-  encryptAndHash(plaintext: Buffer): Buffer {
+  encryptAndHash(plaintext: Buffer | ((hash: Buffer) => Buffer)): Buffer {
+    if (typeof plaintext === 'function') plaintext = plaintext(this.hash)
     const out = this.key ? seal(this.key, this.counter++, this.hash, plaintext) : plaintext
     this.mixHash(out)
     return out
   }
 
   decryptAndHash(ciphertext: Buffer): Buffer {
+    this.payloadHash = this.hash
     const out = this.key ? unseal(this.key, this.counter++, this.hash, ciphertext) : ciphertext
     if (!out) throw new NoiseError('The other machine could not prove it holds the pairing key.')
     this.mixHash(ciphertext)
@@ -151,6 +155,9 @@ export interface NoiseKeys {
   handshakeHash: Buffer
 }
 
+/** A payload, or one built from the handshake hash it will be bound to (to sign it). */
+export type Payload = Buffer | ((hash: Buffer) => Buffer)
+
 /** One side of an NNpsk0 handshake. Message A goes initiator→responder, message B back. */
 export class NNpsk0Handshake {
   private readonly state = new SymmetricState(NOISE_PROTOCOL)
@@ -165,7 +172,7 @@ export class NNpsk0Handshake {
   }
 
   /** Initiator: `psk, e` and the encrypted payload. */
-  writeA(payload: Buffer): Buffer {
+  writeA(payload: Payload): Buffer {
     this.mixEphemeral(this.ephemeral.publicKey)
     return Buffer.concat([this.ephemeral.publicKey, this.state.encryptAndHash(payload)])
   }
@@ -178,7 +185,7 @@ export class NNpsk0Handshake {
   }
 
   /** Responder: `e, ee` and the encrypted payload. */
-  writeB(payload: Buffer): Buffer {
+  writeB(payload: Payload): Buffer {
     this.mixEphemeral(this.ephemeral.publicKey)
     this.state.mixKey(dh(this.ephemeral.privateKey, this.remoteEphemeral as Buffer))
     return Buffer.concat([this.ephemeral.publicKey, this.state.encryptAndHash(payload)])
@@ -190,6 +197,11 @@ export class NNpsk0Handshake {
     this.mixEphemeral(remote)
     this.state.mixKey(dh(this.ephemeral.privateKey, remote))
     return this.state.decryptAndHash(message.subarray(DH_LEN))
+  }
+
+  /** The handshake hash the payload just read was bound to: what the writer could sign. */
+  get payloadHash(): Buffer {
+    return this.state.payloadHash
   }
 
   split(): NoiseKeys {

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { AppError } from '../errors'
 import type { TransportChannel } from '../rdma'
 import { INSTANCE_ID_PATTERN } from './discovery'
+import { checkIdentity, proveIdentity } from './identity'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeChannel, PeerRefusal, bytes32, macEquals, transcript } from './peer-auth'
 import type { PairedPeer, PeersStore } from './peers-store'
 
@@ -16,7 +17,7 @@ import type { PairedPeer, PeersStore } from './peers-store'
  * initiator confirms first, so the side holding the code never reveals anything testable.
  */
 
-export type PairingFailure = 'wrong-code' | 'expired' | 'no-code' | 'locked' | 'busy' | 'protocol'
+export type PairingFailure = 'wrong-code' | 'expired' | 'no-code' | 'locked' | 'busy' | 'protocol' | 'identity'
 
 export class PairingError extends AppError {
   constructor(readonly reason: PairingFailure, message: string, options: { hint?: string; cause?: unknown } = {}) {
@@ -34,6 +35,7 @@ const messages: Record<PairingFailure, [string, string]> = {
   locked: ['Too many wrong pairing codes; pairing is locked for a minute.', 'Wait a minute, then try again with the code shown.'],
   busy: ['The other machine is already pairing with someone.', 'Try again in a few seconds.'],
   protocol: ['The other machine does not speak this pairing protocol.', 'Update Ollama Desk on both machines.'],
+  identity: ['The other machine could not prove it holds the identity key it announced; the pairing was refused.', 'Someone may be impersonating a known machine. Compare the fingerprints both machines show.'],
 }
 
 function pairingError(reason: PairingFailure, cause?: unknown): PairingError {
@@ -221,8 +223,10 @@ const identityKey = z.string().min(1).max(200).refine((text) => {
 })
 const helloSchema = z.object({ type: z.literal('pair-hello'), v: z.literal(1), id: instanceId, name: z.string().max(200), identityKey, nonce: bytes32 })
 const challengeSchema = z.object({ type: z.literal('pair-challenge'), id: instanceId, name: z.string().max(200), identityKey, nonce: bytes32, y: bytes32 })
-const confirmSchema = z.object({ type: z.literal('pair-confirm'), y: bytes32, mac: bytes32 })
-const doneSchema = z.object({ type: z.literal('pair-done'), mac: bytes32 })
+const signature = z.string().regex(/^[A-Za-z0-9+/]{86}==$/)
+const confirmSchema = z.object({ type: z.literal('pair-confirm'), y: bytes32, mac: bytes32, sig: signature })
+const doneSchema = z.object({ type: z.literal('pair-done'), mac: bytes32, sig: signature })
+const IDENTITY_LABEL = `${PAIR_LABEL}/identity`
 
 interface Side {
   id: string
@@ -232,6 +236,8 @@ interface Side {
 }
 
 interface SessionKeys {
+  /** The transcript hash both identity signatures cover. */
+  hash: Buffer
   pairingKey: Buffer
   initiatorMac: Buffer
   receiverMac: Buffer
@@ -247,6 +253,7 @@ function sessionKeys(shared: Buffer, code: string, initiator: Side, receiver: Si
   const confirmKey = Buffer.from(hkdfSync('sha256', Buffer.concat([shared, Buffer.from(code)]), hash, `${PAIR_LABEL}/confirm`, 32))
   const confirm = (role: string): Buffer => createHmac('sha256', confirmKey).update(transcript([role, hash])).digest()
   return {
+    hash,
     pairingKey: Buffer.from(hkdfSync('sha256', shared, hash, `${PAIR_LABEL}/pairing-key`, 32)),
     initiatorMac: confirm('initiator'),
     receiverMac: confirm('receiver'),
@@ -289,9 +296,11 @@ export async function requestPairing(channel: TransportChannel, code: string, op
     const y = x25519(scalar, generator(code, self, remote))
     const yRemote = Buffer.from(challenge.y, 'base64')
     const keys = sessionKeys(x25519(scalar, yRemote), code, self, remote, y, yRemote)
-    await io.send({ type: 'pair-confirm', y: y.toString('base64'), mac: keys.initiatorMac.toString('base64') })
+    const sig = proveIdentity(options.peersStore.identity().privateKey, IDENTITY_LABEL, 'initiator', keys.hash)
+    await io.send({ type: 'pair-confirm', y: y.toString('base64'), mac: keys.initiatorMac.toString('base64'), sig })
     const done = await io.receive(doneSchema)
     if (!macEquals(keys.receiverMac, done.mac)) throw pairingError('wrong-code')
+    if (!checkIdentity(remote.identityKey, IDENTITY_LABEL, 'receiver', keys.hash, done.sig)) throw pairingError('identity')
     const peer = options.peersStore.save({ id: remote.id, name: remote.name, identityKey: remote.identityKey }, keys.pairingKey)
     channel.end().catch(() => channel.destroy())
     return peer
@@ -335,6 +344,12 @@ export async function acceptPairing(channel: TransportChannel, gate: PairingCode
       await io.refuse('wrong-code')
       throw pairingError('wrong-code')
     }
+    if (!checkIdentity(remote.identityKey, IDENTITY_LABEL, 'initiator', keys.hash, confirm.sig)) {
+      // The code was right: this is not a guess, it is someone announcing a key it does not hold.
+      attempt.succeed()
+      await io.refuse('identity')
+      throw pairingError('identity')
+    }
     try {
       attempt.succeed()
     } catch (error) {
@@ -342,7 +357,7 @@ export async function acceptPairing(channel: TransportChannel, gate: PairingCode
       throw error
     }
     const peer = options.peersStore.save({ id: remote.id, name: remote.name, identityKey: remote.identityKey }, keys.pairingKey)
-    await io.send({ type: 'pair-done', mac: keys.receiverMac.toString('base64') })
+    await io.send({ type: 'pair-done', mac: keys.receiverMac.toString('base64'), sig: proveIdentity(options.peersStore.identity().privateKey, IDENTITY_LABEL, 'receiver', keys.hash) })
     channel.end().catch(() => channel.destroy())
     return peer
   } catch (error) {

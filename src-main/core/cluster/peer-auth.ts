@@ -3,8 +3,10 @@ import { z } from 'zod'
 import { AppError, TimeoutError } from '../errors'
 import type { TransportChannel } from '../rdma'
 import { INSTANCE_ID_PATTERN } from './discovery'
+import { checkIdentity, proveIdentity } from './identity'
 import { NNpsk0Handshake } from './noise'
 import type { PeersStore } from './peers-store'
+import { transcript } from './transcript'
 import { purposeKeys, SecureChannel, type DirectionKeys } from './secure-channel'
 
 /*
@@ -149,17 +151,7 @@ export class HandshakeChannel {
 export const bytes32 = z.string().regex(/^[A-Za-z0-9+/]{43}=$/)
 const instanceId = z.string().regex(INSTANCE_ID_PATTERN)
 
-/** Length-prefixed concatenation, so no two different field lists encode the same. */
-export function transcript(parts: Array<string | Uint8Array>): Buffer {
-  return Buffer.concat(
-    parts.flatMap((part) => {
-      const data = typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part)
-      const length = Buffer.alloc(4)
-      length.writeUInt32BE(data.length)
-      return [length, data]
-    }),
-  )
-}
+export { transcript }
 
 export function macEquals(expected: Buffer, received: string): boolean {
   const actual = Buffer.from(received, 'base64')
@@ -171,8 +163,24 @@ export const SECURE_PURPOSES = ['info', 'measure', 'transfer'] as const
 export type SecurePurpose = (typeof SECURE_PURPOSES)[number]
 const helloSchema = z.object({ type: z.literal('secure-hello'), v: z.literal(2), id: instanceId, nonce: bytes32 })
 const noiseSchema = z.object({ type: z.literal('noise'), m: z.string().max(1024) })
-const clientPayloadSchema = z.object({ id: instanceId, purpose: z.enum(SECURE_PURPOSES) })
-const serverPayloadSchema = z.object({ id: instanceId, purpose: z.enum(SECURE_PURPOSES) })
+const signature = z.string().regex(/^[A-Za-z0-9+/]{86}==$/)
+const clientPayloadSchema = z.object({ id: instanceId, purpose: z.enum(SECURE_PURPOSES), sig: signature })
+const serverPayloadSchema = z.object({ id: instanceId, purpose: z.enum(SECURE_PURPOSES), sig: signature })
+const IDENTITY_LABEL = `${LABEL}/identity`
+
+/** A Noise payload carrying this machine's id, the purpose and its identity signature over the handshake hash. */
+function signedPayload(options: AuthOptions, purpose: SecurePurpose, role: 'client' | 'server'): (hash: Buffer) => Buffer {
+  const identity = options.peersStore.identity()
+  return (hash) => Buffer.from(JSON.stringify({ id: options.selfId, purpose, sig: proveIdentity(identity.privateKey, IDENTITY_LABEL, role, hash) }))
+}
+
+/** The peer's signature must come from the identity key stored when it paired (pinned). */
+function checkPinned(options: AuthOptions, peerId: string, role: 'client' | 'server', hash: Buffer, sig: string): void {
+  const pinned = options.peersStore.get(peerId)?.identityKey
+  if (pinned === undefined || !checkIdentity(pinned, IDENTITY_LABEL, role, hash, sig)) {
+    throw new UnauthorizedError(`Machine ${peerId} holds the pairing key but not the identity key it paired with.`, { hint: PAIR_AGAIN })
+  }
+}
 
 export interface AuthOptions {
   peersStore: PeersStore
@@ -195,6 +203,7 @@ export interface AuthenticatedPeer {
 function refusalMessage(reason: string): string {
   if (reason === 'not-paired') return 'The other machine is not paired with this one.'
   if (reason === 'bad-proof') return 'The other machine did not accept this machine\'s pairing key.'
+  if (reason === 'bad-identity') return 'The other machine did not accept this machine\'s identity key (it paired with another one).'
   return `The other machine refused the connection (${reason.slice(0, 80)}).`
 }
 
@@ -231,7 +240,7 @@ async function asClient(io: HandshakeChannel, options: AuthOptions, purpose: Sec
     throw new UnauthorizedError(`Machine ${answer.id} is not paired with this one.`, { hint: PAIR_AGAIN })
   }
   const noise = new NNpsk0Handshake(key, prologue(hello, answer))
-  await io.send({ type: 'noise', m: noise.writeA(Buffer.from(JSON.stringify({ id: options.selfId, purpose }))).toString('base64') })
+  await io.send({ type: 'noise', m: noise.writeA(signedPayload(options, purpose, 'client')).toString('base64') })
   const reply = await io.receive(noiseSchema)
   let payload: z.infer<typeof serverPayloadSchema>
   try {
@@ -241,6 +250,12 @@ async function asClient(io: HandshakeChannel, options: AuthOptions, purpose: Sec
     throw new UnauthorizedError(`Machine ${answer.id} could not prove it holds the pairing key.`, { hint: PAIR_AGAIN, cause: error })
   }
   if (payload.id !== answer.id || payload.purpose !== purpose) throw new UnauthorizedError(`Machine ${answer.id} answered for another machine or purpose.`)
+  try {
+    checkPinned(options, answer.id, 'server', noise.payloadHash, payload.sig)
+  } catch (error) {
+    await io.refuse('bad-identity')
+    throw error
+  }
   return { peerId: answer.id, purpose, keys: purposeKeys(noise.split(), purpose, 'client') }
 }
 
@@ -263,7 +278,13 @@ async function asServer(io: HandshakeChannel, options: AuthOptions): Promise<Omi
     throw new UnauthorizedError(`Machine ${hello.id} could not prove it holds the pairing key.`, { cause: error })
   }
   if (payload.id !== hello.id) throw new UnauthorizedError(`Machine ${hello.id} spoke for ${payload.id} inside the channel.`)
-  await io.send({ type: 'noise', m: noise.writeB(Buffer.from(JSON.stringify({ id: options.selfId, purpose: payload.purpose }))).toString('base64') })
+  try {
+    checkPinned(options, hello.id, 'client', noise.payloadHash, payload.sig)
+  } catch (error) {
+    await io.refuse('bad-identity')
+    throw error
+  }
+  await io.send({ type: 'noise', m: noise.writeB(signedPayload(options, payload.purpose, 'server')).toString('base64') })
   return { peerId: hello.id, purpose: payload.purpose, keys: purposeKeys(noise.split(), payload.purpose, 'server') }
 }
 
