@@ -5,8 +5,9 @@ import { AppError } from '../errors'
 import type { Logger } from '../log'
 import { formatTcpAddress, parseTcpAddress, TcpTransport, type Transport, type TransportChannel, type TransportListener } from '../rdma'
 import type { SecretStore } from '../secrets'
-import { Admission, DEFAULT_ADMISSION, type Admitted, type AdmissionLimits, type Timers } from './admission'
+import { Admission, DEFAULT_ADMISSION, realTimers, type Admitted, type AdmissionLimits, type Timers } from './admission'
 import { summarizeCapabilities, type CapabilitySummary, type PeerCapabilities } from './capabilities'
+import { DEFAULT_IDLE_TIMEOUT_MS, guardIdle } from './idle'
 import { MdnsDiscovery, type AdvertisedPeer, type DiscoveredPeer, type Discovery } from './discovery'
 import { acceptPairing, fileBudgetStore, PairingCodeGate, PairingError, requestPairing } from './pairing'
 import { acceptSecure, DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeChannel, openSecure, UnauthorizedError, type AuthenticatedPeer, type AuthOptions, type SecurePurpose } from './peer-auth'
@@ -50,7 +51,9 @@ export interface ClusterServiceOptions {
   handshakeTimeoutMs?: number
   /** Caps and the one deadline for connections that have not authenticated yet. */
   admission?: Partial<AdmissionLimits>
-  /** Injectable for tests: the admission deadline runs on these. */
+  /** How long an authenticated connection may leave this side waiting for its next bytes (default 2 minutes). */
+  idleTimeoutMs?: number
+  /** Injectable for tests: the admission deadline and the idle timeouts run on these. */
   timers?: Timers
   now?: () => number
   onEvent?: (event: ClusterEvent) => void
@@ -324,9 +327,10 @@ export class ClusterService {
     }
   }
 
-  private async serve(channel: TransportChannel, place: Admitted): Promise<void> {
+  private async serve(accepted: TransportChannel, place: Admitted): Promise<void> {
     const emit = this.options.onEvent ?? (() => undefined)
     let purpose: Purpose | 'unknown' = 'unknown'
+    const channel = guardIdle(accepted, this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, this.options.timers ?? realTimers)
     try {
       const io = new HandshakeChannel(channel, this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS)
       purpose = (await io.receive(openSchema)).kind
@@ -344,12 +348,13 @@ export class ClusterService {
       }
       const peer = await acceptSecure(rest, this.authOptions())
       place.authenticated()
+      channel.arm()
       purpose = peer.purpose
       await this.serveSecure(peer, emit)
       this.touch(peer.peerId)
     } catch (error) {
       channel.destroy()
-      const failure = error instanceof AppError ? error : new AppError('E_NETWORK', `A cluster connection from ${channel.remote} failed.`, { cause: error })
+      const failure = channel.idleError ?? (error instanceof AppError ? error : new AppError('E_NETWORK', `A cluster connection from ${channel.remote} failed.`, { cause: error }))
       this.options.log.warn({ remote: channel.remote, purpose, err: failure }, 'cluster connection refused or failed')
       emit({ type: 'failed', purpose, remote: channel.remote, error: failure })
     } finally {
