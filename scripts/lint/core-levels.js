@@ -14,7 +14,7 @@ export const CORE_LEVELS = [
   { level: 'model access', folders: ['providers', 'ollama', 'models'] },
   { level: 'resilience', folders: ['resilience', 'health'] },
   { level: 'services', folders: ['documents', 'sessions', 'knowledge', 'hooks', 'skills', 'tools', 'mcp', 'rdma'] },
-  { level: 'features', folders: ['chat', 'cluster', 'voice', 'installer', 'updates', 'diagnostics', 'doctor'] },
+  { level: 'features', folders: ['chat', 'agents', 'cluster', 'voice', 'installer', 'updates', 'diagnostics', 'doctor'] },
   { level: 'composition', folders: ['app', 'rpc'] },
 ]
 

@@ -1,4 +1,5 @@
 import { agentCapability } from './agent'
+import { agentsCapability } from './agents'
 import { analyticsCapability } from './analytics'
 import { appCapability } from './app'
 import { attachmentsCapability } from './attachments'
@@ -31,6 +32,7 @@ export const capabilities = [
   attachmentsCapability,
   chatSettingsCapability,
   agentCapability,
+  agentsCapability,
   mcpCapability,
   observabilityCapability,
   telemetryCapability,

@@ -18,6 +18,7 @@ import { createDispatcher, type Dispatcher } from '../rpc'
 import { FileSecretStore, type SecretStore } from '../secrets'
 import type { SessionStore, SessionStoreOptions, Summarizer } from '../sessions'
 import { wireAgent, type AgentWiring } from './agent-wiring'
+import { wireAgents, type AgentsWiring } from './agents-wiring'
 import { wireAnalytics } from './analytics-wiring'
 import { wireApp } from './app-wiring'
 import { closeWirings, routeHandlersOf, streamHandlersOf, type CoreWirings } from './capability'
@@ -99,6 +100,8 @@ export interface Core {
   providers: ProviderWiring & { chat: ChatWiring['service'] }
   chat: ChatWiring
   agent: AgentWiring
+  /** Agent files (Claude Code subagents) and the starter library. */
+  agents: AgentsWiring
   mcp: McpManager
   ollamaHost(): string
   /** Starting our Ollama at app start (long-running app only, setting `ollama.autoStart`); never rejects. */
@@ -148,6 +151,7 @@ export function createCore(options: CoreOptions): Core {
   const installer = wireInstaller(base)
   const mcp = wireMcp(base, telemetry.tracing)
   const agent = wireAgent({ dataDir: paths.root, env, home, logger, broadcast, mcp: mcp.manager, tracing: telemetry.tracing })
+  const agents = wireAgents(base)
   // Notification hooks hear what the app tells the user.
   base.onBroadcast((name, payload) => {
     if (name !== 'app.notice') return
@@ -179,7 +183,7 @@ export function createCore(options: CoreOptions): Core {
   const cluster = wireCluster(context, options.cluster)
 
   // In the order built: closing runs backwards. A capability missing here, or a route missing from its wiring, does not compile.
-  const wirings: CoreWirings = { app, settings: settingsWiring, observability, telemetry, sessions, models, installer, mcp, agent, providers, chat, chatSettings, attachments, analytics, updates, voice, cluster }
+  const wirings: CoreWirings = { app, settings: settingsWiring, observability, telemetry, sessions, models, installer, mcp, agent, agents, providers, chat, chatSettings, attachments, analytics, updates, voice, cluster }
   const dispatcher = createDispatcher(routeHandlersOf(wirings), streamHandlersOf(wirings), logger.log)
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
   coreStartup.end()
@@ -201,6 +205,7 @@ export function createCore(options: CoreOptions): Core {
     providers: { ...providers, chat: chat.service },
     chat,
     agent,
+    agents,
     mcp: mcp.manager,
     ollamaHost: base.ollamaHost,
     ollamaAutoStart,
