@@ -1,4 +1,5 @@
 import os from 'node:os'
+import { bindAddress } from '../core/cluster/controller'
 import { ClusterService, type ClusterEvent, type ClusterPeer } from '../core/cluster/service'
 import { MdnsDiscovery, type Discovery } from '../core/cluster/discovery'
 import { describeLocalMachine, rdmaProbe } from '../core/cluster/local-machine'
@@ -163,7 +164,7 @@ function printEvent(io: Io, json: boolean, event: ClusterEvent): void {
 async function serveCommand(args: ParsedArgs, io: Io, deps: ClusterCommandDeps): Promise<number> {
   const port = args.values.port === undefined ? DEFAULT_CLUSTER_PORT : Number(args.values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(io, `--port must be a number from 0 to 65535, not "${String(args.values.port)}"`)
-  const host = typeof args.values.host === 'string' ? args.values.host : '0.0.0.0'
+  const host = typeof args.values.host === 'string' ? bindAddress(args.values.host.trim(), os.networkInterfaces()) : '0.0.0.0'
   const json = args.values.json === true
   let timer: NodeJS.Timeout | undefined
   const showCode = (): void => {

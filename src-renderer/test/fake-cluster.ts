@@ -77,7 +77,7 @@ export function withFakeCluster({ api, emit, calls, settings }: Deps) {
   const changed = (reason: string) => emit('cluster.changed', { reason })
   const find = (ref: string) => world.peers.find((peer) => peer.id === ref || peer.name === ref || peer.addresses.some((a) => a.endsWith(ref)))
   const ollamaUrl = (peer: ClusterPeerView) => `http://${(peer.addresses[0] ?? '').replace(/^tcp:\/\//, '').replace(/:\d+$/, '')}:${peer.capabilities?.ollama?.port ?? 11434}`
-  const listening = () => (settings().cluster.enabled ? `tcp://0.0.0.0:${settings().cluster.port}` : null)
+  const listening = () => (settings().cluster.enabled ? `tcp://${settings().cluster.bind === 'en0' ? '192.168.1.10' : '0.0.0.0'}:${settings().cluster.port}` : null)
 
   const status = (): ClusterStatus => ({
     enabled: settings().cluster.enabled,
@@ -87,6 +87,11 @@ export function withFakeCluster({ api, emit, calls, settings }: Deps) {
     self: { id: listening() ? world.self.id : null, name: settings().cluster.name || world.self.name, capabilities: world.self.capabilities },
     error: null,
     canListen: true,
+    bind: settings().cluster.bind,
+    interfaces: [
+      { name: 'lo', address: '127.0.0.1' },
+      { name: 'en0', address: '192.168.1.10' },
+    ],
   })
 
   const answer = (route: string, input: Record<string, string>): Result<unknown> => {
@@ -143,6 +148,8 @@ export function withFakeCluster({ api, emit, calls, settings }: Deps) {
   const call = api.call.bind(api)
   const stream = api.stream.bind(api)
   api.call = ((route: string, input: unknown) => {
+    // Like the core: a change to the cluster section restarts the service, which says so.
+    if (route === 'settings.update' && (input as { cluster?: unknown }).cluster) return call(route as never, input as never).then((result) => (changed('started'), result))
     if (!route.startsWith('cluster.')) return call(route as never, input as never)
     calls.push({ route, input })
     return Promise.resolve(answer(route, input as Record<string, string>))

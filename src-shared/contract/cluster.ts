@@ -14,6 +14,8 @@ const ClusterFields = {
   discovery: z.enum(['mdns', 'static']),
   /** Machines to reach by address (`host:port`), used with either discovery mode. */
   staticPeers: z.array(z.string().regex(HOST_PORT, 'use host:port, e.g. 192.168.1.20:47811')).max(64),
+  /** Where the listener binds: an interface name (`eth0`, `en0`) or one of this machine's addresses; empty means every interface. */
+  bind: z.string().max(64, 'at most 64 characters').regex(/^[A-Za-z0-9._:%[\]-]*$/, 'use an interface name or an IP address, e.g. eth0 or 192.168.1.20'),
 }
 
 /** Settings section `cluster`: every field has a default so older settings files still parse. */
@@ -24,6 +26,7 @@ export const ClusterSettingsSchema = z.object({
   name: ClusterFields.name.default(''),
   discovery: ClusterFields.discovery.default('mdns'),
   staticPeers: ClusterFields.staticPeers.default([]),
+  bind: ClusterFields.bind.default(''),
 })
 export type ClusterSettings = z.infer<typeof ClusterSettingsSchema>
 /** A partial update of the `cluster` section (no defaults, so an absent field keeps its value); unknown keys are refused. */
@@ -114,6 +117,10 @@ export const ClusterStatusSchema = z.object({
   error: z.string().nullable(),
   /** False in one-shot CLI runs: only the running app listens. */
   canListen: z.boolean(),
+  /** The interface (or address) the listener is asked to bind; empty for every interface. */
+  bind: z.string(),
+  /** This machine's network interfaces with an IPv4 address, to choose from. */
+  interfaces: z.array(z.object({ name: z.string(), address: z.string() })),
 })
 export type ClusterStatus = z.infer<typeof ClusterStatusSchema>
 

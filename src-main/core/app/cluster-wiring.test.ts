@@ -107,7 +107,7 @@ describe('cluster wiring', () => {
     const app = appCore(false)
     await app.call('settings.update', { cluster: { port: 40123, name: 'laptop', discovery: 'static', staticPeers: ['10.0.0.2:47811'] } })
     const next = await app.call<{ cluster: object }>('settings.update', { cluster: { enabled: true } })
-    expect(next.cluster).toEqual({ enabled: true, port: 40123, name: 'laptop', discovery: 'static', staticPeers: ['10.0.0.2:47811'] })
+    expect(next.cluster).toEqual({ enabled: true, port: 40123, name: 'laptop', discovery: 'static', staticPeers: ['10.0.0.2:47811'], bind: '' })
   })
 
   it('refuses bad input with specific errors', async () => {

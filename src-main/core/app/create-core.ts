@@ -84,7 +84,7 @@ export interface CoreOptions {
   /** Where the sherpa-onnx child starts (the process entry passes the bundled path, as it does the session worker's), and engines or a catalog swapped in for tests. */
   voice?: import('../voice').VoiceCoreOptions
   /** How long cluster peers and their Ollama servers may take to answer; tests on a busy machine wait longer. */
-  cluster?: Pick<import('../cluster').ClusterControllerOptions, 'probeTimeoutMs' | 'handshakeTimeoutMs'>
+  cluster?: Pick<import('../cluster').ClusterControllerOptions, 'probeTimeoutMs' | 'handshakeTimeoutMs' | 'networkInterfaces'>
 }
 
 export interface Core {

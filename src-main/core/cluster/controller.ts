@@ -1,3 +1,4 @@
+import net from 'node:net'
 import os from 'node:os'
 import type { ClusterLink, ClusterPeerView, ClusterSendProgress, ClusterSettings, ClusterStatus } from '../../../src-shared/contract/cluster'
 import { AppError } from '../errors'
@@ -99,6 +100,8 @@ export class ClusterController {
       self: { id: service?.selfId ?? null, name: this.selfName(), capabilities: await this.describe() },
       error: this.startError,
       canListen: this.options.canListen,
+      bind: settings?.bind ?? '',
+      interfaces: listInterfaces(this.interfaces()),
     }
   }
 
@@ -201,11 +204,19 @@ export class ClusterController {
 
   private async reconcile(settings: ClusterSettings): Promise<void> {
     const wanted = settings.enabled && this.options.canListen
-    const key = JSON.stringify([settings.port, settings.name, settings.discovery, settings.staticPeers])
+    const key = JSON.stringify([settings.port, settings.name, settings.discovery, settings.staticPeers, settings.bind])
     if (wanted && this.service && this.runningKey === key) return
     if (this.service) await this.stopService()
     if (!wanted) {
       this.startError = null
+      return
+    }
+    let host: string
+    try {
+      host = this.options.host ?? (settings.bind ? bindAddress(settings.bind, this.interfaces()) : (this.options.env.OLLAMA_DESK_CLUSTER_HOST ?? '0.0.0.0'))
+    } catch (error) {
+      this.startError = (error as Error).message
+      this.options.changed('failed')
       return
     }
     const service = new ClusterService({
@@ -218,13 +229,13 @@ export class ClusterController {
       name: this.selfName(),
       version: this.options.version,
       describe: this.describe,
-      discovery: (this.options.discovery ?? defaultDiscovery)(settings.discovery),
+      discovery: this.options.discovery ? this.options.discovery(settings.discovery) : defaultDiscovery(settings.discovery, host),
       onEvent: (event) => this.onEvent(event),
       onDiscovered: () => this.options.changed('peers'),
       ...(this.options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: this.options.handshakeTimeoutMs }),
     })
     try {
-      await service.start({ host: this.options.host ?? this.options.env.OLLAMA_DESK_CLUSTER_HOST ?? '0.0.0.0', port: settings.port })
+      await service.start({ host, port: settings.port })
     } catch (error) {
       await service.stop().catch(() => undefined)
       this.startError = error instanceof Error ? error.message : String(error)
@@ -297,12 +308,37 @@ export class ClusterController {
 
   /** Which local interface the address is reached through, by subnet. */
   private linkKindOf(address: string): LinkKind {
-    return linkKindFor(address, (this.options.networkInterfaces ?? os.networkInterfaces)())
+    return linkKindFor(address, this.interfaces())
+  }
+
+  private interfaces(): NodeJS.Dict<os.NetworkInterfaceInfo[]> {
+    return (this.options.networkInterfaces ?? os.networkInterfaces)()
   }
 }
 
-function defaultDiscovery(mode: ClusterSettings['discovery']): Discovery {
-  return mode === 'mdns' ? new MdnsDiscovery() : new StaticDiscovery([])
+/** Each interface with an IPv4 address (the first one), in the order the system lists them. */
+export function listInterfaces(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): Array<{ name: string; address: string }> {
+  return Object.entries(interfaces).flatMap(([name, entries]) => {
+    const ipv4 = (entries ?? []).find((entry) => entry.family === 'IPv4')
+    return ipv4 ? [{ name, address: ipv4.address }] : []
+  })
+}
+
+/** The address to listen on for the `bind` setting: an interface's IPv4 address, or an address as given. */
+export function bindAddress(bind: string, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): string {
+  const byName = listInterfaces(interfaces).find((entry) => entry.name === bind)
+  if (byName) return byName.address
+  if (net.isIP(bind.replace(/^\[|\]$/g, ''))) return bind.replace(/^\[|\]$/g, '')
+  const names = listInterfaces(interfaces).map((entry) => entry.name)
+  throw new AppError('E_CONFIG', `No network interface "${bind}" on this machine (there are: ${names.join(', ') || 'none'}).`, {
+    hint: 'Choose another interface under Cluster › Network settings, or leave it empty to listen on every interface.',
+  })
+}
+
+/** mDNS on the interface the listener binds (every interface when it binds them all). */
+function defaultDiscovery(mode: ClusterSettings['discovery'], host: string): Discovery {
+  if (mode !== 'mdns') return new StaticDiscovery([])
+  return new MdnsDiscovery(host === '0.0.0.0' || host === '::' ? {} : { interface: host })
 }
 
 /** The kind of the local interface whose IPv4 subnet holds `address` (tcp://host:port). */

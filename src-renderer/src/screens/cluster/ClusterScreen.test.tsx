@@ -105,6 +105,17 @@ describe('Cluster screen', () => {
     expect(fake.calls.filter((call) => call.route === 'cluster.unpair')).toHaveLength(1)
   })
 
+  it('listens on the interface chosen under Network settings', async () => {
+    const fake = await openCluster(true)
+    const self = await screen.findByRole('region', { name: /laptop \(this machine\)/ })
+    await userEvent.click(within(self).getByText('Network settings'))
+    const listenOn = within(self).getByLabelText('Listen on')
+    expect(within(listenOn).getAllByRole('option').map((option) => option.textContent)).toEqual(['Every network interface', 'lo (127.0.0.1)', 'en0 (192.168.1.10)'])
+    await userEvent.selectOptions(listenOn, 'en0')
+    expect(fake.settings().cluster.bind).toBe('en0')
+    await waitFor(() => expect(self.textContent).toContain('Listening on 192.168.1.10:47811'))
+  })
+
   it('shows why the peers cannot be listed', async () => {
     const fake = await openCluster(true)
     fake.cluster.world.failing['cluster.peers'] = { code: 'E_NETWORK', message: 'The cluster listener stopped.', hint: 'Turn clustering off and on.', retryable: true }

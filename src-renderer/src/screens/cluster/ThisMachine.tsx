@@ -28,7 +28,7 @@ export function OffCard({ settings, onEnable }: { settings: Settings['cluster'];
 }
 
 /** Name, discovery and peers by address; saved to the `cluster` settings section. */
-function NetworkSettings({ settings }: { settings: Settings['cluster'] }) {
+function NetworkSettings({ settings, interfaces }: { settings: Settings['cluster']; interfaces: ClusterStatus['interfaces'] }) {
   const api = useApi()
   const [name, setName] = useState(settings.name)
   const [peers, setPeers] = useState(settings.staticPeers.join('\n'))
@@ -48,6 +48,18 @@ function NetworkSettings({ settings }: { settings: Settings['cluster'] }) {
       <label className="field">
         <span>Name shown to other machines</span>
         <input value={name} onChange={(event) => setName(event.target.value)} placeholder="(the computer’s name)" maxLength={63} />
+      </label>
+      <label className="field">
+        <span>Listen on</span>
+        <select value={settings.bind} onChange={(event) => void updateSettings(api, { cluster: { bind: event.target.value } })}>
+          <option value="">Every network interface</option>
+          {interfaces.map((entry) => (
+            <option key={entry.name} value={entry.name}>
+              {entry.name} ({entry.address})
+            </option>
+          ))}
+          {settings.bind && !interfaces.some((entry) => entry.name === settings.bind) && <option value={settings.bind}>{settings.bind} (not found)</option>}
+        </select>
       </label>
       <fieldset className="segmented" aria-label="Find machines">
         {(['mdns', 'static'] as const).map((mode) => (
@@ -119,7 +131,7 @@ export function ThisMachine({ status, settings, onDisable, onShowCode, onPairByA
           Pair by address…
         </button>
       </div>
-      <NetworkSettings key={`${settings.name}|${settings.staticPeers.join(',')}`} settings={settings} />
+      <NetworkSettings key={`${settings.name}|${settings.staticPeers.join(',')}`} settings={settings} interfaces={status.interfaces} />
     </section>
   )
 }
