@@ -107,6 +107,22 @@ describe('agents routes', () => {
     expect(await call('agents.delete', { name: 'my-checker', source: 'workspace', workspace })).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND' } })
   })
 
+  it('lists the starter library, read-only, and duplicating a starter gives an agent of your own', async () => {
+    const { value, call, userDir } = agentsCore()
+    const listed = (await value('agents.list', {})).agents as { name: string; source: string; editable: boolean }[]
+    expect(listed.filter((agent) => agent.source === 'builtin').map((agent) => [agent.name, agent.editable])).toEqual([
+      ['code-reviewer', false],
+      ['shell-expert', false],
+      ['summariser', false],
+      ['translator', false],
+      ['writing-editor', false],
+    ])
+    expect(await call('agents.delete', { name: 'translator', source: 'builtin' })).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN', message: expect.stringContaining('starter library') } })
+    const copy = await value('agents.duplicate', { name: 'translator', newName: 'my-translator', into: 'user' })
+    expect(copy.agent).toMatchObject({ name: 'my-translator', source: 'user', editable: true, tools: [] })
+    expect(fs.readdirSync(userDir)).toEqual(['my-translator.md'])
+  })
+
   it('import refuses a taken name unless told to overwrite', async () => {
     const { value, call, userDir } = agentsCore()
     await value('agents.import', { text: agentText('twin', 'first'), into: 'user' })
