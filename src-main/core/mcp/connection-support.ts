@@ -1,12 +1,10 @@
 import type { Readable } from 'node:stream'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import { SseError } from '@modelcontextprotocol/sdk/client/sse.js'
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
 import type { McpServerConfig } from '../../../src-shared/contract/mcp'
 import type { Logger } from '../log'
 import { McpCancelledError, McpRequestError, McpToolTimeoutError } from './errors'
+import { isMcpClosed, isMcpError, isMcpTimeout, isSseError, isStreamableHttpError } from './sdk'
 import { StdioProcessTransport } from './stdio-transport'
 
 /** The log calls MCP code makes (the connection, its offerings, the manager). */
@@ -67,7 +65,7 @@ export function isStdoutNoise(error: Error): boolean {
 
 /** Old servers (HTTP+SSE, protocol 2024-11-05) refuse the streamable POST with one of these. */
 export function shouldFallBackToSse(error: unknown): boolean {
-  return error instanceof StreamableHTTPError && error.code !== undefined && [400, 404, 405].includes(error.code)
+  return isStreamableHttpError(error) && error.code !== undefined && [400, 404, 405].includes(error.code)
 }
 
 export interface ConnectFailureContext {
@@ -92,13 +90,13 @@ export function describeConnectFailure(error: unknown, context: ConnectFailureCo
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   if (code === 'ENOENT') return `"${config.command ?? ''}" was not found on the PATH (install it, or give its full path)`
   if (code === 'EACCES') return `"${config.command ?? ''}" cannot be run (permission denied)`
-  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+  if (isMcpTimeout(error)) {
     return `did not answer initialize in ${Math.round(context.initTimeoutMs / 1000)} s${noise}${stderr}`
   }
-  if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
+  if (isMcpClosed(error)) {
     return config.transport === 'stdio' ? `exited before answering initialize${noise}${stderr}` : `closed the connection during initialize`
   }
-  if (error instanceof StreamableHTTPError || error instanceof SseError) {
+  if (isStreamableHttpError(error) || isSseError(error)) {
     const status = error.code === 401 || error.code === 403 ? ' (check the token or headers)' : ''
     return `${config.url ?? ''} answered HTTP ${error.code ?? '?'}${status}: ${error.message.slice(0, 200)}`
   }
@@ -123,9 +121,9 @@ export async function listAllPages<T>(pageLimit: number, page: (cursor: string |
 /** A request error as an AppError naming the server and what was asked. */
 export function mapRequestError(error: unknown, server: string, what: string, timeoutMs: number, signal?: AbortSignal): Error {
   if (signal?.aborted) return new McpCancelledError(server, what)
-  if (error instanceof McpError) {
-    if (error.code === ErrorCode.RequestTimeout) return new McpToolTimeoutError(server, what, timeoutMs)
-    if (error.code === ErrorCode.ConnectionClosed) return new McpRequestError(server, what, 'the connection closed before it answered', { retryable: true, cause: error })
+  if (isMcpError(error)) {
+    if (isMcpTimeout(error)) return new McpToolTimeoutError(server, what, timeoutMs)
+    if (isMcpClosed(error)) return new McpRequestError(server, what, 'the connection closed before it answered', { retryable: true, cause: error })
     return new McpRequestError(server, what, error.message.replace(/^MCP error -?\d+: /, ''), { cause: error })
   }
   const network = causeCode(error)

@@ -1,19 +1,10 @@
 import type { Readable } from 'node:stream'
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js'
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js'
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import type { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js'
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
-import {
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ToolListChangedNotificationSchema,
-  type Implementation,
-  type Prompt,
-  type Resource,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js'
+import type { Implementation, Prompt, Resource, Tool } from '@modelcontextprotocol/sdk/types.js'
 import type { McpServerConfig, McpServerStatus, McpState } from '../../../src-shared/contract/mcp'
 import { StderrTail, closeLive, describeConnectFailure, isStdoutNoise, killIfAlive, mapRequestError, realTimers, shouldFallBackToSse, type Live, type McpLog, type McpTimers } from './connection-support'
 import { liveOf, shownRetry, shownState, type Connected, type Connecting, type Phase } from './connection-phase'
@@ -21,6 +12,7 @@ import { McpCancelledError, McpNotConnectedError, retryInFrom } from './errors'
 import { McpSignInRequiredError, finishSignIn, type McpOAuthProvider } from './oauth'
 import { McpOfferings } from './offerings'
 import { REMOTE_JITTER, RestartBackoff, callSuggestsLoss, describeLoss, isAuthRefusal, meansServerLost, type McpBackoff } from './reconnect'
+import { isUnauthorizedError, loadMcpSdk } from './sdk'
 import { stdioTransport, type StdioSpawnOptions } from './stdio-transport'
 
 export type { McpLog }
@@ -184,7 +176,7 @@ export class McpConnection {
       this.latencyMs = this.now() - started
       return result
     } catch (error) {
-      if (error instanceof UnauthorizedError) void this.signInAgain(live)
+      if (isUnauthorizedError(error)) void this.signInAgain(live)
       else if (!options.signal?.aborted && callSuggestsLoss(error)) void this.checkAlive(live)
       throw mapRequestError(error, this.name, what, timeout, options.signal)
     }
@@ -254,7 +246,7 @@ export class McpConnection {
       return await this.openHttp(phase, generation, made)
     } catch (error) {
       const transport = made.at(-1)
-      if (!(error instanceof UnauthorizedError) || !this.options.oauth || !transport || generation !== this.generation) throw error
+      if (!isUnauthorizedError(error) || !this.options.oauth || !transport || generation !== this.generation) throw error
       this.options.log.info({ server: this.name }, 'MCP server: waiting for the sign-in in the browser')
       this.setSigningIn(phase, true)
       await finishSignIn(this.options.oauth, transport)
@@ -265,6 +257,7 @@ export class McpConnection {
 
   /** For http, falls back to the old HTTP+SSE transport when the server refuses streamable HTTP. */
   private async openHttp(phase: Connecting, generation: number, made: HttpTransport[]): Promise<Live> {
+    const { SSEClientTransport, StreamableHTTPClientTransport } = await loadMcpSdk()
     const url = new URL(this.config.url ?? '')
     const options = { requestInit: { headers: this.config.headers }, ...(this.options.oauth ? { authProvider: this.options.oauth } : {}) }
     const track = <T extends HttpTransport>(transport: T): T => (made.push(transport), transport)
@@ -296,6 +289,8 @@ export class McpConnection {
   }
 
   private async connectClient(transport: Transport, phase: Connecting, generation: number): Promise<Live> {
+    // The SDK loads with the first server that connects, never at start-up (see sdk.ts).
+    const { Client, PromptListChangedNotificationSchema, ResourceListChangedNotificationSchema, ToolListChangedNotificationSchema } = await loadMcpSdk()
     const client = new Client(CLIENT_INFO, { capabilities: {} })
     client.onerror = (error) => {
       if (generation !== this.generation) return

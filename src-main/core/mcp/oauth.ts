@@ -2,14 +2,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js'
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js'
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import { AppError } from '../errors'
 import type { Logger } from '../log'
 import type { SecretStore } from '../secrets'
 import { realTimers, type McpTimers } from './connection-support'
+import { loadMcpSdk } from './sdk'
 
 export const OAUTH_CALLBACK_PATH = '/oauth/callback'
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000
@@ -31,6 +30,7 @@ export function forgetMcpOAuth(secrets: SecretStore, server: string): void {
  * waits for the code and exchanges it there, so it keeps what the 401 said about the server's metadata.
  */
 export async function finishSignIn(oauth: McpOAuthProvider, transport: Transport): Promise<void> {
+  const { StreamableHTTPClientTransport, SSEClientTransport } = await loadMcpSdk()
   if (!(transport instanceof StreamableHTTPClientTransport || transport instanceof SSEClientTransport)) {
     throw new McpSignInRequiredError(oauth.server, 'only http and sse servers can sign in')
   }

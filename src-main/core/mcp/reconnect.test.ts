@@ -2,7 +2,7 @@ import path from 'node:path'
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js'
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { McpServerStatusSchema } from '../../../src-shared/contract/mcp'
 import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
 import { silentLogger } from '../log'
@@ -10,6 +10,7 @@ import { FileSecretStore } from '../secrets'
 import type { McpTimers } from './connection-support'
 import { McpManager } from './manager'
 import { backoffDelay, callSuggestsLoss, meansServerLost } from './reconnect'
+import { loadMcpSdk } from './sdk'
 import { startHttpServer, type TestHttpServer } from './testdata/http-server'
 
 const managers: McpManager[] = []
@@ -96,6 +97,8 @@ describe('backoffDelay', () => {
 })
 
 describe('which failures mean a remote server is gone', () => {
+  // The SDK's errors only exist once a connection has loaded it (it is not imported at start-up).
+  beforeAll(() => loadMcpSdk())
   const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })
   it('counts unreachable, session-less, closed and silent servers as gone, and a refused sign-in not', () => {
     expect(meansServerLost(refused)).toBe(true)

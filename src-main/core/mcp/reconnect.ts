@@ -1,6 +1,4 @@
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js'
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
+import { isMcpClosed, isMcpError, isMcpTimeout, isStreamableHttpError, isUnauthorizedError } from './sdk'
 
 export interface McpBackoff {
   initialMs?: number
@@ -56,7 +54,7 @@ function causeCode(error: unknown): string | undefined {
 
 /** An HTTP status a transport error carries: StreamableHTTPError's code, or the old SSE transport's message. */
 function httpStatus(error: unknown): number | undefined {
-  if (error instanceof StreamableHTTPError) return error.code
+  if (isStreamableHttpError(error)) return error.code
   const found = error instanceof Error ? /\(HTTP (\d{3})\)/.exec(error.message) : null
   return found ? Number(found[1]) : undefined
 }
@@ -64,7 +62,7 @@ function httpStatus(error: unknown): number | undefined {
 /** The server refused us (a sign-in matter, handled by the OAuth flow), which says nothing about it being gone. */
 export function isAuthRefusal(error: unknown): boolean {
   const status = httpStatus(error)
-  return error instanceof UnauthorizedError || status === 401 || status === 403 || (error instanceof Error && /\bUnauthorized\b/.test(error.message))
+  return isUnauthorizedError(error) || status === 401 || status === 403 || (error instanceof Error && /\bUnauthorized\b/.test(error.message))
 }
 
 /** A request failed before any server answered it: refused, reset, DNS … (fetch's "fetch failed" and its cause). */
@@ -78,14 +76,14 @@ export function isUnreachable(error: unknown): boolean {
  */
 export function meansServerLost(error: unknown): boolean {
   if (isAuthRefusal(error)) return false
-  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed || error.code === ErrorCode.RequestTimeout
+  if (isMcpError(error)) return isMcpClosed(error) || isMcpTimeout(error)
   return httpStatus(error) !== undefined || isUnreachable(error)
 }
 
 /** Whether a failed call is worth asking the server whether it is still there. */
 export function callSuggestsLoss(error: unknown): boolean {
   if (isAuthRefusal(error)) return false
-  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed
+  if (isMcpError(error)) return isMcpClosed(error)
   return httpStatus(error) !== undefined || isUnreachable(error)
 }
 
@@ -93,7 +91,7 @@ export function callSuggestsLoss(error: unknown): boolean {
 export function describeLoss(error: unknown, url: string): string {
   const code = causeCode(error)
   if (code) return `lost the connection to ${url} (${code})`
-  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) return `${url} stopped answering`
+  if (isMcpTimeout(error)) return `${url} stopped answering`
   const status = httpStatus(error)
   if (status === 404 || status === 400) return `${url} no longer knows our session (HTTP ${status}); it probably restarted`
   if (status !== undefined) return `${url} answered HTTP ${status}`

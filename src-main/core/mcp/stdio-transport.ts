@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process'
 import { PassThrough } from 'node:stream'
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js'
+import type { ReadBuffer } from '@modelcontextprotocol/sdk/shared/stdio.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import type { McpServerConfig } from '../../../src-shared/contract/mcp'
+import { loadMcpSdk, type McpSdk } from './sdk'
 import { killTree, processPlatform, stopTree, windowsProgram, type Invocation, type ProcessPlatform } from '../platform'
 
 export interface StdioSpawnOptions {
@@ -49,12 +50,16 @@ export class StdioProcessTransport implements Transport {
   readonly invocation: Invocation
   private readonly env: Record<string, string>
   private readonly pp: ProcessPlatform
-  private readonly readBuffer = new ReadBuffer()
+  private readonly readBuffer: ReadBuffer
+  private readonly serialize: McpSdk['serializeMessage']
   private child: ChildProcess | undefined
   private started = false
   private childPid: number | null = null
 
-  constructor(invocation: Invocation, env: Record<string, string>, pp: ProcessPlatform) {
+  /** `sdk` is the loaded MCP SDK (its line reader and writer): see loadMcpSdk. */
+  constructor(invocation: Invocation, env: Record<string, string>, pp: ProcessPlatform, sdk: Pick<McpSdk, 'ReadBuffer' | 'serializeMessage'>) {
+    this.readBuffer = new sdk.ReadBuffer()
+    this.serialize = sdk.serializeMessage
     this.invocation = invocation
     this.env = env
     this.pp = pp
@@ -110,7 +115,7 @@ export class StdioProcessTransport implements Transport {
     const stdin = this.child?.stdin
     if (!stdin) return Promise.reject(new Error('Not connected'))
     return new Promise((resolve) => {
-      if (stdin.write(serializeMessage(message))) resolve()
+      if (stdin.write(this.serialize(message))) resolve()
       else stdin.once('drain', resolve)
     })
   }
@@ -157,5 +162,5 @@ export async function stdioTransport(config: McpServerConfig, options: StdioSpaw
   if (options.loginPath) env[pathKey] = await options.loginPath()
   Object.assign(env, config.env)
   const pp = stdioProcesses(options)
-  return new StdioProcessTransport(stdioInvocation(pp, config.command ?? '', config.args, env), env, pp)
+  return new StdioProcessTransport(stdioInvocation(pp, config.command ?? '', config.args, env), env, pp, await loadMcpSdk())
 }

@@ -1,20 +1,17 @@
-import { ROOT_CONTEXT, SpanKind as OtelSpanKind, SpanStatusCode, trace, type Attributes as OtelAttributes, type Span, type Tracer } from '@opentelemetry/api'
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
-import { resourceFromAttributes } from '@opentelemetry/resources'
-import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace'
+import type { SpanExporter } from '@opentelemetry/sdk-trace'
 import type { TelemetrySettings, TelemetryStatus } from '../../../src-shared/contract'
 import type { Logger } from '../log'
 import { errorTypeOf, noopSpan, type Attributes, type SpanHandle, type SpanKind, type Tracing } from './tracing'
-import { ATTR } from './attributes'
+import type { CollectorTarget, EpochMs, ExportResult, Pipeline, TimedSpan } from './otel-sdk'
 
-type ExportResult = Parameters<Parameters<SpanExporter['export']>[1]>[0]
+export type { CollectorTarget } from './otel-sdk'
+/** The module holding every OpenTelemetry import; `import()`ed only once tracing is on. */
+export type OtelSdk = typeof import('./otel-sdk')
+
 const EXPORT_SUCCESS = 0 // ExportResultCode.SUCCESS of @opentelemetry/core
 
-export interface CollectorTarget {
-  endpoint: string
-  headers: Record<string, string>
-  serviceName: string
-}
+/** At most this many spans wait for the OpenTelemetry SDK to load; later ones are not recorded. */
+export const MAX_PENDING_SPANS = 10_000
 
 export interface OtelTracingOptions {
   version: string
@@ -24,85 +21,121 @@ export interface OtelTracingOptions {
   /** 'batch' (default) sends spans in the background; 'simple' sends each as it ends. */
   processor?: 'batch' | 'simple'
   exportTimeoutMs?: number
+  /**
+   * Loads the SDK module (default: `import('./otel-sdk')`); tests hold it back to see the buffering.
+   * @internal
+   */
+  loadSdk?: () => Promise<OtelSdk>
 }
 
-const otlpExporter =
-  (timeoutMillis: number) =>
-  (target: CollectorTarget): SpanExporter =>
-    new OTLPTraceExporter({ url: target.endpoint, headers: { ...target.headers }, timeoutMillis })
+const loadOtelSdk = (): Promise<OtelSdk> => import('./otel-sdk')
+const nowMs = (): EpochMs => performance.timeOrigin + performance.now()
 
-function toOtelAttributes(attributes: Attributes | undefined): OtelAttributes {
-  const out: OtelAttributes = {}
-  for (const [key, value] of Object.entries(attributes ?? {})) if (value !== undefined && value !== null) out[key] = value
-  return out
-}
-
-const kindOf = (kind: SpanKind | undefined): OtelSpanKind => (kind === 'client' ? OtelSpanKind.CLIENT : OtelSpanKind.INTERNAL)
-
-class OtelSpan implements SpanHandle {
+/**
+ * A span started while the SDK is still loading. Each call is kept with the time it happened and
+ * replayed, with that time, into a real span once the SDK is there; from then on calls go straight
+ * through. So turning tracing on loses none of the first spans, and start-up never waits for the SDK.
+ */
+class PendingSpan implements SpanHandle {
   readonly recording = true
+  private real: TimedSpan | null = null
+  private dropped = false
   private ended = false
+  private readonly calls: ((span: TimedSpan) => void)[] = []
 
   constructor(
-    private readonly tracer: Tracer,
-    private readonly span: Span,
+    private readonly owner: Active,
+    private readonly parent: PendingSpan | null,
+    private readonly name: string,
+    private readonly attributes: Attributes | undefined,
+    private readonly kind: SpanKind | undefined,
+    private readonly at: EpochMs,
   ) {}
 
   set(attributes: Attributes): void {
-    this.span.setAttributes(toOtelAttributes(attributes))
+    const copy = { ...attributes }
+    this.call((span) => span.set(copy))
   }
 
   event(name: string, attributes?: Attributes): void {
-    this.span.addEvent(name, toOtelAttributes(attributes))
+    const at = nowMs()
+    const copy = attributes && { ...attributes }
+    this.call((span) => span.eventAt(name, copy, at))
   }
 
   child(name: string, attributes?: Attributes, kind?: SpanKind): SpanHandle {
-    // The parent goes in an explicit context: no global context manager is registered, so nothing
-    // (e.g. a fetch instrumentation) can pick it up and send `traceparent` to a provider.
-    const parent = trace.setSpan(ROOT_CONTEXT, this.span)
-    return new OtelSpan(this.tracer, this.tracer.startSpan(name, { kind: kindOf(kind), attributes: toOtelAttributes(attributes) }, parent))
+    if (this.real) return this.real.child(name, attributes, kind)
+    if (this.dropped) return noopSpan
+    return this.owner.pending(this, name, attributes, kind)
   }
 
   recordError(error: unknown): void {
     const type = errorTypeOf(error)
-    this.span.setAttribute(ATTR.errorType, type)
-    this.span.setStatus({ code: SpanStatusCode.ERROR, message: type })
+    this.call((span) => span.recordError(type))
   }
 
   end(): void {
     if (this.ended) return
     this.ended = true
-    this.span.end()
+    const at = nowMs()
+    this.call((span) => span.endAt(at))
+  }
+
+  /** Parents are materialised before their children: the owner replays in creation order. */
+  materialise(pipeline: Pipeline): void {
+    const attributes = this.attributes && { ...this.attributes }
+    if (this.parent) {
+      const parent = this.parent.real
+      if (!parent) return this.drop()
+      this.real = parent.childAt(this.name, attributes, this.kind, this.at)
+    } else this.real = pipeline.startSpan(this.name, attributes, this.kind, this.at)
+    for (const call of this.calls) call(this.real)
+    this.calls.length = 0
+  }
+
+  drop(): void {
+    this.dropped = true
+    this.calls.length = 0
+  }
+
+  private call(call: (span: TimedSpan) => void): void {
+    if (this.real) call(this.real)
+    else if (!this.dropped) this.calls.push(call)
   }
 }
 
-/** Counts what the collector accepted or refused, for `telemetry.status`. */
-class CountingExporter implements SpanExporter {
-  constructor(
-    private readonly inner: SpanExporter,
-    private readonly onResult: (spans: number, result: ExportResult) => void,
-  ) {}
+/** One configuration's export pipeline; spans wait in `waiting` until the SDK has built it. */
+class Active {
+  pipeline: Pipeline | null = null
+  private waiting: PendingSpan[] | null = []
+  ready: Promise<void> = Promise.resolve()
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.inner.export(spans, (result) => {
-      this.onResult(spans.length, result)
-      resultCallback(result)
-    })
+  constructor(readonly key: string) {}
+
+  startSpan(name: string, attributes: Attributes | undefined, kind: SpanKind | undefined): SpanHandle {
+    if (this.pipeline) return this.pipeline.startSpan(name, attributes, kind)
+    return this.pending(null, name, attributes, kind)
   }
 
-  shutdown(): Promise<void> {
-    return this.inner.shutdown()
+  pending(parent: PendingSpan | null, name: string, attributes: Attributes | undefined, kind: SpanKind | undefined): SpanHandle {
+    if (!this.waiting || this.waiting.length >= MAX_PENDING_SPANS) return noopSpan
+    const span = new PendingSpan(this, parent, name, attributes && { ...attributes }, kind, nowMs())
+    this.waiting.push(span)
+    return span
   }
 
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve()
+  attach(pipeline: Pipeline): void {
+    const waiting = this.waiting ?? []
+    this.pipeline = pipeline
+    this.waiting = null
+    for (const span of waiting) span.materialise(pipeline)
   }
-}
 
-interface Active {
-  key: string
-  provider: TracerProvider
-  tracer: Tracer
+  /** The SDK did not load: what waited is dropped, later spans are not recorded. */
+  fail(): void {
+    for (const span of this.waiting ?? []) span.drop()
+    this.waiting = null
+  }
 }
 
 const keyOf = (settings: TelemetrySettings): string => JSON.stringify([settings.endpoint, settings.headers, settings.serviceName])
@@ -114,11 +147,13 @@ export function exportErrorText(result: ExportResult): string {
 /**
  * Tracing over the OpenTelemetry SDK, reconfigured live: `configure` swaps the exporter when the
  * endpoint changes and drops it when tracing is turned off (sending what was pending first).
+ * The SDK is imported only when tracing is first turned on; spans started meanwhile are buffered.
  */
 export class OtelTracing implements Tracing {
   private active: Active | null = null
   private readonly closing = new Set<Promise<void>>()
   private settings: TelemetrySettings | null = null
+  private sdk: Promise<OtelSdk> | null = null
   private exported = 0
   private failed = 0
   private lastError: string | null = null
@@ -126,19 +161,17 @@ export class OtelTracing implements Tracing {
   constructor(private readonly options: OtelTracingOptions) {}
 
   startSpan(name: string, attributes?: Attributes, kind?: SpanKind): SpanHandle {
-    const active = this.active
-    if (!active) return noopSpan
-    return new OtelSpan(active.tracer, active.tracer.startSpan(name, { kind: kindOf(kind), attributes: toOtelAttributes(attributes) }, ROOT_CONTEXT))
+    return this.active ? this.active.startSpan(name, attributes, kind) : noopSpan
   }
 
-  /** Applies the settings; resolves once a replaced exporter has sent what it held. */
+  /** Applies the settings; resolves once the SDK is loaded and a replaced exporter has sent what it held. */
   configure(settings: TelemetrySettings): Promise<void> {
     this.settings = settings
     const key = settings.enabled ? keyOf(settings) : null
-    if (this.active?.key === key) return Promise.resolve()
+    if (this.active?.key === key) return this.active.ready
     const old = this.active
     this.active = key === null ? null : this.build(key, settings)
-    return old ? this.retire(old.provider) : Promise.resolve()
+    return Promise.all([this.active?.ready, old ? this.retire(old) : undefined]).then(() => undefined)
   }
 
   status(): TelemetryStatus {
@@ -153,35 +186,61 @@ export class OtelTracing implements Tracing {
 
   /** Sends what is pending now; a refused export is already counted in the status, so it does not throw. */
   async flush(): Promise<void> {
-    await this.active?.provider.forceFlush().catch(() => undefined)
+    const active = this.active
+    if (!active) return
+    await active.ready
+    await active.pipeline?.forceFlush().catch(() => undefined)
   }
 
   async close(): Promise<void> {
     const old = this.active
     this.active = null
-    if (old) void this.retire(old.provider)
+    if (old) void this.retire(old)
     await Promise.all([...this.closing])
   }
 
-  private build(key: string, settings: TelemetrySettings): Active {
-    const target = { endpoint: settings.endpoint, headers: settings.headers, serviceName: settings.serviceName }
-    const exporter = new CountingExporter((this.options.exporterFor ?? otlpExporter(this.options.exportTimeoutMs ?? 5_000))(target), (count, result) => this.count(count, result))
-    const processor: SpanProcessor = this.options.processor === 'simple' ? new SimpleSpanProcessor({ exporter }) : new BatchSpanProcessor({ exporter, scheduledDelayMillis: 2_000 })
-    const provider = new TracerProvider({
-      // Only what names the app: no host, user, process or path attributes.
-      resource: resourceFromAttributes({ 'service.name': settings.serviceName, 'service.version': this.options.version }),
-      spanProcessors: [processor],
+  private loadSdk(): Promise<OtelSdk> {
+    this.sdk ??= (this.options.loadSdk ?? loadOtelSdk)().catch((error: unknown) => {
+      this.sdk = null // the next configuration tries again
+      throw error
     })
-    this.options.log?.info({ endpoint: settings.endpoint }, 'tracing on')
-    return { key, provider, tracer: provider.getTracer('ollama-desk', this.options.version) }
+    return this.sdk
   }
 
-  private retire(provider: TracerProvider): Promise<void> {
+  private build(key: string, settings: TelemetrySettings): Active {
+    const active = new Active(key)
+    const target: CollectorTarget = { endpoint: settings.endpoint, headers: settings.headers, serviceName: settings.serviceName }
+    active.ready = this.loadSdk().then(
+      (sdk) => {
+        const pipeline = sdk.buildPipeline(target, {
+          version: this.options.version,
+          ...(this.options.exporterFor ? { exporter: this.options.exporterFor(target) } : {}),
+          ...(this.options.processor ? { processor: this.options.processor } : {}),
+          ...(this.options.exportTimeoutMs ? { exportTimeoutMs: this.options.exportTimeoutMs } : {}),
+          onResult: (count, result) => this.count(count, result),
+        })
+        active.attach(pipeline)
+        this.options.log?.info({ endpoint: settings.endpoint }, 'tracing on')
+      },
+      (error: unknown) => {
+        active.fail()
+        this.lastError = `the OpenTelemetry library did not load: ${error instanceof Error ? error.message : String(error)}`
+        this.options.log?.warn({ err: error }, 'tracing could not start')
+      },
+    )
+    return active
+  }
+
+  private retire(active: Active): Promise<void> {
+    // Spans started while the SDK loaded still go to the exporter they were started under.
     // Flushed first: a simple processor's shutdown would not wait for exports under way.
-    const done = provider
-      .forceFlush()
-      .catch(() => undefined)
-      .then(() => provider.shutdown())
+    const done = active.ready
+      .then(async () => {
+        const pipeline = active.pipeline
+        if (!pipeline) return
+        await pipeline.forceFlush().catch(() => undefined)
+        await pipeline.shutdown()
+      })
       .catch((error: unknown) => this.options.log?.warn({ err: error }, 'tracing exporter did not shut down cleanly'))
       .finally(() => this.closing.delete(done))
     this.closing.add(done)

@@ -1,12 +1,7 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
-import { resourceFromAttributes } from '@opentelemetry/resources'
-import { SimpleSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace'
 import type { TelemetryTestResult } from '../../../src-shared/contract'
 import { AppError } from '../errors'
 import { SPAN } from './attributes'
 import { exportErrorText, type CollectorTarget } from './otel-tracing'
-
-type ExportResult = Parameters<Parameters<SpanExporter['export']>[1]>[0]
 
 export interface TestSpanOptions {
   version: string
@@ -29,28 +24,10 @@ export async function sendTestSpan(target: CollectorTarget, options: TestSpanOpt
   const now = options.now ?? Date.now
   // The exporter retries a refused connection until this runs out: a test answers within it.
   const timeoutMillis = options.timeoutMs ?? 3_000
-  const otlp = new OTLPTraceExporter({ url: target.endpoint, headers: { ...target.headers }, timeoutMillis })
-  let answered!: (result: ExportResult) => void
-  const answer = new Promise<ExportResult>((resolve) => (answered = resolve))
-  const exporter: SpanExporter = {
-    export: (spans: ReadableSpan[], done) =>
-      otlp.export(spans, (result) => {
-        answered(result)
-        done(result)
-      }),
-    shutdown: () => otlp.shutdown(),
-  }
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': target.serviceName, 'service.version': options.version }),
-    spanProcessors: [new SimpleSpanProcessor({ exporter })],
-  })
+  // The SDK loads here, not at start-up (see otel-sdk.ts); its loading is not the collector's time.
+  const { exportOneSpan } = await import('./otel-sdk')
   const started = now()
-  try {
-    provider.getTracer('ollama-desk', options.version).startSpan(SPAN.test, { attributes: { 'ollama_desk.test': true } }).end()
-    const result = await answer
-    if (result.code !== 0) throw new CollectorUnreachableError(target.endpoint, exportErrorText(result))
-    return { endpoint: target.endpoint, ms: Math.max(0, now() - started) }
-  } finally {
-    await provider.shutdown().catch(() => undefined)
-  }
+  const result = await exportOneSpan(target, SPAN.test, options.version, timeoutMillis)
+  if (result.code !== 0) throw new CollectorUnreachableError(target.endpoint, exportErrorText(result))
+  return { endpoint: target.endpoint, ms: Math.max(0, now() - started) }
 }

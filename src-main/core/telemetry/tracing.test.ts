@@ -4,16 +4,18 @@ import { TelemetrySettingsSchema, type TelemetrySettings } from '../../../src-sh
 import { AppError, NetworkError } from '../errors'
 import { RateLimitedError } from '../providers/errors'
 import { ATTR, OtelTracing, SPAN, errorTypeOf, inSpan, noopSpan, noopTracing, type CollectorTarget } from '.'
+import { MAX_PENDING_SPANS, type OtelSdk } from './otel-tracing'
 
 const settings = (patch: Partial<TelemetrySettings> = {}): TelemetrySettings => TelemetrySettingsSchema.parse({ enabled: true, endpoint: 'http://127.0.0.1:4318/v1/traces', ...patch })
 
 /** Tracing whose exporters are in memory, one per target it was configured with. */
-function memoryTracing() {
+function memoryTracing(loadSdk?: () => Promise<OtelSdk>) {
   const exporters: { target: CollectorTarget; exporter: InMemorySpanExporter }[] = []
   const exported: ReadableSpan[] = []
   const tracing = new OtelTracing({
     version: '1.2.3',
     processor: 'simple',
+    ...(loadSdk ? { loadSdk } : {}),
     exporterFor: (target) => {
       const exporter = new InMemorySpanExporter()
       exporters.push({ target, exporter })
@@ -26,6 +28,21 @@ function memoryTracing() {
 }
 
 const parentOf = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId
+
+/** The SDK module held back until `release()`, and how many times it was asked for. */
+function heldSdk() {
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  let loads = 0
+  const loadSdk = async (): Promise<OtelSdk> => {
+    loads++
+    await gate
+    return import('./otel-sdk')
+  }
+  return { loadSdk, release, loads: () => loads }
+}
+
+const epochMs = ([seconds, nanos]: [number, number]): number => seconds * 1000 + nanos / 1e6
 
 describe('the no-op tracing', () => {
   it('hands out one inert span whose children are inert too', () => {
@@ -133,6 +150,101 @@ describe('OtelTracing', () => {
     expect(seen).toEqual([])
     await tracing.close()
     expect(seen).toEqual(['pending'])
+  })
+})
+
+describe('OtelTracing loads the SDK lazily', () => {
+  it('never loads the OpenTelemetry SDK while tracing is off', async () => {
+    const sdk = heldSdk()
+    const { tracing } = memoryTracing(sdk.loadSdk)
+    await tracing.configure(settings({ enabled: false }))
+    tracing.startSpan('off').end()
+    await tracing.flush()
+    await tracing.close()
+    expect(sdk.loads()).toBe(0)
+  })
+
+  it('keeps the spans started while the SDK loads, with their own times, tree, events and errors', async () => {
+    const sdk = heldSdk()
+    const { tracing, spans } = memoryTracing(sdk.loadSdk)
+    const configured = tracing.configure(settings())
+    const root = tracing.startSpan(SPAN.chat('m'), { [ATTR.genAiRequestModel]: 'm' }, 'client')
+    expect(root.recording).toBe(true)
+    const child = root.child(SPAN.retry, { [ATTR.attemptNumber]: 1 })
+    child.recordError(new RateLimitedError('OpenAI'))
+    child.end()
+    root.event('ollama_desk.skipped', { [ATTR.providerId]: 'p' })
+    root.set({ [ATTR.genAiFinishReasons]: ['stop'] })
+    const beforeLoad = performance.timeOrigin + performance.now()
+    sdk.release()
+    await configured
+    expect(sdk.loads()).toBe(1)
+    // Still open when the SDK arrived: it carries on as a real span.
+    root.child('after-load').end()
+    root.end()
+    const byName = Object.fromEntries(spans().map((s) => [s.name, s]))
+    expect(Object.keys(byName).sort()).toEqual(['after-load', 'chat m', SPAN.retry].sort())
+    const chat = byName['chat m']!
+    const retry = byName[SPAN.retry]!
+    expect(chat.kind).toBe(2)
+    expect(chat.attributes).toEqual({ 'gen_ai.request.model': 'm', 'gen_ai.response.finish_reasons': ['stop'] })
+    expect(chat.events.map((e) => e.name)).toEqual(['ollama_desk.skipped'])
+    expect(parentOf(retry)).toBe(chat.spanContext().spanId)
+    expect(parentOf(byName['after-load']!)).toBe(chat.spanContext().spanId)
+    expect(retry.attributes).toMatchObject({ 'ollama_desk.attempt.number': 1, 'error.type': 'rate-limited' })
+    expect(retry.status).toEqual({ code: 2, message: 'rate-limited' })
+    // Times are when the calls happened, not when the SDK replayed them.
+    expect(epochMs(chat.startTime)).toBeLessThanOrEqual(beforeLoad)
+    expect(epochMs(retry.startTime)).toBeGreaterThanOrEqual(epochMs(chat.startTime))
+    expect(epochMs(retry.endTime)).toBeLessThanOrEqual(beforeLoad)
+    expect(epochMs(chat.events[0]!.time)).toBeLessThanOrEqual(beforeLoad)
+    expect(epochMs(chat.endTime)).toBeGreaterThan(beforeLoad)
+  })
+
+  it('sends spans held for a configuration that was replaced before the SDK arrived to that configuration', async () => {
+    const sdk = heldSdk()
+    const { tracing, exporters, spans } = memoryTracing(sdk.loadSdk)
+    const first = tracing.configure(settings())
+    tracing.startSpan('held').end()
+    const off = tracing.configure(settings({ enabled: false }))
+    expect(tracing.startSpan('while-off')).toBe(noopSpan)
+    sdk.release()
+    await Promise.all([first, off])
+    expect(spans().map((s) => s.name)).toEqual(['held'])
+    expect(exporters.map((e) => e.target.endpoint)).toEqual(['http://127.0.0.1:4318/v1/traces'])
+    expect(tracing.status()).toMatchObject({ enabled: false, exported: 1 })
+  })
+
+  it('holds a bounded number of spans while loading', async () => {
+    const sdk = heldSdk()
+    const { tracing, spans } = memoryTracing(sdk.loadSdk)
+    const configured = tracing.configure(settings())
+    for (let i = 0; i < MAX_PENDING_SPANS; i++) tracing.startSpan('held').end()
+    expect(tracing.startSpan('one too many')).toBe(noopSpan)
+    sdk.release()
+    await configured
+    expect(spans()).toHaveLength(MAX_PENDING_SPANS)
+    tracing.startSpan('after').end()
+    expect(spans()).toHaveLength(MAX_PENDING_SPANS + 1)
+  })
+
+  it('says so in the status when the SDK cannot load, records nothing, and tries again on the next configuration', async () => {
+    let attempts = 0
+    const { tracing, spans } = memoryTracing(async () => {
+      attempts++
+      if (attempts === 1) throw new Error('Cannot find package @opentelemetry/api')
+      return import('./otel-sdk')
+    })
+    const configured = tracing.configure(settings())
+    const lost = tracing.startSpan('lost')
+    await configured
+    lost.end()
+    expect(tracing.startSpan('after')).toBe(noopSpan)
+    expect(tracing.status()).toMatchObject({ enabled: true, lastError: 'the OpenTelemetry library did not load: Cannot find package @opentelemetry/api' })
+    await tracing.configure(settings({ endpoint: 'http://127.0.0.1:4319/v1/traces' }))
+    tracing.startSpan('works').end()
+    expect(spans().map((s) => s.name)).toEqual(['works'])
+    expect(attempts).toBe(2)
   })
 })
 
