@@ -197,7 +197,7 @@ describe('context meter, compaction and export', () => {
 
   test('Settings → Chat sets the automatic compaction threshold, refusing values out of range', async () => {
     await page.goto(`${app.companion.origin}/#/settings`)
-    const section = page.getByRole('region', { name: 'Chat' })
+    const section = page.getByRole('region', { name: 'New chats' })
     const field = section.getByRole('textbox', { name: 'Compact from (% of the context window)' })
     assert.equal(await field.inputValue(), '85')
     await field.fill('30')

@@ -27,7 +27,7 @@ after(() => app?.close())
 describe('chat settings', () => {
   test('Settings → Chat: the default model applies to a new chat', async () => {
     await goTo(page, 'Settings')
-    const section = page.getByRole('region', { name: 'Chat' })
+    const section = page.getByRole('region', { name: 'New chats' })
     const select = section.getByLabel('Default model for new chats')
     await eventually(async () => (await select.locator('option').allTextContents()).some((t) => t.includes('llama3.2')), 'the models are listed')
     await select.selectOption({ label: (await select.locator('option').allTextContents()).find((t) => t.includes('llama3.2'))! })

@@ -80,7 +80,7 @@ describe('voice', () => {
     await page.getByText('Key set · …abcd').waitFor()
 
     await goTo(page, 'Settings')
-    const section = sectionTitled(page, 'Voice')
+    const section = sectionTitled(page, 'Dictation and read aloud')
     await section.scrollIntoViewIfNeeded()
     // The local engine has no model here, and says why.
     await section.getByRole('note').waitFor()

@@ -5,14 +5,14 @@ import { renderAt } from './render'
 type Rendered = Awaited<ReturnType<typeof renderAt>>
 
 /**
- * The app opened on Settings over a fake API, with `section` scoped to the card whose level-2
+ * The app opened on Settings over a fake API, with `section` scoped to the card whose level-3
  * heading is `heading`. `prepare` runs on the fake before the section is looked for (e.g. to
  * change what the fake answers before the section's first load settles).
  */
 export async function openSettingsSection(heading: string, options: FakeApiOptions = {}, prepare?: (rendered: Rendered) => void) {
   const rendered = await renderAt('#/settings', options)
   prepare?.(rendered)
-  const section = (await screen.findByRole('heading', { name: heading, level: 2 })).closest('section')
+  const section = (await screen.findByRole('heading', { name: heading, level: 3 })).closest('section')
   if (!section) throw new Error(`the "${heading}" heading is not inside a <section>`)
   return { ...rendered, section: within(section) }
 }

@@ -2,7 +2,8 @@ import type { ApiClient, Theme } from '../../../src-shared/contract'
 import { screens, type ScreenId } from '../app/screen-registry'
 import { useChatView } from '../store/chat-view-store'
 import { useOnboarding } from '../store/onboarding-store'
-import { navigateTo, startNewChat } from './navigation'
+import { navigateTo, openSettings, startNewChat } from './navigation'
+import { sectionMeta, settingsCards, settingsSections } from '../app/settings-sections'
 import { updateSettings } from '../store/bootstrap'
 import { useAppStore } from '../store/app-store'
 
@@ -16,7 +17,7 @@ export interface CommandContext {
 export interface PaletteCommand {
   id: string
   title: string
-  section: 'Go to' | 'Chat' | 'Chats' | 'Appearance' | 'Ollama' | 'Skills' | 'App'
+  section: 'Go to' | 'Settings' | 'Chat' | 'Chats' | 'Appearance' | 'Ollama' | 'Skills' | 'App'
   /** A line under the title (a search hit's words in context). */
   detail?: string
   hint?: string
@@ -28,6 +29,14 @@ const themes: { theme: Theme; label: string }[] = [
   { theme: 'light', label: 'Theme: light' },
   { theme: 'dark', label: 'Theme: dark' },
 ]
+
+/** Every section of Settings, and every card in one, opened directly. */
+function settingsCommands(): PaletteCommand[] {
+  return [
+    ...settingsSections.map((section) => ({ id: `settings.${section.id}`, title: section.label, detail: section.summary, section: 'Settings' as const, run: () => openSettings(section.id) })),
+    ...settingsCards.map((card) => ({ id: `settings.${card.section}.${card.id}`, title: `${sectionMeta(card.section).label} › ${card.title}`, section: 'Settings' as const, run: () => openSettings(card.section, card.id) })),
+  ]
+}
 
 /** Everything the palette offers; features add their commands here. */
 export function paletteCommands(): PaletteCommand[] {
@@ -82,7 +91,8 @@ export function paletteCommands(): PaletteCommand[] {
       id: 'app.diagnostics',
       title: 'Run diagnostics (doctor)',
       section: 'App',
-      run: (ctx) => ctx.navigate('settings'),
+      run: () => openSettings('advanced', 'diagnostics'),
     },
+    ...settingsCommands(),
   ]
 }

@@ -1,6 +1,8 @@
 import type { ScreenId } from '../app/screen-registry'
 import { hashFor, useAppStore } from '../store/app-store'
 import { useChatView } from '../store/chat-view-store'
+import { settingsHash, type SettingsSectionId } from '../app/settings-sections'
+import { useSettingsNav } from '../store/settings-nav-store'
 
 /**
  * Shows a screen, records it in the address (so back/forward and reload work) and moves focus to
@@ -28,4 +30,12 @@ export function openSessionAt(sessionId: string, messageId: string | null): void
 export function startNewChat(): void {
   navigateTo('chat', { sessionId: undefined })
   useChatView.getState().focusComposer()
+}
+
+/** Settings at one section (and card): the palette's and links' way in (`#/settings/<section>[/<card>]`). */
+export function openSettings(section: SettingsSectionId, card?: string): void {
+  useAppStore.getState().setScreen('settings')
+  const hash = settingsHash(section, card)
+  if (location.hash !== hash) history.pushState(null, '', hash)
+  useSettingsNav.getState().request(section, card)
 }

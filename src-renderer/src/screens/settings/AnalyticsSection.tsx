@@ -78,7 +78,7 @@ export function AnalyticsSection() {
 
   return (
     <section className="card analytics" aria-labelledby="analytics-title">
-      <h2 id="analytics-title">Usage analytics</h2>
+      <h3 id="analytics-title">Usage analytics</h3>
       <label className="check-row">
         <input type="checkbox" role="switch" checked={granted} onChange={(event) => void run('analytics.setConsent', event.target.checked)} />
         Share anonymous usage counts
@@ -129,7 +129,7 @@ export function AnalyticsSection() {
           </button>
         </div>
       )}
-      <h3>Sent events</h3>
+      <h4>Sent events</h4>
       <SentEvents events={events} />
     </section>
   )

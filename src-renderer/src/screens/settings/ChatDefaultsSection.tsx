@@ -51,7 +51,7 @@ export function ChatDefaultsSection() {
   const save = (patch: Parameters<typeof updateSettings>[1]['chat']): void => void updateSettings(api, { chat: patch })
   return (
     <section className="card chat-defaults" aria-labelledby="chat-defaults-title">
-      <h2 id="chat-defaults-title">Chat</h2>
+      <h3 id="chat-defaults-title">New chats</h3>
       <ModelSelect label="Default model for new chats" value={chat.defaultTarget} none="Auto (the fallback chain)" models={models} onChange={(next) => save({ defaultTarget: next })} />
       <label className="field">
         <span className="field-label">Default system prompt</span>

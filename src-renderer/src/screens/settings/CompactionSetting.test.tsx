@@ -18,7 +18,7 @@ describe('Settings → Chat → automatic compaction', () => {
   })
 
   it('shows 85 % by default, saves a new threshold, and turns automatic compaction off and on', async () => {
-    const { section, settings } = await openSettingsSection('Chat')
+    const { section, settings } = await openSettingsSection('New chats')
     const field = section.getByRole('textbox', { name: 'Compact from (% of the context window)' }) as HTMLInputElement
     expect(field.value).toBe('85')
     await userEvent.clear(field)
@@ -34,7 +34,7 @@ describe('Settings → Chat → automatic compaction', () => {
   })
 
   it('keeps the saved threshold and says why when the value is out of range or not a number', async () => {
-    const { section, settings, calls } = await openSettingsSection('Chat')
+    const { section, settings, calls } = await openSettingsSection('New chats')
     const field = section.getByRole('textbox', { name: 'Compact from (% of the context window)' }) as HTMLInputElement
     await userEvent.clear(field)
     await userEvent.type(field, '30')

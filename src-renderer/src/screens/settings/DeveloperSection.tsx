@@ -116,7 +116,7 @@ function MarksTable() {
   return (
     <>
       <div className="status-line">
-        <h3>Performance marks</h3>
+        <h4>Performance marks</h4>
         <button type="button" className="button secondary" onClick={() => void load()}>Refresh</button>
       </div>
       {entries && entries.length === 0 && <p className="muted">No marks yet.</p>}
@@ -146,7 +146,7 @@ export function DeveloperSection() {
   const panel = useAppStore((state) => state.settings?.developer.panel) ?? false
   return (
     <section className="card" aria-labelledby="developer-title">
-      <h2 id="developer-title">Developer</h2>
+      <h3 id="developer-title">Developer</h3>
       <CopyDiagnostics />
       <label className="check-row">
         <input type="checkbox" role="switch" checked={panel} onChange={(event) => void updateSettings(api, { developer: { panel: event.target.checked } })} />

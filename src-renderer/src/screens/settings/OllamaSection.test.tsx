@@ -62,6 +62,6 @@ describe('Settings → Ollama: status and the controls for the Ollama Desk insta
     await userEvent.click(await within(service).findByRole('button', { name: 'Start' }))
     expect((await within(service).findByRole('alert')).textContent).toBe('Ollama did not answer within 30 s. Look at the Ollama log in the data folder.')
     expect(within(service).getByText(/^Installed \(0\.12\.6\) but not running/)).toBeTruthy()
-    expect(screen.getByRole('heading', { level: 2, name: 'Ollama' })).toBeTruthy()
+    expect(screen.getByRole('heading', { level: 3, name: 'Ollama' })).toBeTruthy()
   })
 })

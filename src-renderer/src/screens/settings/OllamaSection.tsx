@@ -16,7 +16,7 @@ export function OllamaSection() {
   useEffect(() => void refresh(), [refresh])
   return (
     <section className="card" aria-labelledby="ollama-title">
-      <h2 id="ollama-title">Ollama</h2>
+      <h3 id="ollama-title">Ollama</h3>
       <OllamaService found={found} refresh={refresh} />
       <ReleaseNotice found={found} refresh={refresh} />
       <HostForm />

@@ -1,157 +1,179 @@
-import { useState } from 'react'
-import type { DoctorCheck, Theme } from '../../../../src-shared/contract'
-import { useApi } from '../../api/context'
+import { useCallback, useEffect, useMemo, useRef, useState, type ComponentType } from 'react'
+import { settingsCards, settingsSections, settingsTargetFromHash, settingsHash, type SettingsSectionId } from '../../app/settings-sections'
 import { ScreenHeader } from '../../components/ScreenHeader'
-import { useAppStore } from '../../store/app-store'
-import { useOnboarding } from '../../store/onboarding-store'
-import { updateSettings } from '../../store/bootstrap'
-import { ChatDefaultsSection } from './ChatDefaultsSection'
-import { VoiceSection } from './VoiceSection'
-import { UpdatesSection } from './UpdatesSection'
-import { TelemetrySection } from './TelemetrySection'
-import { DeveloperSection } from './DeveloperSection'
+import { useSettingsNav } from '../../store/settings-nav-store'
+import '../../settings.css'
 import { AnalyticsSection } from './AnalyticsSection'
+import { ChatDefaultsSection } from './ChatDefaultsSection'
+import { DataSection } from './DataSection'
+import { DeveloperSection } from './DeveloperSection'
+import { DiagnosticsSection } from './DiagnosticsSection'
+import { AboutSection, AppearanceSection } from './GeneralCards'
+import { ClusterCard, PrivacyCard, ProvidersCard } from './LinkCards'
 import { OllamaSection } from './OllamaSection'
+import { SettingsNav } from './SettingsNav'
+import { TelemetrySection } from './TelemetrySection'
+import { UpdatesSection } from './UpdatesSection'
+import { useSettingsSearch } from './use-settings-search'
+import { VoiceSection } from './VoiceSection'
 
-const ACCENTS = ['#4f7cff', '#8b5cf6', '#10b981', '#f59e0b', '#ef4444', '#ec4899']
-const THEMES: { value: Theme; label: string }[] = [
-  { value: 'system', label: 'System' },
-  { value: 'light', label: 'Light' },
-  { value: 'dark', label: 'Dark' },
-]
-
-function AppearanceSection() {
-  const api = useApi()
-  const appearance = useAppStore((state) => state.settings?.appearance)
-  if (!appearance) return null
-  return (
-    <section className="card" aria-labelledby="appearance-title">
-      <h2 id="appearance-title">Appearance</h2>
-      <fieldset className="segmented">
-        <legend>Theme</legend>
-        {THEMES.map(({ value, label }) => (
-          <label key={value} className={appearance.theme === value ? 'selected' : undefined}>
-            <input type="radio" name="theme" value={value} checked={appearance.theme === value} onChange={() => void updateSettings(api, { appearance: { theme: value } })} />
-            {label}
-          </label>
-        ))}
-      </fieldset>
-      <fieldset className="swatches">
-        <legend>Accent colour</legend>
-        {ACCENTS.map((accent) => (
-          <button
-            key={accent}
-            type="button"
-            className="swatch"
-            style={{ background: accent }}
-            aria-label={`Accent ${accent}`}
-            aria-pressed={appearance.accent === accent}
-            onClick={() => void updateSettings(api, { appearance: { accent } })}
-          />
-        ))}
-        <label className="custom-accent">
-          Custom
-          <input type="color" value={appearance.accent} onChange={(event) => void updateSettings(api, { appearance: { accent: event.target.value } })} />
-        </label>
-      </fieldset>
-    </section>
-  )
+/** Each card of the index (app/settings-sections.ts) and what draws it. */
+const cardViews: Record<string, ComponentType> = {
+  appearance: AppearanceSection,
+  updates: UpdatesSection,
+  about: AboutSection,
+  'chat-defaults': ChatDefaultsSection,
+  ollama: OllamaSection,
+  providers: ProvidersCard,
+  voice: VoiceSection,
+  privacy: PrivacyCard,
+  analytics: AnalyticsSection,
+  data: DataSection,
+  diagnostics: DiagnosticsSection,
+  tracing: TelemetrySection,
+  developer: DeveloperSection,
+  cluster: ClusterCard,
 }
 
-const statusLabel: Record<DoctorCheck['status'], string> = { ok: 'OK', warn: 'Warning', fail: 'Failed' }
+const sectionElementId = (id: SettingsSectionId): string => `settings-section-${id}`
+const cardElementId = (id: string): string => `settings-card-${id}`
+/** How far below the top of the page a section counts as the one being read. */
+const READING_LINE_PX = 96
 
-function DiagnosticsSection() {
-  const api = useApi()
-  const [checks, setChecks] = useState<DoctorCheck[] | undefined>()
-  const [running, setRunning] = useState(false)
-  const run = async (): Promise<void> => {
-    setRunning(true)
-    const result = await api.call('diagnostics.doctor', {})
-    setRunning(false)
-    if (result.ok) setChecks(result.value.checks)
-    else useAppStore.getState().notifyError(result.error)
-  }
-  return (
-    <section className="card" aria-labelledby="diagnostics-title">
-      <div className="status-line">
-        <h2 id="diagnostics-title">Diagnostics</h2>
-        <button type="button" className="button secondary" onClick={() => void run()} disabled={running}>
-          {running ? 'Running…' : 'Run checks'}
-        </button>
-      </div>
-      {checks && (
-        <ul className="checks">
-          {checks.map((check) => (
-            <li key={check.id} className={`check check-${check.status}`}>
-              <span className="badge">{statusLabel[check.status]}</span>
-              <div>
-                <strong>{check.title}</strong> <span className="muted">{check.detail}</span>
-                {check.hint && check.status !== 'ok' && <p className="hint">{check.hint}</p>}
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
-  )
+/** The section being read: the last one whose title has scrolled up to the reading line (the last one at the very bottom). */
+function sectionInView(scroller: HTMLElement): SettingsSectionId | undefined {
+  const top = scroller.getBoundingClientRect().top
+  const shown = settingsSections.map((section) => document.getElementById(sectionElementId(section.id))).filter((el): el is HTMLElement => !!el && !el.hidden)
+  if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2 && scroller.scrollTop > 0) return shown.at(-1)?.dataset.section as SettingsSectionId | undefined
+  let current = shown[0]
+  for (const el of shown) if (el.getBoundingClientRect().top - top <= READING_LINE_PX) current = el
+  return current?.dataset.section as SettingsSectionId | undefined
 }
 
-function AboutSection() {
-  const api = useApi()
-  const info = useAppStore((state) => state.info)
-  const [confirming, setConfirming] = useState(false)
-  if (!info) return null
-  const reset = async (): Promise<void> => {
-    setConfirming(false)
-    const result = await api.call('settings.reset', {})
-    if (result.ok) useAppStore.getState().setSettings(result.value)
-    else useAppStore.getState().notifyError(result.error)
+/** Brings a section (or one card) to the top, focuses its title for screen readers, and flashes the card. */
+function reveal(section: SettingsSectionId, card?: string): void {
+  const target = document.getElementById(card ? cardElementId(card) : sectionElementId(section))
+  if (!target) return
+  target.scrollIntoView?.({ block: 'start' })
+  ;(card ? target : target.querySelector<HTMLElement>('h2'))?.focus({ preventScroll: true })
+  if (card) {
+    target.classList.remove('settings-flash')
+    void target.offsetWidth
+    target.classList.add('settings-flash')
   }
-  return (
-    <section className="card" aria-labelledby="about-title">
-      <h2 id="about-title">About</h2>
-      <dl className="facts">
-        <dt>Version</dt>
-        <dd>{info.version}</dd>
-        <dt>Running as</dt>
-        <dd>{info.mode === 'electron' ? `Desktop app (Electron ${info.versions.electron ?? ''})` : 'Web companion'}</dd>
-        <dt>Platform</dt>
-        <dd>{info.platform} {info.arch} · Node {info.versions.node}</dd>
-        <dt>Data folder</dt>
-        <dd><code>{info.dataDir}</code></dd>
-      </dl>
-      <button type="button" className="button secondary align-start" onClick={() => useOnboarding.getState().show()}>
-        Run setup again
-      </button>
-      {confirming ? (
-        <div className="row" role="group" aria-label="Confirm reset">
-          <p className="muted">Reset every setting to its default? The current file is kept as a backup.</p>
-          <button type="button" className="button danger" onClick={() => void reset()}>Reset</button>
-          <button type="button" className="button secondary" onClick={() => setConfirming(false)}>Cancel</button>
-        </div>
-      ) : (
-        <button type="button" className="button danger" onClick={() => setConfirming(true)}>
-          Reset settings…
-        </button>
-      )}
-    </section>
-  )
 }
 
 export function SettingsScreen() {
+  const body = useRef<HTMLDivElement>(null)
+  const search = useRef<HTMLInputElement>(null)
+  const [query, setQuery] = useState('')
+  const [active, setActive] = useState<SettingsSectionId>(() => settingsTargetFromHash(location.hash)?.section ?? 'general')
+  const visible = useSettingsSearch(body, query)
+  const counts = useMemo(() => {
+    const tally = Object.fromEntries(settingsSections.map((section) => [section.id, 0])) as Record<SettingsSectionId, number>
+    for (const card of settingsCards) if (visible.has(card.id)) tally[card.section] += 1
+    return tally
+  }, [visible])
+  // After a jump, the scroll position says nothing about what was asked for until the user scrolls.
+  const jumped = useRef(false)
+
+  const jumpTo = useCallback((section: SettingsSectionId, card?: string): void => {
+    if (card && !visible.has(card)) setQuery('')
+    setActive(section)
+    jumped.current = true
+    requestAnimationFrame(() => reveal(section, card))
+  }, [visible])
+
+  // Where the palette, a link or the address asks to go.
+  const target = useSettingsNav((state) => state.target)
+  useEffect(() => {
+    if (target) jumpTo(target.section, target.card)
+    // Only a new request moves the page.
+  }, [target?.seq])
+  useEffect(() => {
+    const fromAddress = (): void => {
+      const place = settingsTargetFromHash(location.hash)
+      if (place) jumpTo(place.section, place.card)
+    }
+    if (!useSettingsNav.getState().target) fromAddress()
+    window.addEventListener('popstate', fromAddress)
+    return () => window.removeEventListener('popstate', fromAddress)
+    // The address is read when the screen opens and on back/forward.
+  }, [])
+
+  // Which section is being read, as the page scrolls; and Ctrl/Cmd+F to search.
+  useEffect(() => {
+    const scroller = document.getElementById('main')
+    if (!scroller) return
+    const onScroll = (): void => {
+      if (jumped.current) return
+      const current = sectionInView(scroller)
+      if (current) setActive(current)
+    }
+    const onUser = (): void => void (jumped.current = false)
+    const onKey = (event: KeyboardEvent): void => {
+      if ((event.metaKey || event.ctrlKey) && !event.altKey && event.key.toLowerCase() === 'f') {
+        event.preventDefault()
+        search.current?.focus()
+        search.current?.select()
+      }
+    }
+    scroller.addEventListener('scroll', onScroll, { passive: true })
+    for (const type of ['wheel', 'touchmove', 'keydown', 'pointerdown'] as const) scroller.addEventListener(type, onUser, { passive: true })
+    window.addEventListener('keydown', onKey)
+    return () => {
+      scroller.removeEventListener('scroll', onScroll)
+      for (const type of ['wheel', 'touchmove', 'keydown', 'pointerdown'] as const) scroller.removeEventListener(type, onUser)
+      window.removeEventListener('keydown', onKey)
+    }
+  }, [])
+
+  const select = (section: SettingsSectionId): void => {
+    const hash = settingsHash(section)
+    if (location.hash !== hash) history.replaceState(null, '', hash)
+    jumpTo(section)
+  }
+  const first = settingsCards.find((card) => visible.has(card.id))
+  // While searching, the marker stays on a section that has matches.
+  const marked = counts[active] > 0 || !first ? active : first.section
+  const searching = query.trim() !== ''
+  const matched = settingsCards.filter((card) => visible.has(card.id)).length
+
   return (
     <>
       <ScreenHeader id="settings" />
-      <AppearanceSection />
-      <ChatDefaultsSection />
-      <OllamaSection />
-      <VoiceSection />
-      <UpdatesSection />
-      <AnalyticsSection />
-      <TelemetrySection />
-      <DiagnosticsSection />
-      <DeveloperSection />
-      <AboutSection />
+      <div className="settings-page">
+        <SettingsNav query={query} onQuery={setQuery} onSubmit={() => first && jumpTo(first.section, first.id)} searchRef={search} active={marked} counts={counts} onSelect={select} />
+        <div className="settings-body" ref={body}>
+          <p className="settings-results" role="status">
+            {searching ? (matched ? `${matched} ${matched === 1 ? 'group of settings matches' : 'groups of settings match'} “${query.trim()}”` : '') : ''}
+          </p>
+          {searching && matched === 0 && (
+            <div className="settings-empty">
+              <p>No setting matches “{query.trim()}”.</p>
+              <button type="button" className="button secondary" onClick={() => setQuery('')}>Clear the search</button>
+            </div>
+          )}
+          {settingsSections.map((section) => (
+            <div key={section.id} id={sectionElementId(section.id)} data-section={section.id} className="settings-section" role="group" aria-labelledby={`${sectionElementId(section.id)}-title`} hidden={counts[section.id] === 0}>
+              <header className="settings-section-head">
+                <h2 id={`${sectionElementId(section.id)}-title`} tabIndex={-1}>{section.label}</h2>
+                <p className="hint">{section.summary}</p>
+              </header>
+              {settingsCards
+                .filter((card) => card.section === section.id)
+                .map((card) => {
+                  const View = cardViews[card.id]
+                  return View ? (
+                    <div key={card.id} id={cardElementId(card.id)} data-card={card.id} className="settings-card-slot" tabIndex={-1} hidden={!visible.has(card.id)}>
+                      <View />
+                    </div>
+                  ) : null
+                })}
+            </div>
+          ))}
+        </div>
+      </div>
     </>
   )
 }

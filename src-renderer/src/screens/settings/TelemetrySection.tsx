@@ -47,7 +47,7 @@ export function TelemetrySection() {
 
   return (
     <section className="card" aria-labelledby="telemetry-title">
-      <h2 id="telemetry-title">Tracing (OpenTelemetry)</h2>
+      <h3 id="telemetry-title">Tracing (OpenTelemetry)</h3>
       <label className="check-row">
         <input type="checkbox" role="switch" checked={saved.enabled} onChange={(event) => void toggle(event.target.checked)} />
         Send traces to an OpenTelemetry collector

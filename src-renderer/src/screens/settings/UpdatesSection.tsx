@@ -64,7 +64,7 @@ export function UpdatesSection() {
   if (update.state === 'disabled') {
     return (
       <section className="card updates" aria-labelledby="updates-title">
-        <h2 id="updates-title">Updates</h2>
+        <h3 id="updates-title">Updates</h3>
         <p className="update-state" role="status">{update.reason}</p>
         <p className="hint">This is version {status.currentVersion}.</p>
       </section>
@@ -75,7 +75,7 @@ export function UpdatesSection() {
   const notes = update.state === 'available' || update.state === 'downloading' || update.state === 'downloaded' ? update.releaseNotes : null
   return (
     <section className="card updates" aria-labelledby="updates-title">
-      <h2 id="updates-title">Updates</h2>
+      <h3 id="updates-title">Updates</h3>
       <label className="field">
         <span className="field-label">Channel</span>
         <select value={settings.channel} onChange={(event) => void updateSettings(api, { updates: { channel: event.target.value as UpdateChannel } })}>

@@ -6,7 +6,7 @@ import { voiceModel } from '../../../test/fake-voice'
 import { openSettingsSection } from '../../../test/settings-section'
 
 const openVoice = async (prepare?: Parameters<typeof openSettingsSection>[2]) => {
-  const opened = await openSettingsSection('Voice', {}, prepare)
+  const opened = await openSettingsSection('Dictation and read aloud', {}, prepare)
   await opened.section.findByRole('list', { name: 'Local speech models' })
   return { ...opened, form: within(opened.section.getByRole('form', { name: 'Use a model folder' })) }
 }

@@ -193,7 +193,7 @@ export function VoiceModels({ models, dir, onChanged }: { models: VoiceModel[]; 
   }
   return (
     <>
-      <h3>Local speech models</h3>
+      <h4>Local speech models</h4>
       <p className="hint">Local models run on this computer; audio never leaves it. They are saved in {dir}.</p>
       <ul className="voice-models" aria-label="Local speech models">
         {models.map((model) => (

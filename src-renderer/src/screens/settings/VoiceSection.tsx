@@ -91,10 +91,10 @@ export function VoiceSection() {
 
   return (
     <section className="card voice" aria-labelledby="voice-title">
-      <h2 id="voice-title">Voice</h2>
+      <h3 id="voice-title">Dictation and read aloud</h3>
       <p className="hint">Dictate into the chat with the microphone button (or hold Ctrl+Space), and have replies read aloud.</p>
 
-      <h3>Dictation</h3>
+      <h4>Dictation</h4>
       <div className="voice-grid">
         <label className="field">
           <span className="field-label">Speech-to-text engine</span>
@@ -130,7 +130,7 @@ export function VoiceSection() {
         </label>
       </div>
 
-      <h3>Read aloud</h3>
+      <h4>Read aloud</h4>
       <div className="voice-grid">
         <label className="field">
           <span className="field-label">Voice engine</span>
