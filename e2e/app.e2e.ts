@@ -42,7 +42,7 @@ describe('web companion', () => {
   test('shows the connection and Ollama status', async () => {
     await page.getByRole('status').filter({ hasText: 'Web companion' }).waitFor()
     // Ollama is fine: a dot with its version in the sidebar, the details one click away.
-    const dot = page.getByRole('button', { name: 'Ollama status: Ollama running' })
+    const dot = page.getByRole('button', { name: 'Ollama 0.12.6: running' })
     await dot.getByText('Ollama 0.12.6').waitFor()
     await shoot(page, 'chat')
     await dot.click()

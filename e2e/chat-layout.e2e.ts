@@ -307,7 +307,7 @@ describe('chat layout', () => {
 
   test('the Ollama status is a sidebar dot with details on click', async () => {
     assert.equal(await page.getByRole('region', { name: 'Ollama status' }).count(), 0, 'no full card while Ollama is fine')
-    await page.getByRole('button', { name: 'Ollama status: Ollama running' }).click()
+    await page.getByRole('button', { name: 'Ollama 0.12.6: running' }).click()
     const details = page.getByRole('dialog', { name: 'Ollama status' })
     await details.getByText('Address').waitFor()
     assert.match((await details.textContent()) ?? '', /127\.0\.0\.1:\d+/)

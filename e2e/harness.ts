@@ -221,7 +221,8 @@ export async function openApp(options: OpenAppOptions = {}): Promise<OpenApp> {
     await options.beforeBrowser?.(companion)
     const browser = await launchBrowser(options.browserArgs)
     closers.push(() => browser.close())
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', ...options.page })
+    // A context of its own (not browser.newPage()): the axe check opens a helper page in the same context.
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', ...options.page })).newPage()
     page.setDefaultTimeout(E2E_WAIT_MS)
     options.onPage?.(page)
     await page.goto(companion.url)

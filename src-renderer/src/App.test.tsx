@@ -10,7 +10,7 @@ describe('App shell', () => {
   it('starts on Chat with the Ollama status as a dot in the sidebar, its details one click away', async () => {
     await renderApp()
     await heading('Chat')
-    const dot = await screen.findByRole('button', { name: 'Ollama status: Ollama running' })
+    const dot = await screen.findByRole('button', { name: 'Ollama 0.12.6: running' })
     expect(dot.textContent).toContain('Ollama 0.12.6')
     // All is well: no full status card takes room on the Chat screen.
     expect(screen.queryByRole('region', { name: 'Ollama status' })).toBeNull()
@@ -73,7 +73,7 @@ describe('App shell', () => {
 
   it('moves through palette results with the arrow keys and closes on Escape', async () => {
     await renderApp()
-    await userEvent.click(screen.getByRole('button', { name: /Search commands/ }))
+    await userEvent.click(screen.getByRole('button', { name: /^Search…/ }))
     const input = await screen.findByRole('combobox')
     await userEvent.keyboard('{ArrowDown}{ArrowDown}{ArrowUp}')
     const selected = screen.getAllByRole('option').findIndex((option) => option.getAttribute('aria-selected') === 'true')

@@ -35,7 +35,8 @@ export function OllamaIndicator() {
         setOpen(false)
       }}
     >
-      <button type="button" className="ollama-dot-button" aria-expanded={open} aria-controls={popId} aria-label={`Ollama status: ${label[state]}`} onClick={() => setOpen(!open)}>
+      {/* Its name starts with what it shows (WCAG "label in name"), then says the state. */}
+      <button type="button" className="ollama-dot-button" aria-expanded={open} aria-controls={popId} aria-label={state === 'ok' ? `Ollama ${status?.version ?? ''}: running` : label[state]} onClick={() => setOpen(!open)}>
         <span className="dot" aria-hidden="true" />
         <span className="ollama-dot-label">{state === 'ok' ? `Ollama ${status?.version ?? ''}` : label[state]}</span>
       </button>

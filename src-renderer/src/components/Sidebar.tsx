@@ -16,7 +16,7 @@ export function Sidebar({ onNavigate }: { onNavigate: (id: (typeof screens)[numb
         <img src="./icon.svg" alt="" width={28} height={28} />
         <span>Ollama Desk</span>
       </div>
-      <button type="button" className="palette-trigger" aria-label={`Search commands and chats (${modKey}K)`} onClick={() => setPaletteOpen(true)}>
+      <button type="button" className="palette-trigger" title="Search commands and chats" aria-keyshortcuts="Control+K Meta+K" onClick={() => setPaletteOpen(true)}>
         <Icon path="M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM20 20l-4-4" size={16} />
         <span>Search…</span>
         <kbd>{modKey}K</kbd>

@@ -47,7 +47,7 @@ describe('Chat screen', () => {
     expect(await screen.findByRole('heading', { name: 'Trip planning #0' })).toBeTruthy()
     expect(screen.getByText(/3 messages · started .* · code/)).toBeTruthy()
     // Ollama is fine: its status is the sidebar's dot, not a card above the conversation.
-    expect(await screen.findByRole('button', { name: 'Ollama status: Ollama running' })).toBeTruthy()
+    expect(await screen.findByRole('button', { name: 'Ollama 0.12.6: running' })).toBeTruthy()
     expect(screen.queryByRole('region', { name: 'Ollama status' })).toBeNull()
     const articles = await screen.findAllByRole('article')
     expect(articles).toHaveLength(3)

@@ -83,7 +83,7 @@ export function ChatSettingsPanel({ sessionId, onClose }: { sessionId: string; o
     if (result.ok) setSettings(result.value.settings)
   }
   return (
-    <aside className="chat-settings-panel card" role="dialog" aria-label="Chat settings" onKeyDown={(event) => event.key === 'Escape' && onClose()}>
+    <div className="chat-settings-panel card" role="dialog" aria-label="Chat settings" onKeyDown={(event) => event.key === 'Escape' && onClose()}>
       <header className="chat-settings-head">
         <h3>Chat settings</h3>
         <button type="button" className="ghost" aria-label="Close chat settings" onClick={onClose}>
@@ -134,6 +134,6 @@ export function ChatSettingsPanel({ sessionId, onClose }: { sessionId: string; o
           {note}
         </p>
       )}
-    </aside>
+    </div>
   )
 }

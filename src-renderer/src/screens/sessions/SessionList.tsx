@@ -48,12 +48,12 @@ function SessionRowContent({ session, checked, item, onPointerSelect }: { sessio
   const title = session.title || 'Untitled'
   return (
     <>
-      <input
-        type="checkbox"
-        tabIndex={-1}
-        checked={checked}
-        readOnly
-        aria-label={`Select ${title}`}
+      {/* A box to click, not a control: the row is an option whose aria-selected says it is ticked
+          (a focusable checkbox inside an option is a nested control to screen readers). */}
+      <span
+        className={`row-check${checked ? ' checked' : ''}`}
+        aria-hidden="true"
+        title={`Select ${title}`}
         // Keep focus on the list, so the keyboard keeps working after a click.
         onMouseDown={(event) => event.preventDefault()}
         onClick={(event) => {
