@@ -1,7 +1,12 @@
 import { DocumentError } from './errors'
 
-/** The text of a PDF, page by page, through unpdf (PDF.js built for servers); loaded on first use. */
+/** The text of a PDF, pages joined by blank lines (see pdfPages). */
 export async function pdfText(name: string, data: Uint8Array): Promise<string> {
+  return (await pdfPages(name, data)).map((page) => page.trim()).filter((page) => page !== '').join('\n\n')
+}
+
+/** The text of each page of a PDF (index 0 is page 1), through unpdf (PDF.js built for servers); loaded on first use. */
+export async function pdfPages(name: string, data: Uint8Array): Promise<string[]> {
   const { getDocumentProxy, extractText } = await import('unpdf')
   let pdf
   try {
@@ -16,7 +21,7 @@ export async function pdfText(name: string, data: Uint8Array): Promise<string> {
   }
   try {
     const { text } = await extractText(pdf, { mergePages: false })
-    return text.map((page) => page.trim()).filter((page) => page !== '').join('\n\n')
+    return text
   } finally {
     await pdf.loadingTask.destroy()
   }

@@ -7,8 +7,12 @@ import type { ExtractedDocument } from './extract'
 export class DocumentTextCache {
   private readonly entries = new Map<string, ExtractedDocument>()
   private chars = 0
+  private readonly maxChars: number
 
-  constructor(private readonly maxChars = 40_000_000) {}
+  // No parameter property: the knowledge worker loads this file with plain Node type stripping.
+  constructor(maxChars = 40_000_000) {
+    this.maxChars = maxChars
+  }
 
   get(sha256: string): ExtractedDocument | undefined {
     const found = this.entries.get(sha256)

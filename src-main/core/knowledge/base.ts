@@ -357,6 +357,14 @@ export class KnowledgeBase {
     })
   }
 
+  /** How many of a file's chunks have no vector in the current generation (0 for a file fully embedded). */
+  vectorsMissing(filePath: string): number {
+    const row = this.db
+      .prepare('SELECT count(*) AS n FROM chunks c JOIN files f ON f.seq = c.file_seq WHERE f.path = ? AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.generation = ? AND e.chunk_seq = c.seq)')
+      .get(filePath, this.generation) as { n: number }
+    return Number(row.n)
+  }
+
   /** Chunk ids that have no vector in `generation` yet (a new model, or files indexed without one). */
   chunksWithoutVectors(generation: number, limit: number): { id: number; text: string }[] {
     return this.db
