@@ -4,10 +4,12 @@ import { resolveDataDir, userHome } from '../core/paths'
 
 let sessionWorker: CoreOptions['sessionWorker']
 let voice: CoreOptions['voice']
+let knowledgeWorker: CoreOptions['knowledgeWorker']
 
 /** Set once by the process entry (the bundled worker's and speech engine's paths are only known there). */
-export function configureRuntime(options: Pick<CoreOptions, 'sessionWorker' | 'voice'>): void {
+export function configureRuntime(options: Pick<CoreOptions, 'sessionWorker' | 'voice' | 'knowledgeWorker'>): void {
   sessionWorker = options.sessionWorker
+  knowledgeWorker = options.knowledgeWorker
   voice = options.voice
 }
 
@@ -28,6 +30,7 @@ export function openCore(
     mode: 'web',
     ownsHistory,
     ...(sessionWorker ? { sessionWorker } : {}),
+    ...(knowledgeWorker ? { knowledgeWorker } : {}),
     ...(voice ? { voice } : {}),
     version: APP_VERSION,
     env,

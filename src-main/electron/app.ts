@@ -17,6 +17,8 @@ export interface DesktopPaths {
   mainDir: string
   /** The bundled session-store worker; without it the store runs on the main thread (tests). */
   sessionWorker?: string
+  /** The bundled knowledge worker; without it knowledge bases are served on the main thread (tests). */
+  knowledgeWorker?: string
   /** The bundled sherpa-onnx child (speech engine); without it local speech engines are unavailable. */
   sherpaEntry?: string
 }
@@ -41,6 +43,7 @@ export async function startDesktop(paths: DesktopPaths, electronApp: App = app):
     mode: 'electron',
     ownsHistory: true,
     ...(paths.sessionWorker ? { sessionWorker: { entry: paths.sessionWorker } } : {}),
+    ...(paths.knowledgeWorker ? { knowledgeWorker: { entry: paths.knowledgeWorker } } : {}),
     ...(paths.sherpaEntry ? { voice: { sherpaEntry: paths.sherpaEntry } } : {}),
     version: APP_VERSION,
     electronVersion: process.versions.electron,

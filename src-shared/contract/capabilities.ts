@@ -7,6 +7,7 @@ import { chatCapability } from './chat'
 import { chatSettingsCapability } from './chat-settings'
 import { clusterCapability } from './cluster'
 import { installerCapability } from './installer'
+import { knowledgeCapability } from './knowledge'
 import { mcpCapability } from './mcp'
 import { modelsCapability } from './models'
 import { observabilityCapability } from './observability'
@@ -31,6 +32,7 @@ export const capabilities = [
   chatCapability,
   attachmentsCapability,
   chatSettingsCapability,
+  knowledgeCapability,
   agentCapability,
   agentsCapability,
   mcpCapability,

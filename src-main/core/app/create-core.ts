@@ -19,6 +19,7 @@ import { FileSecretStore, type SecretStore } from '../secrets'
 import type { SessionStore, SessionStoreOptions, Summarizer } from '../sessions'
 import { wireAgent, type AgentWiring } from './agent-wiring'
 import { wireAgents, type AgentsWiring } from './agents-wiring'
+import { wireKnowledge } from './knowledge-wiring'
 import { wireAnalytics } from './analytics-wiring'
 import { wireApp } from './app-wiring'
 import { closeWirings, routeHandlersOf, streamHandlersOf, type CoreWirings } from './capability'
@@ -65,6 +66,8 @@ export interface CoreOptions {
   dailyBackupDelayMs?: number
   /** Where the session store's worker thread starts; without it the store runs in-process (tests, tools). */
   sessionWorker?: SessionStoreOptions['worker']
+  /** Where the knowledge worker thread starts; without it knowledge bases are served in-process (tests, tools). */
+  knowledgeWorker?: { entry: string | URL; workerData?: Record<string, unknown> }
   /** Finds the Electron binary; defaults to asking the installed `electron` package. */
   locateElectron?: () => string | Error
   /** Writes the summaries of `sessions.compact`; without one that route answers E_UNSUPPORTED. */
@@ -181,9 +184,10 @@ export function createCore(options: CoreOptions): Core {
   const updates = wireUpdates(context)
   const voice = wireVoice(context)
   const cluster = wireCluster(context, options.cluster)
+  const knowledge = wireKnowledge(context, options.knowledgeWorker ? { worker: options.knowledgeWorker } : {})
 
   // In the order built: closing runs backwards. A capability missing here, or a route missing from its wiring, does not compile.
-  const wirings: CoreWirings = { app, settings: settingsWiring, observability, telemetry, sessions, models, installer, mcp, agent, agents, providers, chat, chatSettings, attachments, analytics, updates, voice, cluster }
+  const wirings: CoreWirings = { app, settings: settingsWiring, observability, telemetry, sessions, models, installer, mcp, agent, agents, providers, chat, chatSettings, attachments, analytics, updates, voice, cluster, knowledge }
   const dispatcher = createDispatcher(routeHandlersOf(wirings), streamHandlersOf(wirings), logger.log)
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
   coreStartup.end()

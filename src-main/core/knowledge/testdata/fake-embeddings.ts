@@ -26,6 +26,8 @@ export interface FakeEmbeddings {
   calls: { ollama: number; openai: number; texts: number }
   /** Every text embedded, in order (to check what was and was not embedded again). */
   embedded: string[]
+  /** The Authorization header of each request ('' when none). */
+  authorizations: string[]
   /** The next requests fail with this status (cleared by setting undefined). */
   failWith: number | undefined
   /** Requests wait until this resolves (a stuck model), when set. */
@@ -38,13 +40,14 @@ export interface FakeEmbeddings {
  * the real SDKs send and read them, with hashed bag-of-words vectors.
  */
 export async function startFakeEmbeddings(): Promise<FakeEmbeddings> {
-  const state: FakeEmbeddings = { url: '', calls: { ollama: 0, openai: 0, texts: 0 }, embedded: [], failWith: undefined, gate: undefined, close: async () => {} }
+  const state: FakeEmbeddings = { url: '', calls: { ollama: 0, openai: 0, texts: 0 }, embedded: [], authorizations: [], failWith: undefined, gate: undefined, close: async () => {} }
   const server = http.createServer((req, res) => {
     const parts: Buffer[] = []
     req.on('data', (part: Buffer) => parts.push(part))
     req.on('end', () => {
       void (async () => {
         if (state.gate) await state.gate
+        state.authorizations.push(req.headers.authorization ?? '')
         const body = JSON.parse(Buffer.concat(parts).toString('utf8') || '{}') as { model?: string; input?: string | string[] }
         const inputs = typeof body.input === 'string' ? [body.input] : (body.input ?? [])
         const send = (status: number, value: unknown): void => {

@@ -1,0 +1,69 @@
+import { KnowledgeClient, type EmbedderEndpoints, type KnowledgeClientOptions } from '../knowledge'
+import { defaultBaseUrl, keyNameFor } from '../providers'
+import type { CapabilityWiring } from './capability'
+import type { WiringContext } from './wiring-context'
+
+export interface KnowledgeWiring extends CapabilityWiring<'knowledge'> {
+  /** The client, opened on first use (its worker starts then, not with the app). */
+  client(): Promise<KnowledgeClient>
+}
+
+/** Where each provider's embeddings endpoint is, from the providers as configured (API keys stay in this process). */
+export function embedderEndpoints(ctx: Pick<WiringContext, 'providers' | 'secrets' | 'ollamaHost'>): EmbedderEndpoints {
+  const endpoints: EmbedderEndpoints = {}
+  for (const config of ctx.providers.configs.providers()) {
+    if (config.kind === 'ollama') {
+      endpoints[config.id] = { kind: 'ollama', baseUrl: config.baseUrl || ctx.ollamaHost() }
+    } else if (config.kind === 'openai' || config.kind === 'openai-compatible') {
+      const apiKey = ctx.secrets.get(keyNameFor(config.id))
+      endpoints[config.id] = { kind: 'openai', baseUrl: config.baseUrl || defaultBaseUrl(config.kind, config.preset), ...(apiKey ? { apiKey } : {}) }
+    }
+  }
+  return endpoints
+}
+
+/** Knowledge bases: `<dataDir>/knowledge/`, served by the knowledge worker (core/knowledge). */
+export function wireKnowledge(ctx: WiringContext, options: { worker?: KnowledgeClientOptions['worker'] } = {}): KnowledgeWiring {
+  let opening: Promise<KnowledgeClient> | undefined
+  const client = (): Promise<KnowledgeClient> => {
+    opening ??= KnowledgeClient.open({ dataDir: ctx.paths.root, ...(options.worker ? { worker: options.worker } : {}) }).then((opened) => {
+      opened.onEvent((event) => ctx.broadcast('knowledge.job', { base: event.base, job: event.job }))
+      return opened
+    })
+    return opening
+  }
+  /** The client with the providers' endpoints as they are now (a key or a URL may have changed since). */
+  const ready = async (): Promise<KnowledgeClient> => {
+    const opened = await client()
+    await opened.setEndpoints(embedderEndpoints(ctx))
+    return opened
+  }
+
+  const handlers: CapabilityWiring<'knowledge'>['handlers'] = {
+    'knowledge.list': async () => ({ bases: await (await client()).list() }),
+    'knowledge.create': async ({ name, embedding }) => ({ base: await (await client()).create({ name, ...(embedding ? { embedding } : {}) }) }),
+    'knowledge.rename': async ({ id, name }) => ({ base: await (await client()).rename(id, name) }),
+    'knowledge.remove': async ({ id }) => {
+      await (await client()).remove(id)
+      return { removed: id }
+    },
+    'knowledge.addSource': async ({ id, path, watch }) => ({ base: await (await client()).addSource(id, path, watch ?? false) }),
+    'knowledge.removeSource': async ({ id, path }) => ({ base: await (await client()).removeSource(id, path) }),
+    'knowledge.files': async ({ id }) => ({ files: await (await client()).files(id) }),
+    'knowledge.sync': async ({ id }) => ({ job: await (await ready()).sync(id) }),
+    'knowledge.pause': async ({ id }) => ({ job: await (await client()).pause(id) }),
+    'knowledge.resume': async ({ id }) => ({ job: await (await client()).resume(id) }),
+    'knowledge.cancel': async ({ id }) => ({ job: await (await client()).cancel(id) }),
+    'knowledge.search': async ({ bases, query, k, mode, folder, kinds }) => ({
+      passages: await (await ready()).search({ bases, query, ...(k ? { k } : {}), ...(mode ? { mode } : {}), filters: { ...(folder ? { folder } : {}), ...(kinds ? { kinds } : {}) } }),
+    }),
+  }
+  return {
+    client,
+    handlers,
+    streamHandlers: {},
+    async close() {
+      if (opening) await (await opening).close()
+    },
+  }
+}
