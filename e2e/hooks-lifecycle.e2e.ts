@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
-import { eventually, openAppWithFakes, root, shootLooks, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
+import { eventually, openAppWithFakes, root, shoot, shootLooks, type OpenAppWithFakes, type ProviderFakes } from './harness.ts'
 
 /**
  * Stop, SessionStart and SessionEnd hooks as Claude Code has them (issue 19, finding 10), from the
@@ -61,15 +61,37 @@ describe('lifecycle hooks from the window', () => {
     await messages().waitFor()
     await eventually(() => events().includes('SessionStart:resume'), () => `SessionStart resume (seen: ${events().join(', ')})`)
 
-    await fakes.control({ target: 'ollama', script: [{ text: ['I updated the checklist.'] }, { text: ['I ran the unit tests and the e2e tests.'] }] })
+    // The continuation streams slowly enough to be read while it is written.
+    await fakes.control({ target: 'ollama', script: [{ text: ['I updated the checklist.'] }, { text: ['I ran the unit tests', ' and', ' the', ' e2e', ' tests.'], chunkDelayMs: 400 }] })
+    // Every frame from the send on: how many messages show each round's words.
+    await page.evaluate(() => {
+      const seen = { frames: 0, firstMissingWhileContinuing: 0, continuationTwice: 0, firstTwice: 0 }
+      Object.assign(window, { roundsSeen: seen })
+      const count = (words: string): number => [...document.querySelectorAll('[role="log"][aria-label="Messages"] article')].filter((a) => a.textContent?.includes(words)).length
+      const sample = (): void => {
+        seen.frames++
+        const continuation = count('I ran the unit tests')
+        const first = count('I updated the checklist.')
+        if (continuation > 0 && first === 0) seen.firstMissingWhileContinuing++
+        if (continuation > 1) seen.continuationTwice++
+        if (first > 1) seen.firstTwice++
+        requestAnimationFrame(sample)
+      }
+      requestAnimationFrame(sample)
+    })
     await page.getByRole('textbox', { name: 'Message' }).fill('Update the release checklist')
     await page.getByRole('textbox', { name: 'Message' }).press('Enter')
     await page.getByText('Stop hook: the reply continues — Say which tests you ran.').waitFor()
-    // While the continuation streams, its live view and the saved row can both show for a moment:
-    // wait for the finished reply, shown exactly once.
+    // While the continuation is written, the first reply keeps its words above it, in its own message.
+    await eventually(async () => (await messages().getByText('I ran the unit tests', { exact: false }).count()) === 1 && (await messages().getByText('Writing…').count()) === 1, 'the continuation being written')
+    assert.equal(await messages().getByText('I updated the checklist.').count(), 1, 'the first reply shows once while the continuation streams')
+    await shoot(page, 'hooks-stop-continuing-1280x800-light')
     const continued = messages().getByText('I ran the unit tests and the e2e tests.')
-    await eventually(async () => (await continued.count()) === 1 && (await messages().getByText('Writing…').count()) === 0, 'the continued reply shown exactly once, finished')
+    await eventually(async () => (await continued.count()) === 1 && (await messages().getByText('Writing…').count()) === 0, 'the continued reply finished')
     await messages().getByText('I updated the checklist.').waitFor()
+    const seen = await page.evaluate(() => (window as unknown as { roundsSeen: { frames: number; firstMissingWhileContinuing: number; continuationTwice: number; firstTwice: number } }).roundsSeen)
+    assert.ok(seen.frames > 0, 'frames were sampled')
+    assert.deepEqual({ ...seen, frames: 0 }, { frames: 0, firstMissingWhileContinuing: 0, continuationTwice: 0, firstTwice: 0 }, `in every frame each round showed once (${seen.frames} frames)`)
     assert.deepEqual(
       events().filter((e) => e.startsWith('Stop')),
       ['Stop:false', 'Stop:true'],

@@ -79,6 +79,12 @@ export type Attempt = z.infer<typeof AttemptSchema>
 
 export const ChatEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('started'), sessionId: z.string(), userMessageId: z.string().nullable(), assistantMessageId: z.string() }),
+  /**
+   * A new round of the same turn begins (after tool results, or a Stop hook's continuation): its
+   * reply streams into its own message, `assistantMessageId`, which follows `parentId`. The text
+   * events after it belong to that message; the earlier rounds are stored as they ended.
+   */
+  z.object({ type: z.literal('round'), assistantMessageId: z.string(), parentId: z.string() }),
   z.object({ type: z.literal('attempt'), attempt: AttemptSchema }),
   z.object({ type: z.literal('retry'), providerId: z.string(), model: z.string(), attempt: z.number(), delayMs: z.number(), reason: z.string() }),
   z.object({ type: z.literal('answering'), providerId: z.string(), model: z.string() }),

@@ -59,6 +59,18 @@ describe('tools in a chat', () => {
     expect(stored[2]!.toolCalls?.[0]).toMatchObject({ id: 'call_1', name: 'Bash', decision: 'allow-once' })
   })
 
+  it('names each tool round’s reply before its text: the message after the tool result', async () => {
+    openai.script({ text: ['Let me look. '], toolCall: { id: 'call_1', name: 'Bash', arguments: { command: 'echo hi' } } }, { text: ['It says hi.'] })
+    const { events, result } = await send({ text: 'look', target, workspace }, 'allow-once')
+    if (!result.ok) throw new Error(result.error.message)
+    const [, asked, tool, answer] = (await (await t.core.sessions()).getMessages(result.value.sessionId, { limit: 20 })).messages
+    expect(events.find((e) => e.type === 'started')).toMatchObject({ assistantMessageId: asked!.id })
+    expect(events.filter((e) => e.type === 'round')).toEqual([{ type: 'round', assistantMessageId: answer!.id, parentId: tool!.id }])
+    const round = events.findIndex((e) => e.type === 'round')
+    expect(events.findIndex((e) => e.type === 'tool_result')).toBeLessThan(round)
+    expect(events.slice(round).flatMap((e) => (e.type === 'text' ? [e.text] : []))).toEqual(['It says hi.'])
+  })
+
   it('offers the user’s skills to the model as the Skill tool, run through their pipeline', async () => {
     const skillDir = path.join(t.dir, 'skills', 'greet')
     fs.mkdirSync(skillDir, { recursive: true })

@@ -253,6 +253,8 @@ export class ChatService {
         const again = streamWithFallback(order, request, { ...resilienceOptions(deps, routing, inner.signal), span })
         next = stepsOf(again, again.next())
         writer = await store.beginStreamingMessage(session.id, { provider: order[0]!.providerId, model: order[0]!.model, parentId })
+        // The window follows the new message: without this it would show this round's words as the first one's.
+        yield { type: 'round', assistantMessageId: writer.id, parentId }
       }
     } finally {
       turnMark.end()

@@ -85,6 +85,23 @@ describe('a Stop hook that blocks continues the reply', () => {
     ])
   }, 60_000)
 
+  it('names the continuation’s own message before its text, so the window shows each round once', async () => {
+    const stop = script('stop-round', `if(!p.stop_hook_active)console.log(JSON.stringify({decision:'block',reason:'Say which tests you ran.'}))`)
+    await call('hooks.save', { source: 'user', hooks: { Stop: hook(stop) } })
+    openai.script({ text: ['Done.'] }, { text: ['Ran them all.'] })
+    const { events, result } = await send({ text: 'do the thing', target })
+    if (!result.ok) throw new Error(result.error.message)
+    const stored = (await (await t.core.sessions()).getMessages(result.value.sessionId, { limit: 20 })).messages
+    const [, first, second] = stored
+    expect(events.find((e) => e.type === 'started')).toMatchObject({ assistantMessageId: first!.id })
+    const round = events.findIndex((e) => e.type === 'round')
+    expect(events[round]).toEqual({ type: 'round', assistantMessageId: second!.id, parentId: first!.id })
+    expect(result.value.message.id).toBe(second!.id)
+    // Every word of the continuation comes after its round starts, none of the first reply's.
+    const texts = (from: number, to: number) => events.slice(from, to).flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('')
+    expect([texts(0, round), texts(round, events.length)]).toEqual(['Done.', 'Ran them all.'])
+  }, 60_000)
+
   it('exit 2 — stderr is the reason the reply continues with', async () => {
     const stop = script('stop2', `if(!p.stop_hook_active){process.stderr.write('Run the tests too.');process.exitCode=2}`)
     await call('hooks.save', { source: 'user', hooks: { Stop: hook(stop) } })

@@ -16,7 +16,12 @@ export interface LiveReply {
   status: 'streaming' | 'done' | 'failed' | 'cancelled'
   sessionId?: string
   userMessageId?: string | null
+  /** The message this round streams into: the first round's, then each new round's (the `round` event). */
   assistantMessageId?: string
+  /** What the current round's message follows, from its second round on (a tool result, the round before). */
+  parentId?: string
+  /** The rounds of this turn before the current one, as they ended (shown until their stored rows catch up). */
+  rounds?: EarlierRound[]
   answering?: { providerId: string; model: string }
   attempts: Attempt[]
   /** The latest retry, said plainly ("Retrying openai · gpt-4o in 2 s: 429"). */
@@ -35,6 +40,17 @@ export interface LiveReply {
   error?: ErrorShape
   result?: StreamResult<'chat.send'>
   cancel(): void
+}
+
+/** A finished round of a turn that went on (after its tool calls, or a Stop hook's continuation), as it streamed. */
+export interface EarlierRound {
+  id: string
+  parentId?: string
+  text: string
+  reasoning: string
+  toolCalls: ToolCall[]
+  answering?: LiveReply['answering']
+  usage?: Usage
 }
 
 interface ReplyState {
@@ -58,10 +74,22 @@ const nextFrame = (run: () => void): void => {
   else setTimeout(run, 16)
 }
 
-const applyEvent = (reply: LiveReply, event: ChatEvent): LiveReply => {
+/** The round just ended keeps what it streamed; the new one starts empty in its own message. */
+const nextRound = (reply: LiveReply, event: Extract<ChatEvent, { type: 'round' }>): LiveReply => {
+  const ended: EarlierRound | undefined = reply.assistantMessageId
+    ? { id: reply.assistantMessageId, parentId: reply.parentId, text: reply.text, reasoning: reply.reasoning, toolCalls: reply.toolCalls, answering: reply.answering, usage: reply.usage }
+    : undefined
+  const rounds = [...(reply.rounds ?? []), ...(ended ? [ended] : [])]
+  return { ...reply, assistantMessageId: event.assistantMessageId, parentId: event.parentId, rounds, text: '', reasoning: '', toolCalls: [], usage: undefined }
+}
+
+/** The reply after one more event of its stream. */
+export const replyAfter = (reply: LiveReply, event: ChatEvent): LiveReply => {
   switch (event.type) {
     case 'started':
       return { ...reply, sessionId: event.sessionId, userMessageId: event.userMessageId, assistantMessageId: event.assistantMessageId }
+    case 'round':
+      return nextRound(reply, event)
     case 'attempt':
       return { ...reply, attempts: [...reply.attempts, event.attempt] }
     case 'retry':
@@ -106,7 +134,7 @@ export const useReplies = create<ReplyState>((set, get) => {
         put(current, draft)
       }
       const handle = api.stream('chat.send', input, (event) => {
-        draft = applyEvent(draft, event)
+        draft = replyAfter(draft, event)
         if (event.type === 'started') {
           // From here on the reply belongs to its session (a new chat gets one now).
           if (current !== event.sessionId) {
