@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { defineCapability } from './capability'
+import { ChatParamsSchema } from './chat-params'
+import { ChatSettingsSchema } from './chat-settings'
 
 /**
  * Agents: Claude Code subagent files (Markdown with a YAML frontmatter, the body is the system
@@ -39,6 +41,8 @@ export const AgentInfoSchema = z.object({
   effort: z.string().nullable(),
   color: z.string().nullable(),
   initialPrompt: z.string().nullable(),
+  /** Ollama Desk's own `parameters` field: the chat parameters of a chat started with the agent. */
+  parameters: ChatParamsSchema,
   /** Frontmatter fields the app does not know; they are kept as written. */
   extraFields: z.array(z.string()),
   /** The system prompt (the Markdown body). */
@@ -113,6 +117,11 @@ export const agentsRoutes = {
     description: 'An agent file exactly as it is on disk, with a file name to save it under.',
     input: z.object({ name: AgentNameSchema, source: AgentSourceSchema.optional(), workspace: Workspace.optional() }).strict(),
     output: z.object({ fileName: z.string(), text: z.string() }),
+  },
+  'agents.startChat': {
+    description: "Start a chat with an agent: a new session whose settings are the agent's system prompt, model, parameters and tool set; says what could not be applied.",
+    input: z.object({ name: AgentNameSchema, source: AgentSourceSchema.optional(), workspace: Workspace.optional() }).strict(),
+    output: z.object({ sessionId: z.string(), settings: ChatSettingsSchema, notices: z.array(z.string()), initialPrompt: z.string().nullable() }),
   },
 } as const
 

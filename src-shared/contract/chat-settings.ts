@@ -6,12 +6,27 @@ import { ProviderIdSchema } from './providers'
 
 /** Per-chat settings (kept with the session in the core), composer drafts, and Settings → Chat. */
 
+/**
+ * The agent a chat was started with (Agents → Start chat): its tool set holds for every turn. Its
+ * prompt, model and parameters are written into the chat's own settings, where the user can change them.
+ */
+export const ChatAgentSchema = z
+  .object({
+    name: z.string().min(1, 'the agent has no name').max(64, 'an agent name is at most 64 characters'),
+    /** null: every tool the chat has; [] none. Entries as the agent file writes them (`Bash(git:*)`, `mcp__github__*`). */
+    tools: z.array(z.string().min(1).max(200)).max(200, 'at most 200 tools').nullable(),
+    disallowedTools: z.array(z.string().min(1).max(200)).max(200, 'at most 200 tools').default([]),
+  })
+  .strict()
+export type ChatAgent = z.infer<typeof ChatAgentSchema>
+
 export const ChatSettingsSchema = z
   .object({
     /** The model this chat talks to; none: the default model from Settings → Chat. */
     target: ChatTargetSchema.optional(),
     system: z.string().max(50_000, 'the system prompt is at most 50,000 characters').optional(),
     params: ChatParamsSchema.prefault({}),
+    agent: ChatAgentSchema.optional(),
   })
   .strict()
 export type ChatSettings = z.infer<typeof ChatSettingsSchema>

@@ -35,6 +35,7 @@ describe('parseAgentMarkdown: Claude Code subagent files', () => {
       effort: 'high',
       color: 'cyan',
       initialPrompt: 'Check the release on the current branch.',
+      parameters: { temperature: 0.2, contextLength: 8192 },
       extra: { background: false, isolation: 'worktree', 'x-team': { owner: 'release@acme.test', reviewed: '2026-11-30' } },
       prompt: 'You check releases.\n\n1. Read CHANGELOG.md and the version in package.json.\n2. Run `git status` to see what is not committed.\n3. Report, as a list, what must be done before tagging.',
     })
@@ -74,6 +75,14 @@ describe('parseAgentMarkdown: problems, each with its line', () => {
         { line: 8, message: '"color" must be non-empty text, found string ""' },
       ],
     })
+  })
+
+  it('checks Ollama Desk’s own `parameters` as the chat settings panel does', () => {
+    const text = agent(['name: a', 'description: d', 'parameters:', '  temperature: 3', '  warmth: 1'].join('\n'))
+    expect(parseAgentMarkdown(text).issues).toEqual([
+      { line: 5, message: '"parameters.temperature": temperature is 0 to 2' },
+      { line: 6, message: '"parameters.warmth": "warmth" is not a chat parameter (temperature, topP, topK, maxTokens, contextLength, seed, stop, reasoningEffort)' },
+    ])
   })
 
   it('names the line of a YAML mistake', () => {

@@ -1,4 +1,4 @@
-import { HooksConfigSchema, type AgentIssue, type HooksConfig } from '../../../src-shared/contract'
+import { ChatParamsSchema, HooksConfigSchema, type AgentIssue, type ChatParams, type HooksConfig } from '../../../src-shared/contract'
 import { parseYamlSubset, SKILL_NAME_PATTERN, YamlSubsetError, type ParsedYaml } from '../skills'
 
 /**
@@ -16,7 +16,7 @@ export const PERMISSION_MODES = ['default', 'acceptEdits', 'dontAsk', 'bypassPer
 export const MEMORY_SCOPES = ['user', 'project', 'local'] as const
 export const EFFORT_LEVELS = ['low', 'medium', 'high', 'xhigh', 'max'] as const
 /** The frontmatter fields we read, in the order a new file writes them. */
-export const AGENT_FIELDS = ['name', 'description', 'tools', 'disallowedTools', 'model', 'permissionMode', 'maxTurns', 'skills', 'mcpServers', 'hooks', 'memory', 'effort', 'color', 'initialPrompt'] as const
+export const AGENT_FIELDS = ['name', 'description', 'tools', 'disallowedTools', 'model', 'permissionMode', 'maxTurns', 'skills', 'mcpServers', 'hooks', 'memory', 'effort', 'color', 'initialPrompt', 'parameters'] as const
 
 /** One MCP server of an agent: a configured server by name, or an inline `{name: config}`. */
 export interface AgentMcpServer {
@@ -43,6 +43,11 @@ export interface AgentDefinition {
   effort: (typeof EFFORT_LEVELS)[number] | null
   color: string | null
   initialPrompt: string | null
+  /**
+   * Ollama Desk's own field (Claude Code ignores it): the chat parameters a chat started with the
+   * agent uses, as in the chat's settings panel (`temperature`, `topP`, `contextLength`, …).
+   */
+  parameters: ChatParams
   /** Frontmatter fields we do not know, in file order, as written. */
   extra: Record<string, unknown>
   /** The Markdown after the frontmatter: the agent's system prompt. */
@@ -129,6 +134,7 @@ function readDefinition(reader: FieldReader, options: ParseAgentOptions, body: s
     effort: reader.oneOf('effort', EFFORT_LEVELS),
     color: reader.text('color', false) ?? null,
     initialPrompt: reader.text('initialPrompt', false) ?? null,
+    parameters: reader.parameters(),
     extra: Object.fromEntries(Object.entries(reader.root).filter(([key]) => !KNOWN.has(key))),
     prompt: body,
   }
@@ -229,6 +235,20 @@ class FieldReader {
       })
     } else this.problem('mcpServers', `"mcpServers" must be a list of server names or definitions, found ${describe(value)}`)
     return servers
+  }
+
+  parameters(): ChatParams {
+    const value = this.root.parameters
+    if (value === undefined || value === null) return {}
+    const parsed = ChatParamsSchema.safeParse(value)
+    if (parsed.success) return parsed.data
+    for (const issue of parsed.error.issues.slice(0, 5)) {
+      const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path[0]
+      const path = key === undefined ? 'parameters' : `parameters.${String(key)}`
+      const message = issue.code === 'unrecognized_keys' ? `"${String(key)}" is not a chat parameter (${Object.keys(ChatParamsSchema.shape).join(', ')})` : issue.message
+      this.problem(this.lines.has(path) ? path : 'parameters', `"${path}": ${message}`)
+    }
+    return {}
   }
 
   hooks(): HooksConfig {

@@ -17,3 +17,5 @@ export type { AgentDiscoveryOptions, AgentFs, AgentProblem, AgentRoot, Discovere
 export { AgentFileInvalidError, AgentLibrary, AgentNotFoundError, agentInfo, describeAgent, isKnownTool } from './library'
 export type { AgentLibraryOptions } from './library'
 export { findStartersDir } from './starters'
+export { assistantSettings, targetOf } from './assistant'
+export type { AssistantContext, AssistantSettings } from './assistant'

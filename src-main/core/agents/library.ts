@@ -49,6 +49,7 @@ export function describeAgent(definition: AgentDefinition): Omit<AgentInfo, 'sou
     effort: definition.effort,
     color: definition.color,
     initialPrompt: definition.initialPrompt,
+    parameters: definition.parameters,
     extraFields: Object.keys(definition.extra),
     prompt: definition.prompt,
   }

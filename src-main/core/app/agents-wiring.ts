@@ -1,7 +1,7 @@
 import path from 'node:path'
-import { agentInfo, AgentLibrary, describeAgent, findStartersDir } from '../agents'
+import { agentInfo, AgentLibrary, assistantSettings, describeAgent, findStartersDir } from '../agents'
 import type { CapabilityWiring } from './capability'
-import type { BaseWiringContext } from './wiring-context'
+import type { WiringContext } from './wiring-context'
 
 export type AgentsRouteHandlers = CapabilityWiring<'agents'>['handlers']
 
@@ -10,7 +10,7 @@ export interface AgentsWiring extends CapabilityWiring<'agents'> {
 }
 
 /** Agent files: the data folder's `agents/` and `plugins/`, the workspace's folders, ~/.claude/agents and the starter library. */
-export function wireAgents(ctx: BaseWiringContext, options: { startersDir?: string | null } = {}): AgentsWiring {
+export function wireAgents(ctx: WiringContext, options: { startersDir?: string | null } = {}): AgentsWiring {
   const library = new AgentLibrary({
     userDir: path.join(ctx.paths.root, 'agents'),
     pluginsDir: path.join(ctx.paths.root, 'plugins'),
@@ -42,6 +42,15 @@ export function wireAgents(ctx: BaseWiringContext, options: { startersDir?: stri
     'agents.export': async ({ name, source, workspace }) => {
       const agent = await library.find(name, workspace, source)
       return { fileName: path.basename(agent.file), text: agent.text }
+    },
+    'agents.startChat': async ({ name, source, workspace }) => {
+      const agent = await library.find(name, workspace, source)
+      const providerIds = ctx.providers.configs.providers().map((provider) => provider.id)
+      const { settings, notices } = assistantSettings(agent.definition, { defaults: ctx.chat.settings.defaultsForNew(), providerIds })
+      const session = await (await ctx.sessions()).createSession({ title: agent.definition.name, ...(workspace ? { workspace } : {}) })
+      const saved = await ctx.chat.settings.set(session.id, settings)
+      ctx.broadcast('sessions.changed', { ids: [session.id] })
+      return { sessionId: session.id, settings: saved.settings, notices, initialPrompt: agent.definition.initialPrompt }
     },
   }
   return { library, handlers, streamHandlers: {} }

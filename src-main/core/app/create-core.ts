@@ -154,7 +154,6 @@ export function createCore(options: CoreOptions): Core {
   const installer = wireInstaller(base)
   const mcp = wireMcp(base, telemetry.tracing)
   const agent = wireAgent({ dataDir: paths.root, env, home, logger, broadcast, mcp: mcp.manager, tracing: telemetry.tracing })
-  const agents = wireAgents(base)
   // Notification hooks hear what the app tells the user.
   base.onBroadcast((name, payload) => {
     if (name !== 'app.notice') return
@@ -180,6 +179,7 @@ export function createCore(options: CoreOptions): Core {
   const chatSettings = wireChatSettings(chat, (ids) => broadcast('sessions.changed', { ids }))
   providersStartup.end()
   const context: WiringContext = { ...base, sessions: sessions.store, providers, chat, agent, mcp: mcp.manager }
+  const agents = wireAgents(context)
   const analytics = wireAnalytics(context)
   const updates = wireUpdates(context)
   const voice = wireVoice(context)
@@ -187,7 +187,7 @@ export function createCore(options: CoreOptions): Core {
   const knowledge = wireKnowledge(context, options.knowledgeWorker ? { worker: options.knowledgeWorker } : {})
 
   // In the order built: closing runs backwards. A capability missing here, or a route missing from its wiring, does not compile.
-  const wirings: CoreWirings = { app, settings: settingsWiring, observability, telemetry, sessions, models, installer, mcp, agent, agents, providers, chat, chatSettings, attachments, analytics, updates, voice, cluster, knowledge }
+  const wirings: CoreWirings = { app, settings: settingsWiring, observability, telemetry, sessions, models, installer, mcp, agent, providers, chat, chatSettings, attachments, agents, analytics, updates, voice, cluster, knowledge }
   const dispatcher = createDispatcher(routeHandlersOf(wirings), streamHandlersOf(wirings), logger.log)
   logger.log.info({ mode: options.mode, dataDir: paths.root }, 'core started')
   coreStartup.end()

@@ -19,6 +19,7 @@ import { streamRound, type RoundResult } from './reply-round'
 import { resumeSession, systemContext } from './session-start'
 import { askStopHooks } from './stop-hooks'
 import { MAX_TOOL_ROUNDS, hookNotices, runToolCalls, skillModelOf, type AgentRuntime, type TurnSkills } from './tool-loop'
+import { limitTools } from './tool-set'
 import { budgetError, budgetWarning, checkWorkspace, withSkillModel } from './turn-checks'
 
 type ParsedSend = Omit<ChatSendInput, 'target'> & { target: ChatSendInput['target'] }
@@ -158,7 +159,7 @@ export class ChatService {
       messages: [{ role: 'user', content: withDocumentBlocks(modelText, documents.map((d) => documentBlock(d.document))), images: images.map((i) => ({ mime: i.mime, data: i.data.toString('base64') })) }],
       ...settings.params,
       ...(input.reasoning === undefined ? {} : { reasoning: input.reasoning }),
-      ...(agent ? toolsField(await agent.tools.specs(workspace)) : {}),
+      ...(agent ? toolsField(limitTools(await agent.tools.specs(workspace), settings.agent)) : {}),
     }
     const plan = await planCandidates(input.target, draft, { registry: deps.registry, catalog: deps.catalog, routing }, signal)
     const budget = budgetStatus(deps.ledger, routing.budget, deps.clock.now())
@@ -242,7 +243,7 @@ export class ChatService {
           parentId = result.message.id
         } else {
           // Run the tools, then give the model their results in a new round, starting with the provider that asked.
-          const ran = yield* runToolCalls(result.toolCalls, { runtime: agent, store, sessionId: session.id, parentId: result.message.id, workspace, cwd, signal, span, skills })
+          const ran = yield* runToolCalls(result.toolCalls, { runtime: agent, store, sessionId: session.id, parentId: result.message.id, workspace, cwd, signal, span, skills, ...agentToolsOf(settings.agent, draft.tools) })
           request.messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls }, ...ran.results)
           deps.changed([session.id])
           parentId = ran.lastMessageId
@@ -368,6 +369,9 @@ async function* settingsApplied(service: ChatSettingsService | undefined, sessio
 }
 
 /** No `tools` field at all when there are none: some servers refuse an empty list. */
+/** The agent's tool set and the tools this turn offers, for the tool loop to refuse anything else. */
+const agentToolsOf = (agent: ResolvedTurn['agent'], offered: ToolSpec[] | undefined) => (agent ? { agent: { tools: agent, offered: new Set((offered ?? []).map((spec) => spec.name)) } } : {})
+
 const toolsField = (tools: ToolSpec[]): { tools?: ToolSpec[] } => (tools.length > 0 ? { tools } : {})
 
 type Steps = AsyncGenerator<ResilienceEvent, ResilientOutcome>

@@ -22,6 +22,8 @@ export interface ResolvedTurn {
   notices: string[]
   /** Written to the session when the turn starts (null: nothing changed). */
   save: ChatSettings | null
+  /** The agent the chat was started with: its tool set narrows the tools offered. */
+  agent?: ChatSettings['agent']
 }
 
 const INVALID_NOTICE = 'This chat had settings this version cannot read (written by another version, or edited by hand), so the defaults are in use. Your messages are untouched.'
@@ -68,9 +70,10 @@ export class ChatSettingsService {
     const params = { ...stored.settings.params, ...overrides }
     const system = input.system ?? stored.settings.system
     const target = 'providerId' in input.target ? { providerId: input.target.providerId, model: input.target.model } : stored.settings.target
-    const next: ChatSettings = { ...(target ? { target } : {}), ...(system !== undefined ? { system } : {}), params }
+    const agent = stored.settings.agent
+    const next: ChatSettings = { ...(target ? { target } : {}), ...(system !== undefined ? { system } : {}), params, ...(agent ? { agent } : {}) }
     const changed = !input.sessionId || stored.notice !== null || JSON.stringify(next) !== JSON.stringify(stored.settings)
-    return { system: system?.trim() ? system : undefined, params, notices: stored.notice ? [stored.notice] : [], save: changed ? next : null }
+    return { system: system?.trim() ? system : undefined, params, notices: stored.notice ? [stored.notice] : [], save: changed ? next : null, ...(agent ? { agent } : {}) }
   }
 
   /**

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import type { ChatEvent, HookEvent, HookOutcome, PermissionDecision, PermissionRequest } from '../../../src-shared/contract'
+import type { ChatAgent, ChatEvent, HookEvent, HookOutcome, PermissionDecision, PermissionRequest } from '../../../src-shared/contract'
 import { toAppError } from '../errors'
 import type { ProviderMessage, ProviderToolCall, ToolSpec } from '../providers'
 import type { SessionStore } from '../sessions'
 import { ATTR, SPAN, noopSpan, type SpanHandle } from '../telemetry'
 import type { ApprovalBroker } from './approvals'
+import { agentRefusal } from './tool-set'
 
 /** How many model ↔ tool rounds one prompt may take before the app stops and says so. */
 export const MAX_TOOL_ROUNDS = 8
@@ -83,6 +84,8 @@ export interface ToolRoundContext {
   span?: SpanHandle
   /** The skills run in this turn so far; a skill the Skill tool runs is added. */
   skills?: TurnSkills
+  /** The agent the chat was started with: calls outside its tool set, or to tools not offered, are refused before anything runs. */
+  agent?: { tools: ChatAgent; offered: ReadonlySet<string> }
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -160,6 +163,8 @@ async function* runToolCall(call: ProviderToolCall, id: string, parentId: string
 
 async function* decide(tool: string, requested: Record<string, unknown>, callId: string, ctx: ToolRoundContext): AsyncGenerator<ChatEvent, Verdict> {
   const { runtime } = ctx
+  const refusal = agentRefusal(ctx.agent?.tools, ctx.agent?.offered, tool)
+  if (refusal) return { allowed: false, decision: 'not in the agent’s tools', reason: refusal, input: requested }
   const hookCtx = { sessionId: ctx.sessionId, cwd: ctx.cwd, workspace: ctx.workspace, matchOn: tool, signal: ctx.signal, span: ctx.span }
   const pre = await runtime.hooks.fire('PreToolUse', { tool_name: tool, tool_input: requested, tool_use_id: callId }, hookCtx)
   yield* hookNotices(pre)
