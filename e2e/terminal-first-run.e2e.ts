@@ -11,19 +11,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { startReleaseServer, type ReleaseServer } from '../src-main/core/installer/testdata/release-server.ts'
-import { eventually, root, screenshotDir } from './harness.ts'
+import { root } from './harness.ts'
 import { STANDIN_VERSION, standinArchive } from './ollama-standin.ts'
+import { openTerminal, type Terminal } from './terminal.ts'
 
-const SOCKET = `od-e2e-${process.pid}`
-const SESSION = 'first-run'
 let release: ReleaseServer
 let home: string
 let ollamaHost: string
-let commands = 0
-
-const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' })
-/** The whole pane with its scrollback, wrapped lines joined. */
-const screen = (): string => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', SESSION)
+let terminal: Terminal
 
 const freePort = (): Promise<number> =>
   new Promise((resolve) => {
@@ -33,42 +28,15 @@ const freePort = (): Promise<number> =>
     })
   })
 
-/**
- * Types `line` and Enter, then waits for the marker the line ends with; returns what the command
- * printed (between the typed line and the marker) and its exit status.
- */
-async function type(line: string): Promise<{ output: string; status: number }> {
-  const id = ++commands
-  // `$?` is expanded by the shell: the typed line shows `__done_${id}_$?`, the output a number.
-  tmux('send-keys', '-t', SESSION, '-l', `${line}; echo "__done_${id}_$?__"`)
-  tmux('send-keys', '-t', SESSION, 'Enter')
-  const marker = new RegExp(`__done_${id}_(\\d+)__`)
-  await eventually(() => marker.test(screen()), () => `"${line}" to finish; the screen:\n${screen().slice(-3000)}`)
-  const text = screen()
-  const start = text.lastIndexOf(`echo "__done_${id}_$?__"`)
-  const end = text.search(marker)
-  return { output: text.slice(start, end).split('\n').slice(1).join('\n'), status: Number(marker.exec(text)![1]) }
-}
-
 before(async () => {
   const archive = standinArchive()
   release = await startReleaseServer({ artifacts: new Map([['ollama-linux-amd64.tar.zst', archive], ['ollama-linux-arm64.tar.zst', archive]]) })
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-terminal-'))
   ollamaHost = `127.0.0.1:${await freePort()}`
-  const env = [
-    `HOME=${home}`,
-    `OLLAMA_HOST=${ollamaHost}`,
-    `OLLAMA_MODELS=${path.join(home, 'models')}`,
-    `OLLAMA_DESK_HOME=${path.join(home, 'data')}`,
-    `PATH=${path.dirname(process.execPath)}:/usr/bin:/bin`,
-    'TERM=xterm-256color',
-    'LANG=C.UTF-8',
-  ]
-  // `ollama-desk` is the launcher a user gets from `npm i -g` or `npx`: a function keeps its name.
-  const rc = path.join(home, '.bashrc')
-  fs.writeFileSync(rc, `PS1='$ '\nollama-desk() { node ${JSON.stringify(path.join(root, 'bin', 'ollama-desk.js'))} "$@"; }\n`)
-  tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', 'env', '-i', ...env, 'bash', '--noprofile', '--rcfile', rc, '-i')
-  tmux('set-option', '-t', SESSION, 'history-limit', '20000')
+  terminal = openTerminal({
+    home,
+    env: { OLLAMA_HOST: ollamaHost, OLLAMA_MODELS: path.join(home, 'models'), OLLAMA_DESK_HOME: path.join(home, 'data'), TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+  })
 })
 
 after(async () => {
@@ -86,14 +54,7 @@ after(async () => {
       // already gone
     }
   }
-  try {
-    // The terminal's "screenshot": the whole session as text, to read as a user would.
-    fs.mkdirSync(screenshotDir, { recursive: true })
-    fs.writeFileSync(path.join(screenshotDir, 'terminal-first-run.txt'), screen())
-    tmux('kill-server')
-  } catch {
-    // the server ended with its session
-  }
+  terminal?.close('terminal-first-run')
   await release?.close()
   // The stopped Ollama may still be closing files in there: retry while the folder empties.
   fs.rmSync(home, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 })
@@ -103,12 +64,12 @@ describe('first run in a terminal: no Ollama → install → pull → chat', () 
   let sttyBefore = ''
 
   test('the terminal starts at a prompt', async () => {
-    sttyBefore = (await type('stty -a')).output
+    sttyBefore = (await terminal.run('stty -a')).output
     assert.match(sttyBefore, /speed \d+ baud; rows 30; columns 100/)
   })
 
   test('chat with nothing installed says what is wrong and what to type next', async () => {
-    const { output, status } = await type('ollama-desk chat "Hello"')
+    const { output, status } = await terminal.run('ollama-desk chat "Hello"')
     assert.equal(status, 1)
     assert.match(output, new RegExp(`Ollama is not reachable at http://${ollamaHost.replace(/\./g, '\\.')}`))
     assert.match(output, /Next steps:\n\s+ollama-desk ollama install\s+install Ollama here and start it/)
@@ -118,17 +79,17 @@ describe('first run in a terminal: no Ollama → install → pull → chat', () 
   })
 
   test('ollama install downloads, verifies, installs and starts Ollama', async () => {
-    const { output, status } = await type(`ollama-desk ollama install --base-url ${release.url} --service process`)
+    const { output, status } = await terminal.run(`ollama-desk ollama install --base-url ${release.url} --service process`)
     assert.equal(status, 0, output)
     assert.match(output, /download/)
     assert.match(output, new RegExp(STANDIN_VERSION.replace(/\./g, '\\.')))
-    const state = await type('ollama-desk ollama status')
+    const state = await terminal.run('ollama-desk ollama status')
     assert.equal(state.status, 0, state.output)
     assert.match(state.output, new RegExp(`${STANDIN_VERSION.replace(/\./g, '\\.')}`))
   })
 
   test('models pull shows progress and ends with the model pulled', async () => {
-    const { output, status } = await type('ollama-desk models pull llama3.2')
+    const { output, status } = await terminal.run('ollama-desk models pull llama3.2')
     assert.equal(status, 0, output)
     assert.match(output, /pulling manifest/)
     // A terminal redraws each layer's line in place: one finished line per layer, not one per update.
@@ -138,19 +99,19 @@ describe('first run in a terminal: no Ollama → install → pull → chat', () 
   })
 
   test('chat now answers, and the chat is kept', async () => {
-    const { output, status } = await type('ollama-desk chat "Hello there"')
+    const { output, status } = await terminal.run('ollama-desk chat "Hello there"')
     assert.equal(status, 0, output)
     assert.ok(output.trim().length > 0, 'the reply is printed')
     assert.doesNotMatch(output, /error:/)
-    const sessions = await type('ollama-desk sessions list')
+    const sessions = await terminal.run('ollama-desk sessions list')
     assert.equal(sessions.status, 0, sessions.output)
     assert.match(sessions.output, /^\s+[0-9a-f-]{36}\s.*\s2 msg\s/m)
-    const found = await type('ollama-desk sessions search there')
+    const found = await terminal.run('ollama-desk sessions search there')
     assert.equal(found.status, 0, found.output)
     assert.match(found.output, /Hello there/)
   })
 
   test('the terminal is left as it was', async () => {
-    assert.equal((await type('stty -a')).output, sttyBefore)
+    assert.equal((await terminal.run('stty -a')).output, sttyBefore)
   })
 })

@@ -35,6 +35,10 @@ async function runChat(args: ParsedArgs, io: Io): Promise<number> {
     io.err(`error: ${target.message}\n`)
     return 2
   }
+  if (args.values.interactive) {
+    const { runTerminalChat } = await import('./tui')
+    return runTerminalChat(args, io, target)
+  }
   const text = await promptFrom(args, io)
   if (!text) {
     io.err('error: say something: ollama-desk chat -m ollama:llama3.2 "hello", or pipe text on stdin\n')
@@ -93,7 +97,7 @@ export const chatCommand: Command = {
   run: runChat,
 }
 
-const providerSubcommands: Record<string, ApiSubcommand> = {
+export const providerSubcommands: Record<string, ApiSubcommand> = {
   async list(api: CliApi, { values }, io) {
     const found = unwrap(await api.call('providers.list', {}), io)
     if (!found) return 1

@@ -18,6 +18,8 @@ export interface Io {
   untilStopped(): Promise<void>
   /** stdout is an interactive terminal that can redraw a line (a TTY, and TERM is not `dumb`). */
   terminal?: boolean
+  /** stdin is an interactive terminal too: the terminal chat can take keys. */
+  interactive?: boolean
   /** The terminal's width, when it has one. */
   columns?: number
   /** Piped standard input as text; null when stdin is a terminal (nothing piped). */

@@ -6,6 +6,7 @@ const io = {
   err: (text: string) => void process.stderr.write(text),
   env: process.env,
   terminal: process.stdout.isTTY === true && process.env.TERM !== 'dumb',
+  interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
   get columns(): number | undefined {
     return process.stdout.columns
   },
@@ -23,6 +24,8 @@ const io = {
 }
 
 const argv = process.argv.slice(2)
+// In a terminal, no arguments opens the interactive chat; piped or redirected, it prints the help.
+if (argv.length === 0 && io.interactive) argv.push('chat', '--interactive')
 // Help, --version and completion answer from the command specs alone; the rest loads the app.
 const fast = runFast(argv, io)
 if (fast !== undefined) process.exitCode = fast

@@ -26,7 +26,7 @@ function configFrom(args: ParsedArgs): { config: Record<string, unknown>; secret
   return { config, secrets: { ...(Object.keys(secretEnv).length ? { env: secretEnv } : {}), ...(Object.keys(secretHeaders).length ? { headers: secretHeaders } : {}) } }
 }
 
-const subcommands: Record<string, ApiSubcommand> = {
+export const mcpSubcommands: Record<string, ApiSubcommand> = {
   async list(api, { values }, io) {
     const found = unwrap(await api.call('mcp.list', {}), io)
     if (!found) return 1
@@ -92,5 +92,5 @@ const subcommands: Record<string, ApiSubcommand> = {
 
 export const mcpCommand = apiCommand({
   ...commandSpecs.mcp,
-  subcommands: subcommands,
+  subcommands: mcpSubcommands,
 })

@@ -52,7 +52,7 @@ export function formatPullEvent(event: PullEvent): string {
 const named = (args: ParsedArgs, io: Io, verb: string): string | undefined =>
   subcommandArgument(args.positionals, io, `name the model to ${verb}, e.g. \`ollama-desk models ${verb} llama3.2\``)
 
-const subcommands: Record<string, ApiSubcommand> = {
+export const modelSubcommands: Record<string, ApiSubcommand> = {
   async list(api, { values }, io) {
     const found = unwrap(await api.call('models.list', {}), io)
     if (!found) return 1
@@ -143,5 +143,5 @@ const subcommands: Record<string, ApiSubcommand> = {
 
 export const modelsCommand = apiCommand({
   ...commandSpecs.models,
-  subcommands: subcommands,
+  subcommands: modelSubcommands,
 })

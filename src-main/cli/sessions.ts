@@ -51,7 +51,7 @@ export function formatMessages(session: SessionSummary, messages: SessionMessage
 }
 
 
-const subcommands: Record<string, ApiSubcommand> = {
+export const sessionSubcommands: Record<string, ApiSubcommand> = {
   async list(api, { values }, io) {
     const limit = values.limit === undefined ? 50 : Number(values.limit)
     const page = unwrap(
@@ -135,5 +135,5 @@ const subcommands: Record<string, ApiSubcommand> = {
 
 export const sessionsCommand = apiCommand({
   ...commandSpecs.sessions,
-  subcommands: subcommands,
+  subcommands: sessionSubcommands,
 })

@@ -30,9 +30,10 @@ export const commandSpecs = {
   },
   chat: {
     name: 'chat',
-    summary: 'Send a prompt and stream the reply to stdout (stdin is appended to the prompt).',
-    usage: 'chat [-m provider:model] [--session ID] [--json] "prompt"',
+    summary: 'Send a prompt and stream the reply to stdout (stdin is appended to the prompt); -i opens the interactive chat.',
+    usage: 'chat [-m provider:model] [--session ID] [--json] "prompt" | chat -i [-m provider:model] [--session ID]',
     options: [
+      { name: 'interactive', short: 'i', type: 'boolean', summary: 'Chat in the terminal: streaming replies, /commands, history (also: ollama-desk with no arguments)' },
       { name: 'model', short: 'm', type: 'string', summary: 'provider:model, or auto for the fallback chain (default auto)' },
       { name: 'session', type: 'string', summary: 'Continue this session instead of starting a new one' },
       { name: 'system', type: 'string', summary: 'A system prompt for this request' },
