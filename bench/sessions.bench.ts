@@ -9,6 +9,7 @@ import { cycle, keystrokes, numberFlag, percentile, timeEach } from './bench-sta
 import type { Figure } from './report'
 import { sessionsListBench } from './sessions-list.bench'
 import { syntheticSessions } from './synthetic'
+import type { ImportedSession } from '../src-main/core/sessions/import-shared'
 
 
 /** Words people look up: topic words that occur in a few % of the history. */
@@ -23,6 +24,71 @@ const FLOOR_SCHEMA = `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
     text TEXT NOT NULL, provider TEXT, model TEXT, usage TEXT, cost REAL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
   CREATE VIRTUAL TABLE messages_fts USING fts5(text, content = 'messages', content_rowid = 'seq', tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co So'");
   CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN INSERT INTO messages_fts(rowid, text) VALUES (new.seq, new.text); END;`
+
+/**
+ * The indexes every store query and foreign key needs beyond the floor's (query-plans.test.ts
+ * proves each with EXPLAIN QUERY PLAN): a session's messages in order, and a message's children
+ * (the parent foreign key's ON DELETE SET NULL, and the branch queries).
+ */
+const NEEDED_INDEXES = 'CREATE INDEX m_session ON messages(session_id, created_at, id); CREATE INDEX m_parent ON messages(parent_id);'
+/** FTS5 with a prefix index for 1-3 characters (the issue's candidate for fast short prefixes). */
+const PREFIX_FTS = FLOOR_SCHEMA.replace("content_rowid = 'seq',", "content_rowid = 'seq', prefix = '1 2 3',")
+
+type RawMessages = ImportedSession['messages'][]
+
+/** Inserts the same messages into a fresh raw database (schema + `extra` SQL), 200 sessions per transaction; the time in ms. */
+function rawInsert(file: string, sessions: RawMessages, extra = '', schema = FLOOR_SCHEMA): number {
+  const raw = new DatabaseSync(file)
+  raw.exec(schema)
+  raw.exec(extra)
+  const insert = raw.prepare('INSERT INTO messages (id, session_id, parent_id, role, text, provider, model, usage, cost, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+  const start = performance.now()
+  for (let i = 0; i < sessions.length; i += 200) {
+    raw.exec('BEGIN')
+    for (const messages of sessions.slice(i, i + 200)) {
+      const sessionId = randomUUID()
+      let parent: string | null = null
+      for (const m of messages) {
+        const id = randomUUID()
+        insert.run(id, sessionId, parent, m.role, m.text ?? '', m.provider ?? null, m.model ?? null, m.usage ? JSON.stringify(m.usage) : null, m.cost ?? null, m.createdAt, m.createdAt)
+        parent = id
+      }
+    }
+    raw.exec('COMMIT')
+  }
+  const ms = performance.now() - start
+  raw.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+  raw.close()
+  return ms
+}
+
+/**
+ * Does a prefix index pay for itself? The same messages into raw FTS5 with `prefix='1 2 3'`:
+ * its insert rate and file size against the floor's, and 1-3-letter prefix searches on both.
+ */
+function prefixIndexFigures(dir: string, sessions: RawMessages, floorMs: number): Figure[] {
+  const withPrefix = path.join(dir, 'floor-prefix.db')
+  const prefixMs = rawInsert(withPrefix, sessions, '', PREFIX_FTS)
+  const without = new DatabaseSync(path.join(dir, 'floor.db'), { readOnly: true })
+  const indexed = new DatabaseSync(withPrefix, { readOnly: true })
+  const sql = 'SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT 50'
+  const short = cycle(['w*', 'wi*', 'wit*', 'i*', 'in*', 'int*', 'k*', 'ku*', 'kub*'], QUERIES)
+  const [plainQuery, fastQuery] = [without.prepare(sql), indexed.prepare(sql)]
+  plainQuery.all('warmup')
+  fastQuery.all('warmup')
+  const plain = percentile(timeEach(short, (q) => plainQuery.all(q)), 95)
+  const fast = percentile(timeEach(short, (q) => fastQuery.all(q)), 95)
+  without.close()
+  indexed.close()
+  const sizeOf = (file: string) => fs.statSync(file).size
+  return [
+    { name: "prefix index (FTS5 prefix='1 2 3'): insert time vs the floor without it", value: prefixMs, unit: 'ms', baseline: floorMs, short: 'prefix index insert cost' },
+    { name: "prefix index: file size vs the floor's", value: sizeOf(withPrefix) / 1_048_576, unit: 'MB', baseline: sizeOf(path.join(dir, 'floor.db')) / 1_048_576 },
+    { name: `prefix index: 1-3-letter prefix, newest-first LIMIT 50, p95 (${short.length} queries)`, value: fast, unit: 'ms' },
+    { name: '  without it, p95', value: plain, unit: 'ms' },
+    { name: '  1-3-letter prefix p95, with vs without the prefix index', value: fast, unit: 'ms', baseline: plain, short: 'prefix index search' },
+  ]
+}
 
 /**
  * History at scale (default 200k messages; `--messages=1000000` or MESSAGES=… for the issue's
@@ -43,25 +109,10 @@ export async function sessionsBench(quick: boolean): Promise<Figure[]> {
     for (let i = 0; i < sessions.length; i += 200) engine.importSessions(sessions.slice(i, i + 200))
     const insertMs = performance.now() - insertStart
 
-    const raw = new DatabaseSync(path.join(dir, 'floor.db'))
-    raw.exec(FLOOR_SCHEMA)
-    const insert = raw.prepare('INSERT INTO messages (id, session_id, parent_id, role, text, provider, model, usage, cost, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    const rawStart = performance.now()
-    for (let i = 0; i < sessions.length; i += 200) {
-      raw.exec('BEGIN')
-      for (const s of sessions.slice(i, i + 200)) {
-        const sessionId = randomUUID()
-        let parent: string | null = null
-        for (const m of s.messages) {
-          const id = randomUUID()
-          insert.run(id, sessionId, parent, m.role, m.text ?? '', m.provider ?? null, m.model ?? null, m.usage ? JSON.stringify(m.usage) : null, m.cost ?? null, m.createdAt, m.createdAt)
-          parent = id
-        }
-      }
-      raw.exec('COMMIT')
-    }
-    const rawMs = performance.now() - rawStart
-    raw.close()
+    const sessionsOnly = sessions.map((s) => s.messages)
+    const rawMs = rawInsert(path.join(dir, 'floor.db'), sessionsOnly)
+    const indexedMs = rawInsert(path.join(dir, 'floor-indexed.db'), sessionsOnly, NEEDED_INDEXES)
+    const prefixFigures = prefixIndexFigures(dir, sessionsOnly, rawMs)
 
     // The floor: the same MATCH, newest first, LIMIT 50, on the store's own file.
     const db = new DatabaseSync(path.join(dir, 'sessions.db'), { readOnly: true })
@@ -104,6 +155,9 @@ export async function sessionsBench(quick: boolean): Promise<Figure[]> {
       { name: `insert ${messageCount} messages, store (200 sessions per call)`, value: messageCount / (insertMs / 1000), unit: 'messages/s', goal: '≥ 20,000' },
       { name: `insert ${messageCount} messages, raw node:sqlite: messages table + the same FTS5 trigger`, value: messageCount / (rawMs / 1000), unit: 'messages/s' },
       { name: 'insert time, store vs raw with FTS trigger', value: insertMs, unit: 'ms', baseline: rawMs, short: 'insert store/raw+fts' },
+      { name: `insert ${messageCount} messages, raw node:sqlite: + the indexes the store's queries and foreign keys need (session, parent)`, value: messageCount / (indexedMs / 1000), unit: 'messages/s' },
+      { name: 'insert time, store vs raw with FTS trigger and the needed indexes', value: insertMs, unit: 'ms', baseline: indexedMs, short: 'insert store/raw+fts+indexes' },
+      ...prefixFigures,
       ...figures,
       { name: 'open 1,000-message session, first 100 messages (p50)', value: percentile(firstScreen, 50), unit: 'ms' },
       { name: 'open 1,000-message session, all messages (p50)', value: percentile(whole, 50), unit: 'ms' },
