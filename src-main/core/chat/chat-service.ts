@@ -5,7 +5,7 @@ import type { Logger } from 'pino'
 import type { ChatRequest, ModelCatalog, ProviderMessage, ProviderRegistry, ToolSpec } from '../providers'
 import { budgetStatus, streamWithFallback, type BreakerRegistry, type FallbackOptions, type ResilienceEvent, type ResilientOutcome, type SpendLedger } from '../resilience'
 import type { TrafficRecorder } from '../health'
-import type { Message, SessionStore } from '../sessions'
+import type { Message, NewMessage, NewSession, Session, SessionStore } from '../sessions'
 import { NoProviderError, planCandidates } from './candidates'
 import type { ChatSettingsService, ResolvedTurn } from './chat-settings'
 import { ChatTrace, type ChatTurnSummary } from './chat-span'
@@ -194,10 +194,9 @@ export class ChatService {
       firstStep.catch(() => undefined) // read in streamRound; this only keeps Node from calling it unhandled meanwhile
       let saved
       try {
-        const session = existing ?? (await store.createSession({ title: titleFrom(titleSource(input.text, documents)), ...(workspace ? { workspace } : {}) }))
-        const userMessageId = turn.replyParent ?? (await this.saveUserMessage(store, session.id, input, [...images, ...storedFiles(documents)], turn.newParent))
-        const writer = await openReply(store, session.id, turn, { provider: first.providerId, model: first.model, parentId: userMessageId })
-        saved = { session, userMessageId, writer }
+        const newSession = { title: titleFrom(titleSource(input.text, documents)), ...(workspace ? { workspace } : {}) }
+        const prompt = { role: 'user' as const, text: input.text, parentId: turn.newParent, attachments: [...images, ...storedFiles(documents)].map((f) => ({ name: f.name, mime: f.mime, data: new Uint8Array(f.data) })) }
+        saved = await saveTurn(store, existing, turn, newSession, prompt, { provider: first.providerId, model: first.model })
       } catch (error) {
         inner.abort(error)
         await firstStep.catch(() => undefined)
@@ -316,11 +315,6 @@ export class ChatService {
     return { prior: input.sessionId ? await store.contextMessages(sessionId) : [], replyParent: null, newParent: undefined }
   }
 
-  private async saveUserMessage(store: SessionStore, sessionId: string, input: ParsedSend, images: { name: string; mime: string; data: Buffer }[], parentId: string | null | undefined): Promise<string> {
-    const user = await store.appendMessage(sessionId, { role: 'user', text: input.text, parentId, attachments: images.map((i) => ({ name: i.name, mime: i.mime, data: new Uint8Array(i.data) })) })
-    return user.id
-  }
-
   private async messageIn(store: SessionStore, sessionId: string, id: string, field: string): Promise<Message> {
     const message = await store.getMessage(id)
     if (message.sessionId !== sessionId) throw new ValidationError('That message belongs to another session.', [{ path: field, message: 'wrong session' }])
@@ -350,9 +344,20 @@ async function priorMessages(turn: Turn, store: SessionStore, system: string | u
   return prior
 }
 
-/** The message the reply streams into: a new one, or the continued reply opened again. */
-function openReply(store: SessionStore, sessionId: string, turn: Turn, meta: { provider: string; model: string; parentId: string }) {
-  return turn.continued ? store.resumeStreamingMessage(sessionId, turn.continued.id) : store.beginStreamingMessage(sessionId, meta)
+/**
+ * Saves the turn while the provider thinks: the session (unless it exists), the prompt (unless a
+ * reply is asked again for a saved one) and the reply's row, in one call to the store (one
+ * transaction, one trip to its thread), or the continued reply opened again.
+ */
+async function saveTurn(store: SessionStore, existing: Session | undefined, turn: Turn, newSession: NewSession, prompt: NewMessage, reply: { provider: string; model: string }) {
+  if (turn.continued) {
+    const session = existing ?? (await store.createSession(newSession))
+    const userMessageId = turn.replyParent ?? (await store.appendMessage(session.id, prompt)).id
+    return { session, userMessageId, writer: await store.resumeStreamingMessage(session.id, turn.continued.id) }
+  }
+  const where = existing ? { sessionId: existing.id } : { session: newSession }
+  const started = await store.beginTurn({ ...where, user: turn.replyParent ? null : prompt, reply: { ...reply, parentId: turn.replyParent } })
+  return { session: existing ?? started.session, userMessageId: turn.replyParent ?? started.userMessage!.id, writer: started.writer }
 }
 
 /** The chat's stored settings merged with this send (without the service: the send's own fields). */

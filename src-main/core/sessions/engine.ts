@@ -19,7 +19,7 @@ import * as sessions from './sessions-repo'
 import type {
   BackupResult, BranchPage, BranchPageQuery, Compaction, DeletedMessage, ExportBranches, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult,
   ListSessionsQuery, Message, MessagePage, MessagePageQuery, NewCompaction, NewMessage, NewSession, RestoreOptions, RestoreResult,
-  SearchFilters, SearchHit, Session, SessionPage, StreamingFinal, StreamingMeta,
+  NewTurn, SearchFilters, SearchHit, Session, SessionPage, StartedTurn, StreamingFinal, StreamingMeta,
 } from './types'
 import { createUuidV7 } from './uuid'
 
@@ -195,6 +195,15 @@ export class SessionEngine {
   /** Opens a finished reply again to stream more text onto it (Continue). */
   resumeStreamingMessage(sessionId: string, messageId: string): Message {
     return branches.resumeStreamingMessage(this.ctx, sessionId, messageId)
+  }
+  /** The session, the user's message and the reply's streaming row of a new turn, all or nothing (see NewTurn). */
+  beginTurn(turn: NewTurn): StartedTurn {
+    return this.ctx.db.tx(() => {
+      const session = turn.sessionId === undefined ? sessions.createSession(this.ctx, turn.session ?? {}) : sessions.requireSession(this.ctx, turn.sessionId)
+      const userMessage = turn.user === null ? null : messages.appendMessage(this.ctx, session.id, turn.user)
+      const reply = messages.startStreamingMessage(this.ctx, session.id, userMessage === null ? turn.reply : { ...turn.reply, parentId: userMessage.id })
+      return { session: sessions.requireSession(this.ctx, session.id), userMessage, reply }
+    })
   }
   startStreamingMessage(sessionId: string, meta: StreamingMeta = {}): Message {
     return messages.startStreamingMessage(this.ctx, sessionId, meta)

@@ -7,7 +7,7 @@ import type { EngineApi, EngineMethod, HostMessage, StoreRequest, WorkerOptions 
 import { StreamingMessageWriter, type StreamingWriterOptions } from './streaming-writer'
 import type {
   BackupResult, BranchPage, BranchPageQuery, Compaction, DeletedMessage, ExportBranches, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult,
-  ListSessionsQuery, Message, MessagePage, MessagePageQuery, NewCompaction, NewMessage, NewSession, RestoreOptions, RestoreResult,
+  ListSessionsQuery, Message, MessagePage, MessagePageQuery, NewCompaction, NewMessage, NewSession, NewTurn, RestoreOptions, RestoreResult,
   SearchFilters, SearchHit, Session, SessionPage, StreamingFinal, StreamingMeta,
 } from './types'
 import { serveSessionEngine } from './worker-host'
@@ -148,6 +148,12 @@ export class SessionStore {
   /** Starts a streamed reply; write text with the returned writer's append(), end with complete() or fail(). */
   async beginStreamingMessage(sessionId: string, meta: StreamingMeta = {}, options: StreamingWriterOptions = {}): Promise<StreamingMessageWriter> {
     return this.writerFor(await this.call('startStreamingMessage', sessionId, meta), options)
+  }
+
+  /** Saves a new turn's session, user message and reply row in one call (NewTurn); the writer streams the reply. */
+  async beginTurn(turn: NewTurn, options: StreamingWriterOptions = {}): Promise<{ session: Session; userMessage: Message | null; writer: StreamingMessageWriter }> {
+    const started = await this.call('beginTurn', turn)
+    return { session: started.session, userMessage: started.userMessage, writer: this.writerFor(started.reply, options) }
   }
 
   private writerFor(message: Message, options: StreamingWriterOptions): StreamingMessageWriter {

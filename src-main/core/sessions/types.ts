@@ -112,6 +112,26 @@ export interface StreamingMeta {
   parentId?: string | null
 }
 
+/**
+ * What starting a chat turn writes, in one transaction and one call to the store's thread: the
+ * session (an existing one by id, or a new one), the user's message (none when a reply is asked
+ * again for a message already saved), and the reply's streaming row under it.
+ */
+export interface NewTurn {
+  sessionId?: string
+  /** The new session, when there is no sessionId. */
+  session?: NewSession
+  user: NewMessage | null
+  /** The reply's row; its parent is the user's message when there is one. */
+  reply: StreamingMeta
+}
+
+export interface StartedTurn {
+  session: Session
+  userMessage: Message | null
+  reply: Message
+}
+
 export interface StreamingFinal {
   /** Who actually answered, when a fallback changed it after the reply began. */
   provider?: string | null
