@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, type ComponentType } from 'react'
+import { Suspense, lazy, useCallback, useEffect, useMemo, type ComponentType } from 'react'
 import { useApi } from './api/context'
 import { screens, type ScreenId } from './app/screen-registry'
 import { AnalyticsConsent } from './components/AnalyticsConsent'
@@ -9,27 +9,22 @@ import { StorageBanner } from './components/StorageBanner'
 import { Sidebar } from './components/Sidebar'
 import { navigateTo, startNewChat } from './lib/navigation'
 import { reportOpenSession } from './lib/session-lifecycle'
-import { AgentsScreen } from './screens/agents/AgentsScreen'
 import { ChatScreen } from './screens/chat/ChatScreen'
-import { ClusterScreen } from './screens/cluster/ClusterScreen'
-import { ModelsScreen } from './screens/models/ModelsScreen'
 import { OnboardingWizard } from './screens/onboarding/OnboardingWizard'
-import { ProvidersScreen } from './screens/providers/ProvidersScreen'
-import { SessionsScreen } from './screens/sessions/SessionsScreen'
-import { SettingsScreen } from './screens/settings/SettingsScreen'
-import { ToolsScreen } from './screens/tools/ToolsScreen'
 import { screenFromHash, sessionFromHash, useAppStore } from './store/app-store'
 import { useThemeSync } from './theme/use-theme'
 
+// Chat is in the first chunk; every other screen is its own chunk, fetched when first shown (and
+// recharts with Providers), so start-up parses only what a usable chat needs (issue 20).
 const views: Record<ScreenId, ComponentType> = {
   chat: ChatScreen,
-  sessions: SessionsScreen,
-  models: ModelsScreen,
-  providers: ProvidersScreen,
-  agents: AgentsScreen,
-  tools: ToolsScreen,
-  cluster: ClusterScreen,
-  settings: SettingsScreen,
+  sessions: lazy(() => import('./screens/sessions/SessionsScreen').then((m) => ({ default: m.SessionsScreen }))),
+  models: lazy(() => import('./screens/models/ModelsScreen').then((m) => ({ default: m.ModelsScreen }))),
+  providers: lazy(() => import('./screens/providers/ProvidersScreen').then((m) => ({ default: m.ProvidersScreen }))),
+  agents: lazy(() => import('./screens/agents/AgentsScreen').then((m) => ({ default: m.AgentsScreen }))),
+  tools: lazy(() => import('./screens/tools/ToolsScreen').then((m) => ({ default: m.ToolsScreen }))),
+  cluster: lazy(() => import('./screens/cluster/ClusterScreen').then((m) => ({ default: m.ClusterScreen }))),
+  settings: lazy(() => import('./screens/settings/SettingsScreen').then((m) => ({ default: m.SettingsScreen }))),
 }
 
 export function App() {
@@ -97,7 +92,9 @@ export function App() {
         <StorageBanner />
         <AnalyticsConsent />
         <ErrorBoundary resetKey={screen}>
-          <View />
+          <Suspense fallback={<div className="screen-loading" role="status" aria-label="Loading" />}>
+            <View />
+          </Suspense>
         </ErrorBoundary>
       </main>
       <OnboardingWizard />

@@ -13,7 +13,8 @@ describe('Markdown replies', () => {
     expect(within(table).getByRole('cell', { name: 'llama' })).toBeTruthy()
     const pre = container.querySelector('pre')!
     expect(pre.getAttribute('data-lang')).toBe('ts')
-    expect(pre.querySelector('code.hljs .hljs-keyword')!.textContent).toBe('const')
+    // highlight.js arrives as its own chunk on the first code block.
+    await waitFor(() => expect(pre.querySelector('code.hljs .hljs-keyword')?.textContent).toBe('const'))
     await userEvent.click(screen.getByRole('button', { name: 'Copy code' }))
     expect(writeText).toHaveBeenCalledWith('const a: number = 1')
     await waitFor(() => expect(screen.getByText('Copied')).toBeTruthy())

@@ -1,6 +1,5 @@
 import { memo, useEffect, useState, type ComponentProps } from 'react'
 import ReactMarkdown, { type Options } from 'react-markdown'
-import rehypeHighlight from 'rehype-highlight'
 import remarkGfm from 'remark-gfm'
 import { CodeBlock, MarkdownSource } from './markdown/CodeBlock'
 import { mayHaveMath, normalizeMathDelimiters } from './markdown/math'
@@ -32,6 +31,25 @@ function useMath(needed: boolean): MathPlugins | undefined {
   return needed ? plugins : undefined
 }
 
+let highlightPlugins: Plugins | undefined
+let highlightLoading: Promise<Plugins> | undefined
+
+/** highlight.js is its own chunk too, fetched the first time a reply has a fenced code block (the block shows plain until then). */
+function loadHighlight(): Promise<Plugins> {
+  highlightLoading ??= import('rehype-highlight').then((module) => (highlightPlugins = [module.default]))
+  return highlightLoading
+}
+
+const mayHaveCode = (text: string): boolean => text.includes('```') || text.includes('~~~')
+
+function useHighlight(needed: boolean): Plugins | undefined {
+  const [plugins, setPlugins] = useState(highlightPlugins)
+  useEffect(() => {
+    if (needed && !plugins) void loadHighlight().then(setPlugins)
+  }, [needed, plugins])
+  return needed ? plugins : undefined
+}
+
 /** A link opens outside the app; one whose target was unsafe (`javascript:`, `data:`, emptied by react-markdown) is plain text. */
 function Link({ node: _node, ...props }: ComponentProps<'a'> & { node?: unknown }) {
   if (!props.href) return <span className="unsafe-link">{props.children}</span>
@@ -51,14 +69,14 @@ function Image({ src, alt }: ComponentProps<'img'> & { node?: unknown }) {
 }
 
 const remarkPlugins: Plugins = [remarkGfm]
-const rehypePlugins: Plugins = [rehypeHighlight]
 const components = { pre: CodeBlock, a: Link, img: Image }
-const withMath = new WeakMap<MathPlugins, { remark: Plugins; rehype: Plugins }>()
+// One entry per combination: each loaded plugin set is a single object, so the lists stay stable across renders.
+const combined = new Map<string, { remark: Plugins; rehype: Plugins }>()
 
-function pluginsFor(math: MathPlugins | undefined): { remark: Plugins; rehype: Plugins } {
-  if (!math) return { remark: remarkPlugins, rehype: rehypePlugins }
-  let both = withMath.get(math)
-  if (!both) withMath.set(math, (both = { remark: [...remarkPlugins, ...math.remark], rehype: [...math.rehype, ...rehypePlugins] }))
+function pluginsFor(math: MathPlugins | undefined, highlight: Plugins | undefined): { remark: Plugins; rehype: Plugins } {
+  const key = `${math ? 'm' : ''}${highlight ? 'h' : ''}`
+  let both = combined.get(key)
+  if (!both) combined.set(key, (both = { remark: [...remarkPlugins, ...(math?.remark ?? [])], rehype: [...(math?.rehype ?? []), ...(highlight ?? [])] }))
   return both
 }
 
@@ -66,7 +84,7 @@ function pluginsFor(math: MathPlugins | undefined): { remark: Plugins; rehype: P
 const MarkdownContent = memo(function MarkdownContent({ text }: { text: string }) {
   const math = useMath(mayHaveMath(text))
   const source = math ? normalizeMathDelimiters(text) : text
-  const plugins = pluginsFor(math)
+  const plugins = pluginsFor(math, useHighlight(mayHaveCode(text)))
   return (
     <MarkdownSource.Provider value={source}>
       <ReactMarkdown remarkPlugins={plugins.remark} rehypePlugins={plugins.rehype} components={components} skipHtml>
