@@ -27,6 +27,8 @@ export const ChatSettingsSchema = z
     system: z.string().max(50_000, 'the system prompt is at most 50,000 characters').optional(),
     params: ChatParamsSchema.prefault({}),
     agent: ChatAgentSchema.optional(),
+    /** Knowledge bases whose passages go with every prompt of this chat (see core/knowledge), by id. */
+    knowledge: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a knowledge base id')).max(20, 'at most 20 knowledge bases per chat').optional(),
   })
   .strict()
 export type ChatSettings = z.infer<typeof ChatSettingsSchema>

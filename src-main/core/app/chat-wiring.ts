@@ -20,6 +20,8 @@ export interface ChatWiringDeps {
   clock?: Partial<ChatClock>
   /** Compacts with the app's summarizer and PreCompact hooks (session-wiring.ts): automatic compaction before a send. */
   compact?: SessionCompactor
+  /** Knowledge passages for a prompt (knowledge-wiring.ts). */
+  knowledge?: ChatServiceDeps['knowledge']
 }
 
 export interface ChatWiring extends CapabilityWiring<'chat'> {
@@ -92,6 +94,7 @@ export function wireChat(ctx: BaseWiringContext, deps: ChatWiringDeps): ChatWiri
     tracing: deps.tracing,
     ...(compact ? { compactBeforeSend: (sessionId, target, text, signal, params) => compactBeforeSend(contextDeps, sessionId, target, text, signal, params) } : {}),
     chatSettings: settings,
+    ...(deps.knowledge ? { knowledge: deps.knowledge } : {}),
     title: (sessionId, answeredBy) => generateTitle(titleDeps, sessionId, answeredBy, titleTimeout),
   })
   // A chat's summary is written by its own model: the one its settings name, else its latest reply's.

@@ -175,7 +175,7 @@ export function createCore(options: CoreOptions): Core {
     ...(options.providers?.timers ? { timers: options.providers.timers } : {}),
   })
   const attachments = wireAttachments({ sessions: sessions.store })
-  const chat = wireChat(base, { sessions: sessions.store, documents: attachments.uploads, providers, agent: agent.runtime, runSkill: agent.runNamedSkill, tracing: telemetry.tracing, compact: sessions.compact, ...(options.providers?.clock ? { clock: options.providers.clock } : {}) })
+  const chat = wireChat(base, { sessions: sessions.store, documents: attachments.uploads, providers, agent: agent.runtime, runSkill: agent.runNamedSkill, tracing: telemetry.tracing, compact: sessions.compact, knowledge: (input) => knowledge.context(input), ...(options.providers?.clock ? { clock: options.providers.clock } : {}) })
   const chatSettings = wireChatSettings(chat, (ids) => broadcast('sessions.changed', { ids }))
   providersStartup.end()
   const context: WiringContext = { ...base, sessions: sessions.store, providers, chat, agent, mcp: mcp.manager }

@@ -1,4 +1,4 @@
-import { KnowledgeClient, type EmbedderEndpoints, type KnowledgeClientOptions } from '../knowledge'
+import { KnowledgeClient, knowledgeContext, type EmbedderEndpoints, type KnowledgeClientOptions, type ScoredPassage } from '../knowledge'
 import { defaultBaseUrl, keyNameFor } from '../providers'
 import type { CapabilityWiring } from './capability'
 import type { WiringContext } from './wiring-context'
@@ -6,7 +6,13 @@ import type { WiringContext } from './wiring-context'
 export interface KnowledgeWiring extends CapabilityWiring<'knowledge'> {
   /** The client, opened on first use (its worker starts then, not with the app). */
   client(): Promise<KnowledgeClient>
+  /** The numbered passages a chat sends with a prompt (see ChatServiceDeps.knowledge). */
+  context(input: { bases: string[]; query: string; signal: AbortSignal }): Promise<string | undefined>
 }
+
+/** How many passages a prompt may bring, and how many tokens they may take together. */
+export const CHAT_PASSAGES = 8
+export const CHAT_PASSAGE_BUDGET = 1500
 
 /** Where each provider's embeddings endpoint is, from the providers as configured (API keys stay in this process). */
 export function embedderEndpoints(ctx: Pick<WiringContext, 'providers' | 'secrets' | 'ollamaHost'>): EmbedderEndpoints {
@@ -39,6 +45,31 @@ export function wireKnowledge(ctx: WiringContext, options: { worker?: KnowledgeC
     return opened
   }
 
+  const log = ctx.logger.log.child({ component: 'knowledge' })
+  /**
+   * Bases removed since they were attached are skipped; when the embedding model cannot be reached
+   * the passages are found by words alone, and a failing search never stops the chat.
+   */
+  const context: KnowledgeWiring['context'] = async ({ bases, query }) => {
+    try {
+      const opened = await ready()
+      const existing = new Set((await opened.list()).map((base) => base.id))
+      const ids = bases.filter((id) => existing.has(id))
+      if (ids.length === 0) return undefined
+      let passages: ScoredPassage[]
+      try {
+        passages = await opened.search({ bases: ids, query, k: CHAT_PASSAGES })
+      } catch (error) {
+        log.warn({ err: error }, 'knowledge search by meaning failed; searching by words only')
+        passages = await opened.search({ bases: ids, query, k: CHAT_PASSAGES, mode: 'keyword' })
+      }
+      return knowledgeContext(passages, CHAT_PASSAGE_BUDGET)?.text
+    } catch (error) {
+      log.warn({ err: error }, 'no knowledge passages for this prompt')
+      return undefined
+    }
+  }
+
   const handlers: CapabilityWiring<'knowledge'>['handlers'] = {
     'knowledge.list': async () => ({ bases: await (await client()).list() }),
     'knowledge.create': async ({ name, embedding }) => ({ base: await (await client()).create({ name, ...(embedding ? { embedding } : {}) }) }),
@@ -60,6 +91,7 @@ export function wireKnowledge(ctx: WiringContext, options: { worker?: KnowledgeC
   }
   return {
     client,
+    context,
     handlers,
     streamHandlers: {},
     async close() {

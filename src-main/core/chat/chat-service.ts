@@ -59,6 +59,11 @@ export interface ChatServiceDeps {
   /** Names a new chat after its first reply (never blocks the reply; see titles.ts). */
   title?: (sessionId: string, answeredBy: { providerId: string; model: string }) => Promise<unknown>
   runSkill?: (name: string, args: string, ctx: { sessionId: string | null; workspace?: string | null; signal?: AbortSignal }) => Promise<{ loaded?: { skill: { name: string; allowedTools: string[]; model?: string } }; result: { allowed: boolean; reason?: string; content: string } }>
+  /**
+   * Passages of the chat's knowledge bases for a prompt, as one numbered block for the model
+   * (core/knowledge context.ts); undefined when nothing relevant fits. None: chats use no knowledge bases.
+   */
+  knowledge?: (input: { bases: string[]; query: string; signal: AbortSignal }) => Promise<string | undefined>
   /** Automatic compaction before a new prompt in a long chat (context-window.ts); none: never. */
   compactBeforeSend?: (sessionId: string, target: { providerId: string; model: string }, promptText: string, signal: AbortSignal, params?: ResolvedTurn['params']) => AsyncGenerator<ChatEvent, void>
 }
@@ -76,6 +81,14 @@ export class ChatService {
 
   constructor(private readonly deps: ChatServiceDeps) {
     this.documents = new ChatDocuments(deps.documents)
+  }
+
+  /** The knowledge passages for a prompt of a chat that has knowledge bases attached (none for a new chat: it has no settings yet). */
+  private async knowledgeFor(sessionId: string | undefined, query: string, signal: AbortSignal): Promise<string | undefined> {
+    const { knowledge, chatSettings } = this.deps
+    if (!knowledge || !chatSettings || !sessionId || query.trim() === '') return undefined
+    const bases = (await chatSettings.get(sessionId)).settings.knowledge ?? []
+    return bases.length === 0 ? undefined : knowledge({ bases, query, signal })
   }
 
   /** Replies being streamed right now (an app update waits for none before it restarts). */
@@ -179,7 +192,7 @@ export class ChatService {
     const turn: Turn = existing ? await this.planTurn(store, existing.id, input) : { prior: [], replyParent: null, newParent: undefined }
     if (!existing) requireNoBranchWork(input)
     const prior = await priorMessages(turn, store, settings.system, (attachments) => this.documents.blocks(attachments, (sha) => store.readAttachment(sha)))
-    const context = systemContext(resumed.context, promptContext)
+    const context = systemContext(resumed.context, promptContext, await this.knowledgeFor(existing?.id, modelText, signal))
     const request: Omit<ChatRequest, 'model'> = { ...draft, messages: reusesPrompt(input) ? prior : [...prior, ...context, ...draft.messages] }
 
     // The request goes out first and the prompt is saved while the provider thinks, so saving
