@@ -55,6 +55,11 @@ describe('providers and chat', () => {
   })
 
   test('streams a reply with Markdown, then shows tokens, cost and speed', async () => {
+    // The token line under replies is off by default: Settings → Chat → Messages turns it on.
+    await goTo(page, 'Settings')
+    const tokenLine = page.getByRole('checkbox', { name: /Show token counts, speed and time to first token/ })
+    await tokenLine.click()
+    await eventually(() => tokenLine.isChecked(), 'the token line is turned on')
     await goTo(page, 'Chat')
     await fakes.control({ target: 'openai', script: [{ text: ['Here is a table:\n\n', '| a | b |\n', '|---|---|\n', '| 1 | 2 |\n\n', '```js\n', 'const x = 1\n', '```\n', ...words(30)], chunkDelayMs: 40, usage: { inputTokens: 20, outputTokens: 60 } }] })
     await pickModel('gpt-4o-mini', /gpt-4o-mini/)

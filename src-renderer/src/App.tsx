@@ -6,6 +6,7 @@ import { CommandPalette } from './components/CommandPalette'
 import { ErrorBoundary } from './components/ErrorBoundary'
 import { Notices } from './components/Notices'
 import { StorageBanner } from './components/StorageBanner'
+import { ShortcutsSheet } from './components/ShortcutsSheet'
 import { Sidebar } from './components/Sidebar'
 import { navigateTo, startNewChat } from './lib/navigation'
 import { reportOpenSession } from './lib/session-lifecycle'
@@ -99,6 +100,7 @@ export function App() {
       </main>
       <OnboardingWizard />
       <CommandPalette context={context} />
+      <ShortcutsSheet />
       <Notices />
     </div>
   )

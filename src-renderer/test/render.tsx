@@ -20,7 +20,7 @@ type Fake = ReturnType<typeof fakeApi>
  */
 export async function renderApp(options: FakeApiOptions = {}, prepare?: (fake: Fake) => void) {
   useAppStore.setState(
-    { ...initialState, notices: [], screen: screenFromHash(location.hash), openSessionId: sessionFromHash(location.hash), paletteOpen: false, connection: 'open', transport: 'web' },
+    { ...initialState, notices: [], screen: screenFromHash(location.hash), openSessionId: sessionFromHash(location.hash), paletteOpen: false, shortcutsOpen: false, connection: 'open', transport: 'web' },
     true,
   )
   // Screens keep their state in stores across navigation; each test starts from a fresh app.

@@ -45,6 +45,21 @@ export const AccentSchema = z
   .string()
   .regex(/^#[0-9a-fA-F]{6}$/, 'accent must be a hex colour like #4f7cff')
 
+/** How code blocks are coloured: the app's own colours, stronger ones, or none. */
+export const CodeThemeSchema = z.enum(['default', 'high-contrast', 'plain'], { error: 'codeTheme must be "default", "high-contrast" or "plain"' })
+export type CodeTheme = z.infer<typeof CodeThemeSchema>
+/** Room around messages: comfortable, or compact to fit more on screen. */
+export const DensitySchema = z.enum(['comfortable', 'compact'], { error: 'density must be "comfortable" or "compact"' })
+export type Density = z.infer<typeof DensitySchema>
+export const CHAT_FONT_MIN = 12
+export const CHAT_FONT_MAX = 20
+/** The size of message text, in CSS pixels. */
+export const ChatFontSizeSchema = z
+  .number({ error: 'fontSize must be a number of pixels' })
+  .int('fontSize must be a whole number of pixels')
+  .min(CHAT_FONT_MIN, `fontSize must be ${CHAT_FONT_MIN} to ${CHAT_FONT_MAX} pixels`)
+  .max(CHAT_FONT_MAX, `fontSize must be ${CHAT_FONT_MIN} to ${CHAT_FONT_MAX} pixels`)
+
 const OllamaHost = z.string().min(1).max(512)
 const Port = z.number().int().min(0).max(65535)
 
@@ -101,6 +116,17 @@ export const appCapability = defineCapability({
         accent: AccentSchema.default('#4f7cff'),
       }),
       patch: z.object({ theme: ThemeSchema, accent: AccentSchema }).partial().strict(),
+    },
+    /** How chats look: message text size, code colours, density, and whether replies show their token counts. */
+    display: {
+      schema: z.object({
+        fontSize: ChatFontSizeSchema.default(14),
+        codeTheme: CodeThemeSchema.default('default'),
+        density: DensitySchema.default('comfortable'),
+        /** Token counts, speed and time to first token under each reply; off keeps replies plain. */
+        showTokenEstimates: z.boolean({ error: 'showTokenEstimates must be true or false' }).default(false),
+      }),
+      patch: z.object({ fontSize: ChatFontSizeSchema, codeTheme: CodeThemeSchema, density: DensitySchema, showTokenEstimates: z.boolean({ error: 'showTokenEstimates must be true or false' }) }).partial().strict(),
     },
     ollama: {
       schema: z.object({

@@ -49,6 +49,23 @@ describe('settings schema', () => {
     expect(SettingsPatchSchema.safeParse({ nope: 1 }).success).toBe(false)
     expect(SettingsPatchSchema.safeParse({ appearance: { accent: '#12345' } }).success).toBe(false)
   })
+
+  it('display: defaults for an old file, and each bad value refused with a message naming it', () => {
+    expect(SettingsSchema.parse({ version: SETTINGS_VERSION }).display).toEqual({ fontSize: 14, codeTheme: 'default', density: 'comfortable', showTokenEstimates: false })
+    expect(SettingsPatchSchema.parse({ display: { fontSize: 18, codeTheme: 'plain', density: 'compact', showTokenEstimates: true } }).display).toEqual({ fontSize: 18, codeTheme: 'plain', density: 'compact', showTokenEstimates: true })
+    const refusal = (display: unknown): string => {
+      const result = SettingsPatchSchema.safeParse({ display })
+      return result.success ? 'accepted' : result.error.issues.map((issue) => issue.message).join('; ')
+    }
+    expect(refusal({ fontSize: 11 })).toBe('fontSize must be 12 to 20 pixels')
+    expect(refusal({ fontSize: 21 })).toBe('fontSize must be 12 to 20 pixels')
+    expect(refusal({ fontSize: 14.5 })).toBe('fontSize must be a whole number of pixels')
+    expect(refusal({ fontSize: '14' })).toBe('fontSize must be a number of pixels')
+    expect(refusal({ codeTheme: 'solarized' })).toBe('codeTheme must be "default", "high-contrast" or "plain"')
+    expect(refusal({ density: 'tiny' })).toBe('density must be "comfortable" or "compact"')
+    expect(refusal({ showTokenEstimates: 'yes' })).toBe('showTokenEstimates must be true or false')
+    expect(refusal({ fontsize: 14 })).toMatch(/fontsize/)
+  })
 })
 
 describe('route, stream and event tables', () => {

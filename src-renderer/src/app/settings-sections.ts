@@ -36,6 +36,7 @@ export const settingsCards: readonly SettingsCardMeta[] = [
   { id: 'updates', section: 'general', title: 'Updates', terms: ['check for updates', 'channel', 'stable', 'beta', 'release notes', 'upgrade', 'new version'] },
   { id: 'about', section: 'general', title: 'About', terms: ['version', 'platform', 'run setup again', 'onboarding', 'wizard', 'reset settings', 'defaults'] },
   { id: 'chat-defaults', section: 'chat', title: 'New chats', terms: ['default model', 'system prompt', 'title', 'name chats', 'send with enter', 'shortcut', 'compaction', 'context window', 'summary'] },
+  { id: 'chat-display', section: 'chat', title: 'Messages', terms: ['font size', 'text size', 'zoom', 'code theme', 'syntax highlighting', 'colours', 'density', 'compact', 'spacing', 'token estimates', 'tokens', 'speed', 'cost'] },
   { id: 'ollama', section: 'models', title: 'Ollama', terms: ['host', 'OLLAMA_HOST', 'start', 'stop', 'install', 'uninstall', 'update', 'auto-start', 'local models', 'server'] },
   { id: 'providers', section: 'models', title: 'Providers and models', terms: ['cloud', 'OpenAI', 'Anthropic', 'API key', 'fallback chain', 'prices', 'pull', 'download models', 'health'] },
   { id: 'voice', section: 'voice', title: 'Dictation and read aloud', terms: ['microphone', 'speech to text', 'speech-to-text', 'transcription', 'whisper', 'push to talk', 'hands-free', 'language', 'text to speech', 'tts', 'read aloud', 'voice', 'speech models'] },

@@ -1,5 +1,5 @@
 import { useAppStore } from '../store/app-store'
-import { screens } from '../app/screen-registry'
+import { screens, type ScreenMeta } from '../app/screen-registry'
 import { Icon } from './Icon'
 import { OllamaIndicator } from './OllamaIndicator'
 
@@ -10,6 +10,26 @@ export function Sidebar({ onNavigate }: { onNavigate: (id: (typeof screens)[numb
   const connection = useAppStore((state) => state.connection)
   const transport = useAppStore((state) => state.transport)
   const setPaletteOpen = useAppStore((state) => state.setPaletteOpen)
+  const links = (group: ScreenMeta['group']) =>
+    screens.map((screen, index) =>
+      screen.group === group ? (
+        <li key={screen.id}>
+          <a
+            href={`#/${screen.id}`}
+            className="nav-item"
+            aria-current={current === screen.id ? 'page' : undefined}
+            title={`${screen.label} (${modKey}${index + 1})`}
+            onClick={(event) => {
+              event.preventDefault()
+              onNavigate(screen.id)
+            }}
+          >
+            <Icon path={screen.icon} />
+            <span>{screen.label}</span>
+          </a>
+        </li>
+      ) : null,
+    )
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">
@@ -21,25 +41,10 @@ export function Sidebar({ onNavigate }: { onNavigate: (id: (typeof screens)[numb
         <span>Search…</span>
         <kbd>{modKey}K</kbd>
       </button>
-      <ul>
-        {screens.map((screen, index) => (
-          <li key={screen.id}>
-            <a
-              href={`#/${screen.id}`}
-              className="nav-item"
-              aria-current={current === screen.id ? 'page' : undefined}
-              title={`${screen.label} (${modKey}${index + 1})`}
-              onClick={(event) => {
-                event.preventDefault()
-                onNavigate(screen.id)
-              }}
-            >
-              <Icon path={screen.icon} />
-              <span>{screen.label}</span>
-            </a>
-          </li>
-        ))}
-      </ul>
+      <ul>{links('everyday')}</ul>
+      <p className="nav-group-label" id="nav-advanced">Advanced</p>
+      <ul aria-labelledby="nav-advanced">{links('advanced')}</ul>
+      <ul className="nav-app">{links('app')}</ul>
       <div className="sidebar-foot">
         <OllamaIndicator />
         <div className={`connection connection-${connection}`} role="status">

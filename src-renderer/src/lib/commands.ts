@@ -88,6 +88,13 @@ export function paletteCommands(): PaletteCommand[] {
       run: () => useOnboarding.getState().show(),
     },
     {
+      id: 'app.shortcuts',
+      title: 'Keyboard shortcuts',
+      section: 'App',
+      hint: '?',
+      run: () => useAppStore.getState().setShortcutsOpen(true),
+    },
+    {
       id: 'app.diagnostics',
       title: 'Run diagnostics (doctor)',
       section: 'App',

@@ -19,6 +19,8 @@ export interface AppState {
   /** The session the Chat screen shows (#/chat/<id>); undefined shows the plain Chat screen. */
   openSessionId: string | undefined
   paletteOpen: boolean
+  /** The keyboard shortcuts sheet (`?`). */
+  shortcutsOpen: boolean
   connection: ConnectionState
   transport: 'electron' | 'web' | undefined
   settings: Settings | undefined
@@ -27,6 +29,7 @@ export interface AppState {
   setScreen(screen: ScreenId): void
   setOpenSession(id: string | undefined): void
   setPaletteOpen(open: boolean): void
+  setShortcutsOpen(open: boolean): void
   setConnection(state: ConnectionState): void
   setTransport(transport: 'electron' | 'web'): void
   setSettings(settings: Settings): void
@@ -66,6 +69,7 @@ export const useAppStore = create<AppState>()((set) => ({
   screen: typeof location === 'undefined' ? 'chat' : screenFromHash(location.hash),
   openSessionId: typeof location === 'undefined' ? undefined : sessionFromHash(location.hash),
   paletteOpen: false,
+  shortcutsOpen: false,
   connection: 'connecting',
   transport: undefined,
   settings: undefined,
@@ -74,6 +78,7 @@ export const useAppStore = create<AppState>()((set) => ({
   setScreen: (screen) => set({ screen }),
   setOpenSession: (openSessionId) => set({ openSessionId }),
   setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
+  setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
   setConnection: (connection) => set({ connection }),
   setTransport: (transport) => set({ transport }),
   setSettings: (settings) => set({ settings }),

@@ -68,3 +68,10 @@ export function applyTheme(root: HTMLElement, appearance: Settings['appearance']
   root.style.colorScheme = resolved
   return resolved
 }
+
+/** How chats look (Settings → Chat → Messages): text size, density and code colours, read by CSS from the root. */
+export function applyDisplay(root: HTMLElement, display: Settings['display']): void {
+  root.style.setProperty('--chat-font-size', `${display.fontSize}px`)
+  root.dataset.density = display.density
+  root.dataset.codeTheme = display.codeTheme
+}

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react'
 import { useAppStore } from '../store/app-store'
-import { applyTheme } from './theme'
+import { applyDisplay, applyTheme } from './theme'
 
 const DEFAULT_APPEARANCE = { theme: 'system', accent: '#4f7cff' } as const
 
-/** Applies the saved theme and follows the OS when the theme is "system". */
+/** Applies the saved theme (following the OS when the theme is "system") and how chats look. */
 export function useThemeSync(): void {
   const appearance = useAppStore((state) => state.settings?.appearance) ?? DEFAULT_APPEARANCE
   const query = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined
@@ -18,4 +18,8 @@ export function useThemeSync(): void {
   useEffect(() => {
     applyTheme(document.documentElement, appearance, prefersDark)
   }, [appearance, prefersDark])
+  const display = useAppStore((state) => state.settings?.display)
+  useEffect(() => {
+    if (display) applyDisplay(document.documentElement, display)
+  }, [display])
 }

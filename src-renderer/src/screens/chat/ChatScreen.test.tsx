@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { FakeApiOptions } from '../../../test/fake-api'
+import { defaultSettings, type FakeApiOptions } from '../../../test/fake-api'
 import { renderAt } from '../../../test/render'
 import { makeMessage, makeMessages, makeSession, sessionId } from '../../../test/session-fixtures'
 import { useAppStore } from '../../store/app-store'
@@ -43,7 +43,9 @@ describe('Chat screen', () => {
       }),
       makeMessage(id, 2, { role: 'assistant', text: '', status: 'error', error: 'The provider closed the connection.', usage: { cachedTokens: 5 } }),
     ]
-    await openChat({ history: { sessions: [makeSession(0, { tags: ['code'] })], messages: { [id]: messages } } })
+    // Token counts and speed show only when Settings → Chat → Messages asks for them.
+    const settings = defaultSettings()
+    await openChat({ history: { sessions: [makeSession(0, { tags: ['code'] })], messages: { [id]: messages } }, settings: { ...settings, display: { ...settings.display, showTokenEstimates: true } } })
     expect(await screen.findByRole('heading', { name: 'Trip planning #0' })).toBeTruthy()
     expect(screen.getByText(/3 messages · started .* · code/)).toBeTruthy()
     // Ollama is fine: its status is the sidebar's dot, not a card above the conversation.

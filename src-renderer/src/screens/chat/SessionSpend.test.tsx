@@ -72,6 +72,6 @@ describe('Session spend in the conversation header', () => {
     expect(spendLabel({ inputTokens: 1, outputTokens: 1, costUsd: 0.00004, estimated: false, replies: 1, unpriced: 0 })).toBe('1 in / 1 out tokens · $0.00004')
     expect(spendLabel({ inputTokens: 5, outputTokens: 7, costUsd: 0, estimated: true, replies: 1, unpriced: 0 })).toBe('est. 5 in / 7 out tokens · free')
     expect(spendLabel({ inputTokens: 5, outputTokens: 7, costUsd: 0, estimated: false, replies: 1, unpriced: 1 })).toBe('5 in / 7 out tokens · cost unknown')
-    expect(spendLabel({ inputTokens: 5, outputTokens: 7, costUsd: 0.01, estimated: false, replies: 3, unpriced: 1 })).toBe('5 in / 7 out tokens · $0.01 + 1 unpriced')
+    expect(spendLabel({ inputTokens: 5, outputTokens: 7, costUsd: 0.01, estimated: false, replies: 3, unpriced: 1 })).toBe('5 in / 7 out tokens · $0.01 + 1 reply without a known price')
   })
 })

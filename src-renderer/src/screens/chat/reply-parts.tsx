@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react'
 import type { Attempt, ErrorShape, SessionMessage } from '../../../../src-shared/contract'
 import { formatCost, formatCount } from '../../lib/format'
+import { useAppStore } from '../../store/app-store'
 
 /** What a message in the open conversation can do, and the reply in flight (if any). */
 export interface ThreadActions {
@@ -48,22 +49,28 @@ export function usageText(usage: NonNullable<SessionMessage['usage']>): string |
 
 const duration = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`)
 
-/** Tokens, cost, speed and time to first token of a reply, from what the core stored. */
+/**
+ * Tokens, cost, speed and time to first token of a reply, from what the core stored. The figures
+ * show only with Settings → Chat → Messages → "Show token counts…"; a price paid always shows.
+ */
 export function ReplyStats({ message }: { message: SessionMessage }) {
+  const detailed = useAppStore((state) => state.settings?.display.showTokenEstimates ?? false)
   const usage = message.usage ? usageText(message.usage) : undefined
   const totalMs = message.timings?.totalMs
   const firstMs = message.timings?.firstTokenMs
   const out = message.usage?.outputTokens
   const streamMs = totalMs !== undefined ? totalMs - (firstMs ?? 0) : undefined
   const speed = out && streamMs && streamMs > 0 ? out / (streamMs / 1000) : undefined
+  const paid = message.cost !== null && message.cost > 0
+  if (!detailed) return paid ? <footer className="message-meta"><span>{formatCost(message.cost!)}</span></footer> : null
   if (!usage && message.cost === null && totalMs === undefined) return null
   return (
     <footer className="message-meta">
       {usage && <span title={message.usage?.estimated ? 'Estimated from the text length: the provider reported no counts' : undefined}>{usage}</span>}
       {message.cost !== null && <span>{message.cost === 0 ? 'free' : formatCost(message.cost)}</span>}
-      {speed !== undefined && <span>{speed.toFixed(1)} tok/s</span>}
-      {firstMs !== undefined && <span>first token {duration(firstMs)}</span>}
-      {totalMs !== undefined && <span>{(totalMs / 1000).toFixed(1)} s</span>}
+      {speed !== undefined && <span title="Output tokens per second once the answer started">{speed.toFixed(1)} tok/s</span>}
+      {firstMs !== undefined && <span title="Time to first token: how long the model took to start answering">first token {duration(firstMs)}</span>}
+      {totalMs !== undefined && <span title="How long the whole reply took">{(totalMs / 1000).toFixed(1)} s</span>}
     </footer>
   )
 }

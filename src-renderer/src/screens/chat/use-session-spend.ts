@@ -35,6 +35,6 @@ export function spendLabel(spend: SessionSpend | undefined): string {
   const tokens = `${formatCount(spend.inputTokens)} in / ${formatCount(spend.outputTokens)} out tokens`
   const known = spend.costUsd === 0 ? 'free' : sessionCost(spend.costUsd)
   // Replies of models without a known price are not free: say their cost is missing.
-  const cost = spend.unpriced === 0 ? known : spend.unpriced === spend.replies ? 'cost unknown' : `${sessionCost(spend.costUsd)} + ${spend.unpriced} unpriced`
+  const cost = spend.unpriced === 0 ? known : spend.unpriced === spend.replies ? 'cost unknown' : `${sessionCost(spend.costUsd)} + ${spend.unpriced} ${spend.unpriced === 1 ? 'reply' : 'replies'} without a known price`
   return `${spend.estimated ? 'est. ' : ''}${tokens} · ${cost}`
 }

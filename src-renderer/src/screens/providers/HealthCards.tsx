@@ -8,9 +8,9 @@ const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-d
 export const untilText = (at: number): string => `until ${clock.format(at)}`
 const money = (usd: number): string => (usd === 0 ? '$0' : formatCost(usd))
 
-function Figure({ label, value }: { label: string; value: string }) {
+function Figure({ label, value, explain }: { label: string; value: string; explain?: string }) {
   return (
-    <div className="figure">
+    <div className="figure" title={explain}>
       <dt>{label}</dt>
       <dd>{value}</dd>
     </div>
@@ -27,8 +27,8 @@ function HealthCard({ health }: { health: ProviderHealth }) {
         {health.probeLatencyMs !== null && <span className="muted">probe {ms(health.probeLatencyMs)}</span>}
       </header>
       <dl className="figures">
-        <Figure label="TTFT p50 / p95" value={pair(traffic.ttftP50Ms, traffic.ttftP95Ms)} />
-        <Figure label="Latency p50 / p95" value={pair(traffic.latencyP50Ms, traffic.latencyP95Ms)} />
+        <Figure label="First token p50 / p95" value={pair(traffic.ttftP50Ms, traffic.ttftP95Ms)} explain="Time to first token: how long until a reply starts to appear. p50 is the typical request, p95 the slowest one in twenty." />
+        <Figure label="Latency p50 / p95" value={pair(traffic.latencyP50Ms, traffic.latencyP95Ms)} explain="How long whole replies take: p50 is the typical request, p95 the slowest one in twenty." />
         <Figure label="Tokens/s" value={traffic.tokensPerSec === null ? '—' : traffic.tokensPerSec.toFixed(1)} />
         <Figure label="Error rate" value={`${(traffic.errorRate * 100).toFixed(traffic.errorRate > 0 && traffic.errorRate < 0.1 ? 1 : 0)} % of ${traffic.requests}`} />
         <Figure label="Spend today / month" value={`${money(health.spend.todayUsd)} / ${money(health.spend.monthUsd)}`} />
@@ -52,6 +52,9 @@ function HealthCard({ health }: { health: ProviderHealth }) {
             ))}
           </tbody>
         </table>
+      )}
+      {health.breakers.length > 0 && (
+        <p className="hint">A breaker opens after repeated failures of a model: it is skipped, and the fallback chain answers instead, until the cool-down ends; then one request tries it again.</p>
       )}
       {health.hosts.length > 0 && (
         <table className="mini-table" aria-label={`${health.name} servers`}>

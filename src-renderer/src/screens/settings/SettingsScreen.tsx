@@ -5,6 +5,7 @@ import { useSettingsNav } from '../../store/settings-nav-store'
 import '../../settings.css'
 import { AnalyticsSection } from './AnalyticsSection'
 import { ChatDefaultsSection } from './ChatDefaultsSection'
+import { ChatDisplaySection } from './ChatDisplaySection'
 import { DataSection } from './DataSection'
 import { DeveloperSection } from './DeveloperSection'
 import { DiagnosticsSection } from './DiagnosticsSection'
@@ -23,6 +24,7 @@ const cardViews: Record<string, ComponentType> = {
   updates: UpdatesSection,
   about: AboutSection,
   'chat-defaults': ChatDefaultsSection,
+  'chat-display': ChatDisplaySection,
   ollama: OllamaSection,
   providers: ProvidersCard,
   voice: VoiceSection,
