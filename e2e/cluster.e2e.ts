@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -24,6 +24,7 @@ let page: Page
 let studio: ChildProcess
 let studioOutput = ''
 let studioAddress = ''
+let studioData = ''
 const temp: string[] = []
 const tempDir = (prefix: string) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
@@ -65,7 +66,7 @@ function freePort(): Promise<number> {
   })
 }
 
-/** The newest pairing code studio printed (it prints a fresh one every two minutes and after each pairing). */
+/** The newest pairing code studio printed (one each time Enter is typed into it). */
 function studioCode(): string {
   const codes = [...studioOutput.matchAll(/"type":"pairing-code","code":"(\d{6})"/g)]
   return codes.at(-1)?.[1] ?? ''
@@ -80,9 +81,9 @@ before(async () => {
   fs.mkdirSync(screenshotDir, { recursive: true })
   writeModel(studioModels, 'qwen3', '32b', 3 * 2 ** 20)
   studioOllama = await startFakeOllama()
-  studio = spawn(process.execPath, [path.join(root, 'bin', 'ollama-desk.js'), 'cluster', 'serve', '--json', '--port', '0', '--host', '127.0.0.1', '--name', 'studio', '--data-dir', tempDir('cluster-e2e-b-data-'), '--models-dir', studioModels], {
+  studio = spawn(process.execPath, [path.join(root, 'bin', 'ollama-desk.js'), 'cluster', 'serve', '--json', '--port', '0', '--host', '127.0.0.1', '--name', 'studio', '--data-dir', (studioData = tempDir('cluster-e2e-b-data-')), '--models-dir', studioModels], {
     env: { ...process.env, HOME: tempDir('cluster-e2e-b-home-'), OLLAMA_DESK_RELEASE_API: 'off', OLLAMA_HOST: studioOllama.host },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
   studio.stdout?.on('data', (chunk: Buffer) => (studioOutput += chunk.toString()))
   studio.stderr?.on('data', (chunk: Buffer) => (studioOutput += chunk.toString()))
@@ -136,12 +137,22 @@ describe('Cluster', () => {
 
   test('pairs with the code studio shows, and measures the link', async () => {
     const peer = page.getByRole('listitem', { name: 'Peer studio' })
+    // `cluster serve` shows a code only when asked (Enter), with its own fingerprint.
+    assert.equal(studioCode(), '')
+    studio.stdin?.write('\n')
+    const shown = await waitForStudio(/"type":"pairing-code","code":"\d{6}","expiresAt":\d+,"fingerprint":"([0-9A-F-]{19})"/)
     await peer.getByRole('button', { name: 'Pair…' }).click()
     const dialog = page.getByRole('dialog', { name: 'Pair with studio' })
     await dialog.getByLabel('Pairing code').fill(studioCode())
     await shot('cluster-pair')
     await dialog.getByRole('button', { name: 'Pair', exact: true }).click()
+    // studio asks its user to confirm the laptop by the fingerprint the laptop's screen shows.
+    const asked = await waitForStudio(/"type":"confirm-pairing","id":"[^"]+","name":"laptop","fingerprint":"([0-9A-F-]{19})"/)
+    const own = await page.getByRole('region', { name: /laptop \(this machine\)/ }).innerText()
+    assert.match(own, new RegExp(`Fingerprint\\s+${asked[1]}`))
+    studio.stdin?.write('yes\n')
     await dialog.waitFor({ state: 'detached' })
+    assert.match(await peer.innerText(), new RegExp(`Fingerprint\\s+${shown[1]}`))
     await peer.getByText('Paired', { exact: true }).waitFor()
     await peer.getByText('qwen3:32b').waitFor()
     await peer.getByText(/bit\/s over loopback \(this computer\)/).waitFor()
@@ -165,6 +176,12 @@ describe('Cluster', () => {
     const dialog = page.getByRole('dialog', { name: 'Send a model to studio' })
     await dialog.getByLabel('Model').selectOption('tiny:1b')
     await dialog.getByRole('button', { name: 'Send', exact: true }).click()
+    // A paired machine may not send models until the receiving side allows it.
+    await dialog.getByRole('alert').filter({ hasText: 'laptop may not send models to studio.' }).waitFor()
+    await shot('cluster-send-refused')
+    const allowed = spawnSync(process.execPath, [path.join(root, 'bin', 'ollama-desk.js'), 'cluster', 'allow-models', 'laptop', '--data-dir', studioData], { encoding: 'utf8', env: { ...process.env, OLLAMA_DESK_RELEASE_API: 'off' } })
+    assert.match(allowed.stdout, /laptop \(.+\) may now send models to this machine/, allowed.stderr)
+    await dialog.getByRole('button', { name: 'Try again', exact: true }).click()
     await dialog.getByRole('status').filter({ hasText: 'Sent tiny:1b' }).waitFor()
     await shot('cluster-send')
     await dialog.getByRole('button', { name: 'Close' }).click()

@@ -1,6 +1,8 @@
 import os from 'node:os'
+import readline from 'node:readline'
 import { bindAddress } from '../core/cluster/controller'
-import { ClusterService, type ClusterEvent, type ClusterPeer } from '../core/cluster/service'
+import { fingerprint } from '../core/cluster/identity'
+import { ClusterService, type ClusterEvent, type ClusterPeer, type ClusterServiceOptions } from '../core/cluster/service'
 import { MdnsDiscovery, type Discovery } from '../core/cluster/discovery'
 import { describeLocalMachine, rdmaProbe } from '../core/cluster/local-machine'
 import { describeOwnOllama } from '../core/cluster/ollama-reach'
@@ -23,11 +25,19 @@ export interface ClusterCommandDeps {
   sleep?: (ms: number) => Promise<void>
   /** Pairing and peer handshakes; defaults to the service's own (tests on a busy machine wait longer). */
   handshakeTimeoutMs?: number
+  /** What the user types while `serve` runs, line by line (default: standard input). */
+  lines?: () => AsyncIterable<string>
+}
+
+/** Standard input line by line; closed when `serve` stops. */
+function stdinLines(): AsyncIterable<string> & { close(): void } {
+  const lines = readline.createInterface({ input: process.stdin, terminal: false })
+  return { [Symbol.asyncIterator]: () => lines[Symbol.asyncIterator](), close: () => lines.close() }
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-function openService(args: ParsedArgs, io: Io, deps: ClusterCommandDeps, onEvent?: (event: ClusterEvent) => void): ClusterService {
+function openService(args: ParsedArgs, io: Io, deps: ClusterCommandDeps, onEvent?: (event: ClusterEvent) => void, confirmPairing?: ClusterServiceOptions['confirmPairing']): ClusterService {
   const home = userHome(process.platform, io.env, os.homedir())
   const override = typeof args.values['data-dir'] === 'string' ? args.values['data-dir'] : undefined
   const root = resolveDataDir({ override, env: io.env, platform: process.platform, home }).root
@@ -46,6 +56,7 @@ function openService(args: ParsedArgs, io: Io, deps: ClusterCommandDeps, onEvent
     // …and whether its Ollama answers the LAN, so a paired app can route chats to it.
     describe: describeLocalMachine({ version: APP_VERSION, modelsDir, rdma: rdmaProbe(), ollama: describeOwnOllama({ host: () => io.env.OLLAMA_HOST || '127.0.0.1:11434' }) }),
     ...(onEvent ? { onEvent } : {}),
+    ...(confirmPairing ? { confirmPairing } : {}),
     ...(deps.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: deps.handshakeTimeoutMs }),
   })
 }
@@ -93,9 +104,10 @@ async function pairCommand(args: ParsedArgs, io: Io, deps: ClusterCommandDeps): 
   const controller = new AbortController()
   void io.untilStopped().then(() => controller.abort())
   try {
+    if (!args.values.json) io.out(`this machine's fingerprint: ${service.fingerprint} (the other machine asks to confirm it)\n`)
     const peer = await service.pair(address, code, { signal: controller.signal })
-    if (args.values.json) io.out(`${JSON.stringify({ paired: peer }, null, 2)}\n`)
-    else io.out(`paired with ${peer.name} (${peer.id})\n`)
+    if (args.values.json) io.out(`${JSON.stringify({ paired: peer, fingerprint: fingerprint(peer.identityKey), self: service.fingerprint }, null, 2)}\n`)
+    else io.out(`paired with ${peer.name} (${peer.id}), fingerprint ${fingerprint(peer.identityKey)}\n`)
     return 0
   } finally {
     await service.stop()
@@ -155,7 +167,7 @@ function printEvent(io: Io, json: boolean, event: ClusterEvent): void {
     io.out(`${JSON.stringify(event.type === 'failed' ? { ...event, error: { code: event.error.code, message: event.error.message } } : event)}\n`)
     return
   }
-  if (event.type === 'paired') io.out(`paired with ${event.peer.name} (${event.peer.id})\n`)
+  if (event.type === 'paired') io.out(`paired with ${event.peer.name} (${event.peer.id}), fingerprint ${fingerprint(event.peer.identityKey)}\n`)
   else if (event.type === 'progress') io.out(`${formatProgress('receiving', event.progress)}\n`)
   else if (event.type === 'received') io.out(`received ${event.result.model} from ${event.result.peerId} (${formatBytes(event.result.bytesReceived)})\n`)
   else io.err(`refused ${event.purpose} from ${event.remote}: ${event.error.message}\n`)
@@ -166,27 +178,64 @@ async function serveCommand(args: ParsedArgs, io: Io, deps: ClusterCommandDeps):
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(io, `--port must be a number from 0 to 65535, not "${String(args.values.port)}"`)
   const host = typeof args.values.host === 'string' ? bindAddress(args.values.host.trim(), os.networkInterfaces()) : '0.0.0.0'
   const json = args.values.json === true
+  const say = (text: string, event: Record<string, unknown>) => io.out(json ? `${JSON.stringify(event)}\n` : `${text}\n`)
   let timer: NodeJS.Timeout | undefined
+  // A code only when the user asks for one (Enter); it is not renewed on expiry or after a pairing.
   const showCode = (): void => {
     clearTimeout(timer)
     const { code, expiresAt } = service.showPairingCode()
-    io.out(json ? `${JSON.stringify({ type: 'pairing-code', code, expiresAt })}\n` : `pairing code: ${code} (valid 2 minutes; a new one follows)\n`)
-    timer = setTimeout(showCode, Math.max(1000, expiresAt - Date.now()))
+    say(`pairing code: ${code} (valid 2 minutes, or until 3 wrong tries; this machine's fingerprint: ${service.fingerprint})`, { type: 'pairing-code', code, expiresAt, fingerprint: service.fingerprint })
+    timer = setTimeout(() => say('the pairing code expired; press Enter for a new one', { type: 'pairing-code-expired' }), Math.max(1000, expiresAt - Date.now()))
   }
-  const service = openService(args, io, deps, (event) => {
-    printEvent(io, json, event)
-    if (event.type === 'paired') showCode()
-  })
+  let answer: ((yes: boolean) => void) | undefined
+  const confirm = (joining: { id: string; name: string; fingerprint: string }) => {
+    clearTimeout(timer)
+    say(`${joining.name} (${joining.id}) wants to pair; its fingerprint is ${joining.fingerprint}. Pair only if that machine shows the same. Pair? [yes/no]`, { type: 'confirm-pairing', ...joining })
+    return new Promise<boolean>((resolve) => {
+      answer = (yes) => {
+        answer = undefined
+        if (!yes) say(`refused pairing with ${joining.name}`, { type: 'pairing-refused', id: joining.id })
+        resolve(yes)
+      }
+    })
+  }
+  const service = openService(args, io, deps, (event) => printEvent(io, json, event), confirm)
+  const lines = deps.lines ? deps.lines() : stdinLines()
+  const reading = (async () => {
+    for await (const line of lines) {
+      if (answer) answer(/^\s*y(es)?\s*$/i.test(line))
+      else if (/^\s*(code)?\s*$/i.test(line)) showCode()
+    }
+  })().catch(() => undefined)
   try {
     const address = await service.start({ host, port })
-    io.out(json ? `${JSON.stringify({ type: 'listening', address, id: service.selfId, modelsDir: service.modelsDir })}\n` : `listening on ${address} as ${service.selfId}; models go to ${service.modelsDir}\n`)
-    showCode()
-    io.out(json ? '' : 'press Ctrl+C to stop\n')
+    say(`listening on ${address} as ${service.selfId}; models go to ${service.modelsDir}`, { type: 'listening', address, id: service.selfId, fingerprint: service.fingerprint, modelsDir: service.modelsDir })
+    if (!json) io.out('press Enter to show a pairing code; Ctrl+C to stop\n')
     await io.untilStopped()
     return 0
   } finally {
     clearTimeout(timer)
+    answer?.(false)
+    if ('close' in lines && typeof lines.close === 'function') lines.close()
     await service.stop()
+    void reading
+  }
+}
+
+/** `allow-models <peer>` / `deny-models <peer>`: whether a paired machine may send models here (off by default). */
+function modelsPermission(allowed: boolean) {
+  return async (args: ParsedArgs, io: Io, deps: ClusterCommandDeps): Promise<number> => {
+    const [, peer] = args.positionals
+    if (!peer) return usage(io, `name the paired machine, e.g. \`cluster ${allowed ? 'allow' : 'deny'}-models beta\` (see \`cluster peers\`)`)
+    const service = openService(args, io, deps)
+    try {
+      const updated = service.allowModels(peer, allowed)
+      if (args.values.json) io.out(`${JSON.stringify({ id: updated.id, maySendModels: allowed })}\n`)
+      else io.out(`${updated.name} (${updated.id}) ${allowed ? 'may now send models to this machine' : 'may no longer send models to this machine'}\n`)
+      return 0
+    } finally {
+      await service.stop()
+    }
   }
 }
 
@@ -194,6 +243,8 @@ const subcommands: Record<string, (args: ParsedArgs, io: Io, deps: ClusterComman
   peers: peersCommand,
   pair: pairCommand,
   unpair: unpairCommand,
+  'allow-models': modelsPermission(true),
+  'deny-models': modelsPermission(false),
   'send-model': sendCommand,
   serve: serveCommand,
 }
@@ -206,7 +257,7 @@ export function makeClusterCommand(deps: ClusterCommandDeps = {}): Command {
     async run(args, io) {
       const name = args.positionals[0]
       const sub = name === undefined ? undefined : subcommands[name]
-      if (!sub) return usage(io, name === undefined ? 'say what to do: peers, pair, unpair, send-model, serve' : `unknown cluster command "${name}"; use peers, pair, unpair, send-model or serve`)
+      if (!sub) return usage(io, name === undefined ? 'say what to do: peers, pair, unpair, allow-models, deny-models, send-model, serve' : `unknown cluster command "${name}"; use peers, pair, unpair, allow-models, deny-models, send-model or serve`)
       return sub(args, io, deps)
     },
   }

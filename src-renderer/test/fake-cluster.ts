@@ -29,6 +29,9 @@ export const clusterPeer = (extra: Partial<ClusterPeerView> = {}): ClusterPeerVi
   link: null,
   error: null,
   usedForChat: false,
+  fingerprint: null,
+  maySendModels: false,
+  addressWarning: null,
   ...extra,
 })
 
@@ -84,7 +87,7 @@ export function withFakeCluster({ api, emit, calls, settings }: Deps) {
     listening: listening(),
     port: settings().cluster.port,
     discovery: { mode: settings().cluster.discovery, state: listening() ? 'active' : 'idle', error: null },
-    self: { id: listening() ? world.self.id : null, name: settings().cluster.name || world.self.name, capabilities: world.self.capabilities },
+    self: { id: listening() ? world.self.id : null, name: settings().cluster.name || world.self.name, capabilities: world.self.capabilities, fingerprint: listening() ? '1A2B-3C4D-5E6F-7081' : null },
     error: null,
     canListen: true,
     bind: settings().cluster.bind,
@@ -108,8 +111,15 @@ export function withFakeCluster({ api, emit, calls, settings }: Deps) {
         const peer = find(input.peer ?? '')
         if (!peer) return fail('E_NOT_FOUND', `No machine at "${input.peer}".`)
         if (world.codes[peer.id] !== input.code) return fail('E_UNAUTHORIZED', 'The code did not match.', 'Check the code the other machine shows; it changes after each try.')
-        Object.assign(peer, { paired: true, pairedAt: new Date().toISOString(), capabilities: world.peerCapabilities[peer.id] ?? capabilities(), link: { kind: 'ethernet', address: peer.addresses[0] ?? '', bytesPerSecond: world.bytesPerSecond, bytesMeasured: 16 * 2 ** 20, measuredAt: Date.now() } })
+        Object.assign(peer, { paired: true, pairedAt: new Date().toISOString(), fingerprint: '9F8E-7D6C-5B4A-3928', capabilities: world.peerCapabilities[peer.id] ?? capabilities(), link: { kind: 'ethernet', address: peer.addresses[0] ?? '', bytesPerSecond: world.bytesPerSecond, bytesMeasured: 16 * 2 ** 20, measuredAt: Date.now() } })
         changed('paired')
+        return ok({ peer })
+      }
+      case 'cluster.allowModels': {
+        const peer = find(input.peer ?? '')
+        if (!peer?.paired) return fail('E_NOT_FOUND', `No paired machine is called "${input.peer}".`)
+        peer.maySendModels = (input as unknown as { allowed: boolean }).allowed
+        changed('peers')
         return ok({ peer })
       }
       case 'cluster.unpair': {

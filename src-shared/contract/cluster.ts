@@ -103,6 +103,12 @@ export const ClusterPeerSchema = z.object({
   error: z.string().nullable(),
   /** Its Ollama server is one of the hosts this machine's Ollama provider spreads chats over. */
   usedForChat: z.boolean(),
+  /** Paired peers announced at an address other than where they last proved their keys (a move, or someone spoofing it). */
+  addressWarning: z.string().nullable(),
+  /** Paired peers: this machine accepts models it sends (off until allowed). */
+  maySendModels: z.boolean(),
+  /** Paired peers: the short fingerprint of the identity key it proved when pairing (and proves on every connection). */
+  fingerprint: z.string().nullable(),
 })
 export type ClusterPeerView = z.infer<typeof ClusterPeerSchema>
 
@@ -112,7 +118,8 @@ export const ClusterStatusSchema = z.object({
   listening: z.string().nullable(),
   port: z.number(),
   discovery: z.object({ mode: z.enum(['mdns', 'static']), state: z.enum(['idle', 'active', 'unavailable']), error: z.string().nullable() }),
-  self: z.object({ id: z.string().nullable(), name: z.string(), capabilities: ClusterCapabilitiesSchema }),
+  /** `fingerprint`: this machine's identity key, for the other machine's user to compare when pairing. */
+  self: z.object({ id: z.string().nullable(), name: z.string(), capabilities: ClusterCapabilitiesSchema, fingerprint: z.string().nullable() }),
   /** Why the service is not running although it is on (e.g. the port is taken). */
   error: z.string().nullable(),
   /** False in one-shot CLI runs: only the running app listens. */
@@ -149,6 +156,11 @@ export const clusterRoutes = {
     description: 'Add a paired peer’s Ollama server to the hosts chats run on (or take it out again).',
     input: z.object({ peer: PeerRef, enabled: z.boolean() }).strict(),
     output: z.object({ peer: ClusterPeerSchema, hosts: z.array(z.string()) }),
+  },
+  'cluster.allowModels': {
+    description: 'Allow a paired peer to send models to this machine, or forbid it again (off after pairing).',
+    input: z.object({ peer: PeerRef, allowed: z.boolean() }).strict(),
+    output: z.object({ peer: ClusterPeerSchema }),
   },
   'cluster.measure': { description: 'Measure the bandwidth to a paired peer with a short TCP probe.', input: z.object({ peer: PeerRef }).strict(), output: z.object({ link: ClusterLinkSchema }) },
 } as const

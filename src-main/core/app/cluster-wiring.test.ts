@@ -118,6 +118,9 @@ describe('cluster wiring', () => {
     await until(() => app.changed('started'))
     await expect(app.call('cluster.unpair', { peer: 'nobody' })).rejects.toMatchObject({ code: 'E_NOT_FOUND' })
     await expect(app.call('cluster.measure', { peer: 'nobody' })).rejects.toMatchObject({ code: 'E_NOT_FOUND' })
+    await expect(app.call('cluster.allowModels', { peer: 'nobody', allowed: true })).rejects.toMatchObject({ code: 'E_NOT_FOUND' })
+    await expect(app.call('cluster.allowModels', { peer: 'beta', allowed: 'yes' })).rejects.toMatchObject({ code: 'E_VALIDATION' })
+    await expect(app.call('cluster.allowModels', { peer: '', allowed: true })).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('name a peer') })
   })
 
   it('pairs with a static peer, reads its capabilities, measures, sends a model with progress, and unpairs', async () => {
@@ -157,6 +160,7 @@ describe('cluster wiring', () => {
     expect(measured.link.bytesMeasured).toBeGreaterThan(0)
 
     const progress: Array<{ bytesDone: number; bytesTotal: number; resumed: boolean }> = []
+    beta.service.allowModels(status.self.id, true)
     const sent = await app.core.dispatcher.stream('cluster.sendModel', { model: 'tiny:1b', peer: 'beta' }, ctx(), (event) => void progress.push(event as (typeof progress)[number]))
     expect(sent).toMatchObject({ ok: true, value: { model: 'tiny:1b', peerId: beta.service.selfId, bytesTotal: local.totalBytes, blobsSent: 2, blobsSkipped: 2 } })
     expect(progress.length).toBeGreaterThan(0)

@@ -53,6 +53,7 @@ export function wireCluster(ctx: WiringContext, overrides: Partial<ClusterContro
     'cluster.pair': async ({ peer, code }, { signal }) => ({ peer: await controller.pair(peer, code, signal) }),
     'cluster.unpair': ({ peer }) => controller.unpair(peer),
     'cluster.useForChat': ({ peer, enabled }, { signal }) => controller.useForChat(peer, enabled, signal),
+    'cluster.allowModels': ({ peer, allowed }) => controller.allowModels(peer, allowed),
     'cluster.measure': async ({ peer }, { signal }) => ({ link: await controller.measure(peer, signal) }),
   }
   const streamHandlers: ClusterStreamHandlers = {

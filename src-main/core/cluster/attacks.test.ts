@@ -109,6 +109,7 @@ describe('attacks from a machine in the middle (issue 26)', () => {
     const mine = await makeModel({ modelsDir: b.modelsDir, name: 'tiny', weightsBytes: 8192, seed: 1 })
     const theirs = await makeModel({ modelsDir: a.modelsDir, name: 'tiny', weightsBytes: 8192, seed: 2 })
     expect(theirs.manifestText).not.toBe(mine.manifestText)
+    b.service.allowModels(a.service.selfId, true)
     await expect(a.service.sendModel(theirs.name, b.service.selfId)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringMatching(/already installed/) })
     expect(readFileSync(manifestPath(b.modelsDir, mine.name), 'utf8')).toBe(mine.manifestText)
     expect(existsSync(blobPath(b.modelsDir, theirs.weights.digest))).toBe(false)

@@ -8,6 +8,7 @@ import type { SecretStore } from '../secrets'
 import { ipLinkKinds, type PeerCapabilities } from './capabilities'
 import type { ChatHosts } from './chat-hosts'
 import { MdnsDiscovery, StaticDiscovery, type Discovery } from './discovery'
+import { fingerprint } from './identity'
 import { describeLocalMachine, type RdmaProbe } from './local-machine'
 import type { OllamaReach } from './ollama-reach'
 import { ClusterService, type ClusterEvent, type ClusterPeer } from './service'
@@ -97,7 +98,7 @@ export class ClusterController {
       listening: service?.address ?? null,
       port: settings?.port ?? 0,
       discovery: { mode: settings?.discovery ?? 'mdns', state: state?.status ?? 'idle', error: state?.status === 'unavailable' ? state.error.message : null },
-      self: { id: service?.selfId ?? null, name: this.selfName(), capabilities: await this.describe() },
+      self: { id: service?.selfId ?? null, name: this.selfName(), capabilities: await this.describe(), fingerprint: service?.fingerprint ?? null },
       error: this.startError,
       canListen: this.options.canListen,
       bind: settings?.bind ?? '',
@@ -151,11 +152,13 @@ export class ClusterController {
     if (!known) throw new AppError('E_NOT_FOUND', `No paired machine is called "${peer.slice(0, 100)}".`, { hint: 'Use an id or name from `ollama-desk cluster peers`.' })
     if (enabled) {
       if (!known.paired) throw new AppError('E_FORBIDDEN', `${known.name} is not paired with this machine.`, { hint: 'Pair with it first: chats go only to machines you paired with.' })
-      const address = known.addresses[0]
-      if (!address) throw new AppError('E_NOT_FOUND', `${known.name} is not visible on the network right now.`, { hint: 'Check that Ollama Desk runs there with clustering on.' })
+      if (!known.addresses[0]) throw new AppError('E_NOT_FOUND', `${known.name} is not visible on the network right now.`, { hint: 'Check that Ollama Desk runs there with clustering on.' })
       await this.refreshInfo(service, known.id)
       const info = this.infos.get(known.id)
-      if (!info) throw new AppError('E_NETWORK', `${known.name} did not say where its Ollama listens: ${this.errors.get(known.id) ?? 'no answer'}.`, { hint: 'Try again when it answers (Refresh).' })
+      // Chats go to the address where it just proved its keys, never to one only an announcement named.
+      const address = service.peersStore.get(known.id)?.lastGoodAddress
+      const failed = this.errors.get(known.id)
+      if (!info || failed !== undefined || !address) throw new AppError('E_NETWORK', `${known.name} did not say where its Ollama listens: ${failed ?? 'no answer'}.`, { hint: 'Try again when it answers (Refresh).' })
       const hosts = await chat.enable({ id: known.id, name: known.name, address, ollama: info.ollama }, signal)
       this.options.changed('chat')
       return { peer: this.view(known), hosts }
@@ -163,6 +166,14 @@ export class ClusterController {
     const hosts = await chat.disable(known.id)
     this.options.changed('chat')
     return { peer: this.view(known), hosts }
+  }
+
+  /** Whether a paired peer may send models to this machine. */
+  allowModels(peer: string, allowed: boolean): { peer: ClusterPeerView } {
+    const service = this.running()
+    const updated = service.allowModels(peer, allowed)
+    this.options.changed('peers')
+    return { peer: this.view(service.peers().find((candidate) => candidate.id === updated.id) as ClusterPeer) }
   }
 
   async measure(peer: string, signal: AbortSignal): Promise<ClusterLink> {
@@ -303,6 +314,9 @@ export class ClusterController {
       link: peer.paired ? (this.links.get(peer.id) ?? null) : null,
       error: peer.paired ? (this.errors.get(peer.id) ?? null) : null,
       usedForChat: this.options.chat?.isUsed(peer.id) ?? false,
+      fingerprint: peer.identityKey ? fingerprint(peer.identityKey) : null,
+      maySendModels: peer.maySendModels === true,
+      addressWarning: peer.addressWarning ?? null,
     }
   }
 

@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { z } from 'zod'
 import { AppError } from '../errors'
 import type { TransportChannel } from '../rdma'
-import { INSTANCE_ID_PATTERN } from './discovery'
-import { checkIdentity, proveIdentity } from './identity'
+import { INSTANCE_ID_PATTERN, sanitizeName } from './discovery'
+import { checkIdentity, fingerprint, proveIdentity } from './identity'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeChannel, PeerRefusal, bytes32, macEquals, transcript } from './peer-auth'
 import type { PairedPeer, PeersStore } from './peers-store'
 
@@ -17,7 +17,7 @@ import type { PairedPeer, PeersStore } from './peers-store'
  * initiator confirms first, so the side holding the code never reveals anything testable.
  */
 
-export type PairingFailure = 'wrong-code' | 'expired' | 'no-code' | 'locked' | 'busy' | 'protocol' | 'identity'
+export type PairingFailure = 'wrong-code' | 'expired' | 'no-code' | 'locked' | 'busy' | 'protocol' | 'identity' | 'declined'
 
 export class PairingError extends AppError {
   constructor(readonly reason: PairingFailure, message: string, options: { hint?: string; cause?: unknown } = {}) {
@@ -35,6 +35,7 @@ const messages: Record<PairingFailure, [string, string]> = {
   locked: ['Too many wrong pairing codes; pairing is locked for a minute.', 'Wait a minute, then try again with the code shown.'],
   busy: ['The other machine is already pairing with someone.', 'Try again in a few seconds.'],
   protocol: ['The other machine does not speak this pairing protocol.', 'Update Ollama Desk on both machines.'],
+  declined: ['Pairing was not confirmed on the other machine.', 'Compare the fingerprints both machines show, then pair again and confirm there.'],
   identity: ['The other machine could not prove it holds the identity key it announced; the pairing was refused.', 'Someone may be impersonating a known machine. Compare the fingerprints both machines show.'],
 }
 
@@ -260,11 +261,28 @@ function sessionKeys(shared: Buffer, code: string, initiator: Side, receiver: Si
   }
 }
 
+/** The machine asking to pair, as the receiving side's user is asked to confirm it. */
+export interface JoiningMachine {
+  id: string
+  name: string
+  /** Its identity key's short fingerprint (it proved it holds that key). */
+  fingerprint: string
+}
+
+/** How long the initiator waits while the other machine's user confirms (default: the code's 2 minutes). */
+export const DEFAULT_CONFIRM_TIMEOUT_MS = 120_000
+
 export interface PairingOptions {
   peersStore: PeersStore
   /** This machine's name as the other side will list it. */
   selfName: string
   timeoutMs?: number
+  /** Receiving side: asked once the code and the identity are proven, before anything is stored; false refuses. */
+  confirm?: (joining: JoiningMachine) => Promise<boolean>
+  /** Receiving side: the code was right (the connection is no longer an anonymous guess). */
+  onCodeProven?: () => void
+  /** Initiating side: how long to wait for the other machine's user to confirm. */
+  confirmTimeoutMs?: number
   randomBytes?: (size: number) => Buffer
 }
 
@@ -298,7 +316,7 @@ export async function requestPairing(channel: TransportChannel, code: string, op
     const keys = sessionKeys(x25519(scalar, yRemote), code, self, remote, y, yRemote)
     const sig = proveIdentity(options.peersStore.identity().privateKey, IDENTITY_LABEL, 'initiator', keys.hash)
     await io.send({ type: 'pair-confirm', y: y.toString('base64'), mac: keys.initiatorMac.toString('base64'), sig })
-    const done = await io.receive(doneSchema)
+    const done = await io.receive(doneSchema, options.confirmTimeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS)
     if (!macEquals(keys.receiverMac, done.mac)) throw pairingError('wrong-code')
     if (!checkIdentity(remote.identityKey, IDENTITY_LABEL, 'receiver', keys.hash, done.sig)) throw pairingError('identity')
     const peer = options.peersStore.save({ id: remote.id, name: remote.name, identityKey: remote.identityKey }, keys.pairingKey)
@@ -355,6 +373,11 @@ export async function acceptPairing(channel: TransportChannel, gate: PairingCode
     } catch (error) {
       await io.refuse('expired')
       throw error
+    }
+    options.onCodeProven?.()
+    if (options.confirm && !(await options.confirm({ id: remote.id, name: sanitizeName(remote.name), fingerprint: fingerprint(remote.identityKey) }))) {
+      await io.refuse('declined')
+      throw pairingError('declined')
     }
     const peer = options.peersStore.save({ id: remote.id, name: remote.name, identityKey: remote.identityKey }, keys.pairingKey)
     await io.send({ type: 'pair-done', mac: keys.receiverMac.toString('base64'), sig: proveIdentity(options.peersStore.identity().privateKey, IDENTITY_LABEL, 'receiver', keys.hash) })

@@ -80,8 +80,8 @@ export class HandshakeChannel {
   }
 
   /** The next frame, checked against `schema`; throws PeerRefusal when the peer sent an error frame. */
-  async receive<T>(schema: z.ZodType<T>): Promise<T> {
-    const frame = await this.withTimeout(this.readFrame())
+  async receive<T>(schema: z.ZodType<T>, timeoutMs = this.timeoutMs): Promise<T> {
+    const frame = await this.withTimeout(this.readFrame(), timeoutMs)
     let parsed: unknown
     try {
       parsed = JSON.parse(frame.toString('utf8'))
@@ -135,14 +135,14 @@ export class HandshakeChannel {
     }
   }
 
-  private withTimeout<T>(work: Promise<T>): Promise<T> {
+  private withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const error = new TimeoutError('The other machine did not finish the handshake in time.')
         this.channel.destroy(error)
         reject(error)
-      }, this.timeoutMs)
+      }, timeoutMs)
     })
     return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
   }

@@ -13,6 +13,10 @@ export interface PairedPeer {
   /** The peer's long-term Ed25519 public key (SPKI DER, base64), bound into the pairing transcript. */
   identityKey: string
   pairedAt: string
+  /** Whether this machine accepts models it sends (off until the user allows it). */
+  maySendModels?: boolean
+  /** The address (tcp://host:port) where it last proved its keys: announcements do not move it. */
+  lastGoodAddress?: string
 }
 
 /** This instance's long-term identity; the private half stays in the secret store. */
@@ -31,6 +35,8 @@ const peerSchema = z.object({
   name: z.string().max(200),
   identityKey: z.string().max(200),
   pairedAt: z.string(),
+  maySendModels: z.boolean().optional(),
+  lastGoodAddress: z.string().max(300).optional(),
 })
 const fileSchema = z.object({
   version: z.literal(1),
@@ -122,6 +128,24 @@ export class PeersStore {
     const data = this.read()
     this.write({ ...data, peers: [...data.peers.filter((existing) => existing.id !== peer.id), saved] })
     return saved
+  }
+
+  /** Allows or forbids a paired peer to send models here; returns the updated peer. */
+  setMaySendModels(id: string, allowed: boolean): PairedPeer {
+    const data = this.read()
+    const known = data.peers.find((peer) => peer.id === id)
+    if (!known) throw new AppError('E_NOT_FOUND', `No paired machine has the id "${id.slice(0, 80)}".`)
+    const updated = { ...known, maySendModels: allowed }
+    this.write({ ...data, peers: data.peers.map((peer) => (peer.id === id ? updated : peer)) })
+    return updated
+  }
+
+  /** Remembers where a paired peer just authenticated (written only when it changed). */
+  recordGoodAddress(id: string, address: string): void {
+    const data = this.read()
+    const known = data.peers.find((peer) => peer.id === id)
+    if (!known || known.lastGoodAddress === address) return
+    this.write({ ...data, peers: data.peers.map((peer) => (peer.id === id ? { ...peer, lastGoodAddress: address } : peer)) })
   }
 
   /** Unpairs: forgets the peer and deletes its key. Returns whether it was paired. */

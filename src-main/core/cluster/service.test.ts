@@ -75,6 +75,7 @@ describe('ClusterService on loopback', () => {
     const { a, b } = await pairedPair()
     const model = await makeModel({ modelsDir: a.modelsDir, name: 'tiny', tag: '1b', weightsBytes: 3 * 1024 * 1024, seed: 3 })
     const progress: number[] = []
+    b.service.allowModels('alpha', true)
 
     const result = await a.service.sendModel(model.name, 'beta', { onProgress: (p) => progress.push(p.bytesDone) })
 

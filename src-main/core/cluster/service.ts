@@ -9,7 +9,9 @@ import { Admission, DEFAULT_ADMISSION, realTimers, type Admitted, type Admission
 import { summarizeCapabilities, type CapabilitySummary, type PeerCapabilities } from './capabilities'
 import { DEFAULT_IDLE_TIMEOUT_MS, guardIdle } from './idle'
 import { MdnsDiscovery, type AdvertisedPeer, type DiscoveredPeer, type Discovery } from './discovery'
-import { acceptPairing, fileBudgetStore, PairingCodeGate, PairingError, requestPairing } from './pairing'
+import { answerWithin } from './confirmation'
+import { fingerprint } from './identity'
+import { acceptPairing, DEFAULT_CONFIRM_TIMEOUT_MS, fileBudgetStore, PairingCodeGate, PairingError, requestPairing, type JoiningMachine } from './pairing'
 import { acceptSecure, DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeChannel, openSecure, UnauthorizedError, type AuthenticatedPeer, type AuthOptions, type SecurePurpose } from './peer-auth'
 import { answerHello, answerInfo, answerMeasure, askHello, askInfo, measureLink, type Measurement } from './peer-queries'
 import { PeersStore, type PairedPeer } from './peers-store'
@@ -51,6 +53,13 @@ export interface ClusterServiceOptions {
   handshakeTimeoutMs?: number
   /** Caps and the one deadline for connections that have not authenticated yet. */
   admission?: Partial<AdmissionLimits>
+  /**
+   * Asked on this machine when another one proved the pairing code and its identity, before it is
+   * stored; resolve false to refuse. Unanswered after `confirmTimeoutMs` (2 minutes) counts as no.
+   * Without it, a proven code pairs at once (the app, where showing the code is the user's consent).
+   */
+  confirmPairing?: (joining: JoiningMachine) => Promise<boolean>
+  confirmTimeoutMs?: number
   /** How long an authenticated connection may leave this side waiting for its next bytes (default 2 minutes). */
   idleTimeoutMs?: number
   /** Injectable for tests: the admission deadline and the idle timeouts run on these. */
@@ -74,6 +83,21 @@ export interface ClusterPeer {
   summary?: CapabilitySummary
   /** When it was last announced or answered, ms since the epoch. */
   lastSeen?: number
+  /** Paired peers: whether it may send models here. */
+  maySendModels?: boolean
+  /** Paired peers announced somewhere other than where they last proved their keys (a move, or a spoof). */
+  addressWarning?: string
+  /** Paired peers: the identity key it paired with (SPKI DER, base64). */
+  identityKey?: string
+}
+
+/** A paired machine sent a model without this machine's permission (off by default, per peer). */
+export class ModelsNotAllowedError extends AppError {
+  constructor(peer: string, self: string) {
+    super('E_FORBIDDEN', `${peer} may not send models to ${self}.`, {
+      hint: `On ${self}, allow it: Cluster › ${peer} › "May send models here", or \`ollama-desk cluster allow-models ${peer}\`.`,
+    })
+  }
 }
 
 export class UnknownPeerError extends AppError {
@@ -120,6 +144,11 @@ export class ClusterService {
 
   get selfId(): string {
     return this.peersStore.identity().id
+  }
+
+  /** This machine's identity fingerprint, for the other machine's user to compare. */
+  get fingerprint(): string {
+    return fingerprint(this.peersStore.identity().publicKey)
   }
 
   /** Where peers reach this instance; undefined before `start`. */
@@ -183,7 +212,7 @@ export class ClusterService {
   async pair(address: string, code: string, options: { signal?: AbortSignal } = {}): Promise<PairedPeer> {
     if (!/^\d{6}$/.test(code.trim())) throw new PairingError('wrong-code', 'A pairing code has exactly 6 digits.', { hint: 'Type the 6-digit code the other machine shows.' })
     const channel = await this.open(normalizeAddress(address), 'pair', options.signal)
-    const peer = await requestPairing(channel, code.trim(), { peersStore: this.peersStore, selfName: this.selfName(), timeoutMs: this.options.handshakeTimeoutMs })
+    const peer = await requestPairing(channel, code.trim(), { peersStore: this.peersStore, selfName: this.selfName(), timeoutMs: this.options.handshakeTimeoutMs, ...(this.options.confirmTimeoutMs ? { confirmTimeoutMs: this.options.confirmTimeoutMs } : {}) })
     this.options.log.info({ peer: peer.id }, 'paired with a machine')
     return peer
   }
@@ -213,7 +242,14 @@ export class ClusterService {
     const secure = await this.openSecure(target, 'measure', options.signal)
     const measured = await measureLink(secure.channel, { timeoutMs: this.options.handshakeTimeoutMs, ...(options.bytes ? { bytes: options.bytes } : {}) })
     this.touch(secure.peerId)
-    return { ...measured, address: target.address, peerId: secure.peerId }
+    return { ...measured, address: secure.address, peerId: secure.peerId }
+  }
+
+  /** Allows (or forbids again) a paired peer, by id or name, to send models to this machine. */
+  allowModels(peer: string, allowed: boolean): PairedPeer {
+    const known = this.peersStore.list().find((candidate) => candidate.id === peer || candidate.name === peer)
+    if (!known) throw new AppError('E_NOT_FOUND', `No paired machine is called "${peer.slice(0, 100)}".`, { hint: 'Use an id or name from `ollama-desk cluster peers`.' })
+    return this.peersStore.setMaySendModels(known.id, allowed)
   }
 
   /** Forgets a paired peer (by id or name) and its key: its connections are refused from now on. */
@@ -240,7 +276,13 @@ export class ClusterService {
     const paired = this.peersStore.list().map((peer): ClusterPeer => {
       const found = this.discovered.get(peer.id)
       const seen = found ? { via: found.via, summary: found.capabilities, lastSeen: found.lastSeen } : {}
-      return { id: peer.id, name: peer.name, paired: true, pairedAt: peer.pairedAt, addresses: found ? addressesOf(found) : [], ...seen }
+      const announced = found ? addressesOf(found) : []
+      const good = peer.lastGoodAddress
+      // The last verified address always comes first: an announcement alone never moves a paired machine.
+      const addresses = good ? [good, ...announced.filter((address) => address !== good)] : announced
+      const moved = good !== undefined && announced.length > 0 && !announced.includes(good)
+      const warning = moved ? { addressWarning: `Announced at ${announced.join(', ')}, but it last proved its identity at ${good}; that address is used until it proves itself at the new one.` } : {}
+      return { id: peer.id, name: peer.name, paired: true, pairedAt: peer.pairedAt, identityKey: peer.identityKey, maySendModels: peer.maySendModels === true, addresses, ...seen, ...warning }
     })
     const others = [...this.discovered.values()]
       .filter((found) => !paired.some((peer) => peer.id === found.instanceId))
@@ -257,6 +299,12 @@ export class ClusterService {
     await this.acceptLoop
     await Promise.allSettled([...this.sessions])
     this.listener = undefined
+  }
+
+  /** The user's answer; no answer within the confirmation time, or stopping, counts as no. */
+  private askToConfirm(joining: JoiningMachine): Promise<boolean> {
+    const ask = this.options.confirmPairing ?? (() => Promise.resolve(true))
+    return answerWithin(() => ask(joining), this.options.confirmTimeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS, this.options.timers ?? realTimers, this.stopping.signal)
   }
 
   private selfName(): string {
@@ -277,21 +325,34 @@ export class ClusterService {
   }
 
   /** Connects, then runs the Noise handshake for `purpose`; everything after is encrypted. */
-  private async openSecure(target: { address: string; expectedPeerId?: string }, purpose: SecurePurpose, signal?: AbortSignal): Promise<AuthenticatedPeer> {
-    const channel = await this.open(target.address, 'secure', signal)
-    return openSecure(channel, { ...this.authOptions(target.expectedPeerId), purpose })
+  private async openSecure(target: { address: string; fallbacks?: string[]; expectedPeerId?: string }, purpose: SecurePurpose, signal?: AbortSignal): Promise<AuthenticatedPeer & { address: string }> {
+    const candidates = [target.address, ...(target.fallbacks ?? [])]
+    for (const [index, address] of candidates.entries()) {
+      let channel: TransportChannel
+      try {
+        channel = await this.open(address, 'secure', signal)
+      } catch (error) {
+        // Unreachable there: try where it is announced now. Only a proven key records the new address.
+        if (index < candidates.length - 1 && !signal?.aborted) continue
+        throw error
+      }
+      const peer = await openSecure(channel, { ...this.authOptions(target.expectedPeerId), purpose })
+      this.peersStore.recordGoodAddress(peer.peerId, address)
+      return { ...peer, address }
+    }
+    throw new AppError('E_NOT_FOUND', 'No address to reach that machine.')
   }
 
-  private resolvePeer(peer: string): { address: string; expectedPeerId?: string } {
+  private resolvePeer(peer: string): { address: string; fallbacks?: string[]; expectedPeerId?: string } {
     const known = this.peers().find((candidate) => candidate.id === peer || candidate.name === peer)
     if (known) {
-      const address = known.addresses[0]
+      const [address, ...fallbacks] = known.addresses
       if (!address) {
         throw new AppError('E_NOT_FOUND', `${known.name} (${known.id}) is not visible on the network right now.`, {
           hint: 'Check that Ollama Desk runs there with `ollama-desk cluster serve`, or pass its address (tcp://host:port).',
         })
       }
-      return { address, expectedPeerId: known.id }
+      return { address, fallbacks, expectedPeerId: known.id }
     }
     if (/^(tcp:\/\/)?[^\s/]+:\d{1,5}$/.test(peer.trim())) return { address: normalizeAddress(peer) }
     throw new UnknownPeerError(peer)
@@ -341,7 +402,14 @@ export class ClusterService {
         return
       }
       if (purpose === 'pair') {
-        const peer = await acceptPairing(rest, this.gate, { peersStore: this.peersStore, selfName: this.selfName(), timeoutMs: this.options.handshakeTimeoutMs })
+        const peer = await acceptPairing(rest, this.gate, {
+          peersStore: this.peersStore,
+          selfName: this.selfName(),
+          timeoutMs: this.options.handshakeTimeoutMs,
+          // A proven code is no anonymous guess: the admission deadline ends, the confirmation has its own.
+          onCodeProven: () => place.authenticated(),
+          ...(this.options.confirmPairing ? { confirm: (joining: JoiningMachine) => this.askToConfirm(joining) } : {}),
+        })
         this.options.log.info({ peer: peer.id }, 'paired with a machine')
         emit({ type: 'paired', peer })
         return
@@ -380,6 +448,8 @@ export class ClusterService {
       // The sender's HELLO must name the machine the pairing key proved.
       authenticate: async (_link, context) => {
         if (context.remote.peerId !== peer.peerId) throw new UnauthorizedError(`The transfer's sender named itself ${context.remote.peerId.slice(0, 80)}, not ${peer.peerId}.`)
+        const paired = this.peersStore.get(peer.peerId)
+        if (!paired?.maySendModels) throw new ModelsNotAllowedError(paired?.name ?? peer.peerId, this.selfName())
       },
       onProgress: (progress) => emit({ type: 'progress', progress }),
     })

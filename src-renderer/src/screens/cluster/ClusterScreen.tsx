@@ -77,7 +77,7 @@ export function ClusterScreen() {
           </section>
         </>
       )}
-      {open?.kind === 'code' && <ShowCodeDialog onClose={close} />}
+      {open?.kind === 'code' && <ShowCodeDialog onClose={close} fingerprint={status?.self.fingerprint ?? null} />}
       {open?.kind === 'pair' && <PairDialog {...(open.peer ? { peer: open.peer } : {})} onClose={close} onPaired={close} />}
       {open?.kind === 'send' && status && <SendModelDialog peer={open.peer} models={status.self.capabilities.models} onClose={close} />}
     </>

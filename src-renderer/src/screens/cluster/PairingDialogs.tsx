@@ -69,7 +69,7 @@ export function PairDialog({ peer, onClose, onPaired }: { peer?: ClusterPeerView
 const grouped = (code: string): string => `${code.slice(0, 3)} ${code.slice(3)}`
 
 /** A one-time code for the other machine's user to type, with the time it stays valid. */
-export function ShowCodeDialog({ onClose, now = () => Date.now() }: { onClose: () => void; now?: () => number }) {
+export function ShowCodeDialog({ onClose, fingerprint, now = () => Date.now() }: { onClose: () => void; fingerprint?: string | null; now?: () => number }) {
   const api = useApi()
   const [shown, setShown] = useState<{ code: string; expiresAt: number } | undefined>()
   const [error, setError] = useState<ErrorShape | undefined>()
@@ -112,6 +112,11 @@ export function ShowCodeDialog({ onClose, now = () => Date.now() }: { onClose: (
           {shown && (
             <p className="muted countdown" role="timer">
               {expired ? 'This code has expired.' : `Valid for ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`}
+            </p>
+          )}
+          {fingerprint && (
+            <p className="muted">
+              This machine’s fingerprint is <code>{fingerprint}</code>. After pairing, the other machine lists it next to this one: check that they match.
             </p>
           )}
           <Problem error={error} />

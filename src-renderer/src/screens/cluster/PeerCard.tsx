@@ -4,7 +4,7 @@ import { useApi } from '../../api/context'
 import { formatBytes } from '../../lib/format'
 import { formatAgo, formatBandwidth, formatGiB, linkLabel, showAddress } from './cluster-format'
 import { Problem } from './PairingDialogs'
-import { UseForChats } from './UseForChats'
+import { AllowModels, UseForChats } from './UseForChats'
 
 export interface PeerActions {
   pair(peer: ClusterPeerView): void
@@ -100,6 +100,18 @@ export function PeerCard({ peer, actions }: { peer: ClusterPeerView; actions: Pe
                 {measuring ? 'Measuring…' : 'Measure'}
               </button>
             </dd>
+            {peer.fingerprint && (
+              <>
+                <dt>Fingerprint</dt>
+                <dd>
+                  <code>{peer.fingerprint}</code>
+                </dd>
+              </>
+            )}
+            <dt>Models from it</dt>
+            <dd>
+              <AllowModels peer={peer} changed={actions.changed} />
+            </dd>
             <dt>Chats</dt>
             <dd>
               <UseForChats peer={peer} changed={actions.changed} />
@@ -107,6 +119,11 @@ export function PeerCard({ peer, actions }: { peer: ClusterPeerView; actions: Pe
           </>
         )}
       </dl>
+      {peer.addressWarning && (
+        <p className="cluster-problem" role="alert">
+          {peer.addressWarning}
+        </p>
+      )}
       {peer.error && peer.paired && <p className="hint">Could not read its details just now: {peer.error}</p>}
       <Problem error={error} />
 

@@ -122,6 +122,14 @@ export function ThisMachine({ status, settings, onDisable, onShowCode, onPairByA
             </dd>
           </>
         )}
+        {status.self.fingerprint && (
+          <>
+            <dt>Fingerprint</dt>
+            <dd>
+              <code>{status.self.fingerprint}</code>
+            </dd>
+          </>
+        )}
       </dl>
       <div className="peer-actions">
         <button type="button" className="button" onClick={onShowCode}>

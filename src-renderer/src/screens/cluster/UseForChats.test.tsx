@@ -23,6 +23,29 @@ async function pairedStudio(ollama?: ClusterCapabilities['ollama'] | null, addre
   return { fake, card, studio }
 }
 
+describe('May send models here', () => {
+  it('is off after pairing, and the switch allows and forbids the peer again', async () => {
+    const { fake, card, studio } = await pairedStudio()
+    const toggle = within(card).getByRole('switch', { name: 'May send models here' })
+    expect((toggle as HTMLInputElement).checked).toBe(false)
+    expect(card.textContent).toContain('Off: models studio sends are refused.')
+    await userEvent.click(toggle)
+    await waitFor(() => expect(card.textContent).toContain('studio can copy models to this computer.'))
+    expect(fake.calls.filter((call) => call.route === 'cluster.allowModels').map((call) => call.input)).toEqual([{ peer: studio.id, allowed: true }])
+    await userEvent.click(within(card).getByRole('switch', { name: 'May send models here' }))
+    await waitFor(() => expect(card.textContent).toContain('Off: models studio sends are refused.'))
+  })
+})
+
+describe('A paired machine announced somewhere else', () => {
+  it('says so on its card', async () => {
+    const { fake, card, studio } = await pairedStudio()
+    studio.addressWarning = 'Announced at tcp://10.9.9.9:47811, but it last proved its identity at tcp://192.168.1.20:47811.'
+    fake.cluster.changed('peers')
+    await waitFor(() => expect(within(card).getByRole('alert').textContent).toContain('last proved its identity at tcp://192.168.1.20:47811'))
+  })
+})
+
 describe('Use for chats', () => {
   it('turns a paired peer’s Ollama on for chats, says how many models it brings, and off again', async () => {
     const { fake, card, studio } = await pairedStudio()

@@ -58,3 +58,28 @@ export function UseForChats({ peer, changed }: { peer: ClusterPeerView; changed:
     </div>
   )
 }
+
+/** "May send models here": off after pairing; a paired machine's models are refused until it is on. */
+export function AllowModels({ peer, changed }: { peer: ClusterPeerView; changed: () => void }) {
+  const api = useApi()
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ErrorShape | undefined>()
+  const toggle = async (allowed: boolean) => {
+    setBusy(true)
+    setError(undefined)
+    const result = await api.call('cluster.allowModels', { peer: peer.id, allowed })
+    setBusy(false)
+    if (!result.ok) setError(result.error)
+    changed()
+  }
+  return (
+    <div className="peer-chat">
+      <label className="switch-row">
+        <input type="checkbox" role="switch" checked={peer.maySendModels} disabled={busy} onChange={(event) => void toggle(event.target.checked)} />
+        May send models here
+      </label>
+      <p className="muted">{peer.maySendModels ? `${peer.name} can copy models to this computer.` : `Off: models ${peer.name} sends are refused.`}</p>
+      <Problem error={error} />
+    </div>
+  )
+}
