@@ -32,11 +32,18 @@ export function embedderEndpoints(ctx: Pick<WiringContext, 'providers' | 'secret
 export function wireKnowledge(ctx: WiringContext, options: { worker?: KnowledgeClientOptions['worker'] } = {}): KnowledgeWiring {
   let opening: Promise<KnowledgeClient> | undefined
   const client = (): Promise<KnowledgeClient> => {
-    opening ??= KnowledgeClient.open({ dataDir: ctx.paths.root, ...(options.worker ? { worker: options.worker } : {}) }).then((opened) => {
+    opening ??= KnowledgeClient.open({ dataDir: ctx.paths.root, ...(options.worker ? { worker: options.worker } : {}) }).then(async (opened) => {
       opened.onEvent((event) => ctx.broadcast('knowledge.job', { base: event.base, job: event.job }))
+      await watch(opened)
       return opened
     })
     return opening
+  }
+  /** Only the long-running app watches folders (a one-shot CLI command does not). */
+  const watch = async (opened: KnowledgeClient): Promise<void> => {
+    if (!ctx.options.ownsHistory) return
+    await opened.setEndpoints(embedderEndpoints(ctx))
+    await opened.watchSources().catch((error: unknown) => ctx.logger.log.warn({ err: error }, 'cannot watch knowledge folders'))
   }
   /** The client with the providers' endpoints as they are now (a key or a URL may have changed since). */
   const ready = async (): Promise<KnowledgeClient> => {
@@ -78,8 +85,18 @@ export function wireKnowledge(ctx: WiringContext, options: { worker?: KnowledgeC
       await (await client()).remove(id)
       return { removed: id }
     },
-    'knowledge.addSource': async ({ id, path, watch }) => ({ base: await (await client()).addSource(id, path, watch ?? false) }),
-    'knowledge.removeSource': async ({ id, path }) => ({ base: await (await client()).removeSource(id, path) }),
+    'knowledge.addSource': async (input) => {
+      const opened = await client()
+      const base = await opened.addSource(input.id, input.path, input.watch ?? false)
+      if (input.watch) await watch(opened)
+      return { base }
+    },
+    'knowledge.removeSource': async ({ id, path }) => {
+      const opened = await client()
+      const base = await opened.removeSource(id, path)
+      await watch(opened)
+      return { base }
+    },
     'knowledge.files': async ({ id }) => ({ files: await (await client()).files(id) }),
     'knowledge.sync': async ({ id }) => ({ job: await (await ready()).sync(id) }),
     'knowledge.pause': async ({ id }) => ({ job: await (await client()).pause(id) }),

@@ -108,6 +108,7 @@ export class KnowledgeClient {
   cancel(id: string): Promise<KnowledgeJob> { return this.call('cancel', id) }
   search(input: KnowledgeSearchInput): Promise<ScoredPassage[]> { return this.call('search', input) }
   setEndpoints(endpoints: EmbedderEndpoints): Promise<void> { return this.call('setEndpoints', endpoints) }
+  watchSources(options: { polling?: boolean } = {}): Promise<void> { return this.call('watchSources', options) }
 
   async close(): Promise<void> {
     if (this.closed) return

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -64,6 +65,40 @@ describe.each([['on the calling thread', false], ['in a worker thread', true]] a
     await expect(client.get('../../etc/passwd')).rejects.toMatchObject({ code: 'E_VALIDATION' })
     await expect(client.removeSource(kb.id, '/nowhere')).rejects.toMatchObject({ code: 'E_NOT_FOUND' })
     expect((await client.get(kb.id)).sources).toEqual([])
+  })
+})
+
+describe('a watched folder', () => {
+  it('adding, editing and deleting files updates the results, embedding only what changed', async () => {
+    const dataDir = makeTempDir()
+    const folder = path.join(makeTempDir(), 'docs')
+    writeCorpus(folder)
+    const service = new KnowledgeService({ dataDir })
+    service.setEndpoints({ local: { kind: 'ollama', baseUrl: fake.url } })
+    const kb = service.create({ name: 'Watched', embedding })
+    service.addSource(kb.id, folder, true)
+    service.sync(kb.id)
+    await service.settled(kb.id)
+    await service.watchSources()
+    const files = async (query: string): Promise<string[]> => (await service.search({ bases: [kb.id], query, k: 3 })).map((p) => p.file)
+    const embeddedBefore = fake.embedded.length
+
+    const added = path.join(folder, 'pets', 'hamster.txt')
+    fs.writeFileSync(added, 'Hamsters hoard seeds in their cheek pouches.\n')
+    await expect.poll(() => files('hamsters cheek pouches'), { timeout: 30_000 }).toContain(added)
+    await expect.poll(() => service.get(kb.id).job.status, { timeout: 30_000 }).toBe('done')
+
+    const edited = path.join(folder, 'garden', 'compost.txt')
+    fs.writeFileSync(edited, 'Worm bins turn coffee grounds into castings.\n')
+    await expect.poll(() => files('worm bins coffee grounds castings'), { timeout: 30_000 }).toContain(edited)
+    fs.rmSync(added)
+    await expect.poll(() => files('hamsters cheek pouches'), { timeout: 30_000 }).not.toContain(added)
+    await expect.poll(() => service.get(kb.id).job.status, { timeout: 30_000 }).toBe('done')
+    // Besides the questions asked, only the added and the edited file were embedded.
+    const queries = new Set(['hamsters cheek pouches', 'worm bins coffee grounds castings'])
+    const embeddedSince = fake.embedded.slice(embeddedBefore).filter((text) => !queries.has(text))
+    expect(embeddedSince).toEqual([expect.stringMatching(/^Hamsters hoard seeds/), expect.stringMatching(/^Worm bins turn coffee/)])
+    await service.close()
   })
 })
 

@@ -10,6 +10,7 @@ import { createEmbedder, type EmbedderConfig } from './embedders'
 import { syncSource, type IngestProgress } from './ingest'
 import { retrieve, type RetrievalMode, type ScoredPassage } from './retrieve'
 import type { VectorKind } from './vector-index'
+import { SourceWatcher } from './watcher'
 
 export interface KnowledgeServiceOptions {
   /** The app's data folder: bases live in `<dataDir>/knowledge/<id>.kb.db`. */
@@ -60,6 +61,9 @@ export class KnowledgeService {
   private readonly jobs = new Map<string, { control: JobControl; job: KnowledgeJob; running: Promise<void> }>()
   private endpoints: EmbedderEndpoints = {}
   private readonly listeners = new Set<(event: KnowledgeEvent) => void>()
+  private readonly watchers = new Map<string, SourceWatcher>()
+  /** Bases that changed while their sync ran: synced again when it ends. */
+  private readonly again = new Set<string>()
 
   constructor(options: KnowledgeServiceOptions) {
     this.options = options
@@ -149,6 +153,8 @@ export class KnowledgeService {
 
   async remove(id: string): Promise<void> {
     const file = this.fileOf(id)
+    await this.watchers.get(id)?.close()
+    this.watchers.delete(id)
     await this.cancel(id)
     this.open.get(id)?.close()
     this.open.delete(id)
@@ -198,10 +204,40 @@ export class KnowledgeService {
         const appError = toAppError(error)
         update({ status: appError.code === 'E_CANCELLED' ? 'cancelled' : 'failed', error: appError.toShape() })
       }
+      if (this.again.delete(id) && job.status === 'done') queueMicrotask(() => this.resync(id))
     })()
     this.jobs.set(id, { control, job, running })
     update({})
     return { ...job }
+  }
+
+  /**
+   * Watches the folders of every base marked `watch` and syncs a base when its files change
+   * (a change during a sync syncs it again afterwards). Resolves once the watchers are ready.
+   */
+  async watchSources(options: { polling?: boolean } = {}): Promise<void> {
+    for (const summary of this.list()) {
+      const folders = summary.sources.filter((s) => s.watch && s.kind === 'folder').map((s) => s.path)
+      await this.watchers.get(summary.id)?.close()
+      this.watchers.delete(summary.id)
+      if (folders.length === 0) continue
+      const watcher = new SourceWatcher(folders, () => this.resync(summary.id), options)
+      this.watchers.set(summary.id, watcher)
+      await watcher.ready
+    }
+  }
+
+  private resync(id: string): void {
+    const status = this.jobs.get(id)?.job.status
+    if (status === 'running' || status === 'paused') {
+      this.again.add(id)
+      return
+    }
+    try {
+      this.sync(id)
+    } catch {
+      // The base was removed meanwhile, or its provider is gone: the next explicit sync says why.
+    }
   }
 
   /** Waits for a base's current job to end (tests, the CLI). */
@@ -249,6 +285,8 @@ export class KnowledgeService {
   }
 
   async close(): Promise<void> {
+    for (const watcher of this.watchers.values()) await watcher.close()
+    this.watchers.clear()
     for (const id of this.jobs.keys()) await this.cancel(id)
     for (const kb of this.open.values()) kb.close()
     this.open.clear()

@@ -4,7 +4,7 @@ import { KnowledgeService, type KnowledgeEvent, type KnowledgeServiceOptions } f
 
 /** Service methods callable across the worker boundary: an allowlist, nothing else is reachable. */
 export const KNOWLEDGE_METHODS = [
-  'list', 'get', 'create', 'rename', 'remove', 'addSource', 'removeSource', 'files', 'sync', 'settled', 'pause', 'resume', 'cancel', 'search', 'setEndpoints',
+  'list', 'get', 'create', 'rename', 'remove', 'addSource', 'removeSource', 'files', 'sync', 'settled', 'pause', 'resume', 'cancel', 'search', 'setEndpoints', 'watchSources',
 ] as const satisfies readonly (keyof KnowledgeService)[]
 
 export type KnowledgeMethod = (typeof KNOWLEDGE_METHODS)[number]
