@@ -53,8 +53,8 @@ export function TuiApp({ session, api, history }: { session: TuiSession; api: Cl
   useEffect(() => session.subscribe(redraw), [session])
   const view = session.view()
 
-  const submit = (): void => {
-    const { editor: next, sent } = edit.submit(editor)
+  const submit = (current: edit.LineEditor): void => {
+    const { editor: next, sent } = edit.submit(current)
     setEditor(next)
     if (sent === null) return
     const slash = parseSlash(sent)
@@ -79,7 +79,14 @@ export function TuiApp({ session, api, history }: { session: TuiSession; api: Cl
     }
     if (key.ctrl && input === 'd' && !editor.text) return exit()
     if (key.escape) return void session.stop()
-    if (key.return && !key.meta) return view.busy ? undefined : submit()
+    if (key.return && !key.meta) return view.busy ? undefined : submit(editor)
+    // Keys typed faster than the screen reads them arrive as one chunk ("text\r"): the text, then Enter.
+    if (input.includes('\r') && !key.ctrl && !key.meta) {
+      const [text = '', ...rest] = input.split('\r')
+      const typed = edit.insert(editor, text)
+      if (view.busy || rest.length === 0) return setEditor(typed)
+      return submit(typed)
+    }
     const next = edited(editor, input, key)
     if (next) setEditor(next)
   })
