@@ -17,6 +17,9 @@ const CHATS = 10_000
 /** A word only one message of the seeded history holds, far back in the long chat. */
 const MARKER = 'quokkamarker'
 const LONG_TITLE = 'Long chat about quokkas'
+/** Find in chat's word: in three messages of the long chat, two of them on pages the chat does not load at first. */
+const FIND_WORD = 'numbatfind'
+const FIND_PLACES = ['oldest numbatfind place', 'middle numbatfind place', 'newest numbatfind place']
 
 let app: OpenAppWithFakes
 let fakes: ProviderFakes
@@ -46,6 +49,8 @@ function markLongChat(dataDir: string): string {
     assert.ok(longest.n > 150, `the long chat has ${longest.n} messages`)
     const early = db.prepare("SELECT id FROM messages WHERE session_id = ? AND role = 'assistant' ORDER BY created_at LIMIT 1 OFFSET 3").get(longest.id) as { id: string }
     db.prepare(`UPDATE messages SET text = text || ' The ${MARKER} lives here.' WHERE id = ?`).run(early.id)
+    const at = (order: 'ASC' | 'DESC', offset: number) => (db.prepare(`SELECT id FROM messages WHERE session_id = ? AND role = 'assistant' ORDER BY created_at ${order} LIMIT 1 OFFSET ${offset}`).get(longest.id) as { id: string }).id
+    for (const [i, id] of [at('ASC', 1), at('ASC', 60), at('DESC', 0)].entries()) db.prepare('UPDATE messages SET text = text || ? WHERE id = ?').run(` The ${FIND_PLACES[i]}.`, id)
     // Pinned and the newest: the first row of the column.
     db.prepare('UPDATE sessions SET title = ?, updated_at = ?, archived = 0, pinned = 1 WHERE id = ?').run(LONG_TITLE, Date.now() + 60_000, longest.id)
     return longest.id
@@ -176,28 +181,63 @@ describe('chat layout', () => {
     await eventually(async () => (await page.getByRole('listbox', { name: 'Models' }).count()) === 0, 'the model list closes')
   })
 
-  test('Ctrl+F finds in the open chat: count, next and previous, highlights', async () => {
-    await openLongChat()
+  test('Ctrl+F finds in the whole chat: count, next and previous across pages it loads, highlights', async () => {
+    // Opened afresh: only its newest page is loaded.
+    await page.goto(`${app.companion.origin}/#/chat/${longChatId}`)
+    await page.reload()
+    await page.getByRole('heading', { level: 2, name: LONG_TITLE }).waitFor()
+    await log().getByRole('article').first().waitFor()
     await log().click({ position: { x: 5, y: 5 } })
     await page.keyboard.press('Control+f')
     const find = page.getByRole('search', { name: 'Find in chat' })
     const box = find.getByRole('textbox', { name: 'Find in chat' })
     await eventually(() => box.evaluate((element) => element === document.activeElement), 'the find box has the cursor')
-    await box.fill('matters')
+    // Only the newest page is loaded: two of the three matches are on older ones.
+    assert.equal(await log().getByText(FIND_PLACES[0]!).count(), 0, 'the oldest match is not loaded yet')
+    await box.fill(FIND_WORD.toUpperCase())
     const count = find.getByRole('status')
     let says = ''
-    await eventually(async () => /^1 of \d+$/.test((says = (await count.textContent()) ?? '')), () => `count says "${says}"`)
-    await box.press('Enter')
-    await eventually(async () => /^2 of \d+$/.test((await count.textContent()) ?? ''), 'Enter goes to the next match')
+    const saysNow = async (expected: string): Promise<void> => eventually(async () => (says = (await count.textContent()) ?? '') === expected, () => `count says "${says}", not "${expected}"`)
+    /** The current match's highlight is inside the message holding `place`, and that message is in view. */
+    const currentIn = async (place: string): Promise<void> => {
+      let seen = ''
+      await eventually(async () => {
+        seen = await page.evaluate(() => {
+          const range = [...((CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get('chat-find-current') ?? [])][0]
+          const article = range?.startContainer.parentElement?.closest('article')
+          const list = document.querySelector('[role="log"][aria-label="Messages"]')
+          if (!range || !article || !list) return 'no current highlight'
+          const box = range.getBoundingClientRect()
+          const view = list.getBoundingClientRect()
+          const inView = box.top >= view.top && box.bottom <= view.bottom
+          return `${range.toString()}|${inView ? 'in view' : 'out of view'}|${article.textContent ?? ''}`
+        })
+        return seen.startsWith(`${FIND_WORD}|in view|`) && seen.includes(place)
+      }, () => `the current match in view in "${place}" (seen: ${seen.slice(0, 200)})`)
+    }
+    // It starts at the newest match, nearest where one reads.
+    await saysNow('3 of 3')
+    await currentIn(FIND_PLACES[2]!)
+    await box.press('Shift+Enter')
+    await saysNow('2 of 3')
+    await currentIn(FIND_PLACES[1]!)
     await find.getByRole('button', { name: 'Previous match' }).click()
-    await eventually(async () => /^1 of \d+$/.test((await count.textContent()) ?? ''), 'back to the first')
+    await saysNow('1 of 3')
+    await currentIn(FIND_PLACES[0]!)
+    await shoot(page, 'chat-find-older-page')
+    await box.press('Enter')
+    await saysNow('2 of 3')
+    await currentIn(FIND_PLACES[1]!)
+    await find.getByRole('button', { name: 'Next match' }).click()
+    await find.getByRole('button', { name: 'Next match' }).click()
+    await saysNow('1 of 3')
+    await currentIn(FIND_PLACES[0]!)
     const highlighted = await page.evaluate(() => {
       const registry = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights
-      return { all: registry.get('chat-find')?.size ?? 0, current: registry.get('chat-find-current')?.size ?? 0, text: [...(registry.get('chat-find-current') ?? [])][0]?.toString() }
+      return { all: registry.get('chat-find')?.size ?? 0, current: registry.get('chat-find-current')?.size ?? 0 }
     })
-    assert.ok(highlighted.all > 0, 'the visible matches are highlighted')
+    assert.ok(highlighted.all >= 1, 'the visible matches are highlighted')
     assert.equal(highlighted.current, 1)
-    assert.equal(highlighted.text?.toLowerCase(), 'matters')
     await shoot(page, 'chat-find')
     await box.fill('nothing-like-this-anywhere')
     await eventually(async () => (await count.textContent()) === 'No matches', 'says when nothing matches')
@@ -269,7 +309,7 @@ describe('chat layout', () => {
     await composer().fill('Another long one')
     await composer().press('Enter')
     await log().getByText('word10', { exact: false }).last().waitFor()
-    await page.getByRole('button', { name: /^Ollama status/ }).click()
+    await page.getByRole('button', { name: /^Ollama .*: running$/ }).click()
     await page.getByRole('dialog', { name: 'Ollama status' }).waitFor()
     await page.keyboard.press('Escape')
     await eventually(async () => (await page.getByRole('dialog', { name: 'Ollama status' }).count()) === 0, 'the popover closed')

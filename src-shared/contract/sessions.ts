@@ -172,6 +172,17 @@ export const sessionRoutes = {
     input: z.object({ sessionId: Id, before: Id.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
     output: z.object({ messages: z.array(MessageSchema), nextBefore: z.string().nullable(), leafId: z.string().nullable(), versions: z.record(z.string(), MessageVersionSchema) }),
   },
+  'sessions.find': {
+    description:
+      'Find in chat: the messages of the branch being read that hold this text (case-insensitive, as typed; compaction summaries aside), oldest first, with how often each does. Lists at most 5,000 messages; `total` counts every occurrence.',
+    input: z
+      .object({
+        sessionId: Id,
+        query: z.string({ error: 'query must be the text to find' }).min(1, 'query is empty: type the text to find').max(500, 'query is too long: find at most 500 characters'),
+      })
+      .strict(),
+    output: z.object({ matches: z.array(z.object({ messageId: z.string(), count: z.number().int().min(1) })), total: z.number().int().min(0), truncated: z.boolean() }),
+  },
   'sessions.setBranch': {
     description: 'Read the branch through this message from now on (a version switcher, a search hit on another branch): the newest message under it becomes the leaf.',
     input: z.object({ sessionId: Id, messageId: Id }).strict(),

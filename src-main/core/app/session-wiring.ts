@@ -105,6 +105,7 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
     'sessions.restore': async ({ ids }) => ({ sessions: await each(ids, (s, id) => s.restoreSession(id)) }),
     'sessions.messages': async ({ sessionId, before, limit }) => (await store()).getMessages(sessionId, { before, limit }),
     'sessions.branch': async ({ sessionId, before, limit }) => (await store()).getBranch(sessionId, { before, limit }),
+    'sessions.find': async ({ sessionId, query }) => (await store()).findInBranch(sessionId, query),
     'sessions.setBranch': async ({ sessionId, messageId }) => {
       const result = await (await store()).setActiveBranch(sessionId, messageId)
       changed([sessionId])

@@ -4,7 +4,7 @@ import { SessionNotFoundError } from './errors'
 import { activeLeafId, getMessage, isSummaryMessage, toMessages } from './messages-repo'
 import { MESSAGE_COLUMNS, type MessageRow } from './rows'
 import { requireSession, touchSession } from './sessions-repo'
-import type { BranchPage, BranchPageQuery, DeletedMessage, Message, MessageVersion } from './types'
+import type { BranchFind, BranchPage, BranchPageQuery, DeletedMessage, Message, MessageVersion } from './types'
 import { pageLimit } from './validate'
 
 // Branches (README, "Branches"). Messages form a tree through parent_id: a regenerated reply is a
@@ -107,6 +107,48 @@ export function getBranch(ctx: StoreContext, sessionId: string, query: BranchPag
   const more = rows.length > limit
   const page = toMessages(ctx, more ? rows.slice(1) : rows)
   return { messages: page, nextBefore: more && page.length > 0 ? page[0]!.id : null, leafId, versions: versionsOf(ctx, sessionId, page) }
+}
+
+/** How many messages with a match find-in-chat lists at most (the total still counts every one). */
+export const FIND_MESSAGES_MAX = 5_000
+
+/** Non-overlapping, case-insensitive occurrences of `needle` (already lower-cased) in `text`, as the window's find bar counts them. */
+export function occurrences(text: string, needle: string): number {
+  const hay = text.toLocaleLowerCase()
+  let count = 0
+  for (let at = hay.indexOf(needle); at !== -1; at = hay.indexOf(needle, at + needle.length)) count++
+  return count
+}
+
+/**
+ * Find in chat: every message of the branch being read (compaction summaries aside) that holds
+ * `query`, oldest first, with its count. SQLite narrows the rows when the text is plain ASCII
+ * (its lower() knows only ASCII); the counting is JavaScript's, the same as the window's.
+ */
+export function findInBranch(ctx: StoreContext, sessionId: string, query: string): BranchFind {
+  requireSession(ctx, sessionId)
+  const needle = query.toLocaleLowerCase()
+  const leafId = activeLeafId(ctx, sessionId)
+  if (!needle || leafId === null) return { matches: [], total: 0, truncated: false }
+  const ascii = /^[\x20-\x7e]*$/.test(query)
+  const rows = ctx.db.all<{ id: string; text: string }>(
+    `WITH RECURSIVE chain(id, parent_id, depth) AS (
+       SELECT id, parent_id, 0 FROM messages WHERE id = ?
+       UNION ALL SELECT p.id, p.parent_id, c.depth + 1 FROM messages p JOIN chain c ON p.id = c.parent_id
+     ) SELECT m.id AS id, m.text AS text FROM chain JOIN messages m ON m.id = chain.id
+       WHERE ${NOT_SUMMARY} AND (? = 0 OR instr(lower(m.text), ?) > 0) ORDER BY chain.depth DESC`,
+    leafId, ascii ? 1 : 0, needle,
+  )
+  const matches: BranchFind['matches'] = []
+  let total = 0
+  for (const row of rows) {
+    const count = occurrences(row.text, needle)
+    if (count === 0) continue
+    total += count
+    if (matches.length < FIND_MESSAGES_MAX) matches.push({ messageId: row.id, count })
+  }
+  const listed = matches.reduce((n, m) => n + m.count, 0)
+  return { matches, total, truncated: listed < total }
 }
 
 /** The messages of the branch being read, oldest first, with the summaries of compactions on it. */

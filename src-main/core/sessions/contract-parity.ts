@@ -1,5 +1,5 @@
 import type { RouteOutput, SearchHit as ContractSearchHit, SessionMessage, SessionSummary } from '../../../src-shared/contract'
-import type { BackupResult, BranchPage, DeletedMessage, ExportAllResult, ImportResult, Message, MessageRole, RestoreResult, SearchHit, Session, SessionPage } from './types'
+import type { BackupResult, BranchFind, BranchPage, DeletedMessage, ExportAllResult, ImportResult, Message, MessageRole, RestoreResult, SearchHit, Session, SessionPage } from './types'
 
 /**
  * The store's types (types.ts) and the contract's session schemas describe the same values on
@@ -20,3 +20,4 @@ export type BackupParity = Assert<Equal<BackupResult, RouteOutput<'sessions.back
 export type ExportAllParity = Assert<Equal<ExportAllResult, RouteOutput<'sessions.exportAll'>>>
 export type BranchPageParity = Assert<Equal<BranchPage, RouteOutput<'sessions.branch'>>>
 export type DeletedMessageParity = Assert<Equal<DeletedMessage, RouteOutput<'sessions.deleteMessage'>>>
+export type BranchFindParity = Assert<Equal<BranchFind, RouteOutput<'sessions.find'>>>

@@ -17,7 +17,7 @@ import type { MigrationOutcome } from './migrate'
 import { search } from './search'
 import * as sessions from './sessions-repo'
 import type {
-  BackupResult, BranchPage, BranchPageQuery, Compaction, DeletedMessage, ExportBranches, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult,
+  BackupResult, BranchFind, BranchPage, BranchPageQuery, Compaction, DeletedMessage, ExportBranches, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult,
   ListSessionsQuery, Message, MessagePage, MessagePageQuery, NewCompaction, NewMessage, NewSession, RestoreOptions, RestoreResult,
   NewTurn, SearchFilters, SearchHit, Session, SessionPage, StartedTurn, StreamingFinal, StreamingMeta,
 } from './types'
@@ -185,6 +185,10 @@ export class SessionEngine {
     return branches.getBranch(this.ctx, sessionId, query)
   }
   /** Reads the branch through this message from now on; returns the new leaf. */
+  findInBranch(sessionId: string, query: string): BranchFind {
+    return branches.findInBranch(this.ctx, sessionId, query)
+  }
+
   setActiveBranch(sessionId: string, messageId: string): { leafId: string } {
     return branches.setActiveBranch(this.ctx, sessionId, messageId)
   }

@@ -5,7 +5,7 @@ import type { SessionEngine, StoreInfo } from './engine'
 export const ENGINE_METHODS = [
   'createSession', 'getSession', 'listSessions', 'renameSession', 'setPinned', 'setArchived', 'setWorkspace', 'tagSession', 'untagSession',
   'listTags', 'softDeleteSession', 'restoreSession', 'purgeSession', 'purgeDeleted',
-  'appendMessage', 'getMessage', 'getMessages', 'getThread', 'getBranch', 'setActiveBranch', 'deleteMessage', 'resumeStreamingMessage', 'beginTurn', 'startStreamingMessage', 'appendStreamingText', 'completeStreamingMessage',
+  'appendMessage', 'getMessage', 'getMessages', 'getThread', 'getBranch', 'findInBranch', 'setActiveBranch', 'deleteMessage', 'resumeStreamingMessage', 'beginTurn', 'startStreamingMessage', 'appendStreamingText', 'completeStreamingMessage',
   'failStreamingMessage', 'recoverInterruptedMessages', 'readAttachment', 'contextWindowUsage', 'sessionSpend',
   'planCompaction', 'recordCompaction', 'contextMessages', 'listCompactions',
   'readChatSettings', 'writeChatSettings', 'setAutoTitle', 'titleSource', 'readDraft', 'writeDraft',

@@ -6,7 +6,7 @@ import { fromErrorShape, StoreClosedError } from './errors'
 import type { EngineApi, EngineMethod, HostMessage, StoreRequest, WorkerOptions } from './protocol'
 import { StreamingMessageWriter, type StreamingWriterOptions } from './streaming-writer'
 import type {
-  BackupResult, BranchPage, BranchPageQuery, Compaction, DeletedMessage, ExportBranches, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult,
+  BackupResult, BranchFind, BranchPage, BranchPageQuery, Compaction, DeletedMessage, ExportBranches, CompactionPlan, CompactionPlanOptions, ContextWindowUsage, ExportAllResult, ExportFormat, ImportResult,
   ListSessionsQuery, Message, MessagePage, MessagePageQuery, NewCompaction, NewMessage, NewSession, NewTurn, RestoreOptions, RestoreResult,
   SearchFilters, SearchHit, Session, SessionPage, StreamingFinal, StreamingMeta,
 } from './types'
@@ -132,6 +132,7 @@ export class SessionStore {
   getMessages(sessionId: string, query?: MessagePageQuery): Promise<MessagePage> { return this.call('getMessages', sessionId, query) }
   getThread(leafId: string): Promise<Message[]> { return this.call('getThread', leafId) }
   getBranch(sessionId: string, query?: BranchPageQuery): Promise<BranchPage> { return this.call('getBranch', sessionId, query) }
+  findInBranch(sessionId: string, query: string): Promise<BranchFind> { return this.call('findInBranch', sessionId, query) }
   setActiveBranch(sessionId: string, messageId: string): Promise<{ leafId: string }> { return this.call('setActiveBranch', sessionId, messageId) }
   deleteMessage(sessionId: string, messageId: string): Promise<DeletedMessage> { return this.call('deleteMessage', sessionId, messageId) }
   recoverInterruptedMessages(): Promise<number> { return this.call('recoverInterruptedMessages') }

@@ -337,6 +337,16 @@ export interface BranchPage {
   versions: Record<string, MessageVersion>
 }
 
+/** Where a find-in-chat text occurs on the branch being read. */
+export interface BranchFind {
+  /** Messages holding the text, oldest first, with how often each does (case-insensitive, as typed). */
+  matches: { messageId: string; count: number }[]
+  /** Occurrences in all, also past the listed messages when truncated. */
+  total: number
+  /** More messages hold it than are listed (the first FIND_MESSAGES_MAX). */
+  truncated: boolean
+}
+
 export interface DeletedMessage {
   deletedId: string
   /** Replies moved up to the deleted message's parent. */

@@ -46,7 +46,18 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   const [target, setTarget] = useState<ScrollTarget | undefined>()
   const nonce = useRef(0)
   const show = useCallback((id: string, highlight: boolean) => setTarget({ id, nonce: ++nonce.current, highlight }), [])
-  const showFound = useCallback((id: string) => show(id, false), [show])
+  // A find-in-chat match: shown at once when in view, else its page is loaded first (and the summarised originals shown).
+  const shownIds = useRef(new Set<string>())
+  shownIds.current = new Set(messages.map((message) => message.id))
+  const { expand } = compacted
+  const showFound = useCallback(
+    (id: string) => {
+      if (shownIds.current.has(id)) return show(id, false)
+      expand()
+      useChatView.getState().requestReveal(sessionId, id)
+    },
+    [show, expand, sessionId],
+  )
   useReveal(sessionId, messages, pages, show)
   useEditLast(messages, show)
 
@@ -116,7 +127,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
         </div>
       </header>
       <ModelGone sessionId={sessionId} />
-      {findOpen && <FindBar messages={messages} onShow={showFound} list={listElement} />}
+      {findOpen && <FindBar sessionId={sessionId} version={version} onShow={showFound} list={listElement} />}
       <CompactionMarkers.Provider value={compacted.markers}>
       <ThreadContext.Provider value={actions}>
         <BranchContext.Provider value={branches}>

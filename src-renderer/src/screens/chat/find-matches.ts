@@ -4,17 +4,9 @@ export interface FindMatch {
   occurrence: number
 }
 
-/** Every case-insensitive occurrence of `query` in the messages' text, in reading order. */
-export function findMatches(messages: readonly { id: string; text: string }[], query: string): FindMatch[] {
-  const needle = query.toLocaleLowerCase()
-  if (!needle) return []
-  const matches: FindMatch[] = []
-  for (const message of messages) {
-    const hay = message.text.toLocaleLowerCase()
-    let occurrence = 0
-    for (let at = hay.indexOf(needle); at !== -1; at = hay.indexOf(needle, at + needle.length)) matches.push({ messageId: message.id, occurrence: occurrence++ })
-  }
-  return matches
+/** Every occurrence the core found (`sessions.find`: messages with their counts), one by one in reading order. */
+export function findMatches(found: readonly { messageId: string; count: number }[]): FindMatch[] {
+  return found.flatMap(({ messageId, count }) => Array.from({ length: count }, (_, occurrence) => ({ messageId, occurrence })))
 }
 
 /** Text ranges of `query` inside an element's rendered text (for highlights), in document order. */

@@ -13,6 +13,8 @@ export interface CompactedThreadView {
   hidesOlder: boolean
   /** The context meter's figures (chat.context), once loaded. */
   context: ChatContext | undefined
+  /** Show the summarised originals (a find-in-chat match among them). */
+  expand(): void
 }
 
 /** The thread as read in a compacted chat: summarised originals behind a marker that expands. */
@@ -26,5 +28,6 @@ export function useCompactedThread(api: ApiClient, sessionId: string, pages: Mes
     const thread = withLiveReply(withoutSummaries(pages.messages, list), reply, sessionId)
     return withCompactionMarker(thread, pages.messages, list, pages.hasOlder, expanded, toggle)
   }, [pages.messages, pages.hasOlder, reply, sessionId, compactions, expanded, toggle])
-  return { ...view, context }
+  const expand = useCallback(() => setExpanded(true), [])
+  return { ...view, context, expand }
 }
