@@ -114,11 +114,11 @@ export const commandSpecs = {
   cluster: {
     name: 'cluster',
     summary: 'Pair with other Ollama Desk machines and copy models between them.',
-    usage: 'cluster peers | pair <address> <code> | unpair <peer> | send-model <model> <peer> | serve [--port N] [--host H]',
+    usage: 'cluster peers | pair <address> <code> | unpair <peer> | allow-models <peer> | deny-models <peer> | send-model <model> <peer> | serve [--port N] [--host H]',
     options: [
       { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
       { name: 'port', type: 'string', summary: `Port for \`cluster serve\` (default ${DEFAULT_CLUSTER_PORT}; 0 picks a free one)` },
-      { name: 'host', type: 'string', summary: 'Address for `cluster serve` to listen on (default 0.0.0.0)' },
+      { name: 'host', type: 'string', summary: 'Interface name (eth0, en0) or address for `cluster serve` to listen on (default: every interface)' },
       { name: 'name', type: 'string', summary: 'How other machines list this one (default: the host name)' },
       { name: 'models-dir', type: 'string', summary: 'Ollama models folder (default: OLLAMA_MODELS or ~/.ollama/models)', values: 'dir' },
     ],
