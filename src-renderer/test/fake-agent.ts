@@ -88,6 +88,8 @@ export function fakeAgent(options: FakeAgentOptions, emitRan: (run: HookRun) => 
   ]
 
   const call = (route: string, input: unknown): Result<unknown> => {
+    // The agent library (its own capability) is empty here: these fakes are about hooks and skills.
+    if (route === 'agents.list') return ok({ agents: [], problems: [], roots: [] })
     const spec = agentRoutes[route as keyof typeof agentRoutes]
     if (!spec) return { ok: false, error: { code: 'E_UNKNOWN_ROUTE', message: `no ${route}`, retryable: false } }
     const parsed = spec.input.safeParse(input)
@@ -149,7 +151,7 @@ export function fakeAgent(options: FakeAgentOptions, emitRan: (run: HookRun) => 
   }
 
   return {
-    isAgentRoute: (route: string) => Object.hasOwn(agentRoutes, route),
+    isAgentRoute: (route: string) => route === 'agents.list' || Object.hasOwn(agentRoutes, route),
     call,
     /** Every tools.decide answer, in order. */
     decisions: () => decisions,

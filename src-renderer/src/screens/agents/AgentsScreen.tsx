@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { ScreenHeader } from '../../components/ScreenHeader'
 import '../../agents.css'
+import { AgentLibrary } from './AgentLibrary'
 import { HooksSection } from './HooksSection'
 import { SkillsSection } from './SkillsSection'
 import { useWorkspace } from '../../store/workspace-store'
@@ -33,13 +34,14 @@ export function WorkspaceField() {
   )
 }
 
-/** Agents: hooks and skills, for the user and the chosen workspace. */
+/** Agents: the agent library, then hooks and skills, for the user and the chosen workspace. */
 export function AgentsScreen() {
   const workspace = useWorkspace((state) => state.path)
   return (
     <>
       <ScreenHeader id="agents" />
       <WorkspaceField />
+      <AgentLibrary workspace={workspace} />
       <HooksSection workspace={workspace} />
       <SkillsSection workspace={workspace} />
     </>
