@@ -17,6 +17,7 @@ export const commandOrder: readonly CommandSpec[] = [
   commandSpecs.sessions,
   commandSpecs.models,
   commandSpecs.ollama,
+  commandSpecs.kb,
   commandSpecs.completion,
 ]
 

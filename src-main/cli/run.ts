@@ -4,6 +4,7 @@ import { doctorCommand } from './doctor'
 import { hooksCommand, skillsCommand } from './agent'
 import { mcpCommand } from './mcp'
 import { rdmaCommand } from './rdma'
+import { kbCommand } from './kb'
 import { clusterCommand } from './cluster'
 import { chatCommand, providersCommand } from './chat'
 import { modelsCommand } from './models'
@@ -16,7 +17,7 @@ import { mainHelp } from './fast'
 export { mainHelp }
 
 /** Subcommands; later features add theirs here. */
-export const commands: Command[] = [serveCommand, chatCommand, providersCommand, hooksCommand, skillsCommand, mcpCommand, rdmaCommand, clusterCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand]
+export const commands: Command[] = [serveCommand, chatCommand, providersCommand, hooksCommand, skillsCommand, mcpCommand, rdmaCommand, clusterCommand, doctorCommand, sessionsCommand, modelsCommand, ollamaCommand, kbCommand]
 commands.push(completionCommand(() => commands))
 
 export async function runCli(argv: string[], io: Io): Promise<number> {

@@ -135,6 +135,17 @@ export const commandSpecs = {
       { name: 'json', type: 'boolean', summary: 'status: print JSON' },
     ],
   },
+  kb: {
+    name: 'kb',
+    summary: 'Knowledge bases: index folders and files, then search them (chats use them when attached).',
+    usage: 'kb list|create <name> [--provider ID --model M]|add <id> <path> [--watch]|sync <id>|search <id>[,<id>…] <question>|rm <id>',
+    options: [
+      { name: 'provider', type: 'string', summary: 'create: the provider id whose embedding model makes the vectors' },
+      { name: 'model', type: 'string', summary: 'create: the embedding model (e.g. nomic-embed-text)' },
+      { name: 'watch', type: 'boolean', summary: 'add: re-index the folder when it changes (while the app runs)' },
+      { name: 'json', type: 'boolean', summary: 'Machine-readable output' },
+    ],
+  },
   rdma: {
     name: 'rdma',
     summary: 'RDMA devices on this machine (InfiniBand, RoCE, iWARP, Thunderbolt) and a bandwidth check.',
