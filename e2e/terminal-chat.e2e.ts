@@ -143,6 +143,21 @@ describe('the interactive terminal chat', () => {
     assert.equal((await terminal.run('stty -a')).output, sttyBefore)
   })
 
+  test('with TERM=dumb it chats line by line, in plain text', async () => {
+    await fakes.control({ target: 'ollama', script: [{ text: ['Dumb ', 'terminal ', 'reply.'] }] })
+    await terminal.run('clear')
+    terminal.type('TERM=dumb ollama-desk')
+    terminal.press('Enter')
+    await terminal.waitFor(/\/help for commands, Ctrl\+D to leave\n> ?$/m, 'the welcome line and the prompt', true)
+    terminal.type('Hello from a dumb terminal')
+    terminal.press('Enter')
+    await terminal.waitFor(/^Dumb terminal reply\.\nollama:llama3\.2:latest · .+\n> ?$/m, 'the reply, its line and the next prompt', true)
+    terminal.type('/quit')
+    terminal.press('Enter')
+    await terminal.waitFor(/^\$ ?$/m, 'the shell prompt')
+    assert.equal((await terminal.run('stty -a')).output, sttyBefore)
+  })
+
   test('without a terminal, `ollama-desk` prints the help instead', async () => {
     const { output, status } = await terminal.run('ollama-desk < /dev/null | cat')
     assert.equal(status, 0)

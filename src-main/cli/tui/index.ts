@@ -15,7 +15,6 @@ export async function runTerminalChat(args: ParsedArgs, io: Io, target: ChatTarg
     io.err('error: the interactive chat needs a terminal; without one, send one message: ollama-desk chat "hello" (or pipe it on stdin)\n')
     return 2
   }
-  const [{ render }, { TuiApp }] = await Promise.all([import('ink'), import('./app')])
   const core = openCore(args.values, io.env)
   try {
     const api = createLocalClient(core.dispatcher, 'cli')
@@ -23,6 +22,13 @@ export async function runTerminalChat(args: ParsedArgs, io: Io, target: ChatTarg
     const resume = typeof args.values.session === 'string' ? args.values.session : null
     if (resume) await session.open(resume)
     else session.add('info', `Ollama Desk · ${session.status.model === 'auto' ? 'the first model that answers (auto)' : session.status.model} · /help for commands, Ctrl+D to leave`)
+    if (io.env.TERM === 'dumb') {
+      // No cursor movement: the line-by-line chat.
+      const { runPlainChat } = await import('./plain')
+      await runPlainChat(session, api, process.stdin, process.stdout)
+      return 0
+    }
+    const [{ render }, { TuiApp }] = await Promise.all([import('ink'), import('./app')])
     const app = render(h(TuiApp, { session, api, history: [] }), { exitOnCtrlC: false })
     await app.waitUntilExit()
     session.stop()
