@@ -163,6 +163,16 @@ describe('Settings → Data, the shortcuts sheet and the sidebar groups', () => 
     // A second export to the same file is refused unless replacing it is ticked.
     await card.getByRole('button', { name: 'Export all' }).click()
     await page.getByText(/already exists/).first().waitFor()
+
+    // Delete all chats: only with the phrase typed; a backup comes first and restores them.
+    await card.getByRole('button', { name: 'Delete all chats…' }).click()
+    await card.getByRole('textbox', { name: /Type “delete all my chats” to confirm/ }).fill('delete all my chats')
+    await shootLooks(page, 'settings-data-delete', { scrollTo: card.getByRole('group', { name: 'Confirm deleting all chats' }) })
+    await card.getByRole('button', { name: 'Delete everything' }).click()
+    await page.getByText(/^Deleted \d+ chats\./).waitFor()
+    const backup = await card.getByRole('textbox', { name: 'Backup file (full path)' }).inputValue()
+    assert.match(path.basename(backup), /^before-delete-all-/)
+    assert.ok(fs.existsSync(backup))
   })
 
   test('? shows every shortcut; Esc closes it', async () => {

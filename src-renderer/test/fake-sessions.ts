@@ -259,6 +259,16 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
     return undefined
   }
 
+  /** Delete all chats: the fake keeps no backup file, it names one. */
+  function deleteAll(route: SessionRoute, raw: unknown): Result<unknown> | undefined {
+    if (route !== 'sessions.deleteAll') return undefined
+    const valid = validate(route, raw)
+    if (!valid.ok) return valid
+    const deleted = sessions.size
+    sessions.clear()
+    return ok({ deleted, backup: '/tmp/data/backups/before-delete-all.sqlite' })
+  }
+
   function answer(route: SessionRoute, raw: unknown): Result<unknown> {
     const valid = validate(route, raw)
     if (!valid.ok) return valid
@@ -351,7 +361,7 @@ export function fakeSessions(options: FakeSessionsOptions, changed: (ids: string
     isSessionRoute: (route: string): route is SessionRoute => route.startsWith('sessions.') && Object.hasOwn(routes, route),
     /** Answers like the core, and checks the answer against the contract's output schema. */
     call(route: SessionRoute, input: unknown): Result<unknown> {
-      const result = diskAnswer(route) ?? answer(route, input)
+      const result = diskAnswer(route) ?? deleteAll(route, input) ?? answer(route, input)
       if (result.ok) routes[route].output.parse(result.value)
       return result
     },

@@ -1,6 +1,9 @@
 import { z } from 'zod'
 import { defineCapability } from './capability'
 
+/** What `sessions.deleteAll` needs as `confirm`: typed on purpose, never a default. */
+export const DELETE_ALL_CONFIRMATION = 'delete all my chats'
+
 /** The longest instructions "Compact now" takes for the summary (Claude Code's `/compact <instructions>`). */
 export const COMPACT_INSTRUCTIONS_MAX = 2000
 
@@ -285,6 +288,11 @@ export const sessionRoutes = {
       })
       .strict(),
     output: z.object({ fired: z.enum(['SessionStart', 'SessionEnd']).nullable() }),
+  },
+  'sessions.deleteAll': {
+    description: `Delete every chat for good, the trash included. Needs \`confirm: "${DELETE_ALL_CONFIRMATION}"\`. A backup of the whole history is made first; its path is in the answer.`,
+    input: z.object({ confirm: z.literal(DELETE_ALL_CONFIRMATION, { error: `confirm must be exactly "${DELETE_ALL_CONFIRMATION}": deleting every chat needs that confirmation` }) }).strict(),
+    output: z.object({ deleted: z.number().int().min(0), backup: z.string() }),
   },
   'sessions.exportAll': {
     description:

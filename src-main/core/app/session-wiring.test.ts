@@ -39,6 +39,33 @@ describe('session routes over the real store', () => {
     expect(ok(await api.call('sessions.get', { id: created.id })).title).toBe('Lisbon trip')
   })
 
+  it('deleteAll: refuses without the exact confirmation (nothing lost), then deletes every chat, the trash too, after a backup that brings them back', async () => {
+    const { api, core, pushed } = open()
+    const kept = ok(await api.call('sessions.create', { title: 'kept' }))
+    const archived = ok(await api.call('sessions.create', { title: 'archived' }))
+    const trashed = ok(await api.call('sessions.create', { title: 'trashed' }))
+    const store = await core.sessions()
+    for (const text of ['one', 'two']) await store.appendMessage(kept.id, { role: 'user', text })
+    ok(await api.call('sessions.update', { id: archived.id, archived: true }))
+    ok(await api.call('sessions.delete', { ids: [trashed.id] }))
+    for (const confirm of [undefined, '', 'yes', 'DELETE ALL MY CHATS', 'delete all my chats ']) {
+      const refused = await api.call('sessions.deleteAll', (confirm === undefined ? {} : { confirm }) as never)
+      expect(refused).toMatchObject({ ok: false, error: { code: 'E_VALIDATION', message: expect.stringContaining('confirm must be exactly "delete all my chats"') } })
+    }
+    expect(await api.call('sessions.deleteAll', { confirm: 'delete all my chats', extra: 1 } as never)).toMatchObject({ ok: false, error: { code: 'E_VALIDATION' } })
+    expect(ok(await api.call('sessions.stats', {}))).toMatchObject({ sessions: 3, messages: 2 })
+
+    const done = ok(await api.call('sessions.deleteAll', { confirm: 'delete all my chats' }))
+    expect(done.deleted).toBe(3)
+    expect(ok(await api.call('sessions.list', {})).total).toBe(0)
+    expect(ok(await api.call('sessions.list', { onlyDeleted: true })).total).toBe(0)
+    expect(ok(await api.call('sessions.stats', {}))).toMatchObject({ sessions: 0, messages: 0 })
+    expect(pushed).toContainEqual({ name: 'sessions.changed', payload: { ids: expect.arrayContaining([kept.id, archived.id, trashed.id]) } })
+    expect(path.basename(done.backup)).toMatch(/^before-delete-all-.*\.sqlite$/)
+    const restored = ok(await api.call('sessions.restoreBackup', { path: done.backup }))
+    expect(restored).toMatchObject({ sessionsAdded: 3, messagesAdded: 2 })
+  })
+
   it('refuses an empty title and an unknown session with clear errors', async () => {
     const { api } = open()
     const created = ok(await api.call('sessions.create', {}))

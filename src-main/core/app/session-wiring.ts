@@ -156,6 +156,24 @@ export function createSessionHandlers(deps: SessionHandlerDeps): SessionRouteHan
     'sessions.compact': ({ sessionId, contextWindow = DEFAULT_CONTEXT_WINDOW, force = false, instructions }, { signal }) =>
       compact(sessionId, { contextWindow, force, signal, ...(instructions ? { instructions } : {}) }),
     'sessions.exportAll': async ({ path: file, overwrite }) => (await store()).exportAll(file, { overwrite }),
+    'sessions.deleteAll': async () => {
+      const s = await store()
+      const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-')
+      // A way back first: the whole history as it was, in the backups folder.
+      const { path: backup } = await s.backup(path.join(sessionPaths(deps.dataDir).backups, `before-delete-all-${stamp}.sqlite`))
+      const all: SessionSummary[] = []
+      for (let offset: number | null = 0; offset !== null; ) {
+        const page = await s.listSessions({ includeDeleted: true, limit: 500, offset })
+        all.push(...page.sessions)
+        offset = page.nextOffset
+      }
+      for (const session of all) if (session.deletedAt === null) await s.softDeleteSession(session.id)
+      const deleted = await s.purgeDeleted()
+      const ids = all.map((session) => session.id)
+      deps.ended?.(all.filter((session) => session.deletedAt === null).map((session) => session.id))
+      changed(ids)
+      return { deleted, backup }
+    },
     'sessions.backup': async () => {
       const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-')
       return (await store()).backup(path.join(sessionPaths(deps.dataDir).backups, `manual-${stamp}.sqlite`))

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { DELETE_ALL_CONFIRMATION } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { formatBytes } from '../../lib/format'
 import { useAppStore } from '../../store/app-store'
@@ -31,6 +32,7 @@ export function DataSection() {
   const [confirmReplace, setConfirmReplace] = useState(false)
   const [exportPath, setExportPath] = useState<string | undefined>()
   const [overwrite, setOverwrite] = useState(false)
+  const [deleting, setDeleting] = useState<string | undefined>()
   if (!info) return null
   const notify = useAppStore.getState().notify
   const exportTarget = exportPath ?? joinPath(info.platform, info.dataDir, `ollama-desk-chats-${today()}.zip`)
@@ -61,6 +63,15 @@ export function DataSection() {
       if (!result.ok) return useAppStore.getState().notifyError(result.error)
       setOverwrite(false)
       notify({ level: 'info', message: `Exported ${result.value.sessions} chats (${formatBytes(result.value.bytes)}).`, hint: `Saved to ${result.value.path}`, timeoutMs: 10_000 })
+    })
+
+  const deleteAll = (): Promise<void> =>
+    run('delete', async () => {
+      const result = await api.call('sessions.deleteAll', { confirm: DELETE_ALL_CONFIRMATION })
+      if (!result.ok) return useAppStore.getState().notifyError(result.error)
+      setDeleting(undefined)
+      setRestorePath(result.value.backup)
+      notify({ level: 'info', message: `Deleted ${result.value.deleted} chats.`, hint: `A backup was made first: ${result.value.backup}`, timeoutMs: 15_000 })
     })
 
   return (
@@ -125,6 +136,27 @@ export function DataSection() {
         <button type="button" className="button secondary align-start" disabled={!exportTarget.trim() || busy !== undefined} onClick={() => void exportAll()}>
           {busy === 'export' ? 'Exporting…' : 'Export all'}
         </button>
+      </div>
+
+      <div className="data-block data-danger" role="group" aria-labelledby="delete-all-title">
+        <strong id="delete-all-title">Delete all chats</strong>
+        <p className="hint">Every chat and its messages, the trash included, are deleted for good. A backup is made first, so Restore can bring them back.</p>
+        {deleting === undefined ? (
+          <button type="button" className="button danger" disabled={busy !== undefined} onClick={() => setDeleting('')}>Delete all chats…</button>
+        ) : (
+          <div className="confirm-delete" role="group" aria-label="Confirm deleting all chats">
+            <label className="field">
+              <span className="field-label">Type “{DELETE_ALL_CONFIRMATION}” to confirm</span>
+              <input value={deleting} autoComplete="off" spellCheck={false} onChange={(event) => setDeleting(event.target.value)} />
+            </label>
+            <div className="row">
+              <button type="button" className="button danger" disabled={deleting !== DELETE_ALL_CONFIRMATION || busy !== undefined} onClick={() => void deleteAll()}>
+                {busy === 'delete' ? 'Deleting…' : 'Delete everything'}
+              </button>
+              <button type="button" className="button secondary" onClick={() => setDeleting(undefined)}>Cancel</button>
+            </div>
+          </div>
+        )}
       </div>
     </section>
   )
