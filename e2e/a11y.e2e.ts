@@ -74,11 +74,20 @@ describe('every screen passes axe-core in light and dark, dialogs and popovers o
     await messages().getByText('Done.').waitFor()
     await shootLooks(page, 'a11y-chat-reply')
     await expectAccessible(page, 'Chat with a reply')
+    // One border around a code block: its box's, not a second one on the code inside.
+    const borders = await messages().locator('.code-block pre').first().evaluate((pre) => getComputedStyle(pre).borderTopWidth)
+    assert.equal(borders, '0px')
+    // The Ctrl+K badge sits inside the search button.
+    const [trigger, badge] = await Promise.all([page.locator('.palette-trigger').boundingBox(), page.locator('.palette-trigger kbd').boundingBox()])
+    assert.ok(trigger && badge && badge.x + badge.width <= trigger.x + trigger.width - 4, `badge ${JSON.stringify(badge)} in ${JSON.stringify(trigger)}`)
   })
 
   test('Chat: the model picker', async () => {
     await page.getByRole('button', { name: /^Model: / }).click()
     await page.getByRole('listbox', { name: 'Models' }).waitFor()
+    // The provider's logo (simple-icons) beside its name.
+    await page.getByRole('group', { name: 'Ollama (this computer)' }).or(page.getByRole('group', { name: /Ollama/ })).first().waitFor()
+    assert.ok((await page.locator('.model-group-label svg.provider-logo[data-logo="ollama"]').count()) >= 1)
     await expectAccessible(page, 'the model picker')
     await page.keyboard.press('Escape')
   })
@@ -127,6 +136,12 @@ describe('every screen passes axe-core in light and dark, dialogs and popovers o
     await send('run something')
     const dialog = page.getByRole('dialog', { name: 'Allow Bash?' })
     await dialog.waitFor()
+    // Its four answers in two rows of two: no button alone on a row.
+    const tops = await dialog.locator('.approval-actions button').evaluateAll((buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().top)))
+    const perRow = new Map<number, number>()
+    for (const top of tops) perRow.set(top, (perRow.get(top) ?? 0) + 1)
+    assert.deepEqual([...perRow.values()], [2, 2])
+    await shootLooks(page, 'a11y-approval')
     await expectAccessible(page, 'the approval dialog')
     await dialog.getByRole('button', { name: 'Allow once' }).click()
     await messages().getByText('It said hello.').waitFor()
@@ -148,6 +163,8 @@ describe('every screen passes axe-core in light and dark, dialogs and popovers o
 
   test('Providers & Health, with a provider being added', async () => {
     await screen('Providers & Health')
+    await page.locator('.provider-row .provider-logo[data-logo="ollama"]').first().waitFor()
+    await shootLooks(page, 'a11y-providers')
     await expectAccessible(page, 'Providers & Health')
     await page.getByLabel('Add a provider').selectOption({ label: 'OpenAI' })
     await page.getByRole('button', { name: 'Add provider' }).click()

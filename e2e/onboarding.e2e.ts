@@ -6,6 +6,7 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { startReleaseServer, type ReleaseServer } from '../src-main/core/installer/testdata/release-server.ts'
+import { expectAccessible } from './a11y.ts'
 import { eventually, goTo, openApp, shoot, shootLooks, type Companion, type OpenApp } from './harness.ts'
 import { STANDIN_VERSION, standinArchive } from './ollama-standin.ts'
 
@@ -58,12 +59,14 @@ describe('first-run setup, from "not found" to a first chat', () => {
   test('welcomes on first run', async () => {
     await page.getByRole('heading', { level: 1, name: 'Welcome to Ollama Desk' }).waitFor()
     await shot('welcome')
+    await expectAccessible(page, 'the wizard: welcome')
     await button('Get started').click()
   })
 
   test('finds no Ollama and installs it with one click, with progress', async () => {
     await dialog().getByText('Ollama was not found').waitFor()
     await shot('not-found')
+    await expectAccessible(page, 'the wizard: Ollama not found')
     await button('Install Ollama').click()
     await page.waitForFunction(() => Number(document.querySelector('[aria-label="Ollama download"]')?.getAttribute('aria-valuenow')) >= 25)
     await dialog().getByText(/ left/).waitFor()
@@ -71,6 +74,7 @@ describe('first-run setup, from "not found" to a first chat', () => {
     await dialog().getByText(`Ollama ${STANDIN_VERSION} is running at`).waitFor()
     assert.ok(fs.existsSync(path.join(home, '.local/share/ollama-desk/ollama/bin/ollama')))
     await shot('running')
+    await expectAccessible(page, 'the wizard: Ollama running')
     await button('Next').click()
   })
 
@@ -79,8 +83,16 @@ describe('first-run setup, from "not found" to a first chat', () => {
     const choices = dialog().getByRole('group', { name: 'Recommended for this computer' })
     await choices.getByRole('radio').first().waitFor()
     await shot('model')
+    await expectAccessible(page, 'the wizard: pick a model')
     await button(/^Download /).click()
     await page.waitForFunction(() => Number(document.querySelector('[aria-label$=" download"][role="progressbar"]')?.getAttribute('aria-valuenow')) >= 30)
+    // The bar is drawn as long as the percentage it announces (read in one go: it keeps moving).
+    const drawn = await page.evaluate(() => {
+      const bar = document.querySelector('[aria-label$=" download"][role="progressbar"]')
+      const fill = bar?.querySelector('span')
+      return { value: Number(bar?.getAttribute('aria-valuenow')), width: (100 * (fill?.getBoundingClientRect().width ?? 0)) / (bar?.getBoundingClientRect().width ?? 1) }
+    })
+    assert.ok(Math.abs(drawn.width - drawn.value) <= 1, `the bar shows ${drawn.width.toFixed(1)}% for ${drawn.value}%`)
     await shot('pull')
     await dialog().getByText(/ is ready$/).waitFor()
     await button('Next').click()
@@ -92,6 +104,7 @@ describe('first-run setup, from "not found" to a first chat', () => {
     await dialog().getByLabel('Reply').getByText(/running on your computer/).waitFor()
     await dialog().getByText('Everything works.', { exact: false }).waitFor()
     await shot('chat')
+    await expectAccessible(page, 'the wizard: first chat')
     await button('Next').click()
   })
 
@@ -99,9 +112,13 @@ describe('first-run setup, from "not found" to a first chat', () => {
     await page.getByRole('heading', { level: 1, name: 'Cloud providers' }).waitFor()
     await dialog().getByRole('radiogroup', { name: 'Cloud provider' }).or(dialog().getByRole('group', { name: 'Cloud provider' })).waitFor()
     await shot('cloud')
+    await expectAccessible(page, 'the wizard: cloud providers')
     await button('Skip').click()
     await page.getByRole('heading', { level: 1, name: 'You’re all set' }).waitFor()
     await shot('done')
+    // Every step was done except the cloud providers, skipped: grey, not green.
+    assert.deepEqual(await dialog().getByRole('list', { name: 'Setup steps' }).getByRole('listitem').allTextContents(), ['✓ Welcome: done', '✓ Ollama: done', '✓ First model: done', '✓ First chat: done', '– Cloud providers: skipped', 'Done'])
+    await expectAccessible(page, 'the wizard: done')
     await button('Start chatting').click()
     await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
     await dialog().waitFor({ state: 'detached' })

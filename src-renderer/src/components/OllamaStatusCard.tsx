@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { useApi } from '../api/context'
 import { ollamaState, useOllamaStatus } from '../store/ollama-status-store'
+import { OllamaFix } from './OllamaFix'
 
 /** Live answer to "is Ollama there?", from the core's probe (never starts anything). */
 export function OllamaStatusCard({ onDismiss }: { onDismiss?: () => void } = {}) {
@@ -31,9 +32,7 @@ export function OllamaStatusCard({ onDismiss }: { onDismiss?: () => void } = {})
           {status.error && ` · ${status.error}`}
         </p>
       )}
-      {state === 'fail' && (
-        <p className="hint">Start it with <code>ollama serve</code>, or change the host in Settings. One-click install arrives with the onboarding wizard.</p>
-      )}
+      {state === 'fail' && <OllamaFix />}
       {problem && <p className="hint" role="alert">{problem}</p>}
     </section>
   )

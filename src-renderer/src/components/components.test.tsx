@@ -1,4 +1,4 @@
-import { act, render, screen } from '@testing-library/react'
+import { act, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { useState } from 'react'
 import { describe, expect, it, vi } from 'vitest'
@@ -57,10 +57,28 @@ describe('Ollama status card', () => {
     const { calls } = await renderApp({ status: { host: 'http://127.0.0.1:11434', reachable: false, error: 'connection refused' } })
     expect(await screen.findByText('Ollama is not reachable')).toBeTruthy()
     expect(screen.getByText(/connection refused/)).toBeTruthy()
-    expect(screen.getByText('ollama serve')).toBeTruthy()
+    expect(await within(await screen.findByRole('region', { name: 'Ollama status' })).findByRole('button', { name: 'Install Ollama' })).toBeTruthy()
     const before = calls.filter((call) => call.route === 'ollama.status').length
     await userEvent.click(screen.getByRole('button', { name: 'Check again' }))
     expect(calls.filter((call) => call.route === 'ollama.status').length).toBe(before + 1)
+    expect(screen.queryByText(/arrives with the onboarding wizard/)).toBeNull()
+  })
+
+  it('offers Install when Ollama is missing, with progress, and checks again once installed', async () => {
+    const { installer, calls } = await renderApp({ status: { host: 'http://127.0.0.1:11434', reachable: false }, installer: { detection: { reachable: false, installs: [] } } })
+    await userEvent.click(await within(await screen.findByRole('region', { name: 'Ollama status' })).findByRole('button', { name: 'Install Ollama' }))
+    await waitFor(() => installer.progress({ phase: 'download', bytes: 1, total: 2 }))
+    expect((await screen.findByText(/Installing Ollama… \(download\)/)).getAttribute('role')).toBe('status')
+    const before = calls.filter((call) => call.route === 'ollama.status').length
+    await waitFor(() => installer.finish())
+    await waitFor(() => expect(calls.filter((call) => call.route === 'ollama.status').length).toBeGreaterThan(before))
+  })
+
+  it('offers Start for the Ollama it installed that is stopped', async () => {
+    const installs = [{ path: '/home/u/.local/share/ollama-desk/ollama/bin/ollama', kind: 'ours' as const, ours: true, version: '0.12.6' }]
+    const { calls } = await renderApp({ status: { host: 'http://127.0.0.1:11434', reachable: false }, installer: { detection: { reachable: false, installs } } })
+    await userEvent.click(await within(await screen.findByRole('region', { name: 'Ollama status' })).findByRole('button', { name: 'Start Ollama' }))
+    await waitFor(() => expect(calls.some((call) => call.route === 'ollama.start')).toBe(true))
   })
 
   it('shows a refused probe as an alert', async () => {

@@ -14,6 +14,13 @@ export const stepTitles: Record<Step, string> = {
   done: 'Done',
 }
 
+/** What a step reports while it is shown: done enough to go on, still waiting, or failed. */
+export type StepStatus = 'ready' | 'waiting' | 'failed'
+/** How the user left a step: the step list shows each (green, grey or red; never green unless done). */
+export type StepOutcome = 'done' | 'skipped' | 'failed'
+
+export const outcomeOf = (status: StepStatus): StepOutcome => (status === 'ready' ? 'done' : status === 'failed' ? 'failed' : 'skipped')
+
 export interface Install {
   state: 'running' | 'done' | 'cancelled' | 'failed'
   phase: InstallProgress['phase']
@@ -32,11 +39,15 @@ interface OnboardingState {
   /** Closed in this window, before the saved setting caught up. */
   closed: boolean
   step: Step
+  /** How each step already left was left (a step left again overwrites it). */
+  outcomes: Partial<Record<Step, StepOutcome>>
   /** The model picked (or pulled) for the first chat. */
   model: string | undefined
   install: Install | undefined
   show(): void
   go(step: Step): void
+  /** Leaves the current step for `step`, recording how the current one ended. */
+  leave(status: StepStatus, step: Step): void
   setModel(model: string | undefined): void
   /** `input`: e.g. `{ force: true }` to update an install that is running. */
   startInstall(api: ApiClient, onEnd?: (install: Install) => void, input?: { force?: boolean; method?: string }): void
@@ -48,10 +59,12 @@ export const useOnboarding = create<OnboardingState>((set, get) => ({
   open: false,
   closed: false,
   step: 'welcome',
+  outcomes: {},
   model: undefined,
   install: undefined,
-  show: () => set({ open: true, closed: false, step: 'welcome' }),
+  show: () => set({ open: true, closed: false, step: 'welcome', outcomes: {} }),
   go: (step) => set({ step }),
+  leave: (status, step) => set((state) => ({ step, outcomes: { ...state.outcomes, [state.step]: outcomeOf(status) } })),
   setModel: (model) => set({ model }),
   startInstall(api, onEnd, input = {}) {
     if (get().install?.state === 'running') return
@@ -70,7 +83,7 @@ export const useOnboarding = create<OnboardingState>((set, get) => ({
   },
   async finish(api) {
     get().install?.cancel()
-    set({ open: false, closed: true, step: 'welcome', install: undefined })
+    set({ open: false, closed: true, step: 'welcome', outcomes: {}, install: undefined })
     await updateSettings(api, { onboarding: { completed: true } })
   },
 }))

@@ -51,11 +51,12 @@ function WhatItDoes({ request }: { request: PermissionRequest }) {
   return <pre aria-label="Input">{JSON.stringify(input, null, 2)}</pre>
 }
 
+/** Two rows of two: this time (allow or deny), then always (session or workspace); no button alone on a row. */
 const choices: { decision: PermissionDecision; label: string; kind: string }[] = [
   { decision: 'allow-once', label: 'Allow once', kind: 'button' },
+  { decision: 'deny', label: 'Deny', kind: 'button danger' },
   { decision: 'allow-session', label: 'Always allow in this session', kind: 'button secondary' },
   { decision: 'allow-workspace', label: 'Always allow in this workspace', kind: 'button secondary' },
-  { decision: 'deny', label: 'Deny', kind: 'button danger' },
 ]
 
 export interface ApprovalDialogProps {

@@ -74,7 +74,9 @@ describe('Tool approvals', () => {
     act(() => core.push({ type: 'permission', request: bash }, { type: 'permission', request: write }))
     const first = await screen.findByRole('dialog', { name: 'Allow Bash?' })
     const buttons = within(first).getAllByRole('button').filter((b) => !(b as HTMLButtonElement).disabled)
-    expect(document.activeElement).toBe(buttons.at(-1))
+    // Deny has the focus first (the safe answer); Tab from the last button wraps to the first.
+    expect(document.activeElement).toBe(within(first).getByRole('button', { name: 'Deny' }))
+    act(() => buttons.at(-1)!.focus())
     await userEvent.tab()
     expect(document.activeElement).toBe(buttons[0])
     await userEvent.tab({ shift: true })

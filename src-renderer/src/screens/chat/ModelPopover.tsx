@@ -3,6 +3,7 @@ import type { ChatTarget, ModelInfo } from '../../../../src-shared/contract'
 import { AUTO, sameTarget } from './chat-prefs'
 import { contextLabel, priceLabel } from './model-options'
 import { optionId, type ModelPickerState } from './use-model-picker'
+import { ProviderLogo } from '../../components/ProviderLogo'
 
 export function Badges({ model }: { model: ModelInfo }) {
   const { tools, vision, reasoning, contextWindow } = model.capabilities
@@ -68,7 +69,10 @@ export function ModelPopover({ picker, value }: { picker: ModelPickerState; valu
         )}
         {groups.map((group) => (
           <li key={group.providerId} role="presentation">
-            <div className="model-group-label" id={`${base}-g-${group.providerId}`}>{group.providerName}</div>
+            <div className="model-group-label" id={`${base}-g-${group.providerId}`}>
+              <ProviderLogo kind={group.kind} preset={group.preset} name={group.providerName} size={13} />
+              {group.providerName}
+            </div>
             <ul role="group" aria-labelledby={`${base}-g-${group.providerId}`}>
               {group.models.map((model) => (
                 <ModelOption key={`${model.providerId}/${model.id}`} picker={picker} value={value} target={{ providerId: model.providerId, model: model.id }} index={index++}>

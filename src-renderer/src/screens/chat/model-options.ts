@@ -22,6 +22,9 @@ export function priceLabel(model: ModelInfo): string {
 export interface ModelGroup {
   providerId: string
   providerName: string
+  /** For the provider's logo. */
+  kind: string
+  preset?: string
   models: ModelInfo[]
 }
 
@@ -31,6 +34,7 @@ export interface ModelGroup {
  */
 export function groupModels(models: readonly ModelInfo[], providers: readonly ProviderView[], query: string): ModelGroup[] {
   const nameOf = new Map(providers.map((p) => [p.config.id, p.config.name]))
+  const configOf = new Map(providers.map((p) => [p.config.id, p.config]))
   const order = new Map(providers.map((p, i) => [p.config.id, i]))
   const scored = models
     .map((model) => ({ model, match: fuzzyMatch(query, `${nameOf.get(model.providerId) ?? model.providerId} ${model.name}`) }))
@@ -39,7 +43,8 @@ export function groupModels(models: readonly ModelInfo[], providers: readonly Pr
   else scored.sort((a, b) => (order.get(a.model.providerId) ?? 99) - (order.get(b.model.providerId) ?? 99))
   const groups = new Map<string, ModelGroup>()
   for (const { model } of scored) {
-    const group = groups.get(model.providerId) ?? { providerId: model.providerId, providerName: nameOf.get(model.providerId) ?? model.providerId, models: [] }
+    const config = configOf.get(model.providerId)
+    const group = groups.get(model.providerId) ?? { providerId: model.providerId, providerName: nameOf.get(model.providerId) ?? model.providerId, kind: config?.kind ?? model.providerId, preset: config?.preset, models: [] }
     group.models.push(model)
     groups.set(model.providerId, group)
   }

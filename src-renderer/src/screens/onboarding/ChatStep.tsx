@@ -1,18 +1,19 @@
 import { useEffect, useState } from 'react'
 import type { ErrorShape } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
-import { useOnboarding } from '../../store/onboarding-store'
+import { useOnboarding, type StepStatus } from '../../store/onboarding-store'
+import { InlineCode } from '../../components/InlineCode'
 import { Problem } from './parts'
 
 /** One short prompt through Ollama, to prove the whole chain works before the first real chat. */
-export function ChatStep({ onReady }: { onReady(ready: boolean): void }) {
+export function ChatStep({ onStatus }: { onStatus(status: StepStatus): void }) {
   const api = useApi()
   const model = useOnboarding((state) => state.model)
   const [prompt, setPrompt] = useState('Say hello in one short sentence.')
   const [reply, setReply] = useState<{ reply: string; ms: number } | undefined>()
   const [problem, setProblem] = useState<ErrorShape | undefined>()
   const [sending, setSending] = useState(false)
-  useEffect(() => onReady(reply !== undefined), [reply, onReady])
+  useEffect(() => onStatus(reply !== undefined ? 'ready' : problem ? 'failed' : 'waiting'), [reply, problem, onStatus])
 
   if (!model) return <p className="muted">Pick a model first (go Back), or skip this step.</p>
   const send = async (): Promise<void> => {
@@ -40,7 +41,7 @@ export function ChatStep({ onReady }: { onReady(ready: boolean): void }) {
       {problem && <Problem error={problem} onRetry={() => void send()} />}
       {reply && (
         <figure className="onboarding-reply">
-          <blockquote aria-label="Reply">{reply.reply}</blockquote>
+          <blockquote aria-label="Reply"><InlineCode text={reply.reply} /></blockquote>
           <figcaption className="onboarding-ok"><span aria-hidden="true">✓</span> {model} answered in {(reply.ms / 1000).toFixed(1)} s. Everything works.</figcaption>
         </figure>
       )}

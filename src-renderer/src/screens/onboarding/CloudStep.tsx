@@ -3,6 +3,7 @@ import type { ErrorShape, PresetInfo, ProviderConfigInput, ProviderView, RouteOu
 import { useApi } from '../../api/context'
 import { plural } from '../../lib/format'
 import { Problem } from './parts'
+import type { StepStatus } from '../../store/onboarding-store'
 
 type TestResult = RouteOutput<'providers.test'>
 
@@ -33,7 +34,7 @@ const testFailure = (test: TestResult): ErrorShape =>
   test.error ?? { code: 'E_NETWORK', message: `Could not reach ${test.understoodUrl}.`, retryable: true }
 
 /** Optional: connect hosted providers that take an API key; everything else lives in Providers & Health. */
-export function CloudStep({ onReady }: { onReady(ready: boolean): void }) {
+export function CloudStep({ onStatus }: { onStatus(status: StepStatus): void }) {
   const api = useApi()
   const [presets, setPresets] = useState<PresetInfo[] | undefined>()
   const [existing, setExisting] = useState<ProviderView[]>([])
@@ -57,7 +58,7 @@ export function CloudStep({ onReady }: { onReady(ready: boolean): void }) {
   useEffect(() => void load(), [load])
 
   const anyAdded = Object.keys(added).length > 0
-  useEffect(() => onReady(anyAdded), [anyAdded, onReady])
+  useEffect(() => onStatus(anyAdded ? 'ready' : problem ? 'failed' : 'waiting'), [anyAdded, problem, onStatus])
 
   const test = async (view: ProviderView): Promise<void> => {
     const id = view.config.id

@@ -3,12 +3,13 @@ import { ModelNameSchema, type ErrorShape, type RecommendedModel } from '../../.
 import { useApi } from '../../api/context'
 import { formatBytes } from '../../lib/format'
 import { updateSettings } from '../../store/bootstrap'
+import { useOllamaStatus } from '../../store/ollama-status-store'
 import { usePulls } from '../../store/pull-store'
-import { useOnboarding } from '../../store/onboarding-store'
+import { useOnboarding, type StepStatus } from '../../store/onboarding-store'
 import { Problem, ProgressBar } from './parts'
 
 /** Pick a first model from what fits this machine (or type any name), and pull it with progress. */
-export function ModelStep({ onReady }: { onReady(ready: boolean): void }) {
+export function ModelStep({ onStatus }: { onStatus(status: StepStatus): void }) {
   const api = useApi()
   const model = useOnboarding((state) => state.model)
   const setModel = useOnboarding((state) => state.setModel)
@@ -20,6 +21,12 @@ export function ModelStep({ onReady }: { onReady(ready: boolean): void }) {
   const [problem, setProblem] = useState<ErrorShape | undefined>()
   const [typed, setTyped] = useState('')
   const [typedProblem, setTypedProblem] = useState<string | undefined>()
+  // Nothing downloads before Ollama answers: the button waits, and says why.
+  const ollama = useOllamaStatus((state) => state.status)
+  const checkOllama = useOllamaStatus((state) => state.check)
+  const checking = useOllamaStatus((state) => state.checking)
+  const answers = ollama?.reachable === true
+  useEffect(() => void checkOllama(api), [api, checkOllama])
 
   const load = useCallback(async () => {
     setProblem(undefined)
@@ -38,7 +45,8 @@ export function ModelStep({ onReady }: { onReady(ready: boolean): void }) {
   useEffect(() => void load(), [load])
   const has = (name: string | undefined): boolean => !!name && (installed.includes(name) || installed.includes(`${name}:latest`))
   const ready = has(model) || pull?.state === 'done'
-  useEffect(() => onReady(ready), [ready, onReady])
+  const failed = !!problem || pull?.state === 'failed'
+  useEffect(() => onStatus(ready ? 'ready' : failed ? 'failed' : 'waiting'), [ready, failed, onStatus])
 
   // The model just pulled becomes the default for new chats (Settings → Chat).
   const pulled = (name: string): void => {
@@ -79,9 +87,22 @@ export function ModelStep({ onReady }: { onReady(ready: boolean): void }) {
       </form>
       {typedProblem && <p className="hint" role="alert">{typedProblem}</p>}
       {model && !running && !ready && (
-        <button type="button" className="button" onClick={() => pullIt(model)}>
-          Download {model}
-        </button>
+        <div className="onboarding-download">
+          <button type="button" className="button" disabled={!answers} aria-describedby={answers ? undefined : 'onboarding-download-why'} onClick={() => pullIt(model)}>
+            Download {model}
+          </button>
+          {!answers && (
+            <p id="onboarding-download-why" className="hint" role="status">
+              {ollama && !checking ? `Ollama is not answering at ${ollama.host} yet, so nothing can be downloaded. Go back to the Ollama step to install or start it, then check again.` : 'Checking that Ollama answers…'}
+              {ollama && !checking && (
+                <>
+                  {' '}
+                  <button type="button" className="link-button" onClick={() => void checkOllama(api)}>Check again</button>
+                </>
+              )}
+            </p>
+          )}
+        </div>
       )}
       {pull && (
         <div className="onboarding-progress" role="status" aria-label={`Download of ${pull.name}`}>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import type { ErrorShape, OllamaDetection } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
 import { formatBytes } from '../../lib/format'
-import { useOnboarding, type Install } from '../../store/onboarding-store'
+import { useOnboarding, type Install, type StepStatus } from '../../store/onboarding-store'
 import { Problem, ProgressBar } from './parts'
 
 const phaseLabel: Record<Install['phase'], string> = {
@@ -38,7 +38,7 @@ function InstallProgressView({ install }: { install: Install }) {
 }
 
 /** Finds Ollama; offers to start it or to install it with one click; never leaves the user stuck. */
-export function OllamaStep({ onReady }: { onReady(ready: boolean): void }) {
+export function OllamaStep({ onStatus }: { onStatus(status: StepStatus): void }) {
   const api = useApi()
   const install = useOnboarding((state) => state.install)
   const startInstall = useOnboarding((state) => state.startInstall)
@@ -56,7 +56,8 @@ export function OllamaStep({ onReady }: { onReady(ready: boolean): void }) {
   }, [api])
 
   useEffect(() => void detect(), [detect])
-  useEffect(() => onReady(found?.reachable === true), [found, onReady])
+  const failed = !!problem || install?.state === 'failed' || !!found?.portConflict
+  useEffect(() => onStatus(found?.reachable === true ? 'ready' : failed ? 'failed' : 'waiting'), [found, failed, onStatus])
 
   const start = async (): Promise<void> => {
     setBusy('Starting Ollama…')
@@ -104,7 +105,7 @@ export function OllamaStep({ onReady }: { onReady(ready: boolean): void }) {
       ) : (
         <>
           <p role="status">Ollama was not found on this computer, and nothing answers at <code>{found.host}</code>.</p>
-          {found.methods.length > 0 ? (
+          {install?.state === 'failed' ? null : found.methods.length > 0 ? (
             <>
               <p className="hint">Ollama Desk can install it for you, just for your user (no administrator password). It downloads the official release from GitHub and verifies its checksum.</p>
               <button type="button" className="button" onClick={() => startInstall(api, () => void detect())}>Install Ollama</button>

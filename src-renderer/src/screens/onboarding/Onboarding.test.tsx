@@ -13,6 +13,8 @@ const recommended = [recommendedModel('gemma3:4b', { title: 'Gemma 3 4B' }), rec
 const wizard = () => screen.getByRole('dialog', { name: /./ })
 const heading = (name: string) => screen.findByRole('heading', { level: 1, name })
 const click = async (name: string | RegExp) => userEvent.click(await within(wizard()).findByRole('button', { name }))
+/** The step list as a screen reader reads it: each step with how it ended (done, skipped, failed). */
+const stepStates = () => within(within(wizard()).getByRole('list', { name: 'Setup steps' })).getAllByRole('listitem').map((item) => `${item.className}|${item.textContent}`)
 
 describe('onboarding wizard', () => {
   afterEach(() => {
@@ -141,6 +143,58 @@ describe('onboarding wizard', () => {
     await screen.findByText('Too slow.')
     await click('Retry')
     await screen.findByText('Wait.')
+  })
+
+  it('shows a skipped step as skipped (grey) and a failed one as failed (red), never green', async () => {
+    const failing = { 'ollama.try': { code: 'E_NETWORK', message: 'Ollama is not reachable.', hint: 'Start it with `ollama serve`.', retryable: true } } as const
+    const { ollama } = await renderApp({ ...firstRun, installer: { detection: { reachable: false, installs: [] } }, ollama: { recommended, models: [] }, failing })
+    await click('Get started')
+    await screen.findByText(/Ollama was not found/)
+    await click('Skip this step')
+    await heading('Pick a first model')
+    expect(stepStates().slice(0, 3)).toEqual(['done|✓ Welcome: done', 'skipped|– Ollama: skipped', 'current|First model'])
+    await click('Download gemma3:4b')
+    await waitFor(() => ollama.fail('gemma3:4b', { code: 'E_NETWORK', message: 'The registry did not answer.', retryable: true }))
+    await within(wizard()).findByText('The registry did not answer.')
+    await click('Skip this step')
+    await heading('Try it')
+    expect(stepStates()[2]).toBe('failed|✕ First model: failed')
+    act(() => useOnboarding.getState().setModel('gemma3:4b'))
+    await click('Send')
+    // Inline code in a message shows as code, not as backticks.
+    const hint = await screen.findByText((_, element) => element?.textContent === 'Start it with ollama serve.')
+    expect(hint.querySelector('code')?.textContent).toBe('ollama serve')
+    await click('Skip this step')
+    await click('Skip')
+    await heading('You’re all set')
+    expect(stepStates()).toEqual(['done|✓ Welcome: done', 'skipped|– Ollama: skipped', 'failed|✕ First model: failed', 'failed|✕ First chat: failed', 'skipped|– Cloud providers: skipped', 'current|Done'])
+    expect(within(wizard()).getByRole('list', { name: 'Left for later' }).textContent).toContain('Ollama was skipped: Models shows Ollama’s status with Install and Start.')
+    // Back on a step, it is the current one again.
+    await click('Back')
+    expect(stepStates()[4]).toBe('current|Cloud providers')
+  })
+
+  it('keeps "Download" off until Ollama answers, and says why', async () => {
+    const options = { ...firstRun, ollama: { recommended, models: [] }, status: { host: 'http://127.0.0.1:11434', reachable: false } }
+    await renderApp(options)
+    act(() => useOnboarding.getState().go('model'))
+    const download = await within(wizard()).findByRole('button', { name: 'Download gemma3:4b' })
+    await waitFor(() => expect(download.getAttribute('aria-describedby')).toBeTruthy())
+    expect((download as HTMLButtonElement).disabled).toBe(true)
+    expect(document.getElementById(download.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(/^Ollama is not answering at http:\/\/127\.0\.0\.1:11434 yet, so nothing can be downloaded\. Go back to the Ollama step/)
+    options.status = { host: 'http://127.0.0.1:11434', reachable: true }
+    await click('Check again')
+    await waitFor(() => expect((download as HTMLButtonElement).disabled).toBe(false))
+    expect(download.getAttribute('aria-describedby')).toBeNull()
+  })
+
+  it('offers one way to try the installation again after it failed, not two', async () => {
+    const { installer } = await renderApp({ ...firstRun, installer: { detection: { reachable: false, installs: [] } } })
+    await click('Get started')
+    await click('Install Ollama')
+    await waitFor(() => installer.fail({ code: 'E_NETWORK', message: 'The download failed.', hint: 'Check your connection.', retryable: true }))
+    await screen.findByText('Check your connection.')
+    expect(within(wizard()).getAllByRole('button', { name: /install|retry/i }).map((b) => b.textContent)).toEqual(['Retry the installation'])
   })
 
   it('takes any model name, refusing nonsense', async () => {

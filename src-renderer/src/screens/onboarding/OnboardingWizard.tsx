@@ -6,7 +6,7 @@ import { ChatStep } from './ChatStep'
 import { CloudStep } from './CloudStep'
 import { ModelStep } from './ModelStep'
 import { OllamaStep } from './OllamaStep'
-import { steps, stepTitles, useOnboarding, type Step } from '../../store/onboarding-store'
+import { steps, stepTitles, useOnboarding, type Step, type StepOutcome, type StepStatus } from '../../store/onboarding-store'
 
 const headings: Record<Step, string> = {
   welcome: 'Welcome to Ollama Desk',
@@ -17,7 +17,44 @@ const headings: Record<Step, string> = {
   done: 'You’re all set',
 }
 
-function StaticStep({ step }: { step: Step }): ReactNode {
+const outcomeMark: Record<StepOutcome, string> = { done: '✓', skipped: '–', failed: '✕' }
+const outcomeWord: Record<StepOutcome, string> = { done: 'done', skipped: 'skipped', failed: 'failed' }
+
+/** The steps as a list: each left step green (done), grey (skipped) or red (failed); the current one filled. */
+function StepList({ index, outcomes }: { index: number; outcomes: Partial<Record<Step, StepOutcome>> }) {
+  return (
+    <ol className="onboarding-steps" aria-label="Setup steps">
+      {steps.map((s, i) => {
+        const outcome = i === index ? undefined : outcomes[s]
+        return (
+          <li key={s} className={i === index ? 'current' : outcome} aria-current={i === index ? 'step' : undefined}>
+            {outcome && <span aria-hidden="true">{outcomeMark[outcome]} </span>}
+            {stepTitles[s]}
+            {outcome && <span className="visually-hidden">: {outcomeWord[outcome]}</span>}
+          </li>
+        )
+      })}
+    </ol>
+  )
+}
+
+/** On the last page: what was skipped or failed, and where to do it later. */
+function LeftUndone({ outcomes }: { outcomes: Partial<Record<Step, StepOutcome>> }) {
+  const later: Partial<Record<Step, string>> = { ollama: 'Models shows Ollama’s status with Install and Start', model: 'Models downloads models', chat: 'Chat is ready once a model is', cloud: 'Providers & Health adds cloud providers' }
+  const undone = steps.filter((s) => later[s] && (outcomes[s] === 'skipped' || outcomes[s] === 'failed'))
+  if (undone.length === 0) return null
+  return (
+    <ul className="onboarding-undone" aria-label="Left for later">
+      {undone.map((s) => (
+        <li key={s} className={outcomes[s]}>
+          <strong>{stepTitles[s]}</strong> {outcomes[s] === 'failed' ? 'failed' : 'was skipped'}: {later[s]}.
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function StaticStep({ step, outcomes }: { step: Step; outcomes: Partial<Record<Step, StepOutcome>> }): ReactNode {
   if (step === 'welcome') {
     return (
       <div className="onboarding-body">
@@ -29,6 +66,7 @@ function StaticStep({ step }: { step: Step }): ReactNode {
   return (
     <div className="onboarding-body">
       <p>That’s it for setup. Anything you skipped can be done later: Ollama’s status and models live in Models, the host in Settings, cloud providers and their keys in Providers & Health.</p>
+      <LeftUndone outcomes={outcomes} />
       <p className="muted">Start a chat, or look at Models to download more. Setup stays available in Settings and in the command palette (Ctrl/Cmd+K).</p>
     </div>
   )
@@ -41,18 +79,21 @@ export function OnboardingWizard() {
   const closed = useOnboarding((state) => state.closed)
   const step = useOnboarding((state) => state.step)
   const go = useOnboarding((state) => state.go)
+  const leave = useOnboarding((state) => state.leave)
+  const outcomes = useOnboarding((state) => state.outcomes)
   const finish = useOnboarding((state) => state.finish)
   const firstRun = useAppStore((state) => state.settings?.onboarding.completed === false)
-  const [ready, setReady] = useState(false)
+  const [status, setStatus] = useState<StepStatus>('waiting')
   const title = useRef<HTMLHeadingElement>(null)
   const visible = open || (firstRun && !closed)
   const index = steps.indexOf(step)
 
   useEffect(() => {
-    setReady(step === 'welcome' || step === 'done')
+    setStatus(step === 'welcome' || step === 'done' ? 'ready' : 'waiting')
     title.current?.focus()
   }, [step, visible])
-  const onReady = useCallback((value: boolean) => setReady(value), [])
+  const onStatus = useCallback((value: StepStatus) => setStatus(value), [])
+  const ready = status === 'ready'
 
   if (!visible) return null
   const next = steps[index + 1]
@@ -65,13 +106,7 @@ export function OnboardingWizard() {
     <div className="onboarding-backdrop">
       <div className="onboarding" role="dialog" aria-modal="true" aria-labelledby="onboarding-title">
         <header className="onboarding-head">
-          <ol className="onboarding-steps" aria-label="Setup steps">
-            {steps.map((s, i) => (
-              <li key={s} className={i < index ? 'past' : i === index ? 'current' : undefined} aria-current={i === index ? 'step' : undefined}>
-                {stepTitles[s]}
-              </li>
-            ))}
-          </ol>
+          <StepList index={index} outcomes={outcomes} />
           {next && (
             <button type="button" className="link-button" onClick={() => void finish(api)}>
               Skip setup
@@ -80,7 +115,7 @@ export function OnboardingWizard() {
         </header>
         <p className="onboarding-count muted">Step {index + 1} of {steps.length}</p>
         <h1 id="onboarding-title" ref={title} tabIndex={-1}>{headings[step]}</h1>
-        {step === 'ollama' ? <OllamaStep onReady={onReady} /> : step === 'model' ? <ModelStep onReady={onReady} /> : step === 'chat' ? <ChatStep onReady={onReady} /> : step === 'cloud' ? <CloudStep onReady={onReady} /> : <StaticStep step={step} />}
+        {step === 'ollama' ? <OllamaStep onStatus={onStatus} /> : step === 'model' ? <ModelStep onStatus={onStatus} /> : step === 'chat' ? <ChatStep onStatus={onStatus} /> : step === 'cloud' ? <CloudStep onStatus={onStatus} /> : <StaticStep step={step} outcomes={outcomes} />}
         <footer className="onboarding-foot">
           {back && (
             <button type="button" className="button secondary" onClick={() => go(back)}>
@@ -89,7 +124,7 @@ export function OnboardingWizard() {
           )}
           <span className="spacer" />
           {next ? (
-            <button type="button" className={ready ? 'button' : 'button secondary'} onClick={() => go(next)}>
+            <button type="button" className={ready ? 'button' : 'button secondary'} onClick={() => leave(status, next)}>
               {step === 'welcome' ? 'Get started' : step === 'cloud' && !ready ? 'Skip' : ready ? 'Next' : 'Skip this step'}
             </button>
           ) : (

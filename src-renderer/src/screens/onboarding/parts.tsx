@@ -1,4 +1,5 @@
 import type { ErrorShape } from '../../../../src-shared/contract'
+import { InlineCode } from '../../components/InlineCode'
 
 export function ProgressBar({ value, label }: { value: number; label: string }) {
   return (
@@ -12,8 +13,8 @@ export function ProgressBar({ value, label }: { value: number; label: string }) 
 export function Problem({ error, onRetry, retryLabel = 'Retry' }: { error: ErrorShape; onRetry(): void; retryLabel?: string }) {
   return (
     <div className="onboarding-problem" role="alert">
-      <strong>{error.message}</strong>
-      {error.hint && <p className="hint">{error.hint}</p>}
+      <strong><InlineCode text={error.message} /></strong>
+      {error.hint && <p className="hint"><InlineCode text={error.hint} /></p>}
       <button type="button" className="button secondary" onClick={onRetry}>
         {retryLabel}
       </button>

@@ -1,6 +1,7 @@
 import type { ProviderHealth } from '../../../../src-shared/contract'
 import { ColumnHeaders } from '../../components/ColumnHeaders'
 import { formatCost } from '../../lib/format'
+import { ProviderLogo } from '../../components/ProviderLogo'
 
 const ms = (value: number | null): string => (value === null ? '—' : value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`)
 const pair = (a: number | null, b: number | null): string => (a === null && b === null ? '—' : `${ms(a)} / ${ms(b)}`)
@@ -22,7 +23,7 @@ function HealthCard({ health }: { health: ProviderHealth }) {
   return (
     <article className={`health-card status-${health.status}`} aria-label={`${health.name} health`}>
       <header className="health-head">
-        <h3>{health.name}</h3>
+        <h3 className="health-name"><ProviderLogo kind={health.kind} name={health.name} />{health.name}</h3>
         <span className={`pill pill-${health.status}`}>{health.status}</span>
         {health.probeLatencyMs !== null && <span className="muted">probe {ms(health.probeLatencyMs)}</span>}
       </header>

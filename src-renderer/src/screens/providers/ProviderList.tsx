@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { PresetInfo, ProviderView, RouteOutput } from '../../../../src-shared/contract'
 import { useApi } from '../../api/context'
+import { ProviderLogo } from '../../components/ProviderLogo'
 import { ProviderForm } from './ProviderForm'
 
 type TestResult = RouteOutput<'providers.test'>
@@ -40,6 +41,7 @@ function ProviderRow({ view, takenIds }: { view: ProviderView; takenIds: string[
   return (
     <li className="provider-row" aria-label={config.name}>
       <div className="provider-line">
+        <ProviderLogo kind={config.kind} preset={config.preset} name={config.name} size={20} />
         <strong>{config.name}</strong>
         <span className="muted">{config.kind}{config.preset ? ` · ${config.preset}` : ''}{config.baseUrl ? ` · ${config.baseUrl}` : ''}</span>
         {!config.enabled && <span className="row-flag">Off</span>}

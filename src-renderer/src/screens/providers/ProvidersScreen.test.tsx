@@ -94,6 +94,9 @@ describe('Providers', () => {
     expect(alert.textContent).toContain('OpenAI refused the key.')
     expect(alert.textContent).toContain('Replace it.')
     expect(within(row('OpenAI')).getByText('Key set · …wxyz')).toBeTruthy()
+    // Each provider row carries its logo: Ollama's from simple-icons, OpenAI's a monogram (simple-icons has none).
+    expect(row('Ollama').querySelector('.provider-logo')!.getAttribute('data-logo')).toBe('ollama')
+    expect(row('OpenAI').querySelector('.provider-logo')!.getAttribute('data-logo')).toBe('monogram')
   })
 
   it('removes a provider only after an inline confirmation', async () => {
