@@ -68,7 +68,8 @@ export const kbSubcommands: Record<string, ApiSubcommand> = {
     const added = unwrap(await api.call('knowledge.addSource', { id, path: path.resolve(where), watch: values.watch === true }), io)
     if (!added) return 1
     io.out(`${formatBases([added.base])}\n`)
-    return 0
+    // A command that ends before its files are read would leave nothing searchable: index them now.
+    return kbSubcommands.sync!(api, { positionals: ['sync', id], values: {} }, io)
   },
   async sync(api, { positionals }, io) {
     const id = subcommandArgument(positionals, io, 'which knowledge base? kb sync <id>')

@@ -31,6 +31,6 @@ const fast = runFast(argv, io)
 if (fast !== undefined) process.exitCode = fast
 else {
   const [{ runCli }, { configureRuntime }, entries] = await Promise.all([import('./run'), import('./runtime'), import('./bundled-entries')])
-  configureRuntime({ sessionWorker: { entry: entries.sessionWorker }, voice: { sherpaEntry: entries.sherpaChild } })
+  configureRuntime({ sessionWorker: { entry: entries.sessionWorker }, knowledgeWorker: { entry: entries.knowledgeWorker }, voice: { sherpaEntry: entries.sherpaChild } })
   process.exitCode = await runCli(argv, io)
 }
