@@ -24,4 +24,9 @@ describe('fuzzyMatch', () => {
     const words = fuzzyFilter(['Theme: dark', 'Go to Tools & MCP'], 'tm', (text) => text)
     expect(words[0]?.item).toBe('Go to Tools & MCP')
   })
+
+  it('starts each query word at a word of the text: "prv hlth" is Providers & Health, not the h inside "What"', () => {
+    const ranked = fuzzyFilter(['Settings Privacy › What leaves this computer', 'Go to Providers & Health'], 'prv hlth', (text) => text)
+    expect(ranked.map((entry) => entry.item)).toEqual(['Go to Providers & Health', 'Settings Privacy › What leaves this computer'])
+  })
 })
