@@ -70,7 +70,7 @@ describe('the agent library', () => {
 
   test('a chat started with the agent sends its system prompt to the model', async () => {
     await fakes.control({ target: 'ollama', script: [{ text: ['Arr, ahoy there!'] }] })
-    await row('pirate').getByRole('button', { name: 'Start a chat with pirate' }).click()
+    await row('pirate').getByRole('button', { name: 'Start chat with pirate' }).click()
     await page.getByRole('heading', { level: 1, name: 'Chat' }).waitFor()
     const composer = page.getByRole('textbox', { name: 'Message' })
     await composer.fill('hello')

@@ -68,7 +68,7 @@ function AgentRow({ agent, workspace, onEdit, changed }: { agent: AgentInfo; wor
       )}
       {agent.unknownTools.length > 0 && <p className="hint">Not available here, left out: {agent.unknownTools.join(', ')}</p>}
       <div className="agent-actions">
-        <button type="button" className="button" onClick={() => void startChat()} aria-label={`Start a chat with ${agent.name}`}>Start chat</button>
+        <button type="button" className="button" onClick={() => void startChat()} aria-label={`Start chat with ${agent.name}`}>Start chat</button>
         <button type="button" className="button secondary" onClick={() => void edit()} aria-label={`${agent.editable ? 'Edit' : 'View'} ${agent.name}`}>{agent.editable ? 'Edit' : 'View'}</button>
         <button type="button" className="button secondary" onClick={() => setCopyName(copyName === null ? `${agent.name}-copy` : null)} aria-label={`Duplicate ${agent.name}`} aria-expanded={copyName !== null}>Duplicate</button>
         <button type="button" className="button secondary" onClick={() => void exportFile()} aria-label={`Export ${agent.name}`}>Export</button>
