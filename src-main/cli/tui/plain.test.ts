@@ -1,30 +1,14 @@
 import { PassThrough } from 'node:stream'
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { startFakeOllamaChat, type FakeOllamaChatServer } from '../../../test/support/fakes/ollama-chat-server'
+import { describe, expect, it, vi } from 'vitest'
 import { WAIT_CEILING_MS } from '../../../test/support/patient-waits'
-import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
-import type { Core } from '../../core/app'
-import { createLocalClient } from '../../core/rpc'
-import { openCore } from '../runtime'
 import { runPlainChat } from './plain'
-import { TuiSession } from './tui-session'
+import { chatCore, closeChatCoresAfterEach } from './testdata/chat-core'
 
-const servers: FakeOllamaChatServer[] = []
-const cores: Core[] = []
-afterEach(async () => {
-  await Promise.all(cores.splice(0).map((core) => core.close()))
-  await Promise.all(servers.splice(0).map((s) => s.close()))
-  removeTempDirs()
-})
+closeChatCoresAfterEach()
 
 describe('the line-by-line chat (TERM=dumb)', () => {
   it('streams replies as plain text, runs commands and leaves on /quit', async () => {
-    const ollama = await startFakeOllamaChat({ models: ['llama3.2:latest'] })
-    servers.push(ollama)
-    const core = openCore({ 'data-dir': makeTempDir() }, { HOME: makeTempDir(), OLLAMA_HOST: ollama.url })
-    cores.push(core)
-    const api = createLocalClient(core.dispatcher, 'cli')
-    const session = new TuiSession(api, { target: { providerId: 'ollama', model: 'llama3.2:latest' }, workspace: makeTempDir() })
+    const { ollama, api, session } = await chatCore()
     session.add('info', 'Welcome')
     const input = new PassThrough()
     const output = new PassThrough()

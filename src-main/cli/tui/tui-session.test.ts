@@ -1,27 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { startFakeOllamaChat, type FakeOllamaChatServer } from '../../../test/support/fakes/ollama-chat-server'
-import { makeTempDir, removeTempDirs } from '../../../test/support/tmp'
-import type { Core } from '../../core/app'
-import { createLocalClient } from '../../core/rpc'
-import { openCore } from '../runtime'
+import { describe, expect, it } from 'vitest'
 import { runSlash, statusText } from './run-slash'
-import { TuiSession } from './tui-session'
+import { chatCore, closeChatCoresAfterEach } from './testdata/chat-core'
 
-const servers: FakeOllamaChatServer[] = []
-const cores: Core[] = []
-afterEach(async () => {
-  await Promise.all(cores.splice(0).map((core) => core.close()))
-  await Promise.all(servers.splice(0).map((s) => s.close()))
-  removeTempDirs()
-})
+closeChatCoresAfterEach()
 
 async function setup() {
-  const ollama = await startFakeOllamaChat({ models: ['llama3.2:latest'] })
-  servers.push(ollama)
-  const core = openCore({ 'data-dir': makeTempDir() }, { HOME: makeTempDir(), OLLAMA_HOST: ollama.url })
-  cores.push(core)
-  const api = createLocalClient(core.dispatcher, 'cli')
-  const session = new TuiSession(api, { target: { providerId: 'ollama', model: 'llama3.2:latest' }, workspace: makeTempDir() })
+  const { ollama, api, session } = await chatCore()
   const texts = () => session.view().entries.map((e) => `${e.kind}: ${e.text}${e.meta ? ` [${e.meta}]` : ''}`)
   return { ollama, api, session, texts }
 }

@@ -1,5 +1,5 @@
 import { ChatParamsSchema, HooksConfigSchema, type AgentIssue, type ChatParams, type HooksConfig } from '../../../src-shared/contract'
-import { parseYamlSubset, SKILL_NAME_PATTERN, YamlSubsetError, type ParsedYaml } from '../skills'
+import { parseYamlSubset, SKILL_NAME_PATTERN, splitTools, YamlSubsetError, type ParsedYaml } from '../skills'
 
 /**
  * An agent file is a Claude Code subagent: Markdown with a `---` YAML frontmatter block, the body
@@ -283,22 +283,8 @@ function hookProblem(issue: { code: string; message: string; keys?: string[]; in
   return issue.message
 }
 
-/** Splits on commas and white space outside parentheses: `Read, Bash(git status:*)`. */
-export function splitList(text: string): string[] {
-  const items: string[] = []
-  let depth = 0
-  let current = ''
-  for (const char of text) {
-    if (char === '(') depth++
-    if (char === ')') depth = Math.max(0, depth - 1)
-    if (depth === 0 && (char === ',' || /\s/.test(char))) {
-      if (current !== '') items.push(current)
-      current = ''
-    } else current += char
-  }
-  if (current !== '') items.push(current)
-  return items
-}
+/** Splits on commas and white space outside parentheses: `Read, Bash(git status:*)` (the skills' own rule). */
+export const splitList = splitTools
 
 /** `Bash(git status:*)` → `Bash`; `mcp__github__search` stays whole. */
 export const toolBaseName = (entry: string): string => entry.replace(/\(.*$/s, '').trim()

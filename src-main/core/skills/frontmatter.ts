@@ -109,7 +109,8 @@ function allowedToolsOf(value: unknown, file: string, lineOf: (key: string) => n
   throw new SkillFileError(file, lineOf('allowed-tools'), `"allowed-tools" must be a comma-separated text or a list, found ${describe(value)}`)
 }
 
-function splitTools(text: string): string[] {
+/** Splits a tool list on commas and white space outside parentheses: `Read, Bash(git status:*)`. */
+export function splitTools(text: string): string[] {
   const tools: string[] = []
   let depth = 0
   let current = ''

@@ -2,7 +2,7 @@ export { discoverSkills, findSkill, loadSkill, skillRoots, SkillNotFoundError } 
 export type { DiscoverSkillsOptions, DiscoveredSkills, LoadedSkill, SkillFileStat, SkillFs, SkillProblem } from './discover'
 export { SkillCache } from './cache'
 export type { SkillCacheOptions } from './cache'
-export { parseSkillMarkdown, SkillFileError, SKILL_NAME_PATTERN, MAX_SKILL_NAME, MAX_SKILL_DESCRIPTION } from './frontmatter'
+export { parseSkillMarkdown, SkillFileError, SKILL_NAME_PATTERN, MAX_SKILL_NAME, MAX_SKILL_DESCRIPTION, splitTools } from './frontmatter'
 export type { SkillDefinition } from './frontmatter'
 export { parseYamlSubset, YamlSubsetError } from './yaml-subset'
 export type { ParsedYaml } from './yaml-subset'
