@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { FakeApiOptions } from '../../../test/fake-api'
+import { defaultSettings, type FakeApiOptions } from '../../../test/fake-api'
 import { modelInfo, providerView, storedReply } from '../../../test/fake-providers'
 import { renderAt } from '../../../test/render'
 import { makeMessages, makeSession, sessionId } from '../../../test/session-fixtures'
@@ -35,7 +35,9 @@ beforeEach(() => {
 
 describe('Sending and streaming', () => {
   it('streams the reply into the view in order, then shows who answered, fallbacks, tokens, cost and speed', async () => {
-    const { log, box, providers: core } = await openChat()
+    // Token counts show only with Settings → Chat → "show token counts" on.
+    const settings = defaultSettings()
+    const { log, box, providers: core } = await openChat({ settings: { ...settings, display: { ...settings.display, showTokenEstimates: true } } })
     await userEvent.type(box, 'Tell me a joke{Enter}')
     expect(core.sent()).toEqual([{ sessionId: id, text: 'Tell me a joke', target: { auto: true } }])
     expect(box).toHaveProperty('value', '')
