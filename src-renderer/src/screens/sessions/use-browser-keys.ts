@@ -33,7 +33,9 @@ export function useBrowserKeys(container: RefObject<HTMLElement | null>, keys: B
       const target = event.target instanceof Element ? event.target : null
       if (isEditable(target)) return
       const inside = target === document.body || (target !== null && container.current?.contains(target) === true)
-      if (!inside) return
+      // '/' finds from anywhere outside a text field (the sidebar link just clicked keeps the focus).
+      const find = event.key === '/' && !event.ctrlKey && !event.metaKey
+      if (!inside && !find) return
       const onList = target === document.body || target?.getAttribute('role') === 'listbox'
       const mod = event.ctrlKey || event.metaKey
       const k = latest.current
