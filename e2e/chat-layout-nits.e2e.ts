@@ -49,7 +49,8 @@ const titleLayout = () =>
 before(async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ollama-desk-e2e-nits-'))
   chats.long = seed(dataDir, LONG_TITLE, 300)
-  chats.short = seed(dataDir, SHORT_TITLE, 6)
+  // Enough to scroll past the last message's actions now that replies carry no token line by default.
+  chats.short = seed(dataDir, SHORT_TITLE, 14)
   app = await openAppWithFakes({ dataDir, page: { viewport: { width: 1280, height: 800 } } })
   ;({ page } = app)
 })
