@@ -131,8 +131,9 @@ describe('session routes over the real store', () => {
     expect(fs.existsSync(path.join(cli.dir, 'backups'))).toBe(false)
     const soon = open({ dataDir: cli.dir, ownsHistory: true, dailyBackupDelayMs: 0 })
     ok(await soon.api.call('sessions.list', {}))
-    await vi.waitFor(() => expect(fs.existsSync(path.join(soon.dir, 'backups')) && fs.readdirSync(path.join(soon.dir, 'backups'))).toEqual([expect.stringMatching(/^sessions-\d{4}-\d\d-\d\d\.db$/)]), { interval: 20 })
-    expect(soon.lines.some((line) => line.includes('daily backup taken'))).toBe(true)
+    // The file appears while VACUUM INTO writes it; the log line comes once it is done: wait for both.
+    await vi.waitFor(() => expect(soon.lines.some((line) => line.includes('daily backup taken'))).toBe(true), { interval: 20 })
+    expect(fs.readdirSync(path.join(soon.dir, 'backups'))).toEqual([expect.stringMatching(/^sessions-\d{4}-\d\d-\d\d\.db$/)])
   })
 
   it('imports exported sessions by path, reports bad files, and backs up', async () => {
