@@ -152,8 +152,9 @@ describe('Cluster', () => {
     assert.match(own, new RegExp(`Fingerprint\\s+${asked[1]}`))
     studio.stdin?.write('yes\n')
     await dialog.waitFor({ state: 'detached' })
-    assert.match(await peer.innerText(), new RegExp(`Fingerprint\\s+${shown[1]}`))
+    // The card updates once the pairing is stored: wait for it before reading its fingerprint.
     await peer.getByText('Paired', { exact: true }).waitFor()
+    assert.match(await peer.innerText(), new RegExp(`Fingerprint\\s+${shown[1]}`))
     await peer.getByText('qwen3:32b').waitFor()
     await peer.getByText(/bit\/s over loopback \(this computer\)/).waitFor()
     await peer.getByRole('button', { name: 'Measure' }).click()
